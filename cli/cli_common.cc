@@ -1,0 +1,132 @@
+#include "cli_common.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+namespace ledger::cli {
+
+int ExitCodeFor(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kOk: return kExitOk;
+    case StatusCode::kInvalidArgument: return kExitRefused;
+    case StatusCode::kNotFound: return kExitNotFound;
+    case StatusCode::kConflict: return kExitConflict;
+    case StatusCode::kPermissionDenied: return kExitPermission;
+    case StatusCode::kCorruption: return kExitCorruption;
+    case StatusCode::kUnavailable: return kExitUnavailable;
+    case StatusCode::kFailedPrecondition: return kExitPrecondition;
+    case StatusCode::kIOError: return kExitFailure;
+  }
+  return kExitFailure;
+}
+
+int Fail(const Status& status) {
+  fmt::print(stderr, "ledger: {}: {}\n", StatusCodeName(status.code()), status.message());
+  return ExitCodeFor(status);
+}
+
+std::string ResolveDataDir(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  if (const char* env = std::getenv("LEDGER_DATA"); env && *env) return env;
+  return "ledger-data";
+}
+
+std::string ResolveKeysDir(const std::string& flag) {
+  if (!flag.empty()) return flag;
+  if (const char* env = std::getenv("LEDGER_KEYS"); env && *env) return env;
+  return "ledger-keys";
+}
+
+bool StderrIsTerminal() { return ::isatty(STDERR_FILENO) == 1; }
+
+Progress::Progress(std::string label, uint64_t total)
+    : label_(std::move(label)),
+      total_(total),
+      enabled_(StderrIsTerminal()),
+      start_(std::chrono::steady_clock::now()),
+      last_(start_) {}
+
+Progress::~Progress() { Finish(); }
+
+void Progress::Update(uint64_t done) {
+  if (!enabled_ || finished_) return;
+  auto now = std::chrono::steady_clock::now();
+  if (now - last_ < std::chrono::milliseconds(100) && done != total_) return;
+  last_ = now;
+  double secs = std::chrono::duration<double>(now - start_).count();
+  double rate = secs > 0 ? done / secs : 0;
+  if (total_ > 0) {
+    double pct = 100.0 * static_cast<double>(done) / static_cast<double>(total_);
+    double eta = rate > 0 ? static_cast<double>(total_ - std::min(done, total_)) / rate : 0;
+    fmt::print(stderr, "\r{}: {} / {} ({:.1f}%), {:.0f}/s, {:.0f} s left   ", label_,
+               Thousands(done), Thousands(total_), pct, rate, eta);
+  } else {
+    fmt::print(stderr, "\r{}: {}, {:.0f}/s   ", label_, Thousands(done), rate);
+  }
+  std::fflush(stderr);
+}
+
+void Progress::Finish() {
+  if (enabled_ && !finished_) {
+    fmt::print(stderr, "\r\033[K");
+    std::fflush(stderr);
+  }
+  finished_ = true;
+}
+
+namespace {
+bool LooksNumeric(const std::string& s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || c == ',' || c == '.' || c == '-' || c == '%' || c == 'x')) {
+      return false;
+    }
+  }
+  return s[0] != '-' || s.size() > 1;
+}
+}  // namespace
+
+std::string Table::Render() const {
+  std::vector<size_t> widths(header_.size(), 0);
+  for (size_t i = 0; i < header_.size(); ++i) widths[i] = header_[i].size();
+  for (const auto& row : rows_) {
+    for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
+      widths[i] = std::max(widths[i], row[i].size());
+    }
+  }
+  std::string out;
+  auto line = [&](const std::vector<std::string>& row, bool header) {
+    for (size_t i = 0; i < widths.size(); ++i) {
+      const std::string cell = i < row.size() ? row[i] : "";
+      bool right = !header && LooksNumeric(cell);
+      if (i) out += "  ";
+      out += right ? fmt::format("{:>{}}", cell, widths[i]) : fmt::format("{:<{}}", cell, widths[i]);
+    }
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    out += '\n';
+  };
+  line(header_, true);
+  std::vector<std::string> rule;
+  for (size_t w : widths) rule.push_back(std::string(w, '-'));
+  line(rule, true);
+  for (const auto& row : rows_) line(row, false);
+  return out;
+}
+
+std::string Thousands(uint64_t v) {
+  std::string digits = std::to_string(v);
+  std::string out;
+  int count = 0;
+  for (auto it = digits.rbegin(); it != digits.rend(); ++it) {
+    if (count && count % 3 == 0) out.push_back(',');
+    out.push_back(*it);
+    ++count;
+  }
+  return std::string(out.rbegin(), out.rend());
+}
+
+}  // namespace ledger::cli

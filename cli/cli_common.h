@@ -1,0 +1,73 @@
+// What every subcommand shares: where the ledger lives, how errors become exit codes, progress
+// on a terminal, and aligned tables for people.
+#ifndef LEDGER_CLI_CLI_COMMON_H_
+#define LEDGER_CLI_CLI_COMMON_H_
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ledger/status.h"
+
+namespace ledger::cli {
+
+// Exit codes a script can rely on (docs/cli.md).
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitFailure = 1,        // I/O error or anything else unexpected
+  kExitUsage = 2,          // bad command line
+  kExitRefused = 3,        // input refused (malformed, invalid, some events not appended)
+  kExitNotFound = 4,
+  kExitConflict = 5,       // version conflict, id reused with other content
+  kExitPermission = 6,     // bad signature, unknown/revoked key, role not allowed
+  kExitCorruption = 7,     // stored data failed a check
+  kExitUnavailable = 8,    // ledger in use by another process
+  kExitPrecondition = 9,   // state does not allow it (already exists, shredded stream, ...)
+};
+
+int ExitCodeFor(const Status& status);
+// Prints "ledger: <code>: <message>" to stderr and returns the exit code.
+int Fail(const Status& status);
+
+// --data, else $LEDGER_DATA, else ./ledger-data.
+std::string ResolveDataDir(const std::string& flag);
+// --keys, else $LEDGER_KEYS, else ./ledger-keys.
+std::string ResolveKeysDir(const std::string& flag);
+
+bool StderrIsTerminal();
+
+// A progress line on stderr, redrawn at most 10 times a second, only on a terminal.
+class Progress {
+ public:
+  Progress(std::string label, uint64_t total);
+  ~Progress();
+  void Update(uint64_t done);
+  void Finish();
+
+ private:
+  std::string label_;
+  uint64_t total_;
+  bool enabled_;
+  bool finished_ = false;
+  std::chrono::steady_clock::time_point start_, last_;
+};
+
+// An aligned text table: numbers right-aligned, text left-aligned.
+class Table {
+ public:
+  explicit Table(std::vector<std::string> header) : header_(std::move(header)) {}
+  void AddRow(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  std::string Render() const;
+
+ private:
+  std::vector<std::string> header_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+// 1234567 -> "1,234,567"
+std::string Thousands(uint64_t v);
+
+}  // namespace ledger::cli
+
+#endif  // LEDGER_CLI_CLI_COMMON_H_

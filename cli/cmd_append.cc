@@ -1,0 +1,212 @@
+// append: JSON Lines of events in, one JSON result line out per event.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "cli_common.h"
+#include "commands.h"
+#include "ledger/event_codec.h"
+#include "ledger/ledger.h"
+#include "ledger/signing_key.h"
+
+namespace ledger::cli {
+namespace {
+
+constexpr size_t kChunkLines = 2048;
+
+struct AppendArgs {
+  std::string data, key, input = "-";
+  bool atomic = false;
+  bool errors_only = false;
+};
+
+struct Line {
+  uint64_t number = 0;  // 1-based
+  std::string text;
+};
+
+// Signs every line on all cores; a line that cannot be turned into an event keeps its error.
+std::vector<Result<SignedEvent>> SignLines(const std::vector<Line>& lines, const SigningKey& key) {
+  std::vector<Result<SignedEvent>> out(lines.size(), Status::Unavailable("not signed"));
+  size_t threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = std::min(threads, std::max<size_t>(1, lines.size() / 64));
+  auto work = [&](size_t t) {
+    for (size_t i = t; i < lines.size(); i += threads) out[i] = SignEventJson(lines[i].text, key);
+  };
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work, t);
+  work(0);
+  for (auto& th : pool) th.join();
+  return out;
+}
+
+class ResultWriter {
+ public:
+  explicit ResultWriter(bool errors_only) : errors_only_(errors_only) {}
+  void Ok(uint64_t line, const std::string& id, const AppendResult& r) {
+    r.duplicate ? ++duplicates_ : ++appended_;
+    if (errors_only_) return;
+    nlohmann::ordered_json j;
+    j["line"] = line;
+    j["ok"] = true;
+    j["id"] = id;
+    j["seq"] = r.seq;
+    j["version"] = r.version;
+    j["duplicate"] = r.duplicate;
+    std::cout << j.dump() << '\n';
+  }
+  void Error(uint64_t line, const Status& s) {
+    ++refused_;
+    nlohmann::ordered_json j;
+    j["line"] = line;
+    j["ok"] = false;
+    j["error"] = StatusCodeName(s.code());
+    j["message"] = "line " + std::to_string(line) + ": " + s.message();
+    std::cout << j.dump() << '\n';
+    if (first_error_.ok()) first_error_ = s;
+  }
+  uint64_t appended_ = 0, duplicates_ = 0, refused_ = 0;
+  Status first_error_;
+
+ private:
+  bool errors_only_;
+};
+
+std::string EventIdOf(const std::string& text) {
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_object() && j.contains("id") && j["id"].is_string()) return j["id"].get<std::string>();
+  return "";
+}
+
+int RunAppend(const AppendArgs& a) {
+  auto key = SigningKey::ReadFile(a.key);
+  if (!key.ok()) return Fail(key.status());
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  uint64_t total_bytes = 0;
+  if (a.input != "-") {
+    file.open(a.input, std::ios::binary | std::ios::ate);
+    if (!file) return Fail(Status::NotFound("cannot read " + a.input));
+    total_bytes = static_cast<uint64_t>(file.tellg());
+    file.seekg(0);
+    in = &file;
+  }
+  auto ledger = Ledger::Open(ResolveDataDir(a.data));
+  if (!ledger.ok()) return Fail(ledger.status());
+  std::ios::sync_with_stdio(false);
+
+  ResultWriter out(a.errors_only);
+  Progress progress("append (bytes)", total_bytes);
+  auto start = std::chrono::steady_clock::now();
+  uint64_t line_no = 0, bytes = 0;
+  std::vector<Line> chunk;
+  std::vector<Line> all;  // --atomic keeps every line until the end
+  std::string text;
+
+  auto flush_chunk = [&](std::vector<Line>& lines) {
+    auto signed_events = SignLines(lines, *key);
+    std::vector<SignedEvent> batch;
+    std::vector<size_t> index;
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (signed_events[i].ok()) {
+        batch.push_back(std::move(signed_events[i]).value());
+        index.push_back(i);
+      }
+    }
+    if (a.atomic) {
+      for (size_t i = 0; i < lines.size(); ++i) {
+        if (!signed_events[i].ok()) {
+          out.Error(lines[i].number, signed_events[i].status().WithContext(
+                                         "the atomic batch was refused, nothing appended"));
+          return;
+        }
+      }
+      auto r = (*ledger)->AppendAtomic(batch);
+      if (!r.ok()) {
+        // The ledger names the batch index ("event N of the atomic batch"); name the line.
+        const std::string& m = r.status().message();
+        uint64_t line = lines.empty() ? 0 : lines.front().number;
+        if (m.starts_with("event ")) {
+          size_t n = std::strtoull(m.c_str() + 6, nullptr, 10);
+          if (n < index.size()) line = lines[index[n]].number;
+        }
+        out.Error(line, Status(r.status().code(), m + " (nothing was appended)"));
+        return;
+      }
+      for (size_t k = 0; k < r->size(); ++k) {
+        out.Ok(lines[index[k]].number, EventIdOf(lines[index[k]].text), (*r)[k]);
+      }
+      return;
+    }
+    auto results = (*ledger)->AppendEach(batch);
+    size_t k = 0;
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (!signed_events[i].ok()) {
+        out.Error(lines[i].number, signed_events[i].status());
+        continue;
+      }
+      auto& r = results[k++];
+      if (r.ok()) {
+        out.Ok(lines[i].number, EventIdOf(lines[i].text), *r);
+      } else {
+        out.Error(lines[i].number, r.status());
+      }
+    }
+  };
+
+  while (std::getline(*in, text)) {
+    ++line_no;
+    bytes += text.size() + 1;
+    if (text.empty() || text.find_first_not_of(" \t\r") == std::string::npos) continue;
+    Line line{line_no, std::move(text)};
+    text.clear();
+    if (a.atomic) {
+      all.push_back(std::move(line));
+    } else {
+      chunk.push_back(std::move(line));
+      if (chunk.size() >= kChunkLines) {
+        flush_chunk(chunk);
+        chunk.clear();
+        progress.Update(bytes);
+      }
+    }
+  }
+  if (in->bad()) return Fail(Status::IOError("reading the input failed"));
+  if (a.atomic) {
+    flush_chunk(all);
+  } else if (!chunk.empty()) {
+    flush_chunk(chunk);
+  }
+  progress.Finish();
+  std::cout.flush();
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  uint64_t done = out.appended_ + out.duplicates_;
+  fmt::print(stderr, "appended {}, duplicates {}, refused {} in {:.1f} s ({:.0f} events/s)\n",
+             Thousands(out.appended_), Thousands(out.duplicates_), Thousands(out.refused_), secs,
+             secs > 0 ? done / secs : 0.0);
+  if (out.refused_ > 0) return kExitRefused;
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterAppendCommand(CLI::App& app, int* exit_code) {
+  auto args = std::make_shared<AppendArgs>();
+  auto* cmd = app.add_subcommand(
+      "append",
+      "Sign and append events: JSON Lines in (plain personal values under \"personal\"), one "
+      "JSON result line out per event");
+  cmd->add_option("--data", args->data, "Ledger directory");
+  cmd->add_option("--key", args->key, "Private key file of the author")->required();
+  cmd->add_option("--input,-i", args->input, "JSON Lines file, or - for standard input");
+  cmd->add_flag("--atomic", args->atomic, "All or nothing: append every event or none");
+  cmd->add_flag("--errors-only", args->errors_only, "Print result lines only for refused events");
+  cmd->callback([=] { *exit_code = RunAppend(*args); });
+}
+
+}  // namespace ledger::cli

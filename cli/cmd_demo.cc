@@ -1,0 +1,191 @@
+// demo: the README's first command. Creates a fresh ledger in a local directory, registers
+// keys, generates a realistic synthetic cohort, signs and appends it, shows what is refused
+// and prints what the ledger holds.
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "cli_common.h"
+#include "cohort_loader.h"
+#include "commands.h"
+#include "ledger/event_codec.h"
+#include "ledger/key_admin.h"
+#include "ledger/ledger.h"
+#include "ledger/time_format.h"
+#include "synth/cohort_generator.h"
+
+namespace ledger::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kDemoMarker = ".ledger-demo";
+constexpr const char* kDemoOrigin = "demo.drammen.kommune.no/ledger";
+
+struct DemoArgs {
+  std::string dir = "demo-ledger";
+  int participants = 428;
+  uint64_t seed = 1;
+};
+
+void Heading(const std::string& text) { fmt::print("\n== {}\n", text); }
+
+// A fresh directory for the demo; only ever deletes a directory an earlier demo made.
+Status PrepareDir(const std::string& dir) {
+  std::error_code ec;
+  if (fs::exists(dir, ec)) {
+    if (!fs::exists(fs::path(dir) / kDemoMarker, ec)) {
+      return Status::FailedPrecondition(dir + " exists and was not made by `ledger demo`; "
+                                        "choose another --dir");
+    }
+    fs::remove_all(dir, ec);
+    if (ec) return Status::IOError("cannot remove " + dir + ": " + ec.message());
+  }
+  fs::create_directories(fs::path(dir) / "keys", ec);
+  if (ec) return Status::IOError("cannot create " + dir + ": " + ec.message());
+  std::ofstream(fs::path(dir) / kDemoMarker) << "made by ledger demo\n";
+  return Status::Ok();
+}
+
+std::string Show(const Status& s) {
+  return fmt::format("{}: {}", StatusCodeName(s.code()), s.message());
+}
+
+// Shows, with real calls, that bad input is refused and nothing is appended.
+void ShowRefusals(Ledger& ledger, const std::vector<std::string>& lines,
+                  const std::vector<SignedEvent>& events, const KeysByRole& keys) {
+  uint64_t size_before = ledger.Size();
+  Table t({"attempt", "result"});
+
+  SignedEvent tampered = events[1];
+  tampered.event[tampered.event.size() / 2] ^= 0x01;
+  auto r1 = ledger.Append(tampered);
+  t.AddRow({"an event altered after signing", r1.ok() ? "appended (BUG)" : Show(r1.status())});
+
+  auto j = nlohmann::json::parse(lines[1]);
+  j["type"] = "case.teleported";
+  auto bad_type = SignEventJson(j.dump(), keys.at("caseworker"));
+  t.AddRow({"an unknown event type", bad_type.ok() ? "signed (BUG)" : Show(bad_type.status())});
+
+  auto k = nlohmann::json::parse(lines[1]);
+  k["occurred_at"] = "2008-13-01T10:00:00+01:00";
+  auto bad_date = SignEventJson(k.dump(), keys.at("caseworker"));
+  t.AddRow({"a month 13 in occurred_at", bad_date.ok() ? "signed (BUG)" : Show(bad_date.status())});
+
+  auto reused = nlohmann::json::parse(lines[2]);
+  reused["occurred_at"] = "2008-01-02T10:00:00+01:00";
+  auto reused_event = SignEventJson(reused.dump(), keys.at("caseworker"));
+  if (reused_event.ok()) {
+    auto r = ledger.Append(*reused_event);
+    t.AddRow({"an event id reused with other content", r.ok() ? "appended (BUG)" : Show(r.status())});
+  }
+
+  auto again = ledger.Append(events[0]);
+  t.AddRow({"the first event sent again (a retry)",
+            again.ok() ? fmt::format("accepted as duplicate of seq {} (not appended twice)",
+                                     again->seq)
+                       : Show(again.status())});
+
+  auto key_event = SignEventJson(
+      KeyRegisteredJson(keys.at("caseworker"), keys.at("caseworker").verifier(), "admin", {}),
+      keys.at("caseworker"));
+  if (key_event.ok()) {
+    auto r = ledger.Append(*key_event);
+    t.AddRow({"a caseworker key making itself admin", r.ok() ? "appended (BUG)" : Show(r.status())});
+  }
+  fmt::print("{}", t.Render());
+  fmt::print("entries before: {}, after: {} (nothing was appended)\n", Thousands(size_before),
+             Thousands(ledger.Size()));
+}
+
+int RunDemo(const DemoArgs& a) {
+  if (Status s = PrepareDir(a.dir); !s.ok()) return Fail(s);
+  std::string data = a.dir + "/data", keys_dir = a.dir + "/keys";
+
+  Heading("1. Create a ledger");
+  auto ledger_key = SigningKey::Generate(kDemoOrigin);
+  auto admin = SigningKey::Generate("demo-admin");
+  if (!ledger_key.ok() || !admin.ok()) return Fail(Status::FailedPrecondition("key generation"));
+  auto ledger = CreateLedgerWithAdmin(data, *ledger_key, *admin);
+  if (!ledger.ok()) return Fail(ledger.status());
+  for (const auto& [name, key] : {std::pair{"ledger", &*ledger_key}, std::pair{"admin", &*admin}}) {
+    if (Status s = key->WriteFile(keys_dir + "/" + name + ".key"); !s.ok()) return Fail(s);
+  }
+  fmt::print("ledger {} in {}\nverifier key: {}\n", kDemoOrigin, data,
+             ledger_key->verifier().ToString());
+
+  Heading("2. Register the keys that write case events");
+  KeysByRole keys;
+  for (const auto& [name, role] : {std::pair{"nav-drammen-caseworkers", "caseworker"},
+                                   std::pair{"nav-drammen-payments", "service"}}) {
+    auto key = SigningKey::Generate(name);
+    if (!key.ok()) return Fail(key.status());
+    auto r = RegisterKey(**ledger, *admin, key->verifier(), role, {"case/"});
+    if (!r.ok()) return Fail(r.status());
+    if (Status s = key->WriteFile(keys_dir + "/" + std::string(name) + ".key"); !s.ok()) {
+      return Fail(s);
+    }
+    fmt::print("  {:<24} {:<10} {}\n", name, role, key->verifier().ToString());
+    keys.emplace(role, std::move(key).value());
+  }
+
+  Heading("3. Generate a synthetic cohort (Drammen-like, invented people)");
+  synth::CohortOptions options;
+  options.participants = a.participants;
+  options.seed = a.seed;
+  std::vector<std::string> lines;
+  std::string error = synth::GenerateCohort(options, [&](std::string_view line) {
+    lines.emplace_back(line);
+  });
+  if (!error.empty()) return Fail(Status::InvalidArgument(error));
+  fmt::print("{} participants aged 18-24, intake from 2008-01, 36 months: {} events\n",
+             a.participants, Thousands(lines.size()));
+
+  Heading("4. Sign and append every event (durable before acknowledged)");
+  auto events = SignCohortLines(lines, keys);
+  if (!events.ok()) return Fail(events.status());
+  auto summary = AppendInBatches(**ledger, *events, 1024, "append");
+  fmt::print("appended {} events in {:.2f} s ({:.0f} events/s), refused {}\n",
+             Thousands(summary.appended), summary.seconds,
+             summary.seconds > 0 ? summary.appended / summary.seconds : 0.0,
+             Thousands(summary.refused));
+  if (summary.refused > 0) return Fail(summary.first_error.WithContext("the cohort was refused"));
+
+  Heading("5. What the ledger refuses");
+  ShowRefusals(**ledger, lines, *events, keys);
+
+  Heading("6. What is in the ledger");
+  auto info = (*ledger)->Info();
+  Table t({"event type", "count"});
+  for (const auto& [type, count] : info.events_by_type) t.AddRow({type, Thousands(count)});
+  fmt::print("{} entries in {} streams; last recorded {}\n\n", Thousands(info.size),
+             Thousands(info.streams), FormatInstantMicros(info.last_recorded_at_us));
+  fmt::print("{}", t.Render());
+  auto first_case = (*ledger)->ReadSeq(3);
+  if (first_case.ok()) {
+    auto json = EventJsonFromCanonical(first_case->event);
+    if (json.ok()) {
+      fmt::print("\nentry 3 as stored (personal values only as salted digests):\n{}\n", *json);
+    }
+  }
+  fmt::print("\nTry: build/ledger stats --data {0}   build/ledger read --data {0} --limit 5\n",
+             data);
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterDemoCommand(CLI::App& app, int* exit_code) {
+  auto args = std::make_shared<DemoArgs>();
+  auto* cmd = app.add_subcommand(
+      "demo", "Create a fresh ledger, load a synthetic cohort, show refusals and contents");
+  cmd->add_option("--dir", args->dir, "Directory for the demo (replaced if an earlier demo made it)")
+      ->capture_default_str();
+  cmd->add_option("--participants", args->participants, "Cohort size")->capture_default_str();
+  cmd->add_option("--seed", args->seed, "Cohort seed")->capture_default_str();
+  cmd->callback([=] { *exit_code = RunDemo(*args); });
+}
+
+}  // namespace ledger::cli

@@ -1,0 +1,19 @@
+// Each group of subcommands registers itself on the top-level app; a subcommand's callback
+// stores its exit code in *exit_code.
+#ifndef LEDGER_CLI_COMMANDS_H_
+#define LEDGER_CLI_COMMANDS_H_
+
+#include <CLI/CLI.hpp>
+
+namespace ledger::cli {
+
+void RegisterKeyCommands(CLI::App& app, int* exit_code);     // init, keygen, keys, vkey
+void RegisterAppendCommand(CLI::App& app, int* exit_code);   // append
+void RegisterReadCommands(CLI::App& app, int* exit_code);    // read, stats
+void RegisterGenerateCommand(CLI::App& app, int* exit_code); // generate
+void RegisterBenchCommand(CLI::App& app, int* exit_code);    // bench
+void RegisterDemoCommand(CLI::App& app, int* exit_code);     // demo
+
+}  // namespace ledger::cli
+
+#endif  // LEDGER_CLI_COMMANDS_H_

@@ -1,0 +1,27 @@
+// `ledger`: one binary, one subcommand per task (docs/cli.md).
+#include <CLI/CLI.hpp>
+
+#include "cli_common.h"
+#include "commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "ledger: a signed, verifiable event ledger for municipal youth programmes.\n"
+      "Every command takes --data DIR (default $LEDGER_DATA or ./ledger-data)."};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Help for every subcommand");
+  int exit_code = ledger::cli::kExitOk;
+  ledger::cli::RegisterKeyCommands(app, &exit_code);
+  ledger::cli::RegisterAppendCommand(app, &exit_code);
+  ledger::cli::RegisterReadCommands(app, &exit_code);
+  ledger::cli::RegisterGenerateCommand(app, &exit_code);
+  ledger::cli::RegisterBenchCommand(app, &exit_code);
+  ledger::cli::RegisterDemoCommand(app, &exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? ledger::cli::kExitOk : ledger::cli::kExitUsage;
+  }
+  return exit_code;
+}

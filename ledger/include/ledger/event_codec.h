@@ -1,0 +1,59 @@
+// Events as writers and readers see them: the JSON of the catalogue (../shared/spec/events.md)
+// and the canonical Cap'n Proto bytes that are signed and stored.
+//
+// The writer's side, in order: an input line carries plain personal values under "personal";
+// SignEventJson replaces them by salted digests, keeps the values as disclosures, encodes the
+// event canonically and signs it. Everything here is pure and thread-safe.
+#ifndef LEDGER_EVENT_CODEC_H_
+#define LEDGER_EVENT_CODEC_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/signing_key.h"
+#include "ledger/status.h"
+#include "ledger/types.h"
+
+namespace ledger {
+
+// Largest canonical entry (event, key id, signature, positions); the tile bundle's length prefix.
+constexpr size_t kMaxEntryBytes = 65535;
+
+// The personal fields an event may carry digests of.
+const std::vector<std::string>& PersonalFields();
+
+// Salted digest of one personal value (docs/formats.md, "Personal digest"): 32 bytes.
+std::string PersonalDigest(std::string_view salt, std::string_view field, std::string_view value);
+
+// The bytes an author signs: "ledger/event/v1" 0x00 || canonical event bytes.
+std::string EventSigningMessage(std::string_view canonical_event);
+
+// JSON form (personal as hex digests) -> canonical bytes. Checks JSON shape and every value.
+// InvalidArgument names the field: "data.problems[0].domain: ...".
+Result<std::string> CanonicalEventFromJson(std::string_view json_text);
+
+// An input line of `ledger append` (plain personal values) -> a signed event ready to append.
+Result<SignedEvent> SignEventJson(std::string_view json_line, const SigningKey& key);
+
+// Canonical bytes -> one line of JSON (no trailing newline). Corruption if not a canonical event.
+Result<std::string> EventJsonFromCanonical(std::string_view canonical_event);
+
+// The envelope fields that indexes and filters need, from canonical bytes.
+struct EventSummary {
+  std::string id;
+  std::string stream;
+  std::string type;
+  std::string subject;
+  int64_t occurred_at_us = 0;
+};
+Result<EventSummary> SummarizeEvent(std::string_view canonical_event);
+
+// Checks that `bytes` are one canonical, valid event (every rule of the catalogue that needs no
+// ledger state). Corruption if they do not decode, InvalidArgument if a rule fails.
+Status ValidateCanonicalEvent(std::string_view bytes);
+
+}  // namespace ledger
+
+#endif  // LEDGER_EVENT_CODEC_H_

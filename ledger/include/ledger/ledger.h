@@ -1,0 +1,115 @@
+// The ledger: an append-only log of signed events in a directory.
+//
+// Appends are checked (canonical encoding, catalogue rules, the author's signature, key and
+// role, the stream's expected version, the permanent id index), given gapless positions by a
+// single writer, and made durable in one synced atomic write per group of concurrent appends
+// (group commit). An append returns only after its group is durable. If a write fails, every
+// later append fails with the same error until the ledger is reopened, so that no in-memory
+// state can disagree with the disk.
+//
+// Thread safety: all methods may be called from any thread.
+#ifndef LEDGER_LEDGER_H_
+#define LEDGER_LEDGER_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/status.h"
+#include "ledger/types.h"
+
+namespace ledger {
+
+struct LedgerOptions {
+  // The ledger clock in microseconds since the epoch; recorded_at comes from it and occurred_at
+  // may not be more than 5 minutes ahead of it. Tests replace it.
+  std::function<int64_t()> clock;
+  // At most this many events are committed in one group (one synced write).
+  size_t max_group_events = 8192;
+};
+
+// Who the ledger is: written once when it is created.
+struct LedgerIdentity {
+  std::string origin;      // e.g. "drammen.kommune.no/ledger": checkpoint origin and key name
+  std::string public_key;  // the ledger's Ed25519 public key (32 bytes), for checkpoints
+};
+
+struct LedgerInfo {
+  LedgerIdentity identity;
+  int64_t created_at_us = 0;
+  uint64_t size = 0;  // entries; the next seq
+  uint64_t streams = 0;
+  int64_t last_recorded_at_us = 0;
+  std::map<std::string, uint64_t> events_by_type;
+  uint64_t disk_bytes = 0;
+};
+
+// Iterates entries in seq order. Errors (a corrupt entry, an I/O error) end the iteration and
+// are reported by status(), as RocksDB iterators do.
+class EntryIterator {
+ public:
+  virtual ~EntryIterator() = default;
+  virtual bool Valid() const = 0;
+  virtual void Next() = 0;
+  // REQUIRES: Valid().
+  virtual const Entry& entry() const = 0;
+  virtual Status status() const = 0;
+};
+
+class Ledger {
+ public:
+  // Creates a new ledger in `dir` (which must not hold one).
+  static Result<std::unique_ptr<Ledger>> Create(const std::string& dir,
+                                                const LedgerIdentity& identity,
+                                                const LedgerOptions& options = {});
+  // Opens an existing ledger. Unavailable if another process has it open.
+  static Result<std::unique_ptr<Ledger>> Open(const std::string& dir,
+                                              const LedgerOptions& options = {});
+  // A ledger that lives in memory only (tests, tools).
+  static Result<std::unique_ptr<Ledger>> CreateInMemory(const LedgerIdentity& identity,
+                                                        const LedgerOptions& options = {});
+
+  ~Ledger();
+  Ledger(const Ledger&) = delete;
+  Ledger& operator=(const Ledger&) = delete;
+
+  // Appends one event. A repeated id with the same content returns the first position with
+  // duplicate = true; with other content it is a Conflict.
+  Result<AppendResult> Append(const SignedEvent& event);
+  // Appends each event on its own (one refusal does not affect the others), in one group commit.
+  std::vector<Result<AppendResult>> AppendEach(const std::vector<SignedEvent>& events);
+  // All or nothing: if any event is refused, none is appended and the error names its index.
+  Result<std::vector<AppendResult>> AppendAtomic(const std::vector<SignedEvent>& events);
+
+  Result<Entry> ReadSeq(uint64_t seq);
+  Result<Entry> ReadId(std::string_view event_id);
+  // Entries of one stream from `from_version`, at most `max_count` of them.
+  Result<std::vector<Entry>> ReadStream(std::string_view stream, uint64_t from_version,
+                                        size_t max_count);
+  // All entries from `from_seq` on, as of the moment of the call.
+  std::unique_ptr<EntryIterator> Scan(uint64_t from_seq);
+  // The personal values that travelled with the event at `seq` (empty if none).
+  Result<std::vector<Disclosure>> ReadDisclosures(uint64_t seq);
+
+  std::vector<KeyInfo> Keys();
+  LedgerInfo Info();
+  uint64_t Size();
+
+  // Flushes memory tables and the WAL into files (for inspection and copying).
+  Status Flush();
+
+  // Internal: the factories above are the way to make a Ledger.
+  class Impl;
+  explicit Ledger(std::unique_ptr<Impl> impl);
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ledger
+
+#endif  // LEDGER_LEDGER_H_

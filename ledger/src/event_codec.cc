@@ -1,0 +1,127 @@
+#include "ledger/event_codec.h"
+
+#include <capnp/message.h>
+#include <kj/exception.h>
+
+#include <nlohmann/json.hpp>
+
+#include "canonical.h"
+#include "crypto.h"
+#include "event.capnp.h"
+#include "event_validator.h"
+#include "json_codec.h"
+#include "ledger/time_format.h"
+#include "personal_values.h"
+
+namespace ledger {
+namespace {
+
+constexpr std::string_view kEventSigningPrefix("ledger/event/v1\0", 16);
+constexpr std::string_view kPersonalDigestPrefix("ledger/personal/v1\0", 19);
+
+Result<nlohmann::json> ParseJson(std::string_view text) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) return Status::InvalidArgument("malformed JSON");
+  return j;
+}
+
+Result<std::string> EncodeCanonical(const nlohmann::json& json) {
+  capnp::MallocMessageBuilder message;
+  auto event = message.initRoot<schema::Event>();
+  RETURN_IF_ERROR(internal::EventFromJson(json, event));
+  RETURN_IF_ERROR(internal::ValidateEvent(event.asReader()));
+  return internal::CanonicalBytes(event.asReader());
+}
+
+}  // namespace
+
+const std::vector<std::string>& PersonalFields() {
+  static const std::vector<std::string> kFields = {"name", "national_id", "birth_date", "notes"};
+  return kFields;
+}
+
+std::string PersonalDigest(std::string_view salt, std::string_view field, std::string_view value) {
+  return internal::DigestBytes(internal::Sha256Parts(
+      {kPersonalDigestPrefix, salt, field, std::string_view("\0", 1), value}));
+}
+
+std::string EventSigningMessage(std::string_view canonical_event) {
+  std::string m(kEventSigningPrefix);
+  m += canonical_event;
+  return m;
+}
+
+Result<std::string> CanonicalEventFromJson(std::string_view json_text) {
+  ASSIGN_OR_RETURN(auto json, ParseJson(json_text));
+  return EncodeCanonical(json);
+}
+
+Result<SignedEvent> SignEventJson(std::string_view json_line, const SigningKey& key) {
+  ASSIGN_OR_RETURN(auto json, ParseJson(json_line));
+  if (!json.is_object()) return Status::InvalidArgument("event: expected a JSON object");
+  SignedEvent out;
+  auto personal = json.find("personal");
+  if (personal != json.end() && !personal->is_null()) {
+    if (!personal->is_object()) {
+      return Status::InvalidArgument("personal: expected an object of plain values");
+    }
+    nlohmann::json digests = nlohmann::json::object();
+    for (auto it = personal->begin(); it != personal->end(); ++it) {
+      if (!it.value().is_string()) {
+        return Status::InvalidArgument("personal." + it.key() + ": expected a string");
+      }
+      const std::string value = it.value().get<std::string>();
+      RETURN_IF_ERROR(internal::CheckPersonalValue(it.key(), value));
+      Disclosure d{internal::RandomBytes(internal::kPersonalSaltBytes), it.key(), value};
+      digests[it.key()] = internal::HexEncode(PersonalDigest(d.salt, d.field, d.value));
+      out.disclosures.push_back(std::move(d));
+    }
+    *personal = std::move(digests);
+  }
+  ASSIGN_OR_RETURN(out.event, EncodeCanonical(json));
+  out.key_id = key.key_id();
+  out.signature = key.Sign(EventSigningMessage(out.event));
+  return out;
+}
+
+Result<std::string> EventJsonFromCanonical(std::string_view canonical_event) {
+  ASSIGN_OR_RETURN(auto msg, internal::CanonicalMessage::Decode(canonical_event, "event"));
+  std::string out;
+  kj::Maybe<kj::Exception> error = kj::runCatchingExceptions(
+      [&]() { out = internal::EventToJson(msg->Root<schema::Event>()).dump(); });
+  KJ_IF_MAYBE(e, error) {
+    return Status::Corruption(std::string("event: ") + e->getDescription().cStr());
+  }
+  return out;
+}
+
+Result<EventSummary> SummarizeEvent(std::string_view canonical_event) {
+  ASSIGN_OR_RETURN(auto msg, internal::CanonicalMessage::Decode(canonical_event, "event"));
+  EventSummary s;
+  kj::Maybe<kj::Exception> error = kj::runCatchingExceptions([&]() {
+    auto ev = msg->Root<schema::Event>();
+    s.id = ev.getId().cStr();
+    s.stream = ev.getStream().cStr();
+    s.type = std::string(internal::EventTypeName(ev));
+    s.subject = ev.getSubject().cStr();
+    auto t = ParseInstantMicros(ev.getOccurredAt().cStr());
+    s.occurred_at_us = t.ok() ? *t : 0;
+  });
+  KJ_IF_MAYBE(e, error) {
+    return Status::Corruption(std::string("event: ") + e->getDescription().cStr());
+  }
+  return s;
+}
+
+Status ValidateCanonicalEvent(std::string_view bytes) {
+  ASSIGN_OR_RETURN(auto msg, internal::CanonicalMessage::Decode(bytes, "event"));
+  Status status;
+  kj::Maybe<kj::Exception> error = kj::runCatchingExceptions(
+      [&]() { status = internal::ValidateEvent(msg->Root<schema::Event>()); });
+  KJ_IF_MAYBE(e, error) {
+    return Status::Corruption(std::string("event: ") + e->getDescription().cStr());
+  }
+  return status;
+}
+
+}  // namespace ledger

@@ -1,0 +1,346 @@
+#include "ledger/ledger.h"
+
+#include <algorithm>
+#include <optional>
+#include <thread>
+
+#include "key_registry.h"
+#include "ledger_on_store.h"
+#include "ledger/time_format.h"
+#include "log_writer.h"
+#include "prepared_event.h"
+#include "records.h"
+#include "storage/kv_store.h"
+
+namespace ledger {
+
+using internal::Column;
+using internal::KvStore;
+
+class Ledger::Impl {
+ public:
+  Impl(std::unique_ptr<KvStore> store, LedgerOptions options)
+      : store_(std::move(store)), options_(std::move(options)) {
+    if (!options_.clock) options_.clock = NowMicros;
+  }
+
+  Status Load() {
+    ASSIGN_OR_RETURN(auto identity_bytes,
+                     store_->Get(Column::kMeta, std::string(internal::kMetaIdentityKey)));
+    ASSIGN_OR_RETURN(identity_, internal::DecodeIdentity(identity_bytes, &created_at_us_));
+    internal::LedgerHeadRecord head;
+    auto head_bytes = store_->Get(Column::kMeta, std::string(internal::kMetaHeadKey));
+    if (head_bytes.ok()) {
+      ASSIGN_OR_RETURN(head, internal::DecodeLedgerHead(*head_bytes));
+    } else if (head_bytes.status().code() != StatusCode::kNotFound) {
+      return head_bytes.status();
+    }
+    RETURN_IF_ERROR(CheckHead(head));
+    std::map<std::string, uint64_t> counts;
+    auto it = store_->NewIterator(Column::kMeta);
+    for (it->Seek(internal::kMetaCountPrefix);
+         it->Valid() && it->key().starts_with(internal::kMetaCountPrefix); it->Next()) {
+      if (it->value().size() != 8) return Status::Corruption("meta: malformed event counter");
+      counts[std::string(it->key().substr(internal::kMetaCountPrefix.size()))] =
+          internal::DecodeBE64(it->value());
+    }
+    RETURN_IF_ERROR(it->status());
+    RETURN_IF_ERROR(keys_.Load(*store_));
+    writer_ = std::make_unique<internal::LogWriter>(store_.get(), &keys_, head, std::move(counts),
+                                                    options_.clock, options_.max_group_events);
+    return Status::Ok();
+  }
+
+  // The head is written in the same atomic batch as the entries; a disagreement means the
+  // files were altered or mixed from different copies.
+  Status CheckHead(const internal::LedgerHeadRecord& head) {
+    if (head.size > 0) {
+      auto last = store_->Get(Column::kEntries, internal::EncodeBE64(head.size - 1));
+      if (!last.ok()) {
+        return Status::Corruption("ledger head says " + std::to_string(head.size) +
+                                  " entries but entry " + std::to_string(head.size - 1) +
+                                  " is missing");
+      }
+    }
+    auto beyond = store_->Get(Column::kEntries, internal::EncodeBE64(head.size));
+    if (beyond.ok()) {
+      return Status::Corruption("an entry exists at seq " + std::to_string(head.size) +
+                                ", beyond the ledger head");
+    }
+    return Status::Ok();
+  }
+
+  Status Initialize(const LedgerIdentity& identity) {
+    if (identity.origin.empty() || identity.public_key.size() != 32) {
+      return Status::InvalidArgument("a ledger needs an origin and a 32-byte Ed25519 public key");
+    }
+    internal::KvWriteBatch batch;
+    batch.Put(Column::kMeta, std::string(internal::kMetaIdentityKey),
+              internal::EncodeIdentity(identity, options_.clock()));
+    batch.Put(Column::kMeta, std::string(internal::kMetaHeadKey),
+              internal::EncodeLedgerHead({}));
+    return store_->Write(batch, /*sync=*/true);
+  }
+
+  std::vector<Result<AppendResult>> Append(const std::vector<SignedEvent>& events, bool atomic) {
+    const int64_t now = options_.clock();
+    std::vector<std::optional<Result<internal::PreparedEvent>>> prepared(events.size());
+    PrepareAll(events, now, prepared);
+    std::vector<Result<AppendResult>> results(events.size(),
+                                              Status::Unavailable("not processed"));
+    std::vector<internal::PreparedEvent> accepted;
+    std::vector<size_t> index;
+    accepted.reserve(events.size());
+    for (size_t i = 0; i < events.size(); ++i) {
+      auto& p = *prepared[i];
+      if (!p.ok()) {
+        if (atomic) {
+          Status whole = p.status().WithContext("event " + std::to_string(i) +
+                                                " of the atomic batch");
+          return std::vector<Result<AppendResult>>(events.size(), whole);
+        }
+        results[i] = p.status();
+        continue;
+      }
+      accepted.push_back(std::move(p).value());
+      index.push_back(i);
+    }
+    auto committed = writer_->Submit(std::move(accepted), atomic);
+    for (size_t k = 0; k < committed.size(); ++k) results[index[k]] = std::move(committed[k]);
+    return results;
+  }
+
+  // Decoding and signature checks are independent per event: a large batch spreads them over
+  // the cores, so that one appender can use the whole machine while commit order stays the
+  // batch's order.
+  void PrepareAll(const std::vector<SignedEvent>& events, int64_t now,
+                  std::vector<std::optional<Result<internal::PreparedEvent>>>& out) {
+    constexpr size_t kMinPerThread = 64;
+    size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()),
+                                      events.size() / kMinPerThread);
+    auto work = [&](size_t begin, size_t end) {
+      for (size_t i = begin; i < end; ++i) out[i] = internal::PrepareEvent(events[i], keys_, now);
+    };
+    if (threads <= 1) {
+      work(0, events.size());
+      return;
+    }
+    std::vector<std::thread> pool;
+    size_t per = (events.size() + threads - 1) / threads;
+    for (size_t t = 1; t < threads; ++t) {
+      pool.emplace_back(work, t * per, std::min(events.size(), (t + 1) * per));
+    }
+    work(0, std::min(events.size(), per));
+    for (auto& th : pool) th.join();
+  }
+
+  Result<Entry> ReadSeq(uint64_t seq) {
+    auto value = store_->Get(Column::kEntries, internal::EncodeBE64(seq));
+    if (!value.ok()) {
+      if (value.status().code() == StatusCode::kNotFound) {
+        return Status::NotFound("no entry at seq " + std::to_string(seq) + " (the log has " +
+                                std::to_string(writer_->head().size) + ")");
+      }
+      return value.status();
+    }
+    return internal::UnframeEntry(seq, *value);
+  }
+
+  Result<Entry> ReadId(std::string_view id) {
+    auto value = store_->Get(Column::kIds, id);
+    if (!value.ok()) {
+      if (value.status().code() == StatusCode::kNotFound) {
+        return Status::NotFound("no event with id " + std::string(id));
+      }
+      return value.status();
+    }
+    ASSIGN_OR_RETURN(auto record, internal::DecodeIdRecord(*value));
+    return ReadSeq(record.seq);
+  }
+
+  Result<std::vector<Entry>> ReadStream(std::string_view stream, uint64_t from_version,
+                                        size_t max_count) {
+    std::vector<Entry> out;
+    std::string prefix(stream);
+    prefix.push_back('\0');
+    auto it = store_->NewIterator(Column::kStreams);
+    for (it->Seek(internal::StreamIndexKey(stream, from_version));
+         it->Valid() && it->key().starts_with(prefix) && out.size() < max_count; it->Next()) {
+      if (it->value().size() != 8) return Status::Corruption("stream index: malformed value");
+      ASSIGN_OR_RETURN(auto entry, ReadSeq(internal::DecodeBE64(it->value())));
+      out.push_back(std::move(entry));
+    }
+    RETURN_IF_ERROR(it->status());
+    return out;
+  }
+
+  Result<std::vector<Disclosure>> ReadDisclosures(uint64_t seq) {
+    auto value = store_->Get(Column::kPersonal, internal::EncodeBE64(seq));
+    if (!value.ok()) {
+      if (value.status().code() == StatusCode::kNotFound) return std::vector<Disclosure>{};
+      return value.status();
+    }
+    return internal::DecodeDisclosures(*value);
+  }
+
+  LedgerInfo Info() {
+    LedgerInfo info;
+    info.identity = identity_;
+    info.created_at_us = created_at_us_;
+    auto head = writer_->head();
+    info.size = head.size;
+    info.streams = head.streams;
+    info.last_recorded_at_us = head.last_recorded_at_us;
+    info.events_by_type = writer_->counts();
+    info.disk_bytes = store_->ApproximateDiskBytes();
+    return info;
+  }
+
+  KvStore* store() { return store_.get(); }
+  internal::KeyRegistry& keys() { return keys_; }
+  uint64_t size() { return writer_->head().size; }
+
+ private:
+  std::unique_ptr<KvStore> store_;
+  LedgerOptions options_;
+  LedgerIdentity identity_;
+  int64_t created_at_us_ = 0;
+  internal::KeyRegistry keys_;
+  std::unique_ptr<internal::LogWriter> writer_;
+};
+
+namespace {
+
+// Reads entries in batches through a RocksDB iterator, bounded by the size at creation so that
+// a scan sees a consistent prefix of the log.
+class ScanIterator final : public EntryIterator {
+ public:
+  ScanIterator(KvStore* store, uint64_t from, uint64_t end)
+      : it_(store->NewIterator(Column::kEntries)), next_(from), end_(end) {
+    it_->Seek(internal::EncodeBE64(from));
+    Load();
+  }
+  bool Valid() const override { return valid_; }
+  void Next() override {
+    it_->Next();
+    Load();
+  }
+  const Entry& entry() const override { return entry_; }
+  Status status() const override { return status_; }
+
+ private:
+  void Load() {
+    valid_ = false;
+    if (!status_.ok() || next_ >= end_) return;
+    if (!it_->Valid()) {
+      status_ = it_->status();
+      if (status_.ok()) {
+        status_ = Status::Corruption("entry at seq " + std::to_string(next_) + " is missing");
+      }
+      return;
+    }
+    uint64_t seq = internal::DecodeBE64(it_->key());
+    if (it_->key().size() != 8 || seq != next_) {
+      status_ = Status::Corruption("entry at seq " + std::to_string(next_) +
+                                   " is missing (next stored is " + std::to_string(seq) + ")");
+      return;
+    }
+    auto e = internal::UnframeEntry(seq, it_->value());
+    if (!e.ok()) {
+      status_ = e.status();
+      return;
+    }
+    entry_ = std::move(e).value();
+    ++next_;
+    valid_ = true;
+  }
+
+  std::unique_ptr<internal::KvIterator> it_;
+  uint64_t next_;
+  const uint64_t end_;
+  Entry entry_;
+  bool valid_ = false;
+  Status status_;
+};
+
+}  // namespace
+
+Ledger::Ledger(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Ledger::~Ledger() = default;
+
+Result<std::unique_ptr<Ledger>> Ledger::Create(const std::string& dir,
+                                               const LedgerIdentity& identity,
+                                               const LedgerOptions& options) {
+  ASSIGN_OR_RETURN(auto store, internal::OpenRocksDbStore(dir, /*create=*/true));
+  auto impl = std::make_unique<Impl>(std::move(store), options);
+  RETURN_IF_ERROR(impl->Initialize(identity));
+  RETURN_IF_ERROR(impl->Load());
+  return std::unique_ptr<Ledger>(new Ledger(std::move(impl)));
+}
+
+Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
+                                             const LedgerOptions& options) {
+  ASSIGN_OR_RETURN(auto store, internal::OpenRocksDbStore(dir, /*create=*/false));
+  auto impl = std::make_unique<Impl>(std::move(store), options);
+  Status loaded = impl->Load();
+  if (!loaded.ok()) return loaded.WithContext("open " + dir);
+  return std::unique_ptr<Ledger>(new Ledger(std::move(impl)));
+}
+
+namespace internal {
+
+Result<std::unique_ptr<Ledger>> OpenLedgerOnStore(std::unique_ptr<KvStore> store,
+                                                  const LedgerIdentity* create_with,
+                                                  const LedgerOptions& options) {
+  auto impl = std::make_unique<Ledger::Impl>(std::move(store), options);
+  if (create_with) RETURN_IF_ERROR(impl->Initialize(*create_with));
+  RETURN_IF_ERROR(impl->Load());
+  return std::make_unique<Ledger>(std::move(impl));
+}
+
+}  // namespace internal
+
+Result<std::unique_ptr<Ledger>> Ledger::CreateInMemory(const LedgerIdentity& identity,
+                                                       const LedgerOptions& options) {
+  auto impl = std::make_unique<Impl>(internal::NewMemoryStore(), options);
+  RETURN_IF_ERROR(impl->Initialize(identity));
+  RETURN_IF_ERROR(impl->Load());
+  return std::unique_ptr<Ledger>(new Ledger(std::move(impl)));
+}
+
+Result<AppendResult> Ledger::Append(const SignedEvent& event) {
+  return std::move(impl_->Append({event}, /*atomic=*/false).front());
+}
+
+std::vector<Result<AppendResult>> Ledger::AppendEach(const std::vector<SignedEvent>& events) {
+  return impl_->Append(events, /*atomic=*/false);
+}
+
+Result<std::vector<AppendResult>> Ledger::AppendAtomic(const std::vector<SignedEvent>& events) {
+  auto results = impl_->Append(events, /*atomic=*/true);
+  std::vector<AppendResult> out;
+  for (auto& r : results) {
+    if (!r.ok()) return r.status();
+    out.push_back(*r);
+  }
+  return out;
+}
+
+Result<Entry> Ledger::ReadSeq(uint64_t seq) { return impl_->ReadSeq(seq); }
+Result<Entry> Ledger::ReadId(std::string_view id) { return impl_->ReadId(id); }
+Result<std::vector<Entry>> Ledger::ReadStream(std::string_view stream, uint64_t from_version,
+                                              size_t max_count) {
+  return impl_->ReadStream(stream, from_version, max_count);
+}
+std::unique_ptr<EntryIterator> Ledger::Scan(uint64_t from_seq) {
+  return std::make_unique<ScanIterator>(impl_->store(), from_seq, impl_->size());
+}
+Result<std::vector<Disclosure>> Ledger::ReadDisclosures(uint64_t seq) {
+  return impl_->ReadDisclosures(seq);
+}
+std::vector<KeyInfo> Ledger::Keys() { return impl_->keys().All(); }
+LedgerInfo Ledger::Info() { return impl_->Info(); }
+uint64_t Ledger::Size() { return impl_->size(); }
+Status Ledger::Flush() { return impl_->store()->FlushAll(); }
+
+}  // namespace ledger

@@ -1,0 +1,367 @@
+#include "log_writer.h"
+
+#include <future>
+#include <unordered_map>
+
+#include "access_policy.h"
+#include "crypto.h"
+#include "ledger/event_codec.h"
+#include "ledger/time_format.h"
+
+namespace ledger::internal {
+
+struct LogWriter::Job {
+  std::vector<PreparedEvent> events;
+  bool atomic = false;
+  std::vector<Result<AppendResult>> results;
+  std::promise<void> done;
+};
+
+// State changed by a group (or by one unit inside it) but not yet committed.
+struct LogWriter::Overlay {
+  std::unordered_map<std::string, IdRecord> ids;
+  std::unordered_map<std::string, StreamHeadRecord> heads;
+  std::map<std::string, KeyInfo> keys;  // by 4-byte key id
+  std::map<std::string, uint64_t> count_deltas;
+  LedgerHeadRecord head;
+  KvWriteBatch batch;
+
+  void MergeFrom(Overlay&& unit) {
+    for (auto& [k, v] : unit.ids) ids[k] = std::move(v);
+    for (auto& [k, v] : unit.heads) heads[k] = std::move(v);
+    for (auto& [k, v] : unit.keys) keys[k] = std::move(v);
+    for (auto& [k, v] : unit.count_deltas) count_deltas[k] += v;
+    head = unit.head;
+    for (const auto& op : unit.batch.ops()) {
+      if (op.is_delete) {
+        batch.Delete(op.column, op.key);
+      } else {
+        batch.Put(op.column, op.key, op.value);
+      }
+    }
+  }
+};
+
+LogWriter::LogWriter(KvStore* store, KeyRegistry* keys, LedgerHeadRecord head,
+                     std::map<std::string, uint64_t> counts, std::function<int64_t()> clock,
+                     size_t max_group_events)
+    : store_(store),
+      keys_(keys),
+      clock_(std::move(clock)),
+      max_group_events_(max_group_events),
+      head_(head),
+      counts_(std::move(counts)) {
+  thread_ = std::thread([this] { Run(); });
+}
+
+LogWriter::~LogWriter() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  work_cv_.notify_all();
+  thread_.join();
+}
+
+LedgerHeadRecord LogWriter::head() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return head_;
+}
+
+std::map<std::string, uint64_t> LogWriter::counts() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return counts_;
+}
+
+std::vector<Result<AppendResult>> LogWriter::Submit(std::vector<PreparedEvent> events,
+                                                    bool atomic) {
+  if (events.empty()) return {};
+  Job job;
+  job.events = std::move(events);
+  job.atomic = atomic;
+  auto done = job.done.get_future();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.push_back(&job);
+  }
+  work_cv_.notify_one();
+  done.wait();
+  return std::move(job.results);
+}
+
+void LogWriter::Run() {
+  for (;;) {
+    std::vector<Job*> group;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      work_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and nothing is left to commit
+      size_t events = 0;
+      while (!queue_.empty() && (group.empty() || events < max_group_events_)) {
+        events += queue_.front()->events.size();
+        group.push_back(queue_.front());
+        queue_.pop_front();
+      }
+    }
+    CommitGroup(group);
+  }
+}
+
+void LogWriter::CommitGroup(std::vector<Job*>& jobs) {
+  Overlay group;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    group.head = head_;
+  }
+  for (Job* job : jobs) {
+    job->results.clear();
+    if (job->atomic) {
+      Overlay unit;
+      unit.head = group.head;
+      std::vector<Result<AppendResult>> results;
+      for (size_t i = 0; i < job->events.size(); ++i) {
+        AppendResult r;
+        Status s = ApplyEvent(job->events[i], group, unit, &r);
+        if (!s.ok()) {
+          results.clear();
+          Status whole = s.WithContext("event " + std::to_string(i) + " of the atomic batch");
+          for (size_t j = 0; j < job->events.size(); ++j) results.push_back(whole);
+          break;
+        }
+        results.push_back(r);
+      }
+      if (results.size() == job->events.size() && results.front().ok()) {
+        group.MergeFrom(std::move(unit));
+      }
+      job->results = std::move(results);
+    } else {
+      for (const auto& event : job->events) {
+        Overlay unit;
+        unit.head = group.head;
+        AppendResult r;
+        Status s = ApplyEvent(event, group, unit, &r);
+        if (s.ok()) {
+          group.MergeFrom(std::move(unit));
+          job->results.push_back(r);
+        } else {
+          job->results.push_back(s);
+        }
+      }
+    }
+  }
+  if (!group.batch.empty()) {
+    group.batch.Put(Column::kMeta, std::string(kMetaHeadKey), EncodeLedgerHead(group.head));
+    std::map<std::string, uint64_t> new_counts;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (const auto& [type, delta] : group.count_deltas) {
+        new_counts[type] = counts_[type] + delta;
+      }
+    }
+    for (const auto& [type, count] : new_counts) {
+      group.batch.Put(Column::kMeta, std::string(kMetaCountPrefix) + type, EncodeBE64(count));
+    }
+    Status written = store_->Write(group.batch, /*sync=*/true);
+    if (!written.ok()) {
+      failed_ = written.WithContext("ledger write failed; reopen the ledger");
+      const uint64_t committed_size = head().size;
+      for (Job* job : jobs) {
+        for (auto& r : job->results) {
+          // A duplicate of an event from this same group was not committed either.
+          if (r.ok() && (!r->duplicate || r->seq >= committed_size)) r = failed_;
+        }
+      }
+    } else {
+      for (const auto& [key_id, key] : group.keys) keys_->Put(key_id, key);
+      std::lock_guard<std::mutex> lock(mu_);
+      head_ = group.head;
+      for (const auto& [type, count] : new_counts) counts_[type] = count;
+    }
+  }
+  for (Job* job : jobs) job->done.set_value();
+}
+
+Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overlay& unit,
+                             AppendResult* result) {
+  if (!failed_.ok()) return failed_;
+  const SignedEvent& source = *p.source;
+
+  // The permanent id index: the same id with the same content is the first append's result.
+  const IdRecord* seen = nullptr;
+  IdRecord stored_id;
+  if (auto it = unit.ids.find(p.id); it != unit.ids.end()) {
+    seen = &it->second;
+  } else if (auto git = group.ids.find(p.id); git != group.ids.end()) {
+    seen = &git->second;
+  } else {
+    auto got = store_->Get(Column::kIds, p.id);
+    if (got.ok()) {
+      ASSIGN_OR_RETURN(stored_id, DecodeIdRecord(*got));
+      seen = &stored_id;
+    } else if (got.status().code() != StatusCode::kNotFound) {
+      return got.status();
+    }
+  }
+  if (seen != nullptr) {
+    if (seen->content_digest != p.content_digest) {
+      return Status::Conflict("id " + p.id + " was already used at seq " +
+                              std::to_string(seen->seq) + " for other content");
+    }
+    *result = AppendResult{seen->seq, seen->version, seen->recorded_at_us, true};
+    return Status::Ok();
+  }
+
+  // The author's key, as of this point in the log.
+  auto find_key = [&](const std::string& key_id) -> std::optional<KeyInfo> {
+    if (auto it = unit.keys.find(key_id); it != unit.keys.end()) return it->second;
+    if (auto it = group.keys.find(key_id); it != group.keys.end()) return it->second;
+    return keys_->Find(key_id);
+  };
+  std::optional<KeyInfo> author = find_key(source.key_id);
+  if (!author) {
+    bool genesis = keys_->empty() && group.keys.empty() && unit.keys.empty() && p.key_change &&
+                   !p.key_change->revoke && p.key_change->info.role == "admin" &&
+                   p.key_change->key_id == source.key_id;
+    if (!genesis) {
+      return Status::PermissionDenied("unknown key " + HexEncode(source.key_id) +
+                                      ": it is not registered in this ledger");
+    }
+    RETURN_IF_ERROR(VerifyEventSignature(source, p.key_change->info.public_key));
+    author = p.key_change->info;
+  } else {
+    if (!p.signature_checked) RETURN_IF_ERROR(VerifyEventSignature(source, author->public_key));
+    if (author->revoked) {
+      return Status::PermissionDenied("key " + author->key_id_hex + " (" + author->name +
+                                      ") was revoked at " +
+                                      FormatInstantMicros(author->revoked_at_us));
+    }
+    if (!RoleMayAppend(author->role, p.type)) {
+      return Status::PermissionDenied("key " + author->key_id_hex + " has role " + author->role +
+                                      ", which may not append " + p.type);
+    }
+  }
+
+  // The stream's head.
+  StreamHeadRecord head;
+  bool new_stream = true;
+  if (auto it = unit.heads.find(p.stream); it != unit.heads.end()) {
+    head = it->second;
+    new_stream = false;
+  } else if (auto git = group.heads.find(p.stream); git != group.heads.end()) {
+    head = git->second;
+    new_stream = false;
+  } else {
+    auto got = store_->Get(Column::kStreamHeads, p.stream);
+    if (got.ok()) {
+      ASSIGN_OR_RETURN(head, DecodeStreamHead(*got));
+      new_stream = false;
+    } else if (got.status().code() != StatusCode::kNotFound) {
+      return got.status();
+    }
+  }
+  switch (p.expected) {
+    case ExpectedKind::kAny: break;
+    case ExpectedKind::kNoStream:
+      if (head.next_version != 0) {
+        return Status::Conflict("expected_version no_stream, but " + p.stream + " has " +
+                                std::to_string(head.next_version) + " events");
+      }
+      break;
+    case ExpectedKind::kExists:
+      if (head.next_version == 0) {
+        return Status::Conflict("expected_version exists, but " + p.stream + " has no events");
+      }
+      break;
+    case ExpectedKind::kExact:
+      if (head.next_version != p.expected_version + 1) {
+        return Status::Conflict(
+            "expected_version " + std::to_string(p.expected_version) + ", but the last event of " +
+            p.stream + " is " +
+            (head.next_version == 0 ? std::string("none (no such stream)")
+                                    : "version " + std::to_string(head.next_version - 1)));
+      }
+      break;
+  }
+  if (head.shredded) {
+    return Status::FailedPrecondition(p.stream +
+                                      " was shredded (subject.shredded): nothing may follow");
+  }
+  if (p.stream.starts_with("case/")) {
+    if (head.next_version == 0 && p.type != "case.opened") {
+      return Status::FailedPrecondition("the first event of " + p.stream +
+                                        " must be case.opened, not " + p.type);
+    }
+    if (head.next_version != 0 && p.type == "case.opened") {
+      return Status::FailedPrecondition(p.stream + " is already opened (case.opened at version 0)");
+    }
+  }
+  std::string_view office = p.type == "case.opened" ? std::string_view(p.office)
+                                                    : std::string_view(head.office);
+  if (!ScopeAllows(author->scope, p.stream, office)) {
+    return Status::PermissionDenied("key " + author->key_id_hex + " is not allowed to write to " +
+                                    p.stream + " (outside its scope)");
+  }
+
+  // Key registry changes.
+  const int64_t recorded_at = std::max(clock_(), unit.head.last_recorded_at_us);
+  const uint64_t seq = unit.head.size;
+  std::optional<KeyInfo> key_update;
+  if (p.key_change) {
+    std::optional<KeyInfo> target = find_key(p.key_change->key_id);
+    if (!p.key_change->revoke) {
+      if (target) {
+        return Status::Conflict("key " + target->key_id_hex + " is already registered (as " +
+                                target->name + ")");
+      }
+      key_update = p.key_change->info;
+      key_update->registered_seq = seq;
+      key_update->registered_at_us = recorded_at;
+    } else {
+      if (!target) {
+        return Status::NotFound("data.key_id: key " + HexEncode(p.key_change->key_id) +
+                                " is not registered");
+      }
+      if (target->revoked) {
+        return Status::FailedPrecondition("data.key_id: key " + target->key_id_hex +
+                                          " is already revoked");
+      }
+      key_update = *target;
+      key_update->revoked = true;
+      key_update->revoked_seq = seq;
+      key_update->revoked_at_us = recorded_at;
+    }
+  }
+
+  std::string entry = EncodeEntry(source.event, source.key_id, source.signature, seq,
+                                  head.next_version, recorded_at);
+  if (entry.size() > kMaxEntryBytes) {
+    return Status::InvalidArgument("entry would be " + std::to_string(entry.size()) +
+                                   " bytes: at most 65535 are allowed");
+  }
+  IdRecord id_record{seq, head.next_version, recorded_at, p.content_digest};
+  unit.batch.Put(Column::kEntries, EncodeBE64(seq), FrameEntry(entry));
+  unit.batch.Put(Column::kIds, p.id, EncodeIdRecord(id_record));
+  unit.batch.Put(Column::kStreams, StreamIndexKey(p.stream, head.next_version), EncodeBE64(seq));
+  if (!source.disclosures.empty()) {
+    unit.batch.Put(Column::kPersonal, EncodeBE64(seq), EncodeDisclosures(source.disclosures));
+  }
+  if (key_update) {
+    unit.batch.Put(Column::kKeys, p.key_change->key_id, EncodeKeyState(*key_update));
+    unit.keys[p.key_change->key_id] = *key_update;
+  }
+  *result = AppendResult{seq, head.next_version, recorded_at, false};
+
+  head.next_version++;
+  if (p.type == "case.opened") head.office = p.office;
+  if (p.type == "subject.shredded") head.shredded = true;
+  unit.batch.Put(Column::kStreamHeads, p.stream, EncodeStreamHead(head));
+  unit.heads[p.stream] = head;
+  unit.ids[p.id] = id_record;
+  unit.count_deltas[p.type]++;
+  unit.head.size = seq + 1;
+  unit.head.last_recorded_at_us = recorded_at;
+  if (new_stream) unit.head.streams++;
+  return Status::Ok();
+}
+
+}  // namespace ledger::internal

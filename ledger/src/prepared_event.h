@@ -1,0 +1,53 @@
+// An event checked as far as it can be without the ledger's state, on the appender's own thread
+// so that signature checks of concurrent appenders run on all cores while the single writer only
+// does what needs the state (ids, versions, keys).
+#ifndef LEDGER_SRC_PREPARED_EVENT_H_
+#define LEDGER_SRC_PREPARED_EVENT_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger/status.h"
+#include "ledger/types.h"
+
+namespace ledger::internal {
+
+class KeyRegistry;
+
+enum class ExpectedKind { kAny, kNoStream, kExists, kExact };
+
+// What a key event changes in the registry.
+struct KeyChange {
+  bool revoke = false;
+  std::string key_id;  // 4 bytes
+  KeyInfo info;        // for a registration: name, key, role, scope
+};
+
+struct PreparedEvent {
+  const SignedEvent* source = nullptr;
+  std::string id;
+  std::string stream;
+  std::string type;
+  ExpectedKind expected = ExpectedKind::kAny;
+  uint64_t expected_version = 0;
+  std::string office;  // case.opened only
+  std::string content_digest;
+  std::optional<KeyChange> key_change;
+  // False when the author's key was not in the committed registry when prepared (a key
+  // registered earlier in the same group, or the ledger's first key): the writer checks then.
+  bool signature_checked = false;
+};
+
+// Decodes, validates and (when the key is known) verifies `event`. `now_us` is the ledger
+// clock for the occurred_at bound.
+Result<PreparedEvent> PrepareEvent(const SignedEvent& event, const KeyRegistry& keys,
+                                   int64_t now_us);
+
+// The writer's signature check for events prepared with signature_checked = false.
+Status VerifyEventSignature(const SignedEvent& event, std::string_view public_key);
+
+}  // namespace ledger::internal
+
+#endif  // LEDGER_SRC_PREPARED_EVENT_H_

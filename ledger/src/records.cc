@@ -1,0 +1,280 @@
+#include "records.h"
+
+#include <capnp/message.h>
+#include <capnp/serialize.h>
+#include <kj/exception.h>
+#include <zlib.h>
+
+#include <cstring>
+
+#include "canonical.h"
+#include "entry.capnp.h"
+#include "storage.capnp.h"
+#include "storage/kv_store.h"
+
+namespace ledger::internal {
+namespace {
+
+constexpr uint16_t kEntryFormatVersion = 1;
+constexpr uint16_t kStorageFormatVersion = 1;
+
+std::string_view AsView(capnp::Data::Reader d) {
+  return {reinterpret_cast<const char*>(d.begin()), d.size()};
+}
+capnp::Data::Reader AsData(std::string_view s) {
+  return {reinterpret_cast<const capnp::byte*>(s.data()), s.size()};
+}
+
+std::string Serialize(capnp::MessageBuilder& message) {
+  auto words = capnp::messageToFlatArray(message);
+  auto bytes = words.asBytes();
+  return std::string(reinterpret_cast<const char*>(bytes.begin()), bytes.size());
+}
+
+// Decodes an internal record (not necessarily canonical) and hands its root to `fn`; a record
+// that does not decode is Corruption naming `what`.
+template <typename T, typename Fn>
+Status WithRecord(std::string_view bytes, std::string_view what, Fn&& fn) {
+  if (bytes.size() % sizeof(capnp::word) != 0 || bytes.empty()) {
+    return Status::Corruption(std::string(what) + ": truncated record");
+  }
+  auto words = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
+  std::memcpy(words.begin(), bytes.data(), bytes.size());
+  capnp::ReaderOptions options;
+  options.traversalLimitInWords = 1 << 16;
+  kj::Maybe<kj::Exception> error = kj::runCatchingExceptions([&]() {
+    capnp::FlatArrayMessageReader reader(words.asPtr(), options);
+    fn(reader.getRoot<T>());
+  });
+  KJ_IF_MAYBE(e, error) {
+    return Status::Corruption(std::string(what) + ": " + e->getDescription().cStr());
+  }
+  return Status::Ok();
+}
+
+uint32_t Crc32(std::string_view bytes) {
+  uLong crc = crc32(0L, Z_NULL, 0);
+  // zlib takes uInt lengths; entries are far below 4 GiB.
+  return static_cast<uint32_t>(
+      crc32(crc, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size())));
+}
+
+}  // namespace
+
+std::string EncodeEntry(std::string_view event, std::string_view key_id,
+                        std::string_view signature, uint64_t seq, uint64_t version,
+                        int64_t recorded_at_us) {
+  capnp::MallocMessageBuilder message(static_cast<unsigned>(event.size() / 8 + 32));
+  auto e = message.initRoot<schema::Entry>();
+  e.setEvent(AsData(event));
+  e.setKeyId(AsData(key_id));
+  e.setSignature(AsData(signature));
+  e.setSeq(seq);
+  e.setVersion(version);
+  e.setRecordedAt(recorded_at_us);
+  e.setFormatVersion(kEntryFormatVersion);
+  return CanonicalBytes(e.asReader());
+}
+
+Result<Entry> DecodeEntry(std::string_view bytes) {
+  ASSIGN_OR_RETURN(auto msg, CanonicalMessage::Decode(bytes, "entry"));
+  Entry out;
+  Status status;
+  kj::Maybe<kj::Exception> error = kj::runCatchingExceptions([&]() {
+    auto e = msg->Root<schema::Entry>();
+    if (e.getFormatVersion() != kEntryFormatVersion) {
+      status = Status::Corruption("entry: unknown format version " +
+                                  std::to_string(e.getFormatVersion()));
+      return;
+    }
+    out.seq = e.getSeq();
+    out.version = e.getVersion();
+    out.recorded_at_us = e.getRecordedAt();
+    out.key_id = AsView(e.getKeyId());
+    out.signature = AsView(e.getSignature());
+    out.event = AsView(e.getEvent());
+  });
+  KJ_IF_MAYBE(ex, error) {
+    return Status::Corruption(std::string("entry: ") + ex->getDescription().cStr());
+  }
+  RETURN_IF_ERROR(status);
+  out.bytes = std::string(bytes);
+  return out;
+}
+
+std::string FrameEntry(std::string_view entry_bytes) {
+  uint32_t crc = Crc32(entry_bytes);
+  std::string out(4, '\0');
+  for (int i = 3; i >= 0; --i) {
+    out[i] = static_cast<char>(crc & 0xff);
+    crc >>= 8;
+  }
+  out += entry_bytes;
+  return out;
+}
+
+Result<Entry> UnframeEntry(uint64_t seq, std::string_view value) {
+  auto corrupt = [&](std::string_view why) {
+    return Status::Corruption("entry at seq " + std::to_string(seq) + ": " + std::string(why));
+  };
+  if (value.size() < 4) return corrupt("truncated");
+  uint32_t stored = 0;
+  for (int i = 0; i < 4; ++i) stored = (stored << 8) | static_cast<unsigned char>(value[i]);
+  std::string_view bytes = value.substr(4);
+  if (Crc32(bytes) != stored) return corrupt("checksum mismatch (the stored bytes were altered)");
+  auto entry = DecodeEntry(bytes);
+  if (!entry.ok()) return corrupt(entry.status().message());
+  if (entry->seq != seq) {
+    return corrupt("stored under seq " + std::to_string(seq) + " but says seq " +
+                   std::to_string(entry->seq));
+  }
+  return entry;
+}
+
+std::string EncodeStreamHead(const StreamHeadRecord& head) {
+  capnp::MallocMessageBuilder message;
+  auto h = message.initRoot<schema::StreamHead>();
+  h.setNextVersion(head.next_version);
+  h.setOffice(head.office);
+  h.setShredded(head.shredded);
+  return Serialize(message);
+}
+
+Result<StreamHeadRecord> DecodeStreamHead(std::string_view bytes) {
+  StreamHeadRecord out;
+  RETURN_IF_ERROR(WithRecord<schema::StreamHead>(bytes, "stream head", [&](auto h) {
+    out.next_version = h.getNextVersion();
+    out.office = h.getOffice().cStr();
+    out.shredded = h.getShredded();
+  }));
+  return out;
+}
+
+std::string EncodeLedgerHead(const LedgerHeadRecord& head) {
+  capnp::MallocMessageBuilder message;
+  auto h = message.initRoot<schema::LedgerHead>();
+  h.setSize(head.size);
+  h.setLastRecordedAt(head.last_recorded_at_us);
+  h.setStreams(head.streams);
+  return Serialize(message);
+}
+
+Result<LedgerHeadRecord> DecodeLedgerHead(std::string_view bytes) {
+  LedgerHeadRecord out;
+  RETURN_IF_ERROR(WithRecord<schema::LedgerHead>(bytes, "ledger head", [&](auto h) {
+    out.size = h.getSize();
+    out.last_recorded_at_us = h.getLastRecordedAt();
+    out.streams = h.getStreams();
+  }));
+  return out;
+}
+
+std::string EncodeIdentity(const LedgerIdentity& identity, int64_t created_at_us) {
+  capnp::MallocMessageBuilder message;
+  auto i = message.initRoot<schema::LedgerIdentity>();
+  i.setOrigin(identity.origin);
+  i.setPublicKey(AsData(identity.public_key));
+  i.setCreatedAt(created_at_us);
+  i.setFormatVersion(kStorageFormatVersion);
+  return Serialize(message);
+}
+
+Result<LedgerIdentity> DecodeIdentity(std::string_view bytes, int64_t* created_at_us) {
+  LedgerIdentity out;
+  uint16_t version = 0;
+  RETURN_IF_ERROR(WithRecord<schema::LedgerIdentity>(bytes, "ledger identity", [&](auto i) {
+    out.origin = i.getOrigin().cStr();
+    out.public_key = AsView(i.getPublicKey());
+    *created_at_us = i.getCreatedAt();
+    version = i.getFormatVersion();
+  }));
+  if (version != kStorageFormatVersion) {
+    return Status::FailedPrecondition("ledger format version " + std::to_string(version) +
+                                      " is not supported by this build (expects " +
+                                      std::to_string(kStorageFormatVersion) + ")");
+  }
+  return out;
+}
+
+std::string EncodeKeyState(const KeyInfo& key) {
+  capnp::MallocMessageBuilder message;
+  auto k = message.initRoot<schema::KeyState>();
+  k.setKeyIdHex(key.key_id_hex);
+  k.setName(key.name);
+  k.setPublicKey(AsData(key.public_key));
+  k.setRole(key.role);
+  auto scope = k.initScope(static_cast<unsigned>(key.scope.size()));
+  for (unsigned i = 0; i < key.scope.size(); ++i) scope.set(i, key.scope[i]);
+  k.setRegisteredSeq(key.registered_seq);
+  k.setRegisteredAt(key.registered_at_us);
+  k.setRevoked(key.revoked);
+  k.setRevokedSeq(key.revoked_seq);
+  k.setRevokedAt(key.revoked_at_us);
+  return Serialize(message);
+}
+
+Result<KeyInfo> DecodeKeyState(std::string_view bytes) {
+  KeyInfo out;
+  RETURN_IF_ERROR(WithRecord<schema::KeyState>(bytes, "key state", [&](auto k) {
+    out.key_id_hex = k.getKeyIdHex().cStr();
+    out.name = k.getName().cStr();
+    out.public_key = AsView(k.getPublicKey());
+    out.role = k.getRole().cStr();
+    for (auto s : k.getScope()) out.scope.emplace_back(s.cStr());
+    out.registered_seq = k.getRegisteredSeq();
+    out.registered_at_us = k.getRegisteredAt();
+    out.revoked = k.getRevoked();
+    out.revoked_seq = k.getRevokedSeq();
+    out.revoked_at_us = k.getRevokedAt();
+  }));
+  return out;
+}
+
+std::string EncodeIdRecord(const IdRecord& r) {
+  std::string out = EncodeBE64(r.seq);
+  out += EncodeBE64(r.version);
+  out += EncodeBE64(static_cast<uint64_t>(r.recorded_at_us));
+  out += r.content_digest;
+  return out;
+}
+
+Result<IdRecord> DecodeIdRecord(std::string_view bytes) {
+  if (bytes.size() != 24 + 32) return Status::Corruption("id index record has the wrong size");
+  IdRecord r;
+  r.seq = DecodeBE64(bytes);
+  r.version = DecodeBE64(bytes.substr(8));
+  r.recorded_at_us = static_cast<int64_t>(DecodeBE64(bytes.substr(16)));
+  r.content_digest = std::string(bytes.substr(24));
+  return r;
+}
+
+std::string EncodeDisclosures(const std::vector<Disclosure>& disclosures) {
+  capnp::MallocMessageBuilder message;
+  auto list = message.initRoot<schema::DisclosureList>().initItems(
+      static_cast<unsigned>(disclosures.size()));
+  for (unsigned i = 0; i < disclosures.size(); ++i) {
+    list[i].setSalt(AsData(disclosures[i].salt));
+    list[i].setField(disclosures[i].field);
+    list[i].setValue(disclosures[i].value);
+  }
+  return Serialize(message);
+}
+
+Result<std::vector<Disclosure>> DecodeDisclosures(std::string_view bytes) {
+  std::vector<Disclosure> out;
+  RETURN_IF_ERROR(WithRecord<schema::DisclosureList>(bytes, "disclosures", [&](auto l) {
+    for (auto d : l.getItems()) {
+      out.push_back({std::string(AsView(d.getSalt())), d.getField().cStr(), d.getValue().cStr()});
+    }
+  }));
+  return out;
+}
+
+std::string StreamIndexKey(std::string_view stream, uint64_t version) {
+  std::string key(stream);
+  key.push_back('\0');
+  key += EncodeBE64(version);
+  return key;
+}
+
+}  // namespace ledger::internal

@@ -1,0 +1,71 @@
+// Encoding of everything the ledger stores besides the canonical entry itself: the framed entry
+// value (a checksum in front, so a flipped byte is Corruption on read), stream heads, key
+// states, the log head and identity, and disclosure lists. Formats: schema/storage.capnp and
+// docs/formats.md ("Storage layout").
+#ifndef LEDGER_SRC_RECORDS_H_
+#define LEDGER_SRC_RECORDS_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/ledger.h"
+#include "ledger/status.h"
+#include "ledger/types.h"
+
+namespace ledger::internal {
+
+struct StreamHeadRecord {
+  uint64_t next_version = 0;
+  std::string office;
+  bool shredded = false;
+};
+
+struct LedgerHeadRecord {
+  uint64_t size = 0;
+  int64_t last_recorded_at_us = 0;
+  uint64_t streams = 0;
+};
+
+struct IdRecord {
+  uint64_t seq = 0;
+  uint64_t version = 0;
+  int64_t recorded_at_us = 0;
+  std::string content_digest;  // SHA-256 of the canonical event bytes
+};
+
+// The canonical entry bytes (the Merkle leaf data) for the given fields.
+std::string EncodeEntry(std::string_view event, std::string_view key_id,
+                        std::string_view signature, uint64_t seq, uint64_t version,
+                        int64_t recorded_at_us);
+// Decodes canonical entry bytes; Corruption if they are not a canonical entry.
+Result<Entry> DecodeEntry(std::string_view bytes);
+
+// Stored value = CRC-32 (4 bytes, big-endian) || entry bytes.
+std::string FrameEntry(std::string_view entry_bytes);
+// Checks the frame and decodes; Corruption names the seq.
+Result<Entry> UnframeEntry(uint64_t seq, std::string_view value);
+
+std::string EncodeStreamHead(const StreamHeadRecord& head);
+Result<StreamHeadRecord> DecodeStreamHead(std::string_view bytes);
+std::string EncodeLedgerHead(const LedgerHeadRecord& head);
+Result<LedgerHeadRecord> DecodeLedgerHead(std::string_view bytes);
+std::string EncodeIdentity(const LedgerIdentity& identity, int64_t created_at_us);
+Result<LedgerIdentity> DecodeIdentity(std::string_view bytes, int64_t* created_at_us);
+std::string EncodeKeyState(const KeyInfo& key);
+Result<KeyInfo> DecodeKeyState(std::string_view bytes);
+std::string EncodeIdRecord(const IdRecord& record);
+Result<IdRecord> DecodeIdRecord(std::string_view bytes);
+std::string EncodeDisclosures(const std::vector<Disclosure>& disclosures);
+Result<std::vector<Disclosure>> DecodeDisclosures(std::string_view bytes);
+
+// Keys of the columns.
+std::string StreamIndexKey(std::string_view stream, uint64_t version);
+inline constexpr std::string_view kMetaHeadKey = "head";
+inline constexpr std::string_view kMetaIdentityKey = "identity";
+inline constexpr std::string_view kMetaCountPrefix = "count/";
+
+}  // namespace ledger::internal
+
+#endif  // LEDGER_SRC_RECORDS_H_

@@ -1,0 +1,90 @@
+// The small storage interface the ledger is written against: named columns of ordered byte
+// keys, atomic write batches, point reads and forward iterators. One implementation sits on
+// RocksDB (column families); one is in memory, for tests. Both pass tests/ledger/kv_store_test.cc.
+#ifndef LEDGER_SRC_STORAGE_KV_STORE_H_
+#define LEDGER_SRC_STORAGE_KV_STORE_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/status.h"
+
+namespace ledger::internal {
+
+// Do not reorder: the RocksDB store maps these to column family names.
+enum class Column : int {
+  kMeta = 0,         // identity, head, counters
+  kEntries = 1,      // BE64(seq) -> framed entry
+  kIds = 2,          // event id -> seq, version, recorded_at, content digest
+  kStreams = 3,      // stream 0x00 BE64(version) -> BE64(seq)
+  kStreamHeads = 4,  // stream -> StreamHead
+  kKeys = 5,         // 4-byte key id -> KeyState
+  kPersonal = 6,     // BE64(seq) -> DisclosureList
+};
+constexpr int kColumnCount = 7;
+std::string_view ColumnName(Column c);
+
+// One atomic unit: all of it is applied or none.
+class KvWriteBatch {
+ public:
+  struct Op {
+    Column column;
+    bool is_delete;
+    std::string key;
+    std::string value;
+  };
+  void Put(Column c, std::string key, std::string value) {
+    ops_.push_back({c, false, std::move(key), std::move(value)});
+  }
+  void Delete(Column c, std::string key) { ops_.push_back({c, true, std::move(key), {}}); }
+  const std::vector<Op>& ops() const { return ops_; }
+  bool empty() const { return ops_.empty(); }
+  size_t size() const { return ops_.size(); }
+  void Clear() { ops_.clear(); }
+
+ private:
+  std::vector<Op> ops_;
+};
+
+// A forward iterator over one column. As in RocksDB, errors surface through status() once
+// Valid() turns false.
+class KvIterator {
+ public:
+  virtual ~KvIterator() = default;
+  virtual void Seek(std::string_view key) = 0;
+  virtual bool Valid() const = 0;
+  virtual void Next() = 0;
+  virtual std::string_view key() const = 0;
+  virtual std::string_view value() const = 0;
+  virtual Status status() const = 0;
+};
+
+class KvStore {
+ public:
+  virtual ~KvStore() = default;
+  // Applies the batch atomically; with sync, returns only once it is durable.
+  virtual Status Write(const KvWriteBatch& batch, bool sync) = 0;
+  // NotFound when absent.
+  virtual Result<std::string> Get(Column c, std::string_view key) = 0;
+  virtual std::unique_ptr<KvIterator> NewIterator(Column c) = 0;
+  // Flushes memtables and the WAL to files (used before copying or inspecting files).
+  virtual Status FlushAll() = 0;
+  // Approximate bytes on disk; 0 for the memory store.
+  virtual uint64_t ApproximateDiskBytes() = 0;
+};
+
+// Opens (or with create, creates) a RocksDB store in `dir`. Open refuses a missing directory
+// unless create is set, and create refuses a directory that already holds a ledger.
+Result<std::unique_ptr<KvStore>> OpenRocksDbStore(const std::string& dir, bool create);
+std::unique_ptr<KvStore> NewMemoryStore();
+
+// Big-endian fixed-width integers keep numeric and byte order the same.
+std::string EncodeBE64(uint64_t v);
+uint64_t DecodeBE64(std::string_view bytes);  // REQUIRES: bytes.size() >= 8
+
+}  // namespace ledger::internal
+
+#endif  // LEDGER_SRC_STORAGE_KV_STORE_H_

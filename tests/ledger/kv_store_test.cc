@@ -1,0 +1,96 @@
+// One conformance suite for both KvStore implementations (RocksDB and memory).
+#include "storage/kv_store.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+namespace ledger::internal {
+namespace {
+
+struct RocksFactory {
+  std::string dir = (std::filesystem::temp_directory_path() /
+                     ("kvtest-" + std::to_string(::getpid()) + "-" +
+                      ::testing::UnitTest::GetInstance()->current_test_info()->name()))
+                        .string();
+  std::unique_ptr<KvStore> Make() {
+    std::filesystem::remove_all(dir);
+    return OpenRocksDbStore(dir, true).value();
+  }
+  ~RocksFactory() { std::filesystem::remove_all(dir); }
+};
+struct MemoryFactory {
+  std::unique_ptr<KvStore> Make() { return NewMemoryStore(); }
+};
+
+template <typename F>
+class KvStoreTest : public ::testing::Test {
+ protected:
+  F factory_;
+};
+using Factories = ::testing::Types<RocksFactory, MemoryFactory>;
+TYPED_TEST_SUITE(KvStoreTest, Factories);
+
+TYPED_TEST(KvStoreTest, GetOfMissingKeyIsNotFound) {
+  auto store = this->factory_.Make();
+  EXPECT_EQ(store->Get(Column::kEntries, "x").status().code(), StatusCode::kNotFound);
+}
+
+TYPED_TEST(KvStoreTest, BatchIsAppliedWhole) {
+  auto store = this->factory_.Make();
+  KvWriteBatch b;
+  b.Put(Column::kEntries, "a", std::string("1\0x", 3));
+  b.Put(Column::kIds, "a", "2");
+  b.Put(Column::kEntries, "b", "3");
+  b.Delete(Column::kEntries, "b");
+  ASSERT_TRUE(store->Write(b, true).ok());
+  EXPECT_EQ(store->Get(Column::kEntries, "a").value(), std::string("1\0x", 3));
+  EXPECT_EQ(store->Get(Column::kIds, "a").value(), "2");
+  EXPECT_EQ(store->Get(Column::kEntries, "b").status().code(), StatusCode::kNotFound);
+  // Columns are separate namespaces.
+  EXPECT_EQ(store->Get(Column::kKeys, "a").status().code(), StatusCode::kNotFound);
+}
+
+TYPED_TEST(KvStoreTest, IteratorSeesKeysInByteOrder) {
+  auto store = this->factory_.Make();
+  KvWriteBatch b;
+  for (uint64_t v : {300u, 2u, 70000u, 1u}) b.Put(Column::kEntries, EncodeBE64(v), "v");
+  ASSERT_TRUE(store->Write(b, false).ok());
+  auto it = store->NewIterator(Column::kEntries);
+  std::vector<uint64_t> seen;
+  for (it->Seek(EncodeBE64(2)); it->Valid(); it->Next()) seen.push_back(DecodeBE64(it->key()));
+  EXPECT_TRUE(it->status().ok());
+  EXPECT_EQ(seen, (std::vector<uint64_t>{2, 300, 70000}));
+}
+
+TYPED_TEST(KvStoreTest, IteratorIsASnapshot) {
+  auto store = this->factory_.Make();
+  KvWriteBatch b;
+  b.Put(Column::kMeta, "a", "1");
+  ASSERT_TRUE(store->Write(b, false).ok());
+  auto it = store->NewIterator(Column::kMeta);
+  KvWriteBatch c;
+  c.Put(Column::kMeta, "b", "2");
+  ASSERT_TRUE(store->Write(c, false).ok());
+  int n = 0;
+  for (it->Seek(""); it->Valid(); it->Next()) ++n;
+  EXPECT_EQ(n, 1);
+}
+
+TEST(RocksDbStoreTest, CreateRefusesAnExistingLedgerAndOpenRefusesAMissingOne) {
+  auto dir = (std::filesystem::temp_directory_path() / ("kvtest-ex-" + std::to_string(::getpid())))
+                 .string();
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(OpenRocksDbStore(dir, false).status().code(), StatusCode::kNotFound);
+  { ASSERT_TRUE(OpenRocksDbStore(dir, true).ok()); }
+  EXPECT_EQ(OpenRocksDbStore(dir, true).status().code(), StatusCode::kFailedPrecondition);
+  auto open = OpenRocksDbStore(dir, false);
+  ASSERT_TRUE(open.ok());
+  // A second process (here: a second open) is refused while the first holds it.
+  EXPECT_EQ(OpenRocksDbStore(dir, false).status().code(), StatusCode::kUnavailable);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace ledger::internal
