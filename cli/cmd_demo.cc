@@ -59,8 +59,11 @@ void ShowRefusals(Ledger& ledger, const std::vector<std::string>& lines,
   uint64_t size_before = ledger.Size();
   Table t({"attempt", "result"});
 
+  // The same event with one field changed, under the original signature.
+  auto altered_json = nlohmann::json::parse(EventJsonFromCanonical(events[1].event).value());
+  altered_json["occurred_at"] = "2008-01-01T00:00:00+01:00";
   SignedEvent tampered = events[1];
-  tampered.event[tampered.event.size() / 2] ^= 0x01;
+  tampered.event = CanonicalEventFromJson(altered_json.dump()).value();
   auto r1 = ledger.Append(tampered);
   t.AddRow({"an event altered after signing", r1.ok() ? "appended (BUG)" : Show(r1.status())});
 
@@ -170,7 +173,7 @@ int RunDemo(const DemoArgs& a) {
       fmt::print("\nentry 3 as stored (personal values only as salted digests):\n{}\n", *json);
     }
   }
-  fmt::print("\nTry: build/ledger stats --data {0}   build/ledger read --data {0} --limit 5\n",
+  fmt::print("\nTry: build/bin/ledger stats --data {0}\n     build/bin/ledger read --data {0} --limit 5\n",
              data);
   return kExitOk;
 }

@@ -81,7 +81,7 @@ class AgreementWriter {
       if (task.due <= start) task.due = cal.AddWorkingDays(start + 1, 0);
       tasks.push_back(std::move(task));
     }
-    const Minute signed_at = AtTime(start, rng_.Range(9, 14), rng_.Range(0, 59));
+    const Minute signed_at = OfficeTime(rng_, start);
     const std::string worker = p_.Worker(rng_, cohort_);
     const Actor actor{worker, "caseworker"};
     w_.Emit(signed_at, "agreement.signed", actor, Basis::kAdvice, [&](Json& data) {
@@ -122,14 +122,14 @@ class AgreementWriter {
       evaluated = natural_reason == 1 ? false : rng_.Chance(natural_reason == 0 ? 0.96 : 1.0);
     }
     const Minute close_at = at_exit ? AtTime(close_day, 10, rng_.Range(25, 45))
-                                    : AtTime(close_day, rng_.Range(14, 15), rng_.Range(0, 45));
+                                    : TimeBetween(rng_, close_day, 14, 15, 45);
 
     // Reviews of tasks whose deadline has passed, on days before the closing day.
     for (const Task& t : tasks) {
       const bool reviewed = rng_.Chance(0.9);
       const Day day = cal.AddWorkingDays(t.due, rng_.Range(0, 7));
       const size_t status = rng_.Weighted(kTaskWeights[p_.category], 3);
-      const Minute at = AtTime(day, rng_.Range(9, 15), rng_.Range(0, 59));
+      const Minute at = OfficeTime(rng_, day);
       if (!reviewed || day >= close_day || day <= start) continue;
       w_.Emit(at, "agreement.task_reviewed", actor, Basis::kAdvice, [&](Json& data) {
         data["agreement_id"] = id;

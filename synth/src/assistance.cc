@@ -35,13 +35,13 @@ class AssistanceWriter {
       at = e.open_at + rng_.Range(60, 120);
     } else {
       day = cal.AddWorkingDays(e.start + 1, rng_.Range(0, index == 0 ? 6 : 4));
-      at = AtTime(day, rng_.Range(9, 15), rng_.Range(0, 59));
+      at = OfficeTime(rng_, day);
     }
     if (index == 0 && p_.refused_first) {
       Decide(at, day, LastDayOfMonthIndex(MonthIndex(day)), /*refused=*/true, false, index);
       if (!p_.reapplies) return;
       day = cal.AddWorkingDays(day, rng_.Range(8, 20));
-      at = AtTime(day, rng_.Range(9, 15), rng_.Range(0, 59));
+      at = OfficeTime(rng_, day);
     }
     Day from = day, to = LastDayOfMonthIndex(MonthIndex(day) + 2);
     for (bool first = true;; first = false) {
@@ -51,7 +51,7 @@ class AssistanceWriter {
       if (to + 1 >= exit) return;  // off assistance by the end of this period
       // Renewed one to three weeks before the period ends.
       day = cal.OnOrBefore(to - rng_.Range(5, 15));
-      at = AtTime(day, rng_.Range(9, 15), rng_.Range(0, 59));
+      at = OfficeTime(rng_, day);
       from = to + 1;
       to = LastDayOfMonthIndex(MonthIndex(from) + 2);
     }
@@ -66,7 +66,10 @@ class AssistanceWriter {
     d.to = to;
     d.paid = !refused;
     d.partly = !refused && rng_.Chance(p_.decisions.empty() ? 0.16 : 0.12);
-    d.form = refused ? 0 : static_cast<int>(rng_.Weighted({80, 6, 14}));
+    // Mostly the person's usual form, now and then another (a loan for a deposit, say).
+    const bool usual = rng_.Chance(0.85);
+    const int other = static_cast<int>(rng_.Weighted({70, 10, 20}));
+    d.form = refused ? 0 : usual ? p_.form : other;
     d.episode = episode;
     const bool warning = rng_.Chance(0.95);
     const bool appeal_info = rng_.Chance(0.97);
@@ -107,7 +110,7 @@ class AssistanceWriter {
     Minute at = d.at + rng_.Range(5, 25);
     if (rng_.Chance(0.15)) {
       const Day later = cohort_.calendar.AddWorkingDays(DayOf(d.at), rng_.Range(1, 3));
-      if (later < e.exit_day) at = AtTime(later, rng_.Range(9, 15), rng_.Range(0, 59));
+      if (later < e.exit_day) at = OfficeTime(rng_, later);
     }
     // The course condition goes on the first grant whose period meets the course's four weeks
     // (sessions end by the Friday of the fourth week).

@@ -43,6 +43,7 @@ std::string Cohort::Make(const CohortOptions& options, Cohort* out) {
     return "municipality must be a 4-digit kommunenummer";
   }
   if (!IsCode(options.programme)) return "programme must be a code of 1-64 [A-Za-z0-9._:-]";
+  if (options.slice_events < 0) return "slice_events must not be negative";
 
   Cohort& c = *out;
   c.seed = options.seed;

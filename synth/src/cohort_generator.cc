@@ -2,11 +2,11 @@
 //
 // Participants overlap in time, so their events must be merged, but holding every event until
 // the end would make memory grow with the output. Instead the window is cut into time slices
-// sized for about kSliceEvents events each; for every slice each participant who has come in by
-// then is simulated again from scratch (simulations depend only on the options and the
-// participant, see simulate.h), the events inside the slice are kept, sorted and written. The
-// price is re-simulating, which is cheap beside serialising; memory is one slice of lines plus
-// the identity registry's 10 bytes per participant.
+// sized for about kSliceEvents (or options.slice_events) events each; for every slice each
+// participant who has come in by then is simulated again from scratch (simulations depend only
+// on the options and the participant, see simulate.h), and the events inside the slice are
+// kept, sorted and written. The price is re-simulating, which is cheap beside serialising;
+// memory is one slice of lines plus the identity registry's 10 bytes per participant.
 #include "synth/cohort_generator.h"
 
 #include <algorithm>
@@ -36,8 +36,9 @@ std::string GenerateCohort(const CohortOptions& options,
   const int days = cohort.window_end - cohort.window_start;
   const int64_t expected = int64_t{cohort.participants} * kEventsPerParticipantEstimate *
                            std::min(options.months, 36) / 36;
-  const int slices = static_cast<int>(
-      std::clamp<int64_t>((expected + kSliceEvents - 1) / kSliceEvents, 1, days));
+  const int64_t per_slice = options.slice_events > 0 ? options.slice_events : kSliceEvents;
+  const int slices =
+      static_cast<int>(std::clamp<int64_t>((expected + per_slice - 1) / per_slice, 1, days));
 
   EventWriter writer(cohort);
   Participant scratch;

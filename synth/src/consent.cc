@@ -10,10 +10,10 @@
 namespace ledger::synth {
 namespace {
 
-constexpr double kWithdrawal = 0.05;
+constexpr double kWithdrawal = 0.07;
 constexpr double kRenewal = 0.8;
-constexpr double kSecondAsked = 0.3;
-constexpr double kSecondRefused = 0.2;
+constexpr double kSecondAsked = 0.25;
+constexpr double kSecondRefused = 0.15;
 
 Json Purposes(uint32_t bits) {
   Json out = Json::array();
@@ -82,13 +82,13 @@ class ConsentWriter {
     // Renewals while the case is open, unless withdrawn first.
     const bool withdraws = rng_.Chance(kWithdrawal);
     const Day withdraw_day =
-        cohort_.calendar.OnOrAfter(DayOf(at) + rng_.Range(20, 300));
-    const Minute withdraw_at = AtTime(withdraw_day, rng_.Range(9, 15), rng_.Range(0, 59));
+        cohort_.calendar.OnOrAfter(DayOf(at) + rng_.Range(20, 240));
+    const Minute withdraw_at = OfficeTime(rng_, withdraw_day);
     const bool next_day = rng_.Chance(0.3);
     for (;;) {
       const Day expiry = DayOf(c.expiries.back().second);
       const Day day = cohort_.calendar.OnOrAfter(expiry - rng_.Range(7, 45));
-      const Minute renew_at = AtTime(day, rng_.Range(9, 15), rng_.Range(0, 59));
+      const Minute renew_at = OfficeTime(rng_, day);
       const bool renews = rng_.Chance(kRenewal);
       if (!renews || !IsOpen(renew_at) || (withdraws && renew_at >= withdraw_at)) break;
       const Minute new_expiry = ExpiryAfter(expiry);
@@ -197,7 +197,7 @@ void EmitConsents(const Cohort& cohort, Participant& p, EventWriter& w) {
   if (first.follow_up != kNoDay && rng.Chance(kSecondAsked)) {
     const Day day = cohort.calendar.AddWorkingDays(first.follow_up + 1, rng.Range(0, 20));
     if (day < first.exit_day) {
-      consents.Second(AtTime(day, rng.Range(9, 15), rng.Range(0, 59)), 0);
+      consents.Second(OfficeTime(rng, day), 0);
     }
   }
   for (size_t i = 1; i < p.episodes.size(); ++i) {

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "names.h"
+#include "office_hours.h"
 #include "national_id.h"
 #include "prng.h"
 
@@ -26,7 +27,7 @@ void DrawDemography(const Cohort& cohort, uint32_t participant, Demography* out)
   intake = cohort.calendar.OnOrAfter(intake);
   if (intake >= cohort.window_end) intake = cohort.calendar.OnOrBefore(cohort.window_end - 1);
   d.intake = intake;
-  d.open_at = AtTime(intake, rng.Range(9, 13), rng.Range(0, 59));
+  d.open_at = TimeBetween(rng, intake, 9, 13);
 
   static constexpr int kAgeWeights[] = {10, 14, 16, 16, 15, 15, 14};  // ages 18..24
   d.age = 18 + static_cast<int>(rng.Weighted(kAgeWeights, 7));

@@ -12,10 +12,10 @@ constexpr int kMaxEpisodes = 3;
 // Monthly probability of leaving assistance, by category (index 1..4), after the first two
 // months; calibrated so that about half are off assistance 12 months after intake and about
 // three quarters after 24 (see the test and the generator's report).
-constexpr double kExitHazard[5] = {0, 0.115, 0.05, 0.085, 0.035};
+constexpr double kExitHazard[5] = {0, 0.125, 0.055, 0.09, 0.04};
 constexpr double kEarlyExitHazard[5] = {0, 0.05, 0.02, 0.03, 0.015};
 // Re-entry after a closed case, per month, by exit reason.
-constexpr double kReentryHazard[6] = {0.018, 0.015, 0.01, 0.004, 0.04, 0.02};
+constexpr double kReentryHazard[6] = {0.014, 0.012, 0.008, 0.003, 0.03, 0.015};
 
 ExitReason DrawReason(Rng& rng, int category) {
   // work, education, other_benefit, moved, no_contact, other
@@ -57,7 +57,7 @@ void DrawExit(const Cohort& cohort, const Participant& p, size_t index, Rng& rng
     close = cal.AddWorkingDays(exit, rng.Range(0, 7));
   }
   // Closing steps on the exit day run before noon; case.closed comes after them.
-  e->close_at = AtTime(close, rng.Range(12, 15), rng.Range(0, 59));
+  e->close_at = TimeBetween(rng, close, 12, 15);
 }
 
 }  // namespace
@@ -95,6 +95,7 @@ void DrawLifePlan(const Cohort& cohort, Participant* p) {
   p->hours = p->activity == kLowThreshold ? rng.Range(4, 12)
              : p->activity == kWorkOriented ? rng.Range(20, 30)
                                             : rng.Range(15, 30);
+  p->form = static_cast<int>(rng.Weighted({82, 5, 13}));
   p->own_housing = rng.Chance(0.45);
   p->base_grant = p->own_housing ? rng.Range(650, 900) * 10 : rng.Range(400, 560) * 10;
 
@@ -107,8 +108,8 @@ void DrawLifePlan(const Cohort& cohort, Participant* p) {
     if (exit < cohort.window_end) {
       first.exit_day = exit;
       first.reason = static_cast<ExitReason>(2 + 3 * rng.Weighted({2, 1}));  // other_benefit/other
-      first.close_at = AtTime(cal.AddWorkingDays(exit, rng.Range(0, 5)), rng.Range(12, 15),
-                              rng.Range(0, 59));
+      const Day close = cal.AddWorkingDays(exit, rng.Range(0, 5));
+      first.close_at = TimeBetween(rng, close, 12, 15);
     }
   } else {
     DrawExit(cohort, *p, 0, rng, &first);
@@ -133,7 +134,7 @@ void DrawLifePlan(const Cohort& cohort, Participant* p) {
     if (reopen >= cohort.window_end) break;
     Episode next;
     next.start = reopen;
-    next.open_at = AtTime(reopen, rng.Range(9, 13), rng.Range(0, 59));
+    next.open_at = TimeBetween(rng, reopen, 9, 13);
     DrawExit(cohort, *p, p->episodes.size(), rng, &next);
     p->episodes.push_back(next);
   }

@@ -32,6 +32,7 @@ void Participant::Reset() {
   exemption_ground = 0;
   refused_first = reapplies = false;
   activity = hours = 0;
+  form = 0;
   own_housing = false;
   base_grant = 0;
   episodes.clear();

@@ -21,6 +21,7 @@
 #include "calendar.h"
 #include "cohort.h"
 #include "demography.h"
+#include "office_hours.h"
 #include "prng.h"
 
 namespace ledger::synth {
@@ -105,6 +106,7 @@ struct Participant {
   bool reapplies = false;      // ... and a new one is granted
   int activity = 0;            // the follow-up activity kind (condition.set), by category
   int hours = 0;
+  int form = 0;            // the usual form of assistance: 0 grant, 1 loan, 2 both
   bool own_housing = false;
   int base_grant = 0;
   std::vector<Episode> episodes;

@@ -75,7 +75,7 @@ Day AssignCategoryAndPlan(const Cohort& cohort, Participant& p, Day day, Day act
                           int plan_number, Rng& rng, EventWriter& w) {
   const WorkCalendar& cal = cohort.calendar;
   if (day >= active_end) return kNoDay;
-  const Minute category_at = AtTime(day, rng.Range(9, 13), rng.Range(0, 59));
+  const Minute category_at = TimeBetween(rng, day, 9, 13);
   {
     const std::string worker = p.Worker(rng, cohort);
     w.Emit(category_at, "category.assigned", Actor{worker, "caseworker"}, Basis::kAdvice,
@@ -87,7 +87,7 @@ Day AssignCategoryAndPlan(const Cohort& cohort, Participant& p, Day day, Day act
   p.category_day = day;
   const Day plan_day = cal.AddWorkingDays(day, rng.Range(0, 8));
   const Minute plan_at = plan_day == day ? category_at + rng.Range(30, 90)
-                                         : AtTime(plan_day, rng.Range(9, 14), rng.Range(0, 59));
+                                         : OfficeTime(rng, plan_day);
   const auto goals = rng.Distinct(kGoalWeights[p.category], 10, static_cast<size_t>(rng.Range(1, 3)));
   const auto measures =
       rng.Distinct(kMeasureWeights[p.category], 11, static_cast<size_t>(rng.Range(1, 3)));
@@ -113,7 +113,7 @@ void Referral(const Cohort& cohort, Participant& p, Rng& rng, EventWriter& w) {
   const Day referral_day = cal.AddWorkingDays(p.demo.intake, rng.Range(0, 3));
   const Minute referral_at = referral_day == p.demo.intake
                                  ? e.open_at + rng.Range(45, 110)
-                                 : AtTime(referral_day, rng.Range(9, 14), rng.Range(0, 59));
+                                 : OfficeTime(rng, referral_day);
   Day hu = referral_day + 1;
   while (Weekday(hu) != kHuWeekday) ++hu;
   hu = cal.OnOrAfter(hu);
@@ -163,7 +163,7 @@ Day Course(const Cohort& cohort, Participant& p, Rng& rng, EventWriter& w) {
   const Day enrol_day = std::min(cal.AddWorkingDays(p.hu_day, rng.Range(1, 3)),
                                  cal.OnOrBefore(start - 1));
   if (enrol_day >= exit || enrol_day >= cohort.window_end) return kNoDay;
-  const Minute enrol_at = AtTime(enrol_day, rng.Range(9, 14), rng.Range(0, 59));
+  const Minute enrol_at = OfficeTime(rng, enrol_day);
   const std::string course_id = "kjk-" + FormatDate(start);
   const std::string worker = p.Worker(rng, cohort);
   w.Emit(enrol_at, "phase.entered", Actor{worker, "caseworker"}, Basis::kAdvice,
@@ -217,7 +217,7 @@ Day Course(const Cohort& cohort, Participant& p, Rng& rng, EventWriter& w) {
     if (!last && (missed >= 3 || rng.Chance(kDropout[p.category]))) {
       const Day dropout = cal.AddWorkingDays(day + 1, 0);
       if (dropout >= exit) continue;  // the exit branch above ends the course
-      w.Emit(AtTime(dropout, rng.Range(10, 14), rng.Range(0, 59)), "course.ended",
+      w.Emit(TimeBetween(rng, dropout, 10, 14), "course.ended",
              Actor{leader_worker, "caseworker"}, Basis::kAdvice, [&](Json& data) {
                data["course_id"] = course_id;
                data["outcome"] = "discontinued";
@@ -258,7 +258,7 @@ void EmitProgramme(const Cohort& cohort, Participant& p, EventWriter& w) {
       const Day day = cal.AddWorkingDays(p.hu_day, rng.Range(1, 3));
       if (day < first.exit_day) {
         const std::string worker = p.Worker(rng, cohort);
-        w.Emit(AtTime(day, rng.Range(9, 14), rng.Range(0, 59)), "phase.entered",
+        w.Emit(OfficeTime(rng, day), "phase.entered",
                Actor{worker, "caseworker"}, Basis::kAdvice,
                [&](Json& data) { data["phase"] = "clarification"; });
         category_from = cal.AddWorkingDays(day, rng.Range(10, 30));

@@ -83,7 +83,7 @@ class SanctionWriter {
   // no condition was in force.
   Day Breach(const Candidate& candidate) {
     const WorkCalendar& cal = cohort_.calendar;
-    const Minute at = AtTime(candidate.day, rng_.Range(9, 15), rng_.Range(0, 59));
+    const Minute at = OfficeTime(rng_, candidate.day);
     const Condition* condition = ConditionAt(candidate.day, at);
     if (condition == nullptr) return kNoDay;
     const Decision& basis = p_.decisions[condition->decision];
@@ -100,7 +100,7 @@ class SanctionWriter {
     const Day notice_day = cal.AddWorkingDays(candidate.day + 1, rng_.Range(0, 3));
     const Day deadline = notice_day + rng_.Range(7, 14);
     if (notice) {
-      w_.Emit(AtTime(notice_day, rng_.Range(9, 15), rng_.Range(0, 59)), "breach.notified", actor,
+      w_.Emit(OfficeTime(rng_, notice_day), "breach.notified", actor,
               Basis::kConditions, [&](Json& data) {
                 data["breach_id"] = id;
                 data["reply_deadline"] = FormatDate(deadline);
@@ -108,7 +108,7 @@ class SanctionWriter {
     }
     const Day assessed_day =
         cal.AddWorkingDays((notice ? deadline : candidate.day + 14) + 1, rng_.Range(0, 4));
-    const Minute assessed_at = AtTime(assessed_day, rng_.Range(9, 13), rng_.Range(0, 59));
+    const Minute assessed_at = TimeBetween(rng_, assessed_day, 9, 13);
     const bool reasonable = rng_.Chance(kReasonableCause[p_.category]);
     const char* outcome =
         reasonable ? "no_action" : rng_.Chance(0.65) ? "reduce" : "new_condition";
@@ -131,10 +131,13 @@ class SanctionWriter {
                const Actor& actor) {
     const WorkCalendar& cal = cohort_.calendar;
     const Day assessed_day = DayOf(assessed_at);
-    const Minute at = rng_.Chance(0.6) ? assessed_at + rng_.Range(20, 90)
-                                       : AtTime(cal.AddWorkingDays(assessed_day + 1,
-                                                                   rng_.Range(0, 1)),
-                                                rng_.Range(9, 15), rng_.Range(0, 59));
+    Minute at;
+    if (rng_.Chance(0.6)) {
+      at = assessed_at + rng_.Range(20, 90);
+    } else {
+      const Day later = cal.AddWorkingDays(assessed_day + 1, rng_.Range(0, 1));
+      at = OfficeTime(rng_, later);
+    }
     const Day day = DayOf(at);
     synth::Sanction s;
     static constexpr int kPercents[] = {10, 15, 20, 25, 30, 40, 50};
@@ -168,15 +171,15 @@ class SanctionWriter {
     const Day decided = cal.AddWorkingDays(appealed + 1, rng_.Range(20, 55));
     static constexpr const char* kAppealOutcomes[] = {"upheld", "changed", "annulled"};
     const size_t appeal_outcome = rng_.Weighted({70, 20, 10});
-    const Minute decided_at = AtTime(decided, rng_.Range(9, 14), rng_.Range(0, 59));
+    const Minute decided_at = OfficeTime(rng_, decided);
     const Minute lift_annulled_at = decided_at + rng_.Range(10, 60);
     const bool lifts_early = rng_.Chance(kEarlyLift);
     const Day lift_day = cal.OnOrAfter(s.from + static_cast<Day>(rng_.Below(
                                                     static_cast<uint64_t>(s.to - s.from + 1))));
-    const Minute lift_at = AtTime(lift_day, rng_.Range(9, 15), rng_.Range(0, 59));
+    const Minute lift_at = OfficeTime(rng_, lift_day);
 
     if (appeals && decided < active_end) {
-      w_.Emit(AtTime(appealed, rng_.Range(9, 15), rng_.Range(0, 59)), "sanction.appealed", actor,
+      w_.Emit(OfficeTime(rng_, appealed), "sanction.appealed", actor,
               Basis::kAppeal, [&](Json& data) { data["sanction_id"] = id; });
       w_.Emit(decided_at, "appeal.decided", actor, Basis::kAppeal, [&](Json& data) {
         data["sanction_id"] = id;

@@ -50,7 +50,7 @@ class StatusWriter {
           exit_status = Drift(exit_status);
         }
         if (morning < e.close_at) {
-          Observe(AtTime(day, rng_.Range(9, 15), rng_.Range(0, 59)), day, exit_status,
+          Observe(OfficeTime(rng_, day), day, exit_status,
                   "caseworker", p_.primary_id, 0.75);
         } else {
           Closed(day, exit_status);
@@ -99,7 +99,7 @@ class StatusWriter {
     }
     const bool self = rng_.Chance(0.1);
     const std::string worker = p_.Worker(rng_, cohort_);
-    Observe(AtTime(day, rng_.Range(9, 15), rng_.Range(0, 59)), day, status,
+    Observe(OfficeTime(rng_, day), day, status,
             self ? "self_report" : "caseworker", worker, 0.75);
   }
 
@@ -118,7 +118,7 @@ class StatusWriter {
                     "service");
       }
     } else {
-      Observe(AtTime(day, rng_.Range(9, 15), rng_.Range(0, 59)), day, status, "self_report",
+      Observe(OfficeTime(rng_, day), day, status, "self_report",
               p_.primary_id, 0.5);
     }
   }

@@ -35,13 +35,17 @@ struct CohortOptions {
   uint64_t seed = 1;
   std::string municipality = "3005";  // kommunenummer (Drammen); offices are pseudonymous ids
   std::string programme = "P1824";
+  // Tuning only: about how many events to hold in memory at a time (0: the default, ~60,000).
+  // The output is byte-identical for every value; smaller values use less memory and more time.
+  int64_t slice_events = 0;
 };
 
 // Calls sink(line) once per event, each a complete JSON object on one line (no newline in it),
 // in non-decreasing occurred_at order. Returns an error message (empty on success) for invalid
 // options: participants outside 1..1,000,000, months outside 1..120, a month outside 1..12, a
 // first year before 1996 (the EU daylight-saving rule is used for offsets), a window ending
-// after 2026-01-01, a municipality that is not 4 digits or a programme that is not a code.
+// after 2026-01-01, a municipality that is not 4 digits, a programme that is not a code, or a
+// negative slice_events.
 // Nothing is written when the options are invalid.
 std::string GenerateCohort(const CohortOptions& options,
                            const std::function<void(std::string_view line)>& sink);
