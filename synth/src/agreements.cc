@@ -16,18 +16,18 @@ namespace {
 
 constexpr size_t kMaxProblems = 3;  // the method's rule and the ledger's case rule
 
-constexpr const char* kDomains[] = {"housing", "economy", "health",  "substance",
-                                    "education", "work",  "network"};
+constexpr const char* kDomains[] = {"housing",   "economy", "health", "substance",
+                                    "education", "work",    "network"};
 constexpr int kDomainWeights[5][7] = {{1, 1, 1, 1, 1, 1, 1},
                                       {10, 20, 5, 0, 30, 30, 5},
                                       {10, 25, 5, 5, 15, 30, 10},
                                       {15, 15, 25, 5, 15, 10, 15},
                                       {15, 15, 20, 20, 5, 10, 15}};
 // done, partly, not_done / better, same, worse
-constexpr int kTaskWeights[5][3] = {{1, 1, 1}, {65, 20, 15}, {35, 25, 40}, {50, 30, 20},
-                                    {25, 25, 50}};
-constexpr int kChangeWeights[5][3] = {{1, 1, 1}, {60, 30, 10}, {35, 45, 20}, {45, 40, 15},
-                                      {25, 50, 25}};
+constexpr int kTaskWeights[5][3] = {
+    {1, 1, 1}, {65, 20, 15}, {35, 25, 40}, {50, 30, 20}, {25, 25, 50}};
+constexpr int kChangeWeights[5][3] = {
+    {1, 1, 1}, {60, 30, 10}, {35, 45, 20}, {45, 40, 15}, {25, 50, 25}};
 constexpr const char* kTaskStatus[] = {"done", "partly", "not_done"};
 constexpr const char* kChanges[] = {"better", "same", "worse"};
 constexpr const char* kResponsible[] = {"participant", "caseworker", "partner"};
@@ -44,7 +44,9 @@ struct Task {
 class AgreementWriter {
  public:
   AgreementWriter(const Cohort& cohort, Participant& p, EventWriter& w)
-      : cohort_(cohort), p_(p), w_(w),
+      : cohort_(cohort),
+        p_(p),
+        w_(w),
         rng_(StreamKey(cohort.seed, p.index, static_cast<uint64_t>(StreamTag::kAgreements))) {}
 
   void Episode(const synth::Episode& e) {
@@ -70,7 +72,8 @@ class AgreementWriter {
     const size_t problem_count = 1 + rng_.Weighted({25, 40, 35});
     const std::vector<size_t> domains =
         rng_.Distinct(kDomainWeights[p_.category], 7, std::min(problem_count, kMaxProblems));
-    const size_t task_count = std::max<size_t>(domains.size(), static_cast<size_t>(rng_.Range(2, 5)));
+    const size_t task_count =
+        std::max<size_t>(domains.size(), static_cast<size_t>(rng_.Range(2, 5)));
     std::vector<Task> tasks;
     for (size_t t = 0; t < task_count; ++t) {
       Task task;

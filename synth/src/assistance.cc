@@ -20,7 +20,9 @@ const char* kGrounds[] = {"health", "care_duties", "already_active", "other"};
 class AssistanceWriter {
  public:
   AssistanceWriter(const Cohort& cohort, Participant& p, EventWriter& w)
-      : cohort_(cohort), p_(p), w_(w),
+      : cohort_(cohort),
+        p_(p),
+        w_(w),
         rng_(StreamKey(cohort.seed, p.index, static_cast<uint64_t>(StreamTag::kAssistance))) {}
 
   void Episode(size_t index) {
@@ -140,15 +142,14 @@ class AssistanceWriter {
     c.start = start;
     c.end = end;
     const Decision& d = p_.decisions[decision];
-    w_.Emit(at, "condition.set", Actor{worker, "caseworker"}, Basis::kConditions,
-            [&](Json& data) {
-              data["condition_id"] = c.id;
-              data["decision_id"] = d.id;
-              data["activity"] = ActivityName(activity);
-              data["start"] = FormatDate(start);
-              data["end"] = FormatDate(end);
-              data["hours_per_week"] = hours;
-            });
+    w_.Emit(at, "condition.set", Actor{worker, "caseworker"}, Basis::kConditions, [&](Json& data) {
+      data["condition_id"] = c.id;
+      data["decision_id"] = d.id;
+      data["activity"] = ActivityName(activity);
+      data["start"] = FormatDate(start);
+      data["end"] = FormatDate(end);
+      data["hours_per_week"] = hours;
+    });
     p_.conditions.push_back(std::move(c));
   }
 

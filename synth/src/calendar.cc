@@ -94,7 +94,8 @@ bool IsWorkingDay(Day day) { return Weekday(day) < 5 && !IsPublicHoliday(day); }
 WorkCalendar::WorkCalendar(Day first, Day last) : first_(first) {
   assert(first <= last);
   working_.resize(static_cast<size_t>(last - first + 1));
-  for (Day d = first; d <= last; ++d) working_[static_cast<size_t>(d - first)] = synth::IsWorkingDay(d);
+  for (Day d = first; d <= last; ++d)
+    working_[static_cast<size_t>(d - first)] = synth::IsWorkingDay(d);
 }
 
 bool WorkCalendar::IsWorkingDay(Day day) const {

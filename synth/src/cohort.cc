@@ -74,9 +74,8 @@ std::string Cohort::Make(const CohortOptions& options, Cohort* out) {
   }
   int next_worker = 1;
   for (int k = 0; k < offices; ++k) {
-    const int64_t share =
-        static_cast<int64_t>(options.participants) * c.office_weights[static_cast<size_t>(k)] /
-        weight_sum;
+    const int64_t share = static_cast<int64_t>(options.participants) *
+                          c.office_weights[static_cast<size_t>(k)] / weight_sum;
     const int workers = std::max<int>(3, static_cast<int>((share + 11) / 12));
     c.office_first_worker.push_back(next_worker);
     c.office_workers.push_back(workers);

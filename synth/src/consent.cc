@@ -52,7 +52,9 @@ Minute ExpiryAfter(Day day) { return AtTime(AddYears(day, 1), 23, 59); }
 class ConsentWriter {
  public:
   ConsentWriter(const Cohort& cohort, Participant& p, EventWriter& w)
-      : cohort_(cohort), p_(p), w_(w),
+      : cohort_(cohort),
+        p_(p),
+        w_(w),
         rng_(StreamKey(cohort.seed, p.index, static_cast<uint64_t>(StreamTag::kConsent))) {}
 
   // The full consent of the reception, given at `at` in episode `episode`, with its renewals
@@ -81,8 +83,7 @@ class ConsentWriter {
 
     // Renewals while the case is open, unless withdrawn first.
     const bool withdraws = rng_.Chance(kWithdrawal);
-    const Day withdraw_day =
-        cohort_.calendar.OnOrAfter(DayOf(at) + rng_.Range(20, 240));
+    const Day withdraw_day = cohort_.calendar.OnOrAfter(DayOf(at) + rng_.Range(20, 240));
     const Minute withdraw_at = OfficeTime(rng_, withdraw_day);
     const bool next_day = rng_.Chance(0.3);
     for (;;) {
@@ -102,9 +103,8 @@ class ConsentWriter {
     }
     // A withdrawal counts only while the case work goes on and the consent is in force.
     if (withdraws && withdraw_day < p_.episodes[episode].exit_day && c.InForceAt(withdraw_at)) {
-      c.withdrawn_effective = next_day
-                                  ? AtTime(cohort_.calendar.OnOrAfter(withdraw_day + 1), 8, 0)
-                                  : withdraw_at + 1;
+      c.withdrawn_effective =
+          next_day ? AtTime(cohort_.calendar.OnOrAfter(withdraw_day + 1), 8, 0) : withdraw_at + 1;
       const std::string worker = p_.Worker(rng_, cohort_);
       w_.Emit(withdraw_at, "consent.withdrawn", Actor{worker, "caseworker"}, Basis::kConsent,
               [&](Json& data) {

@@ -3,8 +3,8 @@
 #include <cmath>
 
 #include "names.h"
-#include "office_hours.h"
 #include "national_id.h"
+#include "office_hours.h"
 #include "prng.h"
 
 namespace ledger::synth {
@@ -42,8 +42,8 @@ void DrawDemography(const Cohort& cohort, uint32_t participant, Demography* out)
                             LastIndividualNumber(year) - FirstIndividualNumber(year) + 1)));
   d.name = SyntheticName(rng, d.male);
 
-  d.office = static_cast<int>(
-      rng.Weighted(cohort.office_weights.data(), cohort.office_weights.size()));
+  d.office =
+      static_cast<int>(rng.Weighted(cohort.office_weights.data(), cohort.office_weights.size()));
   const size_t office = static_cast<size_t>(d.office);
   const int first = cohort.office_first_worker[office], workers = cohort.office_workers[office];
   // The first two workers of an office staff its youth reception.

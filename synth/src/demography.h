@@ -17,12 +17,12 @@ struct Demography {
   Minute open_at = 0;  // case.opened, in office hours on a working day
   int age = 0;         // 18..24 at intake
   bool male = false;
-  Day birth = 0;       // consistent with age at intake
+  Day birth = 0;              // consistent with age at intake
   int individual_number = 0;  // the preferred one; IdentityRegistry makes it unique
   std::string name;
-  int office = 0;         // 0-based
-  int caseworker = 0;     // the primary contact (primærkontakt), a worker number
-  int reception = 0;      // the youth reception (ungdomsmottak) worker who opens the case
+  int office = 0;      // 0-based
+  int caseworker = 0;  // the primary contact (primærkontakt), a worker number
+  int reception = 0;   // the youth reception (ungdomsmottak) worker who opens the case
   const char* referral_source = "";
 };
 

@@ -55,7 +55,9 @@ struct Planned {
 class DisclosureWriter {
  public:
   DisclosureWriter(const Cohort& cohort, Participant& p, EventWriter& w)
-      : cohort_(cohort), p_(p), w_(w),
+      : cohort_(cohort),
+        p_(p),
+        w_(w),
         rng_(StreamKey(cohort.seed, p.index, static_cast<uint64_t>(StreamTag::kDisclosures))) {}
 
   void Run() {
@@ -87,9 +89,8 @@ class DisclosureWriter {
     const Consent& c = p_.consents[0];
     const Minute at = AtTime(p_.hu_day, 12, rng_.Range(0, 20));
     if (!c.InForceAt(at)) return;
-    planned_.push_back(
-        {at, "referral_committee", c.categories, "consent:" + c.id, "referral_committee",
-         Basis::kConsent});
+    planned_.push_back({at, "referral_committee", c.categories, "consent:" + c.id,
+                        "referral_committee", Basis::kConsent});
   }
 
   // Sharing with partners during follow-up, while the consent is in force.
@@ -101,12 +102,13 @@ class DisclosureWriter {
     const Day until = std::min(e.exit_day, cohort_.window_end);
     for (const RecipientInfo& r : kRecipients) {
       if ((c.recipients & r.bit) == 0) continue;
-      const int count =
-          r.bit == kNav ? rng_.Range(1, 2) : r.bit == kEvaluator ? 1 : rng_.Range(0, 2);
+      const int count = r.bit == kNav         ? rng_.Range(1, 2)
+                        : r.bit == kEvaluator ? 1
+                                              : rng_.Range(0, 2);
       for (int k = 0; k < count; ++k) {
         if (from >= until) break;
-        const Day day = cal.OnOrAfter(
-            from + static_cast<Day>(rng_.Below(static_cast<uint64_t>(until - from))));
+        const Day day =
+            cal.OnOrAfter(from + static_cast<Day>(rng_.Below(static_cast<uint64_t>(until - from))));
         const Minute at = OfficeTime(rng_, day);
         if (day >= until || !c.InForceAt(at)) continue;
         uint32_t categories = r.typical & c.categories;
@@ -120,8 +122,8 @@ class DisclosureWriter {
       const Day day = cal.OnOrAfter(DayOf(c.withdrawn_effective) + rng_.Range(3, 40));
       const Minute at = OfficeTime(rng_, day);
       if (day < until && p_.IsActive(day)) {
-        planned_.push_back({at, "nav", kIdentity | kEconomy, "consent:" + c.id,
-                            "case_coordination", Basis::kConsent});
+        planned_.push_back({at, "nav", kIdentity | kEconomy, "consent:" + c.id, "case_coordination",
+                            Basis::kConsent});
       }
     }
   }

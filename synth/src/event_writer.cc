@@ -16,12 +16,18 @@ const std::vector<std::string>& Codes(Basis basis) {
   static const std::vector<std::string> kConsent = {"GDPR:6(1)(a)", "NO:fvl§13a(1)"};
   static const std::vector<std::string> kStatute = {"NO:fvl§13b(1)(5)", "GDPR:6(1)(e)"};
   switch (basis) {
-    case Basis::kAssistance: return kAssistance;
-    case Basis::kConditions: return kConditions;
-    case Basis::kAppeal: return kAppeal;
-    case Basis::kAdvice: return kAdvice;
-    case Basis::kConsent: return kConsent;
-    case Basis::kStatuteDisclosure: return kStatute;
+    case Basis::kAssistance:
+      return kAssistance;
+    case Basis::kConditions:
+      return kConditions;
+    case Basis::kAppeal:
+      return kAppeal;
+    case Basis::kAdvice:
+      return kAdvice;
+    case Basis::kConsent:
+      return kConsent;
+    case Basis::kStatuteDisclosure:
+      return kStatute;
   }
   return kAdvice;
 }

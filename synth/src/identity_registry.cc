@@ -57,8 +57,8 @@ IdentityRegistry::IdentityRegistry(const Cohort& cohort) {
       const int year = CivilFromDay(d.birth).year;
       int individual = d.individual_number;
       while (!SyntheticNationalId(d.birth, individual)) {
-        individual = individual == LastIndividualNumber(year) ? FirstIndividualNumber(year)
-                                                              : individual + 1;
+        individual =
+            individual == LastIndividualNumber(year) ? FirstIndividualNumber(year) : individual + 1;
       }
       birth_[i] = d.birth;
       individual_[i] = static_cast<uint16_t>(individual);

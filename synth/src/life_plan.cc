@@ -35,10 +35,10 @@ void DrawExit(const Cohort& cohort, const Participant& p, size_t index, Rng& rng
   for (int k = 0;; ++k) {
     const Day month_start = AddMonths(e->start, k), month_end = AddMonths(e->start, k + 1);
     if (month_start >= cohort.window_end) break;
-    const double hazard =
-        (k < 2 ? kEarlyExitHazard[p.category] : kExitHazard[p.category]) * factor;
+    const double hazard = (k < 2 ? kEarlyExitHazard[p.category] : kExitHazard[p.category]) * factor;
     if (rng.Chance(hazard)) {
-      Day day = month_start + static_cast<Day>(rng.Below(static_cast<uint64_t>(month_end - month_start)));
+      Day day =
+          month_start + static_cast<Day>(rng.Below(static_cast<uint64_t>(month_end - month_start)));
       exit = cal.OnOrAfter(std::max(day, e->start + 21));
       break;
     }
@@ -46,8 +46,8 @@ void DrawExit(const Cohort& cohort, const Participant& p, size_t index, Rng& rng
   if (exit >= cohort.window_end) return;  // still on assistance at the window end
   e->exit_day = exit;
   e->reason = DrawReason(rng, p.category);
-  e->after_care = (e->reason == ExitReason::kWork || e->reason == ExitReason::kEducation) &&
-                  rng.Chance(0.35);
+  e->after_care =
+      (e->reason == ExitReason::kWork || e->reason == ExitReason::kEducation) && rng.Chance(0.35);
   Day close;
   if (e->after_care) {
     close = cal.OnOrAfter(exit + rng.Range(30, 90));
@@ -92,7 +92,7 @@ void DrawLifePlan(const Cohort& cohort, Participant* p) {
       p->activity = rng.Chance(0.7) ? kLowThreshold : kQualifying;
       break;
   }
-  p->hours = p->activity == kLowThreshold ? rng.Range(4, 12)
+  p->hours = p->activity == kLowThreshold   ? rng.Range(4, 12)
              : p->activity == kWorkOriented ? rng.Range(20, 30)
                                             : rng.Range(15, 30);
   p->form = static_cast<int>(rng.Weighted({82, 5, 13}));

@@ -14,10 +14,17 @@ std::optional<std::string> SyntheticNationalId(Day birth_date, int individual_nu
          individual_number <= LastIndividualNumber(c.year));
   const int month = c.month + 80;  // The synthetic marker.
   const int yy = c.year % 100;
-  int d[11] = {c.day / 10,   c.day % 10,    month / 10,
-               month % 10,   yy / 10,       yy % 10,
-               individual_number / 100, individual_number / 10 % 10, individual_number % 10,
-               0,            0};
+  int d[11] = {c.day / 10,
+               c.day % 10,
+               month / 10,
+               month % 10,
+               yy / 10,
+               yy % 10,
+               individual_number / 100,
+               individual_number / 10 % 10,
+               individual_number % 10,
+               0,
+               0};
   static constexpr int kWeights1[9] = {3, 7, 6, 1, 8, 9, 4, 5, 2};
   static constexpr int kWeights2[10] = {5, 4, 3, 2, 7, 6, 5, 4, 3, 2};
   int sum = 0;

@@ -6,12 +6,18 @@ namespace ledger::synth {
 
 const char* ExitReasonName(ExitReason reason) {
   switch (reason) {
-    case ExitReason::kWork: return "work";
-    case ExitReason::kEducation: return "education";
-    case ExitReason::kOtherBenefit: return "other_benefit";
-    case ExitReason::kMoved: return "moved";
-    case ExitReason::kNoContact: return "no_contact";
-    case ExitReason::kOther: return "other";
+    case ExitReason::kWork:
+      return "work";
+    case ExitReason::kEducation:
+      return "education";
+    case ExitReason::kOtherBenefit:
+      return "other_benefit";
+    case ExitReason::kMoved:
+      return "moved";
+    case ExitReason::kNoContact:
+      return "no_contact";
+    case ExitReason::kOther:
+      return "other";
   }
   return "other";
 }

@@ -38,7 +38,7 @@ struct Episode {
   Day start = 0;
   Day exit_day = kNoDay;  // first day off assistance; kNoDay: still on it at the window end
   ExitReason reason = ExitReason::kOther;
-  bool after_care = false;  // exits to work or education may be followed for a while
+  bool after_care = false;   // exits to work or education may be followed for a while
   Minute close_at = kNever;  // kNever: still open at the window end
   Day follow_up = kNoDay;    // first day of the follow-up phase, set by the programme
 };
@@ -49,7 +49,7 @@ struct Decision {
   Day from = 0, to = 0;
   bool paid = false;  // granted or partly
   bool partly = false;
-  int form = 0;       // 0 grant, 1 loan, 2 both
+  int form = 0;  // 0 grant, 1 loan, 2 both
   size_t episode = 0;
 };
 
@@ -62,20 +62,29 @@ struct Condition {
 
 struct Sanction {
   Day from = 0, to = 0;
-  int pct = 0;      // one of pct and nok is non-zero
+  int pct = 0;  // one of pct and nok is non-zero
   int nok = 0;
   Day lifted = kNoDay;
 };
 
 // Bit sets of the consent vocabulary.
 enum Recipient : uint32_t {
-  kNav = 1, kReferralCommittee = 2, kSchool = 4, kHealth = 8, kChildWelfare = 16,
-  kEmployer = 32, kEvaluator = 64,
+  kNav = 1,
+  kReferralCommittee = 2,
+  kSchool = 4,
+  kHealth = 8,
+  kChildWelfare = 16,
+  kEmployer = 32,
+  kEvaluator = 64,
 };
-enum Category : uint32_t { kIdentity = 1, kEconomy = 2, kHealthData = 4, kEducation = 8,
-                           kCaseNotes = 16 };
-enum Purpose : uint32_t { kCaseCoordination = 1, kReferral = 2, kEvaluation = 4,
-                          kStatistics = 8 };
+enum Category : uint32_t {
+  kIdentity = 1,
+  kEconomy = 2,
+  kHealthData = 4,
+  kEducation = 8,
+  kCaseNotes = 16
+};
+enum Purpose : uint32_t { kCaseCoordination = 1, kReferral = 2, kEvaluation = 4, kStatistics = 8 };
 
 struct Consent {
   std::string id;
@@ -99,20 +108,20 @@ struct Participant {
   std::string reception_id;  // "cw-NNN" of the youth reception worker
 
   // Latent traits, drawn by the plan.
-  int category = 1;        // 1..4, made explicit by category.assigned after the course
-  bool exempt = false;     // exempted from activity conditions
+  int category = 1;     // 1..4, made explicit by category.assigned after the course
+  bool exempt = false;  // exempted from activity conditions
   int exemption_ground = 0;
   bool refused_first = false;  // the first application is refused
   bool reapplies = false;      // ... and a new one is granted
   int activity = 0;            // the follow-up activity kind (condition.set), by category
   int hours = 0;
-  int form = 0;            // the usual form of assistance: 0 grant, 1 loan, 2 both
+  int form = 0;  // the usual form of assistance: 0 grant, 1 loan, 2 both
   bool own_housing = false;
   int base_grant = 0;
   std::vector<Episode> episodes;
 
   // Programme facts.
-  Day hu_day = kNoDay;       // the referral committee meeting
+  Day hu_day = kNoDay;  // the referral committee meeting
   bool has_course = false;
   Day course_start = kNoDay, course_end = kNoDay;  // first and last session attended or held
   Day course_second_miss = kNoDay;                 // the day of the second missed session

@@ -17,11 +17,12 @@ void EmitPayments(const Cohort& cohort, Participant& p, EventWriter& w) {
     const Decision& d = p.decisions[i];
     if (!d.paid) continue;
     const Day exit = p.episodes[d.episode].exit_day;
-    const bool first_of_episode = i == 0 || p.decisions[i - 1].episode != d.episode ||
-                                  !p.decisions[i - 1].paid;
+    const bool first_of_episode =
+        i == 0 || p.decisions[i - 1].episode != d.episode || !p.decisions[i - 1].paid;
     for (int month = MonthIndex(d.from); month <= MonthIndex(d.to); ++month) {
       const Day first_day = FirstDayOfMonthIndex(month);
-      const Day pay_day = std::max(cal.OnOrAfter(first_day), cal.AddWorkingDays(DayOf(d.at) + 1, 0));
+      const Day pay_day =
+          std::max(cal.OnOrAfter(first_day), cal.AddWorkingDays(DayOf(d.at) + 1, 0));
       if (pay_day >= exit || pay_day >= cohort.window_end) break;
       double amount = p.base_grant * (d.partly ? 0.6 : 1.0) * (0.92 + 0.16 * rng.Unit());
       if (first_of_episode && month == MonthIndex(d.from) && CivilFromDay(d.from).day > 15) {
@@ -36,9 +37,16 @@ void EmitPayments(const Cohort& cohort, Participant& p, EventWriter& w) {
       const int extra_loan = rng.Range(5, 30) * 100;
       int grant = 0, loan = 0;
       switch (d.form) {
-        case 0: grant = main; break;
-        case 1: loan = main; break;
-        default: grant = main; loan = extra_loan; break;
+        case 0:
+          grant = main;
+          break;
+        case 1:
+          loan = main;
+          break;
+        default:
+          grant = main;
+          loan = extra_loan;
+          break;
       }
       const Minute at = AtTime(pay_day, 8, rng.Range(0, 59));
       w.Emit(at, "payment.made", service, Basis::kAssistance, [&](Json& data) {

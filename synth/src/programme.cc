@@ -21,28 +21,29 @@ constexpr int kHuWeekday = 2;  // Wednesday
 constexpr double kAttendance[5] = {0, 0.93, 0.74, 0.87, 0.64};
 constexpr double kDropout[5] = {0, 0.004, 0.025, 0.008, 0.035};
 
-constexpr const char* kGoals[] = {"work_full_time",   "work_part_time",      "upper_secondary",
-                                  "apprenticeship",   "higher_education",    "stable_housing",
-                                  "health_stabilisation", "drug_free",       "daily_structure",
+constexpr const char* kGoals[] = {"work_full_time",       "work_part_time",   "upper_secondary",
+                                  "apprenticeship",       "higher_education", "stable_housing",
+                                  "health_stabilisation", "drug_free",        "daily_structure",
                                   "driving_licence"};
 constexpr int kGoalWeights[5][10] = {{1, 1, 1, 1, 1, 1, 1, 1, 1, 1},
                                      {30, 10, 20, 15, 10, 5, 2, 0, 3, 5},
                                      {25, 15, 15, 15, 5, 10, 3, 2, 5, 5},
                                      {8, 15, 12, 8, 3, 14, 18, 5, 12, 5},
                                      {5, 10, 6, 5, 1, 18, 18, 15, 20, 2}};
-constexpr const char* kMeasures[] = {
-    "work_training",         "job_search_course",   "school_return",
-    "school_follow_up",      "mental_health_service", "substance_treatment",
-    "housing_support",       "qualification_programme", "low_threshold_activity",
-    "municipal_apprenticeship", "nav_work_measure"};
+constexpr const char* kMeasures[] = {"work_training",          "job_search_course",
+                                     "school_return",          "school_follow_up",
+                                     "mental_health_service",  "substance_treatment",
+                                     "housing_support",        "qualification_programme",
+                                     "low_threshold_activity", "municipal_apprenticeship",
+                                     "nav_work_measure"};
 constexpr int kMeasureWeights[5][11] = {{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1},
                                         {25, 20, 15, 10, 3, 0, 3, 2, 2, 10, 15},
                                         {25, 20, 10, 8, 4, 3, 5, 5, 5, 5, 15},
                                         {12, 8, 8, 10, 15, 4, 10, 12, 12, 4, 5},
                                         {8, 5, 3, 5, 15, 14, 14, 10, 20, 2, 4}};
-constexpr const char* kPlanB[] = {"work_training",   "municipal_work_training", "folk_high_school",
-                                  "qualification_programme", "health_follow_up", "apprenticeship",
-                                  "job_search",      "adult_education"};
+constexpr const char* kPlanB[] = {
+    "work_training",    "municipal_work_training", "folk_high_school", "qualification_programme",
+    "health_follow_up", "apprenticeship",          "job_search",       "adult_education"};
 constexpr int kPlanBWeights[5][8] = {{1, 1, 1, 1, 1, 1, 1, 1},
                                      {20, 10, 10, 5, 3, 20, 20, 12},
                                      {20, 20, 10, 10, 5, 10, 15, 10},
@@ -86,12 +87,14 @@ Day AssignCategoryAndPlan(const Cohort& cohort, Participant& p, Day day, Day act
   }
   p.category_day = day;
   const Day plan_day = cal.AddWorkingDays(day, rng.Range(0, 8));
-  const Minute plan_at = plan_day == day ? category_at + rng.Range(30, 90)
-                                         : OfficeTime(rng, plan_day);
-  const auto goals = rng.Distinct(kGoalWeights[p.category], 10, static_cast<size_t>(rng.Range(1, 3)));
+  const Minute plan_at =
+      plan_day == day ? category_at + rng.Range(30, 90) : OfficeTime(rng, plan_day);
+  const auto goals =
+      rng.Distinct(kGoalWeights[p.category], 10, static_cast<size_t>(rng.Range(1, 3)));
   const auto measures =
       rng.Distinct(kMeasureWeights[p.category], 11, static_cast<size_t>(rng.Range(1, 3)));
-  const auto plan_b = rng.Distinct(kPlanBWeights[p.category], 8, static_cast<size_t>(rng.Range(1, 2)));
+  const auto plan_b =
+      rng.Distinct(kPlanBWeights[p.category], 8, static_cast<size_t>(rng.Range(1, 2)));
   const Minute follow_up_at = plan_at + rng.Range(5, 20);
   if (plan_day >= active_end) return kNoDay;
   const std::string worker = p.Worker(rng, cohort);
@@ -111,14 +114,13 @@ void Referral(const Cohort& cohort, Participant& p, Rng& rng, EventWriter& w) {
   const WorkCalendar& cal = cohort.calendar;
   const Episode& e = p.episodes[0];
   const Day referral_day = cal.AddWorkingDays(p.demo.intake, rng.Range(0, 3));
-  const Minute referral_at = referral_day == p.demo.intake
-                                 ? e.open_at + rng.Range(45, 110)
-                                 : OfficeTime(rng, referral_day);
+  const Minute referral_at = referral_day == p.demo.intake ? e.open_at + rng.Range(45, 110)
+                                                           : OfficeTime(rng, referral_day);
   Day hu = referral_day + 1;
   while (Weekday(hu) != kHuWeekday) ++hu;
   hu = cal.OnOrAfter(hu);
   static constexpr const char* kQuestions[] = {"activity_plan", "school_dropout", "mental_health",
-                                               "substance_use", "housing", "work_readiness"};
+                                               "substance_use", "housing",        "work_readiness"};
   static constexpr int kQuestionWeights[5][6] = {{1, 1, 1, 1, 1, 1},
                                                  {35, 25, 5, 2, 8, 25},
                                                  {35, 20, 8, 7, 10, 20},
@@ -160,8 +162,8 @@ Day Course(const Cohort& cohort, Participant& p, Rng& rng, EventWriter& w) {
   const WorkCalendar& cal = cohort.calendar;
   const Day exit = p.episodes[0].exit_day;
   const Day start = NextCourseStart(cohort, p.hu_day + 4);
-  const Day enrol_day = std::min(cal.AddWorkingDays(p.hu_day, rng.Range(1, 3)),
-                                 cal.OnOrBefore(start - 1));
+  const Day enrol_day =
+      std::min(cal.AddWorkingDays(p.hu_day, rng.Range(1, 3)), cal.OnOrBefore(start - 1));
   if (enrol_day >= exit || enrol_day >= cohort.window_end) return kNoDay;
   const Minute enrol_at = OfficeTime(rng, enrol_day);
   const std::string course_id = "kjk-" + FormatDate(start);
@@ -187,9 +189,9 @@ Day Course(const Cohort& cohort, Participant& p, Rng& rng, EventWriter& w) {
   }
   // The course leader: one of the office's staff, rotating from course to course.
   const size_t office = static_cast<size_t>(p.demo.office);
-  const int leader = cohort.office_first_worker[office] +
-                     static_cast<int>(((start - cohort.course_anchor) / 28) %
-                                      cohort.office_workers[office]);
+  const int leader =
+      cohort.office_first_worker[office] +
+      static_cast<int>(((start - cohort.course_anchor) / 28) % cohort.office_workers[office]);
   const std::string leader_worker = NumberedId("cw", leader, cohort.worker_id_width);
 
   int missed = 0;
@@ -217,8 +219,8 @@ Day Course(const Cohort& cohort, Participant& p, Rng& rng, EventWriter& w) {
     if (!last && (missed >= 3 || rng.Chance(kDropout[p.category]))) {
       const Day dropout = cal.AddWorkingDays(day + 1, 0);
       if (dropout >= exit) continue;  // the exit branch above ends the course
-      w.Emit(TimeBetween(rng, dropout, 10, 14), "course.ended",
-             Actor{leader_worker, "caseworker"}, Basis::kAdvice, [&](Json& data) {
+      w.Emit(TimeBetween(rng, dropout, 10, 14), "course.ended", Actor{leader_worker, "caseworker"},
+             Basis::kAdvice, [&](Json& data) {
                data["course_id"] = course_id;
                data["outcome"] = "discontinued";
              });
@@ -258,15 +260,13 @@ void EmitProgramme(const Cohort& cohort, Participant& p, EventWriter& w) {
       const Day day = cal.AddWorkingDays(p.hu_day, rng.Range(1, 3));
       if (day < first.exit_day) {
         const std::string worker = p.Worker(rng, cohort);
-        w.Emit(OfficeTime(rng, day), "phase.entered",
-               Actor{worker, "caseworker"}, Basis::kAdvice,
+        w.Emit(OfficeTime(rng, day), "phase.entered", Actor{worker, "caseworker"}, Basis::kAdvice,
                [&](Json& data) { data["phase"] = "clarification"; });
         category_from = cal.AddWorkingDays(day, rng.Range(10, 30));
       }
     }
     if (category_from != kNoDay) {
-      first.follow_up =
-          AssignCategoryAndPlan(cohort, p, category_from, first.exit_day, 1, rng, w);
+      first.follow_up = AssignCategoryAndPlan(cohort, p, category_from, first.exit_day, 1, rng, w);
     }
   }
 

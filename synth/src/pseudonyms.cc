@@ -31,12 +31,12 @@ std::string SubjectRef(uint64_t seed, uint64_t participant) {
 }
 
 std::string FormatUuid(uint64_t hi, uint64_t lo) {
-  hi = (hi & ~uint64_t{0xf000}) | 0x4000;                              // version 4
-  lo = (lo & ~(uint64_t{0xc} << 60)) | (uint64_t{0x8} << 60);          // variant 10xx
+  hi = (hi & ~uint64_t{0xf000}) | 0x4000;                      // version 4
+  lo = (lo & ~(uint64_t{0xc} << 60)) | (uint64_t{0x8} << 60);  // variant 10xx
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx",
-                static_cast<unsigned>(hi >> 32), static_cast<unsigned>((hi >> 16) & 0xffff),
-                static_cast<unsigned>(hi & 0xffff), static_cast<unsigned>(lo >> 48),
+  std::snprintf(buf, sizeof buf, "%08x-%04x-%04x-%04x-%012llx", static_cast<unsigned>(hi >> 32),
+                static_cast<unsigned>((hi >> 16) & 0xffff), static_cast<unsigned>(hi & 0xffff),
+                static_cast<unsigned>(lo >> 48),
                 static_cast<unsigned long long>(lo & 0xffffffffffffULL));
   return buf;
 }

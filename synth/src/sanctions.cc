@@ -30,17 +30,20 @@ struct Candidate {
 class SanctionWriter {
  public:
   SanctionWriter(const Cohort& cohort, Participant& p, EventWriter& w)
-      : cohort_(cohort), p_(p), w_(w),
+      : cohort_(cohort),
+        p_(p),
+        w_(w),
         rng_(StreamKey(cohort.seed, p.index, static_cast<uint64_t>(StreamTag::kSanctions))) {}
 
   void Run() {
     const WorkCalendar& cal = cohort_.calendar;
     std::vector<Candidate> candidates;
     if (p_.course_dropout != kNoDay) {
-      candidates.push_back({cal.AddWorkingDays(p_.course_dropout + 1, rng_.Range(0, 1)), "dropout"});
+      candidates.push_back(
+          {cal.AddWorkingDays(p_.course_dropout + 1, rng_.Range(0, 1)), "dropout"});
     } else if (p_.course_second_miss != kNoDay) {
-      candidates.push_back({cal.AddWorkingDays(p_.course_second_miss + 1, rng_.Range(0, 1)),
-                            "no_show"});
+      candidates.push_back(
+          {cal.AddWorkingDays(p_.course_second_miss + 1, rng_.Range(0, 1)), "no_show"});
     }
     for (const Episode& e : p_.episodes) {
       if (e.follow_up == kNoDay) continue;
@@ -100,8 +103,8 @@ class SanctionWriter {
     const Day notice_day = cal.AddWorkingDays(candidate.day + 1, rng_.Range(0, 3));
     const Day deadline = notice_day + rng_.Range(7, 14);
     if (notice) {
-      w_.Emit(OfficeTime(rng_, notice_day), "breach.notified", actor,
-              Basis::kConditions, [&](Json& data) {
+      w_.Emit(OfficeTime(rng_, notice_day), "breach.notified", actor, Basis::kConditions,
+              [&](Json& data) {
                 data["breach_id"] = id;
                 data["reply_deadline"] = FormatDate(deadline);
               });
@@ -110,8 +113,7 @@ class SanctionWriter {
         cal.AddWorkingDays((notice ? deadline : candidate.day + 14) + 1, rng_.Range(0, 4));
     const Minute assessed_at = TimeBetween(rng_, assessed_day, 9, 13);
     const bool reasonable = rng_.Chance(kReasonableCause[p_.category]);
-    const char* outcome =
-        reasonable ? "no_action" : rng_.Chance(0.65) ? "reduce" : "new_condition";
+    const char* outcome = reasonable ? "no_action" : rng_.Chance(0.65) ? "reduce" : "new_condition";
     w_.Emit(assessed_at, "breach.assessed", actor, Basis::kConditions, [&](Json& data) {
       data["breach_id"] = id;
       data["reasonable_cause"] = reasonable;
@@ -174,13 +176,13 @@ class SanctionWriter {
     const Minute decided_at = OfficeTime(rng_, decided);
     const Minute lift_annulled_at = decided_at + rng_.Range(10, 60);
     const bool lifts_early = rng_.Chance(kEarlyLift);
-    const Day lift_day = cal.OnOrAfter(s.from + static_cast<Day>(rng_.Below(
-                                                    static_cast<uint64_t>(s.to - s.from + 1))));
+    const Day lift_day = cal.OnOrAfter(
+        s.from + static_cast<Day>(rng_.Below(static_cast<uint64_t>(s.to - s.from + 1))));
     const Minute lift_at = OfficeTime(rng_, lift_day);
 
     if (appeals && decided < active_end) {
-      w_.Emit(OfficeTime(rng_, appealed), "sanction.appealed", actor,
-              Basis::kAppeal, [&](Json& data) { data["sanction_id"] = id; });
+      w_.Emit(OfficeTime(rng_, appealed), "sanction.appealed", actor, Basis::kAppeal,
+              [&](Json& data) { data["sanction_id"] = id; });
       w_.Emit(decided_at, "appeal.decided", actor, Basis::kAppeal, [&](Json& data) {
         data["sanction_id"] = id;
         data["body"] = "fylkesmannen";

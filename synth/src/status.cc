@@ -10,21 +10,44 @@
 namespace ledger::synth {
 namespace {
 
-enum Status { kWorkFull, kWorkPart, kEducationStatus, kQualification, kMeasure, kHealthBenefit,
-              kUnemployed, kOther };
-constexpr const char* kStatusNames[] = {"work_full", "work_part", "education",
-                                        "qualification_programme", "measure", "health_benefit",
-                                        "unemployed", "other"};
-enum Income { kWork, kSocialAssistance, kHealthIncome, kUnemploymentBenefit, kQualificationBenefit,
-              kStudentSupport, kFamily, kOtherIncome };
-constexpr const char* kIncomeNames[] = {"work", "social_assistance", "health_benefit",
-                                        "unemployment_benefit", "qualification_benefit",
-                                        "student_support", "family", "other"};
+enum Status {
+  kWorkFull,
+  kWorkPart,
+  kEducationStatus,
+  kQualification,
+  kMeasure,
+  kHealthBenefit,
+  kUnemployed,
+  kOther
+};
+constexpr const char* kStatusNames[] = {
+    "work_full", "work_part",      "education",  "qualification_programme",
+    "measure",   "health_benefit", "unemployed", "other"};
+enum Income {
+  kWork,
+  kSocialAssistance,
+  kHealthIncome,
+  kUnemploymentBenefit,
+  kQualificationBenefit,
+  kStudentSupport,
+  kFamily,
+  kOtherIncome
+};
+constexpr const char* kIncomeNames[] = {"work",
+                                        "social_assistance",
+                                        "health_benefit",
+                                        "unemployment_benefit",
+                                        "qualification_benefit",
+                                        "student_support",
+                                        "family",
+                                        "other"};
 
 class StatusWriter {
  public:
   StatusWriter(const Cohort& cohort, Participant& p, EventWriter& w)
-      : cohort_(cohort), p_(p), w_(w),
+      : cohort_(cohort),
+        p_(p),
+        w_(w),
         rng_(StreamKey(cohort.seed, p.index, static_cast<uint64_t>(StreamTag::kStatus))) {}
 
   void Run() {
@@ -50,8 +73,7 @@ class StatusWriter {
           exit_status = Drift(exit_status);
         }
         if (morning < e.close_at) {
-          Observe(OfficeTime(rng_, day), day, exit_status,
-                  "caseworker", p_.primary_id, 0.75);
+          Observe(OfficeTime(rng_, day), day, exit_status, "caseworker", p_.primary_id, 0.75);
         } else {
           Closed(day, exit_status);
         }
@@ -76,8 +98,7 @@ class StatusWriter {
     int status;
     const bool in_course = p_.has_course && day >= p_.course_start && day <= p_.course_end;
     if (e.follow_up == kNoDay || day < e.follow_up) {
-      status = in_course ? kMeasure
-                         : static_cast<int>(rng_.Weighted({0, 3, 0, 0, 15, 0, 62, 20}));
+      status = in_course ? kMeasure : static_cast<int>(rng_.Weighted({0, 3, 0, 0, 15, 0, 62, 20}));
     } else {
       // Part-time work and school grow more likely the longer follow-up goes on.
       const int months = (day - e.follow_up) / 30;
@@ -99,8 +120,7 @@ class StatusWriter {
     }
     const bool self = rng_.Chance(0.1);
     const std::string worker = p_.Worker(rng_, cohort_);
-    Observe(OfficeTime(rng_, day), day, status,
-            self ? "self_report" : "caseworker", worker, 0.75);
+    Observe(OfficeTime(rng_, day), day, status, self ? "self_report" : "caseworker", worker, 0.75);
   }
 
   void Closed(Day day, int status) {
@@ -118,8 +138,7 @@ class StatusWriter {
                     "service");
       }
     } else {
-      Observe(OfficeTime(rng_, day), day, status, "self_report",
-              p_.primary_id, 0.5);
+      Observe(OfficeTime(rng_, day), day, status, "self_report", p_.primary_id, 0.5);
     }
   }
 
@@ -153,13 +172,20 @@ class StatusWriter {
   int Drift(int status) {
     const double u = rng_.Unit();
     switch (status) {
-      case kWorkPart: return u < 0.15 ? kWorkFull : u < 0.18 ? kUnemployed : kWorkPart;
-      case kWorkFull: return u < 0.03 ? kUnemployed : kWorkFull;
-      case kEducationStatus: return u < 0.05 ? kWorkPart : kEducationStatus;
-      case kQualification: return u < 0.08 ? kWorkPart : kQualification;
-      case kUnemployed: return u < 0.15 ? kWorkPart : u < 0.22 ? kMeasure : kUnemployed;
-      case kOther: return u < 0.08 ? kWorkPart : kOther;
-      default: return status;
+      case kWorkPart:
+        return u < 0.15 ? kWorkFull : u < 0.18 ? kUnemployed : kWorkPart;
+      case kWorkFull:
+        return u < 0.03 ? kUnemployed : kWorkFull;
+      case kEducationStatus:
+        return u < 0.05 ? kWorkPart : kEducationStatus;
+      case kQualification:
+        return u < 0.08 ? kWorkPart : kQualification;
+      case kUnemployed:
+        return u < 0.15 ? kWorkPart : u < 0.22 ? kMeasure : kUnemployed;
+      case kOther:
+        return u < 0.08 ? kWorkPart : kOther;
+      default:
+        return status;
     }
   }
 
@@ -174,13 +200,20 @@ class StatusWriter {
     }
     switch (status) {
       case kWorkFull:
-      case kWorkPart: return kWork;
-      case kEducationStatus: return u < 0.85 ? kStudentSupport : kFamily;
-      case kHealthBenefit: return kHealthIncome;
-      case kQualification: return kQualificationBenefit;
-      case kUnemployed: return u < 0.4 ? kUnemploymentBenefit : u < 0.8 ? kFamily : kOtherIncome;
-      case kMeasure: return u < 0.5 ? kUnemploymentBenefit : kOtherIncome;
-      default: return u < 0.5 ? kFamily : kOtherIncome;
+      case kWorkPart:
+        return kWork;
+      case kEducationStatus:
+        return u < 0.85 ? kStudentSupport : kFamily;
+      case kHealthBenefit:
+        return kHealthIncome;
+      case kQualification:
+        return kQualificationBenefit;
+      case kUnemployed:
+        return u < 0.4 ? kUnemploymentBenefit : u < 0.8 ? kFamily : kOtherIncome;
+      case kMeasure:
+        return u < 0.5 ? kUnemploymentBenefit : kOtherIncome;
+      default:
+        return u < 0.5 ? kFamily : kOtherIncome;
     }
   }
 
