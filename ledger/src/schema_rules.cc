@@ -29,7 +29,8 @@ std::unique_ptr<StructRules> BuildRules(capnp::StructSchema schema) {
   auto rules = std::make_unique<StructRules>();
   rules->schema = schema;
   for (auto field : schema.getFields()) {
-    FieldRule r{.field = field};
+    FieldRule r;
+    r.field = field;
     auto proto = field.getProto();
     r.json_name = CamelToSnake(proto.getName().cStr());
     r.in_union = proto.getDiscriminantValue() != capnp::schema::Field::NO_DISCRIMINANT;

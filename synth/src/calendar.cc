@@ -67,8 +67,9 @@ Day FirstDayOfMonthIndex(int month_index) {
 
 Day LastDayOfMonthIndex(int month_index) { return FirstDayOfMonthIndex(month_index + 1) - 1; }
 
-Day AddMonths(Day day, int n) {
-  const CivilDate c = CivilFromDay(day);
+Day AddMonths(Day day, int n) { return AddMonths(CivilFromDay(day), n); }
+
+Day AddMonths(const CivilDate& c, int n) {
   const int index = c.year * 12 + c.month - 1 + n;
   const int year = index / 12, month = index % 12 + 1;
   const int dom = c.day < DaysInMonth(year, month) ? c.day : DaysInMonth(year, month);

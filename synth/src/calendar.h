@@ -39,6 +39,8 @@ Day LastDayOfMonthIndex(int month_index);
 // Adds n months keeping the day of month, clamped to the month's last day
 // (2008-01-31 + 1 month = 2008-02-29), as the indicator definitions do.
 Day AddMonths(Day day, int n);
+// The same from an already converted date (saves the conversion in loops over months).
+Day AddMonths(const CivilDate& date, int n);
 // Adds n years the same way (29 February becomes 28 February).
 Day AddYears(Day day, int n);
 

@@ -11,7 +11,8 @@ void EmitCaseLifecycle(const Cohort& cohort, const IdentityRegistry& registry, P
                        EventWriter& w) {
   Rng rng(StreamKey(cohort.seed, p.index, static_cast<uint64_t>(StreamTag::kLifecycle)));
   const Demography& d = p.demo;
-  const std::string national_id = registry.NationalId(p.index);
+  // Only the kept case.opened needs the number (computing it draws nothing).
+  const std::string national_id = w.Keeps(d.open_at) ? registry.NationalId(p.index) : "";
   const Personal personal{d.name, national_id, registry.BirthDate(p.index)};
   const std::string office = NumberedId("office", d.office + 1, 2);
   w.Emit(

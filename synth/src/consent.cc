@@ -3,6 +3,7 @@
 // renewed by most while the case is open; ~5 % withdraw; a second consent (evaluation or an
 // employer) is asked of some in follow-up and refused by a fifth of them. A returner whose
 // consent has lapsed signs a new one.
+#include <cassert>
 #include <string>
 
 #include "processes.h"
@@ -190,8 +191,10 @@ class ConsentWriter {
 void EmitConsents(const Cohort& cohort, Participant& p, EventWriter& w) {
   ConsentWriter consents(cohort, p, w);
   Rng& rng = consents.rng();
-  // Invariant: the first consent is kIntakeConsentId, given before the referral cites it.
+  // Invariant: the first consent is kIntakeConsentId, given within 20 minutes of case.opened,
+  // before the referral (45 minutes or more later) cites it.
   consents.Standard(p.episodes[0].open_at + rng.Range(8, 20), 0, true);
+  assert(p.consents.front().id == kIntakeConsentId);
 
   const Episode& first = p.episodes[0];
   if (first.follow_up != kNoDay && rng.Chance(kSecondAsked)) {

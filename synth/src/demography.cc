@@ -3,7 +3,6 @@
 #include <cmath>
 
 #include "names.h"
-#include "national_id.h"
 #include "office_hours.h"
 #include "prng.h"
 
@@ -36,10 +35,6 @@ void DrawDemography(const Cohort& cohort, uint32_t participant, Demography* out)
   const Day latest = AddYears(intake, -d.age);
   const Day earliest = AddYears(intake, -(d.age + 1)) + 1;
   d.birth = earliest + static_cast<Day>(rng.Below(static_cast<uint64_t>(latest - earliest + 1)));
-  const int year = CivilFromDay(d.birth).year;
-  d.individual_number = FirstIndividualNumber(year) +
-                        static_cast<int>(rng.Below(static_cast<uint64_t>(
-                            LastIndividualNumber(year) - FirstIndividualNumber(year) + 1)));
   d.name = SyntheticName(rng, d.male);
 
   d.office =

@@ -18,7 +18,6 @@ struct Demography {
   int age = 0;         // 18..24 at intake
   bool male = false;
   Day birth = 0;              // consistent with age at intake
-  int individual_number = 0;  // the preferred one; IdentityRegistry makes it unique
   std::string name;
   int office = 0;      // 0-based
   int caseworker = 0;  // the primary contact (primærkontakt), a worker number

@@ -59,13 +59,17 @@ class EventWriter {
   // Starts the next participant's sequence of events.
   void StartParticipant(uint32_t participant, const std::string& subject);
 
+  // Whether an event at `at` would be kept. Lets a caller skip costly preparation that draws no
+  // random numbers (the simulation must never branch on it otherwise).
+  bool Keeps(Minute at) const { return at >= begin_ && at < end_; }
+
   // One event at local minute `at`; fill(data) writes the type's fields into `data` and runs
   // only when the event is kept, so it must not draw random numbers.
   template <typename Fill>
   void Emit(Minute at, std::string_view type, const Actor& actor, Basis basis, Fill&& fill,
             const Personal* personal = nullptr) {
     const uint32_t seq = next_seq_++;
-    if (at < begin_ || at >= end_) return;
+    if (!Keeps(at)) return;
     Json data = Json::object();
     fill(data);
     Keep(at, seq, type, actor, basis, std::move(data), personal);

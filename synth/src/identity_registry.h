@@ -1,10 +1,14 @@
-// Makes the synthetic national identity numbers of a cohort unique. Birth dates and individual
-// numbers are drawn per participant; two participants may draw the same pair, so a pre-pass in
-// participant order moves a clash to the next free individual number (or a neighbouring birth
-// date that keeps the age at intake). The result is a function of the options alone, whatever
-// order the participants are later simulated in.
+// Gives every participant of a cohort a birth date and a unique synthetic national identity
+// number, in time and memory linear in the number of participants.
 //
-// Memory: 10 bytes per participant, kept for the whole run.
+// Each birth date hands out its individual numbers in a fixed pseudo-random order (a start and a
+// stride drawn from the seed), skipping those whose check digits would be 10; participants take
+// them in participant order. When a date runs out (only near the 1,000,000 participant limit,
+// where the cohort is larger than Norway's whole population of that age), the next dates
+// alternately after and before it that keep the age at intake are tried. The result is a
+// function of the options alone, whatever order participants are later simulated in.
+//
+// Memory: 10 bytes per participant plus 2 bytes per possible birth date, kept for the run.
 #ifndef LEDGER_SYNTH_IDENTITY_REGISTRY_H_
 #define LEDGER_SYNTH_IDENTITY_REGISTRY_H_
 

@@ -32,8 +32,9 @@ void DrawExit(const Cohort& cohort, const Participant& p, size_t index, Rng& rng
   const WorkCalendar& cal = cohort.calendar;
   const double factor = index == 0 ? 1.0 : 1.3;  // returners know the way out
   Day exit = kNoDay;
+  const CivilDate start = CivilFromDay(e->start);
   for (int k = 0;; ++k) {
-    const Day month_start = AddMonths(e->start, k), month_end = AddMonths(e->start, k + 1);
+    const Day month_start = AddMonths(start, k), month_end = AddMonths(start, k + 1);
     if (month_start >= cohort.window_end) break;
     const double hazard = (k < 2 ? kEarlyExitHazard[p.category] : kExitHazard[p.category]) * factor;
     if (rng.Chance(hazard)) {
@@ -121,7 +122,7 @@ void DrawLifePlan(const Cohort& cohort, Participant* p) {
     if (last.close_at >= cohort.end_minute) break;
     const double hazard = kReentryHazard[static_cast<int>(last.reason)] *
                           (p->category == 2 || p->category == 4 ? 1.5 : 1.0);
-    const Day closed = DayOf(last.close_at);
+    const CivilDate closed = CivilFromDay(DayOf(last.close_at));
     Day reopen = kNoDay;
     for (int k = 1;; ++k) {
       const Day month_start = AddMonths(closed, k);

@@ -4,14 +4,22 @@
 
 namespace ledger::synth {
 
-int FirstIndividualNumber(int birth_year) { return birth_year < 2000 ? 0 : 500; }
-int LastIndividualNumber(int birth_year) { return birth_year < 2000 ? 499 : 999; }
+int IndividualNumberSlots(int birth_year) {
+  assert(birth_year >= 1940 && birth_year <= 2039);
+  return birth_year < 2000 ? 600 : 500;
+}
+
+int IndividualNumberAt(int birth_year, int slot) {
+  assert(slot >= 0 && slot < IndividualNumberSlots(birth_year));
+  if (birth_year >= 2000) return 500 + slot;
+  return slot < 500 ? slot : slot + 400;  // 500..599 -> 900..999
+}
 
 std::optional<std::string> SyntheticNationalId(Day birth_date, int individual_number) {
   const CivilDate c = CivilFromDay(birth_date);
-  assert(c.year >= 1900 && c.year <= 2039);
-  assert(individual_number >= FirstIndividualNumber(c.year) &&
-         individual_number <= LastIndividualNumber(c.year));
+  assert(c.year >= 1940 && c.year <= 2039);
+  assert(c.year >= 2000 ? individual_number >= 500
+                        : individual_number < 500 || individual_number >= 900);
   const int month = c.month + 80;  // The synthetic marker.
   const int yy = c.year % 100;
   int d[11] = {c.day / 10,

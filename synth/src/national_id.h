@@ -12,10 +12,11 @@
 
 namespace ledger::synth {
 
-// The individual-number range for a birth year: 000-499 for 1900-1999, 500-999 for 2000-2039
-// (the register's rule, which also tells the century). REQUIRES: 1900 <= year <= 2039.
-int FirstIndividualNumber(int birth_year);
-int LastIndividualNumber(int birth_year);
+// The individual numbers the register gives a birth year, numbered as slots 0..count-1:
+// 000-499 and 900-999 for 1940-1999, 500-999 for 2000-2039 (the ranges also tell the century).
+// REQUIRES: 1940 <= birth_year <= 2039, 0 <= slot < IndividualNumberSlots(birth_year).
+int IndividualNumberSlots(int birth_year);
+int IndividualNumberAt(int birth_year, int slot);
 
 // The 11-digit synthetic number, or nullopt when a check digit would be 10 (such individual
 // numbers are never issued; the caller tries the next one).

@@ -133,7 +133,8 @@ void Referral(const Cohort& cohort, Participant& p, Rng& rng, EventWriter& w) {
                                               "ot_follow_up_service", "nav_youth_team",
                                               "housing_office"};
   const size_t question = rng.Weighted(kQuestionWeights[p.category], 6);
-  // The course is the default; the exempted get what they were exempted for.
+  // The course is the usual answer (everyone not exempted takes it); some are also pointed to
+  // another service, and the exempted only to one.
   const size_t recommendation =
       p.exempt ? static_cast<size_t>(1 + rng.Below(4)) : (rng.Chance(0.85) ? 0 : 1 + rng.Below(4));
   const Minute recommended_at = AtTime(hu, 12, 35) + rng.Range(0, 140);

@@ -75,6 +75,19 @@ TEST(LedgerTest, SameIdSameContentReturnsFirstPosition) {
   EXPECT_EQ(t.ledger->Size(), size);
 }
 
+// Regression: a retry re-signs the same input line; with personal values it must still be a
+// duplicate (salts are derived from the author's key, not drawn at random).
+TEST(LedgerTest, ResigningTheSameInputWithPersonalValuesIsADuplicate) {
+  TestLedger t;
+  auto j = CaseOpened("yabc");
+  auto first = t.ledger->Append(Sign(j, t.caseworker));
+  ASSERT_TRUE(first.ok());
+  auto retry = t.ledger->Append(Sign(j, t.caseworker));
+  ASSERT_TRUE(retry.ok()) << retry.status().ToString();
+  EXPECT_TRUE(retry->duplicate);
+  EXPECT_EQ(retry->seq, first->seq);
+}
+
 TEST(LedgerTest, SameIdOtherContentIsConflict) {
   TestLedger t;
   auto j = CaseOpened("yabc");

@@ -439,7 +439,12 @@ TEST_F(DefaultCohortTest, NationalIdsAreSyntheticValidUniqueAndMatchTheBirthDate
     ASSERT_EQ(std::stoi(id.substr(2, 2)), std::stoi(birth.substr(5, 2)) + 80) << id;
     ASSERT_EQ(id.substr(4, 2), birth.substr(2, 2));
     const int individual = std::stoi(id.substr(6, 3));
-    ASSERT_EQ(individual >= 500, std::stoi(birth.substr(0, 4)) >= 2000) << id;
+    // The register's individual-number ranges tell the century.
+    if (std::stoi(birth.substr(0, 4)) >= 2000) {
+      ASSERT_GE(individual, 500) << id;
+    } else {
+      ASSERT_TRUE(individual < 500 || individual >= 900) << id;
+    }
     ASSERT_TRUE(seen.insert(id).second) << "duplicate " << id;
     const std::string name = e["personal"]["name"];
     ASSERT_NE(name.find(' '), std::string::npos);

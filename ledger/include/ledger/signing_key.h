@@ -57,6 +57,9 @@ class SigningKey {
   const VerifierKey& verifier() const { return verifier_; }
   std::string PrivateKeyText() const;
   std::string Sign(std::string_view message) const;
+  // A 32-byte keyed BLAKE2b of `message` under a key derived from this private key: values only
+  // the key's holder can compute, used for deterministic personal-digest salts.
+  std::string KeyedHash(std::string_view message) const;
 
  private:
   SigningKey(std::string seed, VerifierKey verifier);

@@ -35,7 +35,7 @@ struct CohortOptions {
   uint64_t seed = 1;
   std::string municipality = "3005";  // kommunenummer (Drammen); offices are pseudonymous ids
   std::string programme = "P1824";
-  // Tuning only: about how many events to hold in memory at a time (0: the default, ~60,000).
+  // Tuning only: about how many events to hold in memory at a time (0: the default, ~80,000).
   // The output is byte-identical for every value; smaller values use less memory and more time.
   int64_t slice_events = 0;
 };

@@ -1,0 +1,682 @@
+// End-to-end tests of the `ledger` binary: each test runs the real executable in its own temporary
+// directory and checks exit codes (docs/cli.md, cli/cli_common.h), result lines and messages.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "ledger/key_admin.h"
+
+#ifndef LEDGER_BINARY
+#error "LEDGER_BINARY must name the ledger executable"
+#endif
+
+namespace ledger {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// Exit codes from cli/cli_common.h, repeated here on purpose: scripts rely on the numbers.
+constexpr int kExitOk = 0;
+constexpr int kExitUsage = 2;
+constexpr int kExitRefused = 3;
+constexpr int kExitNotFound = 4;
+constexpr int kExitPrecondition = 9;
+
+constexpr char kOrigin[] = "test.example/ledger";
+constexpr char kPersonName[] = "Kari Nordmann";
+constexpr char kNationalId[] = "15818912345";
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// What a test prints when an expectation on a run fails (long output cut short).
+std::string Describe(const RunResult& r) {
+  constexpr size_t kMax = 4000;
+  auto cut = [](const std::string& s) {
+    return s.size() <= kMax
+               ? s
+               : s.substr(0, kMax) + "\n[... " + std::to_string(s.size() - kMax) + " more bytes]\n";
+  };
+  return "exit " + std::to_string(r.exit_code) + "\n--- stdout ---\n" + cut(r.out) +
+         "--- stderr ---\n" + cut(r.err);
+}
+
+std::string ReadWholeFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::vector<std::string> SplitLines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty()) lines.push_back(line);
+  }
+  return lines;
+}
+
+// Parses every line as JSON; a line that is not JSON fails the test and becomes null.
+std::vector<json> JsonLines(const std::string& text) {
+  std::vector<json> out;
+  for (const auto& line : SplitLines(text)) {
+    json j = json::parse(line, nullptr, /*allow_exceptions=*/false);
+    EXPECT_FALSE(j.is_discarded()) << "not JSON: " << line;
+    out.push_back(j.is_discarded() ? json() : j);
+  }
+  return out;
+}
+
+// A valid case.opened with plain personal values (the input form of `ledger append`).
+json CaseOpened(const std::string& subject, const std::string& name = kPersonName) {
+  return {
+      {"id", NewEventId()},
+      {"stream", "case/" + subject},
+      {"type", "case.opened"},
+      {"occurred_at", "2008-01-15T09:30:00+01:00"},
+      {"subject", subject},
+      {"actor", {{"id", "cw-001"}, {"role", "caseworker"}}},
+      {"legal_basis", {"NO:sotjl§18"}},
+      {"data",
+       {{"municipality", "3005"},
+        {"office", "drammen-ung"},
+        {"programme", "P1824"},
+        {"intake_date", "2008-01-15"},
+        {"age_at_intake", 19},
+        {"sex", "female"},
+        {"referral_source", "nav"}}},
+      {"personal", {{"name", name}, {"national_id", kNationalId}, {"birth_date", "1989-01-15"}}},
+  };
+}
+
+json PhaseEntered(const std::string& subject, const std::string& phase) {
+  return {
+      {"id", NewEventId()},
+      {"stream", "case/" + subject},
+      {"type", "phase.entered"},
+      {"occurred_at", "2008-01-16T10:00:00+01:00"},
+      {"subject", subject},
+      {"actor", {{"id", "cw-001"}, {"role", "caseworker"}}},
+      {"legal_basis", {"NO:sotjl§17"}},
+      {"data", {{"phase", phase}}},
+  };
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (fs::temp_directory_path() / "ledger_cli_test_XXXXXX").string();
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr) << "mkdtemp " << pattern;
+    dir_ = pattern;
+    data_ = (dir_ / "data").string();
+    keys_ = (dir_ / "keys").string();
+  }
+
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  // Runs the binary with `args` in the test directory; stdin is `stdin_path` or /dev/null.
+  // The environment is the test's, without LEDGER_DATA and LEDGER_KEYS.
+  RunResult Run(const std::vector<std::string>& args, const std::string& stdin_path = "") {
+    const std::string binary = LEDGER_BINARY;
+    const std::string out_path = (dir_ / ".stdout").string();
+    const std::string err_path = (dir_ / ".stderr").string();
+    const std::string in_path = stdin_path.empty() ? "/dev/null" : stdin_path;
+    const std::string cwd = dir_.string();
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>(binary.c_str()));
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::unsetenv("LEDGER_DATA");
+    ::unsetenv("LEDGER_KEYS");
+
+    RunResult r;
+    pid_t pid = ::fork();
+    if (pid < 0) {
+      ADD_FAILURE() << "fork failed";
+      return r;
+    }
+    if (pid == 0) {
+      // Child: only async-signal-safe calls until exec.
+      int in = ::open(in_path.c_str(), O_RDONLY);
+      int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      if (in < 0 || out < 0 || err < 0 || ::chdir(cwd.c_str()) != 0) ::_exit(127);
+      ::dup2(in, STDIN_FILENO);
+      ::dup2(out, STDOUT_FILENO);
+      ::dup2(err, STDERR_FILENO);
+      ::execv(binary.c_str(), argv.data());
+      ::_exit(127);
+    }
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0) {
+      if (errno != EINTR) {
+        ADD_FAILURE() << "waitpid failed";
+        return r;
+      }
+    }
+    if (WIFEXITED(status)) {
+      r.exit_code = WEXITSTATUS(status);
+    } else {
+      ADD_FAILURE() << "ledger " << (args.empty() ? "" : args[0]) << " died with signal "
+                    << WTERMSIG(status);
+      r.exit_code = 128 + WTERMSIG(status);
+    }
+    r.out = ReadWholeFile(out_path);
+    r.err = ReadWholeFile(err_path);
+    return r;
+  }
+
+  // Writes `lines` (one per line, as given) to a file in the test directory; returns its path.
+  std::string WriteLines(const std::string& name, const std::vector<std::string>& lines) {
+    fs::path path = dir_ / name;
+    std::ofstream f(path, std::ios::binary | std::ios::trunc);
+    for (const auto& l : lines) f << l << '\n';
+    return path.string();
+  }
+
+  // `ledger init` into data_ and keys_; fails the test unless it succeeds.
+  void InitLedger() {
+    RunResult r = Run({"init", "--data", data_, "--keys", keys_, "--origin", kOrigin});
+    ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  }
+
+  std::string AdminKey() const { return keys_ + "/admin.key"; }
+
+  // keygen + keys add: a key with `role` registered by the admin. Returns its private key file;
+  // *key_id gets its 8-hex id.
+  std::string AddKey(const std::string& name, const std::string& role, std::string* key_id) {
+    std::string path = (dir_ / (name + ".key")).string();
+    RunResult gen = Run({"keygen", "--name", name, "--out", path});
+    EXPECT_EQ(gen.exit_code, kExitOk) << Describe(gen);
+    // The verifier key is "<name>+<8-hex id>+<base64>".
+    EXPECT_EQ(gen.out.rfind(name + "+", 0), 0u) << Describe(gen);
+    *key_id = gen.out.substr(name.size() + 1, 8);
+    RunResult add = Run({"keys", "add", "--data", data_, "--key", AdminKey(), "--vkey",
+                         path + ".pub", "--role", role});
+    EXPECT_EQ(add.exit_code, kExitOk) << Describe(add);
+    EXPECT_NE(add.out.find("registered " + *key_id + " (" + name + ") as " + role),
+              std::string::npos)
+        << Describe(add);
+    return path;
+  }
+
+  // init + a registered caseworker key; returns the caseworker's key file.
+  std::string InitWithCaseworker() {
+    InitLedger();
+    std::string id;
+    return AddKey("cw", "caseworker", &id);
+  }
+
+  json Stats(const std::string& data) {
+    RunResult r = Run({"stats", "--data", data, "--format", "json"});
+    EXPECT_EQ(r.exit_code, kExitOk) << Describe(r);
+    json j = json::parse(r.out, nullptr, false);
+    EXPECT_TRUE(j.is_object()) << Describe(r);
+    return j.is_object() ? j : json::object();
+  }
+  uint64_t Entries() { return Stats(data_).value("entries", uint64_t{0}); }
+
+  RunResult Append(const std::string& key, const std::string& input,
+                   const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args = {"append", "--data", data_, "--key", key, "--input", input};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return Run(args);
+  }
+
+  fs::path dir_;
+  std::string data_;
+  std::string keys_;
+};
+
+// --- init ------------------------------------------------------------------------------------
+
+TEST_F(CliTest, InitCreatesALedgerAndKeyFilesOnlyTheOwnerCanRead) {
+  RunResult r = Run({"init", "--data", data_, "--keys", keys_, "--origin", kOrigin});
+  ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  EXPECT_NE(r.out.find(std::string("created ledger ") + kOrigin), std::string::npos) << Describe(r);
+
+  for (const char* name : {"ledger.key", "admin.key"}) {
+    fs::path key = fs::path(keys_) / name;
+    ASSERT_TRUE(fs::is_regular_file(key)) << key;
+    EXPECT_EQ(fs::status(key).permissions() & fs::perms::all,
+              fs::perms::owner_read | fs::perms::owner_write)
+        << key << " must be mode 0600";
+    fs::path pub = key.string() + ".pub";
+    ASSERT_TRUE(fs::is_regular_file(pub)) << pub;
+  }
+  EXPECT_EQ(ReadWholeFile(fs::path(keys_) / "ledger.key.pub").rfind(std::string(kOrigin) + "+", 0),
+            0u);
+  EXPECT_EQ(ReadWholeFile(fs::path(keys_) / "admin.key.pub").rfind("admin+", 0), 0u);
+
+  // The new ledger holds exactly the first admin's self-signed key.registered.
+  json stats = Stats(data_);
+  EXPECT_EQ(stats["origin"], kOrigin);
+  EXPECT_EQ(stats["entries"], 1);
+  EXPECT_EQ(stats["keys"], 1);
+  EXPECT_EQ(stats["events_by_type"], json({{"key.registered", 1}}));
+}
+
+TEST_F(CliTest, InitRefusesADirectoryThatAlreadyHoldsALedger) {
+  InitLedger();
+  const std::string other_keys = (dir_ / "keys2").string();
+  RunResult again = Run({"init", "--data", data_, "--keys", other_keys, "--origin", kOrigin});
+  EXPECT_EQ(again.exit_code, kExitPrecondition) << Describe(again);
+  EXPECT_NE(again.err.find("a ledger already exists in " + data_), std::string::npos)
+      << Describe(again);
+  // No key files were written for a ledger that was not created, and the old one is untouched.
+  EXPECT_FALSE(fs::exists(fs::path(other_keys) / "ledger.key"));
+  EXPECT_FALSE(fs::exists(fs::path(other_keys) / "admin.key"));
+  EXPECT_EQ(Entries(), 1u);
+}
+
+TEST_F(CliTest, InitRefusesToOverwriteAnExistingKeyFile) {
+  InitLedger();
+  const std::string ledger_key_before = ReadWholeFile(fs::path(keys_) / "ledger.key");
+  const std::string other_data = (dir_ / "data2").string();
+  RunResult r = Run({"init", "--data", other_data, "--keys", keys_, "--origin", kOrigin});
+  EXPECT_EQ(r.exit_code, kExitPrecondition) << Describe(r);
+  EXPECT_NE(r.err.find("key file " + keys_ + "/ledger.key already exists"), std::string::npos)
+      << Describe(r);
+  EXPECT_EQ(ReadWholeFile(fs::path(keys_) / "ledger.key"), ledger_key_before);
+  // Refused before anything was created.
+  RunResult stats = Run({"stats", "--data", other_data});
+  EXPECT_EQ(stats.exit_code, kExitNotFound) << Describe(stats);
+}
+
+// --- keys ------------------------------------------------------------------------------------
+
+TEST_F(CliTest, RevokedKeyIsListedAsRevokedAndItsAppendsAreRefused) {
+  InitLedger();
+  std::string key_id;
+  std::string cw = AddKey("cw", "caseworker", &key_id);
+  ASSERT_EQ(key_id.size(), 8u);
+
+  auto find_key = [&](const std::string& list_out) -> json {
+    for (const json& k : JsonLines(list_out)) {
+      if (k.value("key_id", "") == key_id) return k;
+    }
+    return json();
+  };
+
+  RunResult list = Run({"keys", "list", "--data", data_, "--format", "json"});
+  ASSERT_EQ(list.exit_code, kExitOk) << Describe(list);
+  EXPECT_EQ(JsonLines(list.out).size(), 2u) << Describe(list);  // admin and cw
+  json k = find_key(list.out);
+  ASSERT_TRUE(k.is_object()) << Describe(list);
+  EXPECT_EQ(k["name"], "cw");
+  EXPECT_EQ(k["role"], "caseworker");
+  EXPECT_EQ(k["revoked"], false);
+  EXPECT_FALSE(k.contains("revoked_at"));
+
+  // The key can append before it is revoked.
+  RunResult ok = Append(cw, WriteLines("one.jsonl", {CaseOpened("y0001").dump()}));
+  ASSERT_EQ(ok.exit_code, kExitOk) << Describe(ok);
+
+  RunResult revoke =
+      Run({"keys", "revoke", "--data", data_, "--key", AdminKey(), "--key-id", key_id});
+  ASSERT_EQ(revoke.exit_code, kExitOk) << Describe(revoke);
+  EXPECT_NE(revoke.out.find("revoked " + key_id), std::string::npos) << Describe(revoke);
+
+  list = Run({"keys", "list", "--data", data_, "--format", "json"});
+  ASSERT_EQ(list.exit_code, kExitOk) << Describe(list);
+  k = find_key(list.out);
+  ASSERT_TRUE(k.is_object()) << Describe(list);
+  EXPECT_EQ(k["revoked"], true);
+  EXPECT_TRUE(k.contains("revoked_at"));
+
+  const uint64_t before = Entries();
+  RunResult refused = Append(cw, WriteLines("two.jsonl", {CaseOpened("y0002").dump()}));
+  EXPECT_EQ(refused.exit_code, kExitRefused) << Describe(refused);
+  std::vector<json> results = JsonLines(refused.out);
+  ASSERT_EQ(results.size(), 1u) << Describe(refused);
+  EXPECT_EQ(results[0]["ok"], false);
+  EXPECT_EQ(results[0]["error"], "PermissionDenied");
+  const std::string message = results[0].value("message", "");
+  EXPECT_EQ(message.rfind("line 1: ", 0), 0u) << message;
+  EXPECT_NE(message.find("revoked"), std::string::npos) << message;
+  EXPECT_EQ(Entries(), before);
+}
+
+// --- append ----------------------------------------------------------------------------------
+
+// Line 1 valid, line 2 malformed JSON, line 3 an unknown field in data, line 4 valid.
+std::vector<std::string> MixedInput() {
+  json unknown_field = PhaseEntered("y0001", "intake");
+  unknown_field["data"]["colour"] = "red";
+  return {CaseOpened("y0001").dump(), R"({"id": "broken", )", unknown_field.dump(),
+          PhaseEntered("y0001", "intake").dump()};
+}
+
+TEST_F(CliTest, AppendNamesTheLineAndFieldOfEachRefusal) {
+  std::string cw = InitWithCaseworker();
+  const uint64_t before = Entries();
+  RunResult r = Append(cw, WriteLines("mixed.jsonl", MixedInput()));
+  EXPECT_EQ(r.exit_code, kExitRefused) << Describe(r);
+  std::vector<json> results = JsonLines(r.out);
+  ASSERT_EQ(results.size(), 4u) << Describe(r);
+  for (size_t i = 0; i < results.size(); ++i) EXPECT_EQ(results[i]["line"], i + 1);
+
+  EXPECT_EQ(results[0]["ok"], true) << results[0];
+  EXPECT_EQ(results[3]["ok"], true) << results[3];
+  EXPECT_EQ(results[0]["duplicate"], false);
+  EXPECT_EQ(results[3]["duplicate"], false);
+  EXPECT_EQ(results[0]["seq"], before);
+  EXPECT_EQ(results[3]["seq"], before + 1);
+  EXPECT_EQ(results[0]["version"], 0);
+  EXPECT_EQ(results[3]["version"], 1);
+
+  EXPECT_EQ(results[1]["ok"], false);
+  EXPECT_EQ(results[1]["error"], "InvalidArgument");
+  EXPECT_EQ(results[1]["message"], "line 2: malformed JSON");
+  EXPECT_EQ(results[2]["ok"], false);
+  EXPECT_EQ(results[2]["error"], "InvalidArgument");
+  EXPECT_EQ(results[2]["message"], "line 3: data.colour: unknown field");
+
+  EXPECT_NE(r.err.find("appended 2, duplicates 0, refused 2"), std::string::npos) << Describe(r);
+  EXPECT_EQ(Entries(), before + 2);
+}
+
+// Regression: re-appending an input line with plain `personal` values once drew fresh random
+// salts, so a retry was refused as a Conflict instead of reported as a duplicate.
+TEST_F(CliTest, AppendingTheSameFileAgainReportsDuplicatesAtTheSamePositions) {
+  std::string cw = InitWithCaseworker();
+  const std::string input = WriteLines("mixed.jsonl", MixedInput());
+  RunResult first = Append(cw, input);
+  ASSERT_EQ(first.exit_code, kExitRefused) << Describe(first);
+  std::vector<json> a = JsonLines(first.out);
+  ASSERT_EQ(a.size(), 4u) << Describe(first);
+  const uint64_t after_first = Entries();
+
+  RunResult second = Append(cw, input);
+  EXPECT_EQ(second.exit_code, kExitRefused) << Describe(second);  // lines 2 and 3 again
+  std::vector<json> b = JsonLines(second.out);
+  ASSERT_EQ(b.size(), 4u) << Describe(second);
+  for (size_t i : {size_t{0}, size_t{3}}) {
+    EXPECT_EQ(b[i]["ok"], true) << "line " << i + 1 << ": " << b[i];
+    EXPECT_EQ(b[i]["duplicate"], true) << "line " << i + 1 << ": " << b[i];
+    EXPECT_EQ(b[i]["seq"], a[i]["seq"]) << "line " << i + 1;
+    EXPECT_EQ(b[i]["version"], a[i]["version"]) << "line " << i + 1;
+  }
+  EXPECT_EQ(b[1]["message"], "line 2: malformed JSON");
+  EXPECT_EQ(b[2]["message"], "line 3: data.colour: unknown field");
+  EXPECT_EQ(Entries(), after_first) << "a repeated append must add nothing";
+}
+
+TEST_F(CliTest, AtomicAppendWithABadLineAppendsNothingAndNamesTheLine) {
+  std::string cw = InitWithCaseworker();
+  const uint64_t before = Entries();
+
+  // Refused while reading: line 3 (line 2 is blank and still counts) has a bad enum value.
+  RunResult r = Append(cw,
+                       WriteLines("bad_value.jsonl", {CaseOpened("y0001").dump(), "",
+                                                      PhaseEntered("y0001", "bogus").dump()}),
+                       {"--atomic"});
+  EXPECT_NE(r.exit_code, kExitOk) << Describe(r);
+  EXPECT_EQ(r.exit_code, kExitRefused) << Describe(r);
+  std::vector<json> results = JsonLines(r.out);
+  ASSERT_EQ(results.size(), 1u) << Describe(r);
+  EXPECT_EQ(results[0]["ok"], false);
+  EXPECT_EQ(results[0]["line"], 3);
+  std::string message = results[0].value("message", "");
+  EXPECT_EQ(message.rfind("line 3: ", 0), 0u) << message;
+  EXPECT_NE(message.find("data.phase"), std::string::npos) << message;
+  EXPECT_NE(message.find("nothing appended"), std::string::npos) << message;
+  EXPECT_EQ(Entries(), before);
+
+  // Refused by the ledger: line 2 starts a stream without case.opened, after a valid line 1.
+  r = Append(cw,
+             WriteLines("bad_order.jsonl",
+                        {CaseOpened("y0001").dump(), PhaseEntered("y0002", "intake").dump()}),
+             {"--atomic"});
+  EXPECT_NE(r.exit_code, kExitOk) << Describe(r);
+  results = JsonLines(r.out);
+  ASSERT_EQ(results.size(), 1u) << Describe(r);
+  EXPECT_EQ(results[0]["ok"], false);
+  EXPECT_EQ(results[0]["line"], 2);
+  message = results[0].value("message", "");
+  EXPECT_EQ(message.rfind("line 2: ", 0), 0u) << message;
+  EXPECT_NE(message.find("must be case.opened"), std::string::npos) << message;
+  EXPECT_NE(message.find("nothing was appended"), std::string::npos) << message;
+  EXPECT_EQ(Entries(), before);
+  RunResult read = Run({"read", "--data", data_, "--stream", "case/y0001"});
+  EXPECT_EQ(read.exit_code, kExitNotFound) << "line 1 must not have been appended\n"
+                                           << Describe(read);
+
+  // The same batch without the bad line goes in whole.
+  r = Append(cw,
+             WriteLines("good.jsonl",
+                        {CaseOpened("y0001").dump(), PhaseEntered("y0001", "intake").dump()}),
+             {"--atomic"});
+  EXPECT_EQ(r.exit_code, kExitOk) << Describe(r);
+  EXPECT_EQ(JsonLines(r.out).size(), 2u) << Describe(r);
+  EXPECT_EQ(Entries(), before + 2);
+}
+
+// --- read ------------------------------------------------------------------------------------
+
+class CliReadTest : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    std::string cw = InitWithCaseworker();
+    events_ = {CaseOpened("y0001"), CaseOpened("y0002", "Ola Nordmann"),
+               PhaseEntered("y0001", "intake"), PhaseEntered("y0002", "intake"),
+               PhaseEntered("y0001", "clarification")};
+    std::vector<std::string> lines;
+    for (const auto& e : events_) lines.push_back(e.dump());
+    RunResult r = Append(cw, WriteLines("events.jsonl", lines));
+    ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  }
+
+  std::vector<json> events_;
+};
+
+TEST_F(CliReadTest, ReadStreamReturnsTheStreamsEventsInOrder) {
+  RunResult r = Run({"read", "--data", data_, "--stream", "case/y0001"});
+  ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  std::vector<json> entries = JsonLines(r.out);
+  const std::vector<json> expected = {events_[0], events_[2], events_[4]};
+  ASSERT_EQ(entries.size(), expected.size()) << Describe(r);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const json& e = entries[i];
+    ASSERT_TRUE(e.contains("seq") && e.contains("version") && e.contains("event")) << e;
+    EXPECT_EQ(e["version"], i);
+    if (i > 0) {
+      EXPECT_GT(e["seq"].get<uint64_t>(), entries[i - 1]["seq"].get<uint64_t>());
+    }
+    EXPECT_EQ(e["event"]["id"], expected[i]["id"]);
+    EXPECT_EQ(e["event"]["type"], expected[i]["type"]);
+    EXPECT_EQ(e["event"]["stream"], "case/y0001");
+    EXPECT_EQ(e["event"]["data"], expected[i]["data"]);
+  }
+}
+
+TEST_F(CliReadTest, ReadIdReturnsExactlyThatEvent) {
+  const json& wanted = events_[3];
+  RunResult r = Run({"read", "--data", data_, "--id", wanted["id"].get<std::string>()});
+  ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+  std::vector<json> entries = JsonLines(r.out);
+  ASSERT_EQ(entries.size(), 1u) << Describe(r);
+  EXPECT_EQ(entries[0]["event"]["id"], wanted["id"]);
+  EXPECT_EQ(entries[0]["event"]["stream"], "case/y0002");
+  EXPECT_EQ(entries[0]["version"], 1);
+}
+
+TEST_F(CliReadTest, ReadOfAnUnknownStreamOrIdExitsNotFound) {
+  RunResult stream = Run({"read", "--data", data_, "--stream", "case/nobody"});
+  EXPECT_EQ(stream.exit_code, kExitNotFound) << Describe(stream);
+  EXPECT_TRUE(stream.out.empty()) << Describe(stream);
+  EXPECT_NE(stream.err.find("case/nobody"), std::string::npos) << Describe(stream);
+
+  RunResult id = Run({"read", "--data", data_, "--id", NewEventId()});
+  EXPECT_EQ(id.exit_code, kExitNotFound) << Describe(id);
+  EXPECT_TRUE(id.out.empty()) << Describe(id);
+}
+
+TEST_F(CliReadTest, ReadNeverPrintsPlainPersonalValues) {
+  // Only the read output is checked: the plain values are stored (encrypted) as disclosures.
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"read", "--data", data_},
+        std::vector<std::string>{"read", "--data", data_, "--stream", "case/y0001"},
+        std::vector<std::string>{"read", "--data", data_, "--id",
+                                 events_[0]["id"].get<std::string>()}}) {
+    RunResult r = Run(args);
+    ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+    EXPECT_EQ(r.out.find(kPersonName), std::string::npos) << Describe(r);
+    EXPECT_EQ(r.out.find("Ola Nordmann"), std::string::npos) << Describe(r);
+    EXPECT_EQ(r.out.find(kNationalId), std::string::npos) << Describe(r);
+    EXPECT_EQ(r.err.find(kPersonName), std::string::npos) << Describe(r);
+  }
+  // The event keeps a digest in place of each value.
+  RunResult r = Run({"read", "--data", data_, "--id", events_[0]["id"].get<std::string>()});
+  std::vector<json> entries = JsonLines(r.out);
+  ASSERT_EQ(entries.size(), 1u) << Describe(r);
+  const json& personal = entries[0]["event"]["personal"];
+  ASSERT_TRUE(personal.is_object()) << entries[0];
+  for (const char* field : {"name", "national_id", "birth_date"}) {
+    ASSERT_TRUE(personal.contains(field)) << personal;
+    const std::string digest = personal[field].get<std::string>();
+    EXPECT_EQ(digest.size(), 64u) << field << ": " << digest;
+    EXPECT_EQ(digest.find_first_not_of("0123456789abcdef"), std::string::npos) << digest;
+  }
+}
+
+// --- generate --------------------------------------------------------------------------------
+
+TEST_F(CliTest, GenerateIsByteIdenticalForTheSameSeed) {
+  RunResult a = Run({"generate", "--participants", "20", "--seed", "7"});
+  RunResult b = Run({"generate", "--participants", "20", "--seed", "7"});
+  ASSERT_EQ(a.exit_code, kExitOk) << Describe(a);
+  ASSERT_EQ(b.exit_code, kExitOk) << Describe(b);
+  ASSERT_FALSE(a.out.empty());
+  EXPECT_TRUE(a.out == b.out) << "two runs with --seed 7 differ";
+  std::vector<std::string> lines = SplitLines(a.out);
+  EXPECT_NE(a.err.find(" events for 20 participants"), std::string::npos) << Describe(a);
+  json first = json::parse(lines.front(), nullptr, false);
+  ASSERT_TRUE(first.is_object()) << lines.front();
+  EXPECT_EQ(first["type"], "case.opened");
+
+  RunResult other = Run({"generate", "--participants", "20", "--seed", "8"});
+  ASSERT_EQ(other.exit_code, kExitOk) << Describe(other);
+  EXPECT_FALSE(other.out == a.out) << "the seed must change the cohort";
+}
+
+TEST_F(CliTest, GenerateRefusesZeroParticipants) {
+  RunResult r = Run({"generate", "--participants", "0", "--seed", "7"});
+  EXPECT_EQ(r.exit_code, kExitRefused) << Describe(r);
+  EXPECT_TRUE(r.out.empty()) << Describe(r);
+  EXPECT_NE(r.err.find("InvalidArgument"), std::string::npos) << Describe(r);
+  EXPECT_NE(r.err.find("participants"), std::string::npos) << Describe(r);
+}
+
+// --- usage -----------------------------------------------------------------------------------
+
+TEST_F(CliTest, UsageErrorsExitTwoWithAMessage) {
+  RunResult unknown = Run({"frobnicate"});
+  EXPECT_EQ(unknown.exit_code, kExitUsage) << Describe(unknown);
+  EXPECT_NE(unknown.err.find("--help"), std::string::npos) << Describe(unknown);
+
+  RunResult none = Run({});
+  EXPECT_EQ(none.exit_code, kExitUsage) << Describe(none);
+
+  RunResult no_key = Run({"append", "--data", data_});
+  EXPECT_EQ(no_key.exit_code, kExitUsage) << Describe(no_key);
+  EXPECT_NE(no_key.err.find("--key is required"), std::string::npos) << Describe(no_key);
+
+  RunResult no_origin = Run({"init", "--data", data_, "--keys", keys_});
+  EXPECT_EQ(no_origin.exit_code, kExitUsage) << Describe(no_origin);
+  EXPECT_NE(no_origin.err.find("--origin is required"), std::string::npos) << Describe(no_origin);
+  EXPECT_FALSE(fs::exists(data_)) << "a usage error must not create anything";
+
+  RunResult bad_format = Run({"stats", "--data", data_, "--format", "yaml"});
+  EXPECT_EQ(bad_format.exit_code, kExitUsage) << Describe(bad_format);
+
+  RunResult bad_number = Run({"generate", "--participants", "many"});
+  EXPECT_EQ(bad_number.exit_code, kExitUsage) << Describe(bad_number);
+}
+
+TEST_F(CliTest, HelpExitsZero) {
+  RunResult top = Run({"--help"});
+  EXPECT_EQ(top.exit_code, kExitOk) << Describe(top);
+  for (const char* sub : {"init", "keys", "append", "read", "stats", "generate"}) {
+    EXPECT_NE(top.out.find(sub), std::string::npos) << sub << "\n" << Describe(top);
+  }
+  RunResult append = Run({"append", "--help"});
+  EXPECT_EQ(append.exit_code, kExitOk) << Describe(append);
+  EXPECT_NE(append.out.find("--atomic"), std::string::npos) << Describe(append);
+}
+
+// --- stats -----------------------------------------------------------------------------------
+
+TEST_F(CliTest, StatsCountsEntriesStreamsAndEventTypes) {
+  std::string cw = InitWithCaseworker();
+  RunResult r =
+      Append(cw, WriteLines("events.jsonl",
+                            {CaseOpened("y0001").dump(), PhaseEntered("y0001", "intake").dump(),
+                             CaseOpened("y0002").dump(), PhaseEntered("y0002", "intake").dump(),
+                             PhaseEntered("y0001", "follow_up").dump()}));
+  ASSERT_EQ(r.exit_code, kExitOk) << Describe(r);
+
+  json stats = Stats(data_);
+  EXPECT_EQ(stats["origin"], kOrigin);
+  EXPECT_EQ(stats["entries"], 7);  // 2 key.registered + 5 appended
+  EXPECT_EQ(stats["streams"], 3);  // keys, case/y0001, case/y0002
+  EXPECT_EQ(stats["keys"], 2);
+  EXPECT_EQ(stats["active_keys"], 2);
+  EXPECT_EQ(stats["events_by_type"],
+            json({{"case.opened", 2}, {"key.registered", 2}, {"phase.entered", 3}}));
+  EXPECT_TRUE(stats.contains("last_recorded_at")) << stats;
+
+  // The table form carries the same numbers.
+  RunResult table = Run({"stats", "--data", data_});
+  ASSERT_EQ(table.exit_code, kExitOk) << Describe(table);
+  EXPECT_NE(table.out.find("phase.entered"), std::string::npos) << Describe(table);
+}
+
+// --- no ledger -------------------------------------------------------------------------------
+
+TEST_F(CliTest, CommandsOnADirectoryWithoutALedgerPointToInit) {
+  const std::string missing = (dir_ / "nonexistent").string();
+  for (const std::string& data : {std::string("/nonexistent"), missing}) {
+    RunResult r = Run({"stats", "--data", data});
+    EXPECT_EQ(r.exit_code, kExitNotFound) << Describe(r);
+    EXPECT_NE(r.err.find("ledger init"), std::string::npos) << Describe(r);
+  }
+  EXPECT_FALSE(fs::exists(missing)) << "opening must not create the directory";
+
+  // An existing but empty directory is no ledger either, for every command that opens one.
+  const std::string empty = (dir_ / "empty").string();
+  fs::create_directory(empty);
+  RunResult read = Run({"read", "--data", empty});
+  EXPECT_EQ(read.exit_code, kExitNotFound) << Describe(read);
+  EXPECT_NE(read.err.find("ledger init"), std::string::npos) << Describe(read);
+  RunResult list = Run({"keys", "list", "--data", empty});
+  EXPECT_EQ(list.exit_code, kExitNotFound) << Describe(list);
+  EXPECT_NE(list.err.find("ledger init"), std::string::npos) << Describe(list);
+}
+
+}  // namespace
+}  // namespace ledger
