@@ -23,7 +23,7 @@ namespace {
 constexpr int64_t kSliceEvents = 80'000;
 // A participant writes about this many events over a 36-month window (measured; only sizes the
 // slices, so an error here costs speed or memory, never correctness).
-constexpr int64_t kEventsPerParticipantEstimate = 110;
+constexpr int64_t kEventsPerParticipantEstimate = 112;
 
 }  // namespace
 

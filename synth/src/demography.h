@@ -17,7 +17,7 @@ struct Demography {
   Minute open_at = 0;  // case.opened, in office hours on a working day
   int age = 0;         // 18..24 at intake
   bool male = false;
-  Day birth = 0;              // consistent with age at intake
+  Day birth = 0;  // consistent with age at intake
   std::string name;
   int office = 0;      // 0-based
   int caseworker = 0;  // the primary contact (primærkontakt), a worker number

@@ -5,7 +5,8 @@
 // Time rules every process keeps (they make the output satisfy the catalogue's refusal rules):
 //  - Everything but case.opened is strictly later than case.opened.
 //  - Case work of an episode (decisions, course, agreements, breaches, consent, disclosures)
-//    lies strictly before the episode's exit day; on the exit day only the closing steps run,
+//    lies strictly before the episode's exit day (a consent may also be renewed in after-care,
+//    while the case is still open); on the exit day only the closing steps run,
 //    in a fixed order of hours (course end 09, agreement evaluation and close 10, after-care
 //    phase 11, case.closed from 12). Between case.closed and case.reopened only status.observed
 //    and income.recorded are written.

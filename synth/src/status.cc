@@ -1,6 +1,6 @@
 // status.observed and income.recorded: what the person is doing and lives on. Observed at
-// intake (self-reported), then every four to eight weeks by the caseworker while the case is
-// open, and every one to two and a half months after it is closed (register data as of the end
+// intake (self-reported), then every four to six weeks by the caseworker while the case is
+// open, and every one to two months after it is closed (register data as of the end
 // of the previous month, or a self-report): follow-up continues after closing, which the
 // outcome indicators need. Statuses drift towards work and education for those who left.
 #include <string>
@@ -63,7 +63,7 @@ class StatusWriter {
       int gap;
       if (day < e.exit_day) {
         OnAssistance(day, e);
-        gap = rng_.Range(28, 56);
+        gap = rng_.Range(25, 45);
       } else {
         // Off assistance: the status reached at the exit drifts over time.
         if (exits_seen <= index) {
@@ -77,7 +77,7 @@ class StatusWriter {
         } else {
           Closed(day, exit_status);
         }
-        gap = rng_.Range(30, 75);
+        gap = rng_.Range(28, 60);
       }
       day = cal.OnOrAfter(day + gap);
     }
