@@ -32,13 +32,8 @@ struct LogWriter::Overlay {
     for (auto& [k, v] : unit.keys) keys[k] = std::move(v);
     for (auto& [k, v] : unit.count_deltas) count_deltas[k] += v;
     head = unit.head;
-    for (const auto& op : unit.batch.ops()) {
-      if (op.is_delete) {
-        batch.Delete(op.column, op.key);
-      } else {
-        batch.Put(op.column, op.key, op.value);
-      }
-    }
+    auto& ops = batch.mutable_ops();
+    for (auto& op : unit.batch.mutable_ops()) ops.push_back(std::move(op));
   }
 };
 
@@ -150,6 +145,9 @@ void LogWriter::CommitGroup(std::vector<Job*>& jobs) {
     }
   }
   if (!group.batch.empty()) {
+    for (const auto& [stream, head] : group.heads) {
+      group.batch.Put(Column::kStreamHeads, stream, EncodeStreamHead(head));
+    }
     group.batch.Put(Column::kMeta, std::string(kMetaHeadKey), EncodeLedgerHead(group.head));
     std::map<std::string, uint64_t> new_counts;
     {
@@ -173,6 +171,8 @@ void LogWriter::CommitGroup(std::vector<Job*>& jobs) {
       }
     } else {
       for (const auto& [key_id, key] : group.keys) keys_->Put(key_id, key);
+      if (head_cache_.size() + group.heads.size() > kMaxCachedStreamHeads) head_cache_.clear();
+      for (auto& [stream, head] : group.heads) head_cache_[stream] = std::move(head);
       std::lock_guard<std::mutex> lock(mu_);
       head_ = group.head;
       for (const auto& [type, count] : new_counts) counts_[type] = count;
@@ -249,6 +249,9 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
     new_stream = false;
   } else if (auto git = group.heads.find(p.stream); git != group.heads.end()) {
     head = git->second;
+    new_stream = false;
+  } else if (auto cached = head_cache_.find(p.stream); cached != head_cache_.end()) {
+    head = cached->second;
     new_stream = false;
   } else {
     auto got = store_->Get(Column::kStreamHeads, p.stream);
@@ -354,8 +357,7 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
   head.next_version++;
   if (p.type == "case.opened") head.office = p.office;
   if (p.type == "subject.shredded") head.shredded = true;
-  unit.batch.Put(Column::kStreamHeads, p.stream, EncodeStreamHead(head));
-  unit.heads[p.stream] = head;
+  unit.heads[p.stream] = head;  // written once per group, in CommitGroup
   unit.ids[p.id] = id_record;
   unit.count_deltas[p.type]++;
   unit.head.size = seq + 1;

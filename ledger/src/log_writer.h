@@ -16,6 +16,7 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "key_registry.h"
@@ -63,6 +64,10 @@ class LogWriter {
   LedgerHeadRecord head_;                   // GUARDED_BY(mu_)
   std::map<std::string, uint64_t> counts_;  // GUARDED_BY(mu_)
   Status failed_;  // Written only by the writer thread; read there.
+  // Committed stream heads recently used, owned by the writer thread. Bounded: cleared when it
+  // would exceed kMaxCachedStreamHeads; a miss reads the stream_heads column.
+  static constexpr size_t kMaxCachedStreamHeads = 200000;
+  std::unordered_map<std::string, StreamHeadRecord> head_cache_;
   std::thread thread_;
 };
 

@@ -41,6 +41,7 @@ class KvWriteBatch {
   }
   void Delete(Column c, std::string key) { ops_.push_back({c, true, std::move(key), {}}); }
   const std::vector<Op>& ops() const { return ops_; }
+  std::vector<Op>& mutable_ops() { return ops_; }
   bool empty() const { return ops_.empty(); }
   size_t size() const { return ops_.size(); }
   void Clear() { ops_.clear(); }

@@ -115,6 +115,12 @@ rocksdb::ColumnFamilyOptions ColumnOptions(Column c) {
   } else {
     o.write_buffer_size = 16 << 20;
   }
+  if (c == Column::kIds) {
+    // Almost every lookup of a new event's id is a miss: a memtable bloom filter answers those
+    // without walking the skip list.
+    o.memtable_whole_key_filtering = true;
+    o.memtable_prefix_bloom_size_ratio = 0.1;
+  }
   o.compression = rocksdb::kLZ4Compression;
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
   return o;
