@@ -1,6 +1,7 @@
 #include "ledger/ledger.h"
 
 #include <algorithm>
+#include <cstring>
 #include <optional>
 #include <thread>
 
@@ -11,6 +12,9 @@
 #include "prepared_event.h"
 #include "records.h"
 #include "storage/kv_store.h"
+#include "tlog/checkpoint.h"
+#include "tlog/note.h"
+#include "tlog/proof.h"
 
 namespace ledger {
 
@@ -46,10 +50,78 @@ class Ledger::Impl {
     }
     RETURN_IF_ERROR(it->status());
     RETURN_IF_ERROR(keys_.Load(*store_));
-    writer_ = std::make_unique<internal::LogWriter>(store_.get(), &keys_, head, std::move(counts),
-                                                    options_.clock, options_.max_group_events);
+    tlog::CompactRange range;
+    auto range_bytes = store_->Get(Column::kMeta, std::string(internal::kMetaRangeKey));
+    if (range_bytes.ok()) {
+      ASSIGN_OR_RETURN(range, internal::DecodeRange(*range_bytes));
+    } else if (range_bytes.status().code() != StatusCode::kNotFound) {
+      return range_bytes.status();
+    }
+    if (range.size() != head.size) {
+      return Status::Corruption("the Merkle tree covers " + std::to_string(range.size()) +
+                                " entries but the log has " + std::to_string(head.size));
+    }
+    ASSIGN_OR_RETURN(auto last, LoadLastCheckpoint());
+    internal::CheckpointPolicy policy;
+    if (options_.checkpoint_key) {
+      if (options_.checkpoint_key->name() != identity_.origin ||
+          options_.checkpoint_key->public_key() != identity_.public_key) {
+        return Status::PermissionDenied("the key given to sign checkpoints (" +
+                                        options_.checkpoint_key->name() +
+                                        ") is not this ledger's key (" + identity_.origin + ")");
+      }
+      policy.key = options_.checkpoint_key;
+    }
+    policy.origin = identity_.origin;
+    policy.interval_us = options_.checkpoint_interval_us;
+    writer_ = std::make_unique<internal::LogWriter>(
+        store_.get(), &keys_, head, std::move(range), std::move(counts), options_.clock,
+        options_.max_group_events, std::move(policy), std::move(last));
     return Status::Ok();
   }
+
+  Result<internal::SignedTreeHead> LoadLastCheckpoint() {
+    internal::SignedTreeHead last;
+    auto size_bytes = store_->Get(Column::kMeta, std::string(internal::kMetaLastCheckpointKey));
+    if (!size_bytes.ok()) {
+      if (size_bytes.status().code() == StatusCode::kNotFound) return last;
+      return size_bytes.status();
+    }
+    if (size_bytes->size() != 8) return Status::Corruption("meta: malformed last checkpoint");
+    last.size = internal::DecodeBE64(*size_bytes);
+    ASSIGN_OR_RETURN(last.note, store_->Get(Column::kCheckpoints, internal::EncodeBE64(last.size)));
+    auto verifier = tlog::MakeVerifier(identity_.origin, tlog::kAlgEd25519, identity_.public_key);
+    if (!verifier.ok()) return verifier.status();
+    auto checkpoint = tlog::OpenCheckpoint(last.note, *verifier, nullptr);
+    if (!checkpoint.ok()) {
+      return Status::Corruption("the last stored checkpoint does not verify: " +
+                                checkpoint.status().message());
+    }
+    if (checkpoint->size != last.size) {
+      return Status::Corruption("the last stored checkpoint is filed under the wrong size");
+    }
+    last.root = checkpoint->root;
+    return last;
+  }
+
+  tlog::NodeReader NodeReader() {
+    return [this](uint8_t level, uint64_t index) -> Result<tlog::Hash> {
+      auto bytes = store_->Get(Column::kTree, internal::TreeNodeKey(level, index));
+      if (!bytes.ok()) {
+        if (bytes.status().code() == StatusCode::kNotFound) {
+          return Status::Corruption("tree node " + std::to_string(level) + "/" +
+                                    std::to_string(index) + " is missing");
+        }
+        return bytes.status();
+      }
+      if (bytes->size() != 32) return Status::Corruption("tree node of the wrong size");
+      tlog::Hash h;
+      std::memcpy(h.data(), bytes->data(), 32);
+      return h;
+    };
+  }
+
+  internal::LogWriter& writer() { return *writer_; }
 
   // The head is written in the same atomic batch as the entries; a disagreement means the
   // files were altered or mixed from different copies.
@@ -338,6 +410,66 @@ std::unique_ptr<EntryIterator> Ledger::Scan(uint64_t from_seq) {
 Result<std::vector<Disclosure>> Ledger::ReadDisclosures(uint64_t seq) {
   return impl_->ReadDisclosures(seq);
 }
+TreeHead Ledger::Head() {
+  auto t = impl_->writer().tree();
+  return TreeHead{t.size, t.root};
+}
+
+Result<tlog::Hash> Ledger::RootAt(uint64_t size) {
+  if (size > Size()) {
+    return Status::InvalidArgument("the log has only " + std::to_string(Size()) + " entries");
+  }
+  return tlog::RootAt(size, impl_->NodeReader());
+}
+
+Result<std::vector<tlog::Hash>> Ledger::InclusionProof(uint64_t seq, uint64_t size) {
+  if (size > Size()) {
+    return Status::InvalidArgument("the log has only " + std::to_string(Size()) + " entries");
+  }
+  return tlog::InclusionProof(seq, size, impl_->NodeReader());
+}
+
+Result<std::vector<tlog::Hash>> Ledger::ConsistencyProof(uint64_t old_size, uint64_t new_size) {
+  if (new_size > Size()) {
+    return Status::InvalidArgument("the log has only " + std::to_string(Size()) + " entries");
+  }
+  return tlog::ConsistencyProof(old_size, new_size, impl_->NodeReader());
+}
+
+Result<tlog::Hash> Ledger::TreeNode(uint8_t level, uint64_t index) {
+  return impl_->NodeReader()(level, index);
+}
+
+Result<std::string> Ledger::LatestCheckpoint() {
+  auto last = impl_->writer().last_checkpoint();
+  if (last.note.empty()) return Status::NotFound("no checkpoint has been signed yet");
+  return last.note;
+}
+
+Result<std::string> Ledger::CheckpointAt(uint64_t size) {
+  auto note = impl_->store()->Get(Column::kCheckpoints, internal::EncodeBE64(size));
+  if (!note.ok() && note.status().code() == StatusCode::kNotFound) {
+    return Status::NotFound("no checkpoint of size " + std::to_string(size));
+  }
+  return note;
+}
+
+Result<std::map<uint64_t, std::string>> Ledger::Checkpoints() {
+  std::map<uint64_t, std::string> out;
+  auto it = impl_->store()->NewIterator(Column::kCheckpoints);
+  for (it->Seek(""); it->Valid(); it->Next()) {
+    if (it->key().size() != 8) return Status::Corruption("checkpoint filed under a bad key");
+    out.emplace(internal::DecodeBE64(it->key()), std::string(it->value()));
+  }
+  RETURN_IF_ERROR(it->status());
+  return out;
+}
+
+Result<std::string> Ledger::SignCheckpoint() {
+  ASSIGN_OR_RETURN(auto head, impl_->writer().SignCheckpoint());
+  return head.note;
+}
+
 std::vector<KeyInfo> Ledger::Keys() { return impl_->keys().All(); }
 LedgerInfo Ledger::Info() { return impl_->Info(); }
 uint64_t Ledger::Size() { return impl_->size(); }

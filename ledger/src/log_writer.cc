@@ -1,5 +1,6 @@
 #include "log_writer.h"
 
+#include <cstring>
 #include <future>
 #include <unordered_map>
 
@@ -7,6 +8,10 @@
 #include "crypto.h"
 #include "ledger/event_codec.h"
 #include "ledger/time_format.h"
+#include "tlog/checkpoint.h"
+#include "tlog/note.h"
+#include "tlog/proof.h"
+#include "tlog/verify.h"
 
 namespace ledger::internal {
 
@@ -24,6 +29,7 @@ struct LogWriter::Overlay {
   std::map<std::string, KeyInfo> keys;  // by 4-byte key id
   std::map<std::string, uint64_t> count_deltas;
   LedgerHeadRecord head;
+  tlog::CompactRange range;
   KvWriteBatch batch;
 
   void MergeFrom(Overlay&& unit) {
@@ -32,20 +38,26 @@ struct LogWriter::Overlay {
     for (auto& [k, v] : unit.keys) keys[k] = std::move(v);
     for (auto& [k, v] : unit.count_deltas) count_deltas[k] += v;
     head = unit.head;
+    range = std::move(unit.range);
     auto& ops = batch.mutable_ops();
     for (auto& op : unit.batch.mutable_ops()) ops.push_back(std::move(op));
   }
 };
 
 LogWriter::LogWriter(KvStore* store, KeyRegistry* keys, LedgerHeadRecord head,
-                     std::map<std::string, uint64_t> counts, std::function<int64_t()> clock,
-                     size_t max_group_events)
+                     tlog::CompactRange range, std::map<std::string, uint64_t> counts,
+                     std::function<int64_t()> clock, size_t max_group_events,
+                     CheckpointPolicy policy, SignedTreeHead last_checkpoint)
     : store_(store),
       keys_(keys),
       clock_(std::move(clock)),
       max_group_events_(max_group_events),
       head_(head),
-      counts_(std::move(counts)) {
+      counts_(std::move(counts)),
+      range_(std::move(range)),
+      policy_(std::move(policy)),
+      last_checkpoint_(last_checkpoint),
+      last_checkpoint_copy_(std::move(last_checkpoint)) {
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -56,6 +68,71 @@ LogWriter::~LogWriter() {
   }
   work_cv_.notify_all();
   thread_.join();
+  // A last checkpoint for what this process appended, so that nothing it acknowledged is left
+  // uncovered by a signed tree head.
+  if (failed_.ok() && policy_.key) SignCheckpoint().status().IgnoreError();
+}
+
+SignedTreeHead LogWriter::tree() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return SignedTreeHead{range_.size(), range_.Root(), {}};
+}
+
+SignedTreeHead LogWriter::last_checkpoint() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return last_checkpoint_copy_;
+}
+
+Result<SignedTreeHead> LogWriter::SignCheckpoint() {
+  std::lock_guard<std::mutex> lock(checkpoint_mu_);
+  return SignCheckpointLocked();
+}
+
+Result<SignedTreeHead> LogWriter::SignCheckpointLocked() {
+  if (!policy_.key) {
+    return Status::FailedPrecondition("no ledger key: this process cannot sign checkpoints");
+  }
+  SignedTreeHead next = tree();
+  if (next.size == last_checkpoint_.size && !last_checkpoint_.note.empty()) {
+    return last_checkpoint_;
+  }
+  // Never sign a tree head inconsistent with the last one signed: prove it from stored nodes.
+  if (last_checkpoint_.size > 0) {
+    tlog::NodeReader read = [this](uint8_t level, uint64_t index) -> Result<tlog::Hash> {
+      ASSIGN_OR_RETURN(auto bytes, store_->Get(Column::kTree, TreeNodeKey(level, index)));
+      if (bytes.size() != 32) return Status::Corruption("tree node of the wrong size");
+      tlog::Hash h;
+      std::memcpy(h.data(), bytes.data(), 32);
+      return h;
+    };
+    ASSIGN_OR_RETURN(auto proof, tlog::ConsistencyProof(last_checkpoint_.size, next.size, read));
+    Status consistent = tlog::VerifyConsistency(last_checkpoint_.size, next.size, proof,
+                                                last_checkpoint_.root, next.root);
+    if (!consistent.ok()) {
+      return Status::Corruption("refusing to sign a checkpoint of size " +
+                                std::to_string(next.size) +
+                                " that is not consistent with the last signed one (size " +
+                                std::to_string(last_checkpoint_.size) + "): " +
+                                consistent.message());
+    }
+  }
+  tlog::Checkpoint checkpoint{policy_.origin, next.size, next.root, {}};
+  tlog::Note note;
+  note.text = tlog::FormatCheckpointBody(checkpoint);
+  const std::string& id = policy_.key->key_id();
+  uint32_t key_id = 0;
+  for (char c : id) key_id = (key_id << 8) | static_cast<unsigned char>(c);
+  note.signatures.push_back({policy_.origin, key_id, policy_.key->Sign(note.text)});
+  next.note = tlog::FormatNote(note);
+  KvWriteBatch batch;
+  batch.Put(Column::kCheckpoints, EncodeBE64(next.size), next.note);
+  batch.Put(Column::kMeta, std::string(kMetaLastCheckpointKey), EncodeBE64(next.size));
+  RETURN_IF_ERROR(store_->Write(batch, /*sync=*/true));
+  last_checkpoint_ = next;
+  last_checkpoint_at_us_ = clock_();
+  std::lock_guard<std::mutex> lock(mu_);
+  last_checkpoint_copy_ = next;
+  return next;
 }
 
 LedgerHeadRecord LogWriter::head() const {
@@ -102,17 +179,31 @@ void LogWriter::Run() {
   }
 }
 
+void LogWriter::MaybeCheckpoint() {
+  if (!policy_.key || !failed_.ok()) return;
+  std::lock_guard<std::mutex> lock(checkpoint_mu_);
+  if (clock_() - last_checkpoint_at_us_ < policy_.interval_us) return;
+  auto signed_head = SignCheckpointLocked();
+  // A checkpoint that cannot be proven consistent means the stored tree is damaged: stop
+  // appending rather than extend a tree nobody can verify.
+  if (!signed_head.ok() && signed_head.status().code() == StatusCode::kCorruption) {
+    failed_ = signed_head.status();
+  }
+}
+
 void LogWriter::CommitGroup(std::vector<Job*>& jobs) {
   Overlay group;
   {
     std::lock_guard<std::mutex> lock(mu_);
     group.head = head_;
+    group.range = range_;
   }
   for (Job* job : jobs) {
     job->results.clear();
     if (job->atomic) {
       Overlay unit;
       unit.head = group.head;
+      unit.range = group.range;
       std::vector<Result<AppendResult>> results;
       for (size_t i = 0; i < job->events.size(); ++i) {
         AppendResult r;
@@ -133,6 +224,7 @@ void LogWriter::CommitGroup(std::vector<Job*>& jobs) {
       for (const auto& event : job->events) {
         Overlay unit;
         unit.head = group.head;
+        unit.range = group.range;
         AppendResult r;
         Status s = ApplyEvent(event, group, unit, &r);
         if (s.ok()) {
@@ -149,6 +241,7 @@ void LogWriter::CommitGroup(std::vector<Job*>& jobs) {
       group.batch.Put(Column::kStreamHeads, stream, EncodeStreamHead(head));
     }
     group.batch.Put(Column::kMeta, std::string(kMetaHeadKey), EncodeLedgerHead(group.head));
+    group.batch.Put(Column::kMeta, std::string(kMetaRangeKey), EncodeRange(group.range));
     std::map<std::string, uint64_t> new_counts;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -175,10 +268,12 @@ void LogWriter::CommitGroup(std::vector<Job*>& jobs) {
       for (auto& [stream, head] : group.heads) head_cache_[stream] = std::move(head);
       std::lock_guard<std::mutex> lock(mu_);
       head_ = group.head;
+      range_ = group.range;
       for (const auto& [type, count] : new_counts) counts_[type] = count;
     }
   }
   for (Job* job : jobs) job->done.set_value();
+  MaybeCheckpoint();
 }
 
 Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overlay& unit,
@@ -341,6 +436,11 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
     return Status::InvalidArgument("entry would be " + std::to_string(entry.size()) +
                                    " bytes: at most 65535 are allowed");
   }
+  unit.range.Append(tlog::HashLeaf(entry), [&](uint8_t level, uint64_t index,
+                                                const tlog::Hash& hash) {
+    unit.batch.Put(Column::kTree, TreeNodeKey(level, index),
+                   std::string(reinterpret_cast<const char*>(hash.data()), hash.size()));
+  });
   IdRecord id_record{seq, head.next_version, recorded_at, p.content_digest};
   unit.batch.Put(Column::kEntries, EncodeBE64(seq), FrameEntry(entry));
   unit.batch.Put(Column::kIds, p.id, EncodeIdRecord(id_record));

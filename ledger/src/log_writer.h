@@ -15,6 +15,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -25,14 +26,31 @@
 #include "prepared_event.h"
 #include "records.h"
 #include "storage/kv_store.h"
+#include "ledger/signing_key.h"
+#include "tlog/compact_range.h"
+#include "tlog/merkle.h"
 
 namespace ledger::internal {
 
+// How the writer signs checkpoints (c2sp.org/tlog-checkpoint) of the tree it extends.
+struct CheckpointPolicy {
+  std::optional<SigningKey> key;  // the ledger's key; none: this process signs no checkpoints
+  std::string origin;
+  int64_t interval_us = 1000000;  // at most one checkpoint per interval while appending
+};
+
+// The last checkpoint the ledger signed: what every new one must be consistent with.
+struct SignedTreeHead {
+  uint64_t size = 0;
+  tlog::Hash root = tlog::EmptyRoot();
+  std::string note;  // the signed checkpoint, empty if none yet
+};
+
 class LogWriter {
  public:
-  LogWriter(KvStore* store, KeyRegistry* keys, LedgerHeadRecord head,
+  LogWriter(KvStore* store, KeyRegistry* keys, LedgerHeadRecord head, tlog::CompactRange range,
             std::map<std::string, uint64_t> counts, std::function<int64_t()> clock,
-            size_t max_group_events);
+            size_t max_group_events, CheckpointPolicy policy, SignedTreeHead last_checkpoint);
   // Finishes the appends already submitted, then stops the thread.
   ~LogWriter();
 
@@ -42,13 +60,24 @@ class LogWriter {
 
   LedgerHeadRecord head() const;
   std::map<std::string, uint64_t> counts() const;
+  // The committed tree: size and root.
+  SignedTreeHead tree() const;
+  SignedTreeHead last_checkpoint() const;
+
+  // Signs a checkpoint of the committed tree now (after proving it consistent with the last
+  // one), unless the last checkpoint already has this size. FailedPrecondition without a key.
+  Result<SignedTreeHead> SignCheckpoint();
 
  private:
   struct Job;
   struct Overlay;
 
   void Run();
+  // REQUIRES: checkpoint_mu_ held.
+  Result<SignedTreeHead> SignCheckpointLocked();
   void CommitGroup(std::vector<Job*>& jobs);
+  // Signs a checkpoint if the interval has passed since the last one (writer thread).
+  void MaybeCheckpoint();
   Status ApplyEvent(const PreparedEvent& p, const Overlay& group, Overlay& unit,
                     AppendResult* result);
 
@@ -63,6 +92,14 @@ class LogWriter {
   bool stopping_ = false;                   // GUARDED_BY(mu_)
   LedgerHeadRecord head_;                   // GUARDED_BY(mu_)
   std::map<std::string, uint64_t> counts_;  // GUARDED_BY(mu_)
+  tlog::CompactRange range_;                // GUARDED_BY(mu_)
+
+  // Serialises checkpoint signing (the writer thread's and SignCheckpoint's).
+  std::mutex checkpoint_mu_;
+  const CheckpointPolicy policy_;
+  SignedTreeHead last_checkpoint_;  // GUARDED_BY(checkpoint_mu_); copied under mu_ for readers
+  SignedTreeHead last_checkpoint_copy_;  // GUARDED_BY(mu_)
+  int64_t last_checkpoint_at_us_ = 0;    // GUARDED_BY(checkpoint_mu_)
   Status failed_;  // Written only by the writer thread; read there.
   // Committed stream heads recently used, owned by the writer thread. Bounded: cleared when it
   // would exceed kMaxCachedStreamHeads; a miss reads the stream_heads column.

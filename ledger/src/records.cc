@@ -16,7 +16,8 @@ namespace ledger::internal {
 namespace {
 
 constexpr uint16_t kEntryFormatVersion = 1;
-constexpr uint16_t kStorageFormatVersion = 1;
+// 2: the Merkle tree (tree, checkpoints columns, meta/range) is part of every commit.
+constexpr uint16_t kStorageFormatVersion = 2;
 
 std::string_view AsView(capnp::Data::Reader d) {
   return {reinterpret_cast<const char*>(d.begin()), d.size()};
@@ -268,6 +269,31 @@ Result<std::vector<Disclosure>> DecodeDisclosures(std::string_view bytes) {
     }
   }));
   return out;
+}
+
+std::string EncodeRange(const tlog::CompactRange& range) {
+  std::string out = EncodeBE64(range.size());
+  for (const auto& h : range.hashes()) out.append(reinterpret_cast<const char*>(h.data()), h.size());
+  return out;
+}
+
+Result<tlog::CompactRange> DecodeRange(std::string_view bytes) {
+  if (bytes.size() < 8 || (bytes.size() - 8) % 32 != 0) {
+    return Status::Corruption("tree range record has the wrong size");
+  }
+  std::vector<tlog::Hash> hashes((bytes.size() - 8) / 32);
+  for (size_t i = 0; i < hashes.size(); ++i) {
+    std::memcpy(hashes[i].data(), bytes.data() + 8 + 32 * i, 32);
+  }
+  auto range = tlog::CompactRange::FromState(DecodeBE64(bytes), std::move(hashes));
+  if (!range.ok()) return range.status().WithContext("tree range record");
+  return range;
+}
+
+std::string TreeNodeKey(uint8_t level, uint64_t index) {
+  std::string key(1, static_cast<char>(level));
+  key += EncodeBE64(index);
+  return key;
 }
 
 std::string StreamIndexKey(std::string_view stream, uint64_t version) {

@@ -13,6 +13,7 @@
 #include "ledger/ledger.h"
 #include "ledger/status.h"
 #include "ledger/types.h"
+#include "tlog/compact_range.h"
 
 namespace ledger::internal {
 
@@ -60,11 +61,18 @@ Result<IdRecord> DecodeIdRecord(std::string_view bytes);
 std::string EncodeDisclosures(const std::vector<Disclosure>& disclosures);
 Result<std::vector<Disclosure>> DecodeDisclosures(std::string_view bytes);
 
+// The writer's compact range: BE64 size, then the covering subtree hashes (32 bytes each).
+std::string EncodeRange(const tlog::CompactRange& range);
+Result<tlog::CompactRange> DecodeRange(std::string_view bytes);
+
 // Keys of the columns.
+std::string TreeNodeKey(uint8_t level, uint64_t index);
 std::string StreamIndexKey(std::string_view stream, uint64_t version);
 inline constexpr std::string_view kMetaHeadKey = "head";
 inline constexpr std::string_view kMetaIdentityKey = "identity";
 inline constexpr std::string_view kMetaCountPrefix = "count/";
+inline constexpr std::string_view kMetaRangeKey = "range";
+inline constexpr std::string_view kMetaLastCheckpointKey = "last_checkpoint";
 
 }  // namespace ledger::internal
 

@@ -15,12 +15,15 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "ledger/signing_key.h"
 #include "ledger/status.h"
 #include "ledger/types.h"
+#include "tlog/merkle.h"
 
 namespace ledger {
 
@@ -30,6 +33,17 @@ struct LedgerOptions {
   std::function<int64_t()> clock;
   // At most this many events are committed in one group (one synced write).
   size_t max_group_events = 8192;
+  // The ledger's own key (name = origin). With it, the ledger signs a checkpoint of its Merkle
+  // tree at most once per checkpoint_interval_us while appending, and one when it is closed.
+  // Without it, the process appends but signs no checkpoints.
+  std::optional<SigningKey> checkpoint_key;
+  int64_t checkpoint_interval_us = 1000000;
+};
+
+// The Merkle tree over the entries (RFC 6962), as committed.
+struct TreeHead {
+  uint64_t size = 0;
+  tlog::Hash root{};
 };
 
 // Who the ledger is: written once when it is created.
@@ -94,6 +108,25 @@ class Ledger {
   std::unique_ptr<EntryIterator> Scan(uint64_t from_seq);
   // The personal values that travelled with the event at `seq` (empty if none).
   Result<std::vector<Disclosure>> ReadDisclosures(uint64_t seq);
+
+  // ---- Verifiable history (docs/auditor-guide.md) ----
+  TreeHead Head();
+  // The root of the first `size` entries, from stored nodes.
+  Result<tlog::Hash> RootAt(uint64_t size);
+  // RFC 9162 inclusion proof of entry `seq` in the tree of `size` entries.
+  Result<std::vector<tlog::Hash>> InclusionProof(uint64_t seq, uint64_t size);
+  // RFC 9162 consistency proof between trees of `old_size` and `new_size` entries.
+  Result<std::vector<tlog::Hash>> ConsistencyProof(uint64_t old_size, uint64_t new_size);
+  // A stored perfect-subtree hash: level L, index N covers entries [N*2^L, (N+1)*2^L).
+  Result<tlog::Hash> TreeNode(uint8_t level, uint64_t index);
+  // The latest signed checkpoint (a c2sp.org/tlog-checkpoint note); NotFound if none yet.
+  Result<std::string> LatestCheckpoint();
+  // The stored checkpoint of exactly `size` entries.
+  Result<std::string> CheckpointAt(uint64_t size);
+  // Every stored checkpoint, by size.
+  Result<std::map<uint64_t, std::string>> Checkpoints();
+  // Signs a checkpoint of the current tree now (needs LedgerOptions::checkpoint_key).
+  Result<std::string> SignCheckpoint();
 
   std::vector<KeyInfo> Keys();
   LedgerInfo Info();

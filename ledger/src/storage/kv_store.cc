@@ -11,6 +11,8 @@ std::string_view ColumnName(Column c) {
     case Column::kStreamHeads: return "stream_heads";
     case Column::kKeys: return "keys";
     case Column::kPersonal: return "personal";
+    case Column::kTree: return "tree";
+    case Column::kCheckpoints: return "checkpoints";
   }
   return "unknown";
 }

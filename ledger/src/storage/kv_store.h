@@ -23,8 +23,10 @@ enum class Column : int {
   kStreamHeads = 4,  // stream -> StreamHead
   kKeys = 5,         // 4-byte key id -> KeyState
   kPersonal = 6,     // BE64(seq) -> DisclosureList
+  kTree = 7,         // level byte, BE64(index) -> 32-byte perfect subtree hash
+  kCheckpoints = 8,  // BE64(tree size) -> signed checkpoint note
 };
-constexpr int kColumnCount = 7;
+constexpr int kColumnCount = 9;
 std::string_view ColumnName(Column c);
 
 // One atomic unit: all of it is applied or none.
