@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "ledger/signing_key.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -39,6 +41,25 @@ std::string ResolveKeysDir(const std::string& flag) {
   if (!flag.empty()) return flag;
   if (const char* env = std::getenv("LEDGER_KEYS"); env && *env) return env;
   return "ledger-keys";
+}
+
+Result<LedgerOptions> WriterOptions(const std::string& ledger_key_flag,
+                                    const std::string& keys_dir_flag) {
+  LedgerOptions options;
+  std::string path = ledger_key_flag;
+  if (path.empty()) {
+    std::string candidate = ResolveKeysDir(keys_dir_flag) + "/ledger.key";
+    if (::access(candidate.c_str(), R_OK) == 0) path = candidate;
+  }
+  if (path.empty()) {
+    fmt::print(stderr,
+               "ledger: note: no ledger key (--ledger-key or <keys>/ledger.key): no checkpoint "
+               "will be signed for these appends\n");
+    return options;
+  }
+  ASSIGN_OR_RETURN(auto key, SigningKey::ReadFile(path));
+  options.checkpoint_key = std::move(key);
+  return options;
 }
 
 bool StderrIsTerminal() { return ::isatty(STDERR_FILENO) == 1; }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "ledger/ledger.h"
 #include "ledger/status.h"
 
 namespace ledger::cli {
@@ -36,6 +37,12 @@ std::string ResolveDataDir(const std::string& flag);
 std::string ResolveKeysDir(const std::string& flag);
 
 bool StderrIsTerminal();
+
+// Options for a process that appends: the ledger's key (to sign checkpoints) from
+// --ledger-key, else <keys dir>/ledger.key when that file exists. Without it the process
+// appends but signs no checkpoints (a note says so on standard error).
+Result<LedgerOptions> WriterOptions(const std::string& ledger_key_flag,
+                                    const std::string& keys_dir_flag);
 
 // A progress line on stderr, redrawn at most 10 times a second, only on a terminal.
 class Progress {

@@ -20,7 +20,7 @@ namespace {
 constexpr size_t kChunkLines = 2048;
 
 struct AppendArgs {
-  std::string data, key, input = "-";
+  std::string data, key, input = "-", ledger_key, keys_dir;
   bool atomic = false;
   bool errors_only = false;
 };
@@ -96,7 +96,9 @@ int RunAppend(const AppendArgs& a) {
     file.seekg(0);
     in = &file;
   }
-  auto ledger = Ledger::Open(ResolveDataDir(a.data));
+  auto options = WriterOptions(a.ledger_key, a.keys_dir);
+  if (!options.ok()) return Fail(options.status());
+  auto ledger = Ledger::Open(ResolveDataDir(a.data), *options);
   if (!ledger.ok()) return Fail(ledger.status());
   std::ios::sync_with_stdio(false);
 
@@ -205,6 +207,9 @@ void RegisterAppendCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--key", args->key, "Private key file of the author")->required();
   cmd->add_option("--input,-i", args->input, "JSON Lines file, or - for standard input");
   cmd->add_flag("--atomic", args->atomic, "All or nothing: append every event or none");
+  cmd->add_option("--ledger-key", args->ledger_key,
+                  "The ledger's key, to sign checkpoints (default <keys>/ledger.key if present)");
+  cmd->add_option("--keys", args->keys_dir, "Key directory (default $LEDGER_KEYS or ./ledger-keys)");
   cmd->add_flag("--errors-only", args->errors_only, "Print result lines only for refused events");
   cmd->callback([=] { *exit_code = RunAppend(*args); });
 }

@@ -72,7 +72,9 @@ int RunInit(const InitArgs& a) {
   if (!ledger_key.ok()) return Fail(ledger_key.status().WithContext("--origin"));
   auto admin_key = SigningKey::Generate(a.admin_name);
   if (!admin_key.ok()) return Fail(admin_key.status().WithContext("--admin-name"));
-  auto ledger = CreateLedgerWithAdmin(data, *ledger_key, *admin_key);
+  LedgerOptions options;
+  options.checkpoint_key = *ledger_key;
+  auto ledger = CreateLedgerWithAdmin(data, *ledger_key, *admin_key, options);
   if (!ledger.ok()) return Fail(ledger.status());
   if (Status s = WriteKeyPair(*ledger_key, ledger_key_path); !s.ok()) return Fail(s);
   if (Status s = WriteKeyPair(*admin_key, admin_key_path); !s.ok()) return Fail(s);
@@ -85,12 +87,12 @@ int RunInit(const InitArgs& a) {
 }
 
 struct KeyAddArgs {
-  std::string data, admin_key, vkey, role;
+  std::string data, admin_key, vkey, role, ledger_key, keys_dir;
   std::vector<std::string> scope;
 };
 
 struct KeyRevokeArgs {
-  std::string data, admin_key, key_id, reason = "retired";
+  std::string data, admin_key, key_id, reason = "retired", ledger_key, keys_dir;
 };
 
 std::string ScopeText(const std::vector<std::string>& scope) {
@@ -175,6 +177,8 @@ void RegisterKeyCommands(CLI::App& app, int* exit_code) {
       ->required();
   add->add_option("--scope", add_args->scope,
                   "Allowed streams: office:<id> or a stream prefix (repeatable; none = all)");
+  add->add_option("--ledger-key", add_args->ledger_key, "The ledger's key, to sign checkpoints");
+  add->add_option("--keys", add_args->keys_dir, "Key directory (default $LEDGER_KEYS or ./ledger-keys)");
   add->callback([=] {
     auto admin = SigningKey::ReadFile(add_args->admin_key);
     if (!admin.ok()) {
@@ -186,7 +190,12 @@ void RegisterKeyCommands(CLI::App& app, int* exit_code) {
       *exit_code = Fail(vkey.status().WithContext("--vkey"));
       return;
     }
-    auto ledger = Ledger::Open(ResolveDataDir(add_args->data));
+    auto options = WriterOptions(add_args->ledger_key, add_args->keys_dir);
+    if (!options.ok()) {
+      *exit_code = Fail(options.status());
+      return;
+    }
+    auto ledger = Ledger::Open(ResolveDataDir(add_args->data), *options);
     if (!ledger.ok()) {
       *exit_code = Fail(ledger.status());
       return;
@@ -207,13 +216,20 @@ void RegisterKeyCommands(CLI::App& app, int* exit_code) {
   revoke->add_option("--key", revoke_args->admin_key, "Admin's private key file")->required();
   revoke->add_option("--key-id", revoke_args->key_id, "8-hex key id to revoke")->required();
   revoke->add_option("--reason", revoke_args->reason, "Reason code (default: retired)");
+  revoke->add_option("--ledger-key", revoke_args->ledger_key, "The ledger's key, to sign checkpoints");
+  revoke->add_option("--keys", revoke_args->keys_dir, "Key directory (default $LEDGER_KEYS or ./ledger-keys)");
   revoke->callback([=] {
     auto admin = SigningKey::ReadFile(revoke_args->admin_key);
     if (!admin.ok()) {
       *exit_code = Fail(admin.status());
       return;
     }
-    auto ledger = Ledger::Open(ResolveDataDir(revoke_args->data));
+    auto options = WriterOptions(revoke_args->ledger_key, revoke_args->keys_dir);
+    if (!options.ok()) {
+      *exit_code = Fail(options.status());
+      return;
+    }
+    auto ledger = Ledger::Open(ResolveDataDir(revoke_args->data), *options);
     if (!ledger.ok()) {
       *exit_code = Fail(ledger.status());
       return;

@@ -13,6 +13,8 @@ void RegisterReadCommands(CLI::App& app, int* exit_code);    // read, stats
 void RegisterGenerateCommand(CLI::App& app, int* exit_code); // generate
 void RegisterBenchCommand(CLI::App& app, int* exit_code);    // bench
 void RegisterDemoCommand(CLI::App& app, int* exit_code);     // demo
+// checkpoint, prove, consistency, entry, verify, verify-proof, audit-export, audit-verify
+void RegisterAuditCommands(CLI::App& app, int* exit_code);
 
 }  // namespace ledger::cli
 

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   ledger::cli::RegisterKeyCommands(app, &exit_code);
   ledger::cli::RegisterAppendCommand(app, &exit_code);
   ledger::cli::RegisterReadCommands(app, &exit_code);
+  ledger::cli::RegisterAuditCommands(app, &exit_code);
   ledger::cli::RegisterGenerateCommand(app, &exit_code);
   ledger::cli::RegisterBenchCommand(app, &exit_code);
   ledger::cli::RegisterDemoCommand(app, &exit_code);

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "access_policy.h"
+#include "append_rules.h"
 #include "crypto.h"
 #include "ledger/event_codec.h"
 #include "ledger/time_format.h"
@@ -325,15 +326,6 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
     author = p.key_change->info;
   } else {
     if (!p.signature_checked) RETURN_IF_ERROR(VerifyEventSignature(source, author->public_key));
-    if (author->revoked) {
-      return Status::PermissionDenied("key " + author->key_id_hex + " (" + author->name +
-                                      ") was revoked at " +
-                                      FormatInstantMicros(author->revoked_at_us));
-    }
-    if (!RoleMayAppend(author->role, p.type)) {
-      return Status::PermissionDenied("key " + author->key_id_hex + " has role " + author->role +
-                                      ", which may not append " + p.type);
-    }
   }
 
   // The stream's head.
@@ -357,77 +349,17 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
       return got.status();
     }
   }
-  switch (p.expected) {
-    case ExpectedKind::kAny: break;
-    case ExpectedKind::kNoStream:
-      if (head.next_version != 0) {
-        return Status::Conflict("expected_version no_stream, but " + p.stream + " has " +
-                                std::to_string(head.next_version) + " events");
-      }
-      break;
-    case ExpectedKind::kExists:
-      if (head.next_version == 0) {
-        return Status::Conflict("expected_version exists, but " + p.stream + " has no events");
-      }
-      break;
-    case ExpectedKind::kExact:
-      if (head.next_version != p.expected_version + 1) {
-        return Status::Conflict(
-            "expected_version " + std::to_string(p.expected_version) + ", but the last event of " +
-            p.stream + " is " +
-            (head.next_version == 0 ? std::string("none (no such stream)")
-                                    : "version " + std::to_string(head.next_version - 1)));
-      }
-      break;
-  }
-  if (head.shredded) {
-    return Status::FailedPrecondition(p.stream +
-                                      " was shredded (subject.shredded): nothing may follow");
-  }
-  if (p.stream.starts_with("case/")) {
-    if (head.next_version == 0 && p.type != "case.opened") {
-      return Status::FailedPrecondition("the first event of " + p.stream +
-                                        " must be case.opened, not " + p.type);
-    }
-    if (head.next_version != 0 && p.type == "case.opened") {
-      return Status::FailedPrecondition(p.stream + " is already opened (case.opened at version 0)");
-    }
-  }
-  std::string_view office = p.type == "case.opened" ? std::string_view(p.office)
-                                                    : std::string_view(head.office);
-  if (!ScopeAllows(author->scope, p.stream, office)) {
-    return Status::PermissionDenied("key " + author->key_id_hex + " is not allowed to write to " +
-                                    p.stream + " (outside its scope)");
-  }
+  RETURN_IF_ERROR(CheckExpectedVersion(p, head));
+  RETURN_IF_ERROR(CheckStreamOrder(p, head));
+  RETURN_IF_ERROR(CheckAuthor(*author, p, head));
 
   // Key registry changes.
   const int64_t recorded_at = std::max(clock_(), unit.head.last_recorded_at_us);
   const uint64_t seq = unit.head.size;
   std::optional<KeyInfo> key_update;
   if (p.key_change) {
-    std::optional<KeyInfo> target = find_key(p.key_change->key_id);
-    if (!p.key_change->revoke) {
-      if (target) {
-        return Status::Conflict("key " + target->key_id_hex + " is already registered (as " +
-                                target->name + ")");
-      }
-      key_update = p.key_change->info;
-      key_update->registered_seq = seq;
-      key_update->registered_at_us = recorded_at;
-    } else {
-      if (!target) {
-        return Status::NotFound("data.key_id: key " + HexEncode(p.key_change->key_id) +
-                                " is not registered");
-      }
-      if (target->revoked) {
-        return Status::FailedPrecondition("data.key_id: key " + target->key_id_hex +
-                                          " is already revoked");
-      }
-      key_update = *target;
-      key_update->revoked = true;
-      key_update->revoked_seq = seq;
-      key_update->revoked_at_us = recorded_at;
-    }
+    ASSIGN_OR_RETURN(key_update, ApplyKeyChange(*p.key_change, find_key(p.key_change->key_id),
+                                                seq, recorded_at));
   }
 
   std::string entry = EncodeEntry(source.event, source.key_id, source.signature, seq,
@@ -454,10 +386,7 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
   }
   *result = AppendResult{seq, head.next_version, recorded_at, false};
 
-  head.next_version++;
-  if (p.type == "case.opened") head.office = p.office;
-  if (p.type == "subject.shredded") head.shredded = true;
-  unit.heads[p.stream] = head;  // written once per group, in CommitGroup
+  unit.heads[p.stream] = AdvanceStreamHead(head, p);  // written once per group, in CommitGroup
   unit.ids[p.id] = id_record;
   unit.count_deltas[p.type]++;
   unit.head.size = seq + 1;

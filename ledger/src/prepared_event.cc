@@ -127,8 +127,10 @@ Status VerifyEventSignature(const SignedEvent& event, std::string_view public_ke
   return Status::Ok();
 }
 
-Result<PreparedEvent> PrepareEvent(const SignedEvent& event, const KeyRegistry& keys,
-                                   int64_t now_us) {
+namespace {
+
+Result<PreparedEvent> Prepare(const SignedEvent& event, const KeyRegistry* keys, int64_t now_us,
+                              bool check_disclosures) {
   if (event.event.size() + kEntryOverheadBytes > kMaxEntryBytes) {
     return Status::InvalidArgument("event is " + std::to_string(event.event.size()) +
                                    " bytes: an entry may be at most 65535 bytes");
@@ -160,8 +162,10 @@ Result<PreparedEvent> PrepareEvent(const SignedEvent& event, const KeyRegistry& 
     status = ParseExpected(ev.getExpectedVersion().cStr(), &out);
     if (!status.ok()) return;
     if (ev.getData().isCaseOpened()) out.office = ev.getData().getCaseOpened().getOffice().cStr();
-    status = CheckDisclosures(ev, event.disclosures);
-    if (!status.ok()) return;
+    if (check_disclosures) {
+      status = CheckDisclosures(ev, event.disclosures);
+      if (!status.ok()) return;
+    }
     status = ExtractKeyChange(ev, &out);
   });
   KJ_IF_MAYBE(e, error) {
@@ -169,11 +173,23 @@ Result<PreparedEvent> PrepareEvent(const SignedEvent& event, const KeyRegistry& 
   }
   RETURN_IF_ERROR(status);
   out.content_digest = DigestBytes(Sha256(event.event));
-  if (auto key = keys.Find(event.key_id)) {
+  if (keys == nullptr) return out;
+  if (auto key = keys->Find(event.key_id)) {
     RETURN_IF_ERROR(VerifyEventSignature(event, key->public_key));
     out.signature_checked = true;
   }
   return out;
+}
+
+}  // namespace
+
+Result<PreparedEvent> PrepareEvent(const SignedEvent& event, const KeyRegistry& keys,
+                                   int64_t now_us) {
+  return Prepare(event, &keys, now_us, /*check_disclosures=*/true);
+}
+
+Result<PreparedEvent> PrepareStoredEvent(const SignedEvent& event, int64_t recorded_at_us) {
+  return Prepare(event, nullptr, recorded_at_us, /*check_disclosures=*/false);
 }
 
 }  // namespace ledger::internal

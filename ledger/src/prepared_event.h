@@ -45,6 +45,11 @@ struct PreparedEvent {
 Result<PreparedEvent> PrepareEvent(const SignedEvent& event, const KeyRegistry& keys,
                                    int64_t now_us);
 
+// The same checks on a stored entry's event, for verification: disclosures are not part of the
+// entry and the signature is left to the caller (signature_checked stays false); occurred_at is
+// bounded by the entry's recorded_at.
+Result<PreparedEvent> PrepareStoredEvent(const SignedEvent& event, int64_t recorded_at_us);
+
 // The writer's signature check for events prepared with signature_checked = false.
 Status VerifyEventSignature(const SignedEvent& event, std::string_view public_key);
 

@@ -1,0 +1,363 @@
+// What auditors run: checkpoint, prove, consistency, entry, verify, verify-proof, audit-export,
+// audit-verify (docs/auditor-guide.md).
+#include <fmt/format.h>
+
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli_common.h"
+#include "commands.h"
+#include "ledger/audit_export.h"
+#include "ledger/ledger.h"
+#include "ledger/time_format.h"
+#include "ledger/verify.h"
+#include "tlog/checkpoint.h"
+#include "tlog/note.h"
+#include "tlog/proof_file.h"
+#include "tlog/verify.h"
+
+namespace ledger::cli {
+namespace {
+
+std::string Base64(std::string_view bytes) {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    uint32_t v = (static_cast<unsigned char>(bytes[i]) << 16) |
+                 (static_cast<unsigned char>(bytes[i + 1]) << 8) |
+                 static_cast<unsigned char>(bytes[i + 2]);
+    for (int k = 18; k >= 0; k -= 6) out.push_back(kAlphabet[(v >> k) & 63]);
+  }
+  if (i + 1 == bytes.size()) {
+    uint32_t v = static_cast<unsigned char>(bytes[i]) << 16;
+    out.push_back(kAlphabet[(v >> 18) & 63]);
+    out.push_back(kAlphabet[(v >> 12) & 63]);
+    out += "==";
+  } else if (i + 2 == bytes.size()) {
+    uint32_t v = (static_cast<unsigned char>(bytes[i]) << 16) |
+                 (static_cast<unsigned char>(bytes[i + 1]) << 8);
+    out.push_back(kAlphabet[(v >> 18) & 63]);
+    out.push_back(kAlphabet[(v >> 12) & 63]);
+    out.push_back(kAlphabet[(v >> 6) & 63]);
+    out += "=";
+  }
+  return out;
+}
+
+std::string HashBase64(const tlog::Hash& h) {
+  return Base64(std::string_view(reinterpret_cast<const char*>(h.data()), h.size()));
+}
+
+std::string Hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) {
+    out.push_back(kDigits[c >> 4]);
+    out.push_back(kDigits[c & 15]);
+  }
+  return out;
+}
+
+Result<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Result<std::string> LoadVerifierKeyText(const std::string& text_or_path) {
+  if (text_or_path.find('+') != std::string::npos && text_or_path.find('/') == std::string::npos) {
+    return text_or_path;
+  }
+  auto file = ReadWholeFile(text_or_path);
+  if (!file.ok()) return text_or_path;  // let the parser say what is wrong with it
+  std::string t = *file;
+  while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
+  return t;
+}
+
+// A report for people or programs.
+int PrintReport(const VerifyReport& r, const std::string& format, const std::string& what) {
+  if (format == "json") {
+    nlohmann::ordered_json j;
+    j["ok"] = r.ok;
+    j["entries"] = r.size;
+    j["entries_checked"] = r.entries_checked;
+    j["entries_replayed"] = r.entries_replayed;
+    j["streams"] = r.streams;
+    j["keys"] = r.keys;
+    j["checkpoints_checked"] = r.checkpoints_checked;
+    j["tree_nodes_checked"] = r.tree_nodes_checked;
+    j["root"] = HashBase64(r.root);
+    j["seconds"] = r.seconds;
+    if (!r.ok) {
+      if (r.failed_seq) j["failed_seq"] = *r.failed_seq;
+      j["failed_check"] = r.failed_check;
+      j["error"] = StatusCodeName(r.failure.code());
+      j["message"] = r.failure.message();
+    }
+    fmt::print("{}\n", j.dump());
+  } else {
+    Table t({what, r.ok ? "OK" : "FAILED"});
+    t.AddRow({"entries in the log", Thousands(r.size)});
+    t.AddRow({"entries fully checked", Thousands(r.entries_checked)});
+    if (r.entries_replayed) t.AddRow({"entries replayed", Thousands(r.entries_replayed)});
+    t.AddRow({"streams", Thousands(r.streams)});
+    t.AddRow({"keys", Thousands(r.keys)});
+    t.AddRow({"checkpoints checked", Thousands(r.checkpoints_checked)});
+    t.AddRow({"tree nodes checked", Thousands(r.tree_nodes_checked)});
+    t.AddRow({"root", HashBase64(r.root)});
+    t.AddRow({"time", fmt::format("{:.2f} s ({:.0f} entries/s)", r.seconds,
+                                  r.seconds > 0 ? (r.entries_checked + r.entries_replayed) / r.seconds
+                                                : 0.0)});
+    fmt::print("{}", t.Render());
+    if (!r.ok) {
+      fmt::print(stderr, "ledger: verification FAILED{}: {}: {}\n",
+                 r.failed_seq ? fmt::format(" at entry {}", *r.failed_seq) : "", r.failed_check,
+                 r.failure.ToString());
+    }
+  }
+  return r.ok ? kExitOk : kExitCorruption;
+}
+
+struct CommonArgs {
+  std::string data, format = "table";
+};
+
+}  // namespace
+
+void RegisterAuditCommands(CLI::App& app, int* exit_code) {
+  // checkpoint
+  {
+    struct Args {
+      std::string data, ledger_key, keys_dir;
+      uint64_t size = 0;
+      bool sign = false;
+    };
+    auto a = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand("checkpoint",
+                                   "Print the latest signed checkpoint (or one of --size)");
+    cmd->add_option("--data", a->data, "Ledger directory");
+    cmd->add_option("--size", a->size, "The checkpoint of exactly this tree size");
+    cmd->add_flag("--sign", a->sign, "Sign a checkpoint of the current tree first (needs the ledger key)");
+    cmd->add_option("--ledger-key", a->ledger_key, "The ledger's key");
+    cmd->add_option("--keys", a->keys_dir, "Key directory");
+    cmd->callback([=] {
+      LedgerOptions options;
+      if (a->sign) {
+        auto o = WriterOptions(a->ledger_key, a->keys_dir);
+        if (!o.ok()) { *exit_code = Fail(o.status()); return; }
+        options = *o;
+      }
+      auto ledger = Ledger::Open(ResolveDataDir(a->data), options);
+      if (!ledger.ok()) { *exit_code = Fail(ledger.status()); return; }
+      Result<std::string> note = a->sign ? (*ledger)->SignCheckpoint()
+                                 : a->size ? (*ledger)->CheckpointAt(a->size)
+                                           : (*ledger)->LatestCheckpoint();
+      if (!note.ok()) { *exit_code = Fail(note.status()); return; }
+      fmt::print("{}", *note);
+      *exit_code = kExitOk;
+    });
+  }
+  // prove
+  {
+    struct Args {
+      std::string data, out;
+      uint64_t seq = 0, size = 0;
+    };
+    auto a = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand(
+        "prove", "Write a c2sp.org/tlog-proof file: entry --seq is in the checkpointed tree");
+    cmd->add_option("--data", a->data, "Ledger directory");
+    cmd->add_option("--seq", a->seq, "The entry")->required();
+    cmd->add_option("--size", a->size, "Tree size of a stored checkpoint (default: the latest)");
+    cmd->add_option("--out,-o", a->out, "Output file (default: standard output)");
+    cmd->callback([=] {
+      auto ledger = Ledger::Open(ResolveDataDir(a->data));
+      if (!ledger.ok()) { *exit_code = Fail(ledger.status()); return; }
+      auto note = a->size ? (*ledger)->CheckpointAt(a->size) : (*ledger)->LatestCheckpoint();
+      if (!note.ok()) { *exit_code = Fail(note.status()); return; }
+      auto body = tlog::ParseNote(*note);
+      if (!body.ok()) { *exit_code = Fail(body.status()); return; }
+      auto cp = tlog::ParseCheckpointBody(body->text);
+      if (!cp.ok()) { *exit_code = Fail(cp.status()); return; }
+      if (a->seq >= cp->size) {
+        *exit_code = Fail(Status::FailedPrecondition(
+            fmt::format("entry {} is not covered by the checkpoint of size {}; sign a newer one "
+                        "with `ledger checkpoint --sign`",
+                        a->seq, cp->size)));
+        return;
+      }
+      auto proof = (*ledger)->InclusionProof(a->seq, cp->size);
+      if (!proof.ok()) { *exit_code = Fail(proof.status()); return; }
+      std::string text = tlog::FormatProofFile({"", a->seq, *proof, *note});
+      if (a->out.empty()) {
+        fmt::print("{}", text);
+      } else {
+        std::ofstream(a->out, std::ios::binary) << text;
+      }
+      *exit_code = kExitOk;
+    });
+  }
+  // consistency
+  {
+    struct Args {
+      std::string data;
+      uint64_t from = 0, to = 0;
+    };
+    auto a = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand(
+        "consistency", "Print an RFC 9162 consistency proof, one base64 hash per line");
+    cmd->add_option("--data", a->data, "Ledger directory");
+    cmd->add_option("--from", a->from, "Older tree size")->required();
+    cmd->add_option("--to", a->to, "Newer tree size")->required();
+    cmd->callback([=] {
+      auto ledger = Ledger::Open(ResolveDataDir(a->data));
+      if (!ledger.ok()) { *exit_code = Fail(ledger.status()); return; }
+      auto proof = (*ledger)->ConsistencyProof(a->from, a->to);
+      if (!proof.ok()) { *exit_code = Fail(proof.status()); return; }
+      for (const auto& h : *proof) fmt::print("{}\n", HashBase64(h));
+      *exit_code = kExitOk;
+    });
+  }
+  // entry
+  {
+    struct Args {
+      std::string data, format = "base64", out;
+      uint64_t seq = 0;
+    };
+    auto a = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand("entry", "Print the exact bytes of an entry (the Merkle leaf)");
+    cmd->add_option("--data", a->data, "Ledger directory");
+    cmd->add_option("--seq", a->seq, "The entry")->required();
+    cmd->add_option("--format", a->format, "base64, hex or raw")
+        ->check(CLI::IsMember({"base64", "hex", "raw"}));
+    cmd->add_option("--out,-o", a->out, "Write to a file instead of standard output");
+    cmd->callback([=] {
+      auto ledger = Ledger::Open(ResolveDataDir(a->data));
+      if (!ledger.ok()) { *exit_code = Fail(ledger.status()); return; }
+      auto e = (*ledger)->ReadSeq(a->seq);
+      if (!e.ok()) { *exit_code = Fail(e.status()); return; }
+      std::string text = a->format == "raw" ? e->bytes
+                         : a->format == "hex" ? Hex(e->bytes) + "\n"
+                                              : Base64(e->bytes) + "\n";
+      if (a->out.empty()) {
+        std::cout.write(text.data(), static_cast<std::streamsize>(text.size()));
+      } else {
+        std::ofstream(a->out, std::ios::binary) << text;
+      }
+      *exit_code = kExitOk;
+    });
+  }
+  // verify
+  {
+    struct Args {
+      std::string data, format = "table";
+      uint64_t from = 0, to = 0;
+    };
+    auto a = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand(
+        "verify", "Check every entry, signature, key, version, tree node and checkpoint");
+    cmd->add_option("--data", a->data, "Ledger directory");
+    cmd->add_option("--from", a->from, "First entry to check fully (earlier ones are replayed)");
+    cmd->add_option("--to", a->to, "Stop before this entry (default: the end)");
+    cmd->add_option("--format", a->format, "table or json")->check(CLI::IsMember({"table", "json"}));
+    cmd->callback([=] {
+      auto ledger = Ledger::Open(ResolveDataDir(a->data));
+      if (!ledger.ok()) { *exit_code = Fail(ledger.status()); return; }
+      VerifyOptions options;
+      options.from = a->from;
+      options.to = a->to;
+      Progress progress("verify", (*ledger)->Size());
+      options.progress = [&](uint64_t done, uint64_t) { progress.Update(done); };
+      auto report = VerifyLedger(**ledger, options);
+      progress.Finish();
+      if (!report.ok()) { *exit_code = Fail(report.status()); return; }
+      *exit_code = PrintReport(*report, a->format, "verify");
+    });
+  }
+  // verify-proof
+  {
+    struct Args {
+      std::string file, vkey, entry;
+    };
+    auto a = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand(
+        "verify-proof", "Check a tlog-proof file for an entry, with only the verifier key");
+    cmd->add_option("file", a->file, "The tlog-proof file")->required();
+    cmd->add_option("--vkey", a->vkey, "The ledger's verifier key, or a file holding it")->required();
+    cmd->add_option("--entry", a->entry, "File with the entry's raw bytes (ledger entry --format raw)")
+        ->required();
+    cmd->callback([=] {
+      auto run = [&]() -> Status {
+        ASSIGN_OR_RETURN(auto text, ReadWholeFile(a->file));
+        ASSIGN_OR_RETURN(auto entry, ReadWholeFile(a->entry));
+        ASSIGN_OR_RETURN(auto vkey_text, LoadVerifierKeyText(a->vkey));
+        ASSIGN_OR_RETURN(auto vkey, tlog::ParseVerifierKey(vkey_text));
+        ASSIGN_OR_RETURN(auto proof, tlog::ParseProofFile(text));
+        ASSIGN_OR_RETURN(auto cp, tlog::OpenCheckpoint(proof.checkpoint, vkey, nullptr));
+        RETURN_IF_ERROR(tlog::VerifyInclusion(tlog::HashLeaf(entry), proof.index, cp.size,
+                                              proof.inclusion_proof, cp.root));
+        fmt::print("OK: entry {} is in the tree of {} entries signed by {} (root {})\n",
+                   proof.index, cp.size, cp.origin, HashBase64(cp.root));
+        return Status::Ok();
+      };
+      Status s = run();
+      *exit_code = s.ok() ? kExitOk : Fail(s);
+    });
+  }
+  // audit-export
+  {
+    struct Args {
+      std::string data, out;
+    };
+    auto a = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand(
+        "audit-export", "Write the checkpointed log as static c2sp.org/tlog-tiles files");
+    cmd->add_option("--data", a->data, "Ledger directory");
+    cmd->add_option("--out", a->out, "Directory to create (must be empty or absent)")->required();
+    cmd->callback([=] {
+      auto ledger = Ledger::Open(ResolveDataDir(a->data));
+      if (!ledger.ok()) { *exit_code = Fail(ledger.status()); return; }
+      Progress progress("export", (*ledger)->Size());
+      auto summary = ExportAudit(**ledger, a->out,
+                                 [&](uint64_t done, uint64_t) { progress.Update(done); });
+      progress.Finish();
+      if (!summary.ok()) { *exit_code = Fail(summary.status()); return; }
+      fmt::print("exported {} entries to {}: {} hash tiles, {} entry bundles, {:.1f} MiB\n",
+                 Thousands(summary->size), a->out, summary->hash_tiles, summary->entry_bundles,
+                 summary->bytes / 1048576.0);
+      *exit_code = kExitOk;
+    });
+  }
+  // audit-verify
+  {
+    struct Args {
+      std::string dir, vkey, format = "table";
+    };
+    auto a = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand(
+        "audit-verify", "Verify an exported directory with only the verifier key (no RocksDB)");
+    cmd->add_option("dir", a->dir, "The exported directory")->required();
+    cmd->add_option("--vkey", a->vkey, "The ledger's verifier key, or a file holding it")->required();
+    cmd->add_option("--format", a->format, "table or json")->check(CLI::IsMember({"table", "json"}));
+    cmd->callback([=] {
+      auto vkey = LoadVerifierKeyText(a->vkey);
+      if (!vkey.ok()) { *exit_code = Fail(vkey.status()); return; }
+      VerifyOptions options;
+      Progress progress("audit-verify", 0);
+      options.progress = [&](uint64_t done, uint64_t) { progress.Update(done); };
+      auto report = VerifyAuditExport(a->dir, *vkey, options);
+      progress.Finish();
+      if (!report.ok()) { *exit_code = Fail(report.status()); return; }
+      *exit_code = PrintReport(*report, a->format, "audit-verify");
+    });
+  }
+}
+
+}  // namespace ledger::cli

@@ -1,0 +1,56 @@
+// Full verification of a log (what `ledger verify` and `ledger audit-verify` run): for every
+// entry its canonical encoding, the catalogue's rules, the author's signature, that the author's
+// key was registered with a role that allows the type and not revoked at that point, gapless
+// seq and stream versions, never-decreasing recorded_at; that the Merkle tree rebuilt from the
+// entries matches every stored tree node and the root of every signed checkpoint; and the
+// checkpoints' signatures. It stops at the first failure and names the entry and the cause.
+#ifndef LEDGER_VERIFY_H_
+#define LEDGER_VERIFY_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "ledger/ledger.h"
+#include "ledger/status.h"
+#include "tlog/merkle.h"
+
+namespace ledger {
+
+struct VerifyOptions {
+  // Entries in [from, to) get the full check; earlier ones are replayed for the key registry and
+  // stream versions (decoded, not signature-checked). to = 0 means the end of the log.
+  uint64_t from = 0;
+  uint64_t to = 0;
+  // Threads for signature checks; 0 means every core.
+  unsigned threads = 0;
+  // Called now and then with the number of entries done and the total.
+  std::function<void(uint64_t done, uint64_t total)> progress;
+};
+
+struct VerifyReport {
+  bool ok = true;
+  // The first failure: the entry (if one is to blame) and what failed, e.g. "signature".
+  std::optional<uint64_t> failed_seq;
+  std::string failed_check;
+  Status failure;
+
+  uint64_t entries_checked = 0;  // fully checked
+  uint64_t entries_replayed = 0;
+  uint64_t streams = 0;
+  uint64_t keys = 0;
+  uint64_t checkpoints_checked = 0;
+  uint64_t tree_nodes_checked = 0;
+  uint64_t size = 0;  // entries in the log
+  tlog::Hash root{};  // root of the rebuilt tree over [0, size)
+  double seconds = 0;
+};
+
+// Verifies an open ledger. The Result is an error only when verification could not run at all
+// (for example an I/O error); a log that fails a check gives a report with ok = false.
+Result<VerifyReport> VerifyLedger(Ledger& ledger, const VerifyOptions& options);
+
+}  // namespace ledger
+
+#endif  // LEDGER_VERIFY_H_

@@ -1,0 +1,37 @@
+// The rules an event must satisfy against the state of the log before it: shared by the writer
+// (which refuses) and the verifier (which reports the first entry that broke one), so both
+// judge a log by the same rules.
+#ifndef LEDGER_SRC_APPEND_RULES_H_
+#define LEDGER_SRC_APPEND_RULES_H_
+
+#include <optional>
+
+#include "ledger/status.h"
+#include "ledger/types.h"
+#include "prepared_event.h"
+#include "records.h"
+
+namespace ledger::internal {
+
+// expected_version against the stream's head (Conflict).
+Status CheckExpectedVersion(const PreparedEvent& p, const StreamHeadRecord& head);
+
+// Order within a stream: a case stream starts with case.opened and has only one; nothing follows
+// subject.shredded (FailedPrecondition).
+Status CheckStreamOrder(const PreparedEvent& p, const StreamHeadRecord& head);
+
+// The author's key may append this event: not revoked, role allows the type, scope allows the
+// stream (PermissionDenied).
+Status CheckAuthor(const KeyInfo& author, const PreparedEvent& p, const StreamHeadRecord& head);
+
+// The registry entry after a key event: a registration of a new key (Conflict if `current`
+// exists) or the revocation of a registered, unrevoked key (NotFound / FailedPrecondition).
+Result<KeyInfo> ApplyKeyChange(const KeyChange& change, const std::optional<KeyInfo>& current,
+                               uint64_t seq, int64_t recorded_at_us);
+
+// The stream head after appending `p` to `head`.
+StreamHeadRecord AdvanceStreamHead(StreamHeadRecord head, const PreparedEvent& p);
+
+}  // namespace ledger::internal
+
+#endif  // LEDGER_SRC_APPEND_RULES_H_

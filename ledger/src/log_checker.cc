@@ -1,0 +1,245 @@
+#include "log_checker.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "append_rules.h"
+#include "crypto.h"
+#include "ledger/time_format.h"
+#include "prepared_event.h"
+#include "tlog/merkle.h"
+
+namespace ledger::internal {
+namespace {
+constexpr size_t kBatchSize = 4096;
+
+std::string HashHex(const tlog::Hash& h) {
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(h.data()), h.size()));
+}
+
+// Runs fn(i) for i in [0, n) on up to `threads` threads.
+template <typename Fn>
+void ParallelFor(size_t n, unsigned threads, Fn&& fn) {
+  size_t workers = std::min<size_t>(threads, std::max<size_t>(1, n / 64));
+  if (workers <= 1) {
+    for (size_t i = 0; i < n; ++i) fn(i);
+    return;
+  }
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < workers; ++t) {
+    pool.emplace_back([&, t] {
+      for (size_t i = t; i < n; i += workers) fn(i);
+    });
+  }
+  for (size_t i = 0; i < n; i += workers) fn(i);
+  for (auto& th : pool) th.join();
+}
+}  // namespace
+
+struct LogChecker::Item {
+  uint64_t seq = 0;
+  std::string bytes;
+  Status decode_status;  // entry or event failed to decode or validate
+  Entry entry;
+  SignedEvent event;
+  std::optional<PreparedEvent> prepared;
+  tlog::Hash leaf{};
+  // Resolved in order (phase 2): the author's key as of this entry, or why there is none.
+  std::optional<KeyInfo> author;
+  Status author_status;
+  std::optional<KeyInfo> key_update;
+  Status key_change_status;
+  Status signature_status;
+};
+
+LogChecker::LogChecker(uint64_t check_from, unsigned threads)
+    : check_from_(check_from),
+      threads_(threads ? threads : std::max(1u, std::thread::hardware_concurrency())) {
+  batch_.reserve(kBatchSize);
+}
+
+LogChecker::~LogChecker() = default;
+
+void LogChecker::ExpectRoot(uint64_t size, const tlog::Hash& root) { expected_roots_[size] = root; }
+
+void LogChecker::SetNodeCheck(std::function<Status(uint8_t, uint64_t, const tlog::Hash&)> check) {
+  node_check_ = std::move(check);
+}
+
+Status LogChecker::Fail(uint64_t seq, std::string check, Status status) {
+  if (failure_.ok()) {
+    failed_seq_ = seq;
+    failed_check_ = std::move(check);
+    failure_ = std::move(status);
+  }
+  return failure_;
+}
+
+Status LogChecker::Add(uint64_t seq, std::string entry_bytes) {
+  if (!failure_.ok()) return failure_;
+  Item item;
+  item.seq = seq;
+  item.bytes = std::move(entry_bytes);
+  batch_.push_back(std::move(item));
+  if (batch_.size() >= kBatchSize) return ProcessBatch();
+  return Status::Ok();
+}
+
+Status LogChecker::Finish() {
+  if (failure_.ok() && !batch_.empty()) ProcessBatch().IgnoreError();
+  if (!failure_.ok()) return failure_;
+  for (const auto& [size, root] : expected_roots_) {
+    if (size > range_.size()) {
+      return Fail(range_.size(), "checkpoint",
+                  Status::Corruption("a signed checkpoint covers " + std::to_string(size) +
+                                     " entries but the log has only " +
+                                     std::to_string(range_.size()) +
+                                     ": entries were removed after it was signed"));
+    }
+  }
+  return Status::Ok();
+}
+
+Status LogChecker::ProcessBatch() {
+  std::vector<Item> items;
+  items.swap(batch_);
+  batch_.reserve(kBatchSize);
+
+  // Phase 1, any order: decode and check each entry on its own.
+  ParallelFor(items.size(), threads_, [&](size_t i) {
+    Item& it = items[i];
+    it.leaf = tlog::HashLeaf(it.bytes);
+    auto entry = DecodeEntry(it.bytes);
+    if (!entry.ok()) {
+      it.decode_status = entry.status();
+      return;
+    }
+    it.entry = std::move(entry).value();
+    it.event = SignedEvent{it.entry.event, it.entry.key_id, it.entry.signature, {}};
+    auto prepared = PrepareStoredEvent(it.event, it.entry.recorded_at_us);
+    if (!prepared.ok()) {
+      it.decode_status = prepared.status();
+      return;
+    }
+    it.prepared = std::move(prepared).value();
+  });
+
+  // Phase 2, in order: the key registry as of each entry.
+  for (Item& it : items) {
+    if (!it.decode_status.ok()) break;  // nothing after an undecodable entry can be judged
+    const PreparedEvent& p = *it.prepared;
+    auto found = keys_.find(it.entry.key_id);
+    if (found != keys_.end()) {
+      it.author = found->second;
+    } else if (keys_.empty() && p.key_change && !p.key_change->revoke &&
+               p.key_change->info.role == "admin" && p.key_change->key_id == it.entry.key_id) {
+      it.author = p.key_change->info;  // the ledger's first, self-signed admin key
+    } else {
+      it.author_status = Status::PermissionDenied("signed by key " + HexEncode(it.entry.key_id) +
+                                                  ", which was not registered before this entry");
+    }
+    if (p.key_change) {
+      std::optional<KeyInfo> current;
+      if (auto k = keys_.find(p.key_change->key_id); k != keys_.end()) current = k->second;
+      auto updated = ApplyKeyChange(*p.key_change, current, it.entry.seq, it.entry.recorded_at_us);
+      if (updated.ok()) {
+        keys_[p.key_change->key_id] = *updated;
+      } else {
+        it.key_change_status = updated.status();
+      }
+    }
+  }
+
+  // Phase 3, any order: signatures of the entries to check.
+  ParallelFor(items.size(), threads_, [&](size_t i) {
+    Item& it = items[i];
+    if (!it.decode_status.ok() || !it.author || it.seq < check_from_) return;
+    it.signature_status = VerifyEventSignature(it.event, it.author->public_key);
+  });
+
+  // Phase 4, in order: everything that depends on the entries before.
+  for (Item& it : items) {
+    const bool check = it.seq >= check_from_;
+    const uint64_t expected_seq = range_.size();
+    if (it.seq != expected_seq) {
+      return Fail(expected_seq, "seq", Status::Corruption("entry " + std::to_string(expected_seq) +
+                                                          " is missing"));
+    }
+    if (!it.decode_status.ok()) {
+      return Fail(it.seq, "encoding", it.decode_status);
+    }
+    if (it.entry.seq != it.seq) {
+      return Fail(it.seq, "seq",
+                  Status::Corruption("entry stored at position " + std::to_string(it.seq) +
+                                     " says seq " + std::to_string(it.entry.seq) +
+                                     " (entries were moved or swapped)"));
+    }
+    const PreparedEvent& p = *it.prepared;
+    if (check) {
+      if (!it.author_status.ok()) return Fail(it.seq, "key", it.author_status);
+      if (!it.signature_status.ok()) return Fail(it.seq, "signature", it.signature_status);
+      if (it.entry.recorded_at_us < last_recorded_at_us_) {
+        return Fail(it.seq, "recorded_at",
+                    Status::Corruption("recorded_at " +
+                                       FormatInstantMicros(it.entry.recorded_at_us) +
+                                       " is before the previous entry's " +
+                                       FormatInstantMicros(last_recorded_at_us_)));
+      }
+    }
+    StreamHeadRecord& head = streams_[p.stream];
+    if (check) {
+      if (it.entry.version != head.next_version) {
+        return Fail(it.seq, "version",
+                    Status::Corruption("stream " + p.stream + " version " +
+                                       std::to_string(it.entry.version) + " where " +
+                                       std::to_string(head.next_version) + " was next"));
+      }
+      Status rule = CheckExpectedVersion(p, head);
+      if (rule.ok()) rule = CheckStreamOrder(p, head);
+      if (rule.ok() && it.author) rule = CheckAuthor(*it.author, p, head);
+      if (rule.ok()) rule = it.key_change_status;
+      if (!rule.ok()) return Fail(it.seq, "rules", rule);
+    }
+    head = AdvanceStreamHead(head, p);
+    last_recorded_at_us_ = std::max(last_recorded_at_us_, it.entry.recorded_at_us);
+
+    Status node_status;
+    range_.Append(it.leaf, [&](uint8_t level, uint64_t index, const tlog::Hash& hash) {
+      if (!check || !node_check_ || !node_status.ok()) return;
+      ++nodes_checked_;
+      node_status = node_check_(level, index, hash);
+    });
+    if (!node_status.ok()) return Fail(it.seq, "tree", node_status);
+    if (auto root = expected_roots_.find(range_.size()); root != expected_roots_.end()) {
+      tlog::Hash actual = range_.Root();
+      if (actual != root->second) {
+        return Fail(it.seq, "checkpoint",
+                    Status::Corruption("the signed checkpoint of size " +
+                                       std::to_string(root->first) + " has root " +
+                                       HashHex(root->second) + " but the entries give " +
+                                       HashHex(actual) +
+                                       ": the history was changed after it was signed"));
+      }
+      ++roots_checked_;
+    }
+    check ? ++checked_ : ++replayed_;
+  }
+  return Status::Ok();
+}
+
+void LogChecker::Report(VerifyReport* report) const {
+  report->ok = failure_.ok();
+  report->failed_seq = failed_seq_;
+  report->failed_check = failed_check_;
+  report->failure = failure_;
+  report->entries_checked = checked_;
+  report->entries_replayed = replayed_;
+  report->streams = streams_.size();
+  report->keys = keys_.size();
+  report->checkpoints_checked = roots_checked_;
+  report->tree_nodes_checked = nodes_checked_;
+  report->size = range_.size();
+  report->root = range_.Root();
+}
+
+}  // namespace ledger::internal

@@ -1,0 +1,69 @@
+// The verification engine behind ledger/verify.h: fed entries in seq order from any source (the
+// ledger's RocksDB, an auditor's exported tiles), it checks each one against the state of the
+// log before it. Work that needs no state (decoding, signatures, leaf hashes) runs on all cores
+// a batch at a time; the rest runs in order.
+#ifndef LEDGER_SRC_LOG_CHECKER_H_
+#define LEDGER_SRC_LOG_CHECKER_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ledger/status.h"
+#include "ledger/types.h"
+#include "ledger/verify.h"
+#include "records.h"
+#include "tlog/compact_range.h"
+
+namespace ledger::internal {
+
+class LogChecker {
+ public:
+  // `check_from`: entries before it are replayed only. `threads` 0 = all cores.
+  LogChecker(uint64_t check_from, unsigned threads);
+  ~LogChecker();
+
+  // A root the tree must have at `size` (from a signed checkpoint); checked when the log
+  // reaches that size.
+  void ExpectRoot(uint64_t size, const tlog::Hash& root);
+  // Called for every tree node the rebuilt tree completes; a non-OK status fails verification
+  // (the source compares it with its stored node).
+  void SetNodeCheck(std::function<Status(uint8_t, uint64_t, const tlog::Hash&)> check);
+
+  // Feeds entry `seq` (canonical entry bytes). Returns the first failure once it is known (may
+  // be reported at a later Add or at Finish, as entries are checked a batch at a time); after a
+  // failure every call returns it.
+  Status Add(uint64_t seq, std::string entry_bytes);
+  Status Finish();
+
+  // Fills the counters and the failure of `report`.
+  void Report(VerifyReport* report) const;
+  uint64_t size() const { return range_.size(); }
+
+ private:
+  struct Item;
+  Status ProcessBatch();
+  Status Fail(uint64_t seq, std::string check, Status status);
+
+  const uint64_t check_from_;
+  const unsigned threads_;
+  std::vector<Item> batch_;
+  tlog::CompactRange range_;
+  std::map<std::string, KeyInfo> keys_;  // by 4-byte key id
+  std::unordered_map<std::string, StreamHeadRecord> streams_;
+  std::map<uint64_t, tlog::Hash> expected_roots_;
+  std::function<Status(uint8_t, uint64_t, const tlog::Hash&)> node_check_;
+  int64_t last_recorded_at_us_ = INT64_MIN;
+  uint64_t checked_ = 0, replayed_ = 0, roots_checked_ = 0, nodes_checked_ = 0;
+  std::optional<uint64_t> failed_seq_;
+  std::string failed_check_;
+  Status failure_;
+};
+
+}  // namespace ledger::internal
+
+#endif  // LEDGER_SRC_LOG_CHECKER_H_
