@@ -14,6 +14,7 @@
 #include "ledger/key_admin.h"
 #include "ledger/ledger.h"
 #include "ledger/time_format.h"
+#include "ledger/verify.h"
 #include "synth/cohort_generator.h"
 
 namespace ledger::cli {
@@ -111,10 +112,13 @@ int RunDemo(const DemoArgs& a) {
   auto ledger_key = SigningKey::Generate(kDemoOrigin);
   auto admin = SigningKey::Generate("demo-admin");
   if (!ledger_key.ok() || !admin.ok()) return Fail(Status::FailedPrecondition("key generation"));
-  auto ledger = CreateLedgerWithAdmin(data, *ledger_key, *admin);
+  LedgerOptions options;
+  options.checkpoint_key = *ledger_key;  // the demo process signs the ledger's checkpoints
+  auto ledger = CreateLedgerWithAdmin(data, *ledger_key, *admin, options);
   if (!ledger.ok()) return Fail(ledger.status());
   for (const auto& [name, key] : {std::pair{"ledger", &*ledger_key}, std::pair{"admin", &*admin}}) {
     if (Status s = key->WriteFile(keys_dir + "/" + name + ".key"); !s.ok()) return Fail(s);
+    std::ofstream(keys_dir + "/" + name + ".key.pub") << key->verifier().ToString() << "\n";
   }
   fmt::print("ledger {} in {}\nverifier key: {}\n", kDemoOrigin, data,
              ledger_key->verifier().ToString());
@@ -135,11 +139,11 @@ int RunDemo(const DemoArgs& a) {
   }
 
   Heading("3. Generate a synthetic cohort (Drammen-like, invented people)");
-  synth::CohortOptions options;
-  options.participants = a.participants;
-  options.seed = a.seed;
+  synth::CohortOptions cohort;
+  cohort.participants = a.participants;
+  cohort.seed = a.seed;
   std::vector<std::string> lines;
-  std::string error = synth::GenerateCohort(options, [&](std::string_view line) {
+  std::string error = synth::GenerateCohort(cohort, [&](std::string_view line) {
     lines.emplace_back(line);
   });
   if (!error.empty()) return Fail(Status::InvalidArgument(error));
@@ -173,8 +177,33 @@ int RunDemo(const DemoArgs& a) {
       fmt::print("\nentry 3 as stored (personal values only as salted digests):\n{}\n", *json);
     }
   }
-  fmt::print("\nTry: build/bin/ledger stats --data {0}\n     build/bin/ledger read --data {0} --limit 5\n",
-             data);
+
+  Heading("7. A signed checkpoint (c2sp.org/tlog-checkpoint) of the whole history");
+  auto note = (*ledger)->SignCheckpoint();
+  if (!note.ok()) return Fail(note.status());
+  fmt::print("{}", *note);
+
+  Heading("8. Full verification, as an auditor runs it");
+  VerifyOptions verify_options;
+  Progress progress("verify", (*ledger)->Size());
+  verify_options.progress = [&](uint64_t done, uint64_t) { progress.Update(done); };
+  auto report = VerifyLedger(**ledger, verify_options);
+  progress.Finish();
+  if (!report.ok()) return Fail(report.status());
+  Table v({"verify", report->ok ? "OK" : "FAILED"});
+  v.AddRow({"entries checked (signature, key, role, versions)", Thousands(report->entries_checked)});
+  v.AddRow({"tree nodes checked", Thousands(report->tree_nodes_checked)});
+  v.AddRow({"signed checkpoints checked", Thousands(report->checkpoints_checked)});
+  v.AddRow({"time", fmt::format("{:.2f} s", report->seconds)});
+  fmt::print("{}", v.Render());
+  if (!report->ok) return Fail(report->failure);
+
+  fmt::print("\nTry: build/bin/ledger stats --data {0}\n"
+             "     build/bin/ledger read --data {0} --limit 5\n"
+             "     build/bin/ledger prove --data {0} --seq 3\n"
+             "     build/bin/ledger audit-export --data {0} --out audit && "
+             "build/bin/ledger audit-verify audit --vkey {1}/ledger.key.pub\n",
+             data, keys_dir);
   return kExitOk;
 }
 
