@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <thread>
 
 #include "cli_common.h"
@@ -18,6 +19,7 @@
 #include "ledger/event_codec.h"
 #include "ledger/key_admin.h"
 #include "ledger/ledger.h"
+#include "ledger/verify.h"
 #include "synth/cohort_generator.h"
 
 namespace ledger::cli {
@@ -128,100 +130,221 @@ AppendRun RunAppend(Ledger& ledger, const std::vector<SignedEvent>& events,
   return run;
 }
 
-int RunBenchAppend(const BenchArgs& a) {
-  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-  std::string root = a.dir.empty() ? (fs::temp_directory_path() /
-                                      fmt::format("ledger-bench-{}", ::getpid())).string()
-                                   : a.dir;
-  std::error_code ec;
-  fs::create_directories(root, ec);
-  if (ec) return Fail(Status::IOError("cannot create " + root));
-
-  fmt::print(stderr, "preparing: generating and signing a cohort of {} participants...\n",
-             a.participants);
-  auto ledger_key = SigningKey::Generate("bench.ledger/log");
-  auto admin = SigningKey::Generate("bench-admin");
+// A cohort generated and signed in memory, with each event's client (by stream).
+struct PreparedCohort {
+  SigningKey ledger_key = SigningKey::Generate("bench.ledger/log").value();
+  SigningKey admin = SigningKey::Generate("bench-admin").value();
   KeysByRole keys;
-  keys.emplace("caseworker", SigningKey::Generate("bench-caseworker").value());
-  keys.emplace("service", SigningKey::Generate("bench-service").value());
+  std::vector<SignedEvent> events;
+  std::vector<int> client_of;
+};
+
+Result<PreparedCohort> PrepareCohort(int participants, int clients) {
+  fmt::print(stderr, "preparing: generating and signing a cohort of {} participants...\n",
+             participants);
+  PreparedCohort c;
+  c.keys.emplace("caseworker", SigningKey::Generate("bench-caseworker").value());
+  c.keys.emplace("service", SigningKey::Generate("bench-service").value());
   synth::CohortOptions options;
-  options.participants = a.participants;
+  options.participants = participants;
   std::vector<std::string> lines;
   std::string error =
       synth::GenerateCohort(options, [&](std::string_view l) { lines.emplace_back(l); });
-  if (!error.empty()) return Fail(Status::InvalidArgument(error));
-  auto events = SignCohortLines(lines, keys);
-  if (!events.ok()) return Fail(events.status());
-  std::vector<int> client_of(lines.size());
+  if (!error.empty()) return Status::InvalidArgument(error);
+  ASSIGN_OR_RETURN(c.events, SignCohortLines(lines, c.keys));
+  c.client_of.resize(lines.size());
   for (size_t i = 0; i < lines.size(); ++i) {
     auto j = nlohmann::json::parse(lines[i]);
-    client_of[i] = static_cast<int>(std::hash<std::string>{}(j["stream"].get<std::string>()) %
-                                    static_cast<size_t>(a.clients));
+    c.client_of[i] = static_cast<int>(std::hash<std::string>{}(j["stream"].get<std::string>()) %
+                                      static_cast<size_t>(clients));
   }
-  lines.clear();
-  lines.shrink_to_fit();
+  return c;
+}
 
-  std::vector<SignedEvent> sample(events->begin(),
-                                  events->begin() + std::min<size_t>(events->size(), 4096));
-  double verify_1 = RawVerifyRate(sample, keys, 1, 1.0);
-  double verify_all = RawVerifyRate(sample, keys, cores, 2.0);
+// A fresh ledger in `dir` with the cohort's keys registered.
+Result<std::unique_ptr<Ledger>> FreshLedger(const std::string& dir, const PreparedCohort& c,
+                                            bool checkpoints) {
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  LedgerOptions options;
+  if (checkpoints) options.checkpoint_key = c.ledger_key;
+  ASSIGN_OR_RETURN(auto ledger, CreateLedgerWithAdmin(dir, c.ledger_key, c.admin, options));
+  for (const auto& [role, key] : c.keys) {
+    RETURN_IF_ERROR(RegisterKey(*ledger, c.admin, key.verifier(), role, {}).status());
+  }
+  return ledger;
+}
 
-  std::vector<double> rates;
+std::string ScratchRoot(const BenchArgs& a) {
+  return a.dir.empty()
+             ? (fs::temp_directory_path() / fmt::format("ledger-bench-{}", ::getpid())).string()
+             : a.dir;
+}
+
+std::string RatesText(const std::vector<double>& rates) {
+  std::string out;
+  for (double r : rates) {
+    out += (out.empty() ? "" : ", ") + Thousands(static_cast<uint64_t>(r));
+  }
+  return out;
+}
+
+int RunBenchAppend(const BenchArgs& a) {
+  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  std::string root = ScratchRoot(a);
+  std::error_code ec;
+  fs::create_directories(root, ec);
+  if (ec) return Fail(Status::IOError("cannot create " + root));
+  auto cohort = PrepareCohort(a.participants, a.clients);
+  if (!cohort.ok()) return Fail(cohort.status());
+  const auto& events = cohort->events;
+
+  std::vector<SignedEvent> sample(events.begin(),
+                                  events.begin() + std::min<size_t>(events.size(), 4096));
+  double verify_1 = RawVerifyRate(sample, cohort->keys, 1, 1.0);
+  double verify_all = RawVerifyRate(sample, cohort->keys, cores, 2.0);
+
+  // Runs alternate between a ledger that signs checkpoints (once a second, as in production)
+  // and one that does not, so that both see the same machine conditions.
+  std::vector<double> rates, rates_plain;
   std::vector<AppendRun> runs;
   for (int r = 0; r < a.runs; ++r) {
-    std::string dir = root + fmt::format("/run-{}", r);
-    fs::remove_all(dir, ec);
-    auto ledger = CreateLedgerWithAdmin(dir, *ledger_key, *admin);
-    if (!ledger.ok()) return Fail(ledger.status());
-    for (const auto& [role, key] : keys) {
-      auto reg = RegisterKey(**ledger, *admin, key.verifier(), role, {});
-      if (!reg.ok()) return Fail(reg.status());
+    for (bool checkpoints : {true, false}) {
+      std::string dir = root + fmt::format("/run-{}", r);
+      auto ledger = FreshLedger(dir, *cohort, checkpoints);
+      if (!ledger.ok()) return Fail(ledger.status());
+      fmt::print(stderr, "run {}/{} ({} checkpoints): appending {} events from {} clients...\n",
+                 r + 1, a.runs, checkpoints ? "with" : "without", Thousands(events.size()),
+                 a.clients);
+      auto run = RunAppend(**ledger, events, cohort->client_of, a.clients, a.batch);
+      if (run.refused) {
+        return Fail(Status::FailedPrecondition(fmt::format("{} events were refused", run.refused)));
+      }
+      (checkpoints ? rates : rates_plain).push_back(run.events / run.seconds);
+      if (checkpoints) runs.push_back(run);
+      ledger->reset();
+      fs::remove_all(dir, ec);
     }
-    fmt::print(stderr, "run {}/{}: appending {} events from {} clients...\n", r + 1, a.runs,
-               Thousands(events->size()), a.clients);
-    auto run = RunAppend(**ledger, *events, client_of, a.clients, a.batch);
-    if (run.refused) {
-      return Fail(Status::FailedPrecondition(fmt::format("{} events were refused", run.refused)));
-    }
-    rates.push_back(run.events / run.seconds);
-    runs.push_back(run);
-    ledger->reset();
-    fs::remove_all(dir, ec);
   }
   if (a.dir.empty()) fs::remove_all(root, ec);
 
   double median_rate = Median(rates);
+  double median_plain = Median(rates_plain);
   double ratio = verify_all > 0 ? median_rate / verify_all : 0;
+  double checkpoint_cost = median_plain > 0 ? 1.0 - median_rate / median_plain : 0;
   const auto& last = runs.back();
   if (a.format == "json") {
     nlohmann::ordered_json j;
     j["cores"] = cores;
-    j["events"] = events->size();
+    j["events"] = events.size();
     j["raw_verify_per_s_1_core"] = verify_1;
     j["raw_verify_per_s_all_cores"] = verify_all;
     j["durable_appends_per_s_median"] = median_rate;
     j["durable_appends_per_s_runs"] = rates;
+    j["durable_appends_without_checkpoints_per_s_median"] = median_plain;
     j["ratio"] = ratio;
     j["target_ratio"] = 0.8;
+    j["checkpoint_cost"] = checkpoint_cost;
     j["rss_bytes"] = {last.rss_start, last.rss_mid, last.rss_end};
     fmt::print("{}\n", j.dump());
     return kExitOk;
   }
   Table t({"measure", "value"});
   t.AddRow({"cores", std::to_string(cores)});
-  t.AddRow({"events per run (pre-signed)", Thousands(events->size())});
+  t.AddRow({"events per run (pre-signed)", Thousands(events.size())});
   t.AddRow({"runs", std::to_string(a.runs)});
   t.AddRow({"raw Ed25519 verify, 1 core (/s)", Thousands(static_cast<uint64_t>(verify_1))});
   t.AddRow({"raw Ed25519 verify, all cores (/s)", Thousands(static_cast<uint64_t>(verify_all))});
-  std::string per_run;
-  for (double r : rates) per_run += (per_run.empty() ? "" : ", ") + Thousands(static_cast<uint64_t>(r));
-  t.AddRow({"durable appends, each run (/s)", per_run});
+  t.AddRow({"durable appends, each run (/s)", RatesText(rates)});
   t.AddRow({"durable appends, median (/s)", Thousands(static_cast<uint64_t>(median_rate))});
   t.AddRow({"ratio to raw verify, all cores", fmt::format("{:.2f}", ratio)});
   t.AddRow({"target ratio", "0.80"});
+  t.AddRow({"same, no checkpoints, median (/s)", Thousands(static_cast<uint64_t>(median_plain))});
+  t.AddRow({"cost of checkpointing", fmt::format("{:.1f}%", 100 * checkpoint_cost)});
   t.AddRow({"RSS at start / half / end (MiB)",
             fmt::format("{:.0f} / {:.0f} / {:.0f}", last.rss_start / 1048576.0,
                         last.rss_mid / 1048576.0, last.rss_end / 1048576.0)});
+  fmt::print("{}", t.Render());
+  return kExitOk;
+}
+
+int RunBenchVerify(const BenchArgs& a) {
+  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  std::string root = ScratchRoot(a);
+  std::error_code ec;
+  fs::create_directories(root, ec);
+  auto cohort = PrepareCohort(a.participants, a.clients);
+  if (!cohort.ok()) return Fail(cohort.status());
+  std::string dir = root + "/verify";
+  {
+    auto ledger = FreshLedger(dir, *cohort, /*checkpoints=*/true);
+    if (!ledger.ok()) return Fail(ledger.status());
+    fmt::print(stderr, "building a ledger of {} events...\n", Thousands(cohort->events.size()));
+    auto run = RunAppend(**ledger, cohort->events, cohort->client_of, a.clients, a.batch);
+    if (run.refused) return Fail(Status::FailedPrecondition("events were refused"));
+  }
+  std::vector<SignedEvent> sample(
+      cohort->events.begin(),
+      cohort->events.begin() + std::min<size_t>(cohort->events.size(), 4096));
+  double verify_all = RawVerifyRate(sample, cohort->keys, cores, 2.0);
+  cohort->events.clear();
+  cohort->events.shrink_to_fit();
+
+  auto ledger = Ledger::Open(dir);
+  if (!ledger.ok()) return Fail(ledger.status());
+  std::vector<double> rates;
+  uint64_t size = (*ledger)->Size();
+  for (int r = 0; r < a.runs; ++r) {
+    fmt::print(stderr, "verify run {}/{}...\n", r + 1, a.runs);
+    auto report = VerifyLedger(**ledger, {});
+    if (!report.ok()) return Fail(report.status());
+    if (!report->ok) return Fail(report->failure.WithContext("verification failed"));
+    rates.push_back(report->entries_checked / report->seconds);
+  }
+  // Proofs for random entries of the whole tree and between random sizes.
+  std::mt19937_64 rng(7);
+  std::vector<double> inclusion_us, consistency_us;
+  for (int i = 0; i < 2000; ++i) {
+    uint64_t seq = rng() % size;
+    auto t0 = Clock::now();
+    auto proof = (*ledger)->InclusionProof(seq, size);
+    inclusion_us.push_back(Seconds(t0) * 1e6);
+    if (!proof.ok()) return Fail(proof.status());
+    uint64_t old_size = 1 + rng() % size;
+    t0 = Clock::now();
+    auto cons = (*ledger)->ConsistencyProof(old_size, size);
+    consistency_us.push_back(Seconds(t0) * 1e6);
+    if (!cons.ok()) return Fail(cons.status());
+  }
+  ledger->reset();
+  if (a.dir.empty()) fs::remove_all(root, ec);
+  double median = Median(rates);
+  double ratio = verify_all > 0 ? median / verify_all : 0;
+  if (a.format == "json") {
+    nlohmann::ordered_json j;
+    j["cores"] = cores;
+    j["entries"] = size;
+    j["raw_verify_per_s_all_cores"] = verify_all;
+    j["verify_entries_per_s_runs"] = rates;
+    j["verify_entries_per_s_median"] = median;
+    j["ratio"] = ratio;
+    j["target_ratio"] = 0.8;
+    j["inclusion_proof_us_median"] = Median(inclusion_us);
+    j["consistency_proof_us_median"] = Median(consistency_us);
+    fmt::print("{}\n", j.dump());
+    return kExitOk;
+  }
+  Table t({"measure", "value"});
+  t.AddRow({"cores", std::to_string(cores)});
+  t.AddRow({"entries in the ledger", Thousands(size)});
+  t.AddRow({"raw Ed25519 verify, all cores (/s)", Thousands(static_cast<uint64_t>(verify_all))});
+  t.AddRow({"full verification, each run (entries/s)", RatesText(rates)});
+  t.AddRow({"full verification, median (entries/s)", Thousands(static_cast<uint64_t>(median))});
+  t.AddRow({"ratio to raw verify, all cores", fmt::format("{:.2f}", ratio)});
+  t.AddRow({"target ratio", "0.80"});
+  t.AddRow({"inclusion proof, median (us)", fmt::format("{:.1f}", Median(inclusion_us))});
+  t.AddRow({"consistency proof, median (us)", fmt::format("{:.1f}", Median(consistency_us))});
+  t.AddRow({"proof target (us)", "1000"});
   fmt::print("{}", t.Render());
   return kExitOk;
 }
@@ -231,7 +354,8 @@ int RunBenchAppend(const BenchArgs& a) {
 void RegisterBenchCommand(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<BenchArgs>();
   auto* cmd = app.add_subcommand("bench", "Benchmarks, printed against this machine's own limits");
-  cmd->add_option("what", args->what, "append")->check(CLI::IsMember({"append"}));
+  cmd->add_option("what", args->what, "append or verify")
+      ->check(CLI::IsMember({"append", "verify"}));
   cmd->add_option("--dir", args->dir, "Scratch directory (default: a temporary one)");
   cmd->add_option("--participants", args->participants, "Cohort size to generate")
       ->capture_default_str();
@@ -244,7 +368,9 @@ void RegisterBenchCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--batch", args->batch, "Events per append call")->capture_default_str();
   cmd->add_option("--format", args->format, "table or json")
       ->check(CLI::IsMember({"table", "json"}));
-  cmd->callback([=] { *exit_code = RunBenchAppend(*args); });
+  cmd->callback([=] {
+    *exit_code = args->what == "verify" ? RunBenchVerify(*args) : RunBenchAppend(*args);
+  });
 }
 
 }  // namespace ledger::cli

@@ -163,7 +163,7 @@ Result<VerifyReport> VerifyAuditExport(const std::string& dir, const std::string
                                 std::to_string(index) + " differs from the entries");
     }
     return Status::Ok();
-  });
+  }, /*thread_safe=*/false);
 
   uint64_t seq = 0;
   for (uint64_t b = 0; b * tlog::kTileWidth < n && report.ok; ++b) {

@@ -62,8 +62,10 @@ LogChecker::~LogChecker() = default;
 
 void LogChecker::ExpectRoot(uint64_t size, const tlog::Hash& root) { expected_roots_[size] = root; }
 
-void LogChecker::SetNodeCheck(std::function<Status(uint8_t, uint64_t, const tlog::Hash&)> check) {
+void LogChecker::SetNodeCheck(std::function<Status(uint8_t, uint64_t, const tlog::Hash&)> check,
+                              bool thread_safe) {
   node_check_ = std::move(check);
+  node_check_thread_safe_ = thread_safe;
 }
 
 Status LogChecker::Fail(uint64_t seq, std::string check, Status status) {
@@ -157,73 +159,118 @@ Status LogChecker::ProcessBatch() {
     it.signature_status = VerifyEventSignature(it.event, it.author->public_key);
   });
 
-  // Phase 4, in order: everything that depends on the entries before.
+  // Phase 4, in order: everything that depends on the entries before. The first failure is
+  // kept, not returned at once, because a tree node of an earlier entry (checked afterwards, on
+  // all cores) may fail too, and the earliest failure is the one to report.
+  struct Failure {
+    uint64_t seq;
+    std::string check;
+    Status status;
+  };
+  std::optional<Failure> failed;
+  struct Node {
+    uint64_t seq;
+    uint8_t level;
+    uint64_t index;
+    tlog::Hash hash;
+  };
+  std::vector<Node> nodes;
+  auto fail = [&](uint64_t seq, std::string check, Status status) {
+    failed = Failure{seq, std::move(check), std::move(status)};
+  };
   for (Item& it : items) {
     const bool check = it.seq >= check_from_;
     const uint64_t expected_seq = range_.size();
     if (it.seq != expected_seq) {
-      return Fail(expected_seq, "seq", Status::Corruption("entry " + std::to_string(expected_seq) +
-                                                          " is missing"));
+      fail(expected_seq, "seq",
+           Status::Corruption("entry " + std::to_string(expected_seq) + " is missing"));
+      break;
     }
     if (!it.decode_status.ok()) {
-      return Fail(it.seq, "encoding", it.decode_status);
+      fail(it.seq, "encoding", it.decode_status);
+      break;
     }
     if (it.entry.seq != it.seq) {
-      return Fail(it.seq, "seq",
-                  Status::Corruption("entry stored at position " + std::to_string(it.seq) +
-                                     " says seq " + std::to_string(it.entry.seq) +
-                                     " (entries were moved or swapped)"));
+      fail(it.seq, "seq",
+           Status::Corruption("entry stored at position " + std::to_string(it.seq) +
+                              " says seq " + std::to_string(it.entry.seq) +
+                              " (entries were moved or swapped)"));
+      break;
     }
     const PreparedEvent& p = *it.prepared;
     if (check) {
-      if (!it.author_status.ok()) return Fail(it.seq, "key", it.author_status);
-      if (!it.signature_status.ok()) return Fail(it.seq, "signature", it.signature_status);
+      if (!it.author_status.ok()) {
+        fail(it.seq, "key", it.author_status);
+        break;
+      }
+      if (!it.signature_status.ok()) {
+        fail(it.seq, "signature", it.signature_status);
+        break;
+      }
       if (it.entry.recorded_at_us < last_recorded_at_us_) {
-        return Fail(it.seq, "recorded_at",
-                    Status::Corruption("recorded_at " +
-                                       FormatInstantMicros(it.entry.recorded_at_us) +
-                                       " is before the previous entry's " +
-                                       FormatInstantMicros(last_recorded_at_us_)));
+        fail(it.seq, "recorded_at",
+             Status::Corruption("recorded_at " + FormatInstantMicros(it.entry.recorded_at_us) +
+                                " is before the previous entry's " +
+                                FormatInstantMicros(last_recorded_at_us_)));
+        break;
       }
     }
     StreamHeadRecord& head = streams_[p.stream];
     if (check) {
       if (it.entry.version != head.next_version) {
-        return Fail(it.seq, "version",
-                    Status::Corruption("stream " + p.stream + " version " +
-                                       std::to_string(it.entry.version) + " where " +
-                                       std::to_string(head.next_version) + " was next"));
+        fail(it.seq, "version",
+             Status::Corruption("stream " + p.stream + " version " +
+                                std::to_string(it.entry.version) + " where " +
+                                std::to_string(head.next_version) + " was next"));
+        break;
       }
       Status rule = CheckExpectedVersion(p, head);
       if (rule.ok()) rule = CheckStreamOrder(p, head);
       if (rule.ok() && it.author) rule = CheckAuthor(*it.author, p, head);
       if (rule.ok()) rule = it.key_change_status;
-      if (!rule.ok()) return Fail(it.seq, "rules", rule);
+      if (!rule.ok()) {
+        fail(it.seq, "rules", rule);
+        break;
+      }
     }
     head = AdvanceStreamHead(head, p);
     last_recorded_at_us_ = std::max(last_recorded_at_us_, it.entry.recorded_at_us);
 
-    Status node_status;
     range_.Append(it.leaf, [&](uint8_t level, uint64_t index, const tlog::Hash& hash) {
-      if (!check || !node_check_ || !node_status.ok()) return;
-      ++nodes_checked_;
-      node_status = node_check_(level, index, hash);
+      if (check && node_check_) nodes.push_back({it.seq, level, index, hash});
     });
-    if (!node_status.ok()) return Fail(it.seq, "tree", node_status);
     if (auto root = expected_roots_.find(range_.size()); root != expected_roots_.end()) {
       tlog::Hash actual = range_.Root();
       if (actual != root->second) {
-        return Fail(it.seq, "checkpoint",
-                    Status::Corruption("the signed checkpoint of size " +
-                                       std::to_string(root->first) + " has root " +
-                                       HashHex(root->second) + " but the entries give " +
-                                       HashHex(actual) +
-                                       ": the history was changed after it was signed"));
+        fail(it.seq, "checkpoint",
+             Status::Corruption("the signed checkpoint of size " + std::to_string(root->first) +
+                                " has root " + HashHex(root->second) + " but the entries give " +
+                                HashHex(actual) +
+                                ": the history was changed after it was signed"));
+        break;
       }
       ++roots_checked_;
     }
     check ? ++checked_ : ++replayed_;
   }
+
+  // The tree nodes completed by this batch, against what the source stored.
+  std::vector<Status> node_status(nodes.size());
+  auto check_node = [&](size_t i) {
+    node_status[i] = node_check_(nodes[i].level, nodes[i].index, nodes[i].hash);
+  };
+  if (node_check_thread_safe_) {
+    ParallelFor(nodes.size(), threads_, check_node);
+  } else {
+    for (size_t i = 0; i < nodes.size(); ++i) check_node(i);
+  }
+  nodes_checked_ += nodes.size();
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    if (node_status[i].ok()) continue;
+    if (!failed || nodes[i].seq <= failed->seq) fail(nodes[i].seq, "tree", node_status[i]);
+    break;  // nodes are in seq order: the first failing one is the earliest
+  }
+  if (failed) return Fail(failed->seq, std::move(failed->check), std::move(failed->status));
   return Status::Ok();
 }
 

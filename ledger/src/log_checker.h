@@ -31,8 +31,9 @@ class LogChecker {
   // reaches that size.
   void ExpectRoot(uint64_t size, const tlog::Hash& root);
   // Called for every tree node the rebuilt tree completes; a non-OK status fails verification
-  // (the source compares it with its stored node).
-  void SetNodeCheck(std::function<Status(uint8_t, uint64_t, const tlog::Hash&)> check);
+  // (the source compares it with its stored node). A thread-safe check runs on all cores.
+  void SetNodeCheck(std::function<Status(uint8_t, uint64_t, const tlog::Hash&)> check,
+                    bool thread_safe);
 
   // Feeds entry `seq` (canonical entry bytes). Returns the first failure once it is known (may
   // be reported at a later Add or at Finish, as entries are checked a batch at a time); after a
@@ -57,6 +58,7 @@ class LogChecker {
   std::unordered_map<std::string, StreamHeadRecord> streams_;
   std::map<uint64_t, tlog::Hash> expected_roots_;
   std::function<Status(uint8_t, uint64_t, const tlog::Hash&)> node_check_;
+  bool node_check_thread_safe_ = false;
   int64_t last_recorded_at_us_ = INT64_MIN;
   uint64_t checked_ = 0, replayed_ = 0, roots_checked_ = 0, nodes_checked_ = 0;
   std::optional<uint64_t> failed_seq_;

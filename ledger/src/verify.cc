@@ -48,7 +48,7 @@ Result<VerifyReport> VerifyLedger(Ledger& ledger, const VerifyOptions& options) 
                                 " differs from the hash of the entries (proofs would be wrong)");
     }
     return Status::Ok();
-  });
+  }, /*thread_safe=*/true);
 
   auto it = ledger.Scan(0);
   uint64_t done = 0;
