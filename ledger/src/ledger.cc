@@ -470,6 +470,10 @@ Result<std::string> Ledger::SignCheckpoint() {
   return head.note;
 }
 
+Status Ledger::AddCosignatures(uint64_t size, const std::vector<std::string>& signature_lines) {
+  return impl_->writer().AddCosignatures(size, signature_lines);
+}
+
 std::vector<KeyInfo> Ledger::Keys() { return impl_->keys().All(); }
 LedgerInfo Ledger::Info() { return impl_->Info(); }
 uint64_t Ledger::Size() { return impl_->size(); }

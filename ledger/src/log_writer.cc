@@ -89,6 +89,41 @@ Result<SignedTreeHead> LogWriter::SignCheckpoint() {
   return SignCheckpointLocked();
 }
 
+Status LogWriter::AddCosignatures(uint64_t size,
+                                  const std::vector<std::string>& signature_lines) {
+  std::lock_guard<std::mutex> lock(checkpoint_mu_);
+  auto stored = store_->Get(Column::kCheckpoints, EncodeBE64(size));
+  if (!stored.ok()) {
+    if (stored.status().code() == StatusCode::kNotFound) {
+      return Status::NotFound("no checkpoint of size " + std::to_string(size));
+    }
+    return stored.status();
+  }
+  ASSIGN_OR_RETURN(auto note, tlog::ParseNote(*stored));
+  for (const auto& line : signature_lines) {
+    // Parse each line as the signature block of a note over the same text, so that only
+    // well-formed signature lines are ever stored.
+    std::string one = note.text + "\n" + line + (line.ends_with("\n") ? "" : "\n");
+    auto parsed = tlog::ParseNote(one);
+    if (!parsed.ok() || parsed->signatures.size() != 1) {
+      return Status::InvalidArgument("not a note signature line: " + line.substr(0, 80));
+    }
+    bool present = false;
+    for (const auto& s : note.signatures) present = present || s == parsed->signatures[0];
+    if (!present) note.signatures.push_back(parsed->signatures[0]);
+  }
+  std::string updated = tlog::FormatNote(note);
+  KvWriteBatch batch;
+  batch.Put(Column::kCheckpoints, EncodeBE64(size), updated);
+  RETURN_IF_ERROR(store_->Write(batch, /*sync=*/true));
+  if (last_checkpoint_.size == size) {
+    last_checkpoint_.note = updated;
+    std::lock_guard<std::mutex> data_lock(mu_);
+    last_checkpoint_copy_.note = updated;
+  }
+  return Status::Ok();
+}
+
 Result<SignedTreeHead> LogWriter::SignCheckpointLocked() {
   if (!policy_.key) {
     return Status::FailedPrecondition("no ledger key: this process cannot sign checkpoints");

@@ -67,6 +67,8 @@ class LogWriter {
   // Signs a checkpoint of the committed tree now (after proving it consistent with the last
   // one), unless the last checkpoint already has this size. FailedPrecondition without a key.
   Result<SignedTreeHead> SignCheckpoint();
+  // Adds signature lines to the stored checkpoint of `size` (serialised with signing).
+  Status AddCosignatures(uint64_t size, const std::vector<std::string>& signature_lines);
 
  private:
   struct Job;

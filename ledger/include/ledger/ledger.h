@@ -127,6 +127,10 @@ class Ledger {
   Result<std::map<uint64_t, std::string>> Checkpoints();
   // Signs a checkpoint of the current tree now (needs LedgerOptions::checkpoint_key).
   Result<std::string> SignCheckpoint();
+  // Keeps witnesses' cosignatures (c2sp.org/tlog-cosignature signature lines, "— name base64")
+  // with the stored checkpoint of `size`; the served note then carries them. Lines already
+  // present are skipped. The caller has verified them against the witnesses' keys.
+  Status AddCosignatures(uint64_t size, const std::vector<std::string>& signature_lines);
 
   std::vector<KeyInfo> Keys();
   LedgerInfo Info();
