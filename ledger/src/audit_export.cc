@@ -166,7 +166,8 @@ Result<VerifyReport> VerifyAuditExport(const std::string& dir, const std::string
   }, /*thread_safe=*/false);
 
   uint64_t seq = 0;
-  for (uint64_t b = 0; b * tlog::kTileWidth < n && report.ok; ++b) {
+  Status bundle_failure;
+  for (uint64_t b = 0; b * tlog::kTileWidth < n; ++b) {
     uint64_t width = std::min<uint64_t>(tlog::kTileWidth, n - b * tlog::kTileWidth);
     std::string path = tlog::EntryBundlePath(b, static_cast<uint32_t>(width));
     auto bytes = ReadFile(root / path);
@@ -182,19 +183,27 @@ Result<VerifyReport> VerifyAuditExport(const std::string& dir, const std::string
       }
     }
     if (!bad.ok()) {
-      checker.Report(&report);
-      report.ok = false;
-      report.failed_seq = seq;
-      report.failed_check = "bundle";
-      report.failure = bad;
+      bundle_failure = bad.WithContext(path);
       break;
     }
+    bool failed = false;
     for (auto& e : entries) {
-      if (!checker.Add(seq++, std::move(e)).ok()) break;
+      if (!checker.Add(seq++, std::move(e)).ok()) {
+        failed = true;
+        break;
+      }
     }
+    if (failed) break;
     if (options.progress) options.progress(seq, n);
   }
-  if (report.ok) {
+  if (!bundle_failure.ok() && checker.Flush().ok()) {
+    // Every entry before the unreadable bundle passed: the bundle is the first failure.
+    checker.Report(&report);
+    report.ok = false;
+    report.failed_seq = checker.size();
+    report.failed_check = "bundle";
+    report.failure = bundle_failure;
+  } else {
     checker.Finish().IgnoreError();
     checker.Report(&report);
   }

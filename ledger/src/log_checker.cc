@@ -87,9 +87,13 @@ Status LogChecker::Add(uint64_t seq, std::string entry_bytes) {
   return Status::Ok();
 }
 
-Status LogChecker::Finish() {
+Status LogChecker::Flush() {
   if (failure_.ok() && !batch_.empty()) ProcessBatch().IgnoreError();
-  if (!failure_.ok()) return failure_;
+  return failure_;
+}
+
+Status LogChecker::Finish() {
+  RETURN_IF_ERROR(Flush());
   for (const auto& [size, root] : expected_roots_) {
     if (size > range_.size()) {
       return Fail(range_.size(), "checkpoint",

@@ -39,6 +39,10 @@ class LogChecker {
   // be reported at a later Add or at Finish, as entries are checked a batch at a time); after a
   // failure every call returns it.
   Status Add(uint64_t seq, std::string entry_bytes);
+  // Checks every entry fed so far. Returns the first failure, if any.
+  Status Flush();
+  // Flush, then: every expected root must have been reached (a checkpoint beyond the end of the
+  // log means entries were removed after it was signed).
   Status Finish();
 
   // Fills the counters and the failure of `report`.
