@@ -249,7 +249,8 @@ class WitnessServer::Impl {
       Reply reply = co_await Handle(request);
       if (!reply.log.empty()) Log(reply.log);
       reply.close = reply.close || !request.keep_alive() || stopping_;
-      if (!co_await Respond(stream, request.version(), reply) || reply.close) co_return;
+      const bool open = co_await Respond(stream, request.version(), reply);
+      if (!open) co_return;
     }
   }
 
@@ -283,7 +284,8 @@ class WitnessServer::Impl {
   }
 
   awaitable<Reply> Handle(Request& request) {
-    if (request.target() != kAddCheckpointPath) {
+    const auto target = request.target();  // Beast 1.74's own string_view type
+    if (std::string_view(target.data(), target.size()) != kAddCheckpointPath) {
       co_return TextReply(status::not_found, "no such endpoint");
     }
     if (request.method() != net::http::verb::post) {
@@ -294,13 +296,16 @@ class WitnessServer::Impl {
     Result<AddCheckpointRequest> parsed = ParseAddCheckpointBody(request.body());
     if (!parsed.ok()) co_return TextReply(status::bad_request, parsed.status().message());
     // The update may fsync: run it off the network thread.
-    co_return co_await internal::RunBlocking(
-        blocking_, [this, add = std::move(parsed).value()]() -> Reply {
-          uint64_t latest_size = 0;
-          Result<std::string> result = state_->AddCheckpoint(
-              add.old_size, add.proof, add.checkpoint, options_.now_seconds(), &latest_size);
-          return ReplyFor(result, latest_size);
-        });
+    // (Named, not a temporary in the co_await expression: g++ 12 destroys a temporary lambda
+    // with captures twice there.)
+    auto update = [this, add = std::move(parsed).value()]() -> Reply {
+      uint64_t latest_size = 0;
+      Result<std::string> result = state_->AddCheckpoint(add.old_size, add.proof, add.checkpoint,
+                                                         options_.now_seconds(), &latest_size);
+      return ReplyFor(result, latest_size);
+    };
+    Reply reply = co_await internal::RunBlocking(blocking_, std::move(update));
+    co_return reply;
   }
 
   WitnessServerOptions options_;
