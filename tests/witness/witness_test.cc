@@ -66,10 +66,10 @@ class TestLog {
   void GrowTo(uint64_t size) {
     while (range_.size() < size) {
       const std::string leaf = leaf_prefix_ + std::to_string(range_.size());
-      range_.Append(tlog::HashLeaf(leaf), [this](uint8_t level, uint64_t index,
-                                                 const tlog::Hash& hash) {
-        nodes_[{level, index}] = hash;
-      });
+      range_.Append(tlog::HashLeaf(leaf),
+                    [this](uint8_t level, uint64_t index, const tlog::Hash& hash) {
+                      nodes_[{level, index}] = hash;
+                    });
     }
   }
 
@@ -84,13 +84,14 @@ class TestLog {
   std::string SignedCheckpoint(uint64_t size, const tlog::Hash& root,
                                const std::string& seed = "") const {
     const std::string body = Body(size, root);
-    tlog::Note note{.text = body,
-                    .signatures = {tlog::SignNoteEd25519(body, origin_,
-                                                         seed.empty() ? seed_ : seed)}};
+    tlog::Note note{
+        .text = body,
+        .signatures = {tlog::SignNoteEd25519(body, origin_, seed.empty() ? seed_ : seed)}};
     return tlog::FormatNote(note);
   }
   std::string Body(uint64_t size, const tlog::Hash& root) const {
-    return tlog::FormatCheckpointBody(tlog::Checkpoint{.origin = origin_, .size = size, .root = root, .extensions = {}});
+    return tlog::FormatCheckpointBody(
+        tlog::Checkpoint{.origin = origin_, .size = size, .root = root, .extensions = {}});
   }
 
  private:
@@ -153,15 +154,15 @@ TEST(ProtocolTest, MalformedBodiesAreInvalidArgument) {
   std::string too_long = "old 1\n";
   for (int i = 0; i < 64; ++i) too_long += hash;
   too_long += "\ncheckpoint\n";
-  for (const std::string& body : {
-           std::string(""), std::string("old 1"), std::string("old 01\n\nx\n"),
-           std::string("old -1\n\nx\n"), std::string("old 18446744073709551616\n\nx\n"),
-           std::string("old  1\n\nx\n"), std::string("new 1\n\nx\n"),
-           std::string("old 1\nnot base64!\n\nx\n"),
-           std::string("old 1\nPlRNCrwHpqhGrupue0L7gxbjbMiKA9temvuZZDDpkaw\n\nx\n"),
-           std::string("old 1\nPlRNCrwHpqhGrupue0L7gxbjbMiKA9temvuZZDDpkax=\n\nx\n"),
-           std::string("old 1\nAAAA\n\nx\n"), std::string("old 1\n") + hash,
-           std::string("old 1\n\n"), too_long}) {
+  for (const std::string& body :
+       {std::string(""), std::string("old 1"), std::string("old 01\n\nx\n"),
+        std::string("old -1\n\nx\n"), std::string("old 18446744073709551616\n\nx\n"),
+        std::string("old  1\n\nx\n"), std::string("new 1\n\nx\n"),
+        std::string("old 1\nnot base64!\n\nx\n"),
+        std::string("old 1\nPlRNCrwHpqhGrupue0L7gxbjbMiKA9temvuZZDDpkaw\n\nx\n"),
+        std::string("old 1\nPlRNCrwHpqhGrupue0L7gxbjbMiKA9temvuZZDDpkax=\n\nx\n"),
+        std::string("old 1\nAAAA\n\nx\n"), std::string("old 1\n") + hash, std::string("old 1\n\n"),
+        too_long}) {
     ExpectCode(ParseAddCheckpointBody(body).status(), StatusCode::kInvalidArgument);
   }
   std::string longest = "old 1\n";
@@ -186,9 +187,8 @@ class WitnessStateTest : public ::testing::Test {
   }
 
   Result<std::unique_ptr<WitnessState>> Open() {
-    return WitnessState::Open(
-        {.name = kWitnessName, .seed = Seed(0x40), .logs = {log_.verifier()}},
-        NewMemoryStateStore([this] { return fail_saves_.load(); }));
+    return WitnessState::Open({.name = kWitnessName, .seed = Seed(0x40), .logs = {log_.verifier()}},
+                              NewMemoryStateStore([this] { return fail_saves_.load(); }));
   }
 
   Result<std::string> Add(uint64_t old_size, uint64_t size, uint64_t* latest = nullptr) {
@@ -314,8 +314,8 @@ TEST_F(WitnessStateTest, RotatedLogKeysAreBothTrusted) {
       NewMemoryStateStore());
   ASSERT_TRUE(state.ok()) << state.status().ToString();
   ExpectCosigned(log_.Checkpoint(4), (*state)->AddCheckpoint(0, {}, log_.Checkpoint(4), kNow));
-  ExpectCosigned(rotated.Checkpoint(9), (*state)->AddCheckpoint(4, rotated.Proof(4, 9),
-                                                                rotated.Checkpoint(9), kNow));
+  ExpectCosigned(rotated.Checkpoint(9),
+                 (*state)->AddCheckpoint(4, rotated.Proof(4, 9), rotated.Checkpoint(9), kNow));
 }
 
 TEST_F(WitnessStateTest, FailedSaveRecordsNothing) {
@@ -334,10 +334,10 @@ TEST_F(WitnessStateTest, TimestampBeyondTwoToThe63IsFailedPrecondition) {
 }
 
 TEST_F(WitnessStateTest, BadConfigurationIsInvalidArgument) {
-  ExpectCode(WitnessState::Open({.name = kWitnessName, .seed = "short", .logs = {}},
-                                NewMemoryStateStore())
-                 .status(),
-             StatusCode::kInvalidArgument);
+  ExpectCode(
+      WitnessState::Open({.name = kWitnessName, .seed = "short", .logs = {}}, NewMemoryStateStore())
+          .status(),
+      StatusCode::kInvalidArgument);
   ExpectCode(WitnessState::Open({.name = "has space", .seed = Seed(0x40), .logs = {}},
                                 NewMemoryStateStore())
                  .status(),
@@ -348,11 +348,12 @@ TEST_F(WitnessStateTest, BadConfigurationIsInvalidArgument) {
                                 NewMemoryStateStore())
                  .status(),
              StatusCode::kInvalidArgument);
-  ExpectCode(WitnessState::Open(
-                 {.name = kWitnessName, .seed = Seed(0x40), .logs = {log_.verifier(), log_.verifier()}},
-                 NewMemoryStateStore())
-                 .status(),
-             StatusCode::kInvalidArgument);
+  ExpectCode(
+      WitnessState::Open(
+          {.name = kWitnessName, .seed = Seed(0x40), .logs = {log_.verifier(), log_.verifier()}},
+          NewMemoryStateStore())
+          .status(),
+      StatusCode::kInvalidArgument);
 }
 
 // The race the spec warns about: many requests from the same old size, each a valid extension.
@@ -433,9 +434,7 @@ TEST(FileStateStoreTest, EveryDamagedByteIsCorruption) {
   {
     auto store = OpenFileStateStore(path);
     ASSERT_TRUE(store.ok());
-    ASSERT_TRUE((*store)
-                    ->Save({{kOrigin, LogHead{.size = 12, .root = tlog::HashLeaf("x")}}})
-                    .ok());
+    ASSERT_TRUE((*store)->Save({{kOrigin, LogHead{.size = 12, .root = tlog::HashLeaf("x")}}}).ok());
   }
   const std::string good = ReadFile(path);
   for (size_t i = 0; i < good.size(); ++i) {
@@ -571,8 +570,8 @@ TEST_F(WitnessServerTest, StaleOldSizeIsConflictCarryingCurrentSize) {
   EXPECT_THAT(stale.status().message(), HasSubstr("cosigned size 13"));
   EXPECT_EQ(witness_size, 13u);
   // The wire format itself: text/x.tlog.size, "<size>\n".
-  RawResponse raw = RawExchange(
-      server_->port(), Post(FormatAddCheckpointBody(0, {}, log_.Checkpoint(20))));
+  RawResponse raw =
+      RawExchange(server_->port(), Post(FormatAddCheckpointBody(0, {}, log_.Checkpoint(20))));
   EXPECT_EQ(raw.status, 409);
   EXPECT_THAT(raw.headers, HasSubstr("content-type: text/x.tlog.size"));
   EXPECT_EQ(raw.body, "13\n");
@@ -587,8 +586,8 @@ TEST_F(WitnessServerTest, BadConsistencyProofIs422) {
   proof.back()[0] ^= 0x80;
   ExpectCode(PushCheckpoint("127.0.0.1", server_->port(), 5, proof, log_.Checkpoint(13)).status(),
              StatusCode::kCorruption);
-  RawResponse raw = RawExchange(server_->port(),
-                                Post(FormatAddCheckpointBody(5, proof, log_.Checkpoint(13))));
+  RawResponse raw =
+      RawExchange(server_->port(), Post(FormatAddCheckpointBody(5, proof, log_.Checkpoint(13))));
   EXPECT_EQ(raw.status, 422);
   ExpectCosigned(log_.Checkpoint(13), Push(5, 13));
 }
@@ -597,9 +596,8 @@ TEST_F(WitnessServerTest, UnknownOriginIs404) {
   Start();
   TestLog other("example.com/other", Seed(2));
   other.GrowTo(3);
-  ExpectCode(
-      PushCheckpoint("127.0.0.1", server_->port(), 0, {}, other.Checkpoint(3)).status(),
-      StatusCode::kNotFound);
+  ExpectCode(PushCheckpoint("127.0.0.1", server_->port(), 0, {}, other.Checkpoint(3)).status(),
+             StatusCode::kNotFound);
 }
 
 TEST_F(WitnessServerTest, BadLogSignatureIs403) {
@@ -710,10 +708,21 @@ TEST_F(WitnessServerTest, OversizeBodyIs413AndServerKeepsServing) {
   ExpectCosigned(log_.Checkpoint(5), Push(0, 5));
 }
 
+TEST_F(WitnessServerTest, ClientSeesOversizeBodyAsInvalidArgument) {
+  WitnessServerOptions options = Options();
+  options.max_body_bytes = 100;
+  auto server = StartWitnessServer(options);
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  Result<std::string> result =
+      PushCheckpoint("127.0.0.1", (*server)->port(), 0, {}, log_.Checkpoint(5));
+  ExpectCode(result.status(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(result.status().message(), HasSubstr("413"));
+}
+
 TEST_F(WitnessServerTest, OtherPathsAndMethods) {
   Start();
-  RawResponse get = RawExchange(server_->port(),
-                                "GET /add-checkpoint HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  RawResponse get = RawExchange(
+      server_->port(), "GET /add-checkpoint HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(get.status, 405);
   EXPECT_THAT(get.headers, HasSubstr("allow: post"));
   RawResponse other = RawExchange(
@@ -724,8 +733,9 @@ TEST_F(WitnessServerTest, OtherPathsAndMethods) {
 
 TEST_F(WitnessServerTest, KeepAliveServesRequestsInTurn) {
   Start();
-  const std::string requests = Post(FormatAddCheckpointBody(0, {}, log_.Checkpoint(5)), "keep-alive") +
-                               Post(FormatAddCheckpointBody(5, log_.Proof(5, 9), log_.Checkpoint(9)));
+  const std::string requests =
+      Post(FormatAddCheckpointBody(0, {}, log_.Checkpoint(5)), "keep-alive") +
+      Post(FormatAddCheckpointBody(5, log_.Proof(5, 9), log_.Checkpoint(9)));
   RawResponse raw = RawExchange(server_->port(), requests);
   EXPECT_EQ(raw.count, 2);
   EXPECT_EQ(raw.status, 200);

@@ -10,8 +10,8 @@
 // The rename makes a torn file impossible on a POSIX file system; the checksum catches damage
 // after the fact (a bit flip in a root would otherwise let the witness cosign a fork).
 #include <fcntl.h>
-#include <sys/file.h>
 #include <sodium.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -20,7 +20,7 @@
 #include <utility>
 
 #include "base64.h"
-#include "witness/protocol.h"
+#include "text.h"
 #include "witness/state_store.h"
 
 namespace witness {
@@ -65,8 +65,8 @@ class Fd {
 std::string Serialize(const LogHeads& heads) {
   std::string out(kMagic);
   for (const auto& [origin, head] : heads) {
-    out += std::to_string(head.size) + " " + internal::HashToBase64(head.root) + " " + origin +
-           "\n";
+    out +=
+        std::to_string(head.size) + " " + internal::HashToBase64(head.root) + " " + origin + "\n";
   }
   out += std::string(kChecksumPrefix) + Sha256Base64(out) + "\n";
   return out;
@@ -92,15 +92,14 @@ Result<LogHeads> Deserialize(std::string_view text) {
     std::string_view line = covered.substr(0, newline);
     covered.remove_prefix(newline + 1);
     const size_t space1 = line.find(' ');
-    const size_t space2 =
-        space1 == std::string_view::npos ? space1 : line.find(' ', space1 + 1);
+    const size_t space2 = space1 == std::string_view::npos ? space1 : line.find(' ', space1 + 1);
     if (space2 == std::string_view::npos || space2 + 1 == line.size()) {
       return Status::Corruption(where + " is not \"<size> <root> <origin>\"");
     }
     LogHead head;
     std::optional<tlog::Hash> root =
         internal::HashFromBase64(line.substr(space1 + 1, space2 - space1 - 1));
-    if (!ParseDecimal(line.substr(0, space1), &head.size) || !root) {
+    if (!internal::ParseDecimal(line.substr(0, space1), &head.size) || !root) {
       return Status::Corruption(where + " has a malformed size or root");
     }
     head.root = *root;

@@ -20,11 +20,10 @@ namespace {
 using ledger::Result;
 using ledger::Status;
 using ledger::StatusCode;
-using net::asio::awaitable;
-using net::asio::use_awaitable;
 using net::error_code;
-using net::http::status;
 using net::tcp;
+using net::asio::awaitable;
+using net::http::status;
 
 using Request = net::http::request<net::http::string_body>;
 
@@ -230,9 +229,9 @@ class WitnessServer::Impl {
         co_return;
       }
       if (ec == net::http::error::body_limit) {
-        Reply reply = TextReply(status::payload_too_large,
-                                "body exceeds " + std::to_string(options_.max_body_bytes) +
-                                    " bytes");
+        Reply reply =
+            TextReply(status::payload_too_large,
+                      "body exceeds " + std::to_string(options_.max_body_bytes) + " bytes");
         reply.close = true;
         co_await Respond(stream, 11, reply);
         co_return;

@@ -37,9 +37,7 @@ using tcp = boost::asio::ip::tcp;
 using boost::system::error_code;
 
 // Every asynchronous operation reports errors through an error_code, never by throwing.
-inline auto UseAwaitable(error_code& ec) {
-  return asio::redirect_error(asio::use_awaitable, ec);
-}
+inline auto UseAwaitable(error_code& ec) { return asio::redirect_error(asio::use_awaitable, ec); }
 
 }  // namespace witness::net
 

@@ -3,6 +3,7 @@
 #include <cassert>
 
 #include "base64.h"
+#include "text.h"
 
 namespace witness {
 namespace {
@@ -21,19 +22,6 @@ bool NextLine(std::string_view* text, std::string_view* line) {
 
 }  // namespace
 
-bool ParseDecimal(std::string_view text, uint64_t* value) {
-  if (text.empty() || text.size() > 20 || (text.size() > 1 && text[0] == '0')) return false;
-  uint64_t v = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-    const uint64_t digit = static_cast<uint64_t>(c - '0');
-    if (v > (UINT64_MAX - digit) / 10) return false;
-    v = v * 10 + digit;
-  }
-  *value = v;
-  return true;
-}
-
 std::string FormatAddCheckpointBody(uint64_t old_size, const std::vector<tlog::Hash>& proof,
                                     std::string_view signed_checkpoint) {
   // Invariant: callers send at most what a witness accepts; a longer proof is a caller bug.
@@ -49,7 +37,7 @@ ledger::Result<AddCheckpointRequest> ParseAddCheckpointBody(std::string_view bod
   AddCheckpointRequest request;
   std::string_view line;
   if (!NextLine(&body, &line)) return Status::InvalidArgument("body has no old size line");
-  if (!line.starts_with("old ") || !ParseDecimal(line.substr(4), &request.old_size)) {
+  if (!line.starts_with("old ") || !internal::ParseDecimal(line.substr(4), &request.old_size)) {
     return Status::InvalidArgument(
         "first line is not \"old <size>\" with a decimal size without leading zeros");
   }
@@ -77,7 +65,7 @@ std::string FormatSizeBody(uint64_t size) { return std::to_string(size) + "\n"; 
 
 ledger::Result<uint64_t> ParseSizeBody(std::string_view body) {
   uint64_t size = 0;
-  if (!body.ends_with('\n') || !ParseDecimal(body.substr(0, body.size() - 1), &size)) {
+  if (!body.ends_with('\n') || !internal::ParseDecimal(body.substr(0, body.size() - 1), &size)) {
     return Status::InvalidArgument("tree size body is not a decimal size and a newline");
   }
   return size;

@@ -27,7 +27,7 @@ std::string FormatSignatureLine(const tlog::NoteSignature& signature) {
 }  // namespace
 
 Result<std::unique_ptr<WitnessState>> WitnessState::Open(WitnessConfig config,
-                                                          std::unique_ptr<StateStore> store) {
+                                                         std::unique_ptr<StateStore> store) {
   Result<tlog::NoteVerifier> verifier =
       tlog::VerifierFromSeed(config.name, tlog::kAlgCosignatureV1, config.seed);
   if (!verifier.ok()) return verifier.status().WithContext("witness key");
@@ -104,9 +104,8 @@ Result<std::string> WitnessState::AddCheckpoint(uint64_t old_size,
     return Status::Conflict("checkpoint of size " + std::to_string(checkpoint.size) +
                             " has a root other than the one the witness cosigned");
   }
-  if (Status consistent =
-          tlog::VerifyConsistency(recorded.size, checkpoint.size, proof, recorded.root,
-                                  checkpoint.root);
+  if (Status consistent = tlog::VerifyConsistency(recorded.size, checkpoint.size, proof,
+                                                  recorded.root, checkpoint.root);
       !consistent.ok()) {
     return Status::Corruption("consistency proof from size " + std::to_string(recorded.size) +
                               " does not verify: " + consistent.message());

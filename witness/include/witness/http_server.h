@@ -28,18 +28,18 @@ namespace witness {
 class WitnessState;
 
 struct WitnessServerOptions {
-  std::string address = "127.0.0.1";  // loopback unless told otherwise
-  uint16_t port = 0;                   // 0: an ephemeral port; see WitnessServer::port()
-  std::string witness_name;            // cosigner key name
-  std::string witness_seed;            // 32-byte Ed25519 seed
-  std::string state_path;              // the state file (state_store.h); its directory must exist
+  std::string address = "127.0.0.1";     // loopback unless told otherwise
+  uint16_t port = 0;                     // 0: an ephemeral port; see WitnessServer::port()
+  std::string witness_name;              // cosigner key name
+  std::string witness_seed;              // 32-byte Ed25519 seed
+  std::string state_path;                // the state file (state_store.h); its directory must exist
   std::vector<tlog::NoteVerifier> logs;  // Ed25519 keys named by origin (witness_state.h)
 
   size_t max_body_bytes = 64 * 1024;
   // Deadline for each request (headers and body) once its first byte may arrive, including the
   // wait for the next request on a kept-alive connection; and for writing each response.
   std::chrono::milliseconds io_timeout{10000};
-  // POSIX seconds for cosignature timestamps.
+  // POSIX seconds for cosignature timestamps; called on the worker thread.
   std::function<uint64_t()> now_seconds;  // empty: the system clock
   // Receives one line per refused request that a log operator may want to see (a 422 may be
   // evidence of log misbehaviour, which the spec lets a witness keep). Called on the network
@@ -62,11 +62,11 @@ class WitnessServer {
   // Closes the listening socket and every connection, lets in-flight state updates finish and
   // joins the threads. A request whose update finished may lose its response; its checkpoint is
   // still recorded (the log then sees 409 with the new size and retries). Idempotent.
+  // Must not be called from the `log` callback (it runs on the thread Stop joins).
   void Stop();
 
-  class Impl;
-
  private:
+  class Impl;
   friend ledger::Result<std::unique_ptr<WitnessServer>> StartWitnessServer(
       WitnessServerOptions options);
   explicit WitnessServer(std::unique_ptr<Impl> impl);

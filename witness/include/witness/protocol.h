@@ -61,9 +61,6 @@ ledger::Result<AddCheckpointRequest> ParseAddCheckpointBody(std::string_view bod
 std::string FormatSizeBody(uint64_t size);
 ledger::Result<uint64_t> ParseSizeBody(std::string_view body);
 
-// An ASCII decimal with no sign and no leading zeros ("0" itself allowed) that fits a uint64.
-bool ParseDecimal(std::string_view text, uint64_t* value);
-
 }  // namespace witness
 
 #endif  // WITNESS_PROTOCOL_H_

@@ -47,7 +47,7 @@ class WitnessState {
   // log key that is not kAlgEd25519 or two identical log keys; the store's error if it cannot
   // load. Heads of origins no longer configured are kept (and saved) but not served.
   static ledger::Result<std::unique_ptr<WitnessState>> Open(WitnessConfig config,
-                                                           std::unique_ptr<StateStore> store);
+                                                            std::unique_ptr<StateStore> store);
 
   WitnessState(const WitnessState&) = delete;
   WitnessState& operator=(const WitnessState&) = delete;
@@ -70,11 +70,9 @@ class WitnessState {
   // If `latest_size` is not null and the origin is configured, it receives the size the witness
   // has recorded for the origin after the call: on Conflict, the size the client should send as
   // its old size.
-  ledger::Result<std::string> AddCheckpoint(uint64_t old_size,
-                                            const std::vector<tlog::Hash>& proof,
+  ledger::Result<std::string> AddCheckpoint(uint64_t old_size, const std::vector<tlog::Hash>& proof,
                                             std::string_view signed_checkpoint,
-                                            uint64_t now_seconds,
-                                            uint64_t* latest_size = nullptr);
+                                            uint64_t now_seconds, uint64_t* latest_size = nullptr);
 
   // The latest head cosigned for `origin`; nullopt if never.
   std::optional<LogHead> Latest(std::string_view origin) const;
