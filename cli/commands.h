@@ -15,6 +15,7 @@ void RegisterBenchCommand(CLI::App& app, int* exit_code);    // bench
 void RegisterDemoCommand(CLI::App& app, int* exit_code);     // demo
 // checkpoint, prove, consistency, entry, verify, verify-proof, audit-export, audit-verify
 void RegisterAuditCommands(CLI::App& app, int* exit_code);
+void RegisterWitnessCommands(CLI::App& app, int* exit_code);  // witness serve, witness push
 
 }  // namespace ledger::cli
 

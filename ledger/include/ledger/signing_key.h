@@ -56,6 +56,9 @@ class SigningKey {
   const std::string& public_key() const { return verifier_.public_key(); }
   const VerifierKey& verifier() const { return verifier_; }
   std::string PrivateKeyText() const;
+  // The 32-byte Ed25519 seed: the private key itself, for libraries that sign with the same
+  // key in another format (a witness's c2sp.org/tlog-cosignature key). Handle as a secret.
+  const std::string& seed() const { return seed_; }
   std::string Sign(std::string_view message) const;
   // A 32-byte keyed BLAKE2b of `message` under a key derived from this private key: values only
   // the key's holder can compute, used for deterministic personal-digest salts.
