@@ -287,8 +287,8 @@ namespace {
 // a scan sees a consistent prefix of the log.
 class ScanIterator final : public EntryIterator {
  public:
-  ScanIterator(KvStore* store, uint64_t from, uint64_t end)
-      : it_(store->NewIterator(Column::kEntries)), next_(from), end_(end) {
+  ScanIterator(KvStore* store, uint64_t from, uint64_t end, bool decode)
+      : it_(store->NewIterator(Column::kEntries)), next_(from), end_(end), decode_(decode) {
     it_->Seek(internal::EncodeBE64(from));
     Load();
   }
@@ -317,12 +317,23 @@ class ScanIterator final : public EntryIterator {
                                    " is missing (next stored is " + std::to_string(seq) + ")");
       return;
     }
-    auto e = internal::UnframeEntry(seq, it_->value());
-    if (!e.ok()) {
-      status_ = e.status();
-      return;
+    if (decode_) {
+      auto e = internal::UnframeEntry(seq, it_->value());
+      if (!e.ok()) {
+        status_ = e.status();
+        return;
+      }
+      entry_ = std::move(e).value();
+    } else {
+      auto bytes = internal::CheckEntryFrame(seq, it_->value());
+      if (!bytes.ok()) {
+        status_ = bytes.status();
+        return;
+      }
+      entry_ = Entry{};
+      entry_.seq = seq;
+      entry_.bytes = std::string(*bytes);
     }
-    entry_ = std::move(e).value();
     ++next_;
     valid_ = true;
   }
@@ -330,6 +341,7 @@ class ScanIterator final : public EntryIterator {
   std::unique_ptr<internal::KvIterator> it_;
   uint64_t next_;
   const uint64_t end_;
+  const bool decode_;
   Entry entry_;
   bool valid_ = false;
   Status status_;
@@ -404,8 +416,8 @@ Result<std::vector<Entry>> Ledger::ReadStream(std::string_view stream, uint64_t 
                                               size_t max_count) {
   return impl_->ReadStream(stream, from_version, max_count);
 }
-std::unique_ptr<EntryIterator> Ledger::Scan(uint64_t from_seq) {
-  return std::make_unique<ScanIterator>(impl_->store(), from_seq, impl_->size());
+std::unique_ptr<EntryIterator> Ledger::Scan(uint64_t from_seq, bool decode) {
+  return std::make_unique<ScanIterator>(impl_->store(), from_seq, impl_->size(), decode);
 }
 Result<std::vector<Disclosure>> Ledger::ReadDisclosures(uint64_t seq) {
   return impl_->ReadDisclosures(seq);

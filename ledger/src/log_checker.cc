@@ -58,7 +58,11 @@ LogChecker::LogChecker(uint64_t check_from, unsigned threads)
   batch_.reserve(kBatchSize);
 }
 
-LogChecker::~LogChecker() = default;
+LogChecker::~LogChecker() { Drain(); }
+
+void LogChecker::Drain() {
+  if (inflight_.valid()) inflight_.get();
+}
 
 void LogChecker::ExpectRoot(uint64_t size, const tlog::Hash& root) { expected_roots_[size] = root; }
 
@@ -78,17 +82,33 @@ Status LogChecker::Fail(uint64_t seq, std::string check, Status status) {
 }
 
 Status LogChecker::Add(uint64_t seq, std::string entry_bytes) {
-  if (!failure_.ok()) return failure_;
   Item item;
   item.seq = seq;
   item.bytes = std::move(entry_bytes);
   batch_.push_back(std::move(item));
-  if (batch_.size() >= kBatchSize) return ProcessBatch();
+  if (batch_.size() < kBatchSize) return Status::Ok();
+  // failure_ may only be read once the batch in flight has finished.
+  Drain();
+  if (!failure_.ok()) {
+    batch_.clear();
+    return failure_;
+  }
+  std::vector<Item> items;
+  items.swap(batch_);
+  batch_.reserve(kBatchSize);
+  inflight_ = std::async(std::launch::async, [this, items = std::move(items)]() mutable {
+    ProcessBatch(std::move(items)).IgnoreError();
+  });
   return Status::Ok();
 }
 
 Status LogChecker::Flush() {
-  if (failure_.ok() && !batch_.empty()) ProcessBatch().IgnoreError();
+  Drain();
+  if (failure_.ok() && !batch_.empty()) {
+    std::vector<Item> items;
+    items.swap(batch_);
+    ProcessBatch(std::move(items)).IgnoreError();
+  }
   return failure_;
 }
 
@@ -106,11 +126,7 @@ Status LogChecker::Finish() {
   return Status::Ok();
 }
 
-Status LogChecker::ProcessBatch() {
-  std::vector<Item> items;
-  items.swap(batch_);
-  batch_.reserve(kBatchSize);
-
+Status LogChecker::ProcessBatch(std::vector<Item> items) {
   // Phase 1, any order: decode and check each entry on its own.
   ParallelFor(items.size(), threads_, [&](size_t i) {
     Item& it = items[i];

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <map>
 #include <optional>
 #include <string>
@@ -51,12 +52,17 @@ class LogChecker {
 
  private:
   struct Item;
-  Status ProcessBatch();
+  // Checks one batch; runs on a worker thread while the caller reads the next batch.
+  Status ProcessBatch(std::vector<Item> items);
+  // Waits for the batch in flight.
+  void Drain();
   Status Fail(uint64_t seq, std::string check, Status status);
 
   const uint64_t check_from_;
   const unsigned threads_;
   std::vector<Item> batch_;
+  // The batch being checked. Invariant: while it runs, only it touches the state below.
+  std::future<void> inflight_;
   tlog::CompactRange range_;
   std::map<std::string, KeyInfo> keys_;  // by 4-byte key id
   std::unordered_map<std::string, StreamHeadRecord> streams_;

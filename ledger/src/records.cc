@@ -114,7 +114,7 @@ std::string FrameEntry(std::string_view entry_bytes) {
   return out;
 }
 
-Result<Entry> UnframeEntry(uint64_t seq, std::string_view value) {
+Result<std::string_view> CheckEntryFrame(uint64_t seq, std::string_view value) {
   auto corrupt = [&](std::string_view why) {
     return Status::Corruption("entry at seq " + std::to_string(seq) + ": " + std::string(why));
   };
@@ -123,6 +123,14 @@ Result<Entry> UnframeEntry(uint64_t seq, std::string_view value) {
   for (int i = 0; i < 4; ++i) stored = (stored << 8) | static_cast<unsigned char>(value[i]);
   std::string_view bytes = value.substr(4);
   if (Crc32(bytes) != stored) return corrupt("checksum mismatch (the stored bytes were altered)");
+  return bytes;
+}
+
+Result<Entry> UnframeEntry(uint64_t seq, std::string_view value) {
+  auto corrupt = [&](std::string_view why) {
+    return Status::Corruption("entry at seq " + std::to_string(seq) + ": " + std::string(why));
+  };
+  ASSIGN_OR_RETURN(auto bytes, CheckEntryFrame(seq, value));
   auto entry = DecodeEntry(bytes);
   if (!entry.ok()) return corrupt(entry.status().message());
   if (entry->seq != seq) {

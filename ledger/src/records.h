@@ -45,6 +45,8 @@ Result<Entry> DecodeEntry(std::string_view bytes);
 
 // Stored value = CRC-32 (4 bytes, big-endian) || entry bytes.
 std::string FrameEntry(std::string_view entry_bytes);
+// Checks the frame's checksum and returns the entry bytes inside it (not decoded).
+Result<std::string_view> CheckEntryFrame(uint64_t seq, std::string_view value);
 // Checks the frame and decodes; Corruption names the seq.
 Result<Entry> UnframeEntry(uint64_t seq, std::string_view value);
 

@@ -104,8 +104,10 @@ class Ledger {
   // Entries of one stream from `from_version`, at most `max_count` of them.
   Result<std::vector<Entry>> ReadStream(std::string_view stream, uint64_t from_version,
                                         size_t max_count);
-  // All entries from `from_seq` on, as of the moment of the call.
-  std::unique_ptr<EntryIterator> Scan(uint64_t from_seq);
+  // All entries from `from_seq` on, as of the moment of the call. With decode = false only
+  // `seq` and `bytes` are filled (checksum-checked but not decoded): for readers that decode
+  // the bytes themselves, such as the verifier, which does it on all cores.
+  std::unique_ptr<EntryIterator> Scan(uint64_t from_seq, bool decode = true);
   // The personal values that travelled with the event at `seq` (empty if none).
   Result<std::vector<Disclosure>> ReadDisclosures(uint64_t seq);
 
