@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -19,8 +20,12 @@ namespace {
 
 constexpr size_t kChunkLines = 2048;
 
+constexpr size_t kMaxLineBytes = 1 << 20;
+constexpr size_t kMaxAtomicEvents = 10000;
+
 struct AppendArgs {
-  std::string data, key, input = "-", ledger_key, keys_dir;
+  std::vector<std::string> keys;
+  std::string data, input = "-", ledger_key, keys_dir;
   bool atomic = false;
   bool errors_only = false;
 };
@@ -30,13 +35,36 @@ struct Line {
   std::string text;
 };
 
-// Signs every line on all cores; a line that cannot be turned into an event keeps its error.
-std::vector<Result<SignedEvent>> SignLines(const std::vector<Line>& lines, const SigningKey& key) {
+// The author keys by the role the ledger registered them with; a single key signs everything.
+struct AuthorKeys {
+  std::vector<SigningKey> keys;
+  std::map<std::string, size_t> by_role;
+
+  const SigningKey* For(const std::string& line) const {
+    if (keys.size() == 1) return &keys[0];
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_object() || !j.contains("actor") || !j["actor"].is_object() ||
+        !j["actor"].contains("role") || !j["actor"]["role"].is_string()) {
+      return &keys[0];  // the event is refused for its shape anyway
+    }
+    auto it = by_role.find(j["actor"]["role"].get<std::string>());
+    return it == by_role.end() ? nullptr : &keys[it->second];
+  }
+};
+
+// Signs every line on all cores, each with the key of its actor's role; a line that cannot be
+// turned into an event keeps its error.
+std::vector<Result<SignedEvent>> SignLines(const std::vector<Line>& lines, const AuthorKeys& keys) {
   std::vector<Result<SignedEvent>> out(lines.size(), Status::Unavailable("not signed"));
   size_t threads = std::max(1u, std::thread::hardware_concurrency());
   threads = std::min(threads, std::max<size_t>(1, lines.size() / 64));
   auto work = [&](size_t t) {
-    for (size_t i = t; i < lines.size(); i += threads) out[i] = SignEventJson(lines[i].text, key);
+    for (size_t i = t; i < lines.size(); i += threads) {
+      const SigningKey* key = keys.For(lines[i].text);
+      out[i] = key ? SignEventJson(lines[i].text, *key)
+                   : Result<SignedEvent>(Status::PermissionDenied(
+                         "actor.role: none of the --key keys is registered with this role"));
+    }
   };
   std::vector<std::thread> pool;
   for (size_t t = 1; t < threads; ++t) pool.emplace_back(work, t);
@@ -84,8 +112,12 @@ std::string EventIdOf(const std::string& text) {
 }
 
 int RunAppend(const AppendArgs& a) {
-  auto key = SigningKey::ReadFile(a.key);
-  if (!key.ok()) return Fail(key.status());
+  AuthorKeys author_keys;
+  for (const auto& path : a.keys) {
+    auto key = SigningKey::ReadFile(path);
+    if (!key.ok()) return Fail(key.status());
+    author_keys.keys.push_back(std::move(key).value());
+  }
   std::ifstream file;
   std::istream* in = &std::cin;
   uint64_t total_bytes = 0;
@@ -101,6 +133,13 @@ int RunAppend(const AppendArgs& a) {
   auto ledger = Ledger::Open(ResolveDataDir(a.data), *options);
   if (!ledger.ok()) return Fail(ledger.status());
   std::ios::sync_with_stdio(false);
+  for (const auto& registered : (*ledger)->Keys()) {
+    for (size_t i = 0; i < author_keys.keys.size(); ++i) {
+      if (author_keys.keys[i].key_id_hex() == registered.key_id_hex && !registered.revoked) {
+        author_keys.by_role[registered.role] = i;
+      }
+    }
+  }
 
   ResultWriter out(a.errors_only);
   Progress progress("append (bytes)", total_bytes);
@@ -111,7 +150,7 @@ int RunAppend(const AppendArgs& a) {
   std::string text;
 
   auto flush_chunk = [&](std::vector<Line>& lines) {
-    auto signed_events = SignLines(lines, *key);
+    auto signed_events = SignLines(lines, author_keys);
     std::vector<SignedEvent> batch;
     std::vector<size_t> index;
     for (size_t i = 0; i < lines.size(); ++i) {
@@ -165,9 +204,18 @@ int RunAppend(const AppendArgs& a) {
     ++line_no;
     bytes += text.size() + 1;
     if (text.empty() || text.find_first_not_of(" \t\r") == std::string::npos) continue;
+    if (text.size() > kMaxLineBytes) {
+      out.Error(line_no, Status::InvalidArgument("line longer than 1 MiB"));
+      text.clear();
+      continue;
+    }
     Line line{line_no, std::move(text)};
     text.clear();
     if (a.atomic) {
+      if (all.size() >= kMaxAtomicEvents) {
+        return Fail(Status::InvalidArgument("an atomic batch may hold at most 10,000 events; "
+                                            "nothing was appended"));
+      }
       all.push_back(std::move(line));
     } else {
       chunk.push_back(std::move(line));
@@ -191,7 +239,15 @@ int RunAppend(const AppendArgs& a) {
   fmt::print(stderr, "appended {}, duplicates {}, refused {} in {:.1f} s ({:.0f} events/s)\n",
              Thousands(out.appended_), Thousands(out.duplicates_), Thousands(out.refused_), secs,
              secs > 0 ? done / secs : 0.0);
-  if (out.refused_ > 0) return kExitRefused;
+  if (out.refused_ > 0) {
+    // A failure of the ledger itself (disk, corruption) is not a refused input.
+    StatusCode code = out.first_error_.code();
+    if (code == StatusCode::kIOError || code == StatusCode::kCorruption ||
+        code == StatusCode::kUnavailable) {
+      return ExitCodeFor(out.first_error_);
+    }
+    return kExitRefused;
+  }
   return kExitOk;
 }
 
@@ -204,7 +260,10 @@ void RegisterAppendCommand(CLI::App& app, int* exit_code) {
       "Sign and append events: JSON Lines in (plain personal values under \"personal\"), one "
       "JSON result line out per event");
   cmd->add_option("--data", args->data, "Ledger directory");
-  cmd->add_option("--key", args->key, "Private key file of the author")->required();
+  cmd->add_option("--key", args->keys,
+                  "Private key file of an author (repeatable: each event is signed by the key "
+                  "registered with its actor.role)")
+      ->required();
   cmd->add_option("--input,-i", args->input, "JSON Lines file, or - for standard input");
   cmd->add_flag("--atomic", args->atomic, "All or nothing: append every event or none");
   cmd->add_option("--ledger-key", args->ledger_key,

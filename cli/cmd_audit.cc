@@ -70,6 +70,13 @@ Result<std::string> ReadWholeFile(const std::string& path) {
   return ss.str();
 }
 
+Status WriteWholeFile(const std::string& path, std::string_view bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  out.close();
+  return out ? Status::Ok() : Status::IOError("cannot write " + path);
+}
+
 Result<std::string> LoadVerifierKeyText(const std::string& text_or_path) {
   if (text_or_path.find('+') != std::string::npos && text_or_path.find('/') == std::string::npos) {
     return text_or_path;
@@ -198,8 +205,9 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
       std::string text = tlog::FormatProofFile({"", a->seq, *proof, *note});
       if (a->out.empty()) {
         fmt::print("{}", text);
-      } else {
-        std::ofstream(a->out, std::ios::binary) << text;
+      } else if (Status s = WriteWholeFile(a->out, text); !s.ok()) {
+        *exit_code = Fail(s);
+        return;
       }
       *exit_code = kExitOk;
     });
@@ -248,8 +256,9 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
                                               : Base64(e->bytes) + "\n";
       if (a->out.empty()) {
         std::cout.write(text.data(), static_cast<std::streamsize>(text.size()));
-      } else {
-        std::ofstream(a->out, std::ios::binary) << text;
+      } else if (Status s = WriteWholeFile(a->out, text); !s.ok()) {
+        *exit_code = Fail(s);
+        return;
       }
       *exit_code = kExitOk;
     });
@@ -257,12 +266,15 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
   // verify
   {
     struct Args {
-      std::string data, format = "table";
+      std::string data, format = "table", vkey;
       uint64_t from = 0, to = 0;
     };
     auto a = std::make_shared<Args>();
     auto* cmd = app.add_subcommand(
         "verify", "Check every entry, signature, key, version, tree node and checkpoint");
+    cmd->add_option("--vkey", a->vkey,
+                    "The ledger's verifier key as you hold it (or a file): the ledger's record "
+                    "of its own key must match");
     cmd->add_option("--data", a->data, "Ledger directory");
     cmd->add_option("--from", a->from, "First entry to check fully (earlier ones are replayed)");
     cmd->add_option("--to", a->to, "Stop before this entry (default: the end)");
@@ -273,6 +285,11 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
       VerifyOptions options;
       options.from = a->from;
       options.to = a->to;
+      if (!a->vkey.empty()) {
+        auto text = LoadVerifierKeyText(a->vkey);
+        if (!text.ok()) { *exit_code = Fail(text.status()); return; }
+        options.verifier_key = *text;
+      }
       Progress progress("verify", (*ledger)->Size());
       options.progress = [&](uint64_t done, uint64_t) { progress.Update(done); };
       auto report = VerifyLedger(**ledger, options);

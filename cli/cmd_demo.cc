@@ -112,14 +112,14 @@ int RunDemo(const DemoArgs& a) {
   auto ledger_key = SigningKey::Generate(kDemoOrigin);
   auto admin = SigningKey::Generate("demo-admin");
   if (!ledger_key.ok() || !admin.ok()) return Fail(Status::FailedPrecondition("key generation"));
-  LedgerOptions options;
-  options.checkpoint_key = *ledger_key;  // the demo process signs the ledger's checkpoints
-  auto ledger = CreateLedgerWithAdmin(data, *ledger_key, *admin, options);
-  if (!ledger.ok()) return Fail(ledger.status());
   for (const auto& [name, key] : {std::pair{"ledger", &*ledger_key}, std::pair{"admin", &*admin}}) {
     if (Status s = key->WriteFile(keys_dir + "/" + name + ".key"); !s.ok()) return Fail(s);
     std::ofstream(keys_dir + "/" + name + ".key.pub") << key->verifier().ToString() << "\n";
   }
+  LedgerOptions options;
+  options.checkpoint_key = *ledger_key;  // the demo process signs the ledger's checkpoints
+  auto ledger = CreateLedgerWithAdmin(data, *ledger_key, *admin, options);
+  if (!ledger.ok()) return Fail(ledger.status());
   fmt::print("ledger {} in {}\nverifier key: {}\n", kDemoOrigin, data,
              ledger_key->verifier().ToString());
 

@@ -72,12 +72,21 @@ int RunInit(const InitArgs& a) {
   if (!ledger_key.ok()) return Fail(ledger_key.status().WithContext("--origin"));
   auto admin_key = SigningKey::Generate(a.admin_name);
   if (!admin_key.ok()) return Fail(admin_key.status().WithContext("--admin-name"));
+  // Keys first: a ledger must never exist whose keys nobody holds.
+  if (Status s = WriteKeyPair(*ledger_key, ledger_key_path); !s.ok()) return Fail(s);
+  if (Status s = WriteKeyPair(*admin_key, admin_key_path); !s.ok()) return Fail(s);
   LedgerOptions options;
   options.checkpoint_key = *ledger_key;
   auto ledger = CreateLedgerWithAdmin(data, *ledger_key, *admin_key, options);
-  if (!ledger.ok()) return Fail(ledger.status());
-  if (Status s = WriteKeyPair(*ledger_key, ledger_key_path); !s.ok()) return Fail(s);
-  if (Status s = WriteKeyPair(*admin_key, admin_key_path); !s.ok()) return Fail(s);
+  if (!ledger.ok()) {
+    // Nothing was created: take the new key files back so that init can be run again.
+    for (const auto& p : {ledger_key_path, admin_key_path}) {
+      std::error_code ec;
+      fs::remove(p, ec);
+      fs::remove(p + ".pub", ec);
+    }
+    return Fail(ledger.status());
+  }
   fmt::print("created ledger {} in {}\n", a.origin, data);
   fmt::print("  ledger key (checkpoints): {}\n", ledger_key_path);
   fmt::print("  verifier key:             {}\n", ledger_key->verifier().ToString());

@@ -18,7 +18,8 @@ struct LedgerIdentity {
   origin @0 :Text;            # checkpoint origin line and ledger key name
   publicKey @1 :Data;         # the ledger's Ed25519 public key (checkpoints)
   createdAt @2 :Int64;
-  formatVersion @3 :UInt16;   # on-disk format; 1
+  formatVersion @3 :UInt16;   # on-disk format
+  firstAdminKeyId @4 :Data;   # the only key the ledger accepts a self-signed registration from
 }
 
 # stream_heads/<stream>

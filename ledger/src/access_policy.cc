@@ -38,7 +38,8 @@ bool ScopeAllows(const std::vector<std::string>& scope, std::string_view stream,
     std::string_view entry = s;
     if (entry.starts_with("office:")) {
       if (!office.empty() && entry.substr(7) == office) return true;
-    } else if (stream.starts_with(entry)) {
+    } else if (entry.ends_with('/') ? stream.starts_with(entry) : stream == entry) {
+      // "case/" is a prefix; "case/yabc" names one stream (and not case/yabcd).
       return true;
     }
   }

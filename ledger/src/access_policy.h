@@ -15,8 +15,8 @@ namespace ledger::internal {
 bool RoleMayAppend(std::string_view role, std::string_view type);
 
 // An empty scope allows every stream the role allows. Otherwise one entry must match:
-// "office:<id>" matches a case stream whose case.opened named that office, any other entry is
-// a stream prefix ("case/", "releases").
+// "office:<id>" matches a case stream whose case.opened named that office; an entry ending in
+// "/" is a stream prefix ("case/"); any other entry names one stream exactly ("releases").
 bool ScopeAllows(const std::vector<std::string>& scope, std::string_view stream,
                  std::string_view office);
 

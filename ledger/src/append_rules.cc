@@ -58,6 +58,11 @@ Status CheckAuthor(const KeyInfo& author, const PreparedEvent& p, const StreamHe
                                     ") was revoked at " +
                                     FormatInstantMicros(author.revoked_at_us));
   }
+  if (p.actor_role != author.role) {
+    return Status::PermissionDenied("actor.role is " + p.actor_role + " but the event is signed by key " +
+                                    author.key_id_hex + " of role " + author.role +
+                                    ": the record must name the role that acted");
+  }
   if (!RoleMayAppend(author.role, p.type)) {
     return Status::PermissionDenied("key " + author.key_id_hex + " has role " + author.role +
                                     ", which may not append " + p.type);
@@ -72,11 +77,14 @@ Status CheckAuthor(const KeyInfo& author, const PreparedEvent& p, const StreamHe
 }
 
 Result<KeyInfo> ApplyKeyChange(const KeyChange& change, const std::optional<KeyInfo>& current,
-                               uint64_t seq, int64_t recorded_at_us) {
+                               bool public_key_registered, uint64_t seq, int64_t recorded_at_us) {
   if (!change.revoke) {
     if (current) {
       return Status::Conflict("key " + current->key_id_hex + " is already registered (as " +
                               current->name + ")");
+    }
+    if (public_key_registered) {
+      return Status::Conflict("data.public_key is already registered under another name");
     }
     KeyInfo key = change.info;
     key.registered_seq = seq;

@@ -26,8 +26,10 @@ Status CheckAuthor(const KeyInfo& author, const PreparedEvent& p, const StreamHe
 
 // The registry entry after a key event: a registration of a new key (Conflict if `current`
 // exists) or the revocation of a registered, unrevoked key (NotFound / FailedPrecondition).
+// A public key may be registered once only (under one key id, whatever the name), so that
+// revoking it revokes it everywhere; `public_key_registered` says whether it already is.
 Result<KeyInfo> ApplyKeyChange(const KeyChange& change, const std::optional<KeyInfo>& current,
-                               uint64_t seq, int64_t recorded_at_us);
+                               bool public_key_registered, uint64_t seq, int64_t recorded_at_us);
 
 // The stream head after appending `p` to `head`.
 StreamHeadRecord AdvanceStreamHead(StreamHeadRecord head, const PreparedEvent& p);

@@ -1,5 +1,6 @@
 #include "event_validator.h"
 
+#include <capnp/any.h>
 #include <capnp/dynamic.h>
 
 #include <set>
@@ -28,7 +29,11 @@ std::string Join(const std::string& path, std::string_view key) {
   return path.empty() ? std::string(key) : path + "." + std::string(key);
 }
 
-Status CheckText(std::string_view text, const FieldRule& rule, const std::string& path) {
+Status CheckText(capnp::Text::Reader value, const FieldRule& rule, const std::string& path) {
+  // Cap'n Proto text may hold NUL bytes that C-string readers would cut off: refuse them, so
+  // that what is checked is all there is.
+  std::string_view text(value.begin(), value.size());
+  if (text.find('\0') != std::string_view::npos) return PathError(path, "NUL byte in text");
   if (rule.format.empty()) return PathError(path, "field has no value format (schema bug)");
   Status s = CheckValueFormat(rule.format, text);
   return s.ok() ? s : s.WithContext(path);
@@ -66,7 +71,7 @@ Status CheckField(DynamicStruct::Reader reader, const FieldRule& rule, const std
   }
   auto value = reader.get(rule.field);
   switch (value.getType()) {
-    case DynamicValue::TEXT: return CheckText(value.as<capnp::Text>().cStr(), rule, path);
+    case DynamicValue::TEXT: return CheckText(value.as<capnp::Text>(), rule, path);
     case DynamicValue::DATA:
       if (rule.format == "sha256" && value.as<capnp::Data>().size() != 32) {
         return PathError(path, "expected a 32-byte SHA-256 digest");
@@ -92,7 +97,7 @@ Status CheckField(DynamicStruct::Reader reader, const FieldRule& rule, const std
         std::string item_path = path + "[" + std::to_string(i) + "]";
         auto item = list[i];
         if (item.getType() == DynamicValue::TEXT) {
-          RETURN_IF_ERROR(CheckText(item.as<capnp::Text>().cStr(), rule, item_path));
+          RETURN_IF_ERROR(CheckText(item.as<capnp::Text>(), rule, item_path));
         } else if (item.getType() == DynamicValue::STRUCT) {
           RETURN_IF_ERROR(CheckStruct(item.as<DynamicStruct>(), item_path));
         } else if (item.getType() == DynamicValue::ENUM &&
@@ -106,7 +111,22 @@ Status CheckField(DynamicStruct::Reader reader, const FieldRule& rule, const std
   }
 }
 
+// A struct may not be larger than this build's schema: canonical form drops trailing zero data
+// and null pointers, so anything beyond the schema's sections is content no check would see
+// (an unknown field, smuggled personal data).
+Status CheckStructSize(DynamicStruct::Reader reader, const std::string& path) {
+  auto layout = reader.getSchema().getProto().getStruct();
+  capnp::AnyStruct::Reader any = reader.as<capnp::AnyStruct>();
+  if (any.getDataSection().size() > layout.getDataWordCount() * 8u ||
+      any.getPointerSection().size() > layout.getPointerCount()) {
+    return PathError(path.empty() ? "event" : path,
+                     "holds fields unknown to this ledger's schema");
+  }
+  return Status::Ok();
+}
+
 Status CheckStruct(DynamicStruct::Reader reader, const std::string& path) {
+  RETURN_IF_ERROR(CheckStructSize(reader, path));
   for (const auto& rule : RulesFor(reader.getSchema()).fields) {
     if (rule.in_union) continue;
     RETURN_IF_ERROR(CheckField(reader, rule, Join(path, rule.json_name)));

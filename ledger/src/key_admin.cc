@@ -60,16 +60,19 @@ Result<std::unique_ptr<Ledger>> CreateLedgerWithAdmin(const std::string& data_di
                                                       const SigningKey& ledger_key,
                                                       const SigningKey& admin_key,
                                                       const LedgerOptions& options) {
-  ASSIGN_OR_RETURN(auto ledger, Ledger::Create(data_dir, {ledger_key.name(), ledger_key.public_key()},
-                                               options));
+  ASSIGN_OR_RETURN(auto ledger,
+                   Ledger::Create(data_dir,
+                                  {ledger_key.name(), ledger_key.public_key(), admin_key.key_id()},
+                                  options));
   return RegisterFirstAdmin(std::move(ledger), admin_key);
 }
 
 Result<std::unique_ptr<Ledger>> CreateInMemoryLedgerWithAdmin(const SigningKey& ledger_key,
                                                               const SigningKey& admin_key,
                                                               const LedgerOptions& options) {
-  ASSIGN_OR_RETURN(auto ledger, Ledger::CreateInMemory(
-                                    {ledger_key.name(), ledger_key.public_key()}, options));
+  ASSIGN_OR_RETURN(auto ledger,
+                   Ledger::CreateInMemory(
+                       {ledger_key.name(), ledger_key.public_key(), admin_key.key_id()}, options));
   return RegisterFirstAdmin(std::move(ledger), admin_key);
 }
 

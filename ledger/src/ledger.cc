@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "key_registry.h"
+#include "ledger/event_codec.h"
 #include "ledger_on_store.h"
 #include "ledger/time_format.h"
 #include "log_writer.h"
@@ -73,6 +74,7 @@ class Ledger::Impl {
       policy.key = options_.checkpoint_key;
     }
     policy.origin = identity_.origin;
+    policy.first_admin_key_id = identity_.first_admin_key_id;
     policy.interval_us = options_.checkpoint_interval_us;
     writer_ = std::make_unique<internal::LogWriter>(
         store_.get(), &keys_, head, std::move(range), std::move(counts), options_.clock,
@@ -143,8 +145,10 @@ class Ledger::Impl {
   }
 
   Status Initialize(const LedgerIdentity& identity) {
-    if (identity.origin.empty() || identity.public_key.size() != 32) {
-      return Status::InvalidArgument("a ledger needs an origin and a 32-byte Ed25519 public key");
+    if (identity.origin.empty() || identity.public_key.size() != 32 ||
+        identity.first_admin_key_id.size() != 4) {
+      return Status::InvalidArgument(
+          "a ledger needs an origin, a 32-byte Ed25519 public key and its first admin's key id");
     }
     internal::KvWriteBatch batch;
     batch.Put(Column::kMeta, std::string(internal::kMetaIdentityKey),
@@ -227,7 +231,14 @@ class Ledger::Impl {
       return value.status();
     }
     ASSIGN_OR_RETURN(auto record, internal::DecodeIdRecord(*value));
-    return ReadSeq(record.seq);
+    ASSIGN_OR_RETURN(auto entry, ReadSeq(record.seq));
+    // The id index is derived state: never hand out another event than the one asked for.
+    auto summary = SummarizeEvent(entry.event);
+    if (!summary.ok() || summary->id != id) {
+      return Status::Corruption("id index points " + std::string(id) + " at seq " +
+                                std::to_string(record.seq) + ", which holds another event");
+    }
+    return entry;
   }
 
   Result<std::vector<Entry>> ReadStream(std::string_view stream, uint64_t from_version,
@@ -311,8 +322,13 @@ class ScanIterator final : public EntryIterator {
       }
       return;
     }
+    if (it_->key().size() != 8) {
+      status_ = Status::Corruption("entries column holds a malformed key near seq " +
+                                   std::to_string(next_));
+      return;
+    }
     uint64_t seq = internal::DecodeBE64(it_->key());
-    if (it_->key().size() != 8 || seq != next_) {
+    if (seq != next_) {
       status_ = Status::Corruption("entry at seq " + std::to_string(next_) +
                                    " is missing (next stored is " + std::to_string(seq) + ")");
       return;
@@ -449,6 +465,12 @@ Result<std::vector<tlog::Hash>> Ledger::ConsistencyProof(uint64_t old_size, uint
 }
 
 Result<tlog::Hash> Ledger::TreeNode(uint8_t level, uint64_t index) {
+  // A node exists once the tree has every leaf under it.
+  const uint64_t size = Size();
+  if (level >= 64 || index >= (size >> level)) {
+    return Status::NotFound("no tree node " + std::to_string(level) + "/" + std::to_string(index) +
+                            " in a tree of " + std::to_string(size));
+  }
   return impl_->NodeReader()(level, index);
 }
 

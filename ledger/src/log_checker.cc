@@ -153,7 +153,7 @@ Status LogChecker::ProcessBatch(std::vector<Item> items) {
     auto found = keys_.find(it.entry.key_id);
     if (found != keys_.end()) {
       it.author = found->second;
-    } else if (keys_.empty() && p.key_change && !p.key_change->revoke &&
+    } else if (it.seq == 0 && keys_.empty() && p.key_change && !p.key_change->revoke &&
                p.key_change->info.role == "admin" && p.key_change->key_id == it.entry.key_id) {
       it.author = p.key_change->info;  // the ledger's first, self-signed admin key
     } else {
@@ -163,7 +163,12 @@ Status LogChecker::ProcessBatch(std::vector<Item> items) {
     if (p.key_change) {
       std::optional<KeyInfo> current;
       if (auto k = keys_.find(p.key_change->key_id); k != keys_.end()) current = k->second;
-      auto updated = ApplyKeyChange(*p.key_change, current, it.entry.seq, it.entry.recorded_at_us);
+      bool key_in_use = false;
+      for (const auto& [id, k] : keys_) {
+        key_in_use = key_in_use || k.public_key == p.key_change->info.public_key;
+      }
+      auto updated = ApplyKeyChange(*p.key_change, current, !p.key_change->revoke && key_in_use,
+                                    it.entry.seq, it.entry.recorded_at_us);
       if (updated.ok()) {
         keys_[p.key_change->key_id] = *updated;
       } else {

@@ -15,6 +15,9 @@
 #include "tlog/verify.h"
 
 namespace ledger::internal {
+namespace {
+constexpr int64_t kMaxFutureMicros = 5 * 60 * 1000000LL;
+}  // namespace
 
 struct LogWriter::Job {
   std::vector<PreparedEvent> events;
@@ -108,6 +111,10 @@ Status LogWriter::AddCosignatures(uint64_t size,
     if (!parsed.ok() || parsed->signatures.size() != 1) {
       return Status::InvalidArgument("not a note signature line: " + line.substr(0, 80));
     }
+    if (parsed->signatures[0].name == policy_.origin) {
+      return Status::InvalidArgument("a cosignature may not carry the log's own name (" +
+                                     policy_.origin + ")");
+    }
     bool present = false;
     for (const auto& s : note.signatures) present = present || s == parsed->signatures[0];
     if (!present) note.signatures.push_back(parsed->signatures[0]);
@@ -135,7 +142,12 @@ Result<SignedTreeHead> LogWriter::SignCheckpointLocked() {
   // Never sign a tree head inconsistent with the last one signed: prove it from stored nodes.
   if (last_checkpoint_.size > 0) {
     tlog::NodeReader read = [this](uint8_t level, uint64_t index) -> Result<tlog::Hash> {
-      ASSIGN_OR_RETURN(auto bytes, store_->Get(Column::kTree, TreeNodeKey(level, index)));
+      auto got = store_->Get(Column::kTree, TreeNodeKey(level, index));
+      if (!got.ok() && got.status().code() == StatusCode::kNotFound) {
+        return Status::Corruption("tree node " + std::to_string(level) + "/" +
+                                  std::to_string(index) + " is missing");
+      }
+      ASSIGN_OR_RETURN(auto bytes, std::move(got));
       if (bytes.size() != 32) return Status::Corruption("tree node of the wrong size");
       tlog::Hash h;
       std::memcpy(h.data(), bytes.data(), 32);
@@ -220,11 +232,10 @@ void LogWriter::MaybeCheckpoint() {
   std::lock_guard<std::mutex> lock(checkpoint_mu_);
   if (clock_() - last_checkpoint_at_us_ < policy_.interval_us) return;
   auto signed_head = SignCheckpointLocked();
-  // A checkpoint that cannot be proven consistent means the stored tree is damaged: stop
-  // appending rather than extend a tree nobody can verify.
-  if (!signed_head.ok() && signed_head.status().code() == StatusCode::kCorruption) {
-    failed_ = signed_head.status();
-  }
+  // A checkpoint that cannot be proven consistent means the stored tree is damaged, and one
+  // that cannot be written means the disk failed: either way stop appending rather than
+  // acknowledge entries no checkpoint will cover.
+  if (!signed_head.ok()) failed_ = signed_head.status().WithContext("signing a checkpoint");
 }
 
 void LogWriter::CommitGroup(std::vector<Job*>& jobs) {
@@ -334,6 +345,19 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
     }
   }
   if (seen != nullptr) {
+    // Answer only someone who can sign it: a valid signature by a key the ledger knows (even one
+    // since revoked, so that a retry after revocation still learns its position).
+    if (!p.signature_checked) {
+      std::optional<KeyInfo> key;
+      if (auto it = unit.keys.find(source.key_id); it != unit.keys.end()) key = it->second;
+      else if (auto git = group.keys.find(source.key_id); git != group.keys.end()) key = git->second;
+      else key = keys_->Find(source.key_id);
+      if (!key) {
+        return Status::PermissionDenied("unknown key " + HexEncode(source.key_id) +
+                                        ": it is not registered in this ledger");
+      }
+      RETURN_IF_ERROR(VerifyEventSignature(source, key->public_key));
+    }
     if (seen->content_digest != p.content_digest) {
       return Status::Conflict("id " + p.id + " was already used at seq " +
                               std::to_string(seen->seq) + " for other content");
@@ -350,9 +374,10 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
   };
   std::optional<KeyInfo> author = find_key(source.key_id);
   if (!author) {
-    bool genesis = keys_->empty() && group.keys.empty() && unit.keys.empty() && p.key_change &&
-                   !p.key_change->revoke && p.key_change->info.role == "admin" &&
-                   p.key_change->key_id == source.key_id;
+    bool genesis = unit.head.size == 0 && keys_->empty() && group.keys.empty() &&
+                   unit.keys.empty() && p.key_change && !p.key_change->revoke &&
+                   p.key_change->info.role == "admin" && p.key_change->key_id == source.key_id &&
+                   source.key_id == policy_.first_admin_key_id;
     if (!genesis) {
       return Status::PermissionDenied("unknown key " + HexEncode(source.key_id) +
                                       ": it is not registered in this ledger");
@@ -390,11 +415,22 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
 
   // Key registry changes.
   const int64_t recorded_at = std::max(clock_(), unit.head.last_recorded_at_us);
+  // The bound is checked again against the time actually recorded, which the verifier uses.
+  if (p.occurred_at_us > recorded_at + kMaxFutureMicros) {
+    return Status::InvalidArgument("occurred_at is more than 5 minutes ahead of the ledger clock");
+  }
   const uint64_t seq = unit.head.size;
   std::optional<KeyInfo> key_update;
   if (p.key_change) {
+    bool key_in_use = false;
+    if (!p.key_change->revoke) {
+      auto same_key = [&](const KeyInfo& k) { return k.public_key == p.key_change->info.public_key; };
+      for (const auto& k : keys_->All()) key_in_use = key_in_use || same_key(k);
+      for (const auto& [id, k] : group.keys) key_in_use = key_in_use || same_key(k);
+      for (const auto& [id, k] : unit.keys) key_in_use = key_in_use || same_key(k);
+    }
     ASSIGN_OR_RETURN(key_update, ApplyKeyChange(*p.key_change, find_key(p.key_change->key_id),
-                                                seq, recorded_at));
+                                                key_in_use, seq, recorded_at));
   }
 
   std::string entry = EncodeEntry(source.event, source.key_id, source.signature, seq,

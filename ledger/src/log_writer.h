@@ -37,6 +37,7 @@ struct CheckpointPolicy {
   std::optional<SigningKey> key;  // the ledger's key; none: this process signs no checkpoints
   std::string origin;
   int64_t interval_us = 1000000;  // at most one checkpoint per interval while appending
+  std::string first_admin_key_id;  // the only key whose self-registration may be entry 0
 };
 
 // The last checkpoint the ledger signed: what every new one must be consistent with.

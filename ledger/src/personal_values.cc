@@ -26,8 +26,8 @@ Status CheckPersonalValue(std::string_view field, std::string_view value) {
     return digits ? Status::Ok() : bad("expected 11 digits");
   }
   if (field == "birth_date") {
-    Status s = ParseDate(value).status();
-    return s.ok() ? s : s.WithContext("personal.birth_date");
+    // The value is personal: the message must not repeat it.
+    return ParseDate(value).ok() ? Status::Ok() : bad("not a valid date (YYYY-MM-DD)");
   }
   return value.size() <= kMaxNotesBytes ? Status::Ok() : bad("over 4096 bytes");
 }

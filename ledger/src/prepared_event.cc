@@ -1,5 +1,6 @@
 #include "prepared_event.h"
 
+#include <capnp/dynamic.h>
 #include <kj/exception.h>
 
 #include <charconv>
@@ -15,6 +16,7 @@
 #include "ledger/signing_key.h"
 #include "ledger/time_format.h"
 #include "personal_values.h"
+#include "schema_rules.h"
 
 namespace ledger::internal {
 namespace {
@@ -38,6 +40,13 @@ Status ParseExpected(std::string_view text, PreparedEvent* out) {
     }
   }
   return Status::Ok();
+}
+
+std::string RoleName(schema::Role role) {
+  // The validator has already refused enumerants unknown to this build.
+  auto enumerant = capnp::toDynamic(role).getEnumerant();
+  KJ_IF_MAYBE(e, enumerant) { return EnumJsonName(*e); }
+  return "unknown";
 }
 
 std::map<std::string, std::string> DigestsOf(schema::PersonalDigests::Reader p) {
@@ -96,15 +105,7 @@ Status ExtractKeyChange(schema::Event::Reader event, PreparedEvent* out) {
     change.info.key_id_hex = verifier.key_id_hex();
     change.info.name = verifier.name();
     change.info.public_key = verifier.public_key();
-    switch (k.getRole()) {
-      case schema::Role::ADMIN: change.info.role = "admin"; break;
-      case schema::Role::CASEWORKER: change.info.role = "caseworker"; break;
-      case schema::Role::SERVICE: change.info.role = "service"; break;
-      case schema::Role::DPO: change.info.role = "dpo"; break;
-      case schema::Role::AUDITOR: change.info.role = "auditor"; break;
-      case schema::Role::EVALUATOR: change.info.role = "evaluator"; break;
-      case schema::Role::SUBSCRIBER: change.info.role = "subscriber"; break;
-    }
+    change.info.role = RoleName(k.getRole());
     for (auto s : k.getScope()) change.info.scope.emplace_back(s.cStr());
     out->key_change = std::move(change);
   } else if (data.isKeyRevoked()) {
@@ -156,6 +157,8 @@ Result<PreparedEvent> Prepare(const SignedEvent& event, const KeyRegistry* keys,
           ")");
       return;
     }
+    out.occurred_at_us = *occurred;
+    out.actor_role = RoleName(ev.getActor().getRole());
     out.id = ev.getId().cStr();
     out.stream = ev.getStream().cStr();
     out.type = std::string(EventTypeName(ev));

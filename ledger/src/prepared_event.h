@@ -33,6 +33,8 @@ struct PreparedEvent {
   ExpectedKind expected = ExpectedKind::kAny;
   uint64_t expected_version = 0;
   std::string office;  // case.opened only
+  std::string actor_role;
+  int64_t occurred_at_us = 0;
   std::string content_digest;
   std::optional<KeyChange> key_change;
   // False when the author's key was not in the committed registry when prepared (a key

@@ -185,6 +185,7 @@ std::string EncodeIdentity(const LedgerIdentity& identity, int64_t created_at_us
   i.setPublicKey(AsData(identity.public_key));
   i.setCreatedAt(created_at_us);
   i.setFormatVersion(kStorageFormatVersion);
+  i.setFirstAdminKeyId(AsData(identity.first_admin_key_id));
   return Serialize(message);
 }
 
@@ -196,6 +197,7 @@ Result<LedgerIdentity> DecodeIdentity(std::string_view bytes, int64_t* created_a
     out.public_key = AsView(i.getPublicKey());
     *created_at_us = i.getCreatedAt();
     version = i.getFormatVersion();
+    out.first_admin_key_id = AsView(i.getFirstAdminKeyId());
   }));
   if (version != kStorageFormatVersion) {
     return Status::FailedPrecondition("ledger format version " + std::to_string(version) +

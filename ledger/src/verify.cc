@@ -11,16 +11,25 @@ namespace ledger {
 Result<VerifyReport> VerifyLedger(Ledger& ledger, const VerifyOptions& options) {
   auto start = std::chrono::steady_clock::now();
   VerifyReport report;
-  const uint64_t size = ledger.Size();
-  const uint64_t to = options.to == 0 ? size : std::min(options.to, size);
-  internal::LogChecker checker(options.from, options.threads);
-
-  // Every stored checkpoint must carry the ledger's signature; its root is checked when the
-  // rebuilt tree reaches its size.
   auto info = ledger.Info();
   ASSIGN_OR_RETURN(auto log_key, tlog::MakeVerifier(info.identity.origin, tlog::kAlgEd25519,
                                                     info.identity.public_key));
+  if (!options.verifier_key.empty()) {
+    ASSIGN_OR_RETURN(auto expected, tlog::ParseVerifierKey(options.verifier_key));
+    if (!(expected == log_key)) {
+      report.ok = false;
+      report.failed_check = "identity";
+      report.failure = Status::PermissionDenied(
+          "the ledger's recorded key (" + tlog::FormatVerifierKey(log_key) +
+          ") is not the verifier key given");
+      return report;
+    }
+  }
+  // Checkpoints are read before the size, so that one signed meanwhile is within the log.
   ASSIGN_OR_RETURN(auto checkpoints, ledger.Checkpoints());
+  const uint64_t size = ledger.Size();
+  const uint64_t to = options.to == 0 ? size : std::min(options.to, size);
+  internal::LogChecker checker(options.from, options.threads);
   for (const auto& [cp_size, note] : checkpoints) {
     auto checkpoint = tlog::OpenCheckpoint(note, log_key, nullptr);
     Status bad;
@@ -76,6 +85,14 @@ Result<VerifyReport> VerifyLedger(Ledger& ledger, const VerifyOptions& options) 
   } else {
     checker.Finish().IgnoreError();
     checker.Report(&report);
+    // The tree the writer extends must be the tree of the entries.
+    auto head = ledger.Head();
+    if (report.ok && options.to == 0 && head.size == report.size && !(head.root == report.root)) {
+      report.ok = false;
+      report.failed_check = "tree";
+      report.failure = Status::Corruption(
+          "the ledger's current tree head differs from the tree of its entries");
+    }
   }
   if (options.progress) options.progress(to, to);
   report.seconds =

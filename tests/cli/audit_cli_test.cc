@@ -163,9 +163,13 @@ class AuditCliTest : public ::testing::Test {
     RunResult gen = run({"keygen", "--name", "cw", "--out", "cw.key"});
     run({"keys", "add", "--data", "data", "--key", "keys/admin.key", "--vkey", "cw.key.pub",
          "--role", "caseworker"});
+    // The cohort's payments are recorded by a service: they need a key of that role.
+    run({"keygen", "--name", "svc", "--out", "svc.key"});
+    run({"keys", "add", "--data", "data", "--key", "keys/admin.key", "--vkey", "svc.key.pub",
+         "--role", "service"});
     run({"generate", "--participants", "10", "--seed", "3", "--out", "cohort.jsonl"});
-    RunResult app = run({"append", "--data", "data", "--keys", "keys", "--key", "cw.key", "--input",
-                         "cohort.jsonl", "--errors-only"});
+    RunResult app = run({"append", "--data", "data", "--keys", "keys", "--key", "cw.key", "--key",
+                         "svc.key", "--input", "cohort.jsonl", "--errors-only"});
     EXPECT_NE(app.err.find("refused 0"), std::string::npos) << Describe(app);
     RunResult stats = run({"stats", "--data", "data", "--format", "json"});
     json j = json::parse(stats.out, nullptr, false);
@@ -239,7 +243,7 @@ TEST_F(AuditCliTest, VerifyReportsOkAsJson) {
   EXPECT_EQ(j["entries"], size_);
   EXPECT_EQ(j["entries_checked"], size_);
   EXPECT_EQ(j["entries_replayed"], 0);
-  EXPECT_EQ(j["keys"], 2);
+  EXPECT_EQ(j["keys"], 3);
   EXPECT_GE(j["checkpoints_checked"].get<uint64_t>(), 1u);
   EXPECT_TRUE(IsBase64Hash(j["root"].get<std::string>())) << j;
   EXPECT_FALSE(j.contains("failed_seq"));

@@ -205,7 +205,8 @@ class FailingStore final : public internal::KvStore {
 
 TEST(DurabilityTest, AfterAFailedWriteEveryAppendFailsUntilReopened) {
   DiskLedger keys;
-  LedgerIdentity identity{keys.ledger_key.name(), keys.ledger_key.public_key()};
+  LedgerIdentity identity{keys.ledger_key.name(), keys.ledger_key.public_key(),
+                          keys.admin.key_id()};
   // Writes: identity, admin registration, caseworker registration, one case; then failure.
   auto ledger = internal::OpenLedgerOnStore(
                     std::make_unique<FailingStore>(internal::NewMemoryStore(), 4), &identity, {})

@@ -185,6 +185,15 @@ TEST(EventCodecTest, PersonalValuesAreChecked) {
   EXPECT_NE(Refusal(j).find("personal.shoe_size: unknown personal field"), std::string::npos);
 }
 
+// Regression: an invalid birth date was echoed in the error message, which is printed and logged.
+TEST(EventCodecTest, ErrorsNeverRepeatAPersonalValue) {
+  auto j = CaseOpened("yabc");
+  j["personal"]["birth_date"] = "1990-02-30";
+  std::string m = Refusal(j);
+  EXPECT_NE(m.find("personal.birth_date"), std::string::npos);
+  EXPECT_EQ(m.find("1990"), std::string::npos) << m;
+}
+
 TEST(EventCodecTest, NonCanonicalBytesAreRefused) {
   auto e = SignEventJson(CaseOpened("yabc").dump(), MakeKey("k")).value();
   EXPECT_TRUE(ValidateCanonicalEvent(e.event).ok());

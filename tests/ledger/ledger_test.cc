@@ -149,7 +149,9 @@ TEST(LedgerTest, RoleMayOnlyAppendItsTypes) {
   auto r = RegisterKey(*t.ledger, t.caseworker, other.verifier(), "caseworker", {});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kPermissionDenied);
-  EXPECT_NE(r.status().message().find("may not append key.registered"), std::string::npos);
+  // The event names its actor as admin; the key is a caseworker's: refused either way.
+  EXPECT_NE(r.status().message().find("role caseworker"), std::string::npos)
+      << r.status().ToString();
   // ...and an admin may not write case events.
   auto r2 = t.ledger->Append(Sign(CaseOpened("yabc"), t.admin));
   ASSERT_FALSE(r2.ok());
@@ -375,19 +377,91 @@ TEST(LedgerTest, ReadOfMissingThingsIsNotFound) {
 
 TEST(LedgerTest, GenesisRequiresSelfSignedAdmin) {
   auto ledger_key = MakeKey("g.example/ledger");
-  auto ledger = Ledger::CreateInMemory({ledger_key.name(), ledger_key.public_key()}).value();
+  auto admin = MakeKey("admin");
+  auto ledger =
+      Ledger::CreateInMemory({ledger_key.name(), ledger_key.public_key(), admin.key_id()}).value();
   auto cw = MakeKey("cw");
   // A self-signed caseworker registration is not a genesis.
   auto self_cw = SignEventJson(KeyRegisteredJson(cw, cw.verifier(), "caseworker", {}), cw);
   ASSERT_TRUE(self_cw.ok());
   EXPECT_EQ(ledger->Append(*self_cw).status().code(), StatusCode::kPermissionDenied);
-  auto admin = MakeKey("admin");
+  // Regression: a ledger left empty (a crash between creation and the first admin's
+  // registration) accepts no other self-signed admin than the one named at creation.
+  auto intruder = MakeKey("intruder");
+  auto self_intruder =
+      SignEventJson(KeyRegisteredJson(intruder, intruder.verifier(), "admin", {}), intruder);
+  EXPECT_EQ(ledger->Append(*self_intruder).status().code(), StatusCode::kPermissionDenied);
   auto self_admin = SignEventJson(KeyRegisteredJson(admin, admin.verifier(), "admin", {}), admin);
   ASSERT_TRUE(ledger->Append(*self_admin).ok());
   // After the first key, self-signed registrations are refused.
   auto admin2 = MakeKey("admin2");
   auto second = SignEventJson(KeyRegisteredJson(admin2, admin2.verifier(), "admin", {}), admin2);
   EXPECT_EQ(ledger->Append(*second).status().code(), StatusCode::kPermissionDenied);
+}
+
+}  // namespace
+}  // namespace ledger
+
+namespace ledger {
+namespace {
+
+// Regressions from review: each closes a way around the write path's checks.
+
+TEST(LedgerReviewTest, ActorRoleMustBeTheSigningKeysRole) {
+  TestLedger t;
+  auto j = CaseOpened("yabc");
+  j["actor"]["role"] = "dpo";  // a caseworker key recording that a DPO acted
+  auto r = t.ledger->Append(Sign(j, t.caseworker));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(r.status().message().find("actor.role"), std::string::npos);
+}
+
+TEST(LedgerReviewTest, APublicKeyIsRegisteredOnce) {
+  TestLedger t;
+  // The caseworker's key again, under another name (another key id) and a stronger role.
+  auto renamed = VerifierKey::FromPublicKey("caseworker-2", t.caseworker.public_key()).value();
+  auto r = RegisterKey(*t.ledger, t.admin, renamed, "dpo", {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kConflict);
+  EXPECT_NE(r.status().message().find("already registered"), std::string::npos);
+}
+
+TEST(LedgerReviewTest, ScopeWithoutSlashNamesOneStreamExactly) {
+  TestLedger t;
+  auto scoped = MakeKey("one-case");
+  ASSERT_TRUE(RegisterKey(*t.ledger, t.admin, scoped.verifier(), "caseworker", {"case/yab"}).ok());
+  EXPECT_EQ(t.ledger->Append(Sign(CaseOpened("yabc"), scoped)).status().code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_TRUE(t.ledger->Append(Sign(CaseOpened("yab"), scoped)).ok());
+}
+
+TEST(LedgerReviewTest, ADuplicateIsAnsweredOnlyToAValidSignature) {
+  TestLedger t;
+  auto e = Sign(CaseOpened("yabc"), t.caseworker);
+  ASSERT_TRUE(t.ledger->Append(e).ok());
+  auto stranger = MakeKey("stranger");
+  SignedEvent probe = e;  // the same event bytes, claimed by an unknown key
+  probe.key_id = stranger.key_id();
+  probe.signature = stranger.Sign(EventSigningMessage(probe.event));
+  auto r = t.ledger->Append(probe);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kPermissionDenied);
+}
+
+TEST(LedgerReviewTest, TreeNodeBeyondTheTreeIsNotFound) {
+  TestLedger t;
+  EXPECT_EQ(t.ledger->TreeNode(0, t.ledger->Size()).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(t.ledger->TreeNode(0, 0).ok());
+}
+
+TEST(LedgerReviewTest, ReadIdNeverReturnsAnotherEvent) {
+  TestLedger t;
+  auto j = CaseOpened("yabc");
+  ASSERT_TRUE(t.ledger->Append(Sign(j, t.caseworker)).ok());
+  auto e = t.ledger->ReadId(j["id"].get<std::string>());
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ(SummarizeEvent(e->event)->id, j["id"].get<std::string>());
 }
 
 }  // namespace

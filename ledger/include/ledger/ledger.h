@@ -50,6 +50,10 @@ struct TreeHead {
 struct LedgerIdentity {
   std::string origin;      // e.g. "drammen.kommune.no/ledger": checkpoint origin and key name
   std::string public_key;  // the ledger's Ed25519 public key (32 bytes), for checkpoints
+  // The 4-byte key id of the first admin: the one key whose self-signed key.registered the
+  // empty ledger accepts (as entry 0). Fixed at creation, so that a ledger left empty by a crash
+  // cannot be claimed by anyone else.
+  std::string first_admin_key_id;
 };
 
 struct LedgerInfo {

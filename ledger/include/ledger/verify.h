@@ -23,6 +23,9 @@ struct VerifyOptions {
   // stream versions (decoded, not signature-checked). to = 0 means the end of the log.
   uint64_t from = 0;
   uint64_t to = 0;
+  // The ledger's verifier key as the auditor holds it (`<name>+<id>+<base64>`). When given,
+  // the ledger's own record of its key must match it; otherwise the stored identity is trusted.
+  std::string verifier_key;
   // Threads for signature checks; 0 means every core.
   unsigned threads = 0;
   // Called now and then with the number of entries done and the total.
