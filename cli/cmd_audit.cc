@@ -13,6 +13,7 @@
 #include "ledger/ledger.h"
 #include "ledger/time_format.h"
 #include "ledger/verify.h"
+#include "tlog/base64.h"
 #include "tlog/checkpoint.h"
 #include "tlog/note.h"
 #include "tlog/proof_file.h"
@@ -21,36 +22,7 @@
 namespace ledger::cli {
 namespace {
 
-std::string Base64(std::string_view bytes) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    uint32_t v = (static_cast<unsigned char>(bytes[i]) << 16) |
-                 (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                 static_cast<unsigned char>(bytes[i + 2]);
-    for (int k = 18; k >= 0; k -= 6) out.push_back(kAlphabet[(v >> k) & 63]);
-  }
-  if (i + 1 == bytes.size()) {
-    uint32_t v = static_cast<unsigned char>(bytes[i]) << 16;
-    out.push_back(kAlphabet[(v >> 18) & 63]);
-    out.push_back(kAlphabet[(v >> 12) & 63]);
-    out += "==";
-  } else if (i + 2 == bytes.size()) {
-    uint32_t v = (static_cast<unsigned char>(bytes[i]) << 16) |
-                 (static_cast<unsigned char>(bytes[i + 1]) << 8);
-    out.push_back(kAlphabet[(v >> 18) & 63]);
-    out.push_back(kAlphabet[(v >> 12) & 63]);
-    out.push_back(kAlphabet[(v >> 6) & 63]);
-    out += "=";
-  }
-  return out;
-}
-
-std::string HashBase64(const tlog::Hash& h) {
-  return Base64(std::string_view(reinterpret_cast<const char*>(h.data()), h.size()));
-}
+std::string HashBase64(const tlog::Hash& h) { return tlog::HashToBase64(h); }
 
 std::string Hex(std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -253,7 +225,7 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
       if (!e.ok()) { *exit_code = Fail(e.status()); return; }
       std::string text = a->format == "raw" ? e->bytes
                          : a->format == "hex" ? Hex(e->bytes) + "\n"
-                                              : Base64(e->bytes) + "\n";
+                                              : tlog::Base64Encode(e->bytes) + "\n";
       if (a->out.empty()) {
         std::cout.write(text.data(), static_cast<std::streamsize>(text.size()));
       } else if (Status s = WriteWholeFile(a->out, text); !s.ok()) {

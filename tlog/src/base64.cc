@@ -1,9 +1,11 @@
-#include "base64.h"
+#include "tlog/base64.h"
+
+#include <algorithm>
 
 #include <array>
 #include <cstdint>
 
-namespace tlog::internal {
+namespace tlog {
 namespace {
 
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -73,4 +75,16 @@ std::optional<std::string> Base64Decode(std::string_view text) {
   return out;
 }
 
-}  // namespace tlog::internal
+std::string HashToBase64(const Hash& hash) {
+  return Base64Encode(std::string_view(reinterpret_cast<const char*>(hash.data()), hash.size()));
+}
+
+std::optional<Hash> HashFromBase64(std::string_view text) {
+  std::optional<std::string> raw = Base64Decode(text);
+  if (!raw || raw->size() != 32) return std::nullopt;
+  Hash h;
+  std::copy(raw->begin(), raw->end(), h.begin());
+  return h;
+}
+
+}  // namespace tlog

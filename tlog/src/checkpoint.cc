@@ -4,7 +4,7 @@
 #include <cassert>
 #include <optional>
 
-#include "base64.h"
+#include "tlog/base64.h"
 #include "text.h"
 
 namespace tlog {
@@ -18,7 +18,7 @@ std::string FormatUnchecked(const Checkpoint& c) {
   out += '\n';
   out += std::to_string(c.size);
   out += '\n';
-  out += internal::Base64Encode(
+  out += Base64Encode(
       std::string_view(reinterpret_cast<const char*>(c.root.data()), c.root.size()));
   out += '\n';
   for (const std::string& ext : c.extensions) {
@@ -75,7 +75,7 @@ ledger::Result<Checkpoint> ParseCheckpointBody(std::string_view text) {
   if (!internal::NextLine(&text, &line)) {
     return Status::InvalidArgument("checkpoint has no root hash line");
   }
-  std::optional<std::string> root = internal::Base64Decode(line);
+  std::optional<std::string> root = Base64Decode(line);
   if (!root || root->size() != c.root.size()) {
     return Status::InvalidArgument("checkpoint root hash " + internal::Quote(line) +
                                    " is not canonical base64 of 32 bytes");

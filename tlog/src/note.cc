@@ -3,7 +3,7 @@
 #include <cassert>
 #include <optional>
 
-#include "base64.h"
+#include "tlog/base64.h"
 #include "ed25519.h"
 #include "text.h"
 #include "tlog/cosignature.h"
@@ -75,7 +75,7 @@ ledger::Result<NoteSignature> ParseSignatureLine(std::string_view line, size_t n
     return Status::InvalidArgument(where + ": invalid key name " + internal::Quote(name) +
                                    " (empty, or has white space or '+')");
   }
-  std::optional<std::string> raw = internal::Base64Decode(b64);
+  std::optional<std::string> raw = Base64Decode(b64);
   if (!raw) {
     return Status::InvalidArgument(where + ": signature of " + std::string(name) +
                                    " is not canonical standard base64");
@@ -164,7 +164,7 @@ ledger::Result<NoteVerifier> ParseVerifierKey(std::string_view text) {
     return Status::InvalidArgument("verifier key: key id " + internal::Quote(id_hex) +
                                    " is not 8 lowercase hex digits");
   }
-  std::optional<std::string> key = internal::Base64Decode(text.substr(plus2 + 1));
+  std::optional<std::string> key = Base64Decode(text.substr(plus2 + 1));
   if (!key || key->empty()) {
     return Status::InvalidArgument(
         "verifier key: key is not canonical standard base64 of "
@@ -184,7 +184,7 @@ std::string FormatVerifierKey(const NoteVerifier& verifier) {
   std::string alg_and_key(1, static_cast<char>(verifier.alg));
   alg_and_key += verifier.public_key;
   return verifier.name + "+" + KeyIdHex(verifier.key_id) + "+" +
-         internal::Base64Encode(alg_and_key);
+         Base64Encode(alg_and_key);
 }
 
 ledger::Result<Note> ParseNote(std::string_view message) {
@@ -226,7 +226,7 @@ std::string FormatNote(const Note& note) {
     out += kSigPrefix;
     out += sig.name;
     out += ' ';
-    out += internal::Base64Encode(KeyIdBytes(sig.key_id) + sig.signature);
+    out += Base64Encode(KeyIdBytes(sig.key_id) + sig.signature);
     out += '\n';
   }
   return out;

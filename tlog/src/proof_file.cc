@@ -4,7 +4,7 @@
 #include <cassert>
 #include <optional>
 
-#include "base64.h"
+#include "tlog/base64.h"
 #include "text.h"
 #include "tlog/checkpoint.h"
 #include "tlog/note.h"
@@ -27,7 +27,7 @@ std::string FormatProofFile(const ProofFile& proof) {
   out += '\n';
   if (!proof.extra.empty()) {
     out += kExtraPrefix;
-    out += internal::Base64Encode(proof.extra);
+    out += Base64Encode(proof.extra);
     out += '\n';
   }
   out += kIndexPrefix;
@@ -35,7 +35,7 @@ std::string FormatProofFile(const ProofFile& proof) {
   out += '\n';
   for (const Hash& h : proof.inclusion_proof) {
     out +=
-        internal::Base64Encode(std::string_view(reinterpret_cast<const char*>(h.data()), h.size()));
+        Base64Encode(std::string_view(reinterpret_cast<const char*>(h.data()), h.size()));
     out += '\n';
   }
   out += '\n';
@@ -61,7 +61,7 @@ ledger::Result<ProofFile> ParseProofFile(std::string_view text) {
     return Status::InvalidArgument("proof file ends after its first line");
   }
   if (line.starts_with(kExtraPrefix)) {
-    std::optional<std::string> extra = internal::Base64Decode(line.substr(kExtraPrefix.size()));
+    std::optional<std::string> extra = Base64Decode(line.substr(kExtraPrefix.size()));
     if (!extra || extra->empty()) {
       return Status::InvalidArgument("proof file extra data is not non-empty canonical base64");
     }
@@ -91,7 +91,7 @@ ledger::Result<ProofFile> ParseProofFile(std::string_view text) {
                                      std::to_string(kMaxInclusionProofHashes) +
                                      " inclusion proof hashes");
     }
-    std::optional<std::string> raw = internal::Base64Decode(line);
+    std::optional<std::string> raw = Base64Decode(line);
     Hash h;
     if (!raw || raw->size() != h.size()) {
       return Status::InvalidArgument(

@@ -19,7 +19,7 @@
 #include <filesystem>
 #include <utility>
 
-#include "base64.h"
+#include "tlog/base64.h"
 #include "text.h"
 #include "witness/state_store.h"
 
@@ -37,7 +37,7 @@ constexpr size_t kMaxStateFileBytes = size_t{16} << 20;
 std::string Sha256Base64(std::string_view bytes) {
   unsigned char digest[crypto_hash_sha256_BYTES];
   crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-  return internal::Base64Encode(std::string_view(reinterpret_cast<char*>(digest), sizeof digest));
+  return tlog::Base64Encode(std::string_view(reinterpret_cast<char*>(digest), sizeof digest));
 }
 
 Status ErrnoError(std::string_view what, const std::string& path) {
@@ -66,7 +66,7 @@ std::string Serialize(const LogHeads& heads) {
   std::string out(kMagic);
   for (const auto& [origin, head] : heads) {
     out +=
-        std::to_string(head.size) + " " + internal::HashToBase64(head.root) + " " + origin + "\n";
+        std::to_string(head.size) + " " + tlog::HashToBase64(head.root) + " " + origin + "\n";
   }
   out += std::string(kChecksumPrefix) + Sha256Base64(out) + "\n";
   return out;
@@ -98,7 +98,7 @@ Result<LogHeads> Deserialize(std::string_view text) {
     }
     LogHead head;
     std::optional<tlog::Hash> root =
-        internal::HashFromBase64(line.substr(space1 + 1, space2 - space1 - 1));
+        tlog::HashFromBase64(line.substr(space1 + 1, space2 - space1 - 1));
     if (!internal::ParseDecimal(line.substr(0, space1), &head.size) || !root) {
       return Status::Corruption(where + " has a malformed size or root");
     }

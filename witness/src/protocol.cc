@@ -2,7 +2,7 @@
 
 #include <cassert>
 
-#include "base64.h"
+#include "tlog/base64.h"
 #include "text.h"
 
 namespace witness {
@@ -27,7 +27,7 @@ std::string FormatAddCheckpointBody(uint64_t old_size, const std::vector<tlog::H
   // Invariant: callers send at most what a witness accepts; a longer proof is a caller bug.
   assert(proof.size() <= kMaxConsistencyProofHashes);
   std::string body = "old " + std::to_string(old_size) + "\n";
-  for (const tlog::Hash& hash : proof) body += internal::HashToBase64(hash) + "\n";
+  for (const tlog::Hash& hash : proof) body += tlog::HashToBase64(hash) + "\n";
   body += "\n";
   body += signed_checkpoint;
   return body;
@@ -49,7 +49,7 @@ ledger::Result<AddCheckpointRequest> ParseAddCheckpointBody(std::string_view bod
     if (request.proof.size() == kMaxConsistencyProofHashes) {
       return Status::InvalidArgument("more than 63 consistency proof lines");
     }
-    std::optional<tlog::Hash> hash = internal::HashFromBase64(line);
+    std::optional<tlog::Hash> hash = tlog::HashFromBase64(line);
     if (!hash) {
       return Status::InvalidArgument("line " + std::to_string(number) +
                                      " is not a base64 32-byte hash");

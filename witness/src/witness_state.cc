@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "base64.h"
+#include "tlog/base64.h"
 #include "tlog/checkpoint.h"
 #include "tlog/cosignature.h"
 #include "tlog/verify.h"
@@ -21,7 +21,7 @@ std::string FormatSignatureLine(const tlog::NoteSignature& signature) {
   std::string raw = {static_cast<char>(id >> 24), static_cast<char>(id >> 16),
                      static_cast<char>(id >> 8), static_cast<char>(id)};
   raw += signature.signature;
-  return std::string(kSignaturePrefix) + signature.name + " " + internal::Base64Encode(raw) + "\n";
+  return std::string(kSignaturePrefix) + signature.name + " " + tlog::Base64Encode(raw) + "\n";
 }
 
 }  // namespace

@@ -5,14 +5,16 @@
 // missing or extra padding, characters outside the alphabet (including white space and line
 // breaks), and non-zero bits in the unused low bits of the last character (RFC 4648 section 3.5
 // allows a decoder to refuse them). Parsers can therefore promise that Format(Parse(x)) == x.
-#ifndef TLOG_SRC_BASE64_H_
-#define TLOG_SRC_BASE64_H_
+#ifndef TLOG_BASE64_H_
+#define TLOG_BASE64_H_
 
 #include <optional>
 #include <string>
 #include <string_view>
 
-namespace tlog::internal {
+#include "tlog/merkle.h"
+
+namespace tlog {
 
 std::string Base64Encode(std::string_view bytes);
 
@@ -20,6 +22,10 @@ std::string Base64Encode(std::string_view bytes);
 // decodes to the empty string.
 std::optional<std::string> Base64Decode(std::string_view text);
 
-}  // namespace tlog::internal
+// A hash as standard base64 (44 characters), and back (nullopt unless exactly 32 bytes).
+std::string HashToBase64(const Hash& hash);
+std::optional<Hash> HashFromBase64(std::string_view text);
 
-#endif  // TLOG_SRC_BASE64_H_
+}  // namespace tlog
+
+#endif  // TLOG_BASE64_H_
