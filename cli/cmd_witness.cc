@@ -38,8 +38,13 @@ Result<std::string> ReadKeyText(const std::string& text_or_path) {
 Result<std::pair<std::string, uint16_t>> ParseHostPort(const std::string& text) {
   size_t colon = text.rfind(':');
   if (colon == std::string::npos) return Status::InvalidArgument("expected host:port, got " + text);
-  int port = std::atoi(text.c_str() + colon + 1);
-  if (port <= 0 || port > 65535) return Status::InvalidArgument("bad port in " + text);
+  const std::string digits = text.substr(colon + 1);
+  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos ||
+      digits.size() > 5) {
+    return Status::InvalidArgument("bad port in " + text);
+  }
+  int port = std::atoi(digits.c_str());  // 0 means: any free port (printed at start)
+  if (port > 65535) return Status::InvalidArgument("bad port in " + text);
   return std::make_pair(text.substr(0, colon), static_cast<uint16_t>(port));
 }
 
