@@ -11,6 +11,7 @@
 #include "ledger/ledger.h"
 #include "ledger/signing_key.h"
 #include "ledger/time_format.h"
+#include "tlog/base64.h"
 
 namespace ledger::cli {
 namespace {
@@ -94,6 +95,11 @@ int RunStats(const std::string& data_flag, const std::string& format) {
   for (const auto& k : keys) active_keys += k.revoked ? 0 : 1;
   auto vkey = VerifierKey::FromPublicKey(info.identity.origin, info.identity.public_key);
   std::string vkey_text = vkey.ok() ? vkey->ToString() : "(invalid)";
+  auto head = (*ledger)->Head();
+  auto checkpoints = (*ledger)->Checkpoints();
+  uint64_t checkpoint_count = checkpoints.ok() ? checkpoints->size() : 0;
+  uint64_t checkpoint_size =
+      checkpoints.ok() && !checkpoints->empty() ? checkpoints->rbegin()->first : 0;
   if (format == "json") {
     nlohmann::ordered_json j;
     j["origin"] = info.identity.origin;
@@ -105,6 +111,9 @@ int RunStats(const std::string& data_flag, const std::string& format) {
     j["active_keys"] = active_keys;
     if (info.size) j["last_recorded_at"] = FormatInstantMicros(info.last_recorded_at_us);
     j["disk_bytes"] = info.disk_bytes;
+    j["tree_root"] = tlog::HashToBase64(head.root);
+    j["checkpoints"] = checkpoint_count;
+    j["latest_checkpoint_size"] = checkpoint_size;
     j["events_by_type"] = info.events_by_type;
     fmt::print("{}\n", j.dump());
     return kExitOk;
@@ -120,6 +129,10 @@ int RunStats(const std::string& data_flag, const std::string& format) {
     summary.AddRow({"last recorded", FormatInstantMicros(info.last_recorded_at_us)});
   }
   summary.AddRow({"size on disk", fmt::format("{:.1f} MiB", info.disk_bytes / 1048576.0)});
+  summary.AddRow({"tree root", tlog::HashToBase64(head.root)});
+  summary.AddRow({"signed checkpoints",
+                  fmt::format("{} (latest covers {} entries)", Thousands(checkpoint_count),
+                              Thousands(checkpoint_size))});
   fmt::print("{}\n", summary.Render());
   Table types({"event type", "count"});
   for (const auto& [type, count] : info.events_by_type) types.AddRow({type, Thousands(count)});
