@@ -2,81 +2,25 @@
 // docs/auditor-guide.md): checkpoint, verify, prove, entry, verify-proof, consistency,
 // audit-export and audit-verify, their output and their exit codes. One ledger with a generated
 // cohort is built for the suite; tests only read it (and tamper with their own exports).
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <stdlib.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cerrno>
+#include <cctype>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <vector>
 
-#ifndef LEDGER_BINARY
-#error "LEDGER_BINARY must name the ledger executable"
-#endif
+#include "cli_runner.h"
 
-namespace ledger {
+namespace ledger::cli_testing {
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// Exit codes from cli/cli_common.h, repeated here on purpose: scripts rely on the numbers.
-constexpr int kExitOk = 0;
-constexpr int kExitUsage = 2;
-constexpr int kExitRefused = 3;
-constexpr int kExitNotFound = 4;
-constexpr int kExitCorruption = 7;
-constexpr int kExitPrecondition = 9;
 
 constexpr char kOrigin[] = "audit.example/ledger";
-
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string Describe(const RunResult& r) {
-  constexpr size_t kMax = 4000;
-  auto cut = [](const std::string& s) {
-    return s.size() <= kMax
-               ? s
-               : s.substr(0, kMax) + "\n[... " + std::to_string(s.size() - kMax) + " more bytes]\n";
-  };
-  return "exit " + std::to_string(r.exit_code) + "\n--- stdout ---\n" + cut(r.out) +
-         "--- stderr ---\n" + cut(r.err);
-}
-
-std::string ReadWholeFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void WriteWholeFile(const fs::path& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << bytes;
-}
-
-std::vector<std::string> SplitLines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty()) lines.push_back(line);
-  }
-  return lines;
-}
 
 bool IsBase64Hash(const std::string& s) {
   if (s.size() != 44 || s[43] != '=') return false;
@@ -89,62 +33,10 @@ bool IsBase64Hash(const std::string& s) {
 
 // Runs the binary with `args` in `cwd`; stdin is /dev/null. LEDGER_DATA and LEDGER_KEYS unset.
 RunResult RunIn(const fs::path& cwd, const std::vector<std::string>& args) {
-  const std::string binary = LEDGER_BINARY;
-  const std::string out_path = (cwd / ".stdout").string();
-  const std::string err_path = (cwd / ".stderr").string();
-  const std::string cwd_s = cwd.string();
-  std::vector<char*> argv;
-  argv.push_back(const_cast<char*>(binary.c_str()));
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  ::unsetenv("LEDGER_DATA");
-  ::unsetenv("LEDGER_KEYS");
-
-  RunResult r;
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    ADD_FAILURE() << "fork failed";
-    return r;
-  }
-  if (pid == 0) {
-    // Child: only async-signal-safe calls until exec.
-    int in = ::open("/dev/null", O_RDONLY);
-    int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (in < 0 || out < 0 || err < 0 || ::chdir(cwd_s.c_str()) != 0) ::_exit(127);
-    ::dup2(in, STDIN_FILENO);
-    ::dup2(out, STDOUT_FILENO);
-    ::dup2(err, STDERR_FILENO);
-    ::execv(binary.c_str(), argv.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) {
-      ADD_FAILURE() << "waitpid failed";
-      return r;
-    }
-  }
-  if (WIFEXITED(status)) {
-    r.exit_code = WEXITSTATUS(status);
-  } else {
-    ADD_FAILURE() << "ledger " << (args.empty() ? "" : args[0]) << " died with signal "
-                  << WTERMSIG(status);
-    r.exit_code = 128 + WTERMSIG(status);
-  }
-  r.out = ReadWholeFile(out_path);
-  r.err = ReadWholeFile(err_path);
-  return r;
-}
-
-fs::path MakeTempDir(const std::string& tag) {
-  std::string pattern =
-      (fs::temp_directory_path() / ("ledger_audit_cli_" + tag + "_XXXXXX")).string();
-  if (::mkdtemp(pattern.data()) == nullptr) {
-    ADD_FAILURE() << "mkdtemp " << pattern;
-    return {};
-  }
-  return pattern;
+  RunFiles files;
+  files.stdout_path = cwd / ".stdout";
+  files.stderr_path = cwd / ".stderr";
+  return RunLedger(cwd, args, files, Subcommand(args));
 }
 
 // The suite's ledger: init, a caseworker key, a generated cohort of 10 participants appended
@@ -152,7 +44,7 @@ fs::path MakeTempDir(const std::string& tag) {
 class AuditCliTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    root_ = new fs::path(MakeTempDir("suite"));
+    root_ = new fs::path(MakeTempDir("ledger_audit_cli_suite"));
     const fs::path& dir = *root_;
     auto run = [&](const std::vector<std::string>& args) {
       RunResult r = RunIn(dir, args);
@@ -184,7 +76,7 @@ class AuditCliTest : public ::testing::Test {
 
   void SetUp() override {
     ASSERT_GT(size_, 100u) << "building the suite's ledger failed";
-    dir_ = MakeTempDir("test");
+    dir_ = MakeTempDir("ledger_audit_cli_test");
     ASSERT_FALSE(dir_.empty());
   }
   void TearDown() override {
@@ -455,4 +347,4 @@ TEST_F(AuditCliTest, AuditExportOfAHashTileCorruptionFailsTheTree) {
 }
 
 }  // namespace
-}  // namespace ledger
+}  // namespace ledger::cli_testing

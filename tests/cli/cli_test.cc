@@ -1,133 +1,46 @@
 // End-to-end tests of the `ledger` binary: each test runs the real executable in its own temporary
 // directory and checks exit codes (docs/cli.md, cli/cli_common.h), result lines and messages.
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <stdlib.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "../ledger/test_events.h"
+#include "cli_runner.h"
 #include "ledger/key_admin.h"
 
-#ifndef LEDGER_BINARY
-#error "LEDGER_BINARY must name the ledger executable"
-#endif
-
-namespace ledger {
+namespace ledger::cli_testing {
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// Exit codes from cli/cli_common.h, repeated here on purpose: scripts rely on the numbers.
-constexpr int kExitOk = 0;
-constexpr int kExitUsage = 2;
-constexpr int kExitRefused = 3;
-constexpr int kExitNotFound = 4;
-constexpr int kExitPrecondition = 9;
+using testing::PhaseEntered;
 
 constexpr char kOrigin[] = "test.example/ledger";
 constexpr char kPersonName[] = "Kari Nordmann";
 constexpr char kNationalId[] = "15818912345";
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-// What a test prints when an expectation on a run fails (long output cut short).
-std::string Describe(const RunResult& r) {
-  constexpr size_t kMax = 4000;
-  auto cut = [](const std::string& s) {
-    return s.size() <= kMax
-               ? s
-               : s.substr(0, kMax) + "\n[... " + std::to_string(s.size() - kMax) + " more bytes]\n";
-  };
-  return "exit " + std::to_string(r.exit_code) + "\n--- stdout ---\n" + cut(r.out) +
-         "--- stderr ---\n" + cut(r.err);
-}
-
-std::string ReadWholeFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::vector<std::string> SplitLines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty()) lines.push_back(line);
-  }
-  return lines;
-}
-
-// Parses every line as JSON; a line that is not JSON fails the test and becomes null.
-std::vector<json> JsonLines(const std::string& text) {
-  std::vector<json> out;
-  for (const auto& line : SplitLines(text)) {
-    json j = json::parse(line, nullptr, /*allow_exceptions=*/false);
-    EXPECT_FALSE(j.is_discarded()) << "not JSON: " << line;
-    out.push_back(j.is_discarded() ? json() : j);
-  }
-  return out;
-}
-
-// A valid case.opened with plain personal values (the input form of `ledger append`).
+// test_events.h's case.opened (plain personal values, the input form of `ledger append`) with
+// the person's name as given. The name and national id are set here on purpose: tests check
+// that exactly these values never appear in the output.
 json CaseOpened(const std::string& subject, const std::string& name = kPersonName) {
-  return {
-      {"id", NewEventId()},
-      {"stream", "case/" + subject},
-      {"type", "case.opened"},
-      {"occurred_at", "2008-01-15T09:30:00+01:00"},
-      {"subject", subject},
-      {"actor", {{"id", "cw-001"}, {"role", "caseworker"}}},
-      {"legal_basis", {"NO:sotjl§18"}},
-      {"data",
-       {{"municipality", "3005"},
-        {"office", "drammen-ung"},
-        {"programme", "P1824"},
-        {"intake_date", "2008-01-15"},
-        {"age_at_intake", 19},
-        {"sex", "female"},
-        {"referral_source", "nav"}}},
-      {"personal", {{"name", name}, {"national_id", kNationalId}, {"birth_date", "1989-01-15"}}},
-  };
-}
-
-json PhaseEntered(const std::string& subject, const std::string& phase) {
-  return {
-      {"id", NewEventId()},
-      {"stream", "case/" + subject},
-      {"type", "phase.entered"},
-      {"occurred_at", "2008-01-16T10:00:00+01:00"},
-      {"subject", subject},
-      {"actor", {{"id", "cw-001"}, {"role", "caseworker"}}},
-      {"legal_basis", {"NO:sotjl§17"}},
-      {"data", {{"phase", phase}}},
-  };
+  json j = testing::CaseOpened(subject);
+  j["personal"]["name"] = name;
+  j["personal"]["national_id"] = kNationalId;
+  return j;
 }
 
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "ledger_cli_test_XXXXXX").string();
-    ASSERT_NE(::mkdtemp(pattern.data()), nullptr) << "mkdtemp " << pattern;
-    dir_ = pattern;
+    dir_ = MakeTempDir("ledger_cli_test");
+    ASSERT_FALSE(dir_.empty());
     data_ = (dir_ / "data").string();
     keys_ = (dir_ / "keys").string();
   }
@@ -140,53 +53,11 @@ class CliTest : public ::testing::Test {
   // Runs the binary with `args` in the test directory; stdin is `stdin_path` or /dev/null.
   // The environment is the test's, without LEDGER_DATA and LEDGER_KEYS.
   RunResult Run(const std::vector<std::string>& args, const std::string& stdin_path = "") {
-    const std::string binary = LEDGER_BINARY;
-    const std::string out_path = (dir_ / ".stdout").string();
-    const std::string err_path = (dir_ / ".stderr").string();
-    const std::string in_path = stdin_path.empty() ? "/dev/null" : stdin_path;
-    const std::string cwd = dir_.string();
-    std::vector<char*> argv;
-    argv.push_back(const_cast<char*>(binary.c_str()));
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    ::unsetenv("LEDGER_DATA");
-    ::unsetenv("LEDGER_KEYS");
-
-    RunResult r;
-    pid_t pid = ::fork();
-    if (pid < 0) {
-      ADD_FAILURE() << "fork failed";
-      return r;
-    }
-    if (pid == 0) {
-      // Child: only async-signal-safe calls until exec.
-      int in = ::open(in_path.c_str(), O_RDONLY);
-      int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      if (in < 0 || out < 0 || err < 0 || ::chdir(cwd.c_str()) != 0) ::_exit(127);
-      ::dup2(in, STDIN_FILENO);
-      ::dup2(out, STDOUT_FILENO);
-      ::dup2(err, STDERR_FILENO);
-      ::execv(binary.c_str(), argv.data());
-      ::_exit(127);
-    }
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0) {
-      if (errno != EINTR) {
-        ADD_FAILURE() << "waitpid failed";
-        return r;
-      }
-    }
-    if (WIFEXITED(status)) {
-      r.exit_code = WEXITSTATUS(status);
-    } else {
-      ADD_FAILURE() << "ledger " << (args.empty() ? "" : args[0]) << " died with signal "
-                    << WTERMSIG(status);
-      r.exit_code = 128 + WTERMSIG(status);
-    }
-    r.out = ReadWholeFile(out_path);
-    r.err = ReadWholeFile(err_path);
-    return r;
+    RunFiles files;
+    if (!stdin_path.empty()) files.stdin_path = stdin_path;
+    files.stdout_path = dir_ / ".stdout";
+    files.stderr_path = dir_ / ".stderr";
+    return RunLedger(dir_, args, files, Subcommand(args));
   }
 
   // Writes `lines` (one per line, as given) to a file in the test directory; returns its path.
@@ -679,4 +550,4 @@ TEST_F(CliTest, CommandsOnADirectoryWithoutALedgerPointToInit) {
 }
 
 }  // namespace
-}  // namespace ledger
+}  // namespace ledger::cli_testing

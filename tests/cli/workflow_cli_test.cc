@@ -4,13 +4,10 @@
 // loopback) and `verify --vkey` with a key that is not the ledger's. Each test runs the real
 // executable in its own temporary directory.
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <stdlib.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -19,7 +16,6 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -28,20 +24,14 @@
 #include <thread>
 #include <vector>
 
-#ifndef LEDGER_BINARY
-#error "LEDGER_BINARY must name the ledger executable"
-#endif
+#include "cli_runner.h"
 
-namespace ledger {
+namespace ledger::cli_testing {
 namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// Exit codes from cli/cli_common.h, repeated here on purpose: scripts rely on the numbers.
-constexpr int kExitOk = 0;
-constexpr int kExitRefused = 3;
-constexpr int kExitCorruption = 7;
 
 // The README generates 428 participants; the test uses fewer to stay fast. Nothing else of the
 // README's commands is changed.
@@ -49,45 +39,6 @@ constexpr char kReadmeParticipants[] = "20";
 
 // A note signature line starts with an em dash and a space (c2sp.org/signed-note).
 const std::string kSigPrefix = "\xE2\x80\x94 ";
-
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string Describe(const RunResult& r) {
-  constexpr size_t kMax = 4000;
-  auto cut = [](const std::string& s) {
-    return s.size() <= kMax
-               ? s
-               : s.substr(0, kMax) + "\n[... " + std::to_string(s.size() - kMax) + " more bytes]\n";
-  };
-  return "exit " + std::to_string(r.exit_code) + "\n--- stdout ---\n" + cut(r.out) +
-         "--- stderr ---\n" + cut(r.err);
-}
-
-std::string ReadWholeFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void WriteWholeFile(const fs::path& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << bytes;
-}
-
-std::vector<std::string> SplitLines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty()) lines.push_back(line);
-  }
-  return lines;
-}
 
 std::vector<std::string> SplitWords(const std::string& line) {
   std::vector<std::string> words;
@@ -97,91 +48,20 @@ std::vector<std::string> SplitWords(const std::string& line) {
   return words;
 }
 
-std::vector<json> JsonLines(const std::string& text) {
-  std::vector<json> out;
-  for (const auto& line : SplitLines(text)) {
-    json j = json::parse(line, nullptr, /*allow_exceptions=*/false);
-    EXPECT_FALSE(j.is_discarded()) << "not JSON: " << line;
-    out.push_back(j.is_discarded() ? json() : j);
-  }
-  return out;
-}
-
 std::string Join(const std::vector<std::string>& words) {
   std::string s;
   for (const auto& w : words) s += (s.empty() ? "" : " ") + w;
   return s;
 }
 
-// Forks and execs the binary with `args` in `cwd`: stdin /dev/null, stdout and stderr to the
-// files given. LEDGER_DATA and LEDGER_KEYS are unset. Returns the child's pid (or -1).
-pid_t Spawn(const fs::path& cwd, const std::vector<std::string>& args, const fs::path& out_path,
-            const fs::path& err_path) {
-  const std::string binary = LEDGER_BINARY;
-  const std::string out_s = out_path.string();
-  const std::string err_s = err_path.string();
-  const std::string cwd_s = cwd.string();
-  std::vector<char*> argv;
-  argv.push_back(const_cast<char*>(binary.c_str()));
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  ::unsetenv("LEDGER_DATA");
-  ::unsetenv("LEDGER_KEYS");
-  pid_t pid = ::fork();
-  if (pid < 0) {
-    ADD_FAILURE() << "fork failed";
-    return -1;
-  }
-  if (pid == 0) {
-    // Child: only async-signal-safe calls until exec.
-    int in = ::open("/dev/null", O_RDONLY);
-    int out = ::open(out_s.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int err = ::open(err_s.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (in < 0 || out < 0 || err < 0 || ::chdir(cwd_s.c_str()) != 0) ::_exit(127);
-    ::dup2(in, STDIN_FILENO);
-    ::dup2(out, STDOUT_FILENO);
-    ::dup2(err, STDERR_FILENO);
-    ::execv(binary.c_str(), argv.data());
-    ::_exit(127);
-  }
-  return pid;
-}
-
-// Runs the binary to completion. Standard output goes to `stdout_file` if given (the shell's
-// `> FILE`), and is then also returned in `out`.
+// Runs the binary to completion in `cwd` (stdin /dev/null). Standard output goes to
+// `stdout_file` if given (the shell's `> FILE`), and is then also returned in `out`.
 RunResult RunIn(const fs::path& cwd, const std::vector<std::string>& args,
                 const fs::path& stdout_file = {}) {
-  const fs::path out_path = stdout_file.empty() ? cwd / ".stdout" : cwd / stdout_file;
-  const fs::path err_path = cwd / ".stderr";
-  RunResult r;
-  pid_t pid = Spawn(cwd, args, out_path, err_path);
-  if (pid < 0) return r;
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) {
-      ADD_FAILURE() << "waitpid failed";
-      return r;
-    }
-  }
-  if (WIFEXITED(status)) {
-    r.exit_code = WEXITSTATUS(status);
-  } else {
-    ADD_FAILURE() << "ledger " << Join(args) << " died with signal " << WTERMSIG(status);
-    r.exit_code = 128 + WTERMSIG(status);
-  }
-  r.out = ReadWholeFile(out_path);
-  r.err = ReadWholeFile(err_path);
-  return r;
-}
-
-fs::path MakeTempDir(const std::string& tag) {
-  std::string pattern =
-      (fs::temp_directory_path() / ("ledger_workflow_cli_" + tag + "_XXXXXX")).string();
-  if (::mkdtemp(pattern.data()) == nullptr) {
-    ADD_FAILURE() << "mkdtemp " << pattern;
-    return {};
-  }
-  return pattern;
+  RunFiles files;
+  files.stdout_path = stdout_file.empty() ? cwd / ".stdout" : cwd / stdout_file;
+  files.stderr_path = cwd / ".stderr";
+  return RunLedger(cwd, args, files, Join(args));
 }
 
 // A loopback port that was free a moment ago: bind to port 0, read the port, close.
@@ -238,10 +118,14 @@ class WitnessProcess {
     if (port_ == 0) return ::testing::AssertionFailure() << "no free loopback port";
     out_path_ = cwd / (tag + ".out");
     err_path_ = cwd / (tag + ".err");
-    pid_ = Spawn(cwd,
-                 {"witness", "serve", "--key", key, "--log-vkey", log_vkey, "--state", state,
-                  "--listen", "127.0.0.1:" + std::to_string(port_)},
-                 out_path_, err_path_);
+    RunFiles files;
+    files.stdout_path = out_path_;
+    files.stderr_path = err_path_;
+    pid_ = SpawnLedger(cwd,
+                                    {"witness", "serve", "--key", key, "--log-vkey", log_vkey,
+                                     "--state", state, "--listen",
+                                     "127.0.0.1:" + std::to_string(port_)},
+                                    files);
     if (pid_ < 0) return ::testing::AssertionFailure() << "could not start the witness";
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (std::chrono::steady_clock::now() < deadline) {
@@ -335,7 +219,7 @@ std::vector<std::string> ReadmeUsingItCommands(std::string* problem) {
 class WorkflowCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = MakeTempDir("test");
+    dir_ = MakeTempDir("ledger_workflow_cli_test");
     ASSERT_FALSE(dir_.empty());
   }
   void TearDown() override {
@@ -692,4 +576,4 @@ TEST_F(WorkflowCliTest, VerifyWithAnotherKeyFails) {
 }
 
 }  // namespace
-}  // namespace ledger
+}  // namespace ledger::cli_testing
