@@ -1,0 +1,46 @@
+// Shared pieces of report output: aligned text tables, CSV quoting, and canonical JSON sealed
+// with its SHA-256 (docs/projections.md, "Report output").
+#ifndef REPLAY_SRC_REPORT_FORMAT_H_
+#define REPLAY_SRC_REPORT_FORMAT_H_
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ledger::replay::internal {
+
+// Columns padded to their widest cell, separated by two spaces, a dashed line under the
+// header. Columns whose every body cell is an integer are right-aligned.
+class TextTable {
+ public:
+  explicit TextTable(std::vector<std::string> header) : header_(std::move(header)) {}
+  void AddRow(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+  std::string Render() const;
+
+ private:
+  std::vector<std::string> header_;
+  std::vector<std::vector<std::string>> rows_;
+};
+
+// RFC 4180 field: quoted when it holds a comma, a quote, CR or LF (quotes doubled).
+std::string CsvField(std::string_view field);
+// Fields joined by commas, ending in "\n".
+std::string CsvRow(const std::vector<std::string>& fields);
+
+// The canonical text of a JSON value: object keys in ascending bytewise order, no whitespace,
+// integers only (callers put no floating-point numbers in reports), strings as UTF-8 with the
+// escapes JSON requires (invalid UTF-8 replaced by U+FFFD).
+std::string CanonicalJson(const nlohmann::json& value);
+// {"report":<body>,"sha256":"<hex SHA-256 of CanonicalJson(body)>"} and a newline.
+std::string SealedReportJson(const nlohmann::json& body);
+
+// "2008-01-31" from days since 1970-01-01.
+std::string DayText(int64_t days);
+// Items joined by `sep`.
+std::string Join(const std::vector<std::string>& items, std::string_view sep);
+
+}  // namespace ledger::replay::internal
+
+#endif  // REPLAY_SRC_REPORT_FORMAT_H_
