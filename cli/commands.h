@@ -16,6 +16,7 @@ void RegisterDemoCommand(CLI::App& app, int* exit_code);     // demo
 // checkpoint, prove, consistency, entry, verify, verify-proof, audit-export, audit-verify
 void RegisterAuditCommands(CLI::App& app, int* exit_code);
 void RegisterWitnessCommands(CLI::App& app, int* exit_code);  // witness serve, witness push
+void RegisterCaseloadCommand(CLI::App& app, int* exit_code);  // caseload
 
 }  // namespace ledger::cli
 
