@@ -295,7 +295,8 @@ TEST_F(WorkflowCliTest, ReadmeWorkflowWorks) {
     seen.push_back(w[1] == "keys" && w.size() > 2 ? "keys " + w[2] : w[1]);
   }
   ASSERT_EQ(seen, (std::vector<std::string>{"init", "keygen", "keygen", "keys add", "keys add",
-                                            "generate", "append", "stats", "read", "verify"}))
+                                            "generate", "append", "stats", "read", "verify",
+                                            "caseload"}))
       << "the README's \"Using it\" block changed";
 
   std::string subject;
@@ -374,6 +375,8 @@ TEST_F(WorkflowCliTest, ReadmeWorkflowWorks) {
       EXPECT_EQ(v["entries"], generated + 3) << v;
       EXPECT_EQ(v["entries_checked"], generated + 3) << v;
       EXPECT_GE(v["checkpoints_checked"].get<uint64_t>(), 1u) << v;
+    } else if (cmd == "caseload") {
+      EXPECT_NE(r.out.find("Open cases by office and phase"), std::string::npos) << Describe(r);
     }
   }
   EXPECT_GT(generated, 0u);
