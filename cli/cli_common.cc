@@ -8,6 +8,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 namespace ledger::cli {
 
@@ -136,6 +139,42 @@ std::string Table::Render() const {
   line(rule, true);
   for (const auto& row : rows_) line(row, false);
   return out;
+}
+
+std::string Hex(std::string_view bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out.push_back(kDigits[c >> 4]);
+    out.push_back(kDigits[c & 15]);
+  }
+  return out;
+}
+
+Result<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Status WriteWholeFile(const std::string& path, std::string_view bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  out.close();
+  return out ? Status::Ok() : Status::IOError("cannot write " + path);
+}
+
+std::string KeyArgumentText(const std::string& text_or_path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(text_or_path, ec)) return text_or_path;
+  auto file = ReadWholeFile(text_or_path);
+  if (!file.ok()) return text_or_path;
+  std::string t = *file;
+  while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
+  return t;
 }
 
 std::string Thousands(uint64_t v) {

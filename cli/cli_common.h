@@ -75,6 +75,13 @@ class Table {
 // 1234567 -> "1,234,567"
 std::string Thousands(uint64_t v);
 
+std::string Hex(std::string_view bytes);
+Result<std::string> ReadWholeFile(const std::string& path);
+Status WriteWholeFile(const std::string& path, std::string_view bytes);
+// A key given on the command line: the text itself, or the path of a file holding it (one line;
+// the trailing newline is dropped). The caller's parser says what is wrong with a bad one.
+std::string KeyArgumentText(const std::string& text_or_path);
+
 }  // namespace ledger::cli
 
 #endif  // LEDGER_CLI_CLI_COMMON_H_

@@ -24,42 +24,6 @@ namespace {
 
 std::string HashBase64(const tlog::Hash& h) { return tlog::HashToBase64(h); }
 
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 15]);
-  }
-  return out;
-}
-
-Result<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("cannot read " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-Status WriteWholeFile(const std::string& path, std::string_view bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  out.close();
-  return out ? Status::Ok() : Status::IOError("cannot write " + path);
-}
-
-Result<std::string> LoadVerifierKeyText(const std::string& text_or_path) {
-  if (text_or_path.find('+') != std::string::npos && text_or_path.find('/') == std::string::npos) {
-    return text_or_path;
-  }
-  auto file = ReadWholeFile(text_or_path);
-  if (!file.ok()) return text_or_path;  // let the parser say what is wrong with it
-  std::string t = *file;
-  while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
-  return t;
-}
-
 // A report for people or programs.
 int PrintReport(const VerifyReport& r, const std::string& format, const std::string& what) {
   if (format == "json") {
@@ -258,7 +222,7 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
       options.from = a->from;
       options.to = a->to;
       if (!a->vkey.empty()) {
-        auto text = LoadVerifierKeyText(a->vkey);
+        auto text = Result<std::string>(KeyArgumentText(a->vkey));
         if (!text.ok()) { *exit_code = Fail(text.status()); return; }
         options.verifier_key = *text;
       }
@@ -286,7 +250,7 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
       auto run = [&]() -> Status {
         ASSIGN_OR_RETURN(auto text, ReadWholeFile(a->file));
         ASSIGN_OR_RETURN(auto entry, ReadWholeFile(a->entry));
-        ASSIGN_OR_RETURN(auto vkey_text, LoadVerifierKeyText(a->vkey));
+        ASSIGN_OR_RETURN(auto vkey_text, Result<std::string>(KeyArgumentText(a->vkey)));
         ASSIGN_OR_RETURN(auto vkey, tlog::ParseVerifierKey(vkey_text));
         ASSIGN_OR_RETURN(auto proof, tlog::ParseProofFile(text));
         ASSIGN_OR_RETURN(auto cp, tlog::OpenCheckpoint(proof.checkpoint, vkey, nullptr));
@@ -336,7 +300,7 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
     cmd->add_option("--vkey", a->vkey, "The ledger's verifier key, or a file holding it")->required();
     cmd->add_option("--format", a->format, "table or json")->check(CLI::IsMember({"table", "json"}));
     cmd->callback([=] {
-      auto vkey = LoadVerifierKeyText(a->vkey);
+      auto vkey = Result<std::string>(KeyArgumentText(a->vkey));
       if (!vkey.ok()) { *exit_code = Fail(vkey.status()); return; }
       VerifyOptions options;
       Progress progress("audit-verify", 0);

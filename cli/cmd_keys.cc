@@ -35,22 +35,6 @@ Status WriteKeyPair(const SigningKey& key, const std::string& path) {
   return Status::Ok();
 }
 
-// A verifier key given on the command line, or the path of a file holding one.
-Result<VerifierKey> LoadVerifierKey(const std::string& text_or_path) {
-  std::error_code ec;
-  if (fs::is_regular_file(text_or_path, ec)) {
-    FILE* f = std::fopen(text_or_path.c_str(), "r");
-    if (!f) return Status::NotFound("cannot read " + text_or_path);
-    char buf[512] = {0};
-    size_t n = std::fread(buf, 1, sizeof buf - 1, f);
-    std::fclose(f);
-    auto key = VerifierKey::Parse(std::string_view(buf, n));
-    if (!key.ok()) return key.status().WithContext(text_or_path);
-    return key;
-  }
-  return VerifierKey::Parse(text_or_path);
-}
-
 struct InitArgs {
   std::string data, keys, origin, admin_name = "admin";
 };
@@ -194,7 +178,7 @@ void RegisterKeyCommands(CLI::App& app, int* exit_code) {
       *exit_code = Fail(admin.status());
       return;
     }
-    auto vkey = LoadVerifierKey(add_args->vkey);
+    auto vkey = VerifierKey::Parse(KeyArgumentText(add_args->vkey));
     if (!vkey.ok()) {
       *exit_code = Fail(vkey.status().WithContext("--vkey"));
       return;

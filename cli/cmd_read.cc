@@ -22,16 +22,6 @@ struct ReadArgs {
   uint64_t limit = std::numeric_limits<uint64_t>::max();
 };
 
-std::string ToHex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 15]);
-  }
-  return out;
-}
-
 // One output line: the ledger's fields and the event. Personal values are never printed here:
 // the event carries only their digests.
 Result<std::string> EntryLine(const Entry& e) {
@@ -40,7 +30,7 @@ Result<std::string> EntryLine(const Entry& e) {
   j["seq"] = e.seq;
   j["version"] = e.version;
   j["recorded_at"] = FormatInstantMicros(e.recorded_at_us);
-  j["key_id"] = ToHex(e.key_id);
+  j["key_id"] = Hex(e.key_id);
   j["event"] = nlohmann::ordered_json::parse(event_json);
   return j.dump();
 }

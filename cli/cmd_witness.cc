@@ -25,16 +25,6 @@ namespace {
 std::atomic<bool> g_stop{false};
 void OnSignal(int) { g_stop = true; }
 
-Result<std::string> ReadKeyText(const std::string& text_or_path) {
-  std::ifstream in(text_or_path);
-  if (!in) return text_or_path;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string t = ss.str();
-  while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
-  return t;
-}
-
 Result<std::pair<std::string, uint16_t>> ParseHostPort(const std::string& text) {
   size_t colon = text.rfind(':');
   if (colon == std::string::npos) return Status::InvalidArgument("expected host:port, got " + text);
@@ -65,8 +55,7 @@ int RunServe(const ServeArgs& a) {
   options.witness_seed = key->seed();
   options.state_path = a.state;
   for (const auto& v : a.log_vkeys) {
-    auto text = ReadKeyText(v);
-    auto parsed = tlog::ParseVerifierKey(*text);
+    auto parsed = tlog::ParseVerifierKey(KeyArgumentText(v));
     if (!parsed.ok()) return Fail(parsed.status().WithContext("--log-vkey " + v));
     options.logs.push_back(*parsed);
   }
@@ -90,8 +79,7 @@ struct PushArgs {
 int RunPush(const PushArgs& a) {
   auto hp = ParseHostPort(a.witness);
   if (!hp.ok()) return Fail(hp.status().WithContext("--witness"));
-  auto vkey_text = ReadKeyText(a.witness_vkey);
-  auto cosigner = tlog::ParseVerifierKey(*vkey_text);
+  auto cosigner = tlog::ParseVerifierKey(KeyArgumentText(a.witness_vkey));
   if (!cosigner.ok()) return Fail(cosigner.status().WithContext("--witness-vkey"));
   auto ledger = Ledger::Open(ResolveDataDir(a.data));
   if (!ledger.ok()) return Fail(ledger.status());
