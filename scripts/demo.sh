@@ -4,5 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-scripts/build.sh >/dev/null
+# Same flags as scripts/test.sh, so that running both builds once.
+scripts/build.sh -DLEDGER_WERROR=ON >/dev/null
 exec build/bin/ledger demo --dir demo-ledger "$@"
