@@ -5,5 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 # Same flags as scripts/test.sh, so that running both builds once.
-scripts/build.sh -DLEDGER_WERROR=ON >/dev/null
+echo "demo: building (log in build.log)..." >&2
+scripts/build.sh -DLEDGER_WERROR=ON > build.log 2>&1 || { tail -n 40 build.log >&2; exit 1; }
 exec build/bin/ledger demo --dir demo-ledger "$@"
