@@ -105,11 +105,20 @@ Result<KeyInfo> ApplyKeyChange(const KeyChange& change, const std::optional<KeyI
   return key;
 }
 
-StreamHeadRecord AdvanceStreamHead(StreamHeadRecord head, const PreparedEvent& p) {
+Status CheckCaseRules(const PreparedEvent& p, const StreamHeadRecord& head,
+                      const CaseRulesConfig& config) {
+  return CheckCaseEvent(p.case_facts, p.stream, p.occurred_at_us, head.case_state, config);
+}
+
+void AdvanceStreamHead(StreamHeadRecord& head, const PreparedEvent& p, uint64_t seq) {
   head.next_version++;
   if (p.type == "case.opened") head.office = p.office;
-  if (p.type == "subject.shredded") head.shredded = true;
-  return head;
+  if (p.type == "subject.shredded") {
+    head.shredded = true;
+    head.case_state = CaseState{};  // nothing may follow; keep no state about the person
+  } else {
+    ApplyCaseEvent(p.case_facts, p.occurred_at_us, seq, &head.case_state);
+  }
 }
 
 }  // namespace ledger::internal

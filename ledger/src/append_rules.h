@@ -8,6 +8,7 @@
 
 #include "ledger/status.h"
 #include "ledger/types.h"
+#include "case_rules.h"
 #include "prepared_event.h"
 #include "records.h"
 
@@ -20,6 +21,10 @@ Status CheckExpectedVersion(const PreparedEvent& p, const StreamHeadRecord& head
 // subject.shredded (FailedPrecondition).
 Status CheckStreamOrder(const PreparedEvent& p, const StreamHeadRecord& head);
 
+// The case rules against the stream's state (case_rules.h); Ok for streams that are not cases.
+Status CheckCaseRules(const PreparedEvent& p, const StreamHeadRecord& head,
+                      const CaseRulesConfig& config);
+
 // The author's key may append this event: not revoked, role allows the type, scope allows the
 // stream (PermissionDenied).
 Status CheckAuthor(const KeyInfo& author, const PreparedEvent& p, const StreamHeadRecord& head);
@@ -31,8 +36,8 @@ Status CheckAuthor(const KeyInfo& author, const PreparedEvent& p, const StreamHe
 Result<KeyInfo> ApplyKeyChange(const KeyChange& change, const std::optional<KeyInfo>& current,
                                bool public_key_registered, uint64_t seq, int64_t recorded_at_us);
 
-// The stream head after appending `p` to `head`.
-StreamHeadRecord AdvanceStreamHead(StreamHeadRecord head, const PreparedEvent& p);
+// Advances `head` past `p`, appended at `seq`.
+void AdvanceStreamHead(StreamHeadRecord& head, const PreparedEvent& p, uint64_t seq);
 
 }  // namespace ledger::internal
 

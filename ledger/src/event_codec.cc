@@ -112,6 +112,7 @@ Result<EventSummary> SummarizeEvent(std::string_view canonical_event) {
     s.stream = ev.getStream().cStr();
     s.type = std::string(internal::EventTypeName(ev));
     s.subject = ev.getSubject().cStr();
+    s.has_personal = ev.hasPersonal();
     auto t = ParseInstantMicros(ev.getOccurredAt().cStr());
     s.occurred_at_us = t.ok() ? *t : 0;
   });

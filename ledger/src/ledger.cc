@@ -5,7 +5,11 @@
 #include <optional>
 #include <thread>
 
+#include "access_policy.h"
+#include "case_rules.h"
+#include "crypto.h"
 #include "key_registry.h"
+#include "vault.h"
 #include "ledger/event_codec.h"
 #include "ledger_on_store.h"
 #include "ledger/time_format.h"
@@ -76,10 +80,42 @@ class Ledger::Impl {
     policy.origin = identity_.origin;
     policy.first_admin_key_id = identity_.first_admin_key_id;
     policy.interval_us = options_.checkpoint_interval_us;
+    RETURN_IF_ERROR(BindMasterKey());
+    LedgerPolicy privacy;
+    auto policy_json = store_->Get(Column::kMeta, std::string(internal::kMetaPrivacyPolicyKey));
+    if (policy_json.ok()) {
+      auto parsed = PolicyFromJson(*policy_json);
+      if (!parsed.ok()) return Status::Corruption("stored " + parsed.status().message());
+      privacy = std::move(*parsed);
+    } else if (policy_json.status().code() != StatusCode::kNotFound) {
+      return policy_json.status();
+    }
+    vault_ = std::make_unique<internal::Vault>(store_.get(), options_.master_key, identity_.origin);
     writer_ = std::make_unique<internal::LogWriter>(
-        store_.get(), &keys_, head, std::move(range), std::move(counts), options_.clock,
-        options_.max_group_events, std::move(policy), std::move(last));
+        store_.get(), &keys_, vault_.get(), head, std::move(range), std::move(counts),
+        options_.clock, options_.max_group_events, std::move(policy), std::move(last),
+        internal::CaseRulesConfig{identity_.max_agreement_problems}, std::move(privacy));
     return Status::Ok();
+  }
+
+  // A ledger is bound to the first master key it is given; any other is refused, so that no
+  // value is ever sealed under a key that cannot open the others.
+  Status BindMasterKey() {
+    if (!options_.master_key) return Status::Ok();
+    std::string check = internal::MasterKeyCheck(*options_.master_key, identity_.origin);
+    auto stored = store_->Get(Column::kMeta, std::string(internal::kMetaVaultCheckKey));
+    if (stored.ok()) {
+      if (*stored != check) {
+        return Status::PermissionDenied(
+            "the master key given does not belong to this ledger (its check value differs): "
+            "use the key file the ledger was created with");
+      }
+      return Status::Ok();
+    }
+    if (stored.status().code() != StatusCode::kNotFound) return stored.status();
+    internal::KvWriteBatch batch;
+    batch.Put(Column::kMeta, std::string(internal::kMetaVaultCheckKey), check);
+    return store_->Write(batch, /*sync=*/true);
   }
 
   Result<internal::SignedTreeHead> LoadLastCheckpoint() {
@@ -149,6 +185,9 @@ class Ledger::Impl {
         identity.first_admin_key_id.size() != 4) {
       return Status::InvalidArgument(
           "a ledger needs an origin, a 32-byte Ed25519 public key and its first admin's key id");
+    }
+    if (identity.max_agreement_problems < 1 || identity.max_agreement_problems > 16) {
+      return Status::InvalidArgument("max_agreement_problems must be 1 to 16");
     }
     internal::KvWriteBatch batch;
     batch.Put(Column::kMeta, std::string(internal::kMetaIdentityKey),
@@ -257,14 +296,138 @@ class Ledger::Impl {
     return out;
   }
 
-  Result<std::vector<Disclosure>> ReadDisclosures(uint64_t seq) {
-    auto value = store_->Get(Column::kPersonal, internal::EncodeBE64(seq));
-    if (!value.ok()) {
-      if (value.status().code() == StatusCode::kNotFound) return std::vector<Disclosure>{};
-      return value.status();
-    }
-    return internal::DecodeDisclosures(*value);
+  Result<internal::StreamHeadRecord> StreamHead(std::string_view stream) {
+    ASSIGN_OR_RETURN(auto bytes, store_->Get(Column::kStreamHeads, stream));
+    return internal::DecodeStreamHead(bytes);
   }
+
+  Result<PersonalValues> ReadPersonal(uint64_t seq, std::string_view reader_key_id) {
+    auto reader = keys_.Find(std::string(reader_key_id));
+    if (!reader) {
+      return Status::PermissionDenied("unknown key " + internal::HexEncode(reader_key_id) +
+                                      ": it is not registered in this ledger");
+    }
+    if (reader->revoked) {
+      return Status::PermissionDenied("key " + reader->key_id_hex + " was revoked");
+    }
+    ASSIGN_OR_RETURN(auto entry, ReadSeq(seq));
+    ASSIGN_OR_RETURN(auto summary, SummarizeEvent(entry.event));
+    if (reader->role != "dpo" && reader->role != "caseworker") {
+      return Status::PermissionDenied("key " + reader->key_id_hex + " has role " + reader->role +
+                                      ", which sees personal values only as digests");
+    }
+    PersonalValues out;
+    if (!summary.has_personal) return out;
+    auto head = StreamHead(summary.stream);
+    if (!head.ok()) return head.status();
+    if (reader->role == "caseworker" &&
+        !internal::ScopeAllows(reader->scope, summary.stream, head->office)) {
+      return Status::PermissionDenied("key " + reader->key_id_hex + " may not read " +
+                                      summary.stream + " (outside its scope)");
+    }
+    if (head->shredded) {
+      out.state = PersonalValues::State::kErased;
+      return out;
+    }
+    auto key = vault_->SubjectKey(summary.subject);
+    if (!key.ok()) {
+      if (key.status().code() != StatusCode::kNotFound) return key.status();
+      // Shredded between the two reads?
+      ASSIGN_OR_RETURN(auto again, StreamHead(summary.stream));
+      if (again.shredded) {
+        out.state = PersonalValues::State::kErased;
+        return out;
+      }
+      return Status::Corruption("the key of subject " + summary.subject + " is missing");
+    }
+    auto sealed = store_->Get(Column::kPersonal, internal::PersonalValueKey(summary.subject, seq));
+    if (!sealed.ok()) {
+      if (sealed.status().code() == StatusCode::kNotFound) {
+        return Status::Corruption("the personal values of seq " + std::to_string(seq) +
+                                  " are missing from the vault");
+      }
+      return sealed.status();
+    }
+    ASSIGN_OR_RETURN(out.values, vault_->Open(*key, summary.subject, seq, *sealed));
+    out.state = PersonalValues::State::kPresent;
+    return out;
+  }
+
+  Result<SubjectConsents> Consents(std::string_view subject) {
+    std::string stream = "case/" + std::string(subject);
+    auto bytes = store_->Get(Column::kStreamHeads, stream);
+    if (!bytes.ok()) {
+      if (bytes.status().code() == StatusCode::kNotFound) {
+        return Status::NotFound("no case for subject " + std::string(subject));
+      }
+      return bytes.status();
+    }
+    SubjectConsents out;
+    out.subject = std::string(subject);
+    RETURN_IF_ERROR(internal::DecodeStreamConsents(*bytes, &out));
+    return out;
+  }
+
+  Result<ConsentDecision> Decide(const ConsentQuestion& q) {
+    ASSIGN_OR_RETURN(auto facts, Consents(q.subject));
+    if (facts.shredded) {
+      ConsentDecision d;
+      d.answer = ConsentAnswer::kErased;
+      return d;
+    }
+    return ::ledger::DecideConsent(facts.consents, facts.restrictions, q);
+  }
+
+  Status SetPrivacyPolicy(const LedgerPolicy& policy, std::string_view admin_key_id) {
+    auto admin = keys_.Find(std::string(admin_key_id));
+    if (!admin || admin->revoked || admin->role != "admin") {
+      return Status::PermissionDenied("only a registered, unrevoked admin key may change the policy");
+    }
+    internal::KvWriteBatch batch;
+    batch.Put(Column::kMeta, std::string(internal::kMetaPrivacyPolicyKey), PolicyToJson(policy));
+    RETURN_IF_ERROR(store_->Write(batch, /*sync=*/true));
+    writer_->SetPrivacyPolicy(policy);
+    return Status::Ok();
+  }
+
+  Result<std::vector<RetentionStanding>> RetentionReview(int64_t now_us) {
+    LedgerPolicy policy = writer_->privacy_policy();
+    std::vector<RetentionStanding> out;
+    auto it = store_->NewIterator(Column::kStreamHeads);
+    for (it->Seek("case/"); it->Valid() && it->key().starts_with("case/"); it->Next()) {
+      ASSIGN_OR_RETURN(auto head, internal::DecodeStreamHead(it->value()));
+      if (head.shredded || !head.case_state.closed) continue;
+      const internal::CaseState& cs = head.case_state;
+      RetentionStanding r;
+      r.subject = std::string(it->key().substr(5));
+      r.closed_at_us = cs.closed_at_us;
+      if (const ArchiveRule* a = policy.ArchiveRuleFor(cs.municipality, cs.programme,
+                                                       cs.intake_date)) {
+        r.archive_rule = a->name;
+        r.reason = "archived under " + a->name + " (" + a->ground + ")";
+      } else if (policy.retention.empty()) {
+        r.reason = "the policy has no retention rule";
+      }
+      for (const RetentionRule& rule : policy.retention) {
+        if (!r.archive_rule.empty()) break;
+        internal::CaseFacts shred;
+        shred.op = internal::CaseOp::kSubjectShredded;
+        shred.retention_rule = rule.name;
+        Status s = internal::CheckCasePolicy(shred, std::string(it->key()), now_us, cs, policy);
+        if (s.ok()) {
+          r.due_rule = rule.name;
+          r.reason.clear();
+          break;
+        }
+        r.reason = s.message();
+      }
+      out.push_back(std::move(r));
+    }
+    RETURN_IF_ERROR(it->status());
+    return out;
+  }
+
+  Status Compact() { return store_->CompactAll(); }
 
   LedgerInfo Info() {
     LedgerInfo info;
@@ -289,6 +452,7 @@ class Ledger::Impl {
   LedgerIdentity identity_;
   int64_t created_at_us_ = 0;
   internal::KeyRegistry keys_;
+  std::unique_ptr<internal::Vault> vault_;  // before writer_: the writer uses it
   std::unique_ptr<internal::LogWriter> writer_;
 };
 
@@ -435,8 +599,23 @@ Result<std::vector<Entry>> Ledger::ReadStream(std::string_view stream, uint64_t 
 std::unique_ptr<EntryIterator> Ledger::Scan(uint64_t from_seq, bool decode) {
   return std::make_unique<ScanIterator>(impl_->store(), from_seq, impl_->size(), decode);
 }
-Result<std::vector<Disclosure>> Ledger::ReadDisclosures(uint64_t seq) {
-  return impl_->ReadDisclosures(seq);
+Result<PersonalValues> Ledger::ReadPersonal(uint64_t seq, std::string_view reader_key_id) {
+  return impl_->ReadPersonal(seq, reader_key_id);
+}
+Result<SubjectConsents> Ledger::Consents(std::string_view subject) {
+  return impl_->Consents(subject);
+}
+Result<ConsentDecision> Ledger::DecideConsent(const ConsentQuestion& question) {
+  return impl_->Decide(question);
+}
+LedgerPolicy Ledger::PrivacyPolicy() { return impl_->writer().privacy_policy(); }
+Status Ledger::SetPrivacyPolicy(const LedgerPolicy& policy, std::string_view admin_key_id) {
+  return impl_->SetPrivacyPolicy(policy, admin_key_id);
+}
+Result<std::vector<RetentionStanding>> Ledger::RetentionReview(int64_t now_us) {
+  return impl_->RetentionReview(now_us);
+}
+Status Ledger::Compact() { return impl_->Compact();
 }
 TreeHead Ledger::Head() {
   auto t = impl_->writer().tree();

@@ -252,13 +252,14 @@ Status LogChecker::ProcessBatch(std::vector<Item> items) {
       Status rule = CheckExpectedVersion(p, head);
       if (rule.ok()) rule = CheckStreamOrder(p, head);
       if (rule.ok() && it.author) rule = CheckAuthor(*it.author, p, head);
+      if (rule.ok() && case_rules_) rule = CheckCaseRules(p, head, *case_rules_);
       if (rule.ok()) rule = it.key_change_status;
       if (!rule.ok()) {
         fail(it.seq, "rules", rule);
         break;
       }
     }
-    head = AdvanceStreamHead(head, p);
+    AdvanceStreamHead(head, p, it.seq);
     last_recorded_at_us_ = std::max(last_recorded_at_us_, it.entry.recorded_at_us);
 
     range_.Append(it.leaf, [&](uint8_t level, uint64_t index, const tlog::Hash& hash) {

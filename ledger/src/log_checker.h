@@ -17,6 +17,7 @@
 #include "ledger/status.h"
 #include "ledger/types.h"
 #include "ledger/verify.h"
+#include "case_rules.h"
 #include "records.h"
 #include "tlog/compact_range.h"
 
@@ -35,6 +36,9 @@ class LogChecker {
   // (the source compares it with its stored node). A thread-safe check runs on all cores.
   void SetNodeCheck(std::function<Status(uint8_t, uint64_t, const tlog::Hash&)> check,
                     bool thread_safe);
+
+  // Checks the case rules too (the writer's, less its policy checks), with this configuration.
+  void SetCaseRules(const CaseRulesConfig& config) { case_rules_ = config; }
 
   // Feeds entry `seq` (canonical entry bytes). Returns the first failure once it is known (may
   // be reported at a later Add or at Finish, as entries are checked a batch at a time); after a
@@ -57,6 +61,7 @@ class LogChecker {
   // Waits for the batch in flight.
   void Drain();
   Status Fail(uint64_t seq, std::string check, Status status);
+  std::optional<CaseRulesConfig> case_rules_;
 
   const uint64_t check_from_;
   const unsigned threads_;

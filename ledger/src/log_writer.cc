@@ -35,8 +35,15 @@ struct LogWriter::Overlay {
   LedgerHeadRecord head;
   tlog::CompactRange range;
   KvWriteBatch batch;
+  std::map<std::string, std::string> subject_keys;  // created, not yet durable
+  std::vector<std::string> shredded;                // subjects shredded
 
   void MergeFrom(Overlay&& unit) {
+    for (auto& [k, v] : unit.subject_keys) subject_keys[k] = std::move(v);
+    for (auto& s : unit.shredded) {
+      subject_keys.erase(s);
+      shredded.push_back(std::move(s));
+    }
     for (auto& [k, v] : unit.ids) ids[k] = std::move(v);
     for (auto& [k, v] : unit.heads) heads[k] = std::move(v);
     for (auto& [k, v] : unit.keys) keys[k] = std::move(v);
@@ -48,17 +55,21 @@ struct LogWriter::Overlay {
   }
 };
 
-LogWriter::LogWriter(KvStore* store, KeyRegistry* keys, LedgerHeadRecord head,
+LogWriter::LogWriter(KvStore* store, KeyRegistry* keys, Vault* vault, LedgerHeadRecord head,
                      tlog::CompactRange range, std::map<std::string, uint64_t> counts,
                      std::function<int64_t()> clock, size_t max_group_events,
-                     CheckpointPolicy policy, SignedTreeHead last_checkpoint)
+                     CheckpointPolicy policy, SignedTreeHead last_checkpoint,
+                     CaseRulesConfig case_rules, LedgerPolicy privacy)
     : store_(store),
       keys_(keys),
+      vault_(vault),
+      case_rules_(case_rules),
       clock_(std::move(clock)),
       max_group_events_(max_group_events),
       head_(head),
       counts_(std::move(counts)),
       range_(std::move(range)),
+      privacy_(std::move(privacy)),
       policy_(std::move(policy)),
       last_checkpoint_(last_checkpoint),
       last_checkpoint_copy_(std::move(last_checkpoint)) {
@@ -181,6 +192,16 @@ Result<SignedTreeHead> LogWriter::SignCheckpointLocked() {
   std::lock_guard<std::mutex> lock(mu_);
   last_checkpoint_copy_ = next;
   return next;
+}
+
+void LogWriter::SetPrivacyPolicy(LedgerPolicy policy) {
+  std::lock_guard<std::mutex> lock(mu_);
+  privacy_ = std::move(policy);
+}
+
+LedgerPolicy LogWriter::privacy_policy() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return privacy_;
 }
 
 LedgerHeadRecord LogWriter::head() const {
@@ -311,6 +332,8 @@ void LogWriter::CommitGroup(std::vector<Job*>& jobs) {
       }
     } else {
       for (const auto& [key_id, key] : group.keys) keys_->Put(key_id, key);
+      for (const auto& [subject, key] : group.subject_keys) vault_->Remember(subject, key);
+      for (const auto& subject : group.shredded) vault_->Forget(subject);
       if (head_cache_.size() + group.heads.size() > kMaxCachedStreamHeads) head_cache_.clear();
       for (auto& [stream, head] : group.heads) head_cache_[stream] = std::move(head);
       std::lock_guard<std::mutex> lock(mu_);
@@ -412,6 +435,11 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
   RETURN_IF_ERROR(CheckExpectedVersion(p, head));
   RETURN_IF_ERROR(CheckStreamOrder(p, head));
   RETURN_IF_ERROR(CheckAuthor(*author, p, head));
+  RETURN_IF_ERROR(CheckCaseRules(p, head, case_rules_));
+  if (p.case_facts.op == CaseOp::kErasureDecided || p.case_facts.op == CaseOp::kSubjectShredded) {
+    RETURN_IF_ERROR(CheckCasePolicy(p.case_facts, p.stream, p.occurred_at_us, head.case_state,
+                                    privacy_policy()));
+  }
 
   // Key registry changes.
   const int64_t recorded_at = std::max(clock_(), unit.head.last_recorded_at_us);
@@ -449,7 +477,20 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
   unit.batch.Put(Column::kIds, p.id, EncodeIdRecord(id_record));
   unit.batch.Put(Column::kStreams, StreamIndexKey(p.stream, head.next_version), EncodeBE64(seq));
   if (!source.disclosures.empty()) {
-    unit.batch.Put(Column::kPersonal, EncodeBE64(seq), EncodeDisclosures(source.disclosures));
+    if (p.subject.empty()) {
+      return Status::InvalidArgument("personal: values were sent with an event that names no subject");
+    }
+    ASSIGN_OR_RETURN(std::string subject_key, SubjectKeyFor(p.subject, group, unit));
+    unit.batch.Put(Column::kPersonal, PersonalValueKey(p.subject, seq),
+                   vault_->Seal(subject_key, p.subject, seq, source.disclosures));
+  }
+  if (p.type == "subject.shredded" && !p.subject.empty()) {
+    // The key and every sealed value of the subject go in the same batch as the entry.
+    unit.batch.Delete(Column::kPersonal, SubjectKeyKey(p.subject));
+    auto [begin, end] = PersonalValueRange(p.subject);
+    unit.batch.DeleteRange(Column::kPersonal, std::move(begin), std::move(end));
+    unit.subject_keys.erase(p.subject);
+    unit.shredded.push_back(p.subject);
   }
   if (key_update) {
     unit.batch.Put(Column::kKeys, p.key_change->key_id, EncodeKeyState(*key_update));
@@ -457,13 +498,28 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
   }
   *result = AppendResult{seq, head.next_version, recorded_at, false};
 
-  unit.heads[p.stream] = AdvanceStreamHead(head, p);  // written once per group, in CommitGroup
+  AdvanceStreamHead(head, p, seq);
+  unit.heads[p.stream] = std::move(head);  // written once per group, in CommitGroup
   unit.ids[p.id] = id_record;
   unit.count_deltas[p.type]++;
   unit.head.size = seq + 1;
   unit.head.last_recorded_at_us = recorded_at;
   if (new_stream) unit.head.streams++;
   return Status::Ok();
+}
+
+Result<std::string> LogWriter::SubjectKeyFor(const std::string& subject, const Overlay& group,
+                                             Overlay& unit) {
+  if (auto it = unit.subject_keys.find(subject); it != unit.subject_keys.end()) return it->second;
+  if (auto it = group.subject_keys.find(subject); it != group.subject_keys.end()) {
+    return it->second;
+  }
+  auto committed = vault_->SubjectKey(subject);
+  if (committed.ok() || committed.status().code() != StatusCode::kNotFound) return committed;
+  ASSIGN_OR_RETURN(auto created, vault_->CreateSubjectKey(subject));
+  unit.batch.Put(Column::kPersonal, SubjectKeyKey(subject), std::move(created.sealed));
+  unit.subject_keys[subject] = created.key;
+  return created.key;
 }
 
 }  // namespace ledger::internal

@@ -20,7 +20,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "case_rules.h"
 #include "key_registry.h"
+#include "ledger/policy.h"
+#include "vault.h"
 #include "ledger/status.h"
 #include "ledger/types.h"
 #include "prepared_event.h"
@@ -49,15 +52,20 @@ struct SignedTreeHead {
 
 class LogWriter {
  public:
-  LogWriter(KvStore* store, KeyRegistry* keys, LedgerHeadRecord head, tlog::CompactRange range,
-            std::map<std::string, uint64_t> counts, std::function<int64_t()> clock,
-            size_t max_group_events, CheckpointPolicy policy, SignedTreeHead last_checkpoint);
+  LogWriter(KvStore* store, KeyRegistry* keys, Vault* vault, LedgerHeadRecord head,
+            tlog::CompactRange range, std::map<std::string, uint64_t> counts,
+            std::function<int64_t()> clock, size_t max_group_events, CheckpointPolicy policy,
+            SignedTreeHead last_checkpoint, CaseRulesConfig case_rules, LedgerPolicy privacy);
   // Finishes the appends already submitted, then stops the thread.
   ~LogWriter();
 
   // Appends `events` as independent units (atomic = false) or as one all-or-nothing unit, and
   // blocks until their group is durable or refused. One result per event, in order.
   std::vector<Result<AppendResult>> Submit(std::vector<PreparedEvent> events, bool atomic);
+
+  // The privacy policy later appends are checked against (archive duty, retention).
+  void SetPrivacyPolicy(LedgerPolicy policy);
+  LedgerPolicy privacy_policy() const;
 
   LedgerHeadRecord head() const;
   std::map<std::string, uint64_t> counts() const;
@@ -83,9 +91,14 @@ class LogWriter {
   void MaybeCheckpoint();
   Status ApplyEvent(const PreparedEvent& p, const Overlay& group, Overlay& unit,
                     AppendResult* result);
+  // The subject's key: created in this unit or group, committed, or new (added to the unit).
+  Result<std::string> SubjectKeyFor(const std::string& subject, const Overlay& group,
+                                    Overlay& unit);
 
   KvStore* const store_;
   KeyRegistry* const keys_;
+  Vault* const vault_;
+  const CaseRulesConfig case_rules_;
   const std::function<int64_t()> clock_;
   const size_t max_group_events_;
 
@@ -96,6 +109,7 @@ class LogWriter {
   LedgerHeadRecord head_;                   // GUARDED_BY(mu_)
   std::map<std::string, uint64_t> counts_;  // GUARDED_BY(mu_)
   tlog::CompactRange range_;                // GUARDED_BY(mu_)
+  LedgerPolicy privacy_;                    // GUARDED_BY(mu_)
 
   // Serialises checkpoint signing (the writer thread's and SignCheckpoint's).
   std::mutex checkpoint_mu_;

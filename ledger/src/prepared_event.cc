@@ -7,6 +7,7 @@
 #include <map>
 
 #include "canonical.h"
+#include "case_facts_reader.h"
 #include "crypto.h"
 #include "event.capnp.h"
 #include "event_validator.h"
@@ -161,10 +162,12 @@ Result<PreparedEvent> Prepare(const SignedEvent& event, const KeyRegistry* keys,
     out.actor_role = RoleName(ev.getActor().getRole());
     out.id = ev.getId().cStr();
     out.stream = ev.getStream().cStr();
+    if (ev.hasSubject()) out.subject = ev.getSubject().cStr();
     out.type = std::string(EventTypeName(ev));
     status = ParseExpected(ev.getExpectedVersion().cStr(), &out);
     if (!status.ok()) return;
     if (ev.getData().isCaseOpened()) out.office = ev.getData().getCaseOpened().getOffice().cStr();
+    if (out.stream.starts_with("case/")) out.case_facts = ReadCaseFacts(ev, out.occurred_at_us);
     if (check_disclosures) {
       status = CheckDisclosures(ev, event.disclosures);
       if (!status.ok()) return;

@@ -11,6 +11,7 @@
 
 #include "ledger/status.h"
 #include "ledger/types.h"
+#include "case_facts.h"
 
 namespace ledger::internal {
 
@@ -29,6 +30,7 @@ struct PreparedEvent {
   const SignedEvent* source = nullptr;
   std::string id;
   std::string stream;
+  std::string subject;  // empty when the event names none
   std::string type;
   ExpectedKind expected = ExpectedKind::kAny;
   uint64_t expected_version = 0;
@@ -37,6 +39,7 @@ struct PreparedEvent {
   int64_t occurred_at_us = 0;
   std::string content_digest;
   std::optional<KeyChange> key_change;
+  CaseFacts case_facts;  // case streams only
   // False when the author's key was not in the committed registry when prepared (a key
   // registered earlier in the same group, or the ledger's first key): the writer checks then.
   bool signature_checked = false;

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "canonical.h"
+#include "case_state_codec.h"
 #include "entry.capnp.h"
 #include "storage.capnp.h"
 #include "storage/kv_store.h"
@@ -17,7 +18,7 @@ namespace {
 
 constexpr uint16_t kEntryFormatVersion = 1;
 // 2: the Merkle tree (tree, checkpoints columns, meta/range) is part of every commit.
-constexpr uint16_t kStorageFormatVersion = 2;
+constexpr uint16_t kStorageFormatVersion = 3;  // 3: case state, personal vault
 
 std::string_view AsView(capnp::Data::Reader d) {
   return {reinterpret_cast<const char*>(d.begin()), d.size()};
@@ -146,6 +147,7 @@ std::string EncodeStreamHead(const StreamHeadRecord& head) {
   h.setNextVersion(head.next_version);
   h.setOffice(head.office);
   h.setShredded(head.shredded);
+  WriteCaseState(head.case_state, h.initCaseState());
   return Serialize(message);
 }
 
@@ -155,8 +157,18 @@ Result<StreamHeadRecord> DecodeStreamHead(std::string_view bytes) {
     out.next_version = h.getNextVersion();
     out.office = h.getOffice().cStr();
     out.shredded = h.getShredded();
+    if (h.hasCaseState()) ReadCaseState(h.getCaseState(), &out.case_state);
   }));
   return out;
+}
+
+Status DecodeStreamConsents(std::string_view bytes, SubjectConsents* out) {
+  return WithRecord<schema::StreamHead>(bytes, "stream head", [&](auto h) {
+    out->shredded = h.getShredded();
+    if (!h.hasCaseState()) return;
+    out->closed = h.getCaseState().getClosed();
+    ReadConsentState(h.getCaseState(), &out->consents, &out->restrictions);
+  });
 }
 
 std::string EncodeLedgerHead(const LedgerHeadRecord& head) {
@@ -186,6 +198,7 @@ std::string EncodeIdentity(const LedgerIdentity& identity, int64_t created_at_us
   i.setCreatedAt(created_at_us);
   i.setFormatVersion(kStorageFormatVersion);
   i.setFirstAdminKeyId(AsData(identity.first_admin_key_id));
+  i.setMaxAgreementProblems(identity.max_agreement_problems);
   return Serialize(message);
 }
 
@@ -198,6 +211,7 @@ Result<LedgerIdentity> DecodeIdentity(std::string_view bytes, int64_t* created_a
     *created_at_us = i.getCreatedAt();
     version = i.getFormatVersion();
     out.first_admin_key_id = AsView(i.getFirstAdminKeyId());
+    out.max_agreement_problems = i.getMaxAgreementProblems();
   }));
   if (version != kStorageFormatVersion) {
     return Status::FailedPrecondition("ledger format version " + std::to_string(version) +

@@ -13,6 +13,7 @@
 #include "ledger/ledger.h"
 #include "ledger/status.h"
 #include "ledger/types.h"
+#include "case_state.h"
 #include "tlog/compact_range.h"
 
 namespace ledger::internal {
@@ -21,6 +22,7 @@ struct StreamHeadRecord {
   uint64_t next_version = 0;
   std::string office;
   bool shredded = false;
+  CaseState case_state;  // case streams only
 };
 
 struct LedgerHeadRecord {
@@ -52,6 +54,8 @@ Result<Entry> UnframeEntry(uint64_t seq, std::string_view value);
 
 std::string EncodeStreamHead(const StreamHeadRecord& head);
 Result<StreamHeadRecord> DecodeStreamHead(std::string_view bytes);
+// Only the consent facts and restrictions of a stream head (fast: the rest is not built).
+Status DecodeStreamConsents(std::string_view bytes, SubjectConsents* out);
 std::string EncodeLedgerHead(const LedgerHeadRecord& head);
 Result<LedgerHeadRecord> DecodeLedgerHead(std::string_view bytes);
 std::string EncodeIdentity(const LedgerIdentity& identity, int64_t created_at_us);
@@ -75,6 +79,10 @@ inline constexpr std::string_view kMetaIdentityKey = "identity";
 inline constexpr std::string_view kMetaCountPrefix = "count/";
 inline constexpr std::string_view kMetaRangeKey = "range";
 inline constexpr std::string_view kMetaLastCheckpointKey = "last_checkpoint";
+// The vault's master key check value (vault.h, MasterKeyCheck).
+inline constexpr std::string_view kMetaVaultCheckKey = "vault_check";
+// The privacy policy, as PolicyToJson writes it.
+inline constexpr std::string_view kMetaPrivacyPolicyKey = "privacy_policy";
 
 }  // namespace ledger::internal
 

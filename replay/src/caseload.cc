@@ -102,6 +102,9 @@ void ApplyConsent(CaseloadCaseState& c, const EventView& ev, const EventKey& key
       for (auto k : g.getDataCategories()) {
         f.data_categories.emplace_back(internal::DataCategoryName(k));
       }
+      if (g.hasReplaces()) {
+        ConsentFor(c, AsView(g.getReplaces())).Replace(ev.occurred_at_us(), f.consent_id);
+      }
       return;
     }
     case W::CONSENT_RENEWED: {
@@ -119,9 +122,12 @@ void ApplyConsent(CaseloadCaseState& c, const EventView& ev, const EventKey& key
       ConsentFor(c, AsView(w.getConsentId())).Withdraw(*effective);
       return;
     }
-    case W::CONSENT_REFUSED:
-      ConsentFor(c, AsView(d.getConsentRefused().getConsentId())).refused = true;
+    case W::CONSENT_REFUSED: {
+      ConsentFacts& f = ConsentFor(c, AsView(d.getConsentRefused().getConsentId()));
+      if (!f.refused) f.refused_at_us = key.at_us;
+      f.refused = true;
       return;
+    }
     case W::CONSENT_REVOKED:
       ConsentFor(c, AsView(d.getConsentRevoked().getConsentId())).Revoke(key.at_us);
       return;

@@ -15,7 +15,8 @@
 //   consent   = bytes id, bool given, svarint given_at, svarint expires_at,
 //               count, * bytes purpose, count, * bytes recipient, count, * bytes category,
 //               count, * (svarint occurred_at, uvarint seq, svarint expires_at),
-//               bool refused, opt withdrawn_effective, opt revoked_at, opt invalidated_at
+//               bool refused, opt withdrawn_effective, opt revoked_at, opt invalidated_at,
+//               svarint refused_at, opt replaced_at, bytes replaced_by
 //   opt       = bool present [svarint value]
 //   agreement = bytes id, svarint start, svarint end, bool extension_reason,
 //               count, * (bytes task_id, svarint due, svarint status, key reviewed)
@@ -120,6 +121,9 @@ void PutCase(StateWriter& w, const std::string& subject, const CaseloadCaseState
     PutOpt(w, f.withdrawn_effective_us);
     PutOpt(w, f.revoked_at_us);
     PutOpt(w, f.invalidated_at_us);
+    w.PutSvarint(f.refused_at_us);
+    PutOpt(w, f.replaced_at_us);
+    w.PutBytes(f.replaced_by);
   }
   w.PutUvarint(c.agreements.size());
   for (const CaseloadAgreementState& a : c.agreements) {
@@ -207,6 +211,9 @@ void GetCase(StateReader& r, CaseloadCaseState& c) {
     GetOpt(r, &f.withdrawn_effective_us);
     GetOpt(r, &f.revoked_at_us);
     GetOpt(r, &f.invalidated_at_us);
+    r.GetSvarint(&f.refused_at_us);
+    GetOpt(r, &f.replaced_at_us);
+    r.GetBytes(&f.replaced_by);
   }
   r.GetCount(&n);
   for (uint64_t i = 0; i < n && !r.failed(); ++i) {

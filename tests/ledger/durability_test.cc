@@ -41,13 +41,21 @@ class TempDir {
   std::string path_;
 };
 
+// One master key for every ledger of this file (the crash child opens the parent's ledger).
+LedgerOptions VaultOptions() {
+  static const MasterKey* master = new MasterKey(MasterKey::Generate());
+  LedgerOptions o;
+  o.master_key = *master;
+  return o;
+}
+
 struct DiskLedger {
   SigningKey ledger_key = MakeKey("crash.example/ledger");
   SigningKey admin = MakeKey("admin");
   SigningKey caseworker = MakeKey("caseworker");
 
   void Create(const std::string& dir) {
-    auto ledger = CreateLedgerWithAdmin(dir, ledger_key, admin).value();
+    auto ledger = CreateLedgerWithAdmin(dir, ledger_key, admin, VaultOptions()).value();
     ASSERT_TRUE(RegisterKey(*ledger, admin, caseworker.verifier(), "caseworker", {}).ok());
   }
 };
@@ -56,7 +64,7 @@ struct DiskLedger {
 // acknowledged event.
 [[noreturn]] void AppendUntilKilled(const std::string& dir, const SigningKey& key, int round,
                                     int fd) {
-  auto ledger = Ledger::Open(dir);
+  auto ledger = Ledger::Open(dir, VaultOptions());
   if (!ledger.ok()) _exit(3);
   auto worker = [&](int t) {
     for (int n = 0;; ++n) {
@@ -139,7 +147,7 @@ TEST(DurabilityTest, FlippedByteInAStoredEntryIsCorruption) {
   DiskLedger keys;
   keys.Create(dir.path());
   {
-    auto ledger = Ledger::Open(dir.path()).value();
+    auto ledger = Ledger::Open(dir.path(), VaultOptions()).value();
     ASSERT_TRUE(ledger->Append(Sign(CaseOpened("yabc"), keys.caseworker)).ok());
     ASSERT_TRUE(ledger->Append(Sign(PhaseEntered("yabc", "intake"), keys.caseworker)).ok());
   }
@@ -196,6 +204,7 @@ class FailingStore final : public internal::KvStore {
     return inner_->NewIterator(c);
   }
   Status FlushAll() override { return inner_->FlushAll(); }
+  Status CompactAll() override { return inner_->CompactAll(); }
   uint64_t ApproximateDiskBytes() override { return 0; }
 
  private:
@@ -207,9 +216,11 @@ TEST(DurabilityTest, AfterAFailedWriteEveryAppendFailsUntilReopened) {
   DiskLedger keys;
   LedgerIdentity identity{keys.ledger_key.name(), keys.ledger_key.public_key(),
                           keys.admin.key_id()};
-  // Writes: identity, admin registration, caseworker registration, one case; then failure.
+  // Writes: identity, vault binding, admin registration, caseworker registration, one case;
+  // then failure.
   auto ledger = internal::OpenLedgerOnStore(
-                    std::make_unique<FailingStore>(internal::NewMemoryStore(), 4), &identity, {})
+                    std::make_unique<FailingStore>(internal::NewMemoryStore(), 5), &identity,
+                    VaultOptions())
                     .value();
   auto admin_reg = SignEventJson(KeyRegisteredJson(keys.admin, keys.admin.verifier(), "admin", {}),
                                  keys.admin);

@@ -57,9 +57,10 @@ TEST(LedgerTest, AppendsAndReadsBackBySeqIdAndStream) {
   ASSERT_EQ(stream->size(), 2u);
   EXPECT_EQ((*stream)[1].seq, r2->seq);
 
-  auto disclosures = t.ledger->ReadDisclosures(r->seq);
-  ASSERT_TRUE(disclosures.ok());
-  EXPECT_EQ(disclosures->size(), 3u);
+  auto personal = t.ledger->ReadPersonal(r->seq, t.caseworker.key_id());
+  ASSERT_TRUE(personal.ok()) << personal.status().ToString();
+  EXPECT_EQ(personal->state, PersonalValues::State::kPresent);
+  EXPECT_EQ(personal->values.size(), 3u);
 }
 
 TEST(LedgerTest, SameIdSameContentReturnsFirstPosition) {

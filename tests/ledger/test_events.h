@@ -54,13 +54,36 @@ inline nlohmann::json PhaseEntered(const std::string& subject, const std::string
   };
 }
 
+// Any case event: `type` with `data`, at `occurred_at`, by an actor of `role`.
+inline nlohmann::json CaseEvent(const std::string& subject, const std::string& type,
+                                nlohmann::json data,
+                                const std::string& occurred_at = "2008-02-01T10:00:00+01:00",
+                                const std::string& role = "caseworker") {
+  return {
+      {"id", NewEventId()},
+      {"stream", "case/" + subject},
+      {"type", type},
+      {"occurred_at", occurred_at},
+      {"subject", subject},
+      {"actor", {{"id", role == "dpo" ? "dpo-001" : "cw-001"}, {"role", role}}},
+      {"legal_basis", {"NO:sotjl§18"}},
+      {"data", std::move(data)},
+  };
+}
+
 inline SignedEvent Sign(const nlohmann::json& j, const SigningKey& key) {
   auto e = SignEventJson(j.dump(), key);
   EXPECT_TRUE(e.ok()) << e.status().ToString();
   return std::move(e).value();
 }
 
-// An in-memory ledger with an admin and a registered caseworker key.
+// Options with a fresh master key unless `options` has one.
+inline LedgerOptions WithMasterKey(LedgerOptions options) {
+  if (!options.master_key) options.master_key = MasterKey::Generate();
+  return options;
+}
+
+// An in-memory ledger (with a master key) with an admin and a registered caseworker key.
 struct TestLedger {
   SigningKey ledger_key = MakeKey("test.example/ledger");
   SigningKey admin = MakeKey("admin");
@@ -68,7 +91,7 @@ struct TestLedger {
   std::unique_ptr<Ledger> ledger;
 
   explicit TestLedger(const LedgerOptions& options = {}) {
-    ledger = CreateInMemoryLedgerWithAdmin(ledger_key, admin, options).value();
+    ledger = CreateInMemoryLedgerWithAdmin(ledger_key, admin, WithMasterKey(options)).value();
     auto r = RegisterKey(*ledger, admin, caseworker.verifier(), "caseworker", {});
     EXPECT_TRUE(r.ok()) << r.status().ToString();
   }

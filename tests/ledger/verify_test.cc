@@ -133,9 +133,11 @@ struct Fixture {
   uint64_t size = 0;
   std::vector<uint64_t> checkpoint_sizes;
   std::string dir;
+  MasterKey master = MasterKey::Generate();
 
   LedgerOptions Options() const {
     LedgerOptions o;
+    o.master_key = master;
     o.clock = SteppingClock();
     o.checkpoint_key = ledger_key;
     // Checkpoints only when the test asks (and one on close).
@@ -797,6 +799,7 @@ class AuditExportTest : public ::testing::Test {
   static void SetUpTestSuite() {
     keys_ = new Keys;
     LedgerOptions o;
+    o.master_key = MasterKey::Generate();
     o.clock = SteppingClock();
     o.checkpoint_key = keys_->ledger_key;
     o.checkpoint_interval_us = std::numeric_limits<int64_t>::max();

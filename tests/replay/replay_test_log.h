@@ -25,6 +25,7 @@ class ReplayTestLog {
  public:
   ReplayTestLog() {
     LedgerOptions options;
+    options.master_key = MasterKey::Generate();
     // A ledger clock that moves 1 ms per reading from the real time at creation: recorded_at
     // is distinct per entry, and key events (stamped with the real time) are not in its future.
     auto clock = std::make_shared<std::atomic<int64_t>>(NowMicros());

@@ -47,6 +47,7 @@ struct EventSummary {
   std::string type;
   std::string subject;
   int64_t occurred_at_us = 0;
+  bool has_personal = false;  // the event carries digests of personal values
 };
 Result<EventSummary> SummarizeEvent(std::string_view canonical_event);
 

@@ -20,6 +20,9 @@
 #include <string_view>
 #include <vector>
 
+#include "ledger/consent.h"
+#include "ledger/master_key.h"
+#include "ledger/policy.h"
 #include "ledger/signing_key.h"
 #include "ledger/status.h"
 #include "ledger/types.h"
@@ -38,6 +41,39 @@ struct LedgerOptions {
   // Without it, the process appends but signs no checkpoints.
   std::optional<SigningKey> checkpoint_key;
   int64_t checkpoint_interval_us = 1000000;
+  // The vault's master key (master_key.h). Without it the ledger opens, but refuses events
+  // carrying personal values and cannot show any. A ledger created with one is bound to it;
+  // one created without is bound to the first one it is opened with.
+  std::optional<MasterKey> master_key;
+};
+
+// The personal values of one event, as a reader allowed to see them gets them.
+struct PersonalValues {
+  enum class State {
+    kNone,     // the event carries no personal values
+    kPresent,  // `values` holds them
+    kErased,   // the subject was shredded: the values and their key are gone
+  };
+  State state = State::kNone;
+  std::vector<Disclosure> values;
+};
+
+// What the ledger keeps about one subject's consents (consent.h), for decisions and display.
+struct SubjectConsents {
+  std::string subject;
+  bool shredded = false;
+  bool closed = false;
+  std::vector<ConsentFacts> consents;
+  std::vector<RestrictionPeriod> restrictions;
+};
+
+// A closed case's standing under the retention policy (LedgerPolicy) at some moment.
+struct RetentionStanding {
+  std::string subject;
+  int64_t closed_at_us = 0;
+  std::string archive_rule;     // non-empty: the archive duty keeps it
+  std::string due_rule;         // non-empty: this retention rule allows shredding it now
+  std::string reason;           // why not, when neither
 };
 
 // The Merkle tree over the entries (RFC 6962), as committed.
@@ -54,6 +90,8 @@ struct LedgerIdentity {
   // empty ledger accepts (as entry 0). Fixed at creation, so that a ledger left empty by a crash
   // cannot be claimed by anyone else.
   std::string first_admin_key_id;
+  // The case rules' limit on main problems in one cooperation agreement (1..16).
+  uint32_t max_agreement_problems = 3;
 };
 
 struct LedgerInfo {
@@ -112,8 +150,27 @@ class Ledger {
   // `seq` and `bytes` are filled (checksum-checked but not decoded): for readers that decode
   // the bytes themselves, such as the verifier, which does it on all cores.
   std::unique_ptr<EntryIterator> Scan(uint64_t from_seq, bool decode = true);
-  // The personal values that travelled with the event at `seq` (empty if none).
-  Result<std::vector<Disclosure>> ReadDisclosures(uint64_t seq);
+
+  // ---- Personal values, consent and retention (docs/privacy.md) ----
+  // The personal values of the event at `seq`, for the reader holding the registered key
+  // `reader_key_id` (4 bytes): a dpo, or a caseworker whose scope covers the stream. Any other
+  // reader gets PermissionDenied (auditors and services see the digests only). Needs the
+  // master key (FailedPrecondition without it).
+  Result<PersonalValues> ReadPersonal(uint64_t seq, std::string_view reader_key_id);
+  // The consent facts and restrictions the ledger keeps for `subject` (NotFound: no case).
+  Result<SubjectConsents> Consents(std::string_view subject);
+  // "May R receive D about S for purpose P at T?" from the kept state.
+  Result<ConsentDecision> DecideConsent(const ConsentQuestion& question);
+  // The policy later erasure decisions and shreddings are checked against.
+  LedgerPolicy PrivacyPolicy();
+  // Replaces the policy (durably). Only an admin may: `admin_key_id` must be a registered,
+  // unrevoked admin key.
+  Status SetPrivacyPolicy(const LedgerPolicy& policy, std::string_view admin_key_id);
+  // Every closed, unshredded case and whether the policy lets it be shredded at `now_us`.
+  Result<std::vector<RetentionStanding>> RetentionReview(int64_t now_us);
+  // Flushes, then compacts every file, so that what was deleted (shredded subjects' keys and
+  // values) is physically gone from the data directory.
+  Status Compact();
 
   // ---- Verifiable history (docs/auditor-guide.md) ----
   TreeHead Head();

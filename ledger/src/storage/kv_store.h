@@ -22,7 +22,7 @@ enum class Column : int {
   kStreams = 3,      // stream 0x00 BE64(version) -> BE64(seq)
   kStreamHeads = 4,  // stream -> StreamHead
   kKeys = 5,         // 4-byte key id -> KeyState
-  kPersonal = 6,     // BE64(seq) -> DisclosureList
+  kPersonal = 6,     // the vault: subject keys and sealed personal values (vault.h)
   kTree = 7,         // level byte, BE64(index) -> 32-byte perfect subtree hash
   kCheckpoints = 8,  // BE64(tree size) -> signed checkpoint note
 };
@@ -36,12 +36,17 @@ class KvWriteBatch {
     Column column;
     bool is_delete;
     std::string key;
-    std::string value;
+    std::string value;  // for a range delete: the end key (exclusive)
+    bool is_range = false;
   };
   void Put(Column c, std::string key, std::string value) {
     ops_.push_back({c, false, std::move(key), std::move(value)});
   }
   void Delete(Column c, std::string key) { ops_.push_back({c, true, std::move(key), {}}); }
+  // Deletes every key in [begin, end), including keys put earlier in this batch.
+  void DeleteRange(Column c, std::string begin, std::string end) {
+    ops_.push_back({c, true, std::move(begin), std::move(end), true});
+  }
   const std::vector<Op>& ops() const { return ops_; }
   std::vector<Op>& mutable_ops() { return ops_; }
   bool empty() const { return ops_.empty(); }
@@ -75,6 +80,8 @@ class KvStore {
   virtual std::unique_ptr<KvIterator> NewIterator(Column c) = 0;
   // Flushes memtables and the WAL to files (used before copying or inspecting files).
   virtual Status FlushAll() = 0;
+  // Flushes, then rewrites every file so that deleted values are physically gone (erasure).
+  virtual Status CompactAll() = 0;
   // Approximate bytes on disk; 0 for the memory store.
   virtual uint64_t ApproximateDiskBytes() = 0;
 };

@@ -32,7 +32,9 @@ class MemoryStore final : public KvStore {
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& op : batch.ops()) {
       auto& col = columns_[static_cast<int>(op.column)];
-      if (op.is_delete) {
+      if (op.is_range) {
+        col.erase(col.lower_bound(op.key), col.lower_bound(op.value));
+      } else if (op.is_delete) {
         col.erase(op.key);
       } else {
         col[op.key] = op.value;
@@ -51,6 +53,7 @@ class MemoryStore final : public KvStore {
     std::lock_guard<std::mutex> lock(mu_);
     return std::make_unique<MemoryIterator>(columns_[static_cast<int>(c)]);
   }
+  Status CompactAll() override { return Status::Ok(); }
   Status FlushAll() override { return Status::Ok(); }
   uint64_t ApproximateDiskBytes() override { return 0; }
 

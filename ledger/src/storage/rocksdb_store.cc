@@ -56,7 +56,9 @@ class RocksStore final : public KvStore {
     rocksdb::WriteBatch wb;
     for (const auto& op : batch.ops()) {
       auto* cf = handles_[static_cast<int>(op.column)];
-      rocksdb::Status s = op.is_delete ? wb.Delete(cf, op.key) : wb.Put(cf, op.key, op.value);
+      rocksdb::Status s = op.is_range    ? wb.DeleteRange(cf, op.key, op.value)
+                          : op.is_delete ? wb.Delete(cf, op.key)
+                                         : wb.Put(cf, op.key, op.value);
       if (!s.ok()) return FromRocks(s, "write batch");
     }
     rocksdb::WriteOptions wo;
@@ -87,6 +89,16 @@ class RocksStore final : public KvStore {
     fo.wait = true;
     RETURN_IF_ERROR(FromRocks(db_->Flush(fo, handles_), "flush"));
     return FromRocks(db_->FlushWAL(true), "flush WAL");
+  }
+
+  Status CompactAll() override {
+    RETURN_IF_ERROR(FlushAll());
+    rocksdb::CompactRangeOptions co;
+    co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+    for (auto* h : handles_) {
+      RETURN_IF_ERROR(FromRocks(db_->CompactRange(co, h, nullptr, nullptr), "compact"));
+    }
+    return Status::Ok();
   }
 
   uint64_t ApproximateDiskBytes() override {

@@ -115,7 +115,7 @@ class CaseloadProjection final : public Projection {
  public:
   static constexpr std::string_view kName = "caseload";
   // 1: first version.
-  static constexpr uint32_t kVersion = 1;
+  static constexpr uint32_t kVersion = 2;  // 2: consent refusal time and replacement
 
   CaseloadProjection();
   ~CaseloadProjection() override;
