@@ -46,6 +46,37 @@ std::string ResolveKeysDir(const std::string& flag) {
   return "ledger-keys";
 }
 
+std::string MasterKeyPath(const std::string& flag, const std::string& keys_dir_flag) {
+  if (!flag.empty()) return flag;
+  if (const char* env = std::getenv("LEDGER_MASTER_KEY"); env != nullptr && *env != '\0') {
+    return env;
+  }
+  return ResolveKeysDir(keys_dir_flag) + "/master.key";
+}
+
+Result<MasterKey> ResolveMasterKey(const std::string& flag, const std::string& keys_dir_flag,
+                                   const std::string& data_dir) {
+  std::string path = MasterKeyPath(flag, keys_dir_flag);
+  if (::access(path.c_str(), F_OK) != 0) {
+    return Status::FailedPrecondition(
+        "no master key at " + path +
+        ": personal values need the vault's master key (give --master-key FILE, set "
+        "LEDGER_MASTER_KEY to its path, or keep it as <keys>/master.key)");
+  }
+  std::error_code ec;
+  auto key_path = std::filesystem::weakly_canonical(path, ec);
+  auto data_path = std::filesystem::weakly_canonical(data_dir, ec);
+  if (!ec) {
+    auto rel = key_path.lexically_relative(data_path);
+    if (!rel.empty() && *rel.begin() != "..") {
+      return Status::FailedPrecondition("the master key " + path +
+                                        " lies inside the data directory " + data_dir +
+                                        ": keep it apart from the data it protects");
+    }
+  }
+  return MasterKey::ReadFile(path);
+}
+
 Result<LedgerOptions> WriterOptions(const std::string& ledger_key_flag,
                                     const std::string& keys_dir_flag) {
   LedgerOptions options;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ledger/ledger.h"
+#include "ledger/master_key.h"
 #include "ledger/status.h"
 
 namespace ledger::cli {
@@ -43,6 +44,15 @@ bool StderrIsTerminal();
 // appends but signs no checkpoints (a note says so on standard error).
 Result<LedgerOptions> WriterOptions(const std::string& ledger_key_flag,
                                     const std::string& keys_dir_flag);
+
+// The vault's master key: --master-key FILE, else $LEDGER_MASTER_KEY (a file path), else
+// <keys dir>/master.key when it exists. FailedPrecondition when none is given, and when the file
+// lies inside the data directory `data_dir` (it must be kept apart from the data it protects).
+Result<MasterKey> ResolveMasterKey(const std::string& flag, const std::string& keys_dir_flag,
+                                   const std::string& data_dir);
+// Where a new ledger's master key goes: the flag, else $LEDGER_MASTER_KEY, else
+// <keys dir>/master.key.
+std::string MasterKeyPath(const std::string& flag, const std::string& keys_dir_flag);
 
 // A progress line on stderr, redrawn at most 10 times a second, only on a terminal.
 class Progress {

@@ -25,7 +25,7 @@ constexpr size_t kMaxAtomicEvents = 10000;
 
 struct AppendArgs {
   std::vector<std::string> keys;
-  std::string data, input = "-", ledger_key, keys_dir;
+  std::string data, input = "-", ledger_key, keys_dir, master_key;
   bool atomic = false;
   bool errors_only = false;
 };
@@ -130,6 +130,9 @@ int RunAppend(const AppendArgs& a) {
   }
   auto options = WriterOptions(a.ledger_key, a.keys_dir);
   if (!options.ok()) return Fail(options.status());
+  auto master = ResolveMasterKey(a.master_key, a.keys_dir, ResolveDataDir(a.data));
+  if (!master.ok()) return Fail(master.status());
+  options->master_key = std::move(master).value();
   auto ledger = Ledger::Open(ResolveDataDir(a.data), *options);
   if (!ledger.ok()) return Fail(ledger.status());
   std::ios::sync_with_stdio(false);
@@ -269,6 +272,8 @@ void RegisterAppendCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--ledger-key", args->ledger_key,
                   "The ledger's key, to sign checkpoints (default <keys>/ledger.key if present)");
   cmd->add_option("--keys", args->keys_dir, "Key directory (default $LEDGER_KEYS or ./ledger-keys)");
+  cmd->add_option("--master-key", args->master_key,
+                  "The vault's master key file (default $LEDGER_MASTER_KEY or <keys>/master.key)");
   cmd->add_flag("--errors-only", args->errors_only, "Print result lines only for refused events");
   cmd->callback([=] { *exit_code = RunAppend(*args); });
 }

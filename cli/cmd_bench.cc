@@ -167,6 +167,7 @@ Result<std::unique_ptr<Ledger>> FreshLedger(const std::string& dir, const Prepar
   std::error_code ec;
   fs::remove_all(dir, ec);
   LedgerOptions options;
+  options.master_key = MasterKey::Generate();
   if (checkpoints) options.checkpoint_key = c.ledger_key;
   ASSIGN_OR_RETURN(auto ledger, CreateLedgerWithAdmin(dir, c.ledger_key, c.admin, options));
   for (const auto& [role, key] : c.keys) {

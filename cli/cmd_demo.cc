@@ -117,8 +117,12 @@ int RunDemo(const DemoArgs& a) {
     if (Status s = key->WriteFile(keys_dir + "/" + name + ".key"); !s.ok()) return Fail(s);
     std::ofstream(keys_dir + "/" + name + ".key.pub") << key->verifier().ToString() << "\n";
   }
+  // The vault's master key lives beside the keys, never in the data directory.
+  MasterKey master = MasterKey::Generate();
+  if (Status s = master.WriteNewFile(keys_dir + "/master.key"); !s.ok()) return Fail(s);
   LedgerOptions options;
   options.checkpoint_key = *ledger_key;  // the demo process signs the ledger's checkpoints
+  options.master_key = master;
   auto ledger = CreateLedgerWithAdmin(data, *ledger_key, *admin, options);
   if (!ledger.ok()) return Fail(ledger.status());
   fmt::print("ledger {} in {}\nverifier key: {}\n", kDemoOrigin, data,

@@ -36,7 +36,8 @@ Status WriteKeyPair(const SigningKey& key, const std::string& path) {
 }
 
 struct InitArgs {
-  std::string data, keys, origin, admin_name = "admin";
+  std::string data, keys, origin, admin_name = "admin", master_key;
+  uint32_t max_problems = 3;
 };
 
 int RunInit(const InitArgs& a) {
@@ -56,12 +57,26 @@ int RunInit(const InitArgs& a) {
   if (!ledger_key.ok()) return Fail(ledger_key.status().WithContext("--origin"));
   auto admin_key = SigningKey::Generate(a.admin_name);
   if (!admin_key.ok()) return Fail(admin_key.status().WithContext("--admin-name"));
+  // The vault's master key: an existing file is reused (one key may serve several ledgers of
+  // an operator); otherwise a new one is made. Never inside the data directory.
+  std::string master_path = MasterKeyPath(a.master_key, a.keys);
+  bool master_created = false;
+  if (!fs::exists(master_path)) {
+    if (Status s = MasterKey::Generate().WriteNewFile(master_path); !s.ok()) return Fail(s);
+    master_created = true;
+  }
+  auto master = ResolveMasterKey(master_path, a.keys, data);
+  if (!master.ok()) {
+    if (master_created) fs::remove(master_path);
+    return Fail(master.status());
+  }
   // Keys first: a ledger must never exist whose keys nobody holds.
   if (Status s = WriteKeyPair(*ledger_key, ledger_key_path); !s.ok()) return Fail(s);
   if (Status s = WriteKeyPair(*admin_key, admin_key_path); !s.ok()) return Fail(s);
   LedgerOptions options;
   options.checkpoint_key = *ledger_key;
-  auto ledger = CreateLedgerWithAdmin(data, *ledger_key, *admin_key, options);
+  options.master_key = *master;
+  auto ledger = CreateLedgerWithAdmin(data, *ledger_key, *admin_key, options, a.max_problems);
   if (!ledger.ok()) {
     // Nothing was created: take the new key files back so that init can be run again.
     for (const auto& p : {ledger_key_path, admin_key_path}) {
@@ -69,6 +84,7 @@ int RunInit(const InitArgs& a) {
       fs::remove(p, ec);
       fs::remove(p + ".pub", ec);
     }
+    if (master_created) fs::remove(master_path);
     return Fail(ledger.status());
   }
   fmt::print("created ledger {} in {}\n", a.origin, data);
@@ -76,6 +92,10 @@ int RunInit(const InitArgs& a) {
   fmt::print("  verifier key:             {}\n", ledger_key->verifier().ToString());
   fmt::print("  first admin key:          {}\n", admin_key_path);
   fmt::print("  admin verifier key:       {}\n", admin_key->verifier().ToString());
+  fmt::print("  vault master key:         {}{}\n", master_path,
+             master_created ? " (new: back it up apart from the data; without it no personal "
+                              "value can be read)"
+                            : " (existing)");
   return kExitOk;
 }
 
@@ -136,6 +156,12 @@ void RegisterKeyCommands(CLI::App& app, int* exit_code) {
                    "The ledger's name: checkpoint origin, e.g. drammen.kommune.no/ledger")
       ->required();
   init->add_option("--admin-name", init_args->admin_name, "Name of the first admin key");
+  init->add_option("--master-key", init_args->master_key,
+                   "The vault's master key file, made if missing (default $LEDGER_MASTER_KEY or "
+                   "<keys>/master.key); never inside --data");
+  init->add_option("--max-problems", init_args->max_problems,
+                   "Case rule: main problems per cooperation agreement (default 3)")
+      ->check(CLI::Range(1, 16));
   init->callback([=] { *exit_code = RunInit(*init_args); });
 
   auto keygen_name = std::make_shared<std::string>();

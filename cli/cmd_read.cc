@@ -3,6 +3,7 @@
 
 #include <iostream>
 #include <limits>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "cli_common.h"
@@ -18,13 +19,15 @@ namespace {
 
 struct ReadArgs {
   std::string data, stream, id;
+  std::string as, master_key, keys_dir;  // --as: show personal values to this key's holder
   uint64_t from = 0;
   uint64_t limit = std::numeric_limits<uint64_t>::max();
 };
 
-// One output line: the ledger's fields and the event. Personal values are never printed here:
-// the event carries only their digests.
-Result<std::string> EntryLine(const Entry& e) {
+// One output line: the ledger's fields and the event, whose `personal` holds only digests.
+// With a reader (--as), "personal_values" adds the plain values the reader may see:
+// {"name": ...}, "[erased]" after shredding, or "[withheld: ...]" outside its scope.
+Result<std::string> EntryLine(Ledger& ledger, const Entry& e, const SigningKey* reader) {
   ASSIGN_OR_RETURN(auto event_json, EventJsonFromCanonical(e.event));
   nlohmann::ordered_json j;
   j["seq"] = e.seq;
@@ -32,15 +35,60 @@ Result<std::string> EntryLine(const Entry& e) {
   j["recorded_at"] = FormatInstantMicros(e.recorded_at_us);
   j["key_id"] = Hex(e.key_id);
   j["event"] = nlohmann::ordered_json::parse(event_json);
+  if (reader != nullptr) {
+    auto personal = ledger.ReadPersonal(e.seq, reader->key_id());
+    if (!personal.ok()) {
+      if (personal.status().code() != StatusCode::kPermissionDenied) return personal.status();
+      j["personal_values"] = "[withheld: " + personal.status().message() + "]";
+    } else if (personal->state == PersonalValues::State::kErased) {
+      j["personal_values"] = "[erased]";
+    } else if (personal->state == PersonalValues::State::kPresent) {
+      nlohmann::ordered_json values = nlohmann::ordered_json::object();
+      for (const auto& d : personal->values) values[d.field] = d.value;
+      j["personal_values"] = values;
+    }
+  }
   return j.dump();
 }
 
 int RunRead(const ReadArgs& a) {
-  auto ledger = Ledger::Open(ResolveDataDir(a.data));
+  std::string dir = ResolveDataDir(a.data);
+  LedgerOptions options;
+  std::optional<SigningKey> reader;
+  if (!a.as.empty()) {
+    auto key = SigningKey::ReadFile(a.as);
+    if (!key.ok()) return Fail(key.status().WithContext("--as"));
+    reader = std::move(key).value();
+    auto master = ResolveMasterKey(a.master_key, a.keys_dir, dir);
+    if (!master.ok()) return Fail(master.status());
+    options.master_key = std::move(master).value();
+  }
+  auto ledger = Ledger::Open(dir, options);
   if (!ledger.ok()) return Fail(ledger.status());
+  if (reader) {
+    // Refuse a reader that may see no personal value at all before printing anything.
+    bool allowed = false;
+    for (const auto& k : (*ledger)->Keys()) {
+      if (k.key_id_hex == reader->key_id_hex()) {
+        if (k.revoked) return Fail(Status::PermissionDenied("--as: key " + k.key_id_hex + " was revoked"));
+        allowed = k.role == "dpo" || k.role == "caseworker";
+        if (!allowed) {
+          return Fail(Status::PermissionDenied("--as: key " + k.key_id_hex + " has role " +
+                                               k.role + ", which sees personal values only as "
+                                               "digests"));
+        }
+      }
+    }
+    if (!allowed) {
+      return Fail(Status::PermissionDenied("--as: key " + reader->key_id_hex() +
+                                           " is not registered in this ledger"));
+    }
+  }
   std::ios::sync_with_stdio(false);
-  auto print = [](const Entry& e) -> Status {
-    ASSIGN_OR_RETURN(auto line, EntryLine(e));
+  Ledger& l = **ledger;
+  const SigningKey* who = reader ? &*reader : nullptr;
+  auto print = [&l, who](const Entry& e) -> Status {
+    ASSIGN_OR_RETURN(auto line, EntryLine(l, e, who));
     std::cout << line << '\n';
     return Status::Ok();
   };
@@ -138,6 +186,13 @@ void RegisterReadCommands(CLI::App& app, int* exit_code) {
       "read", "Print entries as JSON Lines: all from --from, one --stream, or one --id");
   read->add_option("--data", args->data, "Ledger directory");
   read->add_option("--from", args->from, "First seq (or first version with --stream)");
+  read->add_option("--as", args->as,
+                   "Private key file of a dpo or caseworker: adds the personal values it may see "
+                   "(others see digests only)");
+  read->add_option("--master-key", args->master_key,
+                   "The vault's master key file, with --as (default $LEDGER_MASTER_KEY or "
+                   "<keys>/master.key)");
+  read->add_option("--keys", args->keys_dir, "Key directory (default $LEDGER_KEYS or ./ledger-keys)");
   read->add_option("--limit", args->limit, "At most this many entries");
   read->add_option("--stream", args->stream, "Only this stream, e.g. case/yabc123");
   read->add_option("--id", args->id, "Only the event with this id");

@@ -17,6 +17,8 @@ void RegisterDemoCommand(CLI::App& app, int* exit_code);     // demo
 void RegisterAuditCommands(CLI::App& app, int* exit_code);
 void RegisterWitnessCommands(CLI::App& app, int* exit_code);  // witness serve, witness push
 void RegisterCaseloadCommand(CLI::App& app, int* exit_code);  // caseload
+// consent check|show, erasure request|decide|shred, retention run, policy show|set
+void RegisterPrivacyCommands(CLI::App& app, int* exit_code);
 
 }  // namespace ledger::cli
 

@@ -59,10 +59,12 @@ std::string KeyRegisteredJson(const SigningKey& admin, const VerifierKey& key,
 Result<std::unique_ptr<Ledger>> CreateLedgerWithAdmin(const std::string& data_dir,
                                                       const SigningKey& ledger_key,
                                                       const SigningKey& admin_key,
-                                                      const LedgerOptions& options) {
+                                                      const LedgerOptions& options,
+                                                      uint32_t max_agreement_problems) {
   ASSIGN_OR_RETURN(auto ledger,
                    Ledger::Create(data_dir,
-                                  {ledger_key.name(), ledger_key.public_key(), admin_key.key_id()},
+                                  {ledger_key.name(), ledger_key.public_key(), admin_key.key_id(),
+                                   max_agreement_problems},
                                   options));
   return RegisterFirstAdmin(std::move(ledger), admin_key);
 }

@@ -22,7 +22,8 @@ std::string NewEventId();
 Result<std::unique_ptr<Ledger>> CreateLedgerWithAdmin(const std::string& data_dir,
                                                       const SigningKey& ledger_key,
                                                       const SigningKey& admin_key,
-                                                      const LedgerOptions& options = {});
+                                                      const LedgerOptions& options = {},
+                                                      uint32_t max_agreement_problems = 3);
 // The same in memory (tests).
 Result<std::unique_ptr<Ledger>> CreateInMemoryLedgerWithAdmin(const SigningKey& ledger_key,
                                                               const SigningKey& admin_key,
