@@ -1,0 +1,265 @@
+// serve, tokens, access-log: the ledger server (docs/api.md, docs/operations.md) and what its
+// operator needs around it.
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "cli_common.h"
+#include "commands.h"
+#include "ledger/ledger.h"
+#include "ledger/master_key.h"
+#include "ledger/time_format.h"
+#include "server/access_log.h"
+#include "server/server.h"
+#include "server/token_store.h"
+
+namespace ledger::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+void OnSignal(int) { g_stop = true; }
+
+// "host:port" -> pair. Port 0 means an ephemeral port (printed at start).
+Result<std::pair<std::string, uint16_t>> SplitHostPort(const std::string& text) {
+  const size_t colon = text.rfind(':');
+  if (colon == std::string::npos) return Status::InvalidArgument("expected host:port, got " + text);
+  const std::string digits = text.substr(colon + 1);
+  if (digits.empty() || digits.size() > 5 ||
+      digits.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(digits) > 65535) {
+    return Status::InvalidArgument("bad port in " + text);
+  }
+  std::string host = text.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  return std::make_pair(host, static_cast<uint16_t>(std::stoi(digits)));
+}
+
+struct ServeArgs {
+  std::string data, keys_dir, ledger_key, master_key;
+  std::string listen = "127.0.0.1:7400";
+  std::string binary_listen = "127.0.0.1:7401";
+  std::string tls_cert, tls_key;
+  int threads = 2, workers = 32;
+  size_t max_connections = 4096, max_body = 16 << 20, max_batch = 10000;
+  double rate = 2000;
+  int heartbeat_ms = 5000, read_timeout_ms = 10000, idle_timeout_ms = 60000;
+};
+
+int RunServe(const ServeArgs& a) {
+  const std::string data = ResolveDataDir(a.data);
+  auto options = WriterOptions(a.ledger_key, a.keys_dir);
+  if (!options.ok()) return Fail(options.status());
+  // The vault's master key: required, so that caseworkers and the DPO can read personal values
+  // and events carrying them can be appended.
+  std::string master_path = a.master_key;
+  if (master_path.empty()) {
+    const char* env = std::getenv("LEDGER_MASTER_KEY");
+    master_path = env != nullptr && *env ? env : ResolveKeysDir(a.keys_dir) + "/master.key";
+  }
+  auto master = MasterKey::ReadFile(master_path);
+  if (!master.ok()) return Fail(master.status().WithContext("master key " + master_path));
+  options->master_key = std::move(master).value();
+
+  server::ServerOptions so;
+  so.data_dir = data;
+  auto http = SplitHostPort(a.listen);
+  if (!http.ok()) return Fail(http.status().WithContext("--listen"));
+  so.address = http->first;
+  so.http_port = http->second;
+  if (a.binary_listen != "off") {
+    auto bin = SplitHostPort(a.binary_listen);
+    if (!bin.ok()) return Fail(bin.status().WithContext("--binary-listen"));
+    if (bin->first != so.address) {
+      return Fail(Status::InvalidArgument("--binary-listen must use the same address as --listen"));
+    }
+    so.binary_port = bin->second;
+  } else {
+    so.binary_port.reset();
+  }
+  so.tls_cert_file = a.tls_cert;
+  so.tls_key_file = a.tls_key;
+  so.ledger_options = std::move(options).value();
+  so.network_threads = a.threads;
+  so.worker_threads = a.workers;
+  so.limits.max_connections = a.max_connections;
+  so.limits.max_body_bytes = a.max_body;
+  so.limits.max_batch_events = a.max_batch;
+  so.limits.requests_per_second = a.rate;
+  so.limits.request_burst = a.rate * 2;
+  so.limits.read_timeout = std::chrono::milliseconds(a.read_timeout_ms);
+  so.limits.idle_timeout = std::chrono::milliseconds(a.idle_timeout_ms);
+  so.heartbeat = std::chrono::milliseconds(a.heartbeat_ms);
+  so.log = [](std::string_view line) {
+    fmt::print(stderr, "{} ledger serve: {}\n", FormatInstantMicros(NowMicros()), line);
+  };
+  // Signals before the server starts, so that a SIGTERM right after the banner is graceful.
+  ::signal(SIGINT, OnSignal);
+  ::signal(SIGTERM, OnSignal);
+  ::signal(SIGPIPE, SIG_IGN);
+  auto server = server::Server::Start(std::move(so));
+  if (!server.ok()) return Fail(server.status());
+  const char* scheme = a.tls_cert.empty() ? "http" : "https";
+  fmt::print("ledger serving {} on {}://{}:{}", data, scheme, http->first, (*server)->http_port());
+  if ((*server)->binary_port() != 0) {
+    fmt::print(", binary protocol on {}:{}", http->first, (*server)->binary_port());
+  }
+  fmt::print("\n");
+  std::fflush(stdout);
+  while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  fmt::print(stderr, "ledger serve: stopping (finishing appends, ending subscriptions)\n");
+  (*server)->Stop();
+  fmt::print(stderr, "ledger serve: stopped\n");
+  return kExitOk;
+}
+
+struct TokenArgs {
+  std::string data, key_id, role, name, id, format = "table";
+};
+
+int RunTokenCreate(const TokenArgs& a) {
+  const std::string data = ResolveDataDir(a.data);
+  // Check the key now if the ledger is free; a running server holds it, and checks every
+  // request against the registry anyway.
+  auto ledger = Ledger::Open(data);
+  if (ledger.ok()) {
+    bool found = false;
+    for (const KeyInfo& k : (*ledger)->Keys()) {
+      if (k.key_id_hex != a.key_id) continue;
+      found = true;
+      if (k.revoked) return Fail(Status::PermissionDenied("key " + a.key_id + " is revoked"));
+      if (k.role != a.role) {
+        return Fail(Status::InvalidArgument("key " + a.key_id + " is registered as " + k.role +
+                                            ", not " + a.role));
+      }
+    }
+    if (!found) return Fail(Status::NotFound("no key " + a.key_id + " in the ledger"));
+  } else if (ledger.status().code() == StatusCode::kUnavailable) {
+    fmt::print(stderr,
+               "note: the ledger is open in another process (the server?); the key is checked "
+               "when the token is used\n");
+  } else {
+    return Fail(ledger.status());
+  }
+  ledger = Status::Unavailable("closed");  // release the directory before writing
+  auto token = server::TokenStore::Create(server::TokensPath(data), a.key_id, a.role, a.name);
+  if (!token.ok()) return Fail(token.status());
+  if (a.format == "json") {
+    nlohmann::ordered_json j;
+    j["id"] = token->record.id;
+    j["token"] = token->token;
+    j["key_id"] = token->record.key_id_hex;
+    j["role"] = token->record.role;
+    fmt::print("{}\n", j.dump());
+  } else {
+    fmt::print("{}\n", token->token);
+    fmt::print(stderr, "token id {} for key {} ({}); it is shown only now\n", token->record.id,
+               a.key_id, a.role);
+  }
+  return kExitOk;
+}
+
+int RunTokenList(const TokenArgs& a) {
+  auto store = server::TokenStore::Load(server::TokensPath(ResolveDataDir(a.data)));
+  if (!store.ok()) return Fail(store.status());
+  if (a.format == "json") {
+    for (const auto& t : store->tokens()) {
+      nlohmann::ordered_json j;
+      j["id"] = t.id;
+      j["key_id"] = t.key_id_hex;
+      j["role"] = t.role;
+      j["name"] = t.name;
+      j["created_at"] = FormatInstantMicros(t.created_at_us);
+      j["revoked"] = t.revoked;
+      fmt::print("{}\n", j.dump());
+    }
+    return kExitOk;
+  }
+  Table table({"id", "key", "role", "name", "created", "revoked"});
+  for (const auto& t : store->tokens()) {
+    table.AddRow({t.id, t.key_id_hex, t.role, t.name, FormatInstantMicros(t.created_at_us),
+                  t.revoked ? "yes" : "no"});
+  }
+  fmt::print("{}", table.Render());
+  return kExitOk;
+}
+
+int RunAccessLogVerify(const std::string& data_flag) {
+  auto summary = server::VerifyAccessLog(server::AccessLogPath(ResolveDataDir(data_flag)));
+  if (!summary.ok()) return Fail(summary.status());
+  fmt::print("access log verified: {} records, last hash {}\n", summary->records,
+             summary->last_hash_hex);
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterServeCommands(CLI::App& app, int* exit_code) {
+  auto a = std::make_shared<ServeArgs>();
+  auto* serve = app.add_subcommand(
+      "serve", "Serve the ledger over HTTP/JSON, WebSocket/SSE and the binary protocol");
+  serve->add_option("--data", a->data, "Ledger directory");
+  serve->add_option("--keys", a->keys_dir, "Key directory (ledger.key, master.key)");
+  serve->add_option("--ledger-key", a->ledger_key, "The ledger's key, to sign checkpoints");
+  serve->add_option("--master-key", a->master_key,
+                    "The vault's master key file (default $LEDGER_MASTER_KEY, else "
+                    "<keys>/master.key); required");
+  serve->add_option("--listen", a->listen, "HTTP address:port (0: any free port)")
+      ->capture_default_str();
+  serve->add_option("--binary-listen", a->binary_listen,
+                    "Binary protocol address:port, or \"off\"")
+      ->capture_default_str();
+  serve->add_option("--tls-cert", a->tls_cert, "PEM certificate chain: serve TLS on both ports");
+  serve->add_option("--tls-key", a->tls_key, "PEM private key of --tls-cert");
+  serve->add_option("--threads", a->threads, "Network threads")->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  serve->add_option("--workers", a->workers, "Worker threads (appends, reads)")
+      ->capture_default_str()->check(CLI::Range(1, 512));
+  serve->add_option("--max-connections", a->max_connections, "Open connections")
+      ->capture_default_str();
+  serve->add_option("--max-body", a->max_body, "HTTP body bytes")->capture_default_str();
+  serve->add_option("--max-batch", a->max_batch, "Events per batch")->capture_default_str();
+  serve->add_option("--rate", a->rate, "Requests per second per token (0: no limit)")
+      ->capture_default_str();
+  serve->add_option("--heartbeat-ms", a->heartbeat_ms, "Subscription heartbeat")
+      ->capture_default_str();
+  serve->add_option("--read-timeout-ms", a->read_timeout_ms, "Time to receive one request")
+      ->capture_default_str();
+  serve->add_option("--idle-timeout-ms", a->idle_timeout_ms, "Idle keep-alive connections")
+      ->capture_default_str();
+  serve->callback([=] { *exit_code = RunServe(*a); });
+
+  auto t = std::make_shared<TokenArgs>();
+  auto* tokens = app.add_subcommand("tokens", "API tokens for the server");
+  tokens->require_subcommand(1);
+  auto* create = tokens->add_subcommand("create", "A token for a registered key (shown once)");
+  create->add_option("--data", t->data, "Ledger directory");
+  create->add_option("--key-id", t->key_id, "The registered key (8 hex digits)")->required();
+  create->add_option("--role", t->role, "The key's role")->required();
+  create->add_option("--name", t->name, "A label");
+  create->add_option("--format", t->format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}));
+  create->callback([=] { *exit_code = RunTokenCreate(*t); });
+  auto* list = tokens->add_subcommand("list", "Tokens (ids, keys, roles; never the secrets)");
+  list->add_option("--data", t->data, "Ledger directory");
+  list->add_option("--format", t->format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}));
+  list->callback([=] { *exit_code = RunTokenList(*t); });
+  auto* revoke = tokens->add_subcommand("revoke", "Revoke a token (takes effect within a second)");
+  revoke->add_option("--data", t->data, "Ledger directory");
+  revoke->add_option("--id", t->id, "Token id")->required();
+  revoke->callback([=] {
+    Status s = server::TokenStore::Revoke(server::TokensPath(ResolveDataDir(t->data)), t->id);
+    *exit_code = s.ok() ? kExitOk : Fail(s);
+  });
+
+  auto data = std::make_shared<std::string>();
+  auto* access = app.add_subcommand("access-log", "Verify the server's hash-chained access log");
+  access->add_option("--data", *data, "Ledger directory");
+  access->callback([=] { *exit_code = RunAccessLogVerify(*data); });
+}
+
+}  // namespace ledger::cli

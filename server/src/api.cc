@@ -1,0 +1,40 @@
+#include "api.h"
+
+namespace ledger::server::internal {
+
+Reply MethodNotAllowed(std::string_view allow) {
+  Reply r = ErrorReply(405, "method_not_allowed", "this endpoint takes " + std::string(allow));
+  r.headers.emplace_back("Allow", std::string(allow));
+  return r;
+}
+
+Reply Forbidden(std::string_view what) {
+  return ErrorReply(403, "permission_denied", what);
+}
+
+Reply BadRequest(std::string_view code, std::string_view message) {
+  return ErrorReply(400, code, message);
+}
+
+Reply MetricsReply(ApiContext& ctx, const ApiRequest& request) {
+  if (request.method != "GET") return MethodNotAllowed("GET");
+  if (request.principal.role == "evaluator") return Forbidden("evaluators receive releases only");
+  Metrics::Gauges g;
+  g.log_size = ctx.hub.end();
+  g.subscribers = ctx.hub.subscribers();
+  g.max_subscriber_lag = ctx.hub.max_lag();
+  return TextReply(200, ctx.metrics.Render(g), "text/plain; version=0.0.4; charset=utf-8");
+}
+
+Reply HandleApi(ApiContext& ctx, const ApiRequest& request) {
+  if (request.target.path == "/v1/metrics") return MetricsReply(ctx, request);
+  using Handler = Reply (*)(ApiContext&, const ApiRequest&, bool*);
+  for (Handler h : {HandleAppend, HandleRead, HandleAudit, HandleReports, HandleConsent, HandlePending}) {
+    bool handled = true;
+    Reply reply = h(ctx, request, &handled);
+    if (handled) return reply;
+  }
+  return ErrorReply(404, "no_such_endpoint", "no endpoint " + request.target.path);
+}
+
+}  // namespace ledger::server::internal

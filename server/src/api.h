@@ -1,0 +1,68 @@
+// The HTTP/JSON API's request handlers (docs/api.md). Each handler is synchronous and runs on a
+// worker thread (it may block on RocksDB or wait for an append's synced group commit); the
+// connection code (http_session.h) authenticates, applies limits and handles subscriptions
+// before calling HandleApi.
+//
+// Routing: api.cc dispatches on the path to the handlers of one area each:
+//   routes_append.cc   POST /v1/events, POST /v1/events/batch
+//   routes_read.cc     /v1/entries..., /v1/events/<id>, /v1/streams/<stream>, /v1/head, /v1/keys
+//   routes_audit.cc    /checkpoint, /tile/..., /v1/proof/...   (c2sp.org, for auditors)
+//   routes_reports.cc  /v1/reports/caseload, /v1/groups/...
+//   routes_consent.cc  /v1/consent/check (Ledger::DecideConsent)
+//   routes_pending.cc  outcomes and compliance reports, release export: the
+//                      place where the projections being built elsewhere plug in
+#ifndef SERVER_SRC_API_H_
+#define SERVER_SRC_API_H_
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "auth.h"
+#include "groups.h"
+#include "hub.h"
+#include "ledger/ledger.h"
+#include "metrics.h"
+#include "query.h"
+#include "reply.h"
+#include "server/access_log.h"
+#include "server/server.h"
+
+namespace ledger::server::internal {
+
+struct ApiContext {
+  Ledger& ledger;
+  Hub& hub;
+  Metrics& metrics;
+  OfficeIndex& offices;
+  GroupStore& groups;
+  AccessLog& access_log;
+  const ServerLimits& limits;
+  std::function<void(std::string_view)> log;
+};
+
+struct ApiRequest {
+  std::string method;  // "GET", "POST", ...
+  Target target;
+  std::string body;
+  Principal principal;
+};
+
+Reply HandleApi(ApiContext& ctx, const ApiRequest& request);
+
+// One area each (see above). They return nullopt-like "not mine" by setting *handled = false.
+Reply HandleAppend(ApiContext& ctx, const ApiRequest& request, bool* handled);
+Reply HandleRead(ApiContext& ctx, const ApiRequest& request, bool* handled);
+Reply HandleAudit(ApiContext& ctx, const ApiRequest& request, bool* handled);
+Reply HandleReports(ApiContext& ctx, const ApiRequest& request, bool* handled);
+Reply HandleConsent(ApiContext& ctx, const ApiRequest& request, bool* handled);
+Reply HandlePending(ApiContext& ctx, const ApiRequest& request, bool* handled);
+
+// Shared replies.
+Reply MethodNotAllowed(std::string_view allow);
+Reply Forbidden(std::string_view what);
+Reply BadRequest(std::string_view code, std::string_view message);
+
+}  // namespace ledger::server::internal
+
+#endif  // SERVER_SRC_API_H_

@@ -1,0 +1,132 @@
+#include "auth.h"
+
+#include <sys/stat.h>
+
+#include <nlohmann/json.hpp>
+
+#include "bytes.h"
+#include "ledger/event_codec.h"
+
+namespace ledger::server::internal {
+namespace {
+
+constexpr std::chrono::seconds kReloadInterval{1};
+constexpr size_t kMaxCachedOffices = 1 << 20;
+
+int64_t MtimeNs(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return -1;
+  return int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec +
+         static_cast<int64_t>(st.st_size) * 7;  // a same-tick rewrite changes the size
+}
+
+}  // namespace
+
+Authenticator::Authenticator(std::string tokens_path, Ledger& ledger)
+    : path_(std::move(tokens_path)), ledger_(ledger) {}
+
+Status Authenticator::Load() {
+  std::lock_guard<std::mutex> lock(mu_);
+  file_mtime_ns_ = MtimeNs(path_);
+  ASSIGN_OR_RETURN(store_, TokenStore::Load(path_));
+  checked_ = std::chrono::steady_clock::now();
+  return Status::Ok();
+}
+
+void Authenticator::MaybeReload() {
+  const auto now = std::chrono::steady_clock::now();
+  if (now - checked_ < kReloadInterval) return;
+  checked_ = now;
+  const int64_t mtime = MtimeNs(path_);
+  if (mtime == file_mtime_ns_) return;
+  auto loaded = TokenStore::Load(path_);
+  // A damaged file keeps the tokens already loaded; the next change is tried again.
+  if (!loaded.ok()) return;
+  store_ = std::move(loaded).value();
+  file_mtime_ns_ = mtime;
+}
+
+Result<Principal> Authenticator::Authenticate(std::string_view authorization) {
+  constexpr std::string_view kBearer = "Bearer ";
+  if (authorization.empty()) return Status::PermissionDenied("no Authorization header");
+  if (!authorization.starts_with(kBearer)) {
+    return Status::PermissionDenied("Authorization must be \"Bearer <token>\"");
+  }
+  TokenRecord record;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    MaybeReload();
+    ASSIGN_OR_RETURN(record, store_.Authenticate(authorization.substr(kBearer.size())));
+  }
+  for (const KeyInfo& key : ledger_.Keys()) {
+    if (key.key_id_hex != record.key_id_hex) continue;
+    if (key.revoked) return Status::PermissionDenied("the token's key is revoked");
+    if (key.role != record.role) {
+      return Status::PermissionDenied("the token's key is registered as " + key.role +
+                                      ", not " + record.role);
+    }
+    Principal p;
+    p.token_id = record.id;
+    p.key_id_hex = record.key_id_hex;
+    p.key_id = HexDecode(record.key_id_hex).value_or("");
+    p.role = record.role;
+    p.scope = key.scope;
+    return p;
+  }
+  return Status::PermissionDenied("the token's key is not registered in this ledger");
+}
+
+std::string OfficeIndex::OfficeOf(const std::string& stream) {
+  if (!stream.starts_with("case/")) return "";
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = offices_.find(stream);
+    if (it != offices_.end()) return it->second;
+  }
+  auto first = ledger_.ReadStream(stream, 0, 1);
+  if (!first.ok() || first->empty()) return "";
+  auto json = EventJsonFromCanonical(first->front().event);
+  if (!json.ok()) return "";
+  std::string office;
+  try {
+    auto j = nlohmann::json::parse(*json);
+    if (j.value("type", "") == "case.opened") office = j.at("data").value("office", "");
+  } catch (const nlohmann::json::exception&) {
+    return "";
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  if (offices_.size() >= kMaxCachedOffices) offices_.clear();
+  offices_[stream] = office;
+  return office;
+}
+
+bool SeesEverything(const Principal& p) { return p.role == "auditor" || p.role == "admin"; }
+
+bool StreamVisible(const Principal& p, const std::string& stream, OfficeIndex& offices) {
+  if (SeesEverything(p)) return true;
+  if (p.role == "evaluator") return stream == "releases";
+  if (p.scope.empty()) return true;
+  for (const std::string& s : p.scope) {
+    if (s.starts_with("office:")) {
+      const std::string office = offices.OfficeOf(stream);
+      if (!office.empty() && office == s.substr(7)) return true;
+    } else if (!s.empty() && s.back() == '/') {
+      if (stream.starts_with(s)) return true;
+    } else if (stream == s) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool MayReadPersonal(const Principal& p) { return p.role == "caseworker" || p.role == "dpo"; }
+
+bool MayAppend(const Principal& p) {
+  return p.role == "admin" || p.role == "caseworker" || p.role == "service" || p.role == "dpo";
+}
+
+bool MayAudit(const Principal& p) {
+  return p.role == "auditor" || p.role == "admin" || p.role == "dpo";
+}
+
+}  // namespace ledger::server::internal

@@ -1,0 +1,261 @@
+// Subscriptions over HTTP (docs/api.md, "Subscriptions"): server-sent events on
+// GET /v1/subscribe and WebSocket on GET /v1/ws. Templates over the stream type (plain TCP or
+// TLS), included by http_session.cc only.
+#ifndef SERVER_SRC_HTTP_SUBSCRIBE_H_
+#define SERVER_SRC_HTTP_SUBSCRIBE_H_
+
+#include <deque>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "run_blocking.h"
+#include "server_core.h"
+#include "subscription.h"
+
+namespace ledger::server::internal {
+
+using Request = net::http::request<net::http::string_body>;
+
+// The start position: the group's checkpoint if it has one, else `from` (nullopt: the end).
+inline Result<uint64_t> StartPosition(ServerCore& core, const Principal& p,
+                                      const SubscriptionSpec& spec) {
+  const uint64_t end = core.hub->end();
+  if (!spec.group.empty()) {
+    if (auto pos = core.groups->Position(p.key_id_hex, spec.group)) return std::min(*pos, end);
+  }
+  if (!spec.from) return end;
+  if (*spec.from > end) {
+    return Status::InvalidArgument("from " + std::to_string(*spec.from) +
+                                   " is beyond the log's end " + std::to_string(end));
+  }
+  return *spec.from;
+}
+
+// Server-sent events: every message's id is the position to resume from, so a client's
+// Last-Event-ID resumes exactly after what it received.
+template <typename Stream>
+class SseSink final : public EventSink {
+ public:
+  SseSink(ServerCore& core, Stream& stream) : core_(core), stream_(stream) {}
+
+  net::asio::awaitable<bool> SendEntries(const std::vector<EntryPtr>& entries,
+                                         uint64_t next) override {
+    (void)next;  // the last entry's id; skipped entries are covered by later heartbeats
+    std::string text;
+    for (const auto& e : entries) {
+      text += "id: " + std::to_string(e->seq + 1) + "\nevent: entry\ndata: " + e->json + "\n\n";
+    }
+    const bool ok = co_await Write(std::move(text));
+    if (ok) core_.metrics.EntriesDelivered(entries.size());
+    co_return ok;
+  }
+  net::asio::awaitable<bool> SendCaughtUp(uint64_t position) override {
+    co_return co_await Write(Message("caught_up", position,
+                                     "{\"position\":" + std::to_string(position) + "}"));
+  }
+  net::asio::awaitable<bool> SendHeartbeat(uint64_t position, uint64_t head) override {
+    co_return co_await Write(Message("heartbeat", position,
+                                     "{\"position\":" + std::to_string(position) +
+                                         ",\"head\":" + std::to_string(head) + "}"));
+  }
+  net::asio::awaitable<void> SendEnd(uint64_t position, std::string_view reason) override {
+    co_await Write(Message("end", position,
+                           "{\"position\":" + std::to_string(position) + ",\"reason\":\"" +
+                               std::string(reason) + "\"}"));
+  }
+  bool peer_closed() const override { return false; }
+
+ private:
+  static std::string Message(std::string_view event, uint64_t id, const std::string& data) {
+    return "id: " + std::to_string(id) + "\nevent: " + std::string(event) + "\ndata: " + data +
+           "\n\n";
+  }
+  net::asio::awaitable<bool> Write(std::string text) {
+    net::error_code ec;
+    net::beast::get_lowest_layer(stream_).expires_after(core_.options.limits.write_timeout);
+    co_await net::asio::async_write(stream_, net::asio::buffer(text), net::UseAwaitable(ec));
+    co_return !ec;
+  }
+
+  ServerCore& core_;
+  Stream& stream_;
+};
+
+template <typename Stream>
+net::asio::awaitable<void> ServeSse(ServerCore& core, Stream& stream, const Request& req,
+                                    const Principal& principal, const SubscriptionSpec& spec_in) {
+  SubscriptionSpec spec = spec_in;
+  // A reconnecting EventSource sends the last id it saw: the position to resume from.
+  const auto last_id = req["Last-Event-ID"];
+  if (!last_id.empty()) {
+    uint64_t v = 0;
+    if (ParseDecimal(net::View(last_id), &v)) {
+      spec.from = v;
+      spec.group.clear();
+    }
+  }
+  auto start = StartPosition(core, principal, spec);
+  net::http::response<net::http::empty_body> head(net::http::status::ok, req.version());
+  if (!start.ok()) {
+    co_return;  // the caller checked the start already; the log cannot shrink
+  }
+  head.set(net::http::field::server, "ledger");
+  head.set(net::http::field::content_type, "text/event-stream");
+  head.set(net::http::field::cache_control, "no-cache");
+  head.keep_alive(false);
+  net::http::response_serializer<net::http::empty_body> sr(head);
+  net::error_code ec;
+  net::beast::get_lowest_layer(stream).expires_after(core.options.limits.write_timeout);
+  co_await net::http::async_write_header(stream, sr, net::UseAwaitable(ec));
+  if (ec) co_return;
+  SseSink<Stream> sink(core, stream);
+  auto waiter = std::make_shared<Waiter>(co_await net::asio::this_coro::executor);
+  co_await RunSubscription({*core.hub, *core.ledger, *core.workers, *core.offices}, principal,
+                           spec, *start, sink, waiter);
+}
+
+// WebSocket: text messages of JSON (docs/api.md). The client may send
+// {"type":"ack","position":N} for the subscription's group; the server answers
+// {"type":"acked",...} (or {"type":"error",...}) in order with its other messages.
+template <typename Stream>
+class WsSink final : public EventSink {
+ public:
+  WsSink(ServerCore& core, net::websocket::stream<Stream&>& ws) : core_(core), ws_(ws) {}
+
+  net::asio::awaitable<bool> SendEntries(const std::vector<EntryPtr>& entries,
+                                         uint64_t next) override {
+    std::string text = "{\"type\":\"entries\",\"entries\":[";
+    for (size_t i = 0; i < entries.size(); ++i) {
+      if (i) text += ",";
+      text += entries[i]->json;
+    }
+    text += "],\"next\":" + std::to_string(next) + "}";
+    const bool ok = co_await Write(std::move(text));
+    if (ok) core_.metrics.EntriesDelivered(entries.size());
+    co_return ok;
+  }
+  net::asio::awaitable<bool> SendCaughtUp(uint64_t position) override {
+    const bool ok = co_await Write("{\"type\":\"caught_up\",\"position\":" +
+                                   std::to_string(position) + "}");
+    co_return ok;
+  }
+  net::asio::awaitable<bool> SendHeartbeat(uint64_t position, uint64_t head) override {
+    const bool ok = co_await Write("{\"type\":\"heartbeat\",\"position\":" +
+                                   std::to_string(position) + ",\"head\":" +
+                                   std::to_string(head) + "}");
+    co_return ok;
+  }
+  net::asio::awaitable<void> SendEnd(uint64_t position, std::string_view reason) override {
+    const bool ok = co_await Write("{\"type\":\"end\",\"position\":" + std::to_string(position) +
+                                   ",\"reason\":\"" + std::string(reason) + "\"}");
+    if (ok) {
+      net::error_code ec;
+      co_await ws_.async_close(net::websocket::close_code::going_away, net::UseAwaitable(ec));
+    }
+  }
+  bool peer_closed() const override { return peer_closed_; }
+
+  // Used by the reader (same strand).
+  void PeerClosed() { peer_closed_ = true; }
+  void QueueControl(std::string message) { control_.push_back(std::move(message)); }
+
+ private:
+  // Writes the queued control replies, then `text`: one coroutine writes, in order.
+  net::asio::awaitable<bool> Write(std::string text) {
+    control_.push_back(std::move(text));
+    while (!control_.empty() && !peer_closed_) {
+      std::string m = std::move(control_.front());
+      control_.pop_front();
+      net::error_code ec;
+      co_await ws_.async_write(net::asio::buffer(m), net::UseAwaitable(ec));
+      if (ec) co_return false;
+    }
+    co_return !peer_closed_;
+  }
+
+  ServerCore& core_;
+  net::websocket::stream<Stream&>& ws_;
+  std::deque<std::string> control_;
+  bool peer_closed_ = false;
+};
+
+// What a WebSocket client sends: acknowledgements for the subscription's group.
+template <typename Stream>
+net::asio::awaitable<void> WsReader(ServerCore& core, net::websocket::stream<Stream&>& ws,
+                                    WsSink<Stream>& sink, std::shared_ptr<Waiter> waiter,
+                                    Principal principal, std::string group,
+                                    std::shared_ptr<bool> done) {
+  net::beast::flat_buffer buffer;
+  for (;;) {
+    net::error_code ec;
+    buffer.clear();
+    co_await ws.async_read(buffer, net::UseAwaitable(ec));
+    if (ec) break;
+    std::string text = net::beast::buffers_to_string(buffer.data());
+    auto j = nlohmann::json::parse(text, nullptr, false);
+    std::string reply;
+    if (j.is_discarded() || !j.is_object() || j.value("type", "") != "ack" ||
+        !j.contains("position") || !j["position"].is_number_unsigned()) {
+      reply = R"j({"type":"error","code":"invalid_argument","message":"expected {\"type\":\"ack\",\"position\":N}"})j";
+    } else if (group.empty()) {
+      reply = R"j({"type":"error","code":"failed_precondition","message":"acknowledgements need a group (subscribe with group=NAME)"})j";
+    } else {
+      const uint64_t position = j["position"].get<uint64_t>();
+      if (position > core.hub->end()) {
+        reply = R"j({"type":"error","code":"invalid_argument","message":"position beyond the log's end"})j";
+      } else {
+        auto ack = [&core, key = principal.key_id_hex, group, position]() {
+          auto r = core.groups->Ack(key, group, position);
+          return r.ok() ? std::string("{\"type\":\"acked\",\"group\":\"" + group +
+                                      "\",\"position\":" + std::to_string(*r) + "}")
+                        : std::string(R"j({"type":"error","code":"unavailable","message":"the acknowledgement could not be stored"})j");
+        };
+        reply = co_await RunBlocking(*core.workers, std::move(ack));
+      }
+    }
+    sink.QueueControl(std::move(reply));
+    waiter->Wake();
+  }
+  sink.PeerClosed();
+  waiter->Wake();
+  *done = true;
+}
+
+template <typename Stream>
+net::asio::awaitable<void> ServeWebSocket(ServerCore& core, Stream& stream, Request req,
+                                          const Principal& principal, const SubscriptionSpec& spec,
+                                          uint64_t start) {
+  net::beast::get_lowest_layer(stream).expires_never();
+  net::websocket::stream<Stream&> ws(stream);
+  auto timeouts = net::websocket::stream_base::timeout::suggested(net::beast::role_type::server);
+  timeouts.idle_timeout = core.options.limits.idle_timeout;
+  timeouts.keep_alive_pings = true;
+  ws.set_option(timeouts);
+  ws.read_message_max(64 * 1024);
+  ws.set_option(net::websocket::stream_base::decorator(
+      [](net::websocket::response_type& res) { res.set(net::http::field::server, "ledger"); }));
+  net::error_code ec;
+  co_await ws.async_accept(req, net::UseAwaitable(ec));
+  if (ec) co_return;
+  ws.text(true);
+  WsSink<Stream> sink(core, ws);
+  auto executor = co_await net::asio::this_coro::executor;
+  auto waiter = std::make_shared<Waiter>(executor);
+  auto reader_done = std::make_shared<bool>(false);
+  net::asio::co_spawn(executor,
+                      WsReader<Stream>(core, ws, sink, waiter, principal, spec.group, reader_done),
+                      net::asio::detached);
+  co_await RunSubscription({*core.hub, *core.ledger, *core.workers, *core.offices}, principal,
+                           spec, start, sink, waiter);
+  // The reader refers to ws and sink: end it and wait for it before they go.
+  net::beast::get_lowest_layer(stream).socket().close(ec);
+  net::asio::steady_timer pause(executor);
+  while (!*reader_done) {
+    pause.expires_after(std::chrono::milliseconds(5));
+    co_await pause.async_wait(net::UseAwaitable(ec));
+  }
+}
+
+}  // namespace ledger::server::internal
+
+#endif  // SERVER_SRC_HTTP_SUBSCRIBE_H_

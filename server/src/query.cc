@@ -1,0 +1,78 @@
+#include "query.h"
+
+namespace ledger::server::internal {
+
+std::optional<std::string> PercentDecode(std::string_view text) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out.push_back(text[i]);
+      continue;
+    }
+    if (i + 2 >= text.size()) return std::nullopt;
+    const int hi = hex(text[i + 1]), lo = hex(text[i + 2]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(static_cast<char>(hi << 4 | lo));
+    i += 2;
+  }
+  return out;
+}
+
+bool ParseDecimal(std::string_view text, uint64_t* value) {
+  if (text.empty() || text.size() > 20 || (text.size() > 1 && text[0] == '0')) return false;
+  uint64_t v = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    const uint64_t digit = static_cast<uint64_t>(c - '0');
+    if (v > (UINT64_MAX - digit) / 10) return false;
+    v = v * 10 + digit;
+  }
+  *value = v;
+  return true;
+}
+
+Result<Target> ParseTarget(std::string_view target) {
+  if (target.empty() || target[0] != '/') {
+    return Status::InvalidArgument("request target must start with '/'");
+  }
+  Target out;
+  const size_t q = target.find('?');
+  auto path = PercentDecode(target.substr(0, q));
+  if (!path) return Status::InvalidArgument("bad percent escape in the path");
+  out.path = std::move(*path);
+  if (q == std::string_view::npos) return out;
+  std::string_view rest = target.substr(q + 1);
+  while (!rest.empty()) {
+    const size_t amp = rest.find('&');
+    std::string_view pair = rest.substr(0, amp);
+    rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+    if (pair.empty()) continue;
+    const size_t eq = pair.find('=');
+    auto name = PercentDecode(pair.substr(0, eq));
+    auto value = PercentDecode(eq == std::string_view::npos ? std::string_view()
+                                                            : pair.substr(eq + 1));
+    if (!name || !value) return Status::InvalidArgument("bad percent escape in the query");
+    out.params[*name] = std::move(*value);
+  }
+  return out;
+}
+
+Result<std::optional<uint64_t>> DecimalParam(const Target& target, const std::string& name) {
+  auto it = target.params.find(name);
+  if (it == target.params.end()) return std::optional<uint64_t>();
+  uint64_t v = 0;
+  if (!ParseDecimal(it->second, &v)) {
+    return Status::InvalidArgument("parameter " + name + " must be a decimal number, got \"" +
+                                   it->second + "\"");
+  }
+  return std::optional<uint64_t>(v);
+}
+
+}  // namespace ledger::server::internal
