@@ -15,6 +15,7 @@
 #include "ledger/ledger.h"
 #include "ledger/time_format.h"
 #include "ledger/verify.h"
+#include "demo_privacy.h"
 #include "replay/caseload.h"
 #include "synth/cohort_generator.h"
 
@@ -213,9 +214,12 @@ int RunDemo(const DemoArgs& a) {
   size_t summary_at = text.find("Open cases by office");
   fmt::print("{}", summary_at == std::string::npos ? text : text.substr(summary_at));
 
+  if (Status s = DemoConsentAndErasure(**ledger, *admin, keys_dir, 10); !s.ok()) return Fail(s);
+
   fmt::print("\nTry: build/bin/ledger stats --data {0}\n"
              "     build/bin/ledger caseload --data {0} --as-of 2009-06-30\n"
-             "     build/bin/ledger read --data {0} --limit 5\n"
+             "     build/bin/ledger read --data {0} --limit 5 --as {1}/dpo.key --keys {1}\n"
+             "     build/bin/ledger consent show --data {0} --subject <subject> --at 2009-06-30\n"
              "     build/bin/ledger prove --data {0} --seq 3\n"
              "     build/bin/ledger audit-export --data {0} --out audit && "
              "build/bin/ledger audit-verify audit --vkey {1}/ledger.key.pub\n",

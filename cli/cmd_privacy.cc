@@ -7,6 +7,8 @@
 
 #include "cli_common.h"
 #include "commands.h"
+#include "consent_text.h"
+#include "privacy_actions.h"
 #include "ledger/consent.h"
 #include "ledger/event_codec.h"
 #include "ledger/key_admin.h"
@@ -36,48 +38,6 @@ Result<int64_t> ParseAt(const std::string& at, const replay::ReportZone& zone) {
                                    " is neither a date (YYYY-MM-DD) nor an RFC 3339 instant");
   }
   return *instant;
-}
-
-// An instant as a local time in the zone: "2009-03-01 14:00 Europe/Oslo".
-std::string Local(int64_t us, const replay::ReportZone& zone) {
-  int offset = zone.OffsetMinutesAt(us);
-  int64_t local = us + int64_t{offset} * 60 * 1000000;
-  std::string text = FormatInstantMicros(local / 60000000 * 60000000);  // whole minutes
-  return text.substr(0, 10) + " " + text.substr(11, 5) + " " + zone.name();
-}
-
-std::string Join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& x : v) out += (out.empty() ? "" : ",") + x;
-  return out;
-}
-
-std::string Reason(const ConsentDecision& d, const replay::ReportZone& zone) {
-  std::string id = d.consent_ids.empty() ? "" : d.consent_ids.front();
-  switch (d.answer) {
-    case ConsentAnswer::kAllowed: return "allowed by " + Join(d.consent_ids);
-    case ConsentAnswer::kNoConsent: return "no consent given that covers it";
-    case ConsentAnswer::kRefused: return "the participant refused consent " + id + " on " +
-                                         Local(d.since_us, zone);
-    case ConsentAnswer::kWithdrawn: return "consent " + id + " withdrawn, effective " +
-                                           Local(d.since_us, zone);
-    case ConsentAnswer::kRevoked: return "consent " + id + " revoked on " + Local(d.since_us, zone);
-    case ConsentAnswer::kInvalidated: return "consent " + id + " invalidated on " +
-                                             Local(d.since_us, zone);
-    case ConsentAnswer::kReplaced: return "consent " + id + " replaced by " + d.replaced_by +
-                                          " on " + Local(d.since_us, zone) +
-                                          ", which does not cover it";
-    case ConsentAnswer::kExpired: return "consent " + id + " expired on " + Local(d.since_us, zone);
-    case ConsentAnswer::kRecipientNotCovered: return "no consent in force names the recipient";
-    case ConsentAnswer::kPurposeNotCovered: return "no consent in force covers the purpose for "
-                                                   "this recipient";
-    case ConsentAnswer::kCategoryNotCovered: return "consent " + id + " does not cover " +
-                                                    Join(d.missing);
-    case ConsentAnswer::kRestricted: return "processing for the purpose is restricted since " +
-                                            Local(d.since_us, zone);
-    case ConsentAnswer::kErased: return "the subject was erased";
-  }
-  return "";
 }
 
 struct ConsentArgs {
@@ -196,25 +156,6 @@ Result<std::unique_ptr<Ledger>> OpenForDpo(const DpoArgs& a) {
   return Ledger::Open(dir, options);
 }
 
-json DpoEvent(const SigningKey& key, const std::string& subject, const std::string& type,
-              json data, const std::string& legal_basis, int64_t at_us) {
-  json j;
-  j["id"] = NewEventId();
-  j["stream"] = "case/" + subject;
-  j["type"] = type;
-  j["occurred_at"] = FormatInstantMicros(at_us / 1000000 * 1000000);
-  j["subject"] = subject;
-  j["actor"] = {{"id", key.name()}, {"role", "dpo"}};
-  j["legal_basis"] = {legal_basis};
-  j["data"] = std::move(data);
-  return j;
-}
-
-Result<AppendResult> AppendSigned(Ledger& ledger, const SigningKey& key, const json& event) {
-  ASSIGN_OR_RETURN(auto signed_event, SignEventJson(event.dump(), key));
-  return ledger.Append(signed_event);
-}
-
 int RunErasureRequest(const DpoArgs& a) {
   auto key = SigningKey::ReadFile(a.key);
   if (!key.ok()) return Fail(key.status().WithContext("--key"));
@@ -265,18 +206,6 @@ int RunErasureDecide(const DpoArgs& a) {
     return kExitRefused;
   }
   return Fail(r.status());
-}
-
-Status ShredAndCompact(Ledger& ledger, const std::vector<json>& events, const SigningKey& key,
-                       const std::string& label) {
-  Progress progress(label, events.size());
-  for (size_t i = 0; i < events.size(); ++i) {
-    RETURN_IF_ERROR(AppendSigned(ledger, key, events[i]).status());
-    progress.Update(i + 1);
-  }
-  progress.Finish();
-  // Deleted keys and values must leave the files, not just the index.
-  return ledger.Compact();
 }
 
 int RunErasureShred(const DpoArgs& a) {
