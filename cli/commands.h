@@ -17,6 +17,9 @@ void RegisterDemoCommand(CLI::App& app, int* exit_code);     // demo
 void RegisterAuditCommands(CLI::App& app, int* exit_code);
 void RegisterWitnessCommands(CLI::App& app, int* exit_code);  // witness serve, witness push
 void RegisterCaseloadCommand(CLI::App& app, int* exit_code);  // caseload
+void RegisterOutcomesCommand(CLI::App& app, int* exit_code);    // outcomes
+void RegisterComplianceCommand(CLI::App& app, int* exit_code);  // compliance
+void RegisterReportCommand(CLI::App& app, int* exit_code);      // report --html
 void RegisterServeCommands(CLI::App& app, int* exit_code);    // serve, tokens, access-log
 // consent check|show, erasure request|decide|shred, retention run, policy show|set
 void RegisterPrivacyCommands(CLI::App& app, int* exit_code);

@@ -17,6 +17,9 @@ int main(int argc, char** argv) {
   ledger::cli::RegisterAuditCommands(app, &exit_code);
   ledger::cli::RegisterWitnessCommands(app, &exit_code);
   ledger::cli::RegisterCaseloadCommand(app, &exit_code);
+  ledger::cli::RegisterOutcomesCommand(app, &exit_code);
+  ledger::cli::RegisterComplianceCommand(app, &exit_code);
+  ledger::cli::RegisterReportCommand(app, &exit_code);
   ledger::cli::RegisterServeCommands(app, &exit_code);
   ledger::cli::RegisterPrivacyCommands(app, &exit_code);
   ledger::cli::RegisterGenerateCommand(app, &exit_code);

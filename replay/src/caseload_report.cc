@@ -3,9 +3,9 @@
 #include <algorithm>
 
 #include "caseload_state.h"
-#include "digest.h"
 #include "enum_names.h"
 #include "report_format.h"
+#include "report_header.h"
 
 namespace ledger::replay {
 namespace {
@@ -229,14 +229,6 @@ json CaseJson(const CaseloadCase& c) {
           {"restricted_purposes", Strings(c.restricted_purposes)}};
 }
 
-std::string RootHex(const LogPoint& log) { return internal::Hex(log.root.data(), log.root.size()); }
-
-// A date in the report's zone, for people; JSON keeps the UTC instant.
-std::string LocalDate(const ReportTime& at, int64_t us) {
-  auto zone = ReportZone::Parse(at.zone);
-  return FormatDate(zone.ok() ? zone->DateAt(us) : ReportZone::Utc().DateAt(us));
-}
-
 }  // namespace
 
 std::string CaseloadJson(const CaseloadReport& r) {
@@ -251,36 +243,27 @@ std::string CaseloadJson(const CaseloadReport& r) {
   }
   json by_category = json::object();
   for (const auto& [k, n] : s.by_category) by_category[k] = n;
-  json body = {{"kind", "caseload"},
-               {"projection_version", r.projection_version},
-               {"as_of",
-                {{"date", FormatDate(r.at.date)},
-                 {"instant", FormatInstantMicros(r.at.instant_us)},
-                 {"zone", r.at.zone}}},
-               {"log", {{"size", r.log.size}, {"root", RootHex(r.log)}}},
-               {"cases", std::move(cases)},
-               {"summary",
-                {{"open_cases", s.open_cases},
-                 {"by_office_phase", std::move(by_office_phase)},
-                 {"by_category", std::move(by_category)},
-                 {"consents_expiring_within_30_days", s.consents_expiring_within_30_days},
-                 {"overdue_tasks", s.overdue_tasks},
-                 {"agreements_past_3_months", s.agreements_past_3_months},
-                 {"sanctions_in_force", s.sanctions_in_force}}}};
+  json body = internal::ReportHeaderJson("caseload", r.projection_version, r.at, r.log);
+  body["cases"] = std::move(cases);
+  body["summary"] = {{"open_cases", s.open_cases},
+                     {"by_office_phase", std::move(by_office_phase)},
+                     {"by_category", std::move(by_category)},
+                     {"consents_expiring_within_30_days", s.consents_expiring_within_30_days},
+                     {"overdue_tasks", s.overdue_tasks},
+                     {"agreements_past_3_months", s.agreements_past_3_months},
+                     {"sanctions_in_force", s.sanctions_in_force}};
   return internal::SealedReportJson(body);
 }
 
 std::string CaseloadText(const CaseloadReport& r) {
-  std::string out = "Caseload as of " + FormatDate(r.at.date) + " (" + r.at.zone + ", " +
-                    FormatInstantMicros(r.at.instant_us) + "); log size " +
-                    std::to_string(r.log.size) + ", root " + RootHex(r.log).substr(0, 16) + "\n\n";
+  std::string out = internal::ReportHeadline("Caseload", r.at, r.log);
   internal::TextTable cases({"subject", "office", "phase", "cat", "intake", "days", "status",
                              "income", "consents in force", "agreements", "sanctions", "conditions",
                              "restricted"});
   for (const CaseloadCase& c : r.cases) {
     std::vector<std::string> consents, agreements, sanctions, conditions;
     for (const CaseloadConsent& k : c.consents) {
-      consents.push_back(k.consent_id + " to " + LocalDate(r.at, k.expires_at_us) +
+      consents.push_back(k.consent_id + " to " + internal::LocalDate(r.at, k.expires_at_us) +
                          (k.expires_within_30_days ? "!" : ""));
     }
     for (const CaseloadAgreement& a : c.agreements) {

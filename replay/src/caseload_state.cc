@@ -1,6 +1,6 @@
 // The caseload projection's state as canonical bytes: Serialize and Restore.
 //
-// State grammar, version 1 (terms of replay/state_codec.h; do not change without a new
+// State grammar, version 2 (terms of replay/state_codec.h; do not change without a new
 // CaseloadProjection::kVersion):
 //   state     = count n, n * case                 (ascending subject, bytewise)
 //   case      = bytes subject, bool opened, bytes office, bytes municipality, svarint intake,
@@ -10,14 +10,9 @@
 //               count, * consent, count, * agreement, count, * sanction,
 //               count, * condition, count, * exemption,
 //               u8 restricted, 4 * key             (restriction keys by purpose ordinal)
-//   key       = svarint occurred_at_us, uvarint seq
+//   key       = as state_parts.h writes it
 //   category  = svarint valid_from, key, u8 category
-//   consent   = bytes id, bool given, svarint given_at, svarint expires_at,
-//               count, * bytes purpose, count, * bytes recipient, count, * bytes category,
-//               count, * (svarint occurred_at, uvarint seq, svarint expires_at),
-//               bool refused, opt withdrawn_effective, opt revoked_at, opt invalidated_at,
-//               svarint refused_at, opt replaced_at, bytes replaced_by
-//   opt       = bool present [svarint value]
+//   consent   = as state_parts.h writes it
 //   agreement = bytes id, svarint start, svarint end, bool extension_reason,
 //               count, * (bytes task_id, svarint due, svarint status, key reviewed)
 //   sanction  = bytes id, svarint from, svarint to, bool appeal_pending, u8 kind, uvarint amount
@@ -26,48 +21,19 @@
 // Lists inside a case keep the order of the events that created their members (log order).
 #include "caseload_state.h"
 
-#include <algorithm>
-#include <optional>
-
 #include "enum_names.h"
 #include "replay/state_codec.h"
+#include "state_parts.h"
 
 namespace ledger::replay {
 
 namespace {
 
-void PutKey(StateWriter& w, const EventKey& k) {
-  w.PutSvarint(k.at_us);
-  w.PutUvarint(k.seq);
-}
-void GetKey(StateReader& r, EventKey* k) {
-  r.GetSvarint(&k->at_us);
-  r.GetUvarint(&k->seq);
-}
-
-void PutStrings(StateWriter& w, const std::vector<std::string>& list) {
-  w.PutUvarint(list.size());
-  for (const std::string& s : list) w.PutBytes(s);
-}
-void GetStrings(StateReader& r, std::vector<std::string>* list) {
-  uint64_t n = 0;
-  r.GetCount(&n);
-  for (uint64_t i = 0; i < n && !r.failed(); ++i) r.GetBytes(&list->emplace_back());
-}
-
-void PutOpt(StateWriter& w, const std::optional<int64_t>& v) {
-  w.PutBool(v.has_value());
-  if (v) w.PutSvarint(*v);
-}
-void GetOpt(StateReader& r, std::optional<int64_t>* v) {
-  bool present = false;
-  r.GetBool(&present);
-  if (present) {
-    int64_t x = 0;
-    r.GetSvarint(&x);
-    *v = x;
-  }
-}
+using internal::GetConsent;
+using internal::GetKey;
+using internal::GetU8Below;
+using internal::PutConsent;
+using internal::PutKey;
 
 // Reads a small enum ordinal: -1 (none) or below `count`.
 void GetOrdinal(StateReader& r, int8_t* v, unsigned count) {
@@ -76,12 +42,8 @@ void GetOrdinal(StateReader& r, int8_t* v, unsigned count) {
   if (x < -1 || x >= static_cast<int32_t>(count)) return r.Fail();
   *v = static_cast<int8_t>(x);
 }
-void GetU8Below(StateReader& r, uint8_t* v, unsigned count) {
-  if (r.GetU8(v) && *v >= count) r.Fail();
-}
 
-void PutCase(StateWriter& w, const std::string& subject, const CaseloadCaseState& c) {
-  w.PutBytes(subject);
+void PutCase(StateWriter& w, const CaseloadCaseState& c) {
   w.PutBool(c.opened);
   w.PutBytes(c.office);
   w.PutBytes(c.municipality);
@@ -103,28 +65,7 @@ void PutCase(StateWriter& w, const std::string& subject, const CaseloadCaseState
   w.PutSvarint(c.income_as_of);
   PutKey(w, c.income_key);
   w.PutUvarint(c.consents.size());
-  for (const ConsentFacts& f : c.consents) {
-    w.PutBytes(f.consent_id);
-    w.PutBool(f.given);
-    w.PutSvarint(f.given_at_us);
-    w.PutSvarint(f.expires_at_us);
-    PutStrings(w, f.purposes);
-    PutStrings(w, f.recipients);
-    PutStrings(w, f.data_categories);
-    w.PutUvarint(f.renewals.size());
-    for (const ConsentRenewal& r : f.renewals) {
-      w.PutSvarint(r.occurred_at_us);
-      w.PutUvarint(r.seq);
-      w.PutSvarint(r.expires_at_us);
-    }
-    w.PutBool(f.refused);
-    PutOpt(w, f.withdrawn_effective_us);
-    PutOpt(w, f.revoked_at_us);
-    PutOpt(w, f.invalidated_at_us);
-    w.PutSvarint(f.refused_at_us);
-    PutOpt(w, f.replaced_at_us);
-    w.PutBytes(f.replaced_by);
-  }
+  for (const ConsentFacts& f : c.consents) PutConsent(w, f);
   w.PutUvarint(c.agreements.size());
   for (const CaseloadAgreementState& a : c.agreements) {
     w.PutBytes(a.agreement_id);
@@ -190,31 +131,7 @@ void GetCase(StateReader& r, CaseloadCaseState& c) {
   r.GetI32(&c.income_as_of);
   GetKey(r, &c.income_key);
   r.GetCount(&n);
-  for (uint64_t i = 0; i < n && !r.failed(); ++i) {
-    ConsentFacts& f = c.consents.emplace_back();
-    r.GetBytes(&f.consent_id);
-    r.GetBool(&f.given);
-    r.GetSvarint(&f.given_at_us);
-    r.GetSvarint(&f.expires_at_us);
-    GetStrings(r, &f.purposes);
-    GetStrings(r, &f.recipients);
-    GetStrings(r, &f.data_categories);
-    uint64_t m = 0;
-    r.GetCount(&m);
-    for (uint64_t j = 0; j < m && !r.failed(); ++j) {
-      ConsentRenewal& x = f.renewals.emplace_back();
-      r.GetSvarint(&x.occurred_at_us);
-      r.GetUvarint(&x.seq);
-      r.GetSvarint(&x.expires_at_us);
-    }
-    r.GetBool(&f.refused);
-    GetOpt(r, &f.withdrawn_effective_us);
-    GetOpt(r, &f.revoked_at_us);
-    GetOpt(r, &f.invalidated_at_us);
-    r.GetSvarint(&f.refused_at_us);
-    GetOpt(r, &f.replaced_at_us);
-    r.GetBytes(&f.replaced_by);
-  }
+  for (uint64_t i = 0; i < n && !r.failed(); ++i) GetConsent(r, &c.consents.emplace_back());
   r.GetCount(&n);
   for (uint64_t i = 0; i < n && !r.failed(); ++i) {
     CaseloadAgreementState& a = c.agreements.emplace_back();
@@ -265,41 +182,11 @@ void GetCase(StateReader& r, CaseloadCaseState& c) {
 }  // namespace
 
 std::string CaseloadProjection::Serialize() const {
-  std::vector<const std::pair<const std::string, CaseloadCaseState>*> sorted;
-  sorted.reserve(state_->cases.size());
-  for (const auto& entry : state_->cases) sorted.push_back(&entry);
-  std::sort(sorted.begin(), sorted.end(),
-            [](const auto* a, const auto* b) { return a->first < b->first; });
-  StateWriter w;
-  w.PutUvarint(sorted.size());
-  for (const auto* entry : sorted) PutCase(w, entry->first, entry->second);
-  return w.Release();
+  return internal::EncodeByKey(state_->cases, PutCase);
 }
 
 Status CaseloadProjection::Restore(std::string_view bytes) {
-  auto fresh = std::make_unique<State>();
-  StateReader r(bytes);
-  uint64_t n = 0;
-  r.GetCount(&n);
-  std::string previous;
-  for (uint64_t i = 0; i < n && !r.failed(); ++i) {
-    std::string subject;
-    if (!r.GetBytes(&subject)) break;
-    // Canonical: strictly ascending subjects, so one state has one encoding.
-    if (i > 0 && !(previous < subject)) {
-      r.Fail();
-      break;
-    }
-    GetCase(r, fresh->cases[subject]);
-    previous = std::move(subject);
-  }
-  Status s = r.Finish("caseload state");
-  if (!s.ok()) {
-    Reset();
-    return s;
-  }
-  state_ = std::move(fresh);
-  return Status::Ok();
+  return internal::DecodeCases(bytes, "caseload state", &state_, GetCase);
 }
 
 }  // namespace ledger::replay

@@ -16,16 +16,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "event_key.h"
 #include "replay/caseload.h"
 #include "replay/consent.h"
 
 namespace ledger::replay {
-
-struct EventKey {
-  int64_t at_us = std::numeric_limits<int64_t>::min();  // min: no event yet
-  uint64_t seq = 0;
-  auto operator<=>(const EventKey&) const = default;
-};
 
 struct CaseloadTask {
   std::string task_id;
@@ -91,11 +86,6 @@ struct CaseloadCaseState {
   std::vector<CaseloadExemptionState> exemptions;
   uint8_t restricted = 0;  // bit i: purpose i restricted
   std::array<EventKey, 4> restriction_keys{};
-};
-
-struct SubjectHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
 };
 
 struct CaseloadProjection::State {

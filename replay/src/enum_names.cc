@@ -33,6 +33,7 @@ constexpr std::array<std::string_view, kExemptionGroundCount> kGrounds = {
     "health", "care_duties", "already_active", "other"};
 constexpr std::array<std::string_view, kCloseReasonCount> kCloseReasons = {
     "work", "education", "other_benefit", "moved", "no_contact", "other"};
+constexpr std::array<std::string_view, kSexCount> kSexes = {"female", "male", "other"};
 
 // Every member of the `data` union, in ordinal order.
 constexpr std::array<std::string_view, 44> kEventTypes = {"case.opened",
@@ -109,6 +110,7 @@ std::string_view ActivityNameAt(unsigned i) { return At(kActivities, i); }
 std::string_view ExemptionGroundNameAt(unsigned i) { return At(kGrounds, i); }
 std::string_view PurposeNameAt(unsigned i) { return At(kPurposes, i); }
 std::string_view CloseReasonNameAt(unsigned i) { return At(kCloseReasons, i); }
+std::string_view SexNameAt(unsigned i) { return At(kSexes, i); }
 
 }  // namespace internal
 

@@ -26,6 +26,7 @@ std::string_view ActivityNameAt(unsigned i);
 std::string_view ExemptionGroundNameAt(unsigned i);
 std::string_view PurposeNameAt(unsigned i);
 std::string_view CloseReasonNameAt(unsigned i);
+std::string_view SexNameAt(unsigned i);
 constexpr unsigned kPhaseCount = 4;
 constexpr unsigned kObservedStatusCount = 8;
 constexpr unsigned kIncomeSourceCount = 8;
@@ -33,6 +34,7 @@ constexpr unsigned kActivityCount = 5;
 constexpr unsigned kExemptionGroundCount = 4;
 constexpr unsigned kPurposeCount = 4;
 constexpr unsigned kCloseReasonCount = 6;
+constexpr unsigned kSexCount = 3;
 
 }  // namespace ledger::replay::internal
 

@@ -8,9 +8,18 @@
 namespace ledger::replay::internal {
 namespace {
 
-bool IsInteger(std::string_view s) {
-  if (!s.empty() && s[0] == '-') s.remove_prefix(1);
+bool IsDigits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// "12", "-3", "0.25", "42.3%", or "-" alone (a figure that does not exist).
+bool IsNumber(std::string_view s) {
+  if (s == "-") return true;
+  if (!s.empty() && s[0] == '-') s.remove_prefix(1);
+  if (!s.empty() && s.back() == '%') s.remove_suffix(1);
+  size_t dot = s.find('.');
+  if (dot == std::string_view::npos) return IsDigits(s);
+  return IsDigits(s.substr(0, dot)) && IsDigits(s.substr(dot + 1));
 }
 
 }  // namespace
@@ -27,7 +36,7 @@ std::string TextTable::Render() const {
     width[i] = cell(header_, i).size();
     for (const auto& row : rows_) {
       width[i] = std::max(width[i], cell(row, i).size());
-      if (!IsInteger(cell(row, i))) numeric[i] = false;
+      if (!IsNumber(cell(row, i))) numeric[i] = false;
     }
   }
   std::string out;
@@ -89,6 +98,42 @@ std::string SealedReportJson(const nlohmann::json& body) {
   sealed["report"] = body;
   sealed["sha256"] = Sha256Hex(CanonicalJson(body));
   return CanonicalJson(sealed) + "\n";
+}
+
+__extension__ typedef __int128 Int128;
+
+std::optional<int64_t> ScaledRatio(int64_t num, uint64_t den, int64_t scale) {
+  if (den == 0) return std::nullopt;
+  // |num| * scale fits in 128 bits for any count this library reports.
+  Int128 n = static_cast<Int128>(num) * scale;
+  Int128 d = static_cast<Int128>(den);
+  Int128 a = n < 0 ? -n : n;
+  Int128 q = (2 * a + d) / (2 * d);
+  return static_cast<int64_t>(n < 0 ? -q : q);
+}
+
+nlohmann::json RatioJson(int64_t num, uint64_t den) {
+  auto milli = ScaledRatio(num, den, 1000);
+  return {{"num", num}, {"den", den}, {"milli", milli ? nlohmann::json(*milli) : nullptr}};
+}
+
+std::string DecimalText(int64_t num, uint64_t den, int places) {
+  int64_t scale = 1;
+  for (int i = 0; i < places; ++i) scale *= 10;
+  auto v = ScaledRatio(num, den, scale);
+  if (!v) return "";
+  int64_t a = *v < 0 ? -*v : *v;
+  std::string out = (*v < 0 ? "-" : "") + std::to_string(a / scale);
+  if (places > 0) {
+    std::string frac = std::to_string(a % scale);
+    out += "." + std::string(static_cast<size_t>(places) - frac.size(), '0') + frac;
+  }
+  return out;
+}
+
+std::string PercentText(int64_t num, uint64_t den) {
+  if (den == 0) return "-";
+  return DecimalText(num * 100, den, 1) + "%";
 }
 
 std::string DayText(int64_t days) { return FormatDate(CivilFromDays(days)); }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,7 +13,8 @@
 namespace ledger::replay::internal {
 
 // Columns padded to their widest cell, separated by two spaces, a dashed line under the
-// header. Columns whose every body cell is an integer are right-aligned.
+// header. Columns whose every body cell is a number ("12", "-3", "0.25", "42.3%", or "-" for
+// none) are right-aligned.
 class TextTable {
  public:
   explicit TextTable(std::vector<std::string> header) : header_(std::move(header)) {}
@@ -35,6 +37,16 @@ std::string CsvRow(const std::vector<std::string>& fields);
 std::string CanonicalJson(const nlohmann::json& value);
 // {"report":<body>,"sha256":"<hex SHA-256 of CanonicalJson(body)>"} and a newline.
 std::string SealedReportJson(const nlohmann::json& body);
+
+// Ratios of counts, printed without floating point: num / den * scale rounded half away from
+// zero; nullopt when den is 0.
+std::optional<int64_t> ScaledRatio(int64_t num, uint64_t den, int64_t scale);
+// {"num": num, "den": den, "milli": ScaledRatio(num, den, 1000) or null}.
+nlohmann::json RatioJson(int64_t num, uint64_t den);
+// The ratio as a decimal with `places` (0..9) places ("0.4231", "-0.5000"); "" when den is 0.
+std::string DecimalText(int64_t num, uint64_t den, int places);
+// The ratio as a percentage with one decimal ("42.3%"); "-" when den is 0.
+std::string PercentText(int64_t num, uint64_t den);
 
 // "2008-01-31" from days since 1970-01-01.
 std::string DayText(int64_t days);

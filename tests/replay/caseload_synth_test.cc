@@ -16,6 +16,7 @@
 #include "replay/replayer.h"
 #include "replay/state_store.h"
 #include "replay_test_log.h"
+#include "synth_test_log.h"
 #include "synth/cohort_generator.h"
 
 namespace ledger::replay {
@@ -27,26 +28,7 @@ using ledger::testing::ScratchDir;
 
 class CaseloadSynthTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    log_ = new ReplayTestLog();
-    synth::CohortOptions options;
-    options.participants = 80;
-    options.seed = 7;
-    std::vector<SignedEvent> batch;
-    std::string error = synth::GenerateCohort(options, [&](std::string_view line) {
-      auto j = nlohmann::json::parse(line);
-      auto e = SignEventJson(line, log_->Key(j["actor"]["role"].get<std::string>()));
-      ASSERT_TRUE(e.ok()) << e.status().ToString();
-      batch.push_back(std::move(e).value());
-    });
-    ASSERT_TRUE(error.empty()) << error;
-    for (size_t i = 0; i < batch.size(); i += 1000) {
-      std::vector<SignedEvent> part(batch.begin() + i,
-                                    batch.begin() + std::min(batch.size(), i + 1000));
-      auto r = log_->ledger().AppendAtomic(part);
-      ASSERT_TRUE(r.ok()) << r.status().ToString();
-    }
-  }
+  static void SetUpTestSuite() { log_ = ledger::testing::SyntheticLog(80, 7).release(); }
   static void TearDownTestSuite() {
     delete log_;
     log_ = nullptr;

@@ -7,14 +7,15 @@
 //                  social_assistance; agreement agr-1 02-02..04-30, tasks due 02-20 (done),
 //                  03-15 (partly), 06-01 (none); condition cond-1 03-01..08-31; sanctions san-2
 //                  06-01..07-31 appealed, san-3 annulled; exemption exm-1 review 06-30.
-//  sub-b office-1  opened 03-10; consent expiring 06-20; sanction san-1 05-01..06-30; closed 06-10.
+//  sub-b office-1  opened 03-10; consent expiring 06-20; sanction san-1 05-01..06-30 (on a breach
+//                  of a condition that ended 03-31); closed 06-10.
 //  sub-c office-2  opened 04-01; follow_up 04-02 and a late clarification 04-01; categories 4 and
 //                  1 at the same instant (valid 04-01), 2 valid from 07-01; consent con-7
 //                  (expires 06-01) renewed 05-25 to 2010-06-01; statistics restricted 05-01;
 //                  incomes: 05-01 work, 05-01 family (later), 04-15 social_assistance (late).
 //  sub-d office-2  opened 01-10, closed 05-01, and a late reopening dated 04-01.
 //  sub-e office-1  opened 2009-06-14T23:30+01:00 (00:30 on the 15th in Oslo).
-//  sub-f office-2  opened 02-01, shredded 05-01.
+//  sub-f office-2  opened 02-01, erasure granted, shredded 05-01.
 #include "replay/caseload.h"
 
 #include <gtest/gtest.h>
@@ -108,6 +109,26 @@ void BuildLog(ReplayTestLog& l) {
   l.Add(b, "phase.entered", "2009-03-10T10:05:00+01:00", {{"phase", "intake"}});
   l.Add(b, "consent.given", "2009-03-10T10:10:00+01:00",
         Consent("con-1", {"case_coordination"}, {"nav"}, {"economy"}, "2009-06-20T23:59:59+02:00"));
+  // The case rules want a decision, a condition and a breach before a sanction; the condition
+  // ends before every report date below, so the caseload does not list it.
+  l.Add(b, "assistance.decided", "2009-03-11T10:00:00+01:00",
+        {{"decision_id", "dec-9"},
+         {"outcome", "granted"},
+         {"period_from", "2009-03-11"},
+         {"period_to", "2009-06-30"},
+         {"form", "grant"},
+         {"reduction_warning_given", true},
+         {"appeal_info_given", true},
+         {"emergency", false}});
+  l.Add(b, "condition.set", "2009-03-11T10:30:00+01:00",
+        {{"condition_id", "cond-9"},
+         {"decision_id", "dec-9"},
+         {"activity", "low_threshold"},
+         {"start", "2009-03-16"},
+         {"end", "2009-03-31"},
+         {"hours_per_week", 10}});
+  l.Add(b, "condition.breached", "2009-03-25T10:00:00+01:00",
+        {{"breach_id", "br-1"}, {"condition_id", "cond-9"}, {"kind", "no_show"}});
   l.Add(b, "sanction.imposed", "2009-04-20T10:00:00+02:00",
         {{"sanction_id", "san-1"},
          {"breach_id", "br-1"},
@@ -148,9 +169,16 @@ void BuildLog(ReplayTestLog& l) {
   l.Open("sub-e", "office-1", "2009-06-14T23:30:00+01:00");
 
   l.Open("sub-f", "office-2", "2009-02-01T10:00:00+01:00");
-  l.Add("sub-f", "subject.shredded", "2009-05-01T10:00:00+02:00",
-        {{"retention_rule", "retention_10y"}}, "dpo");
+  l.Add("sub-f", "erasure.requested", "2009-04-20T10:00:00+02:00", {{"request_id", "er-1"}}, "dpo");
+  l.Add("sub-f", "erasure.decided", "2009-04-25T10:00:00+02:00",
+        {{"request_id", "er-1"}, {"decision", "granted"}, {"ground", "GDPR:17(1)(b)"}}, "dpo");
+  l.Add("sub-f", "subject.shredded", "2009-05-01T10:00:00+02:00", {{"request_id", "er-1"}},
+        "dpo");
 
+  l.Add(a, "condition.breached", "2009-04-20T10:00:00+02:00",
+        {{"breach_id", "br-3"}, {"condition_id", "cond-1"}, {"kind", "no_show"}});
+  l.Add(a, "condition.breached", "2009-05-15T10:00:00+02:00",
+        {{"breach_id", "br-2"}, {"condition_id", "cond-1"}, {"kind", "dropout"}});
   l.Add(a, "sanction.imposed", "2009-05-20T10:00:00+02:00",
         {{"sanction_id", "san-2"},
          {"breach_id", "br-2"},
@@ -168,6 +196,7 @@ void BuildLog(ReplayTestLog& l) {
          {"from", "2009-05-01"},
          {"to", "2009-09-30"},
          {"emergency_checked", true}});
+  l.Add(a, "sanction.appealed", "2009-05-01T10:00:00+02:00", {{"sanction_id", "san-3"}});
   l.Add(a, "appeal.decided", "2009-06-01T10:00:00+02:00",
         {{"sanction_id", "san-3"}, {"body", "fylkesmannen"}, {"outcome", "annulled"}});
   l.Add(a, "condition.exempted", "2009-06-01T10:00:00+02:00",

@@ -22,6 +22,7 @@
 #include "ledger/time_format.h"
 #include "replay/projection.h"
 #include "replay/replayer.h"
+#include "replay/report_run.h"
 #include "replay/report_time.h"
 #include "replay/state_store.h"
 
@@ -141,19 +142,8 @@ class CaseloadProjection final : public Projection {
   std::unique_ptr<State> state_;
 };
 
-// What a caseload report is asked for (the CLI's `ledger caseload` options).
-struct CaseloadQuery {
-  // Business date: the report describes the end of this date in `zone`, from the events that
-  // occurred by then.
-  std::optional<CivilDate> as_of;
-  // Log position: only entries [0, at_seq) are read. Without as_of the report describes the
-  // ledger's clock at that position (recorded_at of entry at_seq - 1).
-  std::optional<uint64_t> at_seq;
-  ReportZone zone = ReportZone::EuropeOslo();
-  // "Now" for a report of the whole log (and for at_seq = 0); default: the real time.
-  std::optional<int64_t> now_us;
-  std::function<void(const ReplayProgress&)> progress;
-};
+// What a caseload report is asked for (the CLI's `ledger caseload` options): the moment only.
+using CaseloadQuery = ReportMoment;
 
 struct CaseloadRun {
   CaseloadReport report;
@@ -161,10 +151,10 @@ struct CaseloadRun {
   RunStats stats;
 };
 
-// Replays what `query` needs and reports. A report of the whole log now (neither as_of nor
-// at_seq) resumes from `store` when one is given and saves its state there afterwards; reports as
-// of a date or at a position are replayed from zero (220,000 entries take about 0.25 s) and leave
-// the store alone. InvalidArgument if at_seq is beyond the log's end.
+// Replays what `query` needs (report_run.h) and reports: a report of the whole log now resumes
+// from `store` when one is given and saves its state there afterwards; reports as of a date or
+// at a position are replayed from zero and leave the store alone. InvalidArgument if at_seq is
+// beyond the log's end.
 Result<CaseloadRun> RunCaseload(Ledger& ledger, const CaseloadQuery& query,
                                 StateStore* store = nullptr);
 
