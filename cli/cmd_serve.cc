@@ -11,7 +11,6 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "ledger/ledger.h"
-#include "ledger/master_key.h"
 #include "ledger/time_format.h"
 #include "server/access_log.h"
 #include "server/server.h"
@@ -55,13 +54,8 @@ int RunServe(const ServeArgs& a) {
   if (!options.ok()) return Fail(options.status());
   // The vault's master key: required, so that caseworkers and the DPO can read personal values
   // and events carrying them can be appended.
-  std::string master_path = a.master_key;
-  if (master_path.empty()) {
-    const char* env = std::getenv("LEDGER_MASTER_KEY");
-    master_path = env != nullptr && *env ? env : ResolveKeysDir(a.keys_dir) + "/master.key";
-  }
-  auto master = MasterKey::ReadFile(master_path);
-  if (!master.ok()) return Fail(master.status().WithContext("master key " + master_path));
+  auto master = ResolveMasterKey(a.master_key, a.keys_dir, data);
+  if (!master.ok()) return Fail(master.status());
   options->master_key = std::move(master).value();
 
   server::ServerOptions so;

@@ -125,6 +125,14 @@ bool MayAppend(const Principal& p) {
   return p.role == "admin" || p.role == "caseworker" || p.role == "service" || p.role == "dpo";
 }
 
+Status CheckSigner(const SignedEvent& e, const Principal& p) {
+  if (e.key_id != p.key_id) {
+    return Status::PermissionDenied("the event is signed by key " + HexEncode(e.key_id) +
+                                    ", but the token acts for key " + p.key_id_hex);
+  }
+  return Status::Ok();
+}
+
 bool MayAudit(const Principal& p) {
   return p.role == "auditor" || p.role == "admin" || p.role == "dpo";
 }

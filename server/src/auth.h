@@ -73,6 +73,9 @@ bool StreamVisible(const Principal& p, const std::string& stream, OfficeIndex& o
 bool MayReadPersonal(const Principal& p);
 // Appending: roles that may append anything (the ledger checks the types).
 bool MayAppend(const Principal& p);
+// A token acts for one key: it appends only events that key signed, so that a stolen token
+// cannot pass off events signed by other keys. PermissionDenied naming both keys otherwise.
+Status CheckSigner(const SignedEvent& event, const Principal& p);
 // Checkpoints, tiles, proofs, reports over everyone: auditors, admins and DPOs.
 bool MayAudit(const Principal& p);
 

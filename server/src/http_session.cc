@@ -4,6 +4,7 @@
 #include <exception>
 #include <optional>
 
+#include "connection_guard.h"
 #include "http_subscribe.h"
 #include "read_deadline.h"
 #include "run_blocking.h"
@@ -212,40 +213,6 @@ awaitable<void> HttpLoop(ServerCore& core, Stream& stream) {
     if (!open) co_return;
   }
 }
-
-// Registers the connection for Stop and counts it. Stop's closer runs on the connection's
-// strand and does nothing once the connection is gone.
-class ConnectionGuard {
- public:
-  ConnectionGuard(ServerCore& core, net::asio::any_io_executor strand, tcp::socket* socket)
-      : core_(core), state_(std::make_shared<State>(socket)) {
-    core_.metrics.ConnectionOpened();
-    id_ = core_.AddConnection([strand, state = state_] {
-      net::asio::post(strand, [state] {
-        if (state->socket == nullptr) return;
-        error_code ignored;
-        state->socket->close(ignored);
-      });
-    });
-  }
-  ~ConnectionGuard() {
-    state_->socket = nullptr;
-    core_.RemoveConnection(id_);
-    core_.metrics.ConnectionClosed();
-  }
-  ConnectionGuard(const ConnectionGuard&) = delete;
-  ConnectionGuard& operator=(const ConnectionGuard&) = delete;
-  void set_socket(tcp::socket* socket) { state_->socket = socket; }
-
- private:
-  struct State {
-    explicit State(tcp::socket* s) : socket(s) {}
-    tcp::socket* socket;
-  };
-  ServerCore& core_;
-  std::shared_ptr<State> state_;
-  uint64_t id_;
-};
 
 }  // namespace
 

@@ -210,7 +210,9 @@ net::asio::awaitable<void> WsReader(ServerCore& core, net::websocket::stream<Str
                                       "\",\"position\":" + std::to_string(*r) + "}")
                         : std::string(R"j({"type":"error","code":"unavailable","message":"the acknowledgement could not be stored"})j");
         };
-        reply = co_await RunBlocking(*core.workers, std::move(ack));
+        // Initialised, not assigned (g++ 12 and `x = co_await ...`, see binary_session.cc).
+        std::string acked = co_await RunBlocking(*core.workers, std::move(ack));
+        reply = std::move(acked);
       }
     }
     sink.QueueControl(std::move(reply));

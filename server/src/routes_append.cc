@@ -16,16 +16,6 @@ std::string ResultJson(const AppendResult& r) {
          "\",\"duplicate\":" + (r.duplicate ? "true" : "false");
 }
 
-// A token acts for one key: it appends only what that key signed, so that a stolen token cannot
-// launder events signed by other keys, and the access and request logs name the real author.
-Status CheckSigner(const SignedEvent& e, const Principal& p) {
-  if (e.key_id != p.key_id) {
-    return Status::PermissionDenied("the event is signed by key " + HexEncode(e.key_id) +
-                                    ", but the token acts for key " + p.key_id_hex);
-  }
-  return Status::Ok();
-}
-
 Result<nlohmann::json> ParseBody(const std::string& body) {
   auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return Status::InvalidArgument("the body is not valid JSON");
