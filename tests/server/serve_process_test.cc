@@ -1,0 +1,189 @@
+// The `ledger serve` process: SIGKILL during appends loses no acknowledged event and
+// subscribers resume after the restart; SIGTERM stops gracefully. Needs LEDGER_BINARY.
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <atomic>
+#include <fstream>
+#include <mutex>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "server_fixture.h"
+
+#ifndef LEDGER_BINARY
+#error "LEDGER_BINARY must name the ledger executable"
+#endif
+
+namespace ledger::server::testing {
+namespace {
+
+using std::chrono::milliseconds;
+
+class ServeProcessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = TempDir("process");
+    data_ = dir_ + "/data";
+    std::filesystem::create_directories(dir_ + "/keys");
+    auto master = MasterKey::Generate();
+    ASSERT_TRUE(master.WriteNewFile(dir_ + "/keys/master.key").ok());
+    LedgerOptions lo;
+    lo.master_key = master;
+    auto ledger = CreateLedgerWithAdmin(data_, ledger_key_, admin_, lo).value();
+    ASSERT_TRUE(RegisterKey(*ledger, admin_, caseworker_.verifier(), "caseworker", {}).ok());
+    ASSERT_TRUE(RegisterKey(*ledger, admin_, auditor_.verifier(), "auditor", {}).ok());
+    cw_token_ = TokenStore::Create(TokensPath(data_), caseworker_.key_id_hex(), "caseworker", "")
+                    ->token;
+    au_token_ =
+        TokenStore::Create(TokensPath(data_), auditor_.key_id_hex(), "auditor", "")->token;
+  }
+  void TearDown() override {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+
+  // Starts `ledger serve` on an ephemeral port; returns the port (0 on failure).
+  uint16_t Start() {
+    const std::string out = dir_ + "/serve.out", err = dir_ + "/serve.err";
+    std::filesystem::remove(out);
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      std::freopen(out.c_str(), "w", stdout);
+      std::freopen(err.c_str(), "a", stderr);
+      ::execl(LEDGER_BINARY, "ledger", "serve", "--data", data_.c_str(), "--keys",
+              (dir_ + "/keys").c_str(), "--listen", "127.0.0.1:0", "--binary-listen", "off",
+              "--heartbeat-ms", "200", nullptr);
+      ::_exit(127);
+    }
+    const std::regex banner("http://127\\.0\\.0\\.1:([0-9]+)");
+    for (int i = 0; i < 400; ++i) {
+      std::ifstream in(out);
+      std::stringstream ss;
+      ss << in.rdbuf();
+      std::smatch m;
+      const std::string text = ss.str();
+      if (std::regex_search(text, m, banner)) return static_cast<uint16_t>(std::stoi(m[1]));
+      std::this_thread::sleep_for(milliseconds(25));
+    }
+    return 0;
+  }
+  int Signal(int sig) {
+    ::kill(pid_, sig);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return status;
+  }
+  ClientOptions Options(uint16_t port, const std::string& token) {
+    ClientOptions o;
+    o.port = port;
+    o.token = token;
+    o.timeout = milliseconds(5000);
+    return o;
+  }
+
+  std::string dir_, data_;
+  SigningKey ledger_key_ = MakeKey("test.example/ledger");
+  SigningKey admin_ = MakeKey("admin");
+  SigningKey caseworker_ = MakeKey("caseworker");
+  SigningKey auditor_ = MakeKey("auditor");
+  std::string cw_token_, au_token_;
+  pid_t pid_ = -1;
+};
+
+TEST_F(ServeProcessTest, SigkillDuringAppendsLosesNoAcknowledgedEvent) {
+  uint16_t port = Start();
+  ASSERT_NE(port, 0) << "server did not start";
+  // A subscriber that follows everything and remembers its position.
+  auto sub = Subscription::Open(Options(port, au_token_), "from=0").value();
+  uint64_t position = 0;
+  std::vector<uint64_t> seen;
+  auto drain = [&](Subscription& s, milliseconds timeout) {
+    const auto end = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < end) {
+      auto m = s.Next(milliseconds(50));
+      if (!m.ok()) {
+        if (m.status().code() == StatusCode::kUnavailable) continue;
+        return;
+      }
+      auto j = nlohmann::json::parse(*m);
+      if (j["type"] != "entries") continue;
+      for (const auto& e : j["entries"]) seen.push_back(e["seq"]);
+      position = j["next"];
+    }
+  };
+  std::mutex mu;
+  std::map<uint64_t, std::string> acked;  // seq -> event id
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 4; ++w) {
+    writers.emplace_back([&, w] {
+      auto c = Client::Connect(Options(port, cw_token_));
+      if (!c.ok()) return;
+      for (int k = 0; !stop; ++k) {
+        auto event = CaseOpened("k" + std::to_string(w) + "-" + std::to_string(k));
+        auto body = SignedEventBody(event.dump(), caseworker_).value();
+        auto r = (*c)->Post("/v1/events", body);
+        if (!r.ok()) return;  // the server is gone
+        if (r->status == 201) {
+          std::lock_guard<std::mutex> lock(mu);
+          acked[nlohmann::json::parse(r->body)["seq"]] = event["id"];
+        }
+      }
+    });
+  }
+  drain(*sub, milliseconds(400));
+  const int status = Signal(SIGKILL);
+  EXPECT_TRUE(WIFSIGNALED(status));
+  stop = true;
+  for (auto& t : writers) t.join();
+  ASSERT_GT(acked.size(), 10u);
+  drain(*sub, milliseconds(200));
+
+  port = Start();
+  ASSERT_NE(port, 0);
+  auto c = Client::Connect(Options(port, au_token_)).value();
+  for (const auto& [seq, id] : acked) {
+    auto r = c->Get("/v1/entries/" + std::to_string(seq)).value();
+    ASSERT_EQ(r.status, 200u) << "acknowledged entry " << seq << " lost";
+    EXPECT_EQ(nlohmann::json::parse(r.body)["event"]["id"], id);
+  }
+  // The subscriber resumes from its last position: no gap, no duplicate.
+  auto resumed = Subscription::Open(Options(port, au_token_), "from=" + std::to_string(position));
+  ASSERT_TRUE(resumed.ok()) << resumed.status().ToString();
+  const uint64_t size = nlohmann::json::parse(c->Get("/v1/head").value().body)["size"];
+  for (int i = 0; i < 100 && position < size; ++i) drain(**resumed, milliseconds(100));
+  ASSERT_EQ(seen.size(), size);
+  for (uint64_t i = 0; i < size; ++i) ASSERT_EQ(seen[i], i);
+}
+
+TEST_F(ServeProcessTest, SigtermStopsGracefully) {
+  uint16_t port = Start();
+  ASSERT_NE(port, 0);
+  auto c = Client::Connect(Options(port, cw_token_)).value();
+  ASSERT_EQ(c->Post("/v1/events", SignedEventBody(CaseOpened("t-1").dump(), caseworker_).value())
+                .value()
+                .status,
+            201u);
+  auto sub = Subscription::Open(Options(port, au_token_), "from=0").value();
+  const auto start = std::chrono::steady_clock::now();
+  const int status = Signal(SIGTERM);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  bool ended = false;
+  for (int i = 0; i < 50 && !ended; ++i) {
+    auto m = sub->Next(milliseconds(100));
+    if (m.ok() && nlohmann::json::parse(*m)["type"] == "end") ended = true;
+    if (!m.ok() && m.status().code() != StatusCode::kUnavailable) break;
+  }
+  EXPECT_TRUE(ended);
+}
+
+}  // namespace
+}  // namespace ledger::server::testing
