@@ -370,6 +370,7 @@ void RegisterBenchCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--format", args->format, "table or json")
       ->check(CLI::IsMember({"table", "json"}));
   cmd->callback([=] {
+    if (cmd->got_subcommand("server")) return;  // ledger bench server: cmd_bench_server.cc
     *exit_code = args->what == "verify" ? RunBenchVerify(*args) : RunBenchAppend(*args);
   });
 }

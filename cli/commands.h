@@ -21,6 +21,8 @@ void RegisterOutcomesCommand(CLI::App& app, int* exit_code);    // outcomes
 void RegisterComplianceCommand(CLI::App& app, int* exit_code);  // compliance
 void RegisterReportCommand(CLI::App& app, int* exit_code);      // report --html
 void RegisterServeCommands(CLI::App& app, int* exit_code);    // serve, tokens, access-log
+// bench server; REQUIRES: RegisterBenchCommand ran first.
+void RegisterBenchServerCommand(CLI::App& app, int* exit_code);
 // consent check|show, erasure request|decide|shred, retention run, policy show|set
 void RegisterPrivacyCommands(CLI::App& app, int* exit_code);
 

@@ -1,6 +1,9 @@
 #include "metrics.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
+
+#include <fstream>
 
 namespace ledger::server::internal {
 
@@ -26,8 +29,23 @@ void Metrics::Error(std::string_view code) {
   ++it->second;
 }
 
+namespace {
+
+// Resident set size of this process (Linux /proc), 0 if unknown.
+uint64_t ResidentBytes() {
+  std::ifstream statm("/proc/self/statm");
+  uint64_t pages = 0, resident = 0;
+  if (!(statm >> pages >> resident)) return 0;
+  return resident * static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+}
+
+}  // namespace
+
 std::string Metrics::Render(const Gauges& g) const {
   std::string out;
+  out += "# HELP process_resident_memory_bytes Resident memory of the server process.\n";
+  out += "# TYPE process_resident_memory_bytes gauge\n";
+  out += fmt::format("process_resident_memory_bytes {}\n", ResidentBytes());
   out += "# HELP ledger_http_requests_total HTTP requests answered, by status class.\n";
   out += "# TYPE ledger_http_requests_total counter\n";
   static constexpr const char* kClasses[] = {"other", "1xx", "2xx", "3xx", "4xx", "5xx"};

@@ -1,0 +1,341 @@
+// ledger bench server: the server measured over loopback with real sockets (docs/cli.md,
+// "Benchmarks"): batched appends from many clients, single durable appends at a fixed rate, and
+// many WebSocket subscribers receiving every event while events are appended at a fixed rate.
+//
+// Against a running server (--url, --token for a caseworker key, --key that key, --sub-token for
+// the subscribers), or, without --url, against a server this command starts on a scratch ledger
+// in the same process (still over loopback sockets).
+#include <fmt/format.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "cli_common.h"
+#include "commands.h"
+#include "ledger/event_codec.h"
+#include "ledger/key_admin.h"
+#include "ledger/master_key.h"
+#include "ledger/time_format.h"
+#include "server/client.h"
+#include "server/server.h"
+#include "server/token_store.h"
+
+namespace ledger::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+struct Args {
+  std::string url, token, key, sub_token, dir;
+  int clients = 16, batch = 256, seconds = 10, rate = 1000, subscribers = 1000;
+  std::string phases = "batch,single,subscribe";
+};
+
+struct Target {
+  std::string host;
+  uint16_t port = 0;
+  std::string token, sub_token;
+  std::optional<SigningKey> key;
+};
+
+double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
+}
+
+nlohmann::json CaseOpenedJson(const std::string& subject) {
+  return {{"id", NewEventId()},
+          {"stream", "case/" + subject},
+          {"type", "case.opened"},
+          {"occurred_at", "2008-01-15T09:30:00+01:00"},
+          {"subject", subject},
+          {"actor", {{"id", "cw-bench"}, {"role", "caseworker"}}},
+          {"legal_basis", {"NO:sotjl§18"}},
+          {"data",
+           {{"municipality", "3005"}, {"office", "bench"}, {"programme", "P1824"},
+            {"intake_date", "2008-01-15"}, {"age_at_intake", 19}, {"sex", "female"},
+            {"referral_source", "nav"}}}};
+}
+
+// Signed case.opened events for fresh subjects, prepared before timing.
+std::vector<SignedEvent> Prepare(const SigningKey& key, size_t n, const std::string& prefix) {
+  std::vector<SignedEvent> out(n);
+  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      for (size_t i = t; i < n; i += threads) {
+        out[i] = SignEventJson(CaseOpenedJson(prefix + std::to_string(i)).dump(), key).value();
+      }
+    });
+  }
+  for (auto& t : pool) t.join();
+  return out;
+}
+
+server::ClientOptions Options(const Target& t, const std::string& token) {
+  server::ClientOptions o;
+  o.host = t.host;
+  o.port = t.port;
+  o.token = token;
+  o.timeout = milliseconds(60000);
+  return o;
+}
+
+uint64_t ServerRss(const Target& t) {
+  auto c = server::Client::Connect(Options(t, t.sub_token));
+  if (!c.ok()) return 0;
+  auto r = (*c)->Get("/v1/metrics");
+  if (!r.ok()) return 0;
+  const std::string key = "process_resident_memory_bytes ";
+  size_t at = r->body.find("\n" + key);
+  if (at == std::string::npos) return 0;
+  return std::strtoull(r->body.c_str() + at + 1 + key.size(), nullptr, 10);
+}
+
+// Phase 1: `clients` connections each posting batches of `batch` events.
+void BenchBatch(const Target& t, const Args& a, Table& out) {
+  const size_t per_client = static_cast<size_t>(std::max(1, a.batch)) * 12;
+  auto events = Prepare(*t.key, per_client * static_cast<size_t>(a.clients), "bb-" + NewEventId() + "-");
+  std::vector<std::string> bodies;
+  for (size_t i = 0; i < events.size(); i += static_cast<size_t>(a.batch)) {
+    std::vector<SignedEvent> chunk(events.begin() + static_cast<long>(i),
+                                   events.begin() + static_cast<long>(std::min(events.size(), i + static_cast<size_t>(a.batch))));
+    bodies.push_back(server::BatchBody(chunk, false).value());
+  }
+  std::atomic<size_t> next{0};
+  std::atomic<uint64_t> ok{0};
+  const auto start = Clock::now();
+  std::vector<std::thread> threads;
+  for (int c = 0; c < a.clients; ++c) {
+    threads.emplace_back([&] {
+      auto client = server::Client::Connect(Options(t, t.token));
+      if (!client.ok()) return;
+      for (size_t i; (i = next++) < bodies.size();) {
+        auto r = (*client)->Post("/v1/events/batch", bodies[i]);
+        if (r.ok() && r->status == 200) ok += nlohmann::json::parse(r->body)["appended"].get<uint64_t>();
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  const double s = std::chrono::duration<double>(Clock::now() - start).count();
+  out.AddRow({fmt::format("batched appends, {} clients x {} (events/s)", a.clients, a.batch),
+              Thousands(static_cast<uint64_t>(static_cast<double>(ok) / s))});
+  out.AddRow({"  target", ">= 20,000"});
+  out.AddRow({"  events appended", Thousands(ok)});
+}
+
+// Phase 2: single durable appends paced at `rate` per second from 8 clients.
+void BenchSingle(const Target& t, const Args& a, Table& out) {
+  const size_t n = static_cast<size_t>(a.rate) * static_cast<size_t>(a.seconds);
+  auto events = Prepare(*t.key, n, "bs-" + NewEventId() + "-");
+  std::vector<std::string> bodies(n);
+  for (size_t i = 0; i < n; ++i) bodies[i] = server::SignedEventBody(events[i]).value();
+  constexpr int kClients = 8;
+  std::mutex mu;
+  std::vector<double> latencies;
+  const auto start = Clock::now();
+  std::vector<std::thread> threads;
+  for (int c = 0; c < kClients; ++c) {
+    threads.emplace_back([&, c] {
+      auto client = server::Client::Connect(Options(t, t.token));
+      if (!client.ok()) return;
+      std::vector<double> mine;
+      for (size_t i = static_cast<size_t>(c); i < n; i += kClients) {
+        const auto due = start + std::chrono::microseconds(static_cast<int64_t>(i) * 1000000 / a.rate);
+        std::this_thread::sleep_until(due);
+        const auto sent = Clock::now();
+        auto r = (*client)->Post("/v1/events", bodies[i]);
+        if (r.ok() && r->status == 201) {
+          mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - sent).count());
+        }
+      }
+      std::lock_guard<std::mutex> lock(mu);
+      latencies.insert(latencies.end(), mine.begin(), mine.end());
+    });
+  }
+  for (auto& th : threads) th.join();
+  out.AddRow({fmt::format("single durable appends at {}/s: p50 (ms)", a.rate),
+              fmt::format("{:.2f}", Percentile(latencies, 0.5))});
+  out.AddRow({"  p99 (ms)", fmt::format("{:.2f}", Percentile(latencies, 0.99))});
+  out.AddRow({"  target p99 (ms)", "<= 10"});
+  out.AddRow({"  acknowledged", Thousands(latencies.size())});
+}
+
+// Phase 3: `subscribers` WebSocket subscribers from the end; events appended at `rate`/s;
+// delivery lag = arrival time - the entry's recorded_at (the server's clock at commit).
+void BenchSubscribe(const Target& t, const Args& a, Table& out) {
+  const size_t n = static_cast<size_t>(a.rate) * static_cast<size_t>(a.seconds);
+  auto events = Prepare(*t.key, n, "bw-" + NewEventId() + "-");
+  std::vector<std::string> bodies(n);
+  for (size_t i = 0; i < n; ++i) bodies[i] = server::SignedEventBody(events[i]).value();
+  std::atomic<int> ready{0};
+  std::atomic<bool> done{false};
+  std::mutex mu;
+  std::vector<double> lags;
+  std::atomic<uint64_t> received{0}, complete{0};
+  std::vector<std::thread> subs;
+  for (int s = 0; s < a.subscribers; ++s) {
+    subs.emplace_back([&] {
+      auto sub = server::Subscription::Open(Options(t, t.sub_token), "from=end&types=case.opened");
+      ++ready;
+      if (!sub.ok()) return;
+      std::vector<double> mine;
+      uint64_t count = 0;
+      while (!done || count < n) {
+        auto m = (*sub)->Next(milliseconds(200));
+        if (!m.ok()) {
+          if (m.status().code() == StatusCode::kUnavailable) {
+            if (done) break;
+            continue;
+          }
+          break;
+        }
+        const int64_t now = NowMicros();
+        const std::string& text = *m;
+        if (text.rfind("{\"type\":\"entries\"", 0) != 0) continue;
+        for (size_t at = text.find("\"recorded_at\":\""); at != std::string::npos;
+             at = text.find("\"recorded_at\":\"", at + 1)) {
+          const size_t from = at + 15, to = text.find('"', from);
+          auto rec = ParseInstantMicros(std::string_view(text).substr(from, to - from));
+          if (rec.ok() && (count % 16 == 0)) mine.push_back(static_cast<double>(now - *rec) / 1000.0);
+          ++count;
+        }
+      }
+      received += count;
+      if (count >= n) ++complete;
+      std::lock_guard<std::mutex> lock(mu);
+      lags.insert(lags.end(), mine.begin(), mine.end());
+    });
+  }
+  while (ready < a.subscribers) std::this_thread::sleep_for(milliseconds(20));
+  std::this_thread::sleep_for(milliseconds(500));
+  const auto start = Clock::now();
+  constexpr int kClients = 8;
+  std::vector<std::thread> writers;
+  for (int c = 0; c < kClients; ++c) {
+    writers.emplace_back([&, c] {
+      auto client = server::Client::Connect(Options(t, t.token));
+      if (!client.ok()) return;
+      for (size_t i = static_cast<size_t>(c); i < n; i += kClients) {
+        std::this_thread::sleep_until(start + std::chrono::microseconds(static_cast<int64_t>(i) * 1000000 / a.rate));
+        (void)(*client)->Post("/v1/events", bodies[i]);
+      }
+    });
+  }
+  for (auto& w : writers) w.join();
+  const uint64_t rss_during = ServerRss(t);
+  std::this_thread::sleep_for(milliseconds(2000));
+  done = true;
+  for (auto& s : subs) s.join();
+  out.AddRow({fmt::format("{} WebSocket subscribers at {} events/s: lag p50 (ms)", a.subscribers, a.rate),
+              fmt::format("{:.1f}", Percentile(lags, 0.5))});
+  out.AddRow({"  lag p99 (ms)", fmt::format("{:.1f}", Percentile(lags, 0.99))});
+  out.AddRow({"  target p99 (ms)", "<= 100"});
+  out.AddRow({"  subscribers that received every event", fmt::format("{} of {}", complete.load(), a.subscribers)});
+  out.AddRow({"  server resident memory (MiB)", Thousands(rss_during >> 20)});
+  out.AddRow({"  target memory (MiB)", "< 1,024"});
+}
+
+int Run(const Args& a) {
+  Target t;
+  std::unique_ptr<server::Server> local;
+  std::string scratch;
+  if (!a.url.empty()) {
+    const size_t colon = a.url.rfind(':');
+    if (colon == std::string::npos || a.token.empty() || a.key.empty() || a.sub_token.empty()) {
+      return Fail(Status::InvalidArgument("--url HOST:PORT needs --token, --key and --sub-token"));
+    }
+    t.host = a.url.substr(0, colon);
+    t.port = static_cast<uint16_t>(std::stoi(a.url.substr(colon + 1)));
+    t.token = a.token;
+    t.sub_token = a.sub_token;
+    auto key = SigningKey::ReadFile(a.key);
+    if (!key.ok()) return Fail(key.status());
+    t.key = *key;
+  } else {
+    // A scratch ledger and a server in this process, on loopback.
+    scratch = a.dir.empty() ? (std::filesystem::temp_directory_path() / ("ledger-bench-server-" + NewEventId())).string() : a.dir;
+    const std::string data = scratch + "/data";
+    std::error_code ec;
+    std::filesystem::create_directories(scratch, ec);
+    auto ledger_key = SigningKey::Generate("bench.example/ledger").value();
+    auto admin = SigningKey::Generate("admin").value();
+    auto cw = SigningKey::Generate("bench-caseworker").value();
+    auto au = SigningKey::Generate("bench-auditor").value();
+    LedgerOptions lo;
+    lo.master_key = MasterKey::Generate();
+    lo.checkpoint_key = ledger_key;
+    {
+      auto ledger = CreateLedgerWithAdmin(data, ledger_key, admin, lo);
+      if (!ledger.ok()) return Fail(ledger.status());
+      if (auto r = RegisterKey(**ledger, admin, cw.verifier(), "caseworker", {}); !r.ok()) return Fail(r.status());
+      if (auto r = RegisterKey(**ledger, admin, au.verifier(), "auditor", {}); !r.ok()) return Fail(r.status());
+    }
+    t.token = server::TokenStore::Create(server::TokensPath(data), cw.key_id_hex(), "caseworker", "bench")->token;
+    t.sub_token = server::TokenStore::Create(server::TokensPath(data), au.key_id_hex(), "auditor", "bench")->token;
+    t.key = cw;
+    t.host = "127.0.0.1";
+    server::ServerOptions so;
+    so.data_dir = data;
+    so.http_port = 0;
+    so.binary_port.reset();
+    so.ledger_options = lo;
+    so.limits.requests_per_second = 0;
+    so.limits.max_connections = 8192;
+    auto started = server::Server::Start(std::move(so));
+    if (!started.ok()) return Fail(started.status());
+    local = std::move(started).value();
+    t.port = local->http_port();
+    fmt::print(stderr, "bench: scratch server on 127.0.0.1:{} ({})\n", t.port, scratch);
+  }
+  // Each subscriber holds a socket; leave room for them.
+  rlimit nofile{};
+  if (::getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+    nofile.rlim_cur = nofile.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &nofile);
+  }
+  Table out({"measure", "value"});
+  if (a.phases.find("batch") != std::string::npos) BenchBatch(t, a, out);
+  if (a.phases.find("single") != std::string::npos) BenchSingle(t, a, out);
+  if (a.phases.find("subscribe") != std::string::npos) BenchSubscribe(t, a, out);
+  fmt::print("{}", out.Render());
+  if (local) {
+    local->Stop();
+    local.reset();
+    if (a.dir.empty()) {
+      std::error_code ec;
+      std::filesystem::remove_all(scratch, ec);
+    }
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterBenchServerCommand(CLI::App& app, int* exit_code) {
+  CLI::App* bench = app.get_subcommand("bench");
+  auto a = std::make_shared<Args>();
+  auto* cmd = bench->add_subcommand("server", "The server over loopback: appends, latency, subscribers");
+  cmd->add_option("--url", a->url, "HOST:PORT of a running server (default: start one here)");
+  cmd->add_option("--token", a->token, "Token of a caseworker key (appends)");
+  cmd->add_option("--key", a->key, "That caseworker's key file (signs the events)");
+  cmd->add_option("--sub-token", a->sub_token, "Token for the subscribers (auditor or subscriber)");
+  cmd->add_option("--dir", a->dir, "Scratch directory for a local server (kept)");
+  cmd->add_option("--clients", a->clients, "Batch-appending connections")->capture_default_str();
+  cmd->add_option("--batch", a->batch, "Events per batch")->capture_default_str();
+  cmd->add_option("--seconds", a->seconds, "Length of the paced phases")->capture_default_str();
+  cmd->add_option("--rate", a->rate, "Events per second in the paced phases")->capture_default_str();
+  cmd->add_option("--subscribers", a->subscribers, "WebSocket subscribers")->capture_default_str();
+  cmd->add_option("--phases", a->phases, "Comma-separated: batch, single, subscribe")->capture_default_str();
+  cmd->callback([=] { *exit_code = Run(*a); });
+}
+
+}  // namespace ledger::cli
