@@ -107,16 +107,18 @@ Result<KeyInfo> ApplyKeyChange(const KeyChange& change, const std::optional<KeyI
 
 Status CheckCaseRules(const PreparedEvent& p, const StreamHeadRecord& head,
                       const CaseRulesConfig& config) {
+  if (!config.enforce) return Status::Ok();
   return CheckCaseEvent(p.case_facts, p.stream, p.occurred_at_us, head.case_state, config);
 }
 
-void AdvanceStreamHead(StreamHeadRecord& head, const PreparedEvent& p, uint64_t seq) {
+void AdvanceStreamHead(StreamHeadRecord& head, const PreparedEvent& p, uint64_t seq,
+                       bool keep_case_state) {
   head.next_version++;
   if (p.type == "case.opened") head.office = p.office;
   if (p.type == "subject.shredded") {
     head.shredded = true;
     head.case_state = CaseState{};  // nothing may follow; keep no state about the person
-  } else {
+  } else if (keep_case_state) {
     ApplyCaseEvent(p.case_facts, p.occurred_at_us, seq, &head.case_state);
   }
 }

@@ -36,8 +36,9 @@ Status CheckAuthor(const KeyInfo& author, const PreparedEvent& p, const StreamHe
 Result<KeyInfo> ApplyKeyChange(const KeyChange& change, const std::optional<KeyInfo>& current,
                                bool public_key_registered, uint64_t seq, int64_t recorded_at_us);
 
-// Advances `head` past `p`, appended at `seq`.
-void AdvanceStreamHead(StreamHeadRecord& head, const PreparedEvent& p, uint64_t seq);
+// Advances `head` past `p`, appended at `seq` (and its case state, with keep_case_state).
+void AdvanceStreamHead(StreamHeadRecord& head, const PreparedEvent& p, uint64_t seq,
+                       bool keep_case_state = true);
 
 }  // namespace ledger::internal
 

@@ -17,6 +17,9 @@ namespace ledger::internal {
 
 struct CaseRulesConfig {
   uint32_t max_agreement_problems = 3;  // fixed when the ledger is created
+  // False only to measure their cost (LedgerOptions::check_case_rules): neither the rules nor
+  // the case state are kept up.
+  bool enforce = true;
 };
 
 // Rules the log itself proves: references, states, limits. `stream` is for messages.

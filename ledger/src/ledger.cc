@@ -94,7 +94,8 @@ class Ledger::Impl {
     writer_ = std::make_unique<internal::LogWriter>(
         store_.get(), &keys_, vault_.get(), head, std::move(range), std::move(counts),
         options_.clock, options_.max_group_events, std::move(policy), std::move(last),
-        internal::CaseRulesConfig{identity_.max_agreement_problems}, std::move(privacy));
+        internal::CaseRulesConfig{identity_.max_agreement_problems, options_.check_case_rules},
+        std::move(privacy));
     return Status::Ok();
   }
 

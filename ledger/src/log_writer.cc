@@ -436,7 +436,8 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
   RETURN_IF_ERROR(CheckStreamOrder(p, head));
   RETURN_IF_ERROR(CheckAuthor(*author, p, head));
   RETURN_IF_ERROR(CheckCaseRules(p, head, case_rules_));
-  if (p.case_facts.op == CaseOp::kErasureDecided || p.case_facts.op == CaseOp::kSubjectShredded) {
+  if (case_rules_.enforce && (p.case_facts.op == CaseOp::kErasureDecided ||
+                              p.case_facts.op == CaseOp::kSubjectShredded)) {
     RETURN_IF_ERROR(CheckCasePolicy(p.case_facts, p.stream, p.occurred_at_us, head.case_state,
                                     privacy_policy()));
   }
@@ -498,7 +499,7 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
   }
   *result = AppendResult{seq, head.next_version, recorded_at, false};
 
-  AdvanceStreamHead(head, p, seq);
+  AdvanceStreamHead(head, p, seq, case_rules_.enforce);
   unit.heads[p.stream] = std::move(head);  // written once per group, in CommitGroup
   unit.ids[p.id] = id_record;
   unit.count_deltas[p.type]++;

@@ -50,7 +50,7 @@ Result<VerifyReport> VerifyLedger(Ledger& ledger, const VerifyOptions& options) 
     if (options.to == 0 || cp_size <= to) checker.ExpectRoot(cp_size, checkpoint->root);
   }
 
-  checker.SetCaseRules({info.identity.max_agreement_problems});
+  checker.SetCaseRules({info.identity.max_agreement_problems, true});
   checker.SetNodeCheck([&](uint8_t level, uint64_t index, const tlog::Hash& hash) -> Status {
     auto stored = ledger.TreeNode(level, index);
     if (!stored.ok()) return stored.status();
