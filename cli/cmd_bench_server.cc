@@ -6,7 +6,12 @@
 // the subscribers), or, without --url, against a server this command starts on a scratch ledger
 // in the same process (still over loopback sockets).
 #include <fmt/format.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -21,6 +26,7 @@
 #include "ledger/key_admin.h"
 #include "ledger/master_key.h"
 #include "ledger/time_format.h"
+#include "server/binary_protocol.h"
 #include "server/client.h"
 #include "server/server.h"
 #include "server/token_store.h"
@@ -32,14 +38,15 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 struct Args {
-  std::string url, token, key, sub_token, dir;
+  std::string url, binary_url, token, key, sub_token, dir;
   int clients = 16, batch = 256, seconds = 10, rate = 1000, subscribers = 1000;
-  std::string phases = "batch,single,subscribe";
+  std::string phases = "batch,binary,single,subscribe";
 };
 
 struct Target {
   std::string host;
   uint16_t port = 0;
+  uint16_t binary_port = 0;  // 0: no binary phase
   std::string token, sub_token;
   std::optional<SigningKey> key;
 };
@@ -126,10 +133,96 @@ void BenchBatch(const Target& t, const Args& a, Table& out) {
   }
   for (auto& th : threads) th.join();
   const double s = std::chrono::duration<double>(Clock::now() - start).count();
-  out.AddRow({fmt::format("batched appends, {} clients x {} (events/s)", a.clients, a.batch),
+  out.AddRow({fmt::format("batched appends, HTTP/JSON, {} clients x {} (events/s)", a.clients, a.batch),
               Thousands(static_cast<uint64_t>(static_cast<double>(ok) / s))});
   out.AddRow({"  target", ">= 20,000"});
   out.AddRow({"  events appended", Thousands(ok)});
+}
+
+// A blocking binary-protocol connection (docs/protocol.md), enough for the benchmark.
+class BinaryConn {
+ public:
+  BinaryConn(const std::string& host, uint16_t port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    ::inet_pton(AF_INET, host.c_str(), &addr.sin_addr);
+    ok_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    int one = 1;
+    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  }
+  ~BinaryConn() { ::close(fd_); }
+  bool Send(const std::string& frame) {
+    for (size_t done = 0; ok_ && done < frame.size();) {
+      ssize_t n = ::send(fd_, frame.data() + done, frame.size() - done, MSG_NOSIGNAL);
+      if (n <= 0) ok_ = false;
+      else done += static_cast<size_t>(n);
+    }
+    return ok_;
+  }
+  std::optional<server::binary::ServerMessage> Next() {
+    std::string header = Read(4);
+    if (header.size() != 4) return std::nullopt;
+    auto n = server::binary::FrameLength(header, 1u << 30);
+    if (!n.ok()) return std::nullopt;
+    std::string body = Read(*n);
+    if (body.size() != *n) return std::nullopt;
+    auto m = server::binary::DecodeServerMessage(body);
+    if (!m.ok()) return std::nullopt;
+    return std::move(m).value();
+  }
+
+ private:
+  std::string Read(size_t n) {
+    std::string out(n, '\0');
+    for (size_t done = 0; done < n;) {
+      ssize_t r = ::recv(fd_, out.data() + done, n - done, 0);
+      if (r <= 0) return "";
+      done += static_cast<size_t>(r);
+    }
+    return out;
+  }
+  int fd_;
+  bool ok_ = false;
+};
+
+// Phase 1b: the same batches over the binary protocol (canonical bytes, no JSON).
+void BenchBatchBinary(const Target& t, const Args& a, Table& out) {
+  const size_t per_client = static_cast<size_t>(std::max(1, a.batch)) * 12;
+  auto events = Prepare(*t.key, per_client * static_cast<size_t>(a.clients), "bn-" + NewEventId() + "-");
+  std::vector<std::string> frames;
+  for (size_t i = 0; i < events.size(); i += static_cast<size_t>(a.batch)) {
+    server::binary::AppendBatch b;
+    b.request_id = i;
+    b.events.assign(events.begin() + static_cast<long>(i),
+                    events.begin() + static_cast<long>(std::min(events.size(), i + static_cast<size_t>(a.batch))));
+    frames.push_back(server::binary::EncodeFrame(server::binary::ClientMessage(std::move(b))));
+  }
+  std::atomic<size_t> next{0};
+  std::atomic<uint64_t> ok{0};
+  const auto start = Clock::now();
+  std::vector<std::thread> threads;
+  for (int c = 0; c < a.clients; ++c) {
+    threads.emplace_back([&] {
+      BinaryConn conn(t.host, t.binary_port);
+      conn.Send(server::binary::EncodeFrame(server::binary::ClientMessage(server::binary::Hello{t.token})));
+      if (!conn.Next()) return;
+      for (size_t i; (i = next++) < frames.size();) {
+        if (!conn.Send(frames[i])) return;
+        auto m = conn.Next();
+        if (!m) return;
+        if (auto* r = std::get_if<server::binary::AppendReply>(&*m)) {
+          for (const auto& e : r->results) ok += e.ok ? 1 : 0;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  const double s = std::chrono::duration<double>(Clock::now() - start).count();
+  out.AddRow({fmt::format("batched appends, binary protocol, {} clients x {} (events/s)", a.clients, a.batch),
+              Thousands(static_cast<uint64_t>(static_cast<double>(ok) / s))});
+  out.AddRow({"  target", ">= 20,000"});
 }
 
 // Phase 2: single durable appends paced at `rate` per second from 8 clients.
@@ -257,6 +350,9 @@ int Run(const Args& a) {
     t.port = static_cast<uint16_t>(std::stoi(a.url.substr(colon + 1)));
     t.token = a.token;
     t.sub_token = a.sub_token;
+    if (!a.binary_url.empty()) {
+      t.binary_port = static_cast<uint16_t>(std::stoi(a.binary_url.substr(a.binary_url.rfind(':') + 1)));
+    }
     auto key = SigningKey::ReadFile(a.key);
     if (!key.ok()) return Fail(key.status());
     t.key = *key;
@@ -286,7 +382,7 @@ int Run(const Args& a) {
     server::ServerOptions so;
     so.data_dir = data;
     so.http_port = 0;
-    so.binary_port.reset();
+    so.binary_port = 0;
     so.ledger_options = lo;
     so.limits.requests_per_second = 0;
     so.limits.max_connections = 8192;
@@ -294,6 +390,7 @@ int Run(const Args& a) {
     if (!started.ok()) return Fail(started.status());
     local = std::move(started).value();
     t.port = local->http_port();
+    t.binary_port = local->binary_port();
     fmt::print(stderr, "bench: scratch server on 127.0.0.1:{} ({})\n", t.port, scratch);
   }
   // Each subscriber holds a socket; leave room for them.
@@ -304,6 +401,7 @@ int Run(const Args& a) {
   }
   Table out({"measure", "value"});
   if (a.phases.find("batch") != std::string::npos) BenchBatch(t, a, out);
+  if (a.phases.find("binary") != std::string::npos && t.binary_port != 0) BenchBatchBinary(t, a, out);
   if (a.phases.find("single") != std::string::npos) BenchSingle(t, a, out);
   if (a.phases.find("subscribe") != std::string::npos) BenchSubscribe(t, a, out);
   fmt::print("{}", out.Render());
@@ -325,6 +423,7 @@ void RegisterBenchServerCommand(CLI::App& app, int* exit_code) {
   auto a = std::make_shared<Args>();
   auto* cmd = bench->add_subcommand("server", "The server over loopback: appends, latency, subscribers");
   cmd->add_option("--url", a->url, "HOST:PORT of a running server (default: start one here)");
+  cmd->add_option("--binary-url", a->binary_url, "HOST:PORT of its binary protocol (batch phase)");
   cmd->add_option("--token", a->token, "Token of a caseworker key (appends)");
   cmd->add_option("--key", a->key, "That caseworker's key file (signs the events)");
   cmd->add_option("--sub-token", a->sub_token, "Token for the subscribers (auditor or subscriber)");
@@ -334,7 +433,7 @@ void RegisterBenchServerCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--seconds", a->seconds, "Length of the paced phases")->capture_default_str();
   cmd->add_option("--rate", a->rate, "Events per second in the paced phases")->capture_default_str();
   cmd->add_option("--subscribers", a->subscribers, "WebSocket subscribers")->capture_default_str();
-  cmd->add_option("--phases", a->phases, "Comma-separated: batch, single, subscribe")->capture_default_str();
+  cmd->add_option("--phases", a->phases, "Comma-separated: batch, binary, single, subscribe")->capture_default_str();
   cmd->callback([=] { *exit_code = Run(*a); });
 }
 
