@@ -142,6 +142,14 @@ net::asio::awaitable<void> RunSubscription(SubscriptionContext ctx, const Princi
       pos = next;
       waiter->position = pos;
     } else if (!caught_up) {
+      // "Caught up" means with every acknowledged entry, not with what the hub has published so
+      // far: if the tail thread is behind the ledger, nudge it and look again shortly.
+      const uint64_t durable = ctx.ledger.Size();
+      if (durable > pos) {
+        ctx.hub.NotifyDurable(durable);
+        co_await waiter->Wait(std::chrono::milliseconds(5));
+        continue;
+      }
       const bool sent = co_await sink.SendCaughtUp(pos);
       if (!sent) break;
       caught_up = true;
