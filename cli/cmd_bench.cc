@@ -1,5 +1,6 @@
 // bench append: the durable append rate of pre-signed events against the machine's own raw
-// Ed25519 verification rate on all cores, both measured in the same run.
+// Ed25519 verification rate on all cores, both measured in the same run. bench verify: full
+// verification against the same. bench replay: bench_replay.h.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include <random>
 #include <thread>
 
+#include "bench_replay.h"
 #include "cli_common.h"
 #include "cohort_loader.h"
 #include "commands.h"
@@ -36,6 +38,10 @@ struct BenchArgs {
   int clients = 4;
   size_t batch = 256;
   std::string format = "table";
+  // bench replay
+  std::string data;
+  int incremental = 2000;
+  bool memory_child = false;
 };
 
 double Seconds(Clock::time_point since) {
@@ -355,10 +361,11 @@ int RunBenchVerify(const BenchArgs& a) {
 void RegisterBenchCommand(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<BenchArgs>();
   auto* cmd = app.add_subcommand("bench", "Benchmarks, printed against this machine's own limits");
-  cmd->add_option("what", args->what, "append or verify")
-      ->check(CLI::IsMember({"append", "verify"}));
+  cmd->add_option("what", args->what, "append, verify or replay")
+      ->check(CLI::IsMember({"append", "verify", "replay"}));
   cmd->add_option("--dir", args->dir, "Scratch directory (default: a temporary one)");
-  cmd->add_option("--participants", args->participants, "Cohort size to generate")
+  cmd->add_option("--participants", args->participants,
+                  "Cohort size to generate (replay: default 10000)")
       ->capture_default_str();
   cmd->add_option("--runs", args->runs, "Repetitions; the median is reported")
       ->capture_default_str()
@@ -369,7 +376,25 @@ void RegisterBenchCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--batch", args->batch, "Events per append call")->capture_default_str();
   cmd->add_option("--format", args->format, "table or json")
       ->check(CLI::IsMember({"table", "json"}));
+  cmd->add_option("--data", args->data, "replay: measure this ledger instead of a generated one");
+  cmd->add_option("--incremental", args->incremental,
+                  "replay: events appended one by one after the rebuild")
+      ->capture_default_str();
+  cmd->add_flag("--memory-child", args->memory_child)->group("");  // internal
   cmd->callback([=] {
+    if (args->what == "replay") {
+      ReplayBenchOptions o;
+      o.data = args->data;
+      o.dir = args->dir;
+      // Defaults of their own: a log of over a million events, five runs.
+      o.participants = cmd->get_option("--participants")->count() > 0 ? args->participants : 10000;
+      o.runs = cmd->get_option("--runs")->count() > 0 ? args->runs : 5;
+      o.incremental = args->incremental;
+      o.format = args->format;
+      o.memory_child = args->memory_child;
+      *exit_code = RunBenchReplay(o);
+      return;
+    }
     if (cmd->got_subcommand("server")) return;  // ledger bench server: cmd_bench_server.cc
     *exit_code = args->what == "verify" ? RunBenchVerify(*args) : RunBenchAppend(*args);
   });

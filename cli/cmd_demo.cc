@@ -240,7 +240,7 @@ int RunDemo(const DemoArgs& a) {
   if (Status s = WriteWholeFile(html_path, page); !s.ok()) return Fail(s);
   fmt::print("wrote {} ({} bytes)\n", html_path, Thousands(page.size()));
 
-  if (Status s = DemoConsentAndErasure(**ledger, *admin, keys_dir, 10); !s.ok()) return Fail(s);
+  if (Status s = DemoConsentAndErasure(**ledger, *admin, keys_dir, 13); !s.ok()) return Fail(s);
 
   fmt::print("\nTry: build/bin/ledger stats --data {0}\n"
              "     build/bin/ledger caseload --data {0} --as-of 2009-06-30\n"

@@ -180,6 +180,43 @@ Result<RunStats> Replayer::Run(const RunOptions& options) {
   return stats;
 }
 
+Status Replayer::ApplyAppended(const SignedEvent& event, const AppendResult& result) {
+  if (damaged_) {
+    return Status::FailedPrecondition("replayer: a previous run failed; Reset or Resume first");
+  }
+  if (result.seq < position_) return Status::Ok();
+  if (result.seq > position_) {
+    RunOptions to_it;
+    to_it.to_seq = result.seq;
+    RETURN_IF_ERROR(Run(to_it).status());
+  }
+  Entry entry;
+  entry.seq = result.seq;
+  entry.version = result.version;
+  entry.recorded_at_us = result.recorded_at_us;
+  entry.event = event.event;
+  EventDecoder decoder;
+  EventView view;
+  damaged_ = true;  // until the entry is applied
+  Status status;
+  kj::Maybe<kj::Exception> error = kj::runCatchingExceptions([&]() {
+    status = decoder.DecodeEntry(entry, &view);
+    if (!status.ok()) return;
+    const std::optional<int64_t> cutoff = filter_.occurred_at_most_us;
+    if (!cutoff || view.occurred_at_us() <= *cutoff) {
+      for (Projection* p : projections_) p->Apply(view);
+    }
+  });
+  KJ_IF_MAYBE (e, error) {
+    return Status::Corruption("appended entry at seq " + std::to_string(result.seq) + ": " +
+                              e->getDescription().cStr());
+  }
+  RETURN_IF_ERROR(status);
+  ++position_;
+  damaged_ = false;
+  return Status::Ok();
+}
+
 Result<LogPoint> Replayer::Point() {
   ASSIGN_OR_RETURN(tlog::Hash root, ledger_.RootAt(position_));
   return LogPoint{position_, root};

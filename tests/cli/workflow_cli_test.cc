@@ -296,7 +296,7 @@ TEST_F(WorkflowCliTest, ReadmeWorkflowWorks) {
   }
   ASSERT_EQ(seen, (std::vector<std::string>{"init", "keygen", "keygen", "keys add", "keys add",
                                             "generate", "append", "stats", "read", "verify",
-                                            "caseload"}))
+                                            "caseload", "outcomes", "compliance"}))
       << "the README's \"Using it\" block changed";
 
   std::string subject;
@@ -377,6 +377,13 @@ TEST_F(WorkflowCliTest, ReadmeWorkflowWorks) {
       EXPECT_GE(v["checkpoints_checked"].get<uint64_t>(), 1u) << v;
     } else if (cmd == "caseload") {
       EXPECT_NE(r.out.find("Open cases by office and phase"), std::string::npos) << Describe(r);
+    } else if (cmd == "outcomes") {
+      EXPECT_NE(r.out.find("Outcomes as of 2010-12-31"), std::string::npos) << Describe(r);
+      EXPECT_NE(r.out.find("Time to exit (O8)"), std::string::npos) << Describe(r);
+      EXPECT_NE(r.out.find("against 2008-12 (O13)"), std::string::npos) << Describe(r);
+    } else if (cmd == "compliance") {
+      EXPECT_NE(r.out.find("Compliance as of 2010-12-31"), std::string::npos) << Describe(r);
+      EXPECT_NE(r.out.find("Consent dynamics (C3)"), std::string::npos) << Describe(r);
     }
   }
   EXPECT_GT(generated, 0u);

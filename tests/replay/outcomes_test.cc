@@ -31,6 +31,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ledger/event_codec.h"
 #include "replay/report_run.h"
 #include "replay/replayer.h"
 #include "replay/state_store.h"
@@ -483,6 +484,50 @@ TEST_F(OutcomesTest, IncrementalEqualsRebuildAndRunOutcomesResumes) {
   ASSERT_TRUE(rebuilt.ok());
   EXPECT_EQ(OutcomesJson(second->report), OutcomesJson(rebuilt->report));
   EXPECT_EQ(second->report.groups[0].years[1].paid_months, 18u);
+}
+
+TEST_F(OutcomesTest, ApplyingAppendedEventsEqualsARebuild) {
+  OutcomesProjection live;
+  auto replayer = Replayer::Create(log_.ledger(), {&live});
+  ASSERT_TRUE((*replayer)->Run().ok());
+  auto payment = [&](const std::string& month) {
+    nlohmann::json j = {{"id", NewEventId()},
+                        {"stream", "case/sub-d"},
+                        {"type", "payment.made"},
+                        {"occurred_at", Noon(month + "-01")},
+                        {"subject", "sub-d"},
+                        {"actor", {{"id", "svc"}, {"role", "service"}}},
+                        {"legal_basis", {"NO:sotjl§18"}},
+                        {"data",
+                         {{"decision_id", "dec-1"},
+                          {"month", month},
+                          {"grant_nok", 5000},
+                          {"loan_nok", 0}}}};
+    return SignEventJson(j.dump(), log_.Key("service")).value();
+  };
+  // Appended by this process and applied from memory.
+  SignedEvent december = payment("2009-12");
+  auto appended = log_.ledger().Append(december);
+  ASSERT_TRUE(appended.ok());
+  ASSERT_TRUE((*replayer)->ApplyAppended(december, *appended).ok());
+  EXPECT_EQ((*replayer)->position(), log_.ledger().Size());
+  // Someone else appends first: that entry is read from the log before this one is applied.
+  Pay(log_, "sub-c", "2009-05", 100);
+  SignedEvent january = payment("2010-01");
+  auto second = log_.ledger().Append(january);
+  ASSERT_TRUE(second.ok());
+  ASSERT_TRUE((*replayer)->ApplyAppended(january, *second).ok());
+  // A retry of an event already applied changes nothing.
+  auto again = log_.ledger().Append(december);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->duplicate);
+  ASSERT_TRUE((*replayer)->ApplyAppended(december, *again).ok());
+  EXPECT_EQ((*replayer)->position(), log_.ledger().Size());
+
+  OutcomesProjection rebuilt;
+  auto fresh = Replayer::Create(log_.ledger(), {&rebuilt});
+  ASSERT_TRUE((*fresh)->Run().ok());
+  EXPECT_EQ(live.Serialize(), rebuilt.Serialize());
 }
 
 TEST_F(OutcomesTest, RestoreRefusesDamagedState) {

@@ -18,6 +18,8 @@
 
 #include "ledger/ledger.h"
 #include "replay/caseload.h"
+#include "replay/compliance.h"
+#include "replay/outcomes.h"
 #include "replay/event_view.h"
 #include "replay/replayer.h"
 
@@ -101,6 +103,22 @@ TEST(ReplayBenchTest, ReplayRates) {
       }
       Line("decode + caseload, from memory", t, n);
       ASSERT_EQ(in_memory.Serialize(), caseload.Serialize());
+      // Each projection's own cost: decoding alone, then decoding and one projection.
+      auto time_with = [&](const char* what, Projection* p) {
+        EventDecoder d;
+        EventView view;
+        Timer timer;
+        for (uint64_t seq = 0; seq < entries.size(); ++seq) {
+          ASSERT_TRUE(d.DecodeEntryBytes(seq, entries[seq], &view).ok());
+          if (p != nullptr) p->Apply(view);
+        }
+        Line(what, timer, n);
+      };
+      time_with("decode only, from memory", nullptr);
+      OutcomesProjection outcomes;
+      time_with("decode + outcomes, from memory", &outcomes);
+      ComplianceProjection compliance;
+      time_with("decode + compliance, from memory", &compliance);
     }
     std::printf("cases: %zu\n", caseload.case_count());
     Timer ser_t;

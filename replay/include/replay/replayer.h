@@ -110,6 +110,14 @@ class Replayer {
   // Resume() before using them again, and do not Save().
   Result<RunStats> Run(const RunOptions& options = {});
 
+  // Brings the projections up to an event this process has just appended: `result` is what
+  // Ledger::Append acknowledged for `event`. The ledger stores the signed canonical bytes as
+  // they are, so the event is applied from memory instead of being read back (a point read of
+  // a fresh entry costs more than applying it): entries before it that the replayer has not
+  // seen (others' appends) are read first (Run), and an event at or before the position (a
+  // duplicate, or one a run already read) changes nothing. Errors as Run's.
+  Status ApplyAppended(const SignedEvent& event, const AppendResult& result);
+
   // Saves position, log root, filter and every projection's state in one atomic write.
   // FailedPrecondition after a failed Run.
   Status Save(StateStore& store);
