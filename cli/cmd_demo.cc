@@ -232,7 +232,7 @@ int RunDemo(const DemoArgs& a) {
   fmt::print("{}", replay::OutcomesText(full->outcomes));
 
   Heading("11. Compliance as of 31 December 2010: what an auditor checks");
-  fmt::print("{}", replay::ComplianceText(full->compliance));
+  fmt::print("{}", replay::ComplianceText(full->compliance, /*max_exceptions_per_check=*/5));
 
   Heading("12. The whole report as one HTML page (no network, no scripts)");
   const std::string html_path = a.dir + "/report.html";

@@ -80,7 +80,7 @@ std::string ComplianceJson(const ComplianceReport& r) {
   return internal::SealedReportJson(body);
 }
 
-std::string ComplianceText(const ComplianceReport& r) {
+std::string ComplianceText(const ComplianceReport& r, size_t max_exceptions_per_check) {
   std::string out = internal::ReportHeadline("Compliance", r.at, r.log);
   TextTable glance({"check", "what", "checked", "passed", "share", "target", "exceptions"});
   for (const ComplianceCheck& c : r.checks) {
@@ -92,8 +92,14 @@ std::string ComplianceText(const ComplianceReport& r) {
   out += "\nExceptions, with the events that cause them (ledger read --id <event id>)\n";
   TextTable list({"check", "seq", "event id", "stream", "type", "date", "id", "reasons",
                   "related seq"});
+  size_t not_shown = 0;
   for (const ComplianceCheck& c : r.checks) {
-    for (const ComplianceException& x : c.exceptions) {
+    for (size_t i = 0; i < c.exceptions.size(); ++i) {
+      if (i >= max_exceptions_per_check) {
+        not_shown += c.exceptions.size() - i;
+        break;
+      }
+      const ComplianceException& x = c.exceptions[i];
       const ComplianceEvent& e = x.events.front();
       list.AddRow({c.id, std::to_string(e.seq), e.event_id, x.stream, e.type,
                    internal::LocalDate(r.at, e.occurred_at_us), x.ref_id, Join(x.reasons, ", "),
@@ -101,6 +107,10 @@ std::string ComplianceText(const ComplianceReport& r) {
     }
   }
   out += list.Render();
+  if (not_shown > 0) {
+    out += "(" + std::to_string(not_shown) +
+           " more, not shown here: `ledger compliance --format csv` lists every exception)\n";
+  }
   const ConsentDynamics& d = r.consent;
   out += "\nConsent dynamics (C3)\n";
   TextTable c3({"measure", "count", "of", "share"});

@@ -417,6 +417,9 @@ TEST_F(ComplianceTest, RenderingsAreDeterministicAndCarryTheEvents) {
   std::string t = ComplianceText(r);
   EXPECT_EQ(t.rfind("Compliance as of 2009-12-31", 0), 0u);
   EXPECT_NE(t.find("no_condition_or_exemption"), std::string::npos);
+  // One exception a check: P1, P6 and C1 have 1, 1 and 3 more.
+  EXPECT_NE(ComplianceText(r, 1).find("\n(5 more, not shown here"), std::string::npos);
+  EXPECT_EQ(t.find("not shown"), std::string::npos);
 }
 
 TEST_F(ComplianceTest, StoppedAnywhereAndResumedEqualsARebuild) {

@@ -11,6 +11,7 @@
 #ifndef REPLAY_COMPLIANCE_H_
 #define REPLAY_COMPLIANCE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -122,8 +123,10 @@ Result<ComplianceRun> RunCompliance(Ledger& ledger, const ReportMoment& moment,
                                     StateStore* store = nullptr);
 
 // Renderings, deterministic functions of the report.
-// The checks at a glance, the exceptions with their events, consent dynamics.
-std::string ComplianceText(const ComplianceReport& report);
+// The checks at a glance, the exceptions with their events (at most `max_exceptions_per_check`
+// of each check, with a count of the others), consent dynamics.
+std::string ComplianceText(const ComplianceReport& report,
+                           size_t max_exceptions_per_check = SIZE_MAX);
 // Canonical JSON, {"report": {...}, "sha256": hex} and a newline (docs/projections.md).
 std::string ComplianceJson(const ComplianceReport& report);
 // One row per exception: check,stream,ref_id,reasons,seq,event_id,event_type,occurred_at,
