@@ -204,7 +204,7 @@ void CaseloadProjection::Apply(const EventView& ev) {
       auto a = d.getCategoryAssigned();
       auto from = DayField(a.getValidFrom());
       if (!from || a.getCategory() < 1 || a.getCategory() > 4) return;
-      c.categories.push_back(CaseloadCategory{*from, key, a.getCategory()});
+      c.categories.push_back(CategoryAssignment{*from, key, a.getCategory()});
       return;
     }
     case W::STATUS_OBSERVED: {

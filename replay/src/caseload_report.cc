@@ -23,8 +23,8 @@ CivilDate DateOf(int32_t days) { return CivilFromDays(days); }
 // The category in effect on day `d`: the assignment with the latest valid_from <= d (ties: the
 // later event). 0 if none is valid yet.
 uint32_t CategoryOn(const CaseloadCaseState& c, int32_t d) {
-  const CaseloadCategory* best = nullptr;
-  for (const CaseloadCategory& k : c.categories) {
+  const CategoryAssignment* best = nullptr;
+  for (const CategoryAssignment& k : c.categories) {
     if (k.valid_from > d) continue;
     if (best == nullptr || k.valid_from > best->valid_from ||
         (k.valid_from == best->valid_from && k.key > best->key)) {

@@ -53,12 +53,7 @@ void PutCase(StateWriter& w, const CaseloadCaseState& c) {
   w.PutBool(c.shredded);
   w.PutSvarint(c.phase);
   PutKey(w, c.phase_key);
-  w.PutUvarint(c.categories.size());
-  for (const CaseloadCategory& k : c.categories) {
-    w.PutSvarint(k.valid_from);
-    PutKey(w, k.key);
-    w.PutU8(k.category);
-  }
+  internal::PutCategories(w, c.categories);
   w.PutSvarint(c.status);
   w.PutSvarint(c.status_as_of);
   w.PutSvarint(c.income);
@@ -117,14 +112,8 @@ void GetCase(StateReader& r, CaseloadCaseState& c) {
   r.GetBool(&c.shredded);
   GetOrdinal(r, &c.phase, internal::kPhaseCount);
   GetKey(r, &c.phase_key);
+  internal::GetCategories(r, &c.categories);
   uint64_t n = 0;
-  r.GetCount(&n);
-  for (uint64_t i = 0; i < n && !r.failed(); ++i) {
-    CaseloadCategory& k = c.categories.emplace_back();
-    r.GetI32(&k.valid_from);
-    GetKey(r, &k.key);
-    if (r.GetU8(&k.category) && (k.category < 1 || k.category > 4)) r.Fail();
-  }
   GetOrdinal(r, &c.status, internal::kObservedStatusCount);
   r.GetI32(&c.status_as_of);
   GetOrdinal(r, &c.income, internal::kIncomeSourceCount);

@@ -57,12 +57,6 @@ struct CaseloadExemptionState {
   int32_t review_date = 0;
 };
 
-struct CaseloadCategory {
-  int32_t valid_from = 0;
-  EventKey key;
-  uint8_t category = 0;
-};
-
 struct CaseloadCaseState {
   bool opened = false;  // case.opened applied
   std::string office;
@@ -73,7 +67,7 @@ struct CaseloadCaseState {
   bool shredded = false;
   int8_t phase = -1;
   EventKey phase_key;
-  std::vector<CaseloadCategory> categories;
+  std::vector<CategoryAssignment> categories;
   int8_t status = -1;
   int32_t status_as_of = 0;
   int8_t income = -1;

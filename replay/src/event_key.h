@@ -26,6 +26,14 @@ struct SubjectHash {
   size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
 };
 
+// A category.assigned (1-4) as projections keep it: valid from a day (days since 1970-01-01),
+// with its event's key to break ties.
+struct CategoryAssignment {
+  int32_t valid_from = 0;
+  EventKey key;
+  uint8_t category = 0;
+};
+
 // The subject of a case stream ("case/<subject>"); empty for other streams (keys, releases),
 // which no case projection reads.
 inline std::string_view CaseSubject(std::string_view stream) {

@@ -105,7 +105,7 @@ void OutcomesProjection::Apply(const EventView& ev) {
       auto from = DayField(a.getValidFrom());
       if (!from || a.getCategory() < 1 || a.getCategory() > 4) return;
       c.categories.push_back(
-          OutcomeCategory{*from, EventKey{ev.occurred_at_us(), ev.seq()}, a.getCategory()});
+          CategoryAssignment{*from, EventKey{ev.occurred_at_us(), ev.seq()}, a.getCategory()});
       return;
     }
     case W::SUBJECT_SHREDDED:

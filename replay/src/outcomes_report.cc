@@ -47,8 +47,8 @@ int IncomeAt(const OutcomeCaseState& c, int32_t t) {
 // The category a person entered follow-up with: the assignment with the earliest valid_from
 // on or before `until` (ties: the later event). "none" if none.
 std::string FirstCategory(const OutcomeCaseState& c, int32_t until) {
-  const OutcomeCategory* best = nullptr;
-  for (const OutcomeCategory& k : c.categories) {
+  const CategoryAssignment* best = nullptr;
+  for (const CategoryAssignment& k : c.categories) {
     if (k.valid_from > until) continue;
     if (best == nullptr || k.valid_from < best->valid_from ||
         (k.valid_from == best->valid_from && k.key > best->key)) {

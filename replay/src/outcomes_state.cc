@@ -31,12 +31,7 @@ void PutCase(StateWriter& w, const OutcomeCaseState& c) {
   w.PutU8(c.sex);
   w.PutBytes(c.municipality);
   PutOpt(w, c.shredded_at_us);
-  w.PutUvarint(c.categories.size());
-  for (const OutcomeCategory& k : c.categories) {
-    w.PutSvarint(k.valid_from);
-    PutKey(w, k.key);
-    w.PutU8(k.category);
-  }
+  internal::PutCategories(w, c.categories);
   w.PutUvarint(c.months.size());
   for (const OutcomeMonth& m : c.months) {
     w.PutSvarint(m.month);
@@ -72,14 +67,8 @@ void GetCase(StateReader& r, OutcomeCaseState& c) {
   GetU8Below(r, &c.sex, internal::kSexCount);
   r.GetBytes(&c.municipality);
   GetOpt(r, &c.shredded_at_us);
+  internal::GetCategories(r, &c.categories);
   uint64_t n = 0;
-  r.GetCount(&n);
-  for (uint64_t i = 0; i < n && !r.failed(); ++i) {
-    OutcomeCategory& k = c.categories.emplace_back();
-    r.GetI32(&k.valid_from);
-    GetKey(r, &k.key);
-    if (r.GetU8(&k.category) && (k.category < 1 || k.category > 4)) r.Fail();
-  }
   r.GetCount(&n);
   for (uint64_t i = 0; i < n && !r.failed(); ++i) {
     OutcomeMonth& m = c.months.emplace_back();

@@ -18,12 +18,6 @@
 
 namespace ledger::replay {
 
-struct OutcomeCategory {
-  int32_t valid_from = 0;
-  EventKey key;
-  uint8_t category = 0;  // 1-4
-};
-
 // The payments of one month (data.month), summed. Paid (indicators.md) when grant + loan > 0.
 struct OutcomeMonth {
   int32_t month = 0;
@@ -55,7 +49,7 @@ struct OutcomeCaseState {
   // occurred_at of subject.shredded: follow-up ends on its date. The case keeps its codes,
   // dates and amounts (the log never held personal values), as the follow-up end needs.
   std::optional<int64_t> shredded_at_us;
-  std::vector<OutcomeCategory> categories;  // log order
+  std::vector<CategoryAssignment> categories;  // log order
   std::vector<OutcomeMonth> months;         // ascending month
   std::vector<OutcomeStatus> statuses;      // ascending day, one per day
   std::vector<OutcomeIncome> incomes;       // ascending day, one per day

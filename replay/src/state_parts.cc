@@ -37,6 +37,25 @@ void GetU8Below(StateReader& r, uint8_t* v, unsigned count) {
   if (r.GetU8(v) && *v >= count) r.Fail();
 }
 
+void PutCategories(StateWriter& w, const std::vector<CategoryAssignment>& list) {
+  w.PutUvarint(list.size());
+  for (const CategoryAssignment& k : list) {
+    w.PutSvarint(k.valid_from);
+    PutKey(w, k.key);
+    w.PutU8(k.category);
+  }
+}
+void GetCategories(StateReader& r, std::vector<CategoryAssignment>* list) {
+  uint64_t n = 0;
+  r.GetCount(&n);
+  for (uint64_t i = 0; i < n && !r.failed(); ++i) {
+    CategoryAssignment& k = list->emplace_back();
+    r.GetI32(&k.valid_from);
+    GetKey(r, &k.key);
+    if (r.GetU8(&k.category) && (k.category < 1 || k.category > 4)) r.Fail();
+  }
+}
+
 void PutConsent(StateWriter& w, const ConsentFacts& f) {
   w.PutBytes(f.consent_id);
   w.PutBool(f.given);

@@ -40,6 +40,10 @@ void GetStrings(StateReader& r, std::vector<std::string>* list);
 // A byte below `count` (an enum ordinal).
 void GetU8Below(StateReader& r, uint8_t* v, unsigned count);
 
+//   categories = count, * (svarint valid_from, key, u8 category 1-4)
+void PutCategories(StateWriter& w, const std::vector<CategoryAssignment>& list);
+void GetCategories(StateReader& r, std::vector<CategoryAssignment>* list);
+
 void PutConsent(StateWriter& w, const ConsentFacts& f);
 void GetConsent(StateReader& r, ConsentFacts* f);
 

@@ -431,18 +431,7 @@ TEST_F(ComplianceTest, StoppedAnywhereAndResumedEqualsARebuild) {
 }
 
 TEST_F(ComplianceTest, RestoreRefusesDamagedState) {
-  ComplianceProjection p;
-  auto r = Replayer::Create(log_.ledger(), {&p});
-  ASSERT_TRUE((*r)->Run().ok());
-  const std::string bytes = p.Serialize();
-  EXPECT_EQ(p.case_count(), 3u);
-  ComplianceProjection q;
-  for (size_t n = 0; n < bytes.size(); n += 11) {
-    EXPECT_EQ(q.Restore(bytes.substr(0, n)).code(), StatusCode::kCorruption) << n;
-  }
-  EXPECT_EQ(q.case_count(), 0u);
-  ASSERT_TRUE(q.Restore(bytes).ok());
-  EXPECT_EQ(q.Serialize(), bytes);
+  EXPECT_EQ(ledger::testing::ExpectRestoreRefusesDamagedState<ComplianceProjection>(log_.ledger()), 3u);
 }
 
 }  // namespace

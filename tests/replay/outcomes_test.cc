@@ -531,19 +531,7 @@ TEST_F(OutcomesTest, ApplyingAppendedEventsEqualsARebuild) {
 }
 
 TEST_F(OutcomesTest, RestoreRefusesDamagedState) {
-  OutcomesProjection p;
-  auto r = Replayer::Create(log_.ledger(), {&p});
-  ASSERT_TRUE((*r)->Run().ok());
-  const std::string bytes = p.Serialize();
-  EXPECT_EQ(p.case_count(), 7u);
-  OutcomesProjection q;
-  for (size_t n = 0; n < bytes.size(); n += 5) {
-    EXPECT_EQ(q.Restore(bytes.substr(0, n)).code(), StatusCode::kCorruption) << n;
-    EXPECT_EQ(q.case_count(), 0u);
-  }
-  EXPECT_EQ(q.Restore(bytes + "x").code(), StatusCode::kCorruption);
-  ASSERT_TRUE(q.Restore(bytes).ok());
-  EXPECT_EQ(q.Serialize(), bytes);
+  EXPECT_EQ(ledger::testing::ExpectRestoreRefusesDamagedState<OutcomesProjection>(log_.ledger()), 7u);
 }
 
 }  // namespace

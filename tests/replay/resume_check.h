@@ -49,6 +49,26 @@ void ExpectStoppedAnywhereAndResumedEqualsARebuild(Ledger& ledger, Render render
   }
 }
 
+// A state of the whole log restores to the same bytes; every truncation of it, and trailing
+// bytes, are Corruption and leave the projection empty (case_count() == 0). Returns the number
+// of cases of the whole log.
+template <typename P>
+size_t ExpectRestoreRefusesDamagedState(Ledger& ledger) {
+  P p;
+  auto r = replay::Replayer::Create(ledger, {&p});
+  EXPECT_TRUE((*r)->Run().ok());
+  const std::string bytes = p.Serialize();
+  P q;
+  for (size_t n = 0; n < bytes.size(); n += 3) {
+    EXPECT_EQ(q.Restore(bytes.substr(0, n)).code(), StatusCode::kCorruption) << n;
+    EXPECT_EQ(q.case_count(), 0u);
+  }
+  EXPECT_EQ(q.Restore(bytes + "x").code(), StatusCode::kCorruption);
+  EXPECT_TRUE(q.Restore(bytes).ok());
+  EXPECT_EQ(q.Serialize(), bytes);
+  return p.case_count();
+}
+
 }  // namespace ledger::testing
 
 #endif  // LEDGER_TESTS_REPLAY_RESUME_CHECK_H_
