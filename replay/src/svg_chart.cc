@@ -42,19 +42,19 @@ std::string Line(int64_t x1, int64_t y1, int64_t x2, int64_t y2, std::string_vie
          "\" " + std::string(style) + "/>";
 }
 
-// A legend of coloured squares, four to a row, starting at y.
+// A legend of coloured squares, three to a row, starting at y.
 std::string Legend(const std::vector<Series>& series, int y) {
   std::string out;
   for (size_t i = 0; i < series.size(); ++i) {
-    int64_t x = kLabelWidth + static_cast<int64_t>(i % 4) * 150;
-    int64_t row = y + static_cast<int64_t>(i / 4) * 18;
+    int64_t x = kLabelWidth + static_cast<int64_t>(i % 3) * 190;
+    int64_t row = y + static_cast<int64_t>(i / 3) * 18;
     out += Rect(x, row, 12, 12, series[i].color, series[i].name);
     out += Text(x + 16, row + 11, series[i].name);
   }
   return out;
 }
 
-int LegendHeight(size_t n) { return static_cast<int>((n + 3) / 4) * 18 + 6; }
+int LegendHeight(size_t n) { return static_cast<int>((n + 2) / 3) * 18 + 6; }
 
 // "12.3%" of num / den, rounded half up; "-" when den is 0.
 std::string Percent(uint64_t num, uint64_t den) {
@@ -124,11 +124,12 @@ std::string ShareBarsSvg(const std::vector<ShareBar>& bars) {
   int y = 4;
   for (const ShareBar& bar : bars) {
     out += Text(label - 8, y + 15, bar.label, "end");
-    out += Rect(label, y, kBarArea, kBarHeight, "#e8ecef", bar.label);
+    // The share that passes in green over a background that is red when anything failed.
+    out += Rect(label, y, kBarArea, kBarHeight, bar.alarm ? "#c8553d" : "#e8ecef", bar.label);
     int64_t w = Scale(bar.num, bar.den, kBarArea);
+    if (bar.alarm && w == kBarArea) --w;  // an exception stays visible, however rare
     if (w > 0) {
-      out += Rect(label, y, w, kBarHeight, bar.alarm ? "#c8553d" : "#3a9d5d",
-                  bar.label + " " + Percent(bar.num, bar.den));
+      out += Rect(label, y, w, kBarHeight, "#3a9d5d", bar.label + " " + Percent(bar.num, bar.den));
     }
     out += Text(label + kBarArea + 6, y + 15, bar.note);
     y += kBarHeight + kBarGap;

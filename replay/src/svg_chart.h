@@ -28,13 +28,14 @@ struct StackedBar {
 // Horizontal bars, each split into the series' shares of the bar's total, with a legend.
 std::string StackedBarsSvg(const std::vector<Series>& series, const std::vector<StackedBar>& bars);
 
-// One bar of a share chart: num / den of the full width, with `note` written after it.
+// One bar of a share chart: num / den of the full width in green, with `note` written after it;
+// the rest is red when `alarm` (something failed), grey otherwise.
 struct ShareBar {
   std::string label;
   uint64_t num = 0;
   uint64_t den = 0;
   std::string note;
-  bool alarm = false;  // drawn in the warning colour
+  bool alarm = false;
 };
 std::string ShareBarsSvg(const std::vector<ShareBar>& bars);
 
