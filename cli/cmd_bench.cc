@@ -21,6 +21,7 @@
 #include "ledger/event_codec.h"
 #include "ledger/key_admin.h"
 #include "ledger/ledger.h"
+#include "ledger/time_format.h"
 #include "ledger/verify.h"
 #include "synth/cohort_generator.h"
 
@@ -169,11 +170,12 @@ Result<PreparedCohort> PrepareCohort(int participants, int clients) {
 
 // A fresh ledger in `dir` with the cohort's keys registered.
 Result<std::unique_ptr<Ledger>> FreshLedger(const std::string& dir, const PreparedCohort& c,
-                                            bool checkpoints) {
+                                            bool checkpoints, bool case_rules = true) {
   std::error_code ec;
   fs::remove_all(dir, ec);
   LedgerOptions options;
   options.master_key = MasterKey::Generate();
+  options.check_case_rules = case_rules;
   if (checkpoints) options.checkpoint_key = c.ledger_key;
   ASSIGN_OR_RETURN(auto ledger, CreateLedgerWithAdmin(dir, c.ledger_key, c.admin, options));
   for (const auto& [role, key] : c.keys) {
@@ -211,24 +213,31 @@ int RunBenchAppend(const BenchArgs& a) {
   double verify_1 = RawVerifyRate(sample, cohort->keys, 1, 1.0);
   double verify_all = RawVerifyRate(sample, cohort->keys, cores, 2.0);
 
-  // Runs alternate between a ledger that signs checkpoints (once a second, as in production)
-  // and one that does not, so that both see the same machine conditions.
-  std::vector<double> rates, rates_plain;
+  // Runs rotate between the production configuration (checkpoints once a second, case rules),
+  // one without checkpoints and one without case rules, so that all see the same machine
+  // conditions and the cost of each is measured in the same run.
+  enum Config { kProduction, kNoCheckpoints, kNoCaseRules };
+  std::vector<double> rates, rates_plain, rates_no_rules;
   std::vector<AppendRun> runs;
   for (int r = 0; r < a.runs; ++r) {
-    for (bool checkpoints : {true, false}) {
+    for (Config config : {kProduction, kNoCheckpoints, kNoCaseRules}) {
       std::string dir = root + fmt::format("/run-{}", r);
-      auto ledger = FreshLedger(dir, *cohort, checkpoints);
+      auto ledger = FreshLedger(dir, *cohort, config != kNoCheckpoints, config != kNoCaseRules);
       if (!ledger.ok()) return Fail(ledger.status());
-      fmt::print(stderr, "run {}/{} ({} checkpoints): appending {} events from {} clients...\n",
-                 r + 1, a.runs, checkpoints ? "with" : "without", Thousands(events.size()),
-                 a.clients);
+      fmt::print(stderr, "run {}/{} ({}): appending {} events from {} clients...\n", r + 1, a.runs,
+                 config == kProduction      ? "production"
+                 : config == kNoCheckpoints ? "without checkpoints"
+                                            : "without case rules",
+                 Thousands(events.size()), a.clients);
       auto run = RunAppend(**ledger, events, cohort->client_of, a.clients, a.batch);
       if (run.refused) {
         return Fail(Status::FailedPrecondition(fmt::format("{} events were refused", run.refused)));
       }
-      (checkpoints ? rates : rates_plain).push_back(run.events / run.seconds);
-      if (checkpoints) runs.push_back(run);
+      (config == kProduction     ? rates
+       : config == kNoCheckpoints ? rates_plain
+                                  : rates_no_rules)
+          .push_back(run.events / run.seconds);
+      if (config == kProduction) runs.push_back(run);
       ledger->reset();
       fs::remove_all(dir, ec);
     }
@@ -239,6 +248,8 @@ int RunBenchAppend(const BenchArgs& a) {
   double median_plain = Median(rates_plain);
   double ratio = verify_all > 0 ? median_rate / verify_all : 0;
   double checkpoint_cost = median_plain > 0 ? 1.0 - median_rate / median_plain : 0;
+  double median_no_rules = Median(rates_no_rules);
+  double rules_cost = median_no_rules > 0 ? 1.0 - median_rate / median_no_rules : 0;
   const auto& last = runs.back();
   if (a.format == "json") {
     nlohmann::ordered_json j;
@@ -252,6 +263,9 @@ int RunBenchAppend(const BenchArgs& a) {
     j["ratio"] = ratio;
     j["target_ratio"] = 0.8;
     j["checkpoint_cost"] = checkpoint_cost;
+    j["durable_appends_without_case_rules_per_s_median"] = median_no_rules;
+    j["case_rules_cost"] = rules_cost;
+    j["case_rules_cost_target"] = 0.10;
     j["rss_bytes"] = {last.rss_start, last.rss_mid, last.rss_end};
     fmt::print("{}\n", j.dump());
     return kExitOk;
@@ -268,9 +282,91 @@ int RunBenchAppend(const BenchArgs& a) {
   t.AddRow({"target ratio", "0.80"});
   t.AddRow({"same, no checkpoints, median (/s)", Thousands(static_cast<uint64_t>(median_plain))});
   t.AddRow({"cost of checkpointing", fmt::format("{:.1f}%", 100 * checkpoint_cost)});
+  t.AddRow({"same, no case rules, median (/s)",
+            Thousands(static_cast<uint64_t>(median_no_rules))});
+  t.AddRow({"cost of the case rules (target <= 10%)", fmt::format("{:.1f}%", 100 * rules_cost)});
   t.AddRow({"RSS at start / half / end (MiB)",
             fmt::format("{:.0f} / {:.0f} / {:.0f}", last.rss_start / 1048576.0,
                         last.rss_mid / 1048576.0, last.rss_end / 1048576.0)});
+  fmt::print("{}", t.Render());
+  return kExitOk;
+}
+
+// Consent decisions from the kept state, against a raw point read of an entry (RocksDB get,
+// checksum, decode) timed on the same ledger in the same run.
+int RunBenchConsent(const BenchArgs& a) {
+  std::string root = ScratchRoot(a);
+  std::error_code ec;
+  fs::create_directories(root, ec);
+  if (ec) return Fail(Status::IOError("cannot create " + root));
+  auto cohort = PrepareCohort(a.participants, a.clients);
+  if (!cohort.ok()) return Fail(cohort.status());
+  auto ledger = FreshLedger(root + "/consent", *cohort, false);
+  if (!ledger.ok()) return Fail(ledger.status());
+  auto run = RunAppend(**ledger, cohort->events, cohort->client_of, a.clients, a.batch);
+  if (run.refused) {
+    return Fail(Status::FailedPrecondition(fmt::format("{} events were refused", run.refused)));
+  }
+  std::vector<std::string> subjects;
+  for (const auto& e : cohort->events) {
+    auto s = SummarizeEvent(e.event);
+    if (s.ok() && s->type == "case.opened") subjects.push_back(s->subject);
+  }
+  const int64_t from = ParseInstantMicros("2008-01-01T00:00:00Z").value();
+  const int64_t span = int64_t{3} * 365 * 86400 * 1000000;
+  std::mt19937_64 rng(7);
+  constexpr int kSamples = 20001;
+  std::vector<double> decide_us, read_us;
+  size_t allowed = 0;
+  const uint64_t size = (*ledger)->Size();
+  Progress progress("consent", 2 * kSamples);
+  for (int i = 0; i < kSamples; ++i) {
+    ConsentQuestion q{subjects[rng() % subjects.size()], "nav", {"identity"}, "case_coordination",
+                      from + static_cast<int64_t>(rng() % static_cast<uint64_t>(span))};
+    auto start = Clock::now();
+    auto d = (*ledger)->DecideConsent(q);
+    decide_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
+    if (!d.ok()) return Fail(d.status());
+    allowed += d->allowed() ? 1 : 0;
+    uint64_t seq = rng() % size;
+    start = Clock::now();
+    auto e = (*ledger)->ReadSeq(seq);
+    read_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
+    if (!e.ok()) return Fail(e.status());
+    if (i % 1000 == 0) progress.Update(2 * static_cast<uint64_t>(i));
+  }
+  progress.Finish();
+  ledger->reset();
+  if (a.dir.empty()) fs::remove_all(root, ec);
+  auto p99 = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() * 99 / 100];
+  };
+  double decide = Median(decide_us), read = Median(read_us);
+  if (a.format == "json") {
+    nlohmann::ordered_json j;
+    j["subjects"] = subjects.size();
+    j["events"] = cohort->events.size();
+    j["decisions"] = kSamples;
+    j["allowed_share"] = static_cast<double>(allowed) / kSamples;
+    j["decision_us_median"] = decide;
+    j["decision_us_p99"] = p99(decide_us);
+    j["entry_read_us_median"] = read;
+    j["ratio_to_entry_read"] = read > 0 ? decide / read : 0;
+    j["target_us_median"] = 50;
+    fmt::print("{}\n", j.dump());
+    return kExitOk;
+  }
+  Table t({"measure", "value"});
+  t.AddRow({"subjects / events", fmt::format("{} / {}", Thousands(subjects.size()),
+                                             Thousands(cohort->events.size()))});
+  t.AddRow({"decisions (random subject and time)", Thousands(kSamples)});
+  t.AddRow({"answered yes", fmt::format("{:.1f}%", 100.0 * allowed / kSamples)});
+  t.AddRow({"consent decision, median (µs)", fmt::format("{:.1f}", decide)});
+  t.AddRow({"consent decision, p99 (µs)", fmt::format("{:.1f}", p99(decide_us))});
+  t.AddRow({"raw entry read, median (µs)", fmt::format("{:.1f}", read)});
+  t.AddRow({"ratio decision / entry read", fmt::format("{:.2f}", read > 0 ? decide / read : 0)});
+  t.AddRow({"target median (µs)", "50"});
   fmt::print("{}", t.Render());
   return kExitOk;
 }
@@ -361,8 +457,8 @@ int RunBenchVerify(const BenchArgs& a) {
 void RegisterBenchCommand(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<BenchArgs>();
   auto* cmd = app.add_subcommand("bench", "Benchmarks, printed against this machine's own limits");
-  cmd->add_option("what", args->what, "append, verify or replay")
-      ->check(CLI::IsMember({"append", "verify", "replay"}));
+  cmd->add_option("what", args->what, "append, verify, replay or consent")
+      ->check(CLI::IsMember({"append", "verify", "replay", "consent"}));
   cmd->add_option("--dir", args->dir, "Scratch directory (default: a temporary one)");
   cmd->add_option("--participants", args->participants,
                   "Cohort size to generate (replay: default 10000)")
@@ -382,6 +478,7 @@ void RegisterBenchCommand(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->add_flag("--memory-child", args->memory_child)->group("");  // internal
   cmd->callback([=] {
+    if (cmd->got_subcommand("server")) return;  // ledger bench server: cmd_bench_server.cc
     if (args->what == "replay") {
       ReplayBenchOptions o;
       o.data = args->data;
@@ -395,7 +492,10 @@ void RegisterBenchCommand(CLI::App& app, int* exit_code) {
       *exit_code = RunBenchReplay(o);
       return;
     }
-    if (cmd->got_subcommand("server")) return;  // ledger bench server: cmd_bench_server.cc
+    if (args->what == "consent") {
+      *exit_code = RunBenchConsent(*args);
+      return;
+    }
     *exit_code = args->what == "verify" ? RunBenchVerify(*args) : RunBenchAppend(*args);
   });
 }
