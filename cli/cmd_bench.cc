@@ -14,6 +14,7 @@
 #include <random>
 #include <thread>
 
+#include "bench_release.h"
 #include "bench_replay.h"
 #include "cli_common.h"
 #include "cohort_loader.h"
@@ -43,6 +44,8 @@ struct BenchArgs {
   std::string data;
   int incremental = 2000;
   bool memory_child = false;
+  // bench release
+  std::string demo;
 };
 
 double Seconds(Clock::time_point since) {
@@ -457,8 +460,8 @@ int RunBenchVerify(const BenchArgs& a) {
 void RegisterBenchCommand(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<BenchArgs>();
   auto* cmd = app.add_subcommand("bench", "Benchmarks, printed against this machine's own limits");
-  cmd->add_option("what", args->what, "append, verify, replay or consent")
-      ->check(CLI::IsMember({"append", "verify", "replay", "consent"}));
+  cmd->add_option("what", args->what, "append, verify, replay, consent or release")
+      ->check(CLI::IsMember({"append", "verify", "replay", "consent", "release"}));
   cmd->add_option("--dir", args->dir, "Scratch directory (default: a temporary one)");
   cmd->add_option("--participants", args->participants,
                   "Cohort size to generate (replay: default 10000)")
@@ -476,6 +479,9 @@ void RegisterBenchCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--incremental", args->incremental,
                   "replay: events appended one by one after the rebuild")
       ->capture_default_str();
+  cmd->add_option("--demo", args->demo,
+                  "release: a directory `ledger demo` made (default: make one in a temporary "
+                  "directory)");
   cmd->add_flag("--memory-child", args->memory_child)->group("");  // internal
   cmd->callback([=] {
     if (cmd->got_subcommand("server")) return;  // ledger bench server: cmd_bench_server.cc
@@ -494,6 +500,15 @@ void RegisterBenchCommand(CLI::App& app, int* exit_code) {
     }
     if (args->what == "consent") {
       *exit_code = RunBenchConsent(*args);
+      return;
+    }
+    if (args->what == "release") {
+      ReleaseBenchOptions o;
+      o.demo = args->demo;
+      o.participants = cmd->get_option("--participants")->count() > 0 ? args->participants : 10000;
+      o.runs = args->runs;
+      o.format = args->format;
+      *exit_code = RunBenchRelease(o);
       return;
     }
     *exit_code = args->what == "verify" ? RunBenchVerify(*args) : RunBenchAppend(*args);

@@ -17,6 +17,7 @@
 #include "ledger/time_format.h"
 #include "ledger/verify.h"
 #include "demo_privacy.h"
+#include "demo_release.h"
 #include "replay/caseload.h"
 #include "replay/full_report.h"
 #include "synth/cohort_generator.h"
@@ -241,6 +242,10 @@ int RunDemo(const DemoArgs& a) {
   fmt::print("wrote {} ({} bytes)\n", html_path, Thousands(page.size()));
 
   if (Status s = DemoConsentAndErasure(**ledger, *admin, keys_dir, 13); !s.ok()) return Fail(s);
+  if (Status s = DemoRelease(**ledger, master, *ledger_key, keys_dir, a.dir + "/release-eval-2011", 15);
+      !s.ok()) {
+    return Fail(s);
+  }
 
   fmt::print("\nTry: build/bin/ledger stats --data {0}\n"
              "     build/bin/ledger caseload --data {0} --as-of 2009-06-30\n"
@@ -248,10 +253,11 @@ int RunDemo(const DemoArgs& a) {
              "     build/bin/ledger compliance --data {0} --as-of 2010-12-31 --format csv\n"
              "     build/bin/ledger read --data {0} --limit 5 --as {1}/dpo.key --keys {1}\n"
              "     build/bin/ledger consent show --data {0} --subject <subject> --at 2009-06-30\n"
+             "     build/bin/ledger replay {2}/release-eval-2011 outcomes --by sex --vkey {1}/ledger.key.pub\n"
              "     build/bin/ledger prove --data {0} --seq 3\n"
              "     build/bin/ledger audit-export --data {0} --out audit && "
              "build/bin/ledger audit-verify audit --vkey {1}/ledger.key.pub\n",
-             data, keys_dir);
+             data, keys_dir, a.dir);
   return kExitOk;
 }
 

@@ -1,5 +1,5 @@
-// serve, tokens, access-log: the ledger server (docs/api.md, docs/operations.md) and what its
-// operator needs around it.
+// serve, tokens, access-log, backup: the ledger server (docs/api.md, docs/operations.md) and
+// what its operator needs around it.
 #include <fmt/format.h>
 #include <signal.h>
 
@@ -13,8 +13,10 @@
 #include "ledger/ledger.h"
 #include "ledger/time_format.h"
 #include "server/access_log.h"
+#include "server/backup.h"
 #include "server/server.h"
 #include "server/token_store.h"
+#include "tlog/base64.h"
 
 namespace ledger::cli {
 namespace {
@@ -41,11 +43,12 @@ struct ServeArgs {
   std::string data, keys_dir, ledger_key, master_key;
   std::string listen = "127.0.0.1:7400";
   std::string binary_listen = "127.0.0.1:7401";
-  std::string tls_cert, tls_key;
+  std::string tls_cert, tls_key, backup_dir, releases_dir;
   int threads = 2, workers = 32;
   size_t max_connections = 4096, max_body = 16 << 20, max_batch = 10000;
   double rate = 2000;
-  int heartbeat_ms = 5000, read_timeout_ms = 10000, idle_timeout_ms = 60000;
+  int heartbeat_ms = 5000, read_timeout_ms = 10000, idle_timeout_ms = 60000,
+      delivery_interval_ms = 20;
 };
 
 int RunServe(const ServeArgs& a) {
@@ -87,6 +90,9 @@ int RunServe(const ServeArgs& a) {
   so.limits.read_timeout = std::chrono::milliseconds(a.read_timeout_ms);
   so.limits.idle_timeout = std::chrono::milliseconds(a.idle_timeout_ms);
   so.heartbeat = std::chrono::milliseconds(a.heartbeat_ms);
+  so.backup_dir = a.backup_dir;
+  so.releases_dir = a.releases_dir;
+  so.delivery_interval = std::chrono::milliseconds(a.delivery_interval_ms);
   so.log = [](std::string_view line) {
     fmt::print(stderr, "{} ledger serve: {}\n", FormatInstantMicros(NowMicros()), line);
   };
@@ -181,6 +187,43 @@ int RunTokenList(const TokenArgs& a) {
   return kExitOk;
 }
 
+struct BackupArgs {
+  std::string data, out, format = "table";
+};
+
+// An offline backup (no server holds the ledger); with a server running, POST /v1/admin/backup
+// makes the same copy through it.
+int RunBackup(const BackupArgs& a) {
+  const std::string data = ResolveDataDir(a.data);
+  auto ledger = Ledger::Open(data);
+  if (!ledger.ok()) {
+    if (ledger.status().code() == StatusCode::kUnavailable) {
+      return Fail(Status::Unavailable(
+          ledger.status().message() +
+          "\nIf `ledger serve` holds it, back up through the server (started with --backup-dir): "
+          "curl -X POST -H \"Authorization: Bearer $ADMIN_TOKEN\" "
+          "http://127.0.0.1:7400/v1/admin/backup"));
+    }
+    return Fail(ledger.status());
+  }
+  auto result = server::BackupDataDir(**ledger, data, a.out);
+  if (!result.ok()) return Fail(result.status());
+  if (a.format == "json") {
+    nlohmann::ordered_json j;
+    j["dir"] = result->dir;
+    j["size"] = result->head.size;
+    j["root"] = tlog::HashToBase64(result->head.root);
+    j["server_files"] = result->server_files;
+    fmt::print("{}\n", j.dump());
+  } else {
+    fmt::print("backup of {} entries (root {}) written to {}\n", result->head.size,
+               tlog::HashToBase64(result->head.root), result->dir);
+    fmt::print(stderr, "check it with: ledger verify --data {} --vkey ledger.key.pub\n",
+               result->dir);
+  }
+  return kExitOk;
+}
+
 int RunAccessLogVerify(const std::string& data_flag) {
   auto summary = server::VerifyAccessLog(server::AccessLogPath(ResolveDataDir(data_flag)));
   if (!summary.ok()) return Fail(summary.status());
@@ -222,6 +265,15 @@ void RegisterServeCommands(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   serve->add_option("--read-timeout-ms", a->read_timeout_ms, "Time to receive one request")
       ->capture_default_str();
+  serve->add_option("--delivery-interval-ms", a->delivery_interval_ms,
+                    "Subscribers get new entries at most once per this many ms under load")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000));
+  serve->add_option("--backup-dir", a->backup_dir,
+                    "Directory for POST /v1/admin/backup's copies (best on the data's filesystem)");
+  serve->add_option("--releases-dir", a->releases_dir,
+                    "Published releases for evaluators, one subdirectory per release id "
+                    "(default: <data>/releases)");
   serve->add_option("--idle-timeout-ms", a->idle_timeout_ms, "Idle keep-alive connections")
       ->capture_default_str();
   serve->callback([=] { *exit_code = RunServe(*a); });
@@ -254,6 +306,16 @@ void RegisterServeCommands(CLI::App& app, int* exit_code) {
   auto* access = app.add_subcommand("access-log", "Verify the server's hash-chained access log");
   access->add_option("--data", *data, "Ledger directory");
   access->callback([=] { *exit_code = RunAccessLogVerify(*data); });
+
+  auto b = std::make_shared<BackupArgs>();
+  auto* backup = app.add_subcommand(
+      "backup",
+      "Copy a ledger (RocksDB checkpoint, hard links where possible) and its server files");
+  backup->add_option("--data", b->data, "Ledger directory");
+  backup->add_option("--out", b->out, "New (or empty) directory for the copy")->required();
+  backup->add_option("--format", b->format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}));
+  backup->callback([=] { *exit_code = RunBackup(*b); });
 }
 
 }  // namespace ledger::cli

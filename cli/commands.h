@@ -25,6 +25,8 @@ void RegisterServeCommands(CLI::App& app, int* exit_code);    // serve, tokens, 
 void RegisterBenchServerCommand(CLI::App& app, int* exit_code);
 // consent check|show, erasure request|decide|shred, retention run, policy show|set
 void RegisterPrivacyCommands(CLI::App& app, int* exit_code);
+// release approve|export, replay DIR outcomes|check
+void RegisterReleaseCommands(CLI::App& app, int* exit_code);
 
 }  // namespace ledger::cli
 

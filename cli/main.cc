@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   ledger::cli::RegisterReportCommand(app, &exit_code);
   ledger::cli::RegisterServeCommands(app, &exit_code);
   ledger::cli::RegisterPrivacyCommands(app, &exit_code);
+  ledger::cli::RegisterReleaseCommands(app, &exit_code);
   ledger::cli::RegisterGenerateCommand(app, &exit_code);
   ledger::cli::RegisterBenchCommand(app, &exit_code);
   ledger::cli::RegisterBenchServerCommand(app, &exit_code);

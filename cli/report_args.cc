@@ -4,30 +4,6 @@
 #include "ledger/time_format.h"
 
 namespace ledger::cli {
-namespace {
-
-// "2008-03-15", or "2008-03" meaning its first (start) or last (end) day.
-Result<CivilDate> WindowEnd(const std::string& text, bool end, const char* option) {
-  if (text.size() == 7) {
-    auto month = ParseMonth(text);
-    if (!month.ok()) return month.status().WithContext(option);
-    CivilDate d = *month;
-    if (end) d.day = DaysInMonth(d.year, d.month);
-    return d;
-  }
-  auto date = ParseDate(text);
-  if (!date.ok()) return date.status().WithContext(option);
-  return *date;
-}
-
-Result<CivilDate> Month(const std::string& text, const char* option) {
-  auto month = ParseMonth(text);
-  if (!month.ok()) return month.status().WithContext(option);
-  return *month;
-}
-
-}  // namespace
-
 void AddReportOptions(CLI::App* cmd, ReportArgs* args, bool with_format) {
   cmd->add_option("--data", args->data, "Ledger directory");
   cmd->add_option("--as-of", args->as_of, "Business date YYYY-MM-DD: the report at its end");
@@ -88,27 +64,7 @@ void AddOutcomesOptions(CLI::App* cmd, OutcomesArgs* args) {
 }
 
 Result<replay::OutcomesOptions> OutcomesOptionsFromArgs(const OutcomesArgs& args) {
-  replay::OutcomesOptions options;
-  if (!args.cohort_from.empty()) {
-    ASSIGN_OR_RETURN(options.intake_from, WindowEnd(args.cohort_from, false, "--cohort-from"));
-  }
-  if (!args.cohort_to.empty()) {
-    ASSIGN_OR_RETURN(options.intake_to, WindowEnd(args.cohort_to, true, "--cohort-to"));
-  }
-  auto horizons = replay::ParseHorizons(args.horizons);
-  if (!horizons.ok()) return horizons.status().WithContext("--horizons");
-  options.horizons = *horizons;
-  auto grouping = replay::ParseOutcomeGrouping(args.by);
-  if (!grouping.ok()) return grouping.status().WithContext("--by");
-  options.grouping = *grouping;
-  if (!args.baseline_month.empty()) {
-    ASSIGN_OR_RETURN(options.stock_baseline, Month(args.baseline_month, "--baseline-month"));
-  }
-  if (!args.stock_month.empty()) {
-    ASSIGN_OR_RETURN(options.stock_month, Month(args.stock_month, "--stock-month"));
-  }
-  RETURN_IF_ERROR(replay::ValidateOutcomesOptions(options));
-  return options;
+  return replay::ParseOutcomesOptions(args, replay::OptionSpelling::kFlag);
 }
 
 Result<replay::OutcomesQuery> OutcomesQueryFromArgs(const ReportArgs& report,

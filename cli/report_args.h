@@ -40,10 +40,8 @@ struct ReportSource {
 };
 Result<ReportSource> OpenReportSource(const ReportArgs& args);
 
-struct OutcomesArgs {
-  std::string cohort_from, cohort_to, horizons = "6,12,24", by = "none", baseline_month,
-      stock_month;
-};
+// The flags' text, parsed by the replay library (the server's query parameters share it).
+using OutcomesArgs = replay::OutcomesOptionsText;
 
 // --cohort-from, --cohort-to, --horizons, --by, --baseline-month, --stock-month.
 void AddOutcomesOptions(CLI::App* cmd, OutcomesArgs* args);

@@ -92,15 +92,24 @@ Result<SignedEvent> SignEventJson(std::string_view json_line, const SigningKey& 
   return out;
 }
 
-Result<std::string> EventJsonFromCanonical(std::string_view canonical_event) {
+Result<nlohmann::ordered_json> EventJsonValueFromCanonical(std::string_view canonical_event) {
   ASSIGN_OR_RETURN(auto msg, internal::CanonicalMessage::Decode(canonical_event, "event"));
-  std::string out;
+  nlohmann::ordered_json out;
   kj::Maybe<kj::Exception> error = kj::runCatchingExceptions(
-      [&]() { out = internal::EventToJson(msg->Root<schema::Event>()).dump(); });
+      [&]() { out = internal::EventToJson(msg->Root<schema::Event>()); });
   KJ_IF_MAYBE(e, error) {
     return Status::Corruption(std::string("event: ") + e->getDescription().cStr());
   }
   return out;
+}
+
+Result<std::string> EventJsonFromCanonical(std::string_view canonical_event) {
+  ASSIGN_OR_RETURN(auto json, EventJsonValueFromCanonical(canonical_event));
+  return json.dump();
+}
+
+Result<std::string> CanonicalEventFromJsonValue(const nlohmann::json& event) {
+  return EncodeCanonical(event);
 }
 
 Result<EventSummary> SummarizeEvent(std::string_view canonical_event) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <optional>
 #include <thread>
 
@@ -692,5 +693,52 @@ std::vector<KeyInfo> Ledger::Keys() { return impl_->keys().All(); }
 LedgerInfo Ledger::Info() { return impl_->Info(); }
 uint64_t Ledger::Size() { return impl_->size(); }
 Status Ledger::Flush() { return impl_->store()->FlushAll(); }
+
+Result<TreeHead> Ledger::Backup(const std::string& dir) {
+  namespace fs = std::filesystem;
+  if (dir.empty()) return Status::InvalidArgument("backup: no directory given");
+  const fs::path target = fs::absolute(fs::path(dir)).lexically_normal();
+  std::error_code ec;
+  if (fs::exists(target, ec)) {
+    if (!fs::is_directory(target, ec)) {
+      return Status::FailedPrecondition("backup: " + target.string() +
+                                        " exists and is not a directory");
+    }
+    if (!fs::is_empty(target, ec)) {
+      return Status::FailedPrecondition("backup: " + target.string() +
+                                        " is not empty (give a new or empty directory)");
+    }
+    // RocksDB makes the checkpoint in "<dir>.tmp" and renames it: the target may not exist.
+    if (!fs::remove(target, ec)) {
+      return Status::IOError("backup: cannot replace empty directory " + target.string() + ": " +
+                             ec.message());
+    }
+  } else if (ec) {
+    return Status::IOError("backup: " + target.string() + ": " + ec.message());
+  }
+  if (target.has_parent_path()) {
+    fs::create_directories(target.parent_path(), ec);
+    if (ec) {
+      return Status::IOError("backup: cannot create " + target.parent_path().string() + ": " +
+                             ec.message());
+    }
+  }
+  RETURN_IF_ERROR(impl_->store()->Checkpoint(target.string()));
+  // The copy's head, read from the copy itself (opened read-only: nothing is replayed into it).
+  ASSIGN_OR_RETURN(
+      auto copy, internal::OpenRocksDbStore(target.string(), /*create=*/false, /*read_only=*/true));
+  TreeHead head;
+  auto range_bytes = copy->Get(Column::kMeta, std::string(internal::kMetaRangeKey));
+  if (range_bytes.ok()) {
+    ASSIGN_OR_RETURN(auto range, internal::DecodeRange(*range_bytes));
+    head.size = range.size();
+    head.root = range.Root();
+  } else if (range_bytes.status().code() == StatusCode::kNotFound) {
+    head.root = tlog::EmptyRoot();
+  } else {
+    return range_bytes.status().WithContext("backup: reading the copy");
+  }
+  return head;
+}
 
 }  // namespace ledger

@@ -1,6 +1,7 @@
 // What an outcomes report may be asked: groupings, horizons, and their checks.
 #include <string>
 
+#include "ledger/time_format.h"
 #include "replay/outcomes.h"
 
 namespace ledger::replay {
@@ -8,6 +9,36 @@ namespace {
 
 constexpr int kMaxHorizon = 240;
 constexpr size_t kMaxHorizons = 12;
+
+// "cohort_from" as `spelling` writes it.
+std::string OptionName(std::string_view parameter, OptionSpelling spelling) {
+  if (spelling == OptionSpelling::kParameter) return std::string(parameter);
+  std::string flag = "--" + std::string(parameter);
+  for (char& c : flag) {
+    if (c == '_') c = '-';
+  }
+  return flag;
+}
+
+// "2008-03-15", or "2008-03" meaning its first (start) or last (end) day.
+Result<CivilDate> WindowEnd(const std::string& text, bool end, const std::string& option) {
+  if (text.size() == 7) {
+    auto month = ParseMonth(text);
+    if (!month.ok()) return month.status().WithContext(option);
+    CivilDate d = *month;
+    if (end) d.day = DaysInMonth(d.year, d.month);
+    return d;
+  }
+  auto date = ParseDate(text);
+  if (!date.ok()) return date.status().WithContext(option);
+  return *date;
+}
+
+Result<CivilDate> Month(const std::string& text, const std::string& option) {
+  auto month = ParseMonth(text);
+  if (!month.ok()) return month.status().WithContext(option);
+  return *month;
+}
 
 }  // namespace
 
@@ -42,8 +73,8 @@ Result<std::vector<int>> ParseHorizons(std::string_view text) {
   size_t start = 0;
   while (start <= text.size()) {
     size_t comma = text.find(',', start);
-    std::string_view item =
-        text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    std::string_view item = text.substr(
+        start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
     bool digits = !item.empty() && item.size() <= 3 &&
                   item.find_first_not_of("0123456789") == std::string_view::npos;
     if (!digits) {
@@ -82,6 +113,35 @@ Status ValidateOutcomesOptions(const OutcomesOptions& options) {
     return Status::InvalidArgument("stock month given without a baseline month");
   }
   return Status::Ok();
+}
+
+Result<OutcomesOptions> ParseOutcomesOptions(const OutcomesOptionsText& text,
+                                             OptionSpelling spelling) {
+  OutcomesOptions options;
+  if (!text.cohort_from.empty()) {
+    ASSIGN_OR_RETURN(options.intake_from,
+                     WindowEnd(text.cohort_from, false, OptionName("cohort_from", spelling)));
+  }
+  if (!text.cohort_to.empty()) {
+    ASSIGN_OR_RETURN(options.intake_to,
+                     WindowEnd(text.cohort_to, true, OptionName("cohort_to", spelling)));
+  }
+  auto horizons = ParseHorizons(text.horizons);
+  if (!horizons.ok()) return horizons.status().WithContext(OptionName("horizons", spelling));
+  options.horizons = *horizons;
+  auto grouping = ParseOutcomeGrouping(text.by);
+  if (!grouping.ok()) return grouping.status().WithContext(OptionName("by", spelling));
+  options.grouping = *grouping;
+  if (!text.baseline_month.empty()) {
+    ASSIGN_OR_RETURN(options.stock_baseline,
+                     Month(text.baseline_month, OptionName("baseline_month", spelling)));
+  }
+  if (!text.stock_month.empty()) {
+    ASSIGN_OR_RETURN(options.stock_month,
+                     Month(text.stock_month, OptionName("stock_month", spelling)));
+  }
+  RETURN_IF_ERROR(ValidateOutcomesOptions(options));
+  return options;
 }
 
 }  // namespace ledger::replay

@@ -7,7 +7,10 @@
 namespace ledger::replay {
 namespace {
 
+using internal::CountJson;
+using internal::CountText;
 using internal::CsvRow;
+using internal::Num;
 using internal::DecimalText;
 using internal::PercentText;
 using internal::RatioJson;
@@ -51,68 +54,78 @@ std::vector<std::string> StatusKeys() {
   return keys;
 }
 
-uint64_t TotalNok(const YearOutcome& y) { return y.grant_nok + y.loan_nok; }
+uint64_t TotalNok(const YearOutcome& y) {
+  if (y.grant_nok == kSuppressedCount || y.loan_nok == kSuppressedCount) return kSuppressedCount;
+  return y.grant_nok + y.loan_nok;
+}
 
 int64_t StockChange(const StockOutcome& s) {
-  return static_cast<int64_t>(s.recipients) - static_cast<int64_t>(s.baseline_recipients);
+  if (s.recipients == kSuppressedCount || s.baseline_recipients == kSuppressedCount) {
+    return internal::kSuppressedNum;
+  }
+  return Num(s.recipients) - Num(s.baseline_recipients);
+}
+
+int64_t PpmNum(uint32_t s_ppm) {
+  return s_ppm == kSuppressedPpm ? internal::kSuppressedNum : static_cast<int64_t>(s_ppm);
 }
 
 json GroupJson(const OutcomeGroup& g) {
   json horizons = json::array();
   for (const HorizonOutcome& h : g.horizons) {
     json status = json::object();
-    for (const auto& [name, n] : h.status) status[name] = RatioJson(static_cast<int64_t>(n), h.followed);
-    json x = {{"months", h.months}, {"followed", h.followed}, {"status", std::move(status)}};
+    for (const auto& [name, n] : h.status) status[name] = RatioJson(Num(n), h.followed);
+    json x = {{"months", h.months}, {"followed", CountJson(h.followed)}, {"status", std::move(status)}};
     for (const DerivedFigure& f : kDerived) {
-      x[f.key] = RatioJson(static_cast<int64_t>(h.*f.count), h.followed);
+      x[f.key] = RatioJson(Num(h.*f.count), h.followed);
     }
     horizons.push_back(std::move(x));
   }
   json rows = json::array();
   for (const SurvivalRow& r : g.survival.rows) {
     rows.push_back({{"month", r.month},
-                    {"at_risk", r.at_risk},
-                    {"exits", r.exits},
-                    {"censored", r.censored},
-                    {"s_ppm", r.s_ppm}});
+                    {"at_risk", CountJson(r.at_risk)},
+                    {"exits", CountJson(r.exits)},
+                    {"censored", CountJson(r.censored)},
+                    {"s_ppm", r.s_ppm == kSuppressedPpm ? json(nullptr) : json(r.s_ppm)}});
   }
   json years = json::array();
   for (const YearOutcome& y : g.years) {
     years.push_back(
         {{"year", y.year},
-         {"recipients", y.recipients},
-         {"paid_months", y.paid_months},
-         {"mean_paid_months", RatioJson(static_cast<int64_t>(y.paid_months), y.recipients)},
-         {"payments", y.payments},
-         {"grant_nok", y.grant_nok},
-         {"loan_nok", y.loan_nok},
-         {"total_nok", TotalNok(y)},
-         {"per_recipient_nok", RatioJson(static_cast<int64_t>(TotalNok(y)), y.recipients)},
-         {"per_paid_month_nok", RatioJson(static_cast<int64_t>(TotalNok(y)), y.paid_months)},
+         {"recipients", CountJson(y.recipients)},
+         {"paid_months", CountJson(y.paid_months)},
+         {"mean_paid_months", RatioJson(Num(y.paid_months), y.recipients)},
+         {"payments", CountJson(y.payments)},
+         {"grant_nok", CountJson(y.grant_nok)},
+         {"loan_nok", CountJson(y.loan_nok)},
+         {"total_nok", CountJson(TotalNok(y))},
+         {"per_recipient_nok", RatioJson(Num(TotalNok(y)), y.recipients)},
+         {"per_paid_month_nok", RatioJson(Num(TotalNok(y)), y.paid_months)},
          {"long_term_assistance",
-          RatioJson(static_cast<int64_t>(y.long_term_assistance), y.recipients)}});
+          RatioJson(Num(y.long_term_assistance), y.recipients)}});
   }
   json stock = nullptr;
   if (g.stock) {
     const StockOutcome& s = *g.stock;
     stock = {{"baseline_month", MonthText(s.baseline)},
              {"month", MonthText(s.month)},
-             {"baseline_recipients", s.baseline_recipients},
-             {"recipients", s.recipients},
-             {"both", s.both},
+             {"baseline_recipients", CountJson(s.baseline_recipients)},
+             {"recipients", CountJson(s.recipients)},
+             {"both", CountJson(s.both)},
              {"change", RatioJson(StockChange(s), s.baseline_recipients)}};
   }
   return {{"dimension", g.dimension},
           {"value", g.value},
-          {"cohort", g.cohort},
+          {"cohort", CountJson(g.cohort)},
           {"horizons", std::move(horizons)},
           {"time_to_exit",
-           {{"exits", g.survival.exits},
-            {"censored", g.survival.censored},
+           {{"exits", CountJson(g.survival.exits)},
+            {"censored", CountJson(g.survival.censored)},
             {"median_months",
              g.survival.median_months ? json(*g.survival.median_months) : json(nullptr)},
             {"rows", std::move(rows)}}},
-          {"reentry", RatioJson(static_cast<int64_t>(g.reentered), g.exited)},
+          {"reentry", RatioJson(Num(g.reentered), g.exited)},
           {"years", std::move(years)},
           {"stock", std::move(stock)}};
 }
@@ -125,7 +138,7 @@ std::string OutcomesJson(const OutcomesReport& r) {
   json by = json::object();
   for (const auto& [dim, values] : r.cohort_by) {
     json v = json::object();
-    for (const auto& [value, n] : values) v[value] = n;
+    for (const auto& [value, n] : values) v[value] = CountJson(n);
     by[dim] = std::move(v);
   }
   body["cohort"] = {
@@ -133,7 +146,7 @@ std::string OutcomesJson(const OutcomesReport& r) {
       {"intake_to", o.intake_to ? json(FormatDate(*o.intake_to)) : json(nullptr)},
       {"age_min", 18},
       {"age_max", 24},
-      {"size", r.groups.empty() ? 0 : r.groups.front().cohort},
+      {"size", r.groups.empty() ? json(0) : CountJson(r.groups.front().cohort)},
       {"by", std::move(by)}};
   body["options"] = {
       {"horizons", o.horizons},
@@ -149,11 +162,11 @@ std::string OutcomesText(const OutcomesReport& r) {
   std::string out = internal::ReportHeadline("Outcomes", r.at, r.log);
   const uint64_t size = r.groups.empty() ? 0 : r.groups.front().cohort;
   out += "Cohort (O1): " + WindowText(r.options) + ", aged 18-24 at intake: " +
-         std::to_string(size) + " people\n";
+         CountText(size) + " people\n";
   TextTable cohort({"by", "value", "people", "share"});
   for (const auto& [dim, values] : r.cohort_by) {
     for (const auto& [value, n] : values) {
-      cohort.AddRow({dim, value, std::to_string(n), PercentText(static_cast<int64_t>(n), size)});
+      cohort.AddRow({dim, value, CountText(n), PercentText(Num(n), size)});
     }
   }
   out += cohort.Render();
@@ -166,13 +179,13 @@ std::string OutcomesText(const OutcomesReport& r) {
            std::to_string(h) + " months\n";
     TextTable t(header);
     std::vector<std::string> followed = {"followed"};
-    for (const OutcomeGroup& g : r.groups) followed.push_back(std::to_string(g.horizons[i].followed));
+    for (const OutcomeGroup& g : r.groups) followed.push_back(CountText(g.horizons[i].followed));
     t.AddRow(followed);
     for (const std::string& key : StatusKeys()) {
       std::vector<std::string> row = {key};
       for (const OutcomeGroup& g : r.groups) {
         const HorizonOutcome& x = g.horizons[i];
-        row.push_back(PercentText(static_cast<int64_t>(x.status.at(key)), x.followed));
+        row.push_back(PercentText(Num(x.status.at(key)), x.followed));
       }
       t.AddRow(std::move(row));
     }
@@ -180,7 +193,7 @@ std::string OutcomesText(const OutcomesReport& r) {
       std::vector<std::string> row = {f.title};
       for (const OutcomeGroup& g : r.groups) {
         const HorizonOutcome& x = g.horizons[i];
-        row.push_back(PercentText(static_cast<int64_t>(x.*f.count), x.followed));
+        row.push_back(PercentText(Num(x.*f.count), x.followed));
       }
       t.AddRow(std::move(row));
     }
@@ -192,11 +205,11 @@ std::string OutcomesText(const OutcomesReport& r) {
   TextTable exits({"group", "people", "exits", "censored", "median (months)", "re-entered",
                    "re-entry"});
   for (const OutcomeGroup& g : r.groups) {
-    exits.AddRow({Label(g), std::to_string(g.cohort), std::to_string(g.survival.exits),
-                  std::to_string(g.survival.censored),
+    exits.AddRow({Label(g), CountText(g.cohort), CountText(g.survival.exits),
+                  CountText(g.survival.censored),
                   g.survival.median_months ? std::to_string(*g.survival.median_months) : "-",
-                  std::to_string(g.reentered),
-                  PercentText(static_cast<int64_t>(g.reentered), g.exited)});
+                  CountText(g.reentered),
+                  PercentText(Num(g.reentered), g.exited)});
   }
   out += exits.Render();
   out += "\nKaplan-Meier S(t) and number at risk\n";
@@ -213,8 +226,8 @@ std::string OutcomesText(const OutcomesReport& r) {
     for (const OutcomeGroup& g : r.groups) {
       if (m < g.survival.rows.size()) {
         const SurvivalRow& x = g.survival.rows[m];
-        row.push_back(std::to_string(x.at_risk));
-        row.push_back(DecimalText(x.s_ppm, 1000000, 4));
+        row.push_back(CountText(x.at_risk));
+        row.push_back(DecimalText(PpmNum(x.s_ppm), 1000000, 4));
       } else {
         row.insert(row.end(), {"-", "-"});
       }
@@ -228,16 +241,16 @@ std::string OutcomesText(const OutcomesReport& r) {
                    "per recipient", "per paid month", "long-term SA"});
   for (const OutcomeGroup& g : r.groups) {
     for (const YearOutcome& y : g.years) {
-      const auto total = static_cast<int64_t>(TotalNok(y));
+      const auto total = Num(TotalNok(y));
       std::string per_recipient = DecimalText(total, y.recipients, 0);
       std::string per_month = DecimalText(total, y.paid_months, 0);
-      years.AddRow({Label(g), std::to_string(y.year), std::to_string(y.recipients),
-                    std::to_string(y.paid_months),
-                    y.recipients ? DecimalText(static_cast<int64_t>(y.paid_months), y.recipients, 2)
+      years.AddRow({Label(g), std::to_string(y.year), CountText(y.recipients),
+                    CountText(y.paid_months),
+                    y.recipients ? DecimalText(Num(y.paid_months), y.recipients, 2)
                                  : "-",
-                    std::to_string(total), per_recipient.empty() ? "-" : per_recipient,
+                    CountText(TotalNok(y)), per_recipient.empty() ? "-" : per_recipient,
                     per_month.empty() ? "-" : per_month,
-                    PercentText(static_cast<int64_t>(y.long_term_assistance), y.recipients)});
+                    PercentText(Num(y.long_term_assistance), y.recipients)});
     }
   }
   out += years.Render();
@@ -249,8 +262,8 @@ std::string OutcomesText(const OutcomesReport& r) {
     TextTable stock({"group", MonthText(s0.baseline), MonthText(s0.month), "both", "change"});
     for (const OutcomeGroup& g : r.groups) {
       const StockOutcome& s = *g.stock;
-      stock.AddRow({Label(g), std::to_string(s.baseline_recipients), std::to_string(s.recipients),
-                    std::to_string(s.both), PercentText(StockChange(s), s.baseline_recipients)});
+      stock.AddRow({Label(g), CountText(s.baseline_recipients), CountText(s.recipients),
+                    CountText(s.both), PercentText(StockChange(s), s.baseline_recipients)});
     }
     out += stock.Render();
   }
@@ -262,11 +275,13 @@ std::string OutcomesCsv(const OutcomesReport& r) {
       {"group_dimension", "group_value", "indicator", "horizon", "key", "num", "den", "value"});
   auto row = [&](const OutcomeGroup& g, const std::string& indicator, const std::string& horizon,
                  const std::string& key, int64_t num, std::optional<uint64_t> den) {
-    out += CsvRow({g.dimension, g.value, indicator, horizon, key, std::to_string(num),
-                   den ? std::to_string(*den) : std::string(),
-                   den ? DecimalText(num, *den, 4) : std::string()});
+    const bool hidden = num == internal::kSuppressedNum || (den && *den == kSuppressedCount);
+    out += CsvRow({g.dimension, g.value, indicator, horizon, key,
+                   num == internal::kSuppressedNum ? std::string() : std::to_string(num),
+                   !den || *den == kSuppressedCount ? std::string() : std::to_string(*den),
+                   den && !hidden ? DecimalText(num, *den, 4) : std::string()});
   };
-  auto n = [](uint64_t v) { return static_cast<int64_t>(v); };
+  auto n = [](uint64_t v) { return Num(v); };
   for (const OutcomeGroup& g : r.groups) {
     row(g, "O1", "", "cohort", n(g.cohort), std::nullopt);
     if (g.dimension == "all") {
@@ -289,7 +304,7 @@ std::string OutcomesCsv(const OutcomesReport& r) {
       row(g, "O8", t, "at_risk", n(x.at_risk), std::nullopt);
       row(g, "O8", t, "exits", n(x.exits), std::nullopt);
       row(g, "O8", t, "censored", n(x.censored), std::nullopt);
-      row(g, "O8", t, "survival", x.s_ppm, 1000000);
+      row(g, "O8", t, "survival", PpmNum(x.s_ppm), 1000000);
     }
     if (g.survival.median_months) row(g, "O8", "", "median_months", *g.survival.median_months, std::nullopt);
     row(g, "O9", "", "reentry", n(g.reentered), g.exited);

@@ -72,6 +72,7 @@ bool IsActivity(int status) {
 
 // One cohort member, as the report date sees them.
 struct Person {
+  std::string_view subject;
   const OutcomeCaseState* c = nullptr;
   std::map<std::string, std::string> groups;  // dimension -> value
   int32_t t0 = 0;               // intake date
@@ -85,25 +86,37 @@ struct GroupSums {
   std::map<int, YearOutcome> years;
 };
 
-void AddHorizons(const Person& p, const std::vector<int>& horizons, OutcomeGroup& g) {
+// Where one person stands at t0 + h (O2-O7), or nothing if not followed for h.
+struct HorizonPoint {
+  int status = -1;  // -1: unknown
+  bool paid = false;
+  int income = -1;  // -1: unknown
+};
+std::optional<HorizonPoint> PointAt(const Person& p, int months) {
   const OutcomeCaseState& c = *p.c;
+  const int32_t t = static_cast<int32_t>(DaysFromCivil(AddMonths(CivilFromDays(p.t0), months)));
+  if (t > p.follow_up_end) return std::nullopt;  // not followed for h
+  const int32_t month = MonthNumberOfDay(t);
+  return HorizonPoint{StatusAt(c, t), Paid(c, month) || Paid(c, month - 1), IncomeAt(c, t)};
+}
+
+std::string StatusName(int status) {
+  return status < 0 ? std::string(kUnknown)
+                    : std::string(internal::ObservedStatusNameAt(static_cast<unsigned>(status)));
+}
+
+void AddHorizons(const Person& p, const std::vector<int>& horizons, OutcomeGroup& g) {
   for (size_t i = 0; i < horizons.size(); ++i) {
-    const int32_t t =
-        static_cast<int32_t>(DaysFromCivil(AddMonths(CivilFromDays(p.t0), horizons[i])));
-    if (t > p.follow_up_end) continue;  // not followed for h
+    const std::optional<HorizonPoint> point = PointAt(p, horizons[i]);
+    if (!point) continue;
     HorizonOutcome& h = g.horizons[i];
     ++h.followed;
-    const int status = StatusAt(c, t);
-    ++h.status[status < 0 ? std::string(kUnknown)
-                          : std::string(internal::ObservedStatusNameAt(static_cast<unsigned>(status)))];
-    h.work_or_education += IsWorkOrEducation(status);
-    h.any_activity += IsActivity(status);
-    const int32_t month = MonthNumberOfDay(t);
-    const bool paid = Paid(c, month) || Paid(c, month - 1);
-    h.off_assistance += !paid;
-    const int income = IncomeAt(c, t);
-    h.assistance_main_income += income == kSocialAssistance;
-    h.supplementary_only += paid && income >= 0 && income != kSocialAssistance;
+    ++h.status[StatusName(point->status)];
+    h.work_or_education += IsWorkOrEducation(point->status);
+    h.any_activity += IsActivity(point->status);
+    h.off_assistance += !point->paid;
+    h.assistance_main_income += point->income == kSocialAssistance;
+    h.supplementary_only += point->paid && point->income >= 0 && point->income != kSocialAssistance;
   }
 }
 
@@ -163,15 +176,11 @@ std::string AgeBand(uint8_t age) { return age <= 20 ? "18-20" : "21-24"; }
 
 constexpr std::string_view kDimensions[] = {"sex", "age_band", "category", "municipality"};
 
-}  // namespace
-
-OutcomesReport OutcomesProjection::Report(const ReportTime& at, const LogPoint& log,
-                                          const OutcomesOptions& options) const {
-  OutcomesReport report;
-  report.at = at;
-  report.log = log;
-  report.projection_version = kVersion;
-  report.options = options;
+// The cohort C(W) as the report date sees it, in subject order so that every sum is made in one
+// order.
+std::vector<Person> CohortPeople(const OutcomesProjection::State& state, const ReportTime& at,
+                                 const OutcomesOptions& options,
+                                 const OutcomesProjection::FollowUpEnds* follow_up_ends) {
   auto parsed_zone = ReportZone::Parse(at.zone);
   const ReportZone zone = parsed_zone.ok() ? *parsed_zone : ReportZone::Utc();
   const int32_t report_day = static_cast<int32_t>(DaysFromCivil(at.date));
@@ -181,14 +190,72 @@ OutcomesReport OutcomesProjection::Report(const ReportTime& at, const LogPoint& 
   const std::optional<int32_t> to =
       options.intake_to ? std::optional<int32_t>(DaysFromCivil(*options.intake_to)) : std::nullopt;
 
-  // The cohort C(W), in subject order so that every sum is made in one order.
-  std::vector<std::pair<std::string_view, const OutcomeCaseState*>> members;
-  for (const auto& [subject, c] : state_->cases) {
+  std::vector<Person> people;
+  for (const auto& [subject, c] : state.cases) {
     if (!c.opened || c.age < 18 || c.age > 24) continue;
     if ((from && c.intake < *from) || (to && c.intake > *to)) continue;
-    members.emplace_back(subject, &c);
+    Person p;
+    p.subject = subject;
+    p.c = &c;
+    p.t0 = c.intake;
+    p.follow_up_end = report_day;
+    if (follow_up_ends != nullptr) {
+      auto end = follow_up_ends->find(subject);
+      if (end != follow_up_ends->end()) {
+        p.follow_up_end = static_cast<int32_t>(DaysFromCivil(end->second));
+      }
+    }
+    if (c.shredded_at_us) {
+      p.follow_up_end = std::min(
+          p.follow_up_end, static_cast<int32_t>(DaysFromCivil(zone.DateAt(*c.shredded_at_us))));
+    }
+    p.groups["sex"] = std::string(internal::SexNameAt(c.sex));
+    p.groups["age_band"] = AgeBand(c.age);
+    p.groups["category"] = FirstCategory(c, p.follow_up_end);
+    p.groups["municipality"] = c.municipality;
+    people.push_back(std::move(p));
   }
-  std::sort(members.begin(), members.end());
+  std::sort(people.begin(), people.end(),
+            [](const Person& x, const Person& y) { return x.subject < y.subject; });
+  return people;
+}
+
+}  // namespace
+
+std::vector<PersonOutcome> OutcomesProjection::Persons(const ReportTime& at,
+                                                       const OutcomesOptions& options,
+                                                       const FollowUpEnds* follow_up_ends) const {
+  std::vector<PersonOutcome> out;
+  for (const Person& p : CohortPeople(*state_, at, options, follow_up_ends)) {
+    PersonOutcome person;
+    person.subject = std::string(p.subject);
+    for (int months : options.horizons) {
+      PersonHorizon h;
+      h.months = months;
+      if (std::optional<HorizonPoint> point = PointAt(p, months)) {
+        h.followed = true;
+        h.status = StatusName(point->status);
+        h.paid = point->paid;
+        h.main_income = point->income < 0 ? std::string(kUnknown)
+                                          : std::string(internal::IncomeSourceNameAt(
+                                                static_cast<unsigned>(point->income)));
+      }
+      person.horizons.push_back(std::move(h));
+    }
+    out.push_back(std::move(person));
+  }
+  return out;
+}
+
+OutcomesReport OutcomesProjection::Report(const ReportTime& at, const LogPoint& log,
+                                          const OutcomesOptions& options,
+                                          const FollowUpEnds* follow_up_ends) const {
+  OutcomesReport report;
+  report.at = at;
+  report.log = log;
+  report.projection_version = kVersion;
+  report.options = options;
+  const std::vector<Person> people = CohortPeople(*state_, at, options, follow_up_ends);
 
   std::optional<int32_t> stock_baseline, stock_month;
   if (options.stock_baseline) {
@@ -219,19 +286,7 @@ OutcomesReport OutcomesProjection::Report(const ReportTime& at, const LogPoint& 
   };
   groups.emplace("", fresh_group("all", "all"));
 
-  for (const auto& [subject, c] : members) {
-    Person p;
-    p.c = c;
-    p.t0 = c->intake;
-    p.follow_up_end = report_day;
-    if (c->shredded_at_us) {
-      p.follow_up_end = std::min(
-          p.follow_up_end, static_cast<int32_t>(DaysFromCivil(zone.DateAt(*c->shredded_at_us))));
-    }
-    p.groups["sex"] = std::string(internal::SexNameAt(c->sex));
-    p.groups["age_band"] = AgeBand(c->age);
-    p.groups["category"] = FirstCategory(*c, p.follow_up_end);
-    p.groups["municipality"] = c->municipality;
+  for (const Person& p : people) {
     for (std::string_view dim : kDimensions) {
       ++report.cohort_by[std::string(dim)][p.groups.at(std::string(dim))];
     }

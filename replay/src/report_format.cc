@@ -14,7 +14,7 @@ bool IsDigits(std::string_view s) {
 
 // "12", "-3", "0.25", "42.3%", or "-" alone (a figure that does not exist).
 bool IsNumber(std::string_view s) {
-  if (s == "-") return true;
+  if (s == "-" || s == kSuppressedMark) return true;
   if (!s.empty() && s[0] == '-') s.remove_prefix(1);
   if (!s.empty() && s.back() == '%') s.remove_suffix(1);
   size_t dot = s.find('.');
@@ -112,12 +112,27 @@ std::optional<int64_t> ScaledRatio(int64_t num, uint64_t den, int64_t scale) {
   return static_cast<int64_t>(n < 0 ? -q : q);
 }
 
+int64_t Num(uint64_t count) {
+  return count == kSuppressedCount ? kSuppressedNum : static_cast<int64_t>(count);
+}
+std::string CountText(uint64_t count) {
+  return count == kSuppressedCount ? std::string(kSuppressedMark) : std::to_string(count);
+}
+nlohmann::json CountJson(uint64_t count) {
+  return count == kSuppressedCount ? nlohmann::json(nullptr) : nlohmann::json(count);
+}
+
 nlohmann::json RatioJson(int64_t num, uint64_t den) {
+  if (num == kSuppressedNum || den == kSuppressedCount) {
+    return {{"num", nullptr}, {"den", den == kSuppressedCount ? nlohmann::json(nullptr) : nlohmann::json(den)},
+            {"milli", nullptr}, {"suppressed", true}};
+  }
   auto milli = ScaledRatio(num, den, 1000);
   return {{"num", num}, {"den", den}, {"milli", milli ? nlohmann::json(*milli) : nullptr}};
 }
 
 std::string DecimalText(int64_t num, uint64_t den, int places) {
+  if (num == kSuppressedNum || den == kSuppressedCount) return std::string(kSuppressedMark);
   int64_t scale = 1;
   for (int i = 0; i < places; ++i) scale *= 10;
   auto v = ScaledRatio(num, den, scale);
@@ -132,6 +147,7 @@ std::string DecimalText(int64_t num, uint64_t den, int places) {
 }
 
 std::string PercentText(int64_t num, uint64_t den) {
+  if (num == kSuppressedNum || den == kSuppressedCount) return std::string(kSuppressedMark);
   if (den == 0) return "-";
   return DecimalText(num * 100, den, 1) + "%";
 }

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "replay/small_cells.h"
+
 namespace ledger::replay::internal {
 
 // Columns padded to their widest cell, separated by two spaces, a dashed line under the
@@ -42,6 +44,14 @@ std::string SealedReportJson(const nlohmann::json& body);
 // zero; nullopt when den is 0.
 std::optional<int64_t> ScaledRatio(int64_t num, uint64_t den, int64_t scale);
 // {"num": num, "den": den, "milli": ScaledRatio(num, den, 1000) or null}.
+// Small-cell suppression (SuppressSmallCells): a suppressed count is kSuppressedCount; as a
+// signed numerator kSuppressedNum. Renderings print kSuppressedMark in text, null in JSON and
+// an empty field in CSV. Num converts a count into a numerator keeping the mark.
+inline constexpr int64_t kSuppressedNum = INT64_MIN;
+inline constexpr std::string_view kSuppressedMark = "*";
+int64_t Num(uint64_t count);
+std::string CountText(uint64_t count);
+nlohmann::json CountJson(uint64_t count);
 nlohmann::json RatioJson(int64_t num, uint64_t den);
 // The ratio as a decimal with `places` (0..9) places ("0.4231", "-0.5000"); "" when den is 0.
 std::string DecimalText(int64_t num, uint64_t den, int places);

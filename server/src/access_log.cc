@@ -128,6 +128,13 @@ uint64_t AccessLog::records() const {
   return next_;
 }
 
+Status AccessLog::CopyTo(const std::string& path) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto text = internal::ReadFile(path_);
+  if (!text.ok()) return text.status();
+  return internal::WriteFileAtomic(path, *text);
+}
+
 Result<AccessLogSummary> VerifyAccessLog(const std::string& path) {
   ASSIGN_OR_RETURN(std::string text, internal::ReadFile(path));
   ASSIGN_OR_RETURN(auto chain, CheckChain(text, path));

@@ -23,13 +23,15 @@ Reply MetricsReply(ApiContext& ctx, const ApiRequest& request) {
   g.log_size = ctx.hub.end();
   g.subscribers = ctx.hub.subscribers();
   g.max_subscriber_lag = ctx.hub.max_lag();
+  g.delivery_rounds = ctx.hub.deliveries();
   return TextReply(200, ctx.metrics.Render(g), "text/plain; version=0.0.4; charset=utf-8");
 }
 
 Reply HandleApi(ApiContext& ctx, const ApiRequest& request) {
   if (request.target.path == "/v1/metrics") return MetricsReply(ctx, request);
   using Handler = Reply (*)(ApiContext&, const ApiRequest&, bool*);
-  for (Handler h : {HandleAppend, HandleRead, HandleAudit, HandleReports, HandleConsent, HandlePending}) {
+  for (Handler h : {HandleAppend, HandleRead, HandleAudit, HandleReports, HandleConsent,
+                    HandleAdmin, HandleReleases}) {
     bool handled = true;
     Reply reply = h(ctx, request, &handled);
     if (handled) return reply;

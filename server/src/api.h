@@ -7,14 +7,16 @@
 //   routes_append.cc   POST /v1/events, POST /v1/events/batch
 //   routes_read.cc     /v1/entries..., /v1/events/<id>, /v1/streams/<stream>, /v1/head, /v1/keys
 //   routes_audit.cc    /checkpoint, /tile/..., /v1/proof/...   (c2sp.org, for auditors)
-//   routes_reports.cc  /v1/reports/caseload, /v1/groups/...
+//   routes_reports.cc  /v1/reports/caseload, /v1/reports/outcomes, /v1/reports/compliance,
+//                      /v1/groups/...
 //   routes_consent.cc  /v1/consent/check (Ledger::DecideConsent)
-//   routes_pending.cc  outcomes and compliance reports, release export: the
-//                      place where the projections being built elsewhere plug in
+//   routes_admin.cc    POST /v1/admin/backup
+//   routes_releases.cc /v1/releases...: published releases for evaluators
 #ifndef SERVER_SRC_API_H_
 #define SERVER_SRC_API_H_
 
 #include <functional>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -37,8 +39,10 @@ struct ApiContext {
   OfficeIndex& offices;
   GroupStore& groups;
   AccessLog& access_log;
+  const ServerOptions& options;  // data_dir, backup_dir, releases_dir
   const ServerLimits& limits;
   std::function<void(std::string_view)> log;
+  std::mutex backup_mu = {};  // one backup at a time (routes_admin.cc)
 };
 
 struct ApiRequest {
@@ -56,7 +60,8 @@ Reply HandleRead(ApiContext& ctx, const ApiRequest& request, bool* handled);
 Reply HandleAudit(ApiContext& ctx, const ApiRequest& request, bool* handled);
 Reply HandleReports(ApiContext& ctx, const ApiRequest& request, bool* handled);
 Reply HandleConsent(ApiContext& ctx, const ApiRequest& request, bool* handled);
-Reply HandlePending(ApiContext& ctx, const ApiRequest& request, bool* handled);
+Reply HandleAdmin(ApiContext& ctx, const ApiRequest& request, bool* handled);
+Reply HandleReleases(ApiContext& ctx, const ApiRequest& request, bool* handled);
 
 // Shared replies.
 Reply MethodNotAllowed(std::string_view allow);

@@ -197,7 +197,9 @@ class BinarySink final : public EventSink {
  public:
   BinarySink(ServerCore& core, Stream& stream) : core_(core), stream_(stream) {}
 
-  awaitable<bool> SendEntries(const std::vector<EntryPtr>& entries, uint64_t next) override {
+  awaitable<bool> SendEntries(const std::vector<EntryPtr>& entries, uint64_t next,
+                              bool whole_range) override {
+    (void)whole_range;  // frames are made per subscriber (they are small: canonical bytes)
     binary::Entries m;
     m.next = next;
     m.entries.reserve(entries.size());

@@ -45,22 +45,16 @@ awaitable<void> LingeringClose(Stream& stream) {
   Socket(stream).close(ec);
 }
 
-// Writes `reply`; false if the connection is done (closed by the reply or an error).
+template <typename Response>
+void SetHeaders(const Reply& reply, Response* res) {
+  res->set(net::http::field::server, "ledger");
+  res->set(net::http::field::content_type, reply.content_type);
+  for (const auto& [name, value] : reply.headers) res->set(name, value);
+  res->keep_alive(!reply.close);
+}
+
 template <typename Stream>
-awaitable<bool> Respond(ServerCore& core, Stream& stream, unsigned version, const Reply& reply) {
-  net::http::response<net::http::string_body> res(static_cast<net::http::status>(reply.status),
-                                                 version);
-  res.set(net::http::field::server, "ledger");
-  res.set(net::http::field::content_type, reply.content_type);
-  for (const auto& [name, value] : reply.headers) res.set(name, value);
-  res.body() = reply.body;
-  res.keep_alive(!reply.close);
-  res.prepare_payload();
-  core.metrics.RequestServed(reply.status);
-  if (!reply.error_code.empty()) core.metrics.Error(reply.error_code);
-  error_code ec;
-  net::beast::get_lowest_layer(stream).expires_after(core.options.limits.write_timeout);
-  co_await net::http::async_write(stream, res, net::UseAwaitable(ec));
+awaitable<bool> AfterResponse(Stream& stream, const Reply& reply, const error_code& ec) {
   if (ec) co_return false;
   if (!reply.close) {
     net::beast::get_lowest_layer(stream).expires_never();
@@ -68,6 +62,51 @@ awaitable<bool> Respond(ServerCore& core, Stream& stream, unsigned version, cons
   }
   co_await LingeringClose(stream);
   co_return false;
+}
+
+template <typename Stream>
+awaitable<bool> Respond(ServerCore& core, Stream& stream, unsigned version, const Reply& reply);
+
+// A file body, read as it is sent. The write timeout grows with the size (a minimum rate of
+// 1 MiB/s on top of the usual timeout), so a large release reaches a slow reader.
+template <typename Stream>
+awaitable<bool> RespondWithFile(ServerCore& core, Stream& stream, unsigned version,
+                                const Reply& reply) {
+  net::http::file_body::value_type body;
+  error_code ec;
+  body.open(reply.file_path.c_str(), net::beast::file_mode::scan, ec);
+  if (ec) {
+    co_return co_await Respond(core, stream, version,
+                               ErrorReply(500, "io_error", "the file cannot be read"));
+  }
+  const uint64_t size = body.size();
+  net::http::response<net::http::file_body> res(static_cast<net::http::status>(reply.status),
+                                               version);
+  SetHeaders(reply, &res);
+  res.body() = std::move(body);
+  res.prepare_payload();
+  core.metrics.RequestServed(reply.status);
+  net::beast::get_lowest_layer(stream).expires_after(core.options.limits.write_timeout +
+                                                     std::chrono::seconds(size >> 20));
+  co_await net::http::async_write(stream, res, net::UseAwaitable(ec));
+  co_return co_await AfterResponse(stream, reply, ec);
+}
+
+// Writes `reply`; false if the connection is done (closed by the reply or an error).
+template <typename Stream>
+awaitable<bool> Respond(ServerCore& core, Stream& stream, unsigned version, const Reply& reply) {
+  if (!reply.file_path.empty()) co_return co_await RespondWithFile(core, stream, version, reply);
+  net::http::response<net::http::string_body> res(static_cast<net::http::status>(reply.status),
+                                                 version);
+  SetHeaders(reply, &res);
+  res.body() = reply.body;
+  res.prepare_payload();
+  core.metrics.RequestServed(reply.status);
+  if (!reply.error_code.empty()) core.metrics.Error(reply.error_code);
+  error_code ec;
+  net::beast::get_lowest_layer(stream).expires_after(core.options.limits.write_timeout);
+  co_await net::http::async_write(stream, res, net::UseAwaitable(ec));
+  co_return co_await AfterResponse(stream, reply, ec);
 }
 
 Reply Closing(Reply reply) {

@@ -16,6 +16,10 @@ namespace ledger::server::internal {
 
 using Request = net::http::request<net::http::string_body>;
 
+// Hub::Rendered kinds: the entries messages of each transport.
+inline constexpr int kRenderedSse = 1;
+inline constexpr int kRenderedWs = 2;
+
 // The start position: the group's checkpoint if it has one, else `from` (nullopt: the end).
 inline Result<uint64_t> StartPosition(ServerCore& core, const Principal& p,
                                       const SubscriptionSpec& spec) {
@@ -38,42 +42,53 @@ class SseSink final : public EventSink {
  public:
   SseSink(ServerCore& core, Stream& stream) : core_(core), stream_(stream) {}
 
-  net::asio::awaitable<bool> SendEntries(const std::vector<EntryPtr>& entries,
-                                         uint64_t next) override {
-    (void)next;  // the last entry's id; skipped entries are covered by later heartbeats
-    std::string text;
-    for (const auto& e : entries) {
-      text += "id: " + std::to_string(e->seq + 1) + "\nevent: entry\ndata: " + e->json + "\n\n";
-    }
+  net::asio::awaitable<bool> SendEntries(const std::vector<EntryPtr>& entries, uint64_t next,
+                                         bool whole_range) override {
+    // (`next` is the last entry's id; skipped entries are covered by later heartbeats.)
+    auto render = [&entries] {
+      std::string text;
+      for (const auto& e : entries) {
+        text += "id: " + std::to_string(e->seq + 1) + "\nevent: entry\ndata: " + e->json + "\n\n";
+      }
+      return text;
+    };
+    auto text = whole_range ? core_.hub->Rendered(kRenderedSse, entries.front()->seq, next, render)
+                            : std::make_shared<const std::string>(render());
     const bool ok = co_await Write(std::move(text));
     if (ok) core_.metrics.EntriesDelivered(entries.size());
     co_return ok;
   }
   net::asio::awaitable<bool> SendCaughtUp(uint64_t position) override {
-    co_return co_await Write(Message("caught_up", position,
-                                     "{\"position\":" + std::to_string(position) + "}"));
+    auto text = Message("caught_up", position, "{\"position\":" + std::to_string(position) + "}");
+    const bool ok = co_await Write(std::move(text));
+    co_return ok;
   }
   net::asio::awaitable<bool> SendHeartbeat(uint64_t position, uint64_t head) override {
-    co_return co_await Write(Message("heartbeat", position,
-                                     "{\"position\":" + std::to_string(position) +
-                                         ",\"head\":" + std::to_string(head) + "}"));
+    auto text = Message("heartbeat", position,
+                        "{\"position\":" + std::to_string(position) +
+                            ",\"head\":" + std::to_string(head) + "}");
+    const bool ok = co_await Write(std::move(text));
+    co_return ok;
   }
   net::asio::awaitable<void> SendEnd(uint64_t position, std::string_view reason) override {
-    co_await Write(Message("end", position,
-                           "{\"position\":" + std::to_string(position) + ",\"reason\":\"" +
-                               std::string(reason) + "\"}"));
+    auto text = Message("end", position,
+                        "{\"position\":" + std::to_string(position) + ",\"reason\":\"" +
+                            std::string(reason) + "\"}");
+    co_await Write(std::move(text));
   }
   bool peer_closed() const override { return false; }
 
  private:
-  static std::string Message(std::string_view event, uint64_t id, const std::string& data) {
-    return "id: " + std::to_string(id) + "\nevent: " + std::string(event) + "\ndata: " + data +
-           "\n\n";
+  static std::shared_ptr<const std::string> Message(std::string_view event, uint64_t id,
+                                                    const std::string& data) {
+    return std::make_shared<const std::string>("id: " + std::to_string(id) + "\nevent: " +
+                                               std::string(event) + "\ndata: " + data + "\n\n");
   }
-  net::asio::awaitable<bool> Write(std::string text) {
+  // `text` may be shared with other subscribers: it is only read.
+  net::asio::awaitable<bool> Write(std::shared_ptr<const std::string> text) {
     net::error_code ec;
     net::beast::get_lowest_layer(stream_).expires_after(core_.options.limits.write_timeout);
-    co_await net::asio::async_write(stream_, net::asio::buffer(text), net::UseAwaitable(ec));
+    co_await net::asio::async_write(stream_, net::asio::buffer(*text), net::UseAwaitable(ec));
     co_return !ec;
   }
 
@@ -122,32 +137,42 @@ class WsSink final : public EventSink {
  public:
   WsSink(ServerCore& core, net::websocket::stream<Stream&>& ws) : core_(core), ws_(ws) {}
 
-  net::asio::awaitable<bool> SendEntries(const std::vector<EntryPtr>& entries,
-                                         uint64_t next) override {
-    std::string text = "{\"type\":\"entries\",\"entries\":[";
-    for (size_t i = 0; i < entries.size(); ++i) {
-      if (i) text += ",";
-      text += entries[i]->json;
-    }
-    text += "],\"next\":" + std::to_string(next) + "}";
+  net::asio::awaitable<bool> SendEntries(const std::vector<EntryPtr>& entries, uint64_t next,
+                                         bool whole_range) override {
+    auto render = [&entries, next] {
+      size_t size = 64;
+      for (const auto& e : entries) size += e->json.size() + 1;
+      std::string text;
+      text.reserve(size);
+      text += "{\"type\":\"entries\",\"entries\":[";
+      for (size_t i = 0; i < entries.size(); ++i) {
+        if (i) text += ",";
+        text += entries[i]->json;
+      }
+      text += "],\"next\":" + std::to_string(next) + "}";
+      return text;
+    };
+    auto text = whole_range ? core_.hub->Rendered(kRenderedWs, entries.front()->seq, next, render)
+                            : std::make_shared<const std::string>(render());
     const bool ok = co_await Write(std::move(text));
     if (ok) core_.metrics.EntriesDelivered(entries.size());
     co_return ok;
   }
   net::asio::awaitable<bool> SendCaughtUp(uint64_t position) override {
-    const bool ok = co_await Write("{\"type\":\"caught_up\",\"position\":" +
-                                   std::to_string(position) + "}");
+    auto text = Text("{\"type\":\"caught_up\",\"position\":" + std::to_string(position) + "}");
+    const bool ok = co_await Write(std::move(text));
     co_return ok;
   }
   net::asio::awaitable<bool> SendHeartbeat(uint64_t position, uint64_t head) override {
-    const bool ok = co_await Write("{\"type\":\"heartbeat\",\"position\":" +
-                                   std::to_string(position) + ",\"head\":" +
-                                   std::to_string(head) + "}");
+    auto text = Text("{\"type\":\"heartbeat\",\"position\":" + std::to_string(position) +
+                     ",\"head\":" + std::to_string(head) + "}");
+    const bool ok = co_await Write(std::move(text));
     co_return ok;
   }
   net::asio::awaitable<void> SendEnd(uint64_t position, std::string_view reason) override {
-    const bool ok = co_await Write("{\"type\":\"end\",\"position\":" + std::to_string(position) +
-                                   ",\"reason\":\"" + std::string(reason) + "\"}");
+    auto text = Text("{\"type\":\"end\",\"position\":" + std::to_string(position) +
+                     ",\"reason\":\"" + std::string(reason) + "\"}");
+    const bool ok = co_await Write(std::move(text));
     if (ok) {
       net::error_code ec;
       co_await ws_.async_close(net::websocket::close_code::going_away, net::UseAwaitable(ec));
@@ -157,17 +182,21 @@ class WsSink final : public EventSink {
 
   // Used by the reader (same strand).
   void PeerClosed() { peer_closed_ = true; }
-  void QueueControl(std::string message) { control_.push_back(std::move(message)); }
+  void QueueControl(std::string message) { control_.push_back(Text(std::move(message))); }
 
  private:
-  // Writes the queued control replies, then `text`: one coroutine writes, in order.
-  net::asio::awaitable<bool> Write(std::string text) {
+  static std::shared_ptr<const std::string> Text(std::string text) {
+    return std::make_shared<const std::string>(std::move(text));
+  }
+  // Writes the queued control replies, then `text` (which may be shared with other
+  // subscribers: it is only read): one coroutine writes, in order.
+  net::asio::awaitable<bool> Write(std::shared_ptr<const std::string> text) {
     control_.push_back(std::move(text));
     while (!control_.empty() && !peer_closed_) {
-      std::string m = std::move(control_.front());
+      std::shared_ptr<const std::string> m = std::move(control_.front());
       control_.pop_front();
       net::error_code ec;
-      co_await ws_.async_write(net::asio::buffer(m), net::UseAwaitable(ec));
+      co_await ws_.async_write(net::asio::buffer(*m), net::UseAwaitable(ec));
       if (ec) co_return false;
     }
     co_return !peer_closed_;
@@ -175,7 +204,7 @@ class WsSink final : public EventSink {
 
   ServerCore& core_;
   net::websocket::stream<Stream&>& ws_;
-  std::deque<std::string> control_;
+  std::deque<std::shared_ptr<const std::string>> control_;
   bool peer_closed_ = false;
 };
 

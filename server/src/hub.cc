@@ -1,6 +1,7 @@
 #include "hub.h"
 
 #include <algorithm>
+#include <string>
 
 namespace ledger::server::internal {
 namespace {
@@ -9,11 +10,23 @@ namespace {
 constexpr size_t kTailChunk = 1024;
 // Without notifications (an append made elsewhere) the tail still looks this often.
 constexpr std::chrono::milliseconds kTailPoll{200};
+// A round waits at most this long for the previous one to be sent (see hub.h).
+constexpr std::chrono::milliseconds kMaxRoundWait{200};
+// While it waits, it looks this often.
+constexpr std::chrono::milliseconds kRoundPoll{1};
+// Renderings shared between subscribers (Rendered): the most recent ranges only.
+constexpr size_t kMaxRenderings = 32;
+
+size_t CachedBytes(const DeliveredEntry& e) {
+  return e.json.size() + e.bytes.size() + e.stream.size() + 64;
+}
 
 }  // namespace
 
 void Waiter::Wake() {
+  if (wake_queued_.exchange(true)) return;  // the queued wake-up has not run yet
   net::asio::post(timer_.get_executor(), [self = shared_from_this()] {
+    self->wake_queued_ = false;
     self->woken_ = true;
     self->timer_.cancel();
   });
@@ -30,10 +43,15 @@ net::asio::awaitable<void> Waiter::Wait(std::chrono::milliseconds timeout) {
   woken_ = false;
 }
 
-Hub::Hub(Ledger& ledger, size_t cache_bytes, std::function<void(std::string_view)> log)
-    : ledger_(ledger), cache_bytes_(cache_bytes), log_(std::move(log)) {
+Hub::Hub(Ledger& ledger, size_t cache_bytes, std::chrono::milliseconds delivery_interval,
+         std::function<void(std::string_view)> log)
+    : ledger_(ledger),
+      cache_bytes_(cache_bytes),
+      delivery_interval_(delivery_interval),
+      log_(std::move(log)) {
   const uint64_t size = ledger_.Size();
   end_ = size;
+  delivered_end_ = size;
   cache_begin_ = size;
   target_ = size;
 }
@@ -63,50 +81,122 @@ void Hub::NotifyDurable(uint64_t size) {
 }
 
 void Hub::TailLoop() {
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point last_delivery{};
+  bool pending = false;  // entries in [delivered_end, end) wait for the next round
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(tail_mu_);
-      tail_cv_.wait_for(lock, kTailPoll, [this] { return stop_tail_ || target_ > end_; });
+      auto more = [this] { return stop_tail_ || target_ > end_; };
+      if (pending) {
+        // The next round is due at the interval, or later if the last one is still being sent.
+        const auto due = std::max(last_delivery + delivery_interval_, Clock::now() + kRoundPoll);
+        tail_cv_.wait_until(lock, due, more);
+      } else {
+        tail_cv_.wait_for(lock, kTailPoll, more);
+      }
       if (stop_tail_) return;
     }
     const uint64_t size = ledger_.Size();
-    uint64_t from = end_.load();
-    while (from < size) {
-      auto batch = ReadFromDisk(ledger_, from, size, kTailChunk);
-      if (!batch.ok()) {
-        if (log_) log_("subscription tail cannot read entry " + std::to_string(from) + ": " +
-                       batch.status().ToString());
-        break;  // tried again at the next poll
-      }
-      if (batch->empty()) break;
-      {
+    if (size > end_.load()) {
+      if (subscribers() == 0) {
+        // Nobody to deliver to: forget the cache rather than read and render for no one.
         std::unique_lock<std::shared_mutex> lock(cache_mu_);
-        for (auto& e : *batch) {
-          cached_bytes_ += e->json.size() + e->bytes.size() + e->stream.size() + 64;
-          cache_.push_back(std::move(e));
-        }
-        while (cached_bytes_ > cache_bytes_ && cache_.size() > 1) {
-          const auto& front = cache_.front();
-          cached_bytes_ -= front->json.size() + front->bytes.size() + front->stream.size() + 64;
-          cache_.pop_front();
-          ++cache_begin_;
-        }
-        from = cache_begin_ + cache_.size();
-        end_ = from;
+        cache_.clear();
+        cached_bytes_ = 0;
+        cache_begin_ = size;
+        end_ = size;
+        delivered_end_ = size;
+        pending = false;
+        continue;
       }
-      WakeAll();
+      if (ReadNew(size)) pending = pending || end_.load() > delivered_end_.load();
+    }
+    const auto now = Clock::now();
+    if (pending && now >= last_delivery + delivery_interval_ &&
+        (now >= last_delivery + kMaxRoundWait || RoundSent())) {
+      Deliver();
+      last_delivery = now;
+      pending = false;
     }
   }
+}
+
+bool Hub::ReadNew(uint64_t size) {
+  uint64_t from = end_.load();
+  while (from < size) {
+    auto batch = ReadFromDisk(ledger_, from, size, kTailChunk);
+    if (!batch.ok()) {
+      if (log_) {
+        log_("subscription tail cannot read entry " + std::to_string(from) + ": " +
+             batch.status().ToString());
+      }
+      return false;  // tried again at the next poll
+    }
+    if (batch->empty()) break;
+    std::unique_lock<std::shared_mutex> lock(cache_mu_);
+    for (auto& e : *batch) {
+      cached_bytes_ += CachedBytes(*e);
+      cache_.push_back(std::move(e));
+    }
+    // Invariant: the cache keeps every entry not yet delivered (those are at its end).
+    while (cached_bytes_ > cache_bytes_ && cache_.size() > 1 &&
+           cache_begin_ < delivered_end_.load()) {
+      cached_bytes_ -= CachedBytes(*cache_.front());
+      cache_.pop_front();
+      ++cache_begin_;
+    }
+    from = cache_begin_ + cache_.size();
+    end_ = from;
+  }
+  return true;
+}
+
+void Hub::Deliver() {
+  const uint64_t previous = delivered_end_.load();
+  delivered_end_ = end_.load();
+  deliveries_.fetch_add(1);
+  std::lock_guard<std::mutex> lock(waiters_mu_);
+  round_live_ = 0;
+  for (const auto& w : waiters_) {
+    if (w->position.load() >= previous) ++round_live_;
+    w->Wake();
+  }
+}
+
+bool Hub::RoundSent() const {
+  const uint64_t end = delivered_end_.load();
+  std::lock_guard<std::mutex> lock(waiters_mu_);
+  size_t sent = 0;
+  for (const auto& w : waiters_) {
+    if (w->position.load() >= end) ++sent;
+  }
+  const size_t live = std::min(round_live_, waiters_.size());
+  return sent + live / 100 >= live;
 }
 
 bool Hub::Take(uint64_t from, size_t max, std::vector<EntryPtr>* out) const {
   std::shared_lock<std::shared_mutex> lock(cache_mu_);
   if (from < cache_begin_) return false;
-  const uint64_t end = cache_begin_ + cache_.size();
+  const uint64_t end = std::min(cache_begin_ + cache_.size(), delivered_end_.load());
   for (uint64_t s = from; s < end && max > 0; ++s, --max) {
     out->push_back(cache_[s - cache_begin_]);
   }
   return true;
+}
+
+std::shared_ptr<const std::string> Hub::Rendered(int kind, uint64_t from, uint64_t to,
+                                                 const std::function<std::string()>& render) {
+  std::lock_guard<std::mutex> lock(renderings_mu_);
+  for (auto it = renderings_.rbegin(); it != renderings_.rend(); ++it) {
+    if (it->kind == kind && it->from == from && it->to == to) return it->text;
+  }
+  // Made under the lock: the subscribers that want the same range wait for it rather than
+  // render it again.
+  auto text = std::make_shared<const std::string>(render());
+  renderings_.push_back(Rendering{kind, from, to, text});
+  if (renderings_.size() > kMaxRenderings) renderings_.pop_front();
+  return text;
 }
 
 void Hub::Register(const std::shared_ptr<Waiter>& waiter) {

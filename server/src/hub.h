@@ -8,7 +8,18 @@
 //   - the writer never waits for a subscriber (the tail thread only reads);
 //   - a slow subscriber costs memory only for the batch it is sending;
 //   - every subscriber sees entries in seq order, each once, whatever its speed.
-// Invariant: end() only grows, and every seq below end() is durable and readable.
+//
+// Delivery goes in rounds: a round moves delivered_end() to end() and wakes every subscriber.
+// The first entry after a quiet spell starts a round at once; later rounds start at most once
+// per `delivery_interval`, and not before the subscribers that were live (caught up) at the
+// last round have sent it, all but 1% of them, or kMaxRoundWait has passed (so a slow consumer
+// delays no one for long). Every subscriber thus sends one message per round instead of one per
+// commit, and rounds grow with the load instead of piling up; subscribers at the same position
+// send the same range, whose rendering is made once and shared (Rendered). While nobody
+// subscribes, the tail thread reads and renders nothing: a later subscriber reads what it needs
+// from disk.
+// Invariant: delivered_end() <= end(); both only grow; every seq below end() is durable and
+// readable.
 #ifndef SERVER_SRC_HUB_H_
 #define SERVER_SRC_HUB_H_
 
@@ -36,7 +47,8 @@ namespace ledger::server::internal {
 class Waiter : public std::enable_shared_from_this<Waiter> {
  public:
   explicit Waiter(net::asio::any_io_executor strand) : timer_(std::move(strand)) {}
-  // Thread-safe: the next (or current) Wait returns.
+  // Thread-safe: the next (or current) Wait returns. At most one wake-up is queued on the
+  // strand at a time (a second one would change nothing).
   void Wake();
   // On the strand: returns at once if woken since the last Wait, else after `timeout` or Wake.
   net::asio::awaitable<void> Wait(std::chrono::milliseconds timeout);
@@ -47,12 +59,14 @@ class Waiter : public std::enable_shared_from_this<Waiter> {
  private:
   net::asio::steady_timer timer_;
   bool woken_ = false;  // used only on the strand
+  std::atomic<bool> wake_queued_{false};
 };
 
 class Hub {
  public:
   // `log` receives operator messages (read failures); may be empty.
-  Hub(Ledger& ledger, size_t cache_bytes, std::function<void(std::string_view)> log);
+  Hub(Ledger& ledger, size_t cache_bytes, std::chrono::milliseconds delivery_interval,
+      std::function<void(std::string_view)> log);
   ~Hub();
   Hub(const Hub&) = delete;
   Hub& operator=(const Hub&) = delete;
@@ -66,29 +80,58 @@ class Hub {
   // Called after an append was acknowledged: the ledger has at least `size` durable entries.
   void NotifyDurable(uint64_t size);
 
-  // Entries below end() may be delivered.
+  // Entries below end() are durable and known to the hub (positions, acknowledgements).
   uint64_t end() const { return end_.load(); }
+  // Entries below delivered_end() are offered to subscribers (see above).
+  uint64_t delivered_end() const { return delivered_end_.load(); }
 
-  // Appends to *out the cached entries [from, min(end(), from + max)). False if `from` is before
-  // the cache's start: the caller reads from disk (ReadFromDisk).
+  // Appends to *out the cached entries [from, min(delivered_end(), from + max)). False if `from`
+  // is before the cache's start: the caller reads from disk (ReadFromDisk).
   bool Take(uint64_t from, size_t max, std::vector<EntryPtr>* out) const;
+
+  // A rendering of the entries [from, to) in one of a transport's formats (`kind`), made by
+  // `render` the first time it is asked for and shared with every later caller while it is
+  // among the most recent few. REQUIRES: the rendering depends only on (kind, from, to): the
+  // caller sends every entry of the range, unfiltered.
+  std::shared_ptr<const std::string> Rendered(int kind, uint64_t from, uint64_t to,
+                                              const std::function<std::string()>& render);
 
   void Register(const std::shared_ptr<Waiter>& waiter);
   void Unregister(const std::shared_ptr<Waiter>& waiter);
   size_t subscribers() const;
   // end() minus the smallest subscriber position (0 without subscribers).
   uint64_t max_lag() const;
+  // Delivery rounds so far (each moved delivered_end() and woke every subscriber).
+  uint64_t deliveries() const { return deliveries_.load(); }
 
  private:
   void TailLoop();
+  // Reads entries [end(), size) into the cache; false if a read failed.
+  bool ReadNew(uint64_t size);
+  // Moves delivered_end() to end() and wakes every subscriber.
+  void Deliver();
+  // Whether the subscribers live at the last round have sent it (all but 1%).
+  bool RoundSent() const;
   void WakeAll();
 
   Ledger& ledger_;
   const size_t cache_bytes_;
+  const std::chrono::milliseconds delivery_interval_;
   std::function<void(std::string_view)> log_;
 
   std::atomic<uint64_t> end_{0};
+  std::atomic<uint64_t> delivered_end_{0};
+  std::atomic<uint64_t> deliveries_{0};
+  size_t round_live_ = 0;  // used by the tail thread only: live subscribers at the last round
   std::atomic<bool> closing_{false};
+
+  struct Rendering {
+    int kind;
+    uint64_t from, to;
+    std::shared_ptr<const std::string> text;
+  };
+  std::mutex renderings_mu_;
+  std::deque<Rendering> renderings_;  // GUARDED_BY(renderings_mu_): most recent last
 
   mutable std::shared_mutex cache_mu_;
   std::deque<EntryPtr> cache_;  // GUARDED_BY(cache_mu_): seqs [cache_begin_, end_)

@@ -85,9 +85,15 @@ std::string Metrics::Render(const Gauges& g) const {
          "yet to consider.\n";
   out += "# TYPE ledger_subscriber_max_lag_entries gauge\n";
   out += fmt::format("ledger_subscriber_max_lag_entries {}\n", g.max_subscriber_lag);
+  out += "# HELP ledger_delivery_rounds_total Times new entries were offered to all subscribers.\n";
+  out += "# TYPE ledger_delivery_rounds_total counter\n";
+  out += fmt::format("ledger_delivery_rounds_total {}\n", g.delivery_rounds);
   out += "# HELP ledger_entries_delivered_total Entries sent to subscribers.\n";
   out += "# TYPE ledger_entries_delivered_total counter\n";
   out += fmt::format("ledger_entries_delivered_total {}\n", delivered_.load());
+  out += "# HELP ledger_delivery_messages_total Messages carrying entries sent to subscribers.\n";
+  out += "# TYPE ledger_delivery_messages_total counter\n";
+  out += fmt::format("ledger_delivery_messages_total {}\n", delivery_messages_.load());
   out += "# HELP ledger_connections Open connections (HTTP and binary).\n";
   out += "# TYPE ledger_connections gauge\n";
   out += fmt::format("ledger_connections {}\n", connections_.load());

@@ -26,13 +26,18 @@ class Metrics {
   void ConnectionOpened() { connections_.fetch_add(1); }
   void ConnectionClosed() { connections_.fetch_sub(1); }
   int64_t connections() const { return connections_.load(); }
-  void EntriesDelivered(uint64_t n) { delivered_.fetch_add(n); }
+  // One message to a subscriber carrying `n` entries.
+  void EntriesDelivered(uint64_t n) {
+    delivered_.fetch_add(n);
+    delivery_messages_.fetch_add(1);
+  }
   void FramesRefused(uint64_t n) { frames_refused_.fetch_add(n); }
 
   struct Gauges {
     uint64_t log_size = 0;
     uint64_t subscribers = 0;
     uint64_t max_subscriber_lag = 0;
+    uint64_t delivery_rounds = 0;  // Hub::deliveries()
   };
   std::string Render(const Gauges& gauges) const;
 
@@ -45,6 +50,7 @@ class Metrics {
   std::atomic<uint64_t> latency_sum_us_{0};
   std::atomic<int64_t> connections_{0};
   std::atomic<uint64_t> delivered_{0};
+  std::atomic<uint64_t> delivery_messages_{0};
   std::atomic<uint64_t> frames_refused_{0};
   mutable std::mutex errors_mu_;
   std::map<std::string, uint64_t, std::less<>> errors_;  // GUARDED_BY(errors_mu_)

@@ -1,4 +1,5 @@
 // POST /v1/events and POST /v1/events/batch.
+#include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
 
@@ -99,15 +100,18 @@ Reply AppendBatch(ApiContext& ctx, const ApiRequest& req) {
       ctx.metrics.AppendDone(0, list.size(), SecondsSince(start));
       return ErrorFor(results.status());
     }
+    uint64_t durable = 0;
     for (size_t k = 0; k < results->size(); ++k) {
       if (k) out += ",";
       out += "{\"index\":" + std::to_string(k) + ",\"ok\":true," + ResultJson((*results)[k]) + "}";
-      ctx.hub.NotifyDurable((*results)[k].seq + 1);
+      durable = std::max(durable, (*results)[k].seq + 1);
     }
+    ctx.hub.NotifyDurable(durable);
     appended = results->size();
   } else {
     std::vector<Result<AppendResult>> results;
     if (!events.empty()) results = ctx.ledger.AppendEach(events);
+    uint64_t durable = 0;
     std::vector<const Result<AppendResult>*> by_index(list.size(), nullptr);
     for (size_t k = 0; k < results.size(); ++k) by_index[index[k]] = &results[k];
     for (size_t i = 0; i < list.size(); ++i) {
@@ -116,7 +120,7 @@ Reply AppendBatch(ApiContext& ctx, const ApiRequest& req) {
       const Result<AppendResult>* r = by_index[i];
       if (r != nullptr && r->ok()) {
         out += ",\"ok\":true," + ResultJson(r->value()) + "}";
-        ctx.hub.NotifyDurable(r->value().seq + 1);
+        durable = std::max(durable, r->value().seq + 1);
         ++appended;
       } else {
         const Status& s = r != nullptr ? r->status() : early[i];
@@ -124,6 +128,7 @@ Reply AppendBatch(ApiContext& ctx, const ApiRequest& req) {
         ++refused;
       }
     }
+    if (durable > 0) ctx.hub.NotifyDurable(durable);
   }
   out += "],\"appended\":" + std::to_string(appended) + ",\"refused\":" + std::to_string(refused) + "}";
   ctx.metrics.AppendDone(appended, refused, SecondsSince(start));

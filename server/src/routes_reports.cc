@@ -1,51 +1,148 @@
-// Projections and consumer groups: GET /v1/reports/caseload, GET /v1/groups/<name>,
-// POST /v1/groups/<name>/ack.
+// Projections and consumer groups: GET /v1/reports/caseload, /v1/reports/outcomes and
+// /v1/reports/compliance (each replays the log on the worker thread that runs the handler, as
+// the CLI's report commands do), GET /v1/groups/<name>, POST /v1/groups/<name>/ack.
+#include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "api.h"
 #include "replay/caseload.h"
+#include "replay/compliance.h"
+#include "replay/outcomes.h"
 #include "replay/report_time.h"
 #include "subscription.h"
 
 namespace ledger::server::internal {
 namespace {
 
+// What every report is asked: the moment (as_of, at_seq, zone, as the CLI's --as-of, --at-seq
+// and --zone) and the format.
+struct ReportParams {
+  replay::ReportMoment moment;
+  std::string format = "json";
+};
+
+// Reads the moment's parameters (at_seq at most `log_size`), `format` (one of `formats`, the first
+// being the default) and the report's own parameters (`own`: name -> where its text goes) from
+// `req`. A 422 reply naming the parameter at fault for a malformed value or an unknown name;
+// nullopt when all is well.
+std::optional<Reply> ParseReportParams(const ApiRequest& req, uint64_t log_size,
+                                       const std::vector<std::string>& formats,
+                                       const std::map<std::string, std::string*>& own,
+                                       ReportParams* out) {
+  out->format = formats.front();
+  for (const auto& [name, value] : req.target.params) {
+    if (name == "as_of") {
+      auto date = ParseDate(value);
+      if (!date.ok()) {
+        return ErrorReply(422, "invalid_argument", "as_of: " + date.status().message());
+      }
+      out->moment.as_of = *date;
+    } else if (name == "at_seq") {
+      uint64_t v = 0;
+      if (!ParseDecimal(value, &v)) {
+        return ErrorReply(422, "invalid_argument", "at_seq: not a number");
+      }
+      // (The log only grows, so a position within it now is within it when the replay runs.)
+      if (v > log_size) {
+        return ErrorReply(
+            422, "invalid_argument",
+            "at_seq " + value + ": the log has only " + std::to_string(log_size) + " entries");
+      }
+      out->moment.at_seq = v;
+    } else if (name == "zone") {
+      auto zone = replay::ReportZone::Parse(value);
+      if (!zone.ok()) {
+        return ErrorReply(422, "invalid_argument", "zone: " + zone.status().message());
+      }
+      out->moment.zone = *zone;
+    } else if (name == "format") {
+      if (std::find(formats.begin(), formats.end(), value) == formats.end()) {
+        std::string list;
+        for (size_t i = 0; i < formats.size(); ++i) {
+          list += (i == 0 ? "" : i + 1 == formats.size() ? " or " : ", ") + formats[i];
+        }
+        return ErrorReply(422, "invalid_argument", "format must be " + list);
+      }
+      out->format = value;
+    } else if (auto it = own.find(name); it != own.end()) {
+      *it->second = value;
+    } else {
+      return ErrorReply(422, "invalid_argument", "unknown parameter \"" + name + "\"");
+    }
+  }
+  return std::nullopt;
+}
+
 Reply Caseload(ApiContext& ctx, const ApiRequest& req) {
   const Principal& p = req.principal;
   if (!MayAudit(p) && !(p.role == "caseworker" && p.scope.empty())) {
     return Forbidden("role " + p.role + " (with this scope) may not read the whole caseload");
   }
-  replay::CaseloadQuery query;
-  std::string format = "json";
-  for (const auto& [name, value] : req.target.params) {
-    if (name == "as_of") {
-      auto date = ParseDate(value);
-      if (!date.ok()) return ErrorReply(422, "invalid_argument", "as_of: " + date.status().message());
-      query.as_of = *date;
-    } else if (name == "at_seq") {
-      uint64_t v = 0;
-      if (!ParseDecimal(value, &v)) return ErrorReply(422, "invalid_argument", "at_seq: not a number");
-      query.at_seq = v;
-    } else if (name == "zone") {
-      auto zone = replay::ReportZone::Parse(value);
-      if (!zone.ok()) return ErrorReply(422, "invalid_argument", "zone: " + zone.status().message());
-      query.zone = *zone;
-    } else if (name == "format") {
-      if (value != "json" && value != "csv" && value != "summary_csv") {
-        return ErrorReply(422, "invalid_argument", "format must be json, csv or summary_csv");
-      }
-      format = value;
-    } else {
-      return ErrorReply(422, "invalid_argument", "unknown parameter \"" + name + "\"");
-    }
+  ReportParams params;
+  if (auto bad = ParseReportParams(req, ctx.ledger.Size(), {"json", "csv", "summary_csv", "text"},
+                                   {}, &params)) {
+    return *bad;
   }
-  auto run = replay::RunCaseload(ctx.ledger, query);
+  auto run = replay::RunCaseload(ctx.ledger, params.moment);
   if (!run.ok()) return ErrorFor(run.status());
-  if (format == "csv") return TextReply(200, replay::CaseloadCsv(run->report), "text/csv");
-  if (format == "summary_csv") {
+  if (params.format == "csv") return TextReply(200, replay::CaseloadCsv(run->report), "text/csv");
+  if (params.format == "summary_csv") {
     return TextReply(200, replay::CaseloadSummaryCsv(run->report), "text/csv");
   }
+  if (params.format == "text") return TextReply(200, replay::CaseloadText(run->report));
   return JsonReply(200, replay::CaseloadJson(run->report));
+}
+
+// The CLI's `ledger outcomes` flags as parameters: cohort_from, cohort_to, horizons, by,
+// baseline_month, stock_month (replay::ParseOutcomesOptions).
+Reply Outcomes(ApiContext& ctx, const ApiRequest& req) {
+  const Principal& p = req.principal;
+  if (!MayAudit(p)) return Forbidden("role " + p.role + " may not read this report");
+  ReportParams params;
+  replay::OutcomesOptionsText text;
+  const std::map<std::string, std::string*> own = {{"cohort_from", &text.cohort_from},
+                                                   {"cohort_to", &text.cohort_to},
+                                                   {"horizons", &text.horizons},
+                                                   {"by", &text.by},
+                                                   {"baseline_month", &text.baseline_month},
+                                                   {"stock_month", &text.stock_month}};
+  if (auto bad = ParseReportParams(req, ctx.ledger.Size(), {"json", "csv", "text"}, own, &params)) {
+    return *bad;
+  }
+  auto options = replay::ParseOutcomesOptions(text, replay::OptionSpelling::kParameter);
+  if (!options.ok()) return ErrorFor(options.status());
+  replay::OutcomesQuery query;
+  static_cast<replay::ReportMoment&>(query) = std::move(params.moment);
+  query.options = std::move(options).value();
+  auto run = replay::RunOutcomes(ctx.ledger, query);
+  if (!run.ok()) return ErrorFor(run.status());
+  if (params.format == "csv") return TextReply(200, replay::OutcomesCsv(run->report), "text/csv");
+  if (params.format == "text") return TextReply(200, replay::OutcomesText(run->report));
+  return JsonReply(200, replay::OutcomesJson(run->report));
+}
+
+Reply Compliance(ApiContext& ctx, const ApiRequest& req) {
+  const Principal& p = req.principal;
+  if (!MayAudit(p)) return Forbidden("role " + p.role + " may not read this report");
+  ReportParams params;
+  if (auto bad = ParseReportParams(req, ctx.ledger.Size(), {"json", "csv", "summary_csv", "text"},
+                                   {}, &params)) {
+    return *bad;
+  }
+  auto run = replay::RunCompliance(ctx.ledger, params.moment);
+  if (!run.ok()) return ErrorFor(run.status());
+  if (params.format == "csv") {
+    return TextReply(200, replay::ComplianceCsv(run->report), "text/csv");
+  }
+  if (params.format == "summary_csv") {
+    return TextReply(200, replay::ComplianceSummaryCsv(run->report), "text/csv");
+  }
+  if (params.format == "text") return TextReply(200, replay::ComplianceText(run->report));
+  return JsonReply(200, replay::ComplianceJson(run->report));
 }
 
 Reply Groups(ApiContext& ctx, const ApiRequest& req) {
@@ -88,8 +185,11 @@ Reply Groups(ApiContext& ctx, const ApiRequest& req) {
 
 Reply HandleReports(ApiContext& ctx, const ApiRequest& req, bool* handled) {
   const std::string& path = req.target.path;
-  if (path == "/v1/reports/caseload") {
+  if (path == "/v1/reports/caseload" || path == "/v1/reports/outcomes" ||
+      path == "/v1/reports/compliance") {
     if (req.method != "GET") return MethodNotAllowed("GET");
+    if (path == "/v1/reports/outcomes") return Outcomes(ctx, req);
+    if (path == "/v1/reports/compliance") return Compliance(ctx, req);
     return Caseload(ctx, req);
   }
   if (path.starts_with("/v1/groups/")) return Groups(ctx, req);

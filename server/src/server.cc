@@ -196,6 +196,7 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options,
   if (options.worker_threads < 1 || options.network_threads < 1) {
     return Status::InvalidArgument("thread counts must be positive");
   }
+  if (options.releases_dir.empty()) options.releases_dir = options.data_dir + "/releases";
   auto core = std::make_unique<ServerCore>();
   core->options = std::move(options);
   const ServerOptions& o = core->options;
@@ -209,11 +210,12 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options,
   RETURN_IF_ERROR(core->auth->Load());
   core->rate = std::make_unique<internal::RateLimiter>(o.limits.requests_per_second,
                                                        o.limits.request_burst);
-  core->hub = std::make_unique<internal::Hub>(*core->ledger, o.subscription_cache_bytes, o.log);
+  core->hub = std::make_unique<internal::Hub>(*core->ledger, o.subscription_cache_bytes,
+                                              o.delivery_interval, o.log);
   core->offices = std::make_unique<internal::OfficeIndex>(*core->ledger);
   core->workers = std::make_unique<net::asio::thread_pool>(o.worker_threads);
-  core->api.reset(new internal::ApiContext{*core->ledger, *core->hub, core->metrics,
-                                           *core->offices, *core->groups, *core->access_log,
+  core->api.reset(new internal::ApiContext{*core->ledger, *core->hub, core->metrics, *core->offices,
+                                           *core->groups, *core->access_log, core->options,
                                            core->options.limits, o.log});
   auto impl = std::make_unique<Impl>(std::move(core));
   RETURN_IF_ERROR(impl->Listen());

@@ -108,7 +108,7 @@ net::asio::awaitable<void> RunSubscription(SubscriptionContext ctx, const Princi
       co_return;
     }
     if (sink.peer_closed()) break;
-    const uint64_t end = ctx.hub.end();
+    const uint64_t end = ctx.hub.delivered_end();
     if (pos < end) {
       std::vector<EntryPtr> batch;
       if (!ctx.hub.Take(pos, spec.max_batch, &batch)) {
@@ -134,15 +134,17 @@ net::asio::awaitable<void> RunSubscription(SubscriptionContext ctx, const Princi
       for (auto& e : batch) {
         if (visible(*e)) shown.push_back(std::move(e));
       }
+      // Every entry of [pos, next) shown: the same message as every other subscriber's here.
+      const bool whole_range = shown.size() == batch.size();
       if (!shown.empty()) {
-        const bool sent = co_await sink.SendEntries(shown, next);
+        const bool sent = co_await sink.SendEntries(shown, next, whole_range);
         if (!sent) break;
         last_sent = std::chrono::steady_clock::now();
       }
       pos = next;
       waiter->position = pos;
     } else if (!caught_up) {
-      // "Caught up" means with every acknowledged entry, not with what the hub has published so
+      // "Caught up" means with every acknowledged entry, not with what the hub has delivered so
       // far: if the tail thread is behind the ledger, nudge it and look again shortly.
       const uint64_t durable = ctx.ledger.Size();
       if (durable > pos) {

@@ -49,9 +49,11 @@ bool ValidGroupName(std::string_view name);
 class EventSink {
  public:
   virtual ~EventSink() = default;
-  // `next` is the position after the entries. False if the peer is gone.
+  // `next` is the position after the entries. `whole_range`: they are every entry of
+  // [entries.front()->seq, next), so their rendering is the same for every subscriber sending
+  // that range and may be shared (Hub::Rendered). False if the peer is gone.
   virtual net::asio::awaitable<bool> SendEntries(const std::vector<EntryPtr>& entries,
-                                                 uint64_t next) = 0;
+                                                 uint64_t next, bool whole_range) = 0;
   virtual net::asio::awaitable<bool> SendCaughtUp(uint64_t position) = 0;
   virtual net::asio::awaitable<bool> SendHeartbeat(uint64_t position, uint64_t head) = 0;
   // The last message: the position to resume from and why it ends ("shutdown", "error").

@@ -206,6 +206,7 @@ class FailingStore final : public internal::KvStore {
   Status FlushAll() override { return inner_->FlushAll(); }
   Status CompactAll() override { return inner_->CompactAll(); }
   uint64_t ApproximateDiskBytes() override { return 0; }
+  Status Checkpoint(const std::string& dir) override { return inner_->Checkpoint(dir); }
 
  private:
   std::unique_ptr<internal::KvStore> inner_;

@@ -3,14 +3,18 @@
 #include "ledger/ledger.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <thread>
 
 #include "ledger/event_codec.h"
 #include "ledger/key_admin.h"
 #include "ledger/time_format.h"
+#include "ledger/verify.h"
 #include "test_events.h"
 
 namespace ledger {
@@ -463,6 +467,125 @@ TEST(LedgerReviewTest, ReadIdNeverReturnsAnotherEvent) {
   auto e = t.ledger->ReadId(j["id"].get<std::string>());
   ASSERT_TRUE(e.ok());
   EXPECT_EQ(SummarizeEvent(e->event)->id, j["id"].get<std::string>());
+}
+
+// Online backup (Ledger::Backup): a RocksDB checkpoint of a ledger on disk.
+class LedgerBackupTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("ledger-backup-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    LedgerOptions options = testing::WithMasterKey({});
+    options.checkpoint_key = ledger_key_;
+    auto created = CreateLedgerWithAdmin((dir_ / "data").string(), ledger_key_, admin_, options);
+    ASSERT_TRUE(created.ok()) << created.status().ToString();
+    ledger_ = std::move(created).value();
+    auto r = RegisterKey(*ledger_, admin_, caseworker_.verifier(), "caseworker", {});
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  }
+  void TearDown() override {
+    ledger_.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+
+  SigningKey ledger_key_ = MakeKey("test.example/ledger");
+  SigningKey admin_ = MakeKey("admin");
+  SigningKey caseworker_ = MakeKey("caseworker");
+  std::filesystem::path dir_;
+  std::unique_ptr<Ledger> ledger_;
+  static inline int counter_ = 0;
+};
+
+TEST_F(LedgerBackupTest, ACopyMadeDuringAppendsOpensAndVerifies) {
+  ASSERT_TRUE(ledger_->Append(Sign(CaseOpened("yb0"), caseworker_)).ok());
+  // Four writers keep appending (each to its own stream) while the backup is made.
+  constexpr int kWriters = 4;
+  std::atomic<bool> stop{false};
+  std::atomic<int> failures{0};
+  std::atomic<uint64_t> appended{0};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      const std::string subject = "yw" + std::to_string(w);
+      if (!ledger_->Append(Sign(CaseOpened(subject), caseworker_)).ok()) failures++;
+      while (!stop) {
+        std::vector<SignedEvent> batch;
+        for (int k = 0; k < 5; ++k)
+          batch.push_back(Sign(PhaseEntered(subject, "intake"), caseworker_));
+        if (ledger_->AppendAtomic(batch).ok()) {
+          appended += batch.size();
+        } else {
+          failures++;
+        }
+      }
+    });
+  }
+  while (appended < 200) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  const uint64_t before = ledger_->Size();
+  auto head = ledger_->Backup((dir_ / "backups" / "b1").string());
+  const uint64_t after = ledger_->Size();
+  while (appended < after + 200) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  stop = true;
+  for (auto& t : writers) t.join();
+  ASSERT_TRUE(head.ok()) << head.status().ToString();
+  EXPECT_EQ(failures, 0);
+  // Every append acknowledged before the call is in the copy; only whole atomic batches.
+  EXPECT_GE(head->size, before);
+  EXPECT_LE(head->size, after);
+  EXPECT_LT(head->size, ledger_->Size());
+  EXPECT_EQ(head->root, ledger_->RootAt(head->size).value());
+
+  auto copy = Ledger::Open((dir_ / "backups" / "b1").string());
+  ASSERT_TRUE(copy.ok()) << copy.status().ToString();
+  EXPECT_EQ((*copy)->Size(), head->size);
+  EXPECT_EQ((*copy)->Head().root, head->root);
+  VerifyOptions vo;
+  vo.verifier_key = ledger_key_.verifier().ToString();
+  auto report = VerifyLedger(**copy, vo);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(report->ok) << report->failed_check << " " << report->failure.ToString();
+  EXPECT_EQ(report->size, head->size);
+  // The copy's entries are the original's, byte for byte.
+  for (uint64_t seq : {uint64_t{0}, head->size / 2, head->size - 1}) {
+    EXPECT_EQ((*copy)->ReadSeq(seq).value().bytes, ledger_->ReadSeq(seq).value().bytes) << seq;
+  }
+  // The copy is a ledger of its own: it takes appends without touching the original.
+  const uint64_t original = ledger_->Size();
+  auto appended_to_copy = (*copy)->Append(Sign(PhaseEntered("yb0", "intake"), caseworker_));
+  ASSERT_TRUE(appended_to_copy.ok()) << appended_to_copy.status().ToString();
+  EXPECT_EQ(appended_to_copy->seq, head->size);
+  EXPECT_EQ(ledger_->Size(), original);
+}
+
+TEST_F(LedgerBackupTest, AnEmptyDirectoryIsTakenAndANonEmptyOneRefused) {
+  ASSERT_TRUE(ledger_->Append(Sign(CaseOpened("yb1"), caseworker_)).ok());
+  const auto empty = dir_ / "empty";
+  std::filesystem::create_directories(empty);
+  auto head = ledger_->Backup(empty.string());
+  ASSERT_TRUE(head.ok()) << head.status().ToString();
+  EXPECT_EQ(head->size, ledger_->Size());
+
+  // Now it holds a copy: a second backup there is refused and leaves the copy as it was.
+  auto again = ledger_->Backup(empty.string());
+  EXPECT_EQ(again.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(again.status().message().find("not empty"), std::string::npos);
+  EXPECT_TRUE(Ledger::Open(empty.string()).ok());
+
+  const auto file = dir_ / "a-file";
+  { std::ofstream(file) << "x"; }
+  EXPECT_EQ(ledger_->Backup(file.string()).status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ledger_->Backup("").status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(LedgerBackupMemoryTest, AnInMemoryLedgerHasNothingToBackUp) {
+  TestLedger t;
+  auto dir = std::filesystem::temp_directory_path() / "ledger-backup-memory-never-made";
+  auto head = t.ledger->Backup(dir.string());
+  EXPECT_EQ(head.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_FALSE(std::filesystem::exists(dir));
 }
 
 }  // namespace

@@ -383,6 +383,41 @@ TEST_F(OutcomesTest, ShreddingEndsTheFollowUp) {
   EXPECT_EQ(later.groups[0].horizons[1].followed, 1u);  // a only (b's is 2009-08-31)
 }
 
+TEST(OutcomesOptionsTest, ParsedFromTextNamingTheOptionAsFlagOrParameter) {
+  OutcomesOptionsText text;
+  text.cohort_from = "2008-02";
+  text.cohort_to = "2008-02";
+  text.horizons = "3,12";
+  text.by = "age_band";
+  text.baseline_month = "2008-12";
+  text.stock_month = "2009-12";
+  auto o = ParseOutcomesOptions(text, OptionSpelling::kParameter);
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  // A month is its first day as a start and its last day as an end.
+  EXPECT_EQ(FormatDate(*o->intake_from), "2008-02-01");
+  EXPECT_EQ(FormatDate(*o->intake_to), "2008-02-29");
+  EXPECT_EQ(o->horizons, (std::vector<int>{3, 12}));
+  EXPECT_EQ(o->grouping, OutcomeGrouping::kAgeBand);
+  EXPECT_EQ(FormatDate(*o->stock_baseline), "2008-12-01");
+  EXPECT_EQ(FormatDate(*o->stock_month), "2009-12-01");
+  text.cohort_to = "2008-02-30";
+  auto flag = ParseOutcomesOptions(text, OptionSpelling::kFlag);
+  EXPECT_EQ(flag.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(flag.status().message().rfind("--cohort-to: ", 0), 0u) << flag.status().message();
+  auto param = ParseOutcomesOptions(text, OptionSpelling::kParameter);
+  EXPECT_EQ(param.status().message().rfind("cohort_to: ", 0), 0u) << param.status().message();
+  text.cohort_to.clear();
+  text.baseline_month = "2008-12-01";
+  EXPECT_EQ(ParseOutcomesOptions(text, OptionSpelling::kFlag).status().message().rfind(
+                "--baseline-month: ", 0),
+            0u);
+  // Defaults: no window, 6/12/24, no grouping, no stock.
+  auto defaults = ParseOutcomesOptions(OutcomesOptionsText{}, OptionSpelling::kFlag);
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_FALSE(defaults->intake_from || defaults->intake_to || defaults->stock_baseline);
+  EXPECT_EQ(defaults->horizons, (std::vector<int>{6, 12, 24}));
+}
+
 TEST_F(OutcomesTest, OptionsAreChecked) {
   OutcomesOptions o;
   o.horizons = {12, 6};

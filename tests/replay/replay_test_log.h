@@ -25,7 +25,7 @@ class ReplayTestLog {
  public:
   ReplayTestLog() {
     LedgerOptions options;
-    options.master_key = MasterKey::Generate();
+    options.master_key = master_key_;
     // A ledger clock that moves 1 ms per reading from the real time at creation: recorded_at
     // is distinct per entry, and key events (stamped with the real time) are not in its future.
     auto clock = std::make_shared<std::atomic<int64_t>>(NowMicros());
@@ -38,6 +38,8 @@ class ReplayTestLog {
   }
 
   Ledger& ledger() { return *ledger_; }
+  const MasterKey& master_key() const { return master_key_; }
+  const SigningKey& ledger_key() const { return ledger_key_; }
 
   // Appends one event of `subject`'s case stream and returns its seq.
   uint64_t Add(const std::string& subject, const std::string& type, const std::string& occurred_at,
@@ -84,6 +86,7 @@ class ReplayTestLog {
   SigningKey caseworker_ = MakeKey("caseworker");
   SigningKey service_ = MakeKey("service");
   SigningKey dpo_ = MakeKey("dpo");
+  MasterKey master_key_ = MasterKey::Generate();
   std::unique_ptr<Ledger> ledger_;
 };
 

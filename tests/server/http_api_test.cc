@@ -296,7 +296,11 @@ TEST_F(HttpApiTest, HealthMetricsAndReports) {
   ASSERT_EQ(caseload.status, 200u) << caseload.body;
   EXPECT_EQ(Json(caseload)["report"]["summary"]["open_cases"], 1);
   EXPECT_EQ(a->Get("/v1/reports/caseload?as_of=2009-02-30").value().status, 422u);
-  EXPECT_EQ(a->Get("/v1/reports/outcomes").value().status, 501u);
+  EXPECT_EQ(a->Get("/v1/reports/outcomes").value().status, 200u);
+  EXPECT_EQ(a->Get("/v1/reports/compliance").value().status, 200u);
+  // Nothing is published: an evaluator sees no release (reports_test.cc hands one out).
+  EXPECT_EQ(ClientFor(evaluator_)->Get("/v1/releases").value().body, "{\"releases\":[]}\n");
+  EXPECT_EQ(ClientFor(evaluator_)->Get("/v1/releases/r-1").value().status, 404u);
   EXPECT_EQ(ClientFor(subscriber_)->Get("/v1/reports/caseload").value().status, 403u);
   auto consent =
       c->Get("/v1/consent/check?subject=p-030&recipient=nav&categories=economy&purpose=case_coordination")

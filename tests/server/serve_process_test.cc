@@ -48,17 +48,23 @@ class ServeProcessTest : public ::testing::Test {
     std::filesystem::remove_all(dir_, ec);
   }
 
-  // Starts `ledger serve` on an ephemeral port; returns the port (0 on failure).
-  uint16_t Start() {
+  // Starts `ledger serve` on an ephemeral port (with `extra` arguments); returns the port (0 on
+  // failure).
+  uint16_t Start(const std::vector<std::string>& extra = {}) {
     const std::string out = dir_ + "/serve.out", err = dir_ + "/serve.err";
     std::filesystem::remove(out);
+    std::vector<std::string> args = {
+        "ledger",   "serve",       "--data",          data_, "--keys",         dir_ + "/keys",
+        "--listen", "127.0.0.1:0", "--binary-listen", "off", "--heartbeat-ms", "200"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
     pid_ = ::fork();
     if (pid_ == 0) {
       std::freopen(out.c_str(), "w", stdout);
       std::freopen(err.c_str(), "a", stderr);
-      ::execl(LEDGER_BINARY, "ledger", "serve", "--data", data_.c_str(), "--keys",
-              (dir_ + "/keys").c_str(), "--listen", "127.0.0.1:0", "--binary-listen", "off",
-              "--heartbeat-ms", "200", nullptr);
+      ::execv(LEDGER_BINARY, argv.data());
       ::_exit(127);
     }
     const std::regex banner("http://127\\.0\\.0\\.1:([0-9]+)");
@@ -72,6 +78,23 @@ class ServeProcessTest : public ::testing::Test {
       std::this_thread::sleep_for(milliseconds(25));
     }
     return 0;
+  }
+  // Runs `ledger <args>` to completion; its exit code, with its stdout and stderr.
+  int RunLedger(const std::vector<std::string>& args, std::string* out = nullptr,
+                std::string* err = nullptr) {
+    std::string command = LEDGER_BINARY;
+    for (const auto& a : args) command += " '" + a + "'";
+    command += " > " + dir_ + "/run.out 2> " + dir_ + "/run.err";
+    const int status = std::system(command.c_str());
+    auto slurp = [](const std::string& path) {
+      std::ifstream in(path);
+      std::stringstream ss;
+      ss << in.rdbuf();
+      return ss.str();
+    };
+    if (out) *out = slurp(dir_ + "/run.out");
+    if (err) *err = slurp(dir_ + "/run.err");
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
   int Signal(int sig) {
     ::kill(pid_, sig);
@@ -183,6 +206,65 @@ TEST_F(ServeProcessTest, SigtermStopsGracefully) {
     if (!m.ok() && m.status().code() != StatusCode::kUnavailable) break;
   }
   EXPECT_TRUE(ended);
+}
+
+// `ledger serve --backup-dir` takes online backups through POST /v1/admin/backup while writers
+// append; `ledger backup` refuses a ledger the server holds (pointing at the endpoint) and makes
+// the same kind of copy once it is stopped; both copies pass `ledger verify` and `access-log`.
+TEST_F(ServeProcessTest, BackupOnlineThroughTheServerAndOfflineWithTheCli) {
+  const std::string admin_token =
+      TokenStore::Create(TokensPath(data_), admin_.key_id_hex(), "admin", "")->token;
+  const uint16_t port = Start({"--backup-dir", dir_ + "/backups"});
+  ASSERT_NE(port, 0) << "server did not start";
+  std::atomic<bool> stop{false};
+  std::atomic<int> acked{0};
+  std::thread writer([&] {
+    auto c = Client::Connect(Options(port, cw_token_));
+    if (!c.ok()) return;
+    for (int k = 0; !stop; ++k) {
+      auto body = SignedEventBody(CaseOpened("b-" + std::to_string(k)).dump(), caseworker_);
+      auto r = (*c)->Post("/v1/events", body.value());
+      if (r.ok() && r->status == 201) acked++;
+    }
+  });
+  while (acked < 30) std::this_thread::sleep_for(milliseconds(5));
+  auto admin = Client::Connect(Options(port, admin_token)).value();
+  auto res = admin->Post("/v1/admin/backup", "{\"name\":\"online\"}").value();
+  ASSERT_EQ(res.status, 201u) << res.body;
+  const uint64_t online_size = nlohmann::json::parse(res.body)["size"];
+  EXPECT_GE(online_size, 30u);
+
+  std::string out, err;
+  EXPECT_EQ(RunLedger({"backup", "--data", data_, "--out", dir_ + "/offline"}, &out, &err), 8)
+      << out << err;
+  EXPECT_NE(err.find("/v1/admin/backup"), std::string::npos) << err;
+  stop = true;
+  writer.join();
+  const int status = Signal(SIGTERM);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+
+  ASSERT_EQ(RunLedger({"backup", "--data", data_, "--out", dir_ + "/offline", "--format", "json"},
+                      &out, &err),
+            0)
+      << out << err;
+  auto j = nlohmann::json::parse(out, nullptr, false);
+  ASSERT_TRUE(j.is_object()) << out;
+  EXPECT_GT(j["size"].get<uint64_t>(), online_size);
+  EXPECT_EQ(j["server_files"], nlohmann::json({"tokens.json", "access.log"}));
+  // A second backup into the same directory is refused (exit 9, precondition).
+  EXPECT_EQ(RunLedger({"backup", "--data", data_, "--out", dir_ + "/offline"}, &out, &err), 9)
+      << out << err;
+  EXPECT_NE(err.find("not empty"), std::string::npos) << err;
+
+  const std::vector<std::string> copies = {dir_ + "/backups/online", dir_ + "/offline"};
+  for (const std::string& copy : copies) {
+    EXPECT_EQ(RunLedger({"verify", "--data", copy, "--vkey", ledger_key_.verifier().ToString()},
+                        &out, &err),
+              0)
+        << copy << ": " << out << err;
+    EXPECT_EQ(RunLedger({"access-log", "--data", copy}, &out, &err), 0)
+        << copy << ": " << out << err;
+  }
 }
 
 }  // namespace

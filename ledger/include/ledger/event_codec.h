@@ -7,7 +7,10 @@
 #ifndef LEDGER_EVENT_CODEC_H_
 #define LEDGER_EVENT_CODEC_H_
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +43,11 @@ Result<SignedEvent> SignEventJson(std::string_view json_line, const SigningKey& 
 // Canonical bytes -> one line of JSON (no trailing newline). Corruption if not a canonical event.
 Result<std::string> EventJsonFromCanonical(std::string_view canonical_event);
 
+// The two above on JSON values, for tools that rewrite events (anonymised releases) and would
+// otherwise print and parse each event once more.
+Result<std::string> CanonicalEventFromJsonValue(const nlohmann::json& event);
+Result<nlohmann::ordered_json> EventJsonValueFromCanonical(std::string_view canonical_event);
+
 // The envelope fields that indexes and filters need, from canonical bytes.
 struct EventSummary {
   std::string id;
@@ -50,6 +58,11 @@ struct EventSummary {
   bool has_personal = false;  // the event carries digests of personal values
 };
 Result<EventSummary> SummarizeEvent(std::string_view canonical_event);
+
+// The $format of each field of an event type's data (docs/formats.md), keyed by JSON path:
+// members of nested structs and of list elements are joined with '.' ("problems.domain").
+// Numbers, booleans and enums carry no format and are absent. NotFound for an unknown type.
+Result<std::map<std::string, std::string>> DataFieldFormats(std::string_view event_type);
 
 // Checks that `bytes` are one canonical, valid event (every rule of the catalogue that needs no
 // ledger state). Corruption if they do not decode, InvalidArgument if a rule fails.

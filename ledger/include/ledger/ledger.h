@@ -205,6 +205,15 @@ class Ledger {
   // Flushes memory tables and the WAL into files (for inspection and copying).
   Status Flush();
 
+  // Writes a consistent copy of the ledger into `dir` while it stays open and appends go on: a
+  // RocksDB checkpoint, whose files are hard links where `dir` is on the same filesystem and
+  // copies otherwise. The copy holds whole groups only: every append acknowledged before the
+  // call, and perhaps some acknowledged during it. `dir` must not exist or be an empty directory
+  // (FailedPrecondition otherwise); missing parents are created. FailedPrecondition for an
+  // in-memory ledger. The copy opens with Ledger::Open and verifies with `ledger verify`.
+  // Returns the copy's head (read back from the copy).
+  Result<TreeHead> Backup(const std::string& dir);
+
   // Internal: the factories above are the way to make a Ledger.
   class Impl;
   explicit Ledger(std::unique_ptr<Impl> impl);

@@ -84,11 +84,18 @@ class KvStore {
   virtual Status CompactAll() = 0;
   // Approximate bytes on disk; 0 for the memory store.
   virtual uint64_t ApproximateDiskBytes() = 0;
+  // A consistent copy of the whole store in `dir` (which must not exist; its parent must),
+  // while writes go on: it holds each write batch entirely or not at all. FailedPrecondition
+  // for the memory store.
+  virtual Status Checkpoint(const std::string& dir) = 0;
 };
 
 // Opens (or with create, creates) a RocksDB store in `dir`. Open refuses a missing directory
-// unless create is set, and create refuses a directory that already holds a ledger.
-Result<std::unique_ptr<KvStore>> OpenRocksDbStore(const std::string& dir, bool create);
+// unless create is set, and create refuses a directory that already holds a ledger. With
+// read_only (not with create) the store refuses writes and takes no lock: for reading a copy
+// (a checkpoint) without replaying its log into it.
+Result<std::unique_ptr<KvStore>> OpenRocksDbStore(const std::string& dir, bool create,
+                                                  bool read_only = false);
 std::unique_ptr<KvStore> NewMemoryStore();
 
 // Big-endian fixed-width integers keep numeric and byte order the same.

@@ -56,6 +56,9 @@ class MemoryStore final : public KvStore {
   Status CompactAll() override { return Status::Ok(); }
   Status FlushAll() override { return Status::Ok(); }
   uint64_t ApproximateDiskBytes() override { return 0; }
+  Status Checkpoint(const std::string&) override {
+    return Status::FailedPrecondition("an in-memory ledger has no files to back up");
+  }
 
  private:
   std::mutex mu_;

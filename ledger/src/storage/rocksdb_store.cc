@@ -101,6 +101,16 @@ class RocksStore final : public KvStore {
     return Status::Ok();
   }
 
+  Status Checkpoint(const std::string& dir) override {
+    rocksdb::Checkpoint* raw = nullptr;
+    RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "checkpoint"));
+    std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+    // log_size_for_flush = 0: flush the memtables first, so that the copy is made of (linked)
+    // table files plus at most a short WAL; RocksDB keeps the column families consistent.
+    return FromRocks(checkpoint->CreateCheckpoint(dir, /*log_size_for_flush=*/0),
+                     "checkpoint " + dir);
+  }
+
   uint64_t ApproximateDiskBytes() override {
     uint64_t total = 0;
     for (auto* h : handles_) {
@@ -140,7 +150,8 @@ rocksdb::ColumnFamilyOptions ColumnOptions(Column c) {
 
 }  // namespace
 
-Result<std::unique_ptr<KvStore>> OpenRocksDbStore(const std::string& dir, bool create) {
+Result<std::unique_ptr<KvStore>> OpenRocksDbStore(const std::string& dir, bool create,
+                                                  bool read_only) {
   std::error_code ec;
   bool exists = std::filesystem::exists(std::filesystem::path(dir) / "CURRENT", ec);
   if (create && exists) {
@@ -166,7 +177,9 @@ Result<std::unique_ptr<KvStore>> OpenRocksDbStore(const std::string& dir, bool c
   }
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  auto s = rocksdb::DB::Open(options, dir, descriptors, &handles, &raw);
+  auto s = read_only && !create
+               ? rocksdb::DB::OpenForReadOnly(options, dir, descriptors, &handles, &raw)
+               : rocksdb::DB::Open(options, dir, descriptors, &handles, &raw);
   if (!s.ok()) {
     if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
       return Status::Unavailable("ledger " + dir + " is in use by another process: " +

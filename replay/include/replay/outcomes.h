@@ -27,6 +27,7 @@
 #include "ledger/time_format.h"
 #include "replay/projection.h"
 #include "replay/replayer.h"
+#include "replay/small_cells.h"
 #include "replay/report_run.h"
 #include "replay/report_time.h"
 #include "replay/state_store.h"
@@ -59,6 +60,23 @@ Status ValidateOutcomesOptions(const OutcomesOptions& options);
 // "6,12,24" -> {6, 12, 24}; InvalidArgument naming the bad item.
 Result<std::vector<int>> ParseHorizons(std::string_view text);
 
+// The outcomes options as text, as `ledger outcomes` takes them in flags (--cohort-from) and the
+// server in query parameters (cohort_from). The window's ends are dates (YYYY-MM-DD) or months
+// (YYYY-MM: its first day as a start, its last day as an end); the stock months are YYYY-MM.
+// Empty: not given.
+struct OutcomesOptionsText {
+  std::string cohort_from, cohort_to, horizons = "6,12,24", by = "none", baseline_month,
+      stock_month;
+};
+
+// How an error names the option at fault: "--cohort-from" or "cohort_from".
+enum class OptionSpelling { kFlag, kParameter };
+
+// The options `text` names, checked (ValidateOutcomesOptions). InvalidArgument naming the option
+// at fault, spelled as `spelling` says.
+Result<OutcomesOptions> ParseOutcomesOptions(const OutcomesOptionsText& text,
+                                             OptionSpelling spelling);
+
 // O2-O7 at one horizon. Shares are count / followed.
 struct HorizonOutcome {
   int months = 0;
@@ -79,6 +97,7 @@ struct SurvivalRow {
   uint64_t exits = 0;    // exits at t
   uint64_t censored = 0;
   uint32_t s_ppm = 0;  // S(t) in millionths, rounded half up from the exact product
+  bool operator==(const SurvivalRow&) const = default;
 };
 struct Survival {
   std::vector<SurvivalRow> rows;
@@ -130,6 +149,19 @@ struct OutcomesReport {
   std::vector<OutcomeGroup> groups;  // "all" first, then the grouping's values, ascending
 };
 
+// One cohort member at one horizon h.
+struct PersonHorizon {
+  int months = 0;
+  bool followed = false;    // followed for h; the rest is empty/false when not
+  std::string status;       // status at t0 + h, "unknown" if none
+  bool paid = false;        // a paid month in the month of t0 + h or the one before (not O5)
+  std::string main_income;  // main income at t0 + h, "unknown" if none
+};
+struct PersonOutcome {
+  std::string subject;
+  std::vector<PersonHorizon> horizons;  // as OutcomesOptions::horizons
+};
+
 class OutcomesProjection final : public Projection {
  public:
   static constexpr std::string_view kName = "outcomes";
@@ -148,10 +180,20 @@ class OutcomesProjection final : public Projection {
   std::string Serialize() const override;
   Status Restore(std::string_view bytes) override;
 
+  // Per case stream: the day its follow-up ends, instead of the report date (or shredding). An
+  // anonymised release knows each person's observation end only relative to their intake, so
+  // its replay gives it per person (release/); cases not listed end on the report date.
+  using FollowUpEnds = std::map<std::string, CivilDate, std::less<>>;
+
   // The outcomes at `at` for a state that stands at `log`. REQUIRES: options valid
   // (ValidateOutcomesOptions).
-  OutcomesReport Report(const ReportTime& at, const LogPoint& log,
-                        const OutcomesOptions& options) const;
+  OutcomesReport Report(const ReportTime& at, const LogPoint& log, const OutcomesOptions& options,
+                        const FollowUpEnds* follow_up_ends = nullptr) const;
+
+  // Each cohort member's standing at each horizon, in subject order: what Report sums for
+  // O2-O7 (an anonymised release's persons.csv).
+  std::vector<PersonOutcome> Persons(const ReportTime& at, const OutcomesOptions& options,
+                                     const FollowUpEnds* follow_up_ends = nullptr) const;
 
   // Case streams seen.
   size_t case_count() const;

@@ -36,6 +36,9 @@ class AccessLog {
   // Appends one record, durably. Thread-safe.
   Status Append(const AccessRecord& record, int64_t at_us);
   uint64_t records() const;
+  // Writes the log as it stands (whole records only) to `path`, durably: for backups while the
+  // server runs. Appends wait meanwhile. Thread-safe.
+  Status CopyTo(const std::string& path) const;
 
  private:
   AccessLog(std::string path, int fd, uint64_t next, std::string prev);

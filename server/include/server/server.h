@@ -56,6 +56,17 @@ struct ServerOptions {
   int worker_threads = 32;
   std::chrono::milliseconds heartbeat{5000};  // subscriptions' default heartbeat
   size_t subscription_cache_bytes = 64 << 20;
+  // Live entries reach subscribers at most once per this interval while appends keep coming
+  // (the first after a quiet spell at once): one message per subscriber per interval, not per
+  // commit. It bounds the delivery lag it adds; 0 delivers every commit on its own.
+  std::chrono::milliseconds delivery_interval{20};
+  // POST /v1/admin/backup writes its copies in subdirectories of this directory (best on the
+  // data directory's filesystem: the ledger's files are then hard links). Empty: refused.
+  std::string backup_dir;
+  // GET /v1/releases hands out the releases published in subdirectories of this directory (one
+  // per release id; `ledger release export --out <releases_dir>/<id>`). Empty:
+  // <data_dir>/releases.
+  std::string releases_dir;
   // Operator messages (one line each, no newline). Empty: none.
   std::function<void(std::string_view)> log;
 };

@@ -1,0 +1,98 @@
+#include "release_actions.h"
+
+#include <fmt/format.h>
+
+#include <optional>
+
+#include "cli_common.h"
+#include "ledger/key_admin.h"
+#include "ledger/time_format.h"
+#include "privacy_actions.h"
+
+namespace ledger::cli {
+
+using json = nlohmann::ordered_json;
+
+json ReleaseEvent(const SigningKey& dpo, const std::string& type, const std::string& basis,
+                  json data) {
+  json j;
+  j["id"] = NewEventId();
+  j["stream"] = "releases";
+  j["type"] = type;
+  j["occurred_at"] = FormatInstantMicros(NowMicros() / 1000000 * 1000000);
+  j["actor"] = {{"id", dpo.name()}, {"role", "dpo"}};
+  j["legal_basis"] = {basis};
+  j["data"] = std::move(data);
+  return j;
+}
+
+Result<RecordedExport> ExportAndRecord(Ledger& ledger, const MasterKey& master,
+                                       const SigningKey& ledger_key, const SigningKey& dpo,
+                                       const release::ExportParams& params,
+                                       const std::string& out_dir) {
+  std::optional<Progress> bar;
+  std::string phase;
+  auto progress = [&](const release::ExportProgress& e) {
+    if (e.phase != phase) {
+      if (bar) bar->Finish();
+      phase = e.phase;
+      const char* label = phase == "cohort"   ? "cohort"
+                          : phase == "events" ? "people written"
+                          : phase == "replay" ? "replay release"
+                                              : "ledger's own outcomes";
+      bar.emplace(label, e.total);
+    }
+    bar->Update(e.done);
+  };
+  auto summary = release::Export(ledger, master, ledger_key, params, out_dir, NowMicros(), progress);
+  if (bar) bar->Finish();
+  if (!summary.ok()) return summary.status();
+  // The record comes before the files are published: no release exists without it.
+  json exported = ReleaseEvent(dpo, "release.exported", summary->approval.basis,
+                               json::parse(release::ExportedEventData(*summary)));
+  auto r = AppendSigned(ledger, dpo, exported);
+  if (!r.ok()) {
+    release::Discard(*summary);
+    return r.status().WithContext("recording release.exported (nothing was published)");
+  }
+  RETURN_IF_ERROR(release::Publish(*summary, out_dir));
+  return RecordedExport{std::move(*summary), r->seq};
+}
+
+std::string ExportSummaryText(const RecordedExport& recorded, const std::string& out_dir) {
+  const release::ExportSummary& s = recorded.summary;
+  Table t({"release", s.approval.release_id});
+  t.AddRow({"recipient", s.approval.recipient_org});
+  t.AddRow({"purpose / basis", s.approval.purpose + " / " + s.approval.basis});
+  t.AddRow({"cohort", Thousands(s.cohort)});
+  t.AddRow({"excluded: no consent", Thousands(s.excluded.no_consent)});
+  t.AddRow({"excluded: objected", Thousands(s.excluded.objected)});
+  t.AddRow({"excluded: restricted", Thousands(s.excluded.restricted)});
+  t.AddRow({"excluded: erased", Thousands(s.excluded.erased)});
+  t.AddRow({"suppressed for k", Thousands(s.suppressed)});
+  t.AddRow({"persons released", Thousands(s.persons)});
+  t.AddRow({"events released", Thousands(s.events)});
+  t.AddRow({"observations merged", Thousands(s.observations_merged)});
+  t.AddRow({"manifest sha256", s.manifest_sha256});
+  t.AddRow({"outcomes report sha256", s.report_sha256});
+  t.AddRow({"recorded at seq", std::to_string(recorded.seq)});
+  double total = 0;
+  std::string phases;
+  for (const auto& [name, sec] : s.seconds) {
+    total += sec;
+    phases += fmt::format("{}{} {:.1f}", phases.empty() ? "" : ", ", name, sec);
+  }
+  t.AddRow({"seconds", fmt::format("{:.1f} ({})", total, phases)});
+  std::string out = t.Render() + "written to " + out_dir + "\n";
+  if (s.disagreements.empty()) {
+    out += "the release's outcomes agree with the ledger's own for the same people: " +
+           s.agreement_scope + "\n";
+  } else {
+    out += fmt::format("the release's outcomes differ from the ledger's own in {} figures ({}):\n",
+                       s.disagreements.size(), s.agreement_scope);
+    for (const std::string& d : s.disagreements) out += "  " + d + "\n";
+  }
+  return out;
+}
+
+}  // namespace ledger::cli

@@ -1,0 +1,201 @@
+// Anonymised cohort releases for evaluators (docs/evaluator-guide.md).
+//
+// The dpo approves a release (release.approved in the ledger's `releases` stream); an export
+// then writes, into a directory:
+//   events.jsonl   the anonymised history of the released people, one event per line, in log
+//                  order, replayable by the same projections as the ledger's;
+//   persons.csv    one row per person: generalised quasi-identifiers, follow-up, and the
+//                  outcome at each horizon;
+//   manifest.json  parameters, counts, risk figures, the SHA-256 of each file and of the
+//                  release's own outcomes report;
+//   manifest.sig   a signed note (c2sp.org/signed-note) over the manifest's SHA-256 by the
+//                  ledger key.
+// The evaluator's side (OpenRelease, ReleaseOutcomes) checks the signature and every hash, then
+// replays the events into the same projections.
+//
+// Export is two steps so that nothing is published without its record in the ledger: Export
+// writes into a staging directory; the caller appends release.exported (ExportedEventData) and
+// then Publish renames the staging directory into place, or Discard removes it.
+#ifndef RELEASE_RELEASE_H_
+#define RELEASE_RELEASE_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/ledger.h"
+#include "ledger/master_key.h"
+#include "ledger/signing_key.h"
+#include "ledger/status.h"
+#include "ledger/time_format.h"
+#include "replay/outcomes.h"
+
+namespace ledger::release {
+
+// ---- Approval ----
+struct Approval {
+  std::string release_id;
+  std::string recipient_org;
+  std::string purpose;
+  std::string basis;
+  int64_t expires_at_us = 0;
+};
+// The release.approved of `release_id`. NotFound if there is none; FailedPrecondition if it
+// expired at or before `now_us`.
+Result<Approval> FindApproval(Ledger& ledger, std::string_view release_id, int64_t now_us);
+
+// A basis that rests on the participants' consent (GDPR 6(1)(a), or a code starting with
+// "consent"): each person then needs a consent in force that covers the release.
+bool BasisNeedsConsent(std::string_view basis);
+
+// ---- Export ----
+struct ExportParams {
+  std::string release_id;
+  // The cohort window in whole months: intake_from is a first day, intake_to a last day.
+  CivilDate intake_from;
+  CivilDate intake_to;
+  int age_min = 18;
+  int age_max = 24;
+  // The report date: the last day of a month (only the month is released).
+  CivilDate as_of;
+  // Horizons in months: ascending, each 3..240 and at least 3 months apart.
+  std::vector<int> horizons = {6, 12, 24};
+  int k = 5;
+  int small_cell_threshold = 5;
+  int time_unit_days = 7;
+  // At most this share of the cohort (in thousandths) may be suppressed to reach k.
+  int max_suppressed_permille = 50;
+  // Export with the pseudonym key of this earlier release (linkable to it); empty: its own.
+  std::string key_of_release;
+  // Export even if the cohort is empty? Never: an empty release is refused.
+};
+// InvalidArgument naming the parameter at fault.
+Status ValidateExportParams(const ExportParams& params);
+
+struct ExclusionCounts {
+  uint64_t no_consent = 0;  // consent basis: no consent in force covering the release
+  uint64_t objected = 0;    // statutory basis: refused or withdrew consent for the purpose
+  uint64_t restricted = 0;  // processing restricted for the purpose
+  uint64_t erased = 0;      // shredded
+};
+
+struct ExportSummary {
+  std::string staging_dir;
+  Approval approval;
+  ExportParams params;
+  uint64_t cohort = 0;     // people in the cohort window
+  ExclusionCounts excluded;
+  uint64_t suppressed = 0; // left out to reach k
+  uint64_t persons = 0;    // released
+  uint64_t events = 0;
+  uint64_t observations_merged = 0;  // status/income observations sharing a released day
+  std::string manifest_json;
+  std::string manifest_sha256;  // hex
+  std::string report_sha256;    // of the release's own outcomes report (JSON, suppressed)
+  // The release's outcomes against the ledger's own for the same people, figure by figure:
+  // empty when they agree (docs/evaluator-guide.md says which figures must).
+  std::vector<std::string> disagreements;
+  std::string agreement_scope;  // which figures were compared
+  // The ledger's own outcomes for the released people (not suppressed: it stays with the dpo).
+  replay::OutcomesReport ledger_outcomes;
+  // Wall-clock seconds of each phase, in order: cohort, events, replay, check, files.
+  std::vector<std::pair<std::string, double>> seconds;
+};
+
+struct ExportProgress {
+  std::string phase;  // "cohort", "events", "replay", "check"
+  uint64_t done = 0;
+  uint64_t total = 0;
+};
+
+// Writes the release into `out_dir` + ".partial" (which must not exist) and returns what the
+// release.exported event records. Errors: the approval (FindApproval at now_us), parameters,
+// an existing output, too small a cohort for k (FailedPrecondition), I/O. On error nothing is
+// left behind.
+Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const SigningKey& ledger_key,
+                             const ExportParams& params, const std::string& out_dir,
+                             int64_t now_us,
+                             const std::function<void(const ExportProgress&)>& progress = {});
+// The data of the release.exported event for `summary` (catalogue JSON, as a string).
+std::string ExportedEventData(const ExportSummary& summary);
+// Renames the staging directory to `out_dir`.
+Status Publish(const ExportSummary& summary, const std::string& out_dir);
+// Removes the staging directory.
+void Discard(const ExportSummary& summary);
+
+// ---- The evaluator's side ----
+struct ReleasePerson {
+  std::string person;
+  std::string sex;
+  std::string age_band;
+  std::string municipality;
+  std::string intake_period;
+  int32_t anchor_month = 0;  // month number (year * 12 + month - 1) of the period's first month
+  int followed_months = 0;
+  int end_month = 0;
+};
+
+struct OpenedRelease {
+  std::string dir;
+  std::string manifest_json;
+  std::string release_id;
+  std::string recipient_org;
+  std::string purpose;
+  CivilDate as_of;
+  std::vector<int> horizons;
+  int small_cell_threshold = 5;
+  std::string report_sha256;
+  std::vector<ReleasePerson> persons;
+  uint64_t events = 0;
+};
+
+// Checks manifest.sig against the ledger's verifier key(s) (vkey text, as ledger.key.pub holds),
+// then the SHA-256 and size of every file the manifest names, then parses persons.csv.
+// Corruption naming the file that does not match; PermissionDenied if no signature verifies.
+Result<OpenedRelease> OpenRelease(const std::string& dir,
+                                  const std::vector<std::string>& ledger_vkeys);
+
+// The outcomes of a release, by the same projection as the ledger's, with per-person follow-up
+// from persons.csv. Options: the release's horizons unless given; no cohort window is needed
+// (everyone released is in the cohort). Small cells are not yet suppressed (SuppressSmallCells).
+Result<replay::OutcomesReport> ReleaseOutcomes(
+    const OpenedRelease& release, const replay::OutcomesOptions& options,
+    const std::function<void(uint64_t done, uint64_t total)>& progress = {});
+
+// ---- Published releases (what the server hands to evaluators) ----
+struct ReleaseFile {
+  std::string name;  // "manifest.json", "manifest.sig", "events.jsonl", "persons.csv"
+  std::string path;
+  uint64_t bytes = 0;
+  std::string sha256;  // hex; empty for manifest.sig (it is checked by its signature)
+};
+
+struct PublishedRelease {
+  Approval approval;
+  std::string dir;
+  std::string manifest_sha256;
+  std::vector<ReleaseFile> files;  // manifest.json, manifest.sig, then the manifest's files
+};
+
+// The release published in `releases_dir`/<release_id>: its approval must be in force at
+// `now_us` (FindApproval), and its manifest.json must be one that a release.exported of the
+// ledger recorded (by SHA-256), so that nothing unrecorded or altered is handed out. The data
+// files are checked against the manifest by size only (the evaluator checks every hash:
+// OpenRelease). NotFound if nothing is published under that id; FailedPrecondition for an
+// expired approval or a manifest the ledger did not record.
+Result<PublishedRelease> FindPublished(Ledger& ledger, const std::string& releases_dir,
+                                       std::string_view release_id, int64_t now_us);
+
+// Every release in `releases_dir` that FindPublished accepts, by release id.
+Result<std::vector<PublishedRelease>> ListPublished(Ledger& ledger,
+                                                    const std::string& releases_dir,
+                                                    int64_t now_us);
+
+// A release id as approvals take it: 1-64 characters of [A-Za-z0-9._-], not starting with '.'.
+bool ValidReleaseId(std::string_view release_id);
+
+}  // namespace ledger::release
+
+#endif  // RELEASE_RELEASE_H_

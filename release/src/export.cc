@@ -1,0 +1,742 @@
+// Export: the cohort, who may be released, k-anonymity, the anonymised events, and the files
+// with their manifest and signature (release.h; docs/evaluator-guide.md).
+//
+// Three passes over the log: (1) the cohort from case.opened, shreddings, and for status and
+// income observations the one per released day that the indicators would use; (2) after the
+// exclusions and k-anonymity, the released events; then the release is replayed into the
+// outcomes projection (persons.csv outcomes, the report hash) and, (3), the ledger's own
+// outcomes for the same people are rebuilt and compared.
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <unordered_map>
+
+#include "k_anonymity.h"
+#include "ledger/consent.h"
+#include "ledger/event_codec.h"
+#include "pseudonyms.h"
+#include "release/release.h"
+#include "release_format.h"
+#include "release_replay.h"
+#include "replay/event_view.h"
+#include "replay/report_run.h"
+#include "replay/report_time.h"
+#include "timeline.h"
+#include "tlog/note.h"
+
+namespace ledger::release {
+namespace {
+
+namespace fs = std::filesystem;
+using internal::kEventsFile;
+using internal::kManifestFile;
+using internal::kPersonsFile;
+using internal::kSignatureFile;
+using replay::EventType;
+
+// The data categories a release carries: payments (economy), statuses and courses (education).
+const std::vector<std::string> kReleaseCategories = {"economy", "education"};
+
+struct Candidate {
+  std::string subject;
+  QuasiIdentifiers qi;
+  bool shredded = false;
+  std::optional<PersonTimeline> cells;  // real cells only (anchor = intake month)
+};
+
+// The observation of one kind that a released day keeps: the latest as_of, then for statuses
+// the highest-ranked (lowest enum), for incomes the later event (as the projection resolves a
+// day).
+struct Winner {
+  int64_t as_of = 0;
+  int64_t rank = 0;  // statuses: -enum; incomes: occurred_at
+  uint64_t seq = 0;
+  bool Beats(const Winner& other) const {
+    if (as_of != other.as_of) return as_of > other.as_of;
+    if (rank != other.rank) return rank > other.rank;
+    return seq > other.seq;
+  }
+};
+
+std::string FormatMonth(const CivilDate& d) { return fmt::format("{:04d}-{:02d}", d.year, d.month); }
+
+Status WriteFile(const fs::path& path, std::string_view bytes) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  out.flush();
+  if (!out) return Status::IOError("cannot write " + path.string());
+  return Status::Ok();
+}
+
+
+// Released values of one event's data (docs/evaluator-guide.md, "What each value becomes").
+void ReleaseValues(nlohmann::ordered_json& value, const std::string& path,
+                   const std::map<std::string, std::string>& formats, const std::string& type,
+                   const std::string& subject, const PersonTimeline& timeline,
+                   const Pseudonymizer& names, const replay::ReportZone& zone) {
+  if (value.is_object()) {
+    for (auto it = value.begin(); it != value.end();) {
+      const std::string child = path.empty() ? it.key() : path + "." + it.key();
+      auto format = formats.find(child);
+      const std::string f = format == formats.end() ? "" : format->second;
+      // Digests, event ids, and the quasi-identifiers persons.csv gives generalised.
+      if (f == "sha256" || f == "uuid" || f == "kommune" ||
+          (type == "case.opened" && (child == "age_at_intake" || child == "sex"))) {
+        it = value.erase(it);
+        continue;
+      }
+      ReleaseValues(it.value(), child, formats, type, subject, timeline, names, zone);
+      ++it;
+    }
+    return;
+  }
+  if (value.is_array()) {
+    for (auto& element : value) {
+      ReleaseValues(element, path, formats, type, subject, timeline, names, zone);
+    }
+    return;
+  }
+  auto format = formats.find(path);
+  if (format == formats.end() || !value.is_string()) return;
+  const std::string& f = format->second;
+  const std::string text = value.get<std::string>();
+  if (f == "date") {
+    auto d = ParseDate(text);
+    value = d.ok() ? timeline.Day(DaysFromCivil(*d)) : 0;
+  } else if (f == "instant") {
+    auto us = ParseInstantMicros(text);
+    value = us.ok() ? timeline.Day(DaysFromCivil(zone.DateAt(*us))) : 0;
+  } else if (f == "month") {
+    auto m = ParseMonth(text);
+    value = m.ok() ? timeline.Month(MonthNumberOf(*m)) : 0;
+  } else if (f == "id") {
+    value = (type == "case.opened" && path == "office") ? names.Office(text)
+                                                        : names.LocalId(subject, text);
+  } else if (f == "subject") {
+    value = names.Person(text);
+  }
+}
+
+// Why a cohort member may not be released for `approval` (empty: may be).
+Result<std::string> Exclusion(Ledger& ledger, const Approval& approval, const Candidate& c,
+                              int64_t decide_at_us, int64_t now_us) {
+  if (c.shredded) return std::string("erased");
+  ASSIGN_OR_RETURN(SubjectConsents consents, ledger.Consents(c.subject));
+  if (consents.shredded) return std::string("erased");
+  if (RestrictionAt(consents.restrictions, approval.purpose, now_us) != nullptr) {
+    return std::string("restricted");
+  }
+  if (BasisNeedsConsent(approval.basis)) {
+    ConsentQuestion q;
+    q.subject = c.subject;
+    q.recipient = "evaluator:" + approval.recipient_org;
+    q.data_categories = kReleaseCategories;
+    q.purpose = approval.purpose;
+    q.at_us = decide_at_us;
+    ConsentDecision d = DecideConsent(consents.consents, consents.restrictions, q);
+    return d.allowed() ? std::string() : std::string("no_consent");
+  }
+  // A statutory basis needs no consent, but a participant who refused or withdrew consent for
+  // this purpose, and gave none in force since, has objected.
+  bool objected = false, in_force = false;
+  for (const ConsentFacts& f : consents.consents) {
+    if (std::find(f.purposes.begin(), f.purposes.end(), approval.purpose) == f.purposes.end()) {
+      continue;
+    }
+    if (InForceAt(f, now_us)) in_force = true;
+    if (f.refused || (f.withdrawn_effective_us && *f.withdrawn_effective_us <= now_us)) {
+      objected = true;
+    }
+  }
+  return objected && !in_force ? std::string("objected") : std::string();
+}
+
+// Figure-by-figure comparison of the "all" groups; `calendar` adds O10-O11. O12 is never
+// compared: it asks which income observation was the last of a calendar year, and a release
+// does not give the calendar day of an observation (only its coarse day since intake).
+void Compare(const replay::OutcomesReport& ours, const replay::OutcomesReport& theirs,
+             bool calendar, std::vector<std::string>* out) {
+  const replay::OutcomeGroup& a = ours.groups.front();
+  const replay::OutcomeGroup& b = theirs.groups.front();
+  auto check = [&](const std::string& what, uint64_t x, uint64_t y) {
+    if (x != y) out->push_back(fmt::format("{}: ledger {} release {}", what, x, y));
+  };
+  check("O1 cohort", a.cohort, b.cohort);
+  for (size_t i = 0; i < a.horizons.size() && i < b.horizons.size(); ++i) {
+    const auto& x = a.horizons[i];
+    const auto& y = b.horizons[i];
+    const std::string h = std::to_string(x.months);
+    check("followed at " + h, x.followed, y.followed);
+    for (const auto& [status, n] : x.status) {
+      auto it = y.status.find(status);
+      check("O2 " + status + " at " + h, n, it == y.status.end() ? 0 : it->second);
+    }
+    check("O3 at " + h, x.work_or_education, y.work_or_education);
+    check("O4 at " + h, x.any_activity, y.any_activity);
+    check("O5 at " + h, x.off_assistance, y.off_assistance);
+    check("O6 at " + h, x.assistance_main_income, y.assistance_main_income);
+    check("O7 at " + h, x.supplementary_only, y.supplementary_only);
+  }
+  check("O8 exits", a.survival.exits, b.survival.exits);
+  check("O8 censored", a.survival.censored, b.survival.censored);
+  if (a.survival.rows != b.survival.rows) {
+    out->push_back("O8 survival table differs");
+  }
+  check("O9 exited", a.exited, b.exited);
+  check("O9 re-entered", a.reentered, b.reentered);
+  if (!calendar) return;
+  if (a.years.size() != b.years.size()) {
+    out->push_back("O10-O12: different years");
+    return;
+  }
+  for (size_t i = 0; i < a.years.size(); ++i) {
+    const auto& x = a.years[i];
+    const auto& y = b.years[i];
+    const std::string year = std::to_string(x.year);
+    check("O10 recipients " + year, x.recipients, y.recipients);
+    check("O10 paid months " + year, x.paid_months, y.paid_months);
+    check("O11 grant " + year, x.grant_nok, y.grant_nok);
+    check("O11 loan " + year, x.loan_nok, y.loan_nok);
+  }
+}
+
+// A projection that sees only the events of the given subjects.
+class SubjectFilter final : public replay::Projection {
+ public:
+  SubjectFilter(replay::Projection* inner, const std::set<std::string, std::less<>>* subjects)
+      : inner_(inner), subjects_(subjects) {}
+  std::string_view name() const override { return inner_->name(); }
+  uint32_t version() const override { return inner_->version(); }
+  void Apply(const replay::EventView& event) override {
+    if (subjects_->count(event.subject()) != 0) inner_->Apply(event);
+  }
+  void Reset() override { inner_->Reset(); }
+  std::string Serialize() const override { return inner_->Serialize(); }
+  Status Restore(std::string_view bytes) override { return inner_->Restore(bytes); }
+
+ private:
+  replay::Projection* inner_;
+  const std::set<std::string, std::less<>>* subjects_;
+};
+
+struct Released {
+  ReleasePerson person;
+  PersonTimeline timeline;
+};
+
+struct PartResult {
+  fs::path path;
+  Status status;
+  uint64_t events = 0;
+  uint64_t merged = 0;
+};
+
+// Writes released people's events into one part file (pass 2).
+class PartWriter {
+ public:
+  PartWriter(Ledger& ledger, const Pseudonymizer& names, const replay::ReportZone& zone,
+             int64_t as_of_end_us, const std::set<uint64_t>& kept, PartResult& out)
+      : ledger_(ledger), names_(names), zone_(zone), as_of_end_us_(as_of_end_us), kept_(kept),
+        out_(out), file_(out.path, std::ios::binary | std::ios::trunc) {}
+
+  Status Person(const std::string& subject, const Released& person) {
+    for (uint64_t from = 0;;) {
+      ASSIGN_OR_RETURN(std::vector<Entry> entries,
+                       ledger_.ReadStream("case/" + subject, from, 1024));
+      if (entries.empty()) return Status::Ok();
+      from += entries.size();
+      for (const Entry& e : entries) RETURN_IF_ERROR(Event(subject, person, e));
+    }
+  }
+
+  Status Close() {
+    file_.flush();
+    if (!file_) return Status::IOError("cannot write " + out_.path.string());
+    return Status::Ok();
+  }
+
+ private:
+  Status Event(const std::string& subject, const Released& person, const Entry& e) {
+    ASSIGN_OR_RETURN(nlohmann::ordered_json source, EventJsonValueFromCanonical(e.event));
+    const std::string& type = source.at("type").get_ref<const std::string&>();
+    ASSIGN_OR_RETURN(int64_t occurred_us,
+                     ParseInstantMicros(source.at("occurred_at").get<std::string>()));
+    if (occurred_us > as_of_end_us_ || !internal::IsReleasedType(type)) return Status::Ok();
+    if ((type == "status.observed" || type == "income.recorded") && kept_.count(e.seq) == 0) {
+      ++out_.merged;
+      return Status::Ok();
+    }
+    auto f = formats_.find(type);
+    if (f == formats_.end()) {
+      ASSIGN_OR_RETURN(auto got, DataFieldFormats(type));
+      f = formats_.emplace(type, std::move(got)).first;
+    }
+    nlohmann::ordered_json data = std::move(source.at("data"));
+    ReleaseValues(data, "", f->second, type, subject, person.timeline, names_, zone_);
+    nlohmann::ordered_json line;
+    line["person"] = person.person.person;
+    line["day"] = person.timeline.Day(DaysFromCivil(zone_.DateAt(occurred_us)));
+    line["type"] = type;
+    const nlohmann::json& actor = source.at("actor");
+    line["actor"] = {{"id", names_.Actor(actor.at("id").get<std::string>())},
+                     {"role", actor.at("role")}};
+    line["legal_basis"] = std::move(source.at("legal_basis"));
+    line["data"] = std::move(data);
+    file_ << line.dump() << '\n';
+    ++out_.events;
+    return Status::Ok();
+  }
+
+  Ledger& ledger_;
+  const Pseudonymizer& names_;
+  const replay::ReportZone& zone_;
+  int64_t as_of_end_us_;
+  const std::set<uint64_t>& kept_;
+  PartResult& out_;
+  std::ofstream file_;
+  std::map<std::string, std::map<std::string, std::string>> formats_;
+};
+
+}  // namespace
+
+Status ValidateExportParams(const ExportParams& p) {
+  if (!ValidReleaseId(p.release_id)) {
+    return Status::InvalidArgument(
+        "--release: a release id is 1-64 characters of [A-Za-z0-9._-], not starting with '.'");
+  }
+  if (p.intake_from.day != 1) {
+    return Status::InvalidArgument("--cohort: the window starts on the first day of a month");
+  }
+  if (p.intake_to.day != DaysInMonth(p.intake_to.year, p.intake_to.month)) {
+    return Status::InvalidArgument("--cohort: the window ends on the last day of a month");
+  }
+  if (DaysFromCivil(p.intake_from) > DaysFromCivil(p.intake_to)) {
+    return Status::InvalidArgument("--cohort: the window's start is after its end");
+  }
+  if (p.as_of.day != DaysInMonth(p.as_of.year, p.as_of.month)) {
+    return Status::InvalidArgument("--as-of: a release is made as of the end of a month");
+  }
+  if (p.age_min < 15 || p.age_max > 99 || p.age_min > p.age_max) {
+    return Status::InvalidArgument("--ages: need 15 <= min <= max <= 99");
+  }
+  if (p.horizons.empty() || p.horizons.size() > 8) {
+    return Status::InvalidArgument("--horizons: between 1 and 8 horizons");
+  }
+  for (size_t i = 0; i < p.horizons.size(); ++i) {
+    if (p.horizons[i] < 3 || p.horizons[i] > 240) {
+      return Status::InvalidArgument("--horizons: each horizon is 3 to 240 months");
+    }
+    if (i > 0 && p.horizons[i] < p.horizons[i - 1] + 3) {
+      return Status::InvalidArgument(
+          "--horizons: ascending and at least 3 months apart (their look-back windows must not "
+          "overlap)");
+    }
+  }
+  if (p.k < 2 || p.k > 1000) return Status::InvalidArgument("--k: 2 to 1000");
+  if (p.small_cell_threshold < 1 || p.small_cell_threshold > 1000) {
+    return Status::InvalidArgument("--small-cells: 1 to 1000");
+  }
+  if (p.time_unit_days < 1 || p.time_unit_days > 366) {
+    return Status::InvalidArgument("--time-unit: 1 to 366 days");
+  }
+  if (p.max_suppressed_permille < 0 || p.max_suppressed_permille > 1000) {
+    return Status::InvalidArgument("--max-suppressed: 0 to 1000 (thousandths of the cohort)");
+  }
+  return Status::Ok();
+}
+
+Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const SigningKey& ledger_key,
+                             const ExportParams& params, const std::string& out_dir,
+                             int64_t now_us,
+                             const std::function<void(const ExportProgress&)>& progress) {
+  RETURN_IF_ERROR(ValidateExportParams(params));
+  ASSIGN_OR_RETURN(Approval approval, FindApproval(ledger, params.release_id, now_us));
+  if (!params.key_of_release.empty()) {
+    auto other = FindApproval(ledger, params.key_of_release, INT64_MIN);
+    if (!other.ok()) {
+      return Status::InvalidArgument("--link-to: " + std::string(other.status().message()));
+    }
+  }
+  const fs::path out(out_dir);
+  std::error_code ec;
+  if (fs::exists(out, ec) && !(fs::is_directory(out, ec) && fs::is_empty(out, ec))) {
+    return Status::FailedPrecondition(out_dir + " exists and is not empty: a release is never written "
+                                           "over another");
+  }
+  const fs::path staging = out.string() + ".partial";
+  if (fs::exists(staging, ec)) {
+    return Status::FailedPrecondition(staging.string() +
+                                 " exists: an earlier export was interrupted; remove it first");
+  }
+
+  const replay::ReportZone zone = replay::ReportZone::EuropeOslo();
+  const replay::ReportTime at = replay::ReportTime::EndOfDay(params.as_of, zone);
+  const int64_t as_of_end_us = at.instant_us;
+  const int64_t from_day = DaysFromCivil(params.intake_from);
+  const int64_t to_day = DaysFromCivil(params.intake_to);
+  auto report = [&](const char* phase, uint64_t done, uint64_t total) {
+    if (progress) progress(ExportProgress{phase, done, total});
+  };
+
+  auto phase_start = std::chrono::steady_clock::now();
+  std::vector<std::pair<std::string, double>> seconds;
+  auto mark = [&](const char* phase) {
+    const auto now = std::chrono::steady_clock::now();
+    seconds.emplace_back(phase, std::chrono::duration<double>(now - phase_start).count());
+    phase_start = now;
+  };
+
+  // ---- Pass 1: the cohort, shreddings, and the observation kept per released day ----
+  const uint64_t log_size = ledger.Size();
+  std::unordered_map<std::string, Candidate> candidates;
+  std::map<std::tuple<std::string, int, int32_t>, Winner> winners;  // (subject, kind, cell)
+  {
+    replay::EventDecoder decoder;
+    replay::EventView view;
+    auto it = ledger.Scan(0, /*decode=*/false);
+    for (; it->Valid(); it->Next()) {
+      const Entry& e = it->entry();
+      RETURN_IF_ERROR(decoder.DecodeEntryBytes(e.seq, e.bytes, &view));
+      if (e.seq % 65536 == 0) report("cohort", e.seq, log_size);
+      if (view.subject().empty()) continue;
+      const EventType type = view.type();
+      if (type == EventType::CASE_OPENED) {
+        if (view.occurred_at_us() > as_of_end_us) continue;
+        auto o = view.data().getCaseOpened();
+        auto intake = ParseDate(std::string_view(o.getIntakeDate().cStr()));
+        if (!intake.ok()) continue;
+        const int64_t day = DaysFromCivil(*intake);
+        const int age = o.getAgeAtIntake();
+        if (day < from_day || day > to_day || day > DaysFromCivil(params.as_of) ||
+            age < params.age_min || age > params.age_max) {
+          continue;
+        }
+        Candidate c;
+        c.subject = std::string(view.subject());
+        c.qi.sex = o.getSex() == schema::Sex::FEMALE ? "female"
+                   : o.getSex() == schema::Sex::MALE ? "male"
+                                                     : "other";
+        c.qi.age = age;
+        c.qi.municipality = o.getMunicipality().cStr();
+        c.qi.intake = *intake;
+        c.cells.emplace(*intake, MonthNumberOf(*intake), params.as_of, params.horizons,
+                        params.time_unit_days);
+        candidates.emplace(c.subject, std::move(c));
+        continue;
+      }
+      auto found = candidates.find(std::string(view.subject()));
+      if (found == candidates.end()) continue;
+      Candidate& c = found->second;
+      if (type == EventType::SUBJECT_SHREDDED) {
+        c.shredded = true;
+        continue;
+      }
+      if (view.occurred_at_us() > as_of_end_us) continue;
+      if (type != EventType::STATUS_OBSERVED && type != EventType::INCOME_RECORDED) continue;
+      const bool status = type == EventType::STATUS_OBSERVED;
+      auto as_of_text = status ? view.data().getStatusObserved().getAsOf()
+                               : view.data().getIncomeRecorded().getAsOf();
+      auto as_of = ParseDate(std::string_view(as_of_text.cStr()));
+      if (!as_of.ok()) continue;
+      const int64_t day = DaysFromCivil(*as_of);
+      Winner w{day,
+               status ? -static_cast<int64_t>(view.data().getStatusObserved().getStatus())
+                      : view.occurred_at_us(),
+               e.seq};
+      auto key = std::make_tuple(c.subject, status ? 0 : 1, c.cells->Cell(day));
+      auto [slot, inserted] = winners.emplace(key, w);
+      if (!inserted && w.Beats(slot->second)) slot->second = w;
+    }
+    RETURN_IF_ERROR(it->status());
+  }
+  ExportSummary summary;
+  summary.approval = approval;
+  summary.params = params;
+  summary.cohort = candidates.size();
+
+  // ---- Who may be released ----
+  std::vector<const Candidate*> eligible;
+  {
+    std::vector<const Candidate*> ordered;
+    for (const auto& [subject, c] : candidates) ordered.push_back(&c);
+    std::sort(ordered.begin(), ordered.end(),
+              [](const Candidate* a, const Candidate* b) { return a->subject < b->subject; });
+    for (const Candidate* c : ordered) {
+      ASSIGN_OR_RETURN(std::string why, Exclusion(ledger, approval, *c, as_of_end_us, now_us));
+      if (why.empty()) {
+        eligible.push_back(c);
+      } else if (why == "erased") {
+        ++summary.excluded.erased;
+      } else if (why == "restricted") {
+        ++summary.excluded.restricted;
+      } else if (why == "no_consent") {
+        ++summary.excluded.no_consent;
+      } else {
+        ++summary.excluded.objected;
+      }
+    }
+  }
+  if (eligible.empty()) {
+    return Status::FailedPrecondition("nobody in the cohort may be released for " +
+                                      approval.purpose + ": nothing was exported");
+  }
+  std::vector<QuasiIdentifiers> qis;
+  for (const Candidate* c : eligible) qis.push_back(c->qi);
+  ASSIGN_OR_RETURN(Anonymisation anon,
+                   Anonymise(qis, params.k, params.max_suppressed_permille));
+  summary.suppressed = anon.suppressed_count;
+
+  const std::string release_key =
+      DeriveReleaseKey(master, params.key_of_release.empty() ? params.release_id
+                                                             : params.key_of_release);
+  const Pseudonymizer names(release_key);
+  std::unordered_map<std::string, Released> released;  // by ledger subject
+  std::vector<ReleasePerson> persons;
+  std::set<std::string, std::less<>> released_subjects;
+  for (size_t i = 0; i < eligible.size(); ++i) {
+    if (anon.suppressed[i]) continue;
+    const Candidate& c = *eligible[i];
+    GeneralisedPerson g = Generalise(c.qi, anon.level);
+    PersonTimeline timeline(c.qi.intake, g.anchor_month, params.as_of, params.horizons,
+                            params.time_unit_days);
+    ReleasePerson p{names.Person(c.subject), g.sex, g.age_band, g.municipality, g.intake_period,
+                    g.anchor_month, timeline.followed_months(), timeline.end_month()};
+    persons.push_back(p);
+    released_subjects.insert(c.subject);
+    released.emplace(c.subject, Released{std::move(p), std::move(timeline)});
+  }
+  std::sort(persons.begin(), persons.end(),
+            [](const ReleasePerson& a, const ReleasePerson& b) { return a.person < b.person; });
+  summary.persons = persons.size();
+  std::set<uint64_t> kept_observations;
+  for (const auto& [key, w] : winners) kept_observations.insert(w.seq);
+
+  mark("cohort");
+  // ---- Pass 2: the released events ----
+  fs::create_directories(staging, ec);
+  if (ec) return Status::IOError("cannot create " + staging.string() + ": " + ec.message());
+  auto cleanup = [&](Status s) {
+    fs::remove_all(staging, ec);
+    return s;
+  };
+  {
+    // Person by person in pseudonym order, each in stream order: the file says nothing of how
+    // different people's events interleaved in time. Workers each write a contiguous share of
+    // the people into their own part file; the parts are joined in order.
+    std::vector<std::pair<std::string_view, const Released*>> order;
+    std::map<std::string_view, std::string_view> subject_of;  // pseudonym -> subject
+    for (const auto& [subject, r] : released) {
+      order.emplace_back(r.person.person, &r);
+      subject_of.emplace(r.person.person, subject);
+    }
+    std::sort(order.begin(), order.end());
+    const size_t workers = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
+    std::vector<PartResult> parts(workers);
+    std::atomic<uint64_t> done{0};
+    std::mutex progress_mutex;
+    std::vector<std::thread> threads;
+    for (size_t w = 0; w < workers; ++w) {
+      const size_t from = order.size() * w / workers, to = order.size() * (w + 1) / workers;
+      parts[w].path = staging / ("events.part" + std::to_string(w));
+      threads.emplace_back([&, w, from, to] {
+        PartWriter writer(ledger, names, zone, as_of_end_us, kept_observations, parts[w]);
+        for (size_t i = from; i < to && parts[w].status.ok(); ++i) {
+          parts[w].status = writer.Person(std::string(subject_of.at(order[i].first)),
+                                          *order[i].second);
+          const uint64_t n = ++done;
+          if (n % 256 == 0 && progress) {
+            std::lock_guard lock(progress_mutex);
+            report("events", n, order.size());
+          }
+        }
+        Status closed = writer.Close();
+        if (parts[w].status.ok()) parts[w].status = closed;
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    report("events", order.size(), order.size());
+    std::ofstream events(staging / kEventsFile, std::ios::binary | std::ios::trunc);
+    for (PartResult& part : parts) {
+      if (!part.status.ok()) return cleanup(part.status);
+      summary.events += part.events;
+      summary.observations_merged += part.merged;
+      std::ifstream in(part.path, std::ios::binary);
+      events << in.rdbuf();
+      in.close();
+      fs::remove(part.path, ec);
+    }
+    events.flush();
+    if (!events) return cleanup(Status::IOError("cannot write " + (staging / kEventsFile).string()));
+  }
+
+  mark("events");
+  // ---- The release's own outcomes, from its files, by the same projection ----
+  replay::OutcomesOptions options;
+  options.horizons = params.horizons;
+  replay::OutcomesProjection from_release;
+  auto release_point = internal::ReplayEventsFile(
+      (staging / kEventsFile).string(), persons, {&from_release},
+      [&](uint64_t done) { report("replay", done, summary.events); });
+  if (!release_point.ok()) return cleanup(release_point.status());
+  const auto ends = internal::FollowUpEndsOf(persons);
+  replay::OutcomesReport release_report =
+      internal::ReleaseReport(from_release, persons, params.as_of, *release_point, options);
+  const std::vector<replay::PersonOutcome> outcomes = from_release.Persons(at, options, &ends);
+  std::map<std::string_view, const replay::PersonOutcome*> outcome_of;
+  for (const replay::PersonOutcome& o : outcomes) outcome_of.emplace(o.subject, &o);
+  std::string persons_csv = internal::PersonsHeader(params.horizons);
+  for (const ReleasePerson& p : persons) {
+    auto o = outcome_of.find(p.person);
+    persons_csv += internal::PersonsRow(p, o == outcome_of.end() ? nullptr : o->second);
+  }
+  if (Status s = WriteFile(staging / kPersonsFile, persons_csv); !s.ok()) return cleanup(s);
+  replay::SuppressSmallCells(&release_report, static_cast<uint64_t>(params.small_cell_threshold));
+  // The report's own hash (the "sha256" beside its canonical body), as `ledger replay --format
+  // json` prints it.
+  summary.report_sha256 =
+      nlohmann::json::parse(replay::OutcomesJson(release_report)).at("sha256").get<std::string>();
+
+  mark("replay");
+  // ---- The ledger's own outcomes for the same people ----
+  {
+    replay::OutcomesProjection from_ledger;
+    SubjectFilter filtered(&from_ledger, &released_subjects);
+    replay::ReportMoment moment;
+    moment.as_of = params.as_of;
+    moment.zone = zone;
+    moment.progress = [&](const replay::ReplayProgress& p) {
+      report("check", p.position, p.end);
+    };
+    auto run = replay::ReplayForReport(ledger, moment, {&filtered});
+    if (!run.ok()) return cleanup(run.status());
+    replay::OutcomesReport ledger_report = from_ledger.Report(run->at, run->log, options);
+    replay::OutcomesReport unsuppressed = from_release.Report(at, *release_point, options, &ends);
+    const bool calendar = anon.level.intake == 0;
+    Compare(ledger_report, unsuppressed, calendar, &summary.disagreements);
+    summary.ledger_outcomes = std::move(ledger_report);
+    summary.agreement_scope =
+        calendar ? "O1-O11 of the whole release, figure by figure (O12 needs calendar days)"
+                 : "O1-O9 of the whole release, figure by figure (O10-O12 not compared: the "
+                   "intake period was generalised beyond the month, so calendar years move)";
+  }
+
+  mark("check");
+  // ---- Manifest and signature ----
+  auto events_hash = internal::HashFile((staging / kEventsFile).string());
+  if (!events_hash.ok()) return cleanup(events_hash.status());
+  nlohmann::json manifest;
+  manifest["format"] = internal::kFormat;
+  manifest["release_id"] = params.release_id;
+  manifest["recipient_org"] = approval.recipient_org;
+  manifest["purpose"] = approval.purpose;
+  manifest["basis"] = approval.basis;
+  manifest["cohort"] = {{"intake_from_month", FormatMonth(params.intake_from)},
+                        {"intake_to_month", FormatMonth(params.intake_to)},
+                        {"age_min", params.age_min},
+                        {"age_max", params.age_max},
+                        {"as_of_month", FormatMonth(params.as_of)}};
+  manifest["horizons"] = params.horizons;
+  manifest["privacy"] = {{"k", params.k},
+                         {"small_cell_threshold", params.small_cell_threshold},
+                         {"time_unit_days", params.time_unit_days},
+                         {"max_suppressed_permille", params.max_suppressed_permille},
+                         {"pseudonym_key_fingerprint", names.KeyFingerprint()}};
+  manifest["generalisation"] = {
+      {"sex", "kept"},
+      {"age", anon.level.age == 0 ? "band" : "18-24"},
+      {"municipality", anon.level.municipality == 0   ? "kommune"
+                       : anon.level.municipality == 1 ? "county"
+                                                      : "suppressed"},
+      {"intake_period", anon.level.intake == 0   ? "month"
+                        : anon.level.intake == 1 ? "quarter"
+                        : anon.level.intake == 2 ? "half_year"
+                                                 : "year"}};
+  auto fixed4 = [](double v) { return std::round(v * 10000) / 10000; };
+  manifest["risk"] = {{"classes", anon.risk.classes},
+                      {"smallest_class", anon.risk.smallest_class},
+                      {"max_risk", fixed4(anon.risk.max_risk)},
+                      {"mean_risk", fixed4(anon.risk.mean_risk)},
+                      {"risk_threshold", anon.risk.risk_threshold},
+                      {"share_at_risk", fixed4(anon.risk.share_at_risk)}};
+  manifest["counts"] = {{"cohort", summary.cohort},
+                        {"excluded",
+                         {{"no_consent", summary.excluded.no_consent},
+                          {"objected", summary.excluded.objected},
+                          {"restricted", summary.excluded.restricted},
+                          {"erased", summary.excluded.erased}}},
+                        {"suppressed", summary.suppressed},
+                        {"persons", summary.persons},
+                        {"events", summary.events},
+                        {"observations_merged", summary.observations_merged}};
+  manifest["projection"] = {{"name", replay::OutcomesProjection::kName},
+                            {"version", replay::OutcomesProjection::kVersion}};
+  manifest["release_log"] = {{"size", release_point->size},
+                             {"root_sha256", internal::Sha256Hex(std::string_view(
+                                 reinterpret_cast<const char*>(release_point->root.data()),
+                                 release_point->root.size()))}};
+  manifest["outcomes_report_sha256"] = summary.report_sha256;
+  manifest["files"] = {
+      {std::string(kEventsFile),
+       {{"sha256", events_hash->first}, {"bytes", events_hash->second}}},
+      {std::string(kPersonsFile),
+       {{"sha256", internal::Sha256Hex(persons_csv)}, {"bytes", persons_csv.size()}}}};
+  summary.manifest_json = manifest.dump(2) + "\n";
+  summary.manifest_sha256 = internal::Sha256Hex(summary.manifest_json);
+  if (Status s = WriteFile(staging / kManifestFile, summary.manifest_json); !s.ok()) {
+    return cleanup(s);
+  }
+  tlog::Note note;
+  note.text = internal::SignedText(params.release_id, summary.manifest_sha256);
+  note.signatures.push_back(
+      tlog::SignNoteEd25519(note.text, ledger_key.name(), ledger_key.seed()));
+  if (Status s = WriteFile(staging / kSignatureFile, tlog::FormatNote(note)); !s.ok()) {
+    return cleanup(s);
+  }
+  mark("files");
+  summary.staging_dir = staging.string();
+  summary.seconds = std::move(seconds);
+  return summary;
+}
+
+std::string ExportedEventData(const ExportSummary& s) {
+  nlohmann::json data;
+  data["release_id"] = s.params.release_id;
+  data["cohort"] = {{"intake_from", FormatDate(s.params.intake_from)},
+                    {"intake_to", FormatDate(s.params.intake_to)},
+                    {"age_min", s.params.age_min},
+                    {"age_max", s.params.age_max}};
+  data["privacy"] = {{"k", s.params.k},
+                     {"small_cell_threshold", s.params.small_cell_threshold},
+                     {"time_unit_days", s.params.time_unit_days}};
+  data["counts"] = {{"persons", s.persons},
+                    {"events", s.events},
+                    {"excluded", s.excluded.no_consent + s.excluded.objected +
+                                     s.excluded.restricted + s.excluded.erased},
+                    {"suppressed", s.suppressed}};
+  data["manifest_sha256"] = s.manifest_sha256;
+  return data.dump();
+}
+
+Status Publish(const ExportSummary& summary, const std::string& out_dir) {
+  std::error_code ec;
+  if (fs::exists(out_dir, ec)) fs::remove(out_dir, ec);  // an empty directory (checked before)
+  fs::rename(summary.staging_dir, out_dir, ec);
+  if (ec) return Status::IOError("cannot move the release into " + out_dir + ": " + ec.message());
+  return Status::Ok();
+}
+
+void Discard(const ExportSummary& summary) {
+  std::error_code ec;
+  fs::remove_all(summary.staging_dir, ec);
+}
+
+}  // namespace ledger::release

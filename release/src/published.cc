@@ -1,0 +1,142 @@
+// FindPublished / ListPublished: the releases a server may hand to evaluators. A directory is
+// served only if the ledger recorded its manifest (release.exported, by SHA-256) and its
+// approval is still in force: a file put there by hand, or a release past its expiry, is not.
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "ledger/event_codec.h"
+#include "release/release.h"
+#include "release_format.h"
+
+namespace ledger::release {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A manifest beyond this is not one of ours.
+constexpr uintmax_t kMaxManifest = 1 << 20;
+
+// Per release id: the manifests the ledger recorded as exported.
+using RecordedManifests = std::map<std::string, std::set<std::string>, std::less<>>;
+
+Result<RecordedManifests> ReadRecordedManifests(Ledger& ledger) {
+  RecordedManifests recorded;
+  for (uint64_t from = 0;;) {
+    ASSIGN_OR_RETURN(std::vector<Entry> entries, ledger.ReadStream("releases", from, 1024));
+    if (entries.empty()) break;
+    from += entries.size();
+    for (const Entry& entry : entries) {
+      ASSIGN_OR_RETURN(nlohmann::ordered_json event, EventJsonValueFromCanonical(entry.event));
+      if (event.at("type") != "release.exported") continue;
+      const nlohmann::ordered_json& data = event.at("data");
+      recorded[data.at("release_id").get<std::string>()].insert(
+          data.at("manifest_sha256").get<std::string>());
+    }
+  }
+  return recorded;
+}
+
+Result<PublishedRelease> CheckPublished(Ledger& ledger, const RecordedManifests& recorded,
+                                        const std::string& releases_dir,
+                                        std::string_view release_id, int64_t now_us) {
+  if (!ValidReleaseId(release_id)) {
+    return Status::InvalidArgument("not a release id: 1-64 characters of [A-Za-z0-9._-]");
+  }
+  const fs::path dir = fs::path(releases_dir) / std::string(release_id);
+  const fs::path manifest_path = dir / internal::kManifestFile;
+  std::error_code ec;
+  const uintmax_t manifest_bytes = fs::file_size(manifest_path, ec);
+  if (ec) return Status::NotFound("release " + std::string(release_id) + " is not published");
+  if (manifest_bytes > kMaxManifest) {
+    return Status::Corruption(manifest_path.string() + ": larger than a manifest can be");
+  }
+  ASSIGN_OR_RETURN(Approval approval, FindApproval(ledger, release_id, now_us));
+  std::ifstream in(manifest_path, std::ios::binary);
+  const std::string manifest_text(std::istreambuf_iterator<char>(in), {});
+  if (!in.good() && !in.eof()) return Status::IOError("cannot read " + manifest_path.string());
+
+  PublishedRelease r;
+  r.approval = std::move(approval);
+  r.dir = dir.string();
+  r.manifest_sha256 = internal::Sha256Hex(manifest_text);
+  auto it = recorded.find(release_id);
+  if (it == recorded.end() || !it->second.contains(r.manifest_sha256)) {
+    return Status::FailedPrecondition(
+        "the manifest published for release " + std::string(release_id) +
+        " is not one the ledger recorded as exported: it is not handed out");
+  }
+  const nlohmann::json manifest = nlohmann::json::parse(manifest_text, nullptr, false);
+  if (!manifest.is_object() || !manifest.contains("files") || !manifest["files"].is_object()) {
+    return Status::Corruption(manifest_path.string() + ": no file list");
+  }
+  r.files.push_back({std::string(internal::kManifestFile), manifest_path.string(),
+                     static_cast<uint64_t>(manifest_bytes), r.manifest_sha256});
+  const fs::path sig_path = dir / internal::kSignatureFile;
+  const uintmax_t sig_bytes = fs::file_size(sig_path, ec);
+  if (ec) return Status::Corruption(sig_path.string() + " is missing");
+  r.files.push_back({std::string(internal::kSignatureFile), sig_path.string(),
+                     static_cast<uint64_t>(sig_bytes), ""});
+  for (const auto& [name, about] : manifest["files"].items()) {
+    ReleaseFile f;
+    f.name = name;
+    f.path = (dir / name).string();
+    f.bytes = about.at("bytes").get<uint64_t>();
+    f.sha256 = about.at("sha256").get<std::string>();
+    const uintmax_t actual = fs::file_size(f.path, ec);
+    if (ec || actual != f.bytes) {
+      return Status::Corruption(f.path + ": missing or not the size its manifest gives");
+    }
+    r.files.push_back(std::move(f));
+  }
+  return r;
+}
+
+}  // namespace
+
+bool ValidReleaseId(std::string_view id) {
+  if (id.empty() || id.size() > 64 || id.front() == '.') return false;
+  for (char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+Result<PublishedRelease> FindPublished(Ledger& ledger, const std::string& releases_dir,
+                                       std::string_view release_id, int64_t now_us) {
+  ASSIGN_OR_RETURN(RecordedManifests recorded, ReadRecordedManifests(ledger));
+  return CheckPublished(ledger, recorded, releases_dir, release_id, now_us);
+}
+
+Result<std::vector<PublishedRelease>> ListPublished(Ledger& ledger,
+                                                    const std::string& releases_dir,
+                                                    int64_t now_us) {
+  std::vector<PublishedRelease> out;
+  std::error_code ec;
+  if (!fs::is_directory(releases_dir, ec)) return out;
+  ASSIGN_OR_RETURN(RecordedManifests recorded, ReadRecordedManifests(ledger));
+  std::vector<std::string> ids;
+  for (const auto& e : fs::directory_iterator(releases_dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (e.is_directory() && ValidReleaseId(name)) ids.push_back(name);
+  }
+  std::sort(ids.begin(), ids.end());
+  for (const std::string& id : ids) {
+    auto r = CheckPublished(ledger, recorded, releases_dir, id, now_us);
+    if (r.ok()) {
+      out.push_back(std::move(*r));
+    } else if (r.status().code() == StatusCode::kIOError) {
+      return r.status();
+    }
+    // Anything else (expired, unrecorded, incomplete) is not listed.
+  }
+  return out;
+}
+
+}  // namespace ledger::release

@@ -1,0 +1,135 @@
+#include "release_replay.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <thread>
+#include <unordered_map>
+
+#include "ledger/event_codec.h"
+#include "ledger/time_format.h"
+#include "release_format.h"
+#include "replay/event_view.h"
+#include "replay/report_time.h"
+#include "timeline.h"
+#include "tlog/compact_range.h"
+
+namespace ledger::release::internal {
+
+namespace {
+
+// One line of events.jsonl -> the canonical bytes of its catalogue event, checked as an append
+// would check it. Pure: workers convert blocks of lines in parallel.
+Result<std::string> ConvertLine(
+    const std::string& line, uint64_t ordinal,
+    const std::unordered_map<std::string_view, const ReleasePerson*>& by_name,
+    int64_t* occurred_at_us) {
+  nlohmann::json released = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (released.is_discarded() || !released.is_object()) {
+    return Status::InvalidArgument("not a JSON object");
+  }
+  auto person = by_name.find(released.value("person", std::string()));
+  if (person == by_name.end()) {
+    return Status::InvalidArgument("the person is not in " + std::string(kPersonsFile));
+  }
+  ASSIGN_OR_RETURN(nlohmann::json event, CatalogueEvent(released, *person->second, ordinal));
+  ASSIGN_OR_RETURN(*occurred_at_us,
+                   ParseInstantMicros(event.at("occurred_at").get_ref<const std::string&>()));
+  return CanonicalEventFromJsonValue(event);
+}
+
+constexpr size_t kBlockLines = 16384;
+
+}  // namespace
+
+Result<replay::LogPoint> ReplayEventsFile(const std::string& events_path,
+                                          const std::vector<ReleasePerson>& persons,
+                                          const std::vector<replay::Projection*>& projections,
+                                          const std::function<void(uint64_t)>& progress) {
+  std::unordered_map<std::string_view, const ReleasePerson*> by_name;
+  for (const ReleasePerson& p : persons) by_name.emplace(p.person, &p);
+  std::ifstream in(events_path);
+  if (!in) return Status::IOError("cannot read " + events_path);
+  tlog::CompactRange range;
+  replay::EventDecoder decoder;
+  replay::EventView view;
+  const size_t workers = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
+  std::vector<std::string> lines;
+  std::vector<Result<std::string>> converted;
+  std::vector<int64_t> occurred;
+  uint64_t n = 0;
+  for (bool more = true; more;) {
+    lines.clear();
+    std::string line;
+    while (lines.size() < kBlockLines && std::getline(in, line)) lines.push_back(std::move(line));
+    more = lines.size() == kBlockLines;
+    converted.assign(lines.size(), Status::Ok());
+    occurred.assign(lines.size(), 0);
+    std::vector<std::thread> threads;
+    for (size_t w = 0; w < workers; ++w) {
+      threads.emplace_back([&, w] {
+        for (size_t i = w; i < lines.size(); i += workers) {
+          converted[i] = ConvertLine(lines[i], n + i, by_name, &occurred[i]);
+        }
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (!converted[i].ok()) {
+        return Status::InvalidArgument(fmt::format("{} line {}: {}", kEventsFile, n + 1,
+                                                   converted[i].status().message()));
+      }
+      range.Append(tlog::HashLeaf(*converted[i]), {});
+      Entry entry;
+      entry.seq = n;
+      entry.event = std::move(*converted[i]);
+      entry.recorded_at_us = occurred[i];
+      Status decoded = decoder.DecodeEntry(entry, &view);
+      if (!decoded.ok()) {
+        return Status::InvalidArgument(
+            fmt::format("{} line {}: {}", kEventsFile, n + 1, decoded.message()));
+      }
+      for (replay::Projection* p : projections) p->Apply(view);
+      ++n;
+    }
+    if (progress) progress(n);
+  }
+  return replay::LogPoint{n, range.Root()};
+}
+
+replay::OutcomesReport ReleaseReport(const replay::OutcomesProjection& projection,
+                                     const std::vector<ReleasePerson>& persons,
+                                     const CivilDate& as_of, const replay::LogPoint& point,
+                                     const replay::OutcomesOptions& options) {
+  const auto ends = FollowUpEndsOf(persons);
+  const replay::ReportTime at = replay::ReportTime::EndOfDay(as_of, replay::ReportZone::EuropeOslo());
+  replay::OutcomesReport report = projection.Report(at, point, options, &ends);
+  std::map<std::string, uint64_t> bands, municipalities;
+  std::map<std::string, std::string> released_name;
+  for (const ReleasePerson& p : persons) {
+    ++bands[p.age_band];
+    ++municipalities[p.municipality];
+    released_name[ReplayMunicipality(p.municipality)] = p.municipality;
+  }
+  report.cohort_by["age_band"] = bands;
+  report.cohort_by["municipality"] = municipalities;
+  for (replay::OutcomeGroup& g : report.groups) {
+    if (g.dimension == "municipality" && released_name.count(g.value)) {
+      g.value = released_name.at(g.value);
+    }
+  }
+  return report;
+}
+
+replay::OutcomesProjection::FollowUpEnds FollowUpEndsOf(const std::vector<ReleasePerson>& persons) {
+  replay::OutcomesProjection::FollowUpEnds ends;
+  for (const ReleasePerson& p : persons) {
+    ends.emplace(p.person, SyntheticFollowUpEnd(p.anchor_month, p.followed_months, p.end_month));
+  }
+  return ends;
+}
+
+}  // namespace ledger::release::internal

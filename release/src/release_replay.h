@@ -1,0 +1,40 @@
+// Replaying a release's events into projections (the evaluator's side and the exporter's own
+// check): each line of events.jsonl becomes a catalogue event in its person's synthetic
+// calendar, is encoded and checked exactly as an append would be, and is applied in order.
+#ifndef RELEASE_SRC_RELEASE_REPLAY_H_
+#define RELEASE_SRC_RELEASE_REPLAY_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ledger/status.h"
+#include "release/release.h"
+#include "replay/projection.h"
+#include "replay/outcomes.h"
+#include "replay/replayer.h"
+
+namespace ledger::release::internal {
+
+// Applies every event of `events_path` to `projections`; returns the release's log point: its
+// event count and the RFC 6962 root over the canonical event bytes. InvalidArgument naming the
+// line for an event that is not valid or names an unknown person.
+Result<replay::LogPoint> ReplayEventsFile(
+    const std::string& events_path, const std::vector<ReleasePerson>& persons,
+    const std::vector<replay::Projection*>& projections,
+    const std::function<void(uint64_t done)>& progress = {});
+
+// The outcomes report of a release from a projection that replayed it: per-person follow-up,
+// and the cohort's age bands and municipalities as released (not the codes the replay wrote).
+// Exporter and evaluator both make it here, so the manifest's report hash is reproducible.
+replay::OutcomesReport ReleaseReport(const replay::OutcomesProjection& projection,
+                                     const std::vector<ReleasePerson>& persons,
+                                     const CivilDate& as_of, const replay::LogPoint& point,
+                                     const replay::OutcomesOptions& options);
+
+// The per-person follow-up ends of `persons` in the synthetic calendar.
+replay::OutcomesProjection::FollowUpEnds FollowUpEndsOf(const std::vector<ReleasePerson>& persons);
+
+}  // namespace ledger::release::internal
+
+#endif  // RELEASE_SRC_RELEASE_REPLAY_H_

@@ -1,0 +1,432 @@
+// Anonymised releases (release/release.h) of a synthetic cohort: what an export refuses, what it
+// leaves out, and that the evaluator's replay reproduces the ledger's outcomes.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "../replay/replay_test_log.h"
+#include "ledger/event_codec.h"
+#include "ledger/key_admin.h"
+#include "pseudonyms.h"
+#include "release/release.h"
+#include "replay/event_view.h"
+#include "replay/report_run.h"
+#include "synth/cohort_generator.h"
+
+namespace ledger::release {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::ReplayTestLog;
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+class ReleaseTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    log_ = new ReplayTestLog();
+    personal_ = new std::set<std::string>();
+    synth::CohortOptions options;
+    options.participants = 300;
+    options.seed = 7;
+    std::vector<SignedEvent> batch;
+    std::string error = synth::GenerateCohort(options, [&](std::string_view line) {
+      auto j = nlohmann::json::parse(line);
+      if (j.contains("personal")) {
+        for (const auto& [field, value] : j["personal"].items()) {
+          personal_->insert(value.get<std::string>());
+        }
+      }
+      auto e = SignEventJson(line, log_->Key(j["actor"]["role"].get<std::string>()));
+      ASSERT_TRUE(e.ok()) << e.status().ToString();
+      batch.push_back(std::move(e).value());
+    });
+    ASSERT_TRUE(error.empty()) << error;
+    for (size_t i = 0; i < batch.size(); i += 1000) {
+      std::vector<SignedEvent> part(
+          batch.begin() + static_cast<ptrdiff_t>(i),
+          batch.begin() + static_cast<ptrdiff_t>(std::min(batch.size(), i + 1000)));
+      ASSERT_TRUE(log_->ledger().AppendAtomic(part).ok());
+    }
+    Approve("r1", "2099-01-01T00:00:00Z");
+    Approve("r2", "2099-01-01T00:00:00Z");
+    Approve("old", "2020-01-01T00:00:00Z");
+  }
+  static void TearDownTestSuite() {
+    delete log_;
+    delete personal_;
+  }
+
+  static void Approve(const std::string& id, const std::string& expires) {
+    AppendReleaseEvent("release.approved", {{"release_id", id},
+                                            {"recipient_org", "ramboll"},
+                                            {"purpose", "evaluation"},
+                                            {"basis", "GDPR:6(1)(e)"},
+                                            {"expires_at", expires}});
+  }
+  // An event of the `releases` stream by the dpo, appended now.
+  static void AppendReleaseEvent(const std::string& type, nlohmann::json data) {
+    nlohmann::json j = {{"id", NewEventId()},
+                        {"stream", "releases"},
+                        {"type", type},
+                        {"occurred_at", FormatInstantMicros(NowMicros() / 1000000 * 1000000)},
+                        {"actor", {{"id", "dpo"}, {"role", "dpo"}}},
+                        {"legal_basis", {"GDPR:6(1)(e)"}},
+                        {"data", std::move(data)}};
+    auto e = SignEventJson(j.dump(), log_->Key("dpo"));
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    ASSERT_TRUE(log_->ledger().Append(*e).ok());
+  }
+
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("release-test-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  static ExportParams Params(const std::string& id) {
+    ExportParams p;
+    p.release_id = id;
+    p.intake_from = CivilDate{2008, 1, 1};
+    p.intake_to = CivilDate{2008, 12, 31};
+    p.as_of = CivilDate{2010, 12, 31};
+    return p;
+  }
+
+  // Exports and publishes into dir_/name.
+  ExportSummary ExportTo(const ExportParams& p, const std::string& name) {
+    auto s = Export(log_->ledger(), log_->master_key(), log_->ledger_key(), p,
+                    (dir_ / name).string(), NowMicros());
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    if (!s.ok()) return {};
+    EXPECT_TRUE(Publish(*s, (dir_ / name).string()).ok());
+    return *s;
+  }
+
+  std::string VKey() const { return log_->ledger_key().verifier().ToString(); }
+
+  static ReplayTestLog* log_;
+  static std::set<std::string>* personal_;
+  fs::path dir_;
+};
+ReplayTestLog* ReleaseTest::log_ = nullptr;
+std::set<std::string>* ReleaseTest::personal_ = nullptr;
+
+TEST_F(ReleaseTest, WithoutApprovalOrAfterExpiryNothingIsWritten) {
+  const fs::path out = dir_ / "out";
+  auto none = Export(log_->ledger(), log_->master_key(), log_->ledger_key(), Params("nope"),
+                     out.string(), NowMicros());
+  EXPECT_EQ(none.status().code(), StatusCode::kNotFound) << none.status().ToString();
+  auto expired = Export(log_->ledger(), log_->master_key(), log_->ledger_key(), Params("old"),
+                        out.string(), NowMicros());
+  EXPECT_EQ(expired.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(expired.status().message().find("expired"), std::string::npos);
+  EXPECT_TRUE(fs::is_empty(dir_)) << "an output or a staging directory was left";
+}
+
+TEST_F(ReleaseTest, BadParametersAreNamed) {
+  ExportParams p = Params("r1");
+  p.horizons = {6, 7};
+  EXPECT_NE(ValidateExportParams(p).message().find("--horizons"), std::string::npos);
+  p = Params("r1");
+  p.as_of = CivilDate{2010, 12, 30};
+  EXPECT_NE(ValidateExportParams(p).message().find("--as-of"), std::string::npos);
+  p = Params("r1");
+  p.k = 1;
+  EXPECT_NE(ValidateExportParams(p).message().find("--k"), std::string::npos);
+}
+
+TEST_F(ReleaseTest, ReplayEqualsTheLedgersOutcomesForTheSamePeople) {
+  const ExportSummary s = ExportTo(Params("r1"), "r1");
+  ASSERT_GT(s.persons, 150u);
+  EXPECT_TRUE(s.disagreements.empty()) << s.disagreements.front();
+  auto opened = OpenRelease((dir_ / "r1").string(), {VKey()});
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  replay::OutcomesOptions options;
+  options.horizons = {6, 12, 24};
+  auto ours = ReleaseOutcomes(*opened, options);
+  ASSERT_TRUE(ours.ok()) << ours.status().ToString();
+
+  // The ledger's own outcomes for the people released, independently of the exporter: map each
+  // ledger subject to its pseudonym and keep those in persons.csv.
+  Pseudonymizer names(DeriveReleaseKey(log_->master_key(), "r1"));
+  std::set<std::string> released;
+  for (const ReleasePerson& p : opened->persons) released.insert(p.person);
+  class Only final : public replay::Projection {
+   public:
+    Only(replay::Projection* inner, std::set<std::string> subjects)
+        : inner_(inner), subjects_(std::move(subjects)) {}
+    std::string_view name() const override { return inner_->name(); }
+    uint32_t version() const override { return inner_->version(); }
+    void Apply(const replay::EventView& e) override {
+      if (subjects_.count(std::string(e.subject()))) inner_->Apply(e);
+    }
+    void Reset() override { inner_->Reset(); }
+    std::string Serialize() const override { return inner_->Serialize(); }
+    Status Restore(std::string_view b) override { return inner_->Restore(b); }
+
+   private:
+    replay::Projection* inner_;
+    std::set<std::string> subjects_;
+  };
+  std::set<std::string> subjects;
+  for (auto it = log_->ledger().Scan(0); it->Valid(); it->Next()) {
+    auto summary = SummarizeEvent(it->entry().event);
+    ASSERT_TRUE(summary.ok());
+    if (!summary->subject.empty() && released.count(names.Person(summary->subject))) {
+      subjects.insert(summary->subject);
+    }
+  }
+  ASSERT_EQ(subjects.size(), released.size());
+  replay::OutcomesProjection projection;
+  Only only(&projection, subjects);
+  replay::ReportMoment moment;
+  moment.as_of = CivilDate{2010, 12, 31};
+  auto run = replay::ReplayForReport(log_->ledger(), moment, {&only});
+  ASSERT_TRUE(run.ok());
+  const replay::OutcomesReport theirs = projection.Report(run->at, run->log, options);
+
+  const replay::OutcomeGroup& a = theirs.groups.front();
+  const replay::OutcomeGroup& b = ours->groups.front();
+  EXPECT_EQ(a.cohort, b.cohort);
+  ASSERT_EQ(a.horizons.size(), b.horizons.size());
+  for (size_t i = 0; i < a.horizons.size(); ++i) {
+    SCOPED_TRACE("horizon " + std::to_string(a.horizons[i].months));
+    EXPECT_EQ(a.horizons[i].followed, b.horizons[i].followed);
+    EXPECT_EQ(a.horizons[i].status, b.horizons[i].status);
+    EXPECT_EQ(a.horizons[i].work_or_education, b.horizons[i].work_or_education);
+    EXPECT_EQ(a.horizons[i].any_activity, b.horizons[i].any_activity);
+    EXPECT_EQ(a.horizons[i].off_assistance, b.horizons[i].off_assistance);
+    EXPECT_EQ(a.horizons[i].assistance_main_income, b.horizons[i].assistance_main_income);
+    EXPECT_EQ(a.horizons[i].supplementary_only, b.horizons[i].supplementary_only);
+  }
+  EXPECT_EQ(a.survival.rows, b.survival.rows);
+  EXPECT_EQ(a.survival.median_months, b.survival.median_months);
+  EXPECT_EQ(a.exited, b.exited);
+  EXPECT_EQ(a.reentered, b.reentered);
+  // And the replay reproduces the report the manifest names, byte for byte.
+  replay::OutcomesReport suppressed = *ours;
+  replay::SuppressSmallCells(&suppressed, 5);
+  auto json = nlohmann::json::parse(replay::OutcomesJson(suppressed));
+  EXPECT_EQ(json["sha256"], opened->report_sha256);
+  // Calendar years (O10-O11) are kept only when the intake month is released.
+  auto manifest = nlohmann::json::parse(Slurp(dir_ / "r1" / "manifest.json"));
+  if (manifest["generalisation"]["intake_period"] != "month") return;
+  ASSERT_EQ(a.years.size(), b.years.size());
+  for (size_t i = 0; i < a.years.size(); ++i) {
+    EXPECT_EQ(a.years[i].recipients, b.years[i].recipients);
+    EXPECT_EQ(a.years[i].paid_months, b.years[i].paid_months);
+    EXPECT_EQ(a.years[i].grant_nok, b.years[i].grant_nok);
+    EXPECT_EQ(a.years[i].loan_nok, b.years[i].loan_nok);
+  }
+
+}
+
+TEST_F(ReleaseTest, PseudonymsDoNotLinkReleasesUnlessAsked) {
+  ExportTo(Params("r1"), "a");
+  ExportTo(Params("r2"), "b");
+  ExportParams linked = Params("r2");
+  linked.key_of_release = "r1";
+  ExportTo(linked, "c");
+  auto people = [&](const std::string& name) {
+    auto r = OpenRelease((dir_ / name).string(), {VKey()});
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    std::set<std::string> out;
+    if (r.ok()) {
+      for (const auto& p : r->persons) out.insert(p.person);
+    }
+    return out;
+  };
+  const auto a = people("a"), b = people("b"), c = people("c");
+  ASSERT_FALSE(a.empty());
+  for (const std::string& p : a) EXPECT_EQ(b.count(p), 0u) << p;
+  EXPECT_EQ(a, c);
+  // Actors and offices too.
+  std::regex actor("\"w[a-z2-7]{16}\"");
+  std::set<std::string> actors_a, actors_b;
+  const std::string ea = Slurp(dir_ / "a" / "events.jsonl"), eb = Slurp(dir_ / "b" / "events.jsonl");
+  for (auto it = std::sregex_iterator(ea.begin(), ea.end(), actor); it != std::sregex_iterator();
+       ++it) {
+    actors_a.insert(it->str());
+  }
+  for (auto it = std::sregex_iterator(eb.begin(), eb.end(), actor); it != std::sregex_iterator();
+       ++it) {
+    actors_b.insert(it->str());
+  }
+  ASSERT_FALSE(actors_a.empty());
+  for (const std::string& w : actors_a) EXPECT_EQ(actors_b.count(w), 0u) << w;
+}
+
+TEST_F(ReleaseTest, NoPersonalValueDateLedgerIdOrSubjectInTheFiles) {
+  ExportTo(Params("r1"), "r1");
+  std::string all;
+  for (const char* f : {"events.jsonl", "persons.csv", "manifest.json", "manifest.sig"}) {
+    all += Slurp(dir_ / "r1" / f);
+  }
+  // No calendar date, and no national identity number.
+  EXPECT_FALSE(std::regex_search(all, std::regex("\\d{4}-\\d{2}-\\d{2}")));
+  EXPECT_FALSE(std::regex_search(all, std::regex("\\b\\d{11}\\b")));
+  // Every value in the files: JSON strings, CSV cells, and the words of each.
+  std::set<std::string> tokens;
+  std::string token;
+  for (char c : all) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == ':' ||
+        c == '.' || c == '@') {
+      token.push_back(c);
+    } else {
+      if (!token.empty()) tokens.insert(token);
+      token.clear();
+    }
+  }
+  ASSERT_FALSE(personal_->empty());
+  for (const std::string& v : *personal_) {
+    // A value is found whole, or as one of its words (a name's parts).
+    EXPECT_EQ(tokens.count(v), 0u) << "personal value " << v;
+    std::istringstream words(v);
+    for (std::string w; words >> w;) {
+      if (w.size() >= 4) {
+        EXPECT_EQ(tokens.count(w), 0u) << "part of personal value " << v;
+      }
+    }
+  }
+  // No event id, subject, actor or id chosen by a writer.
+  size_t checked = 0;
+  for (auto it = log_->ledger().Scan(0); it->Valid(); it->Next()) {
+    auto text = EventJsonFromCanonical(it->entry().event);
+    ASSERT_TRUE(text.ok());
+    auto j = nlohmann::json::parse(*text);
+    // The release's own id is shared on purpose; every id of the case streams must not be.
+    if (!j["stream"].get<std::string>().starts_with("case/")) continue;
+    std::vector<std::string> ids = {j["id"].get<std::string>(), j["actor"]["id"].get<std::string>()};
+    if (j.contains("subject")) ids.push_back(j["subject"].get<std::string>());
+    for (const auto& [k, v] : j["data"].items()) {
+      if (v.is_string() && (k.ends_with("_id") || k == "office")) ids.push_back(v.get<std::string>());
+    }
+    for (const std::string& id : ids) {
+      ASSERT_EQ(tokens.count(id), 0u) << id;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 10000u);
+}
+
+TEST_F(ReleaseTest, EveryClassOfQuasiIdentifiersHasAtLeastK) {
+  ExportParams p = Params("r1");
+  p.k = 8;
+  const ExportSummary s = ExportTo(p, "r1");
+  auto opened = OpenRelease((dir_ / "r1").string(), {VKey()});
+  ASSERT_TRUE(opened.ok());
+  std::map<std::string, int> classes;
+  for (const ReleasePerson& r : opened->persons) {
+    ++classes[r.sex + "|" + r.age_band + "|" + r.municipality + "|" + r.intake_period];
+  }
+  for (const auto& [key, n] : classes) EXPECT_GE(n, 8) << key;
+  EXPECT_EQ(s.persons + s.suppressed + s.excluded.erased + s.excluded.objected +
+                s.excluded.restricted + s.excluded.no_consent,
+            s.cohort);
+}
+
+TEST_F(ReleaseTest, TamperingOrAnotherKeyFailsTheReplay) {
+  ExportTo(Params("r1"), "r1");
+  const fs::path r = dir_ / "r1";
+  ASSERT_TRUE(OpenRelease(r.string(), {VKey()}).ok());
+
+  auto other = SigningKey::Generate("someone.else/ledger");
+  auto wrong = OpenRelease(r.string(), {other->verifier().ToString()});
+  EXPECT_EQ(wrong.status().code(), StatusCode::kPermissionDenied) << wrong.status().ToString();
+
+  std::string events = Slurp(r / "events.jsonl");
+  const std::string original = events;
+  events[events.find("\"day\":") + 6] = events[events.find("\"day\":") + 6] == '1' ? '2' : '1';
+  std::ofstream(r / "events.jsonl", std::ios::binary | std::ios::trunc) << events;
+  auto tampered = OpenRelease(r.string(), {VKey()});
+  EXPECT_EQ(tampered.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(tampered.status().message().find("events.jsonl"), std::string::npos);
+  std::ofstream(r / "events.jsonl", std::ios::binary | std::ios::trunc) << original;
+
+  std::string manifest = Slurp(r / "manifest.json");
+  manifest.replace(manifest.find("\"k\": 5"), 6, "\"k\": 2");
+  std::ofstream(r / "manifest.json", std::ios::binary | std::ios::trunc) << manifest;
+  auto changed = OpenRelease(r.string(), {VKey()});
+  EXPECT_EQ(changed.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(changed.status().message().find("manifest"), std::string::npos);
+}
+
+TEST_F(ReleaseTest, AnExistingOutputIsNeverOverwritten) {
+  fs::create_directories(dir_ / "full");
+  std::ofstream(dir_ / "full" / "x") << "keep";
+  auto s = Export(log_->ledger(), log_->master_key(), log_->ledger_key(), Params("r1"),
+                  (dir_ / "full").string(), NowMicros());
+  EXPECT_EQ(s.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Slurp(dir_ / "full" / "x"), "keep");
+}
+
+TEST_F(ReleaseTest, OnlyARecordedManifestWithAnApprovalInForceIsPublished) {
+  const fs::path releases = dir_ / "releases";
+  // Nothing published yet: not found, and an empty list.
+  EXPECT_EQ(FindPublished(log_->ledger(), releases.string(), "r2", NowMicros()).status().code(),
+            StatusCode::kNotFound);
+  auto none = ListPublished(log_->ledger(), releases.string(), NowMicros());
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_TRUE(none->empty());
+
+  // Exported and published, but not recorded in the ledger: not handed out.
+  ExportSummary s = ExportTo(Params("r2"), "releases/r2");
+  auto unrecorded = FindPublished(log_->ledger(), releases.string(), "r2", NowMicros());
+  EXPECT_EQ(unrecorded.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(unrecorded.status().message().find("not one the ledger recorded"), std::string::npos)
+      << unrecorded.status().ToString();
+
+  // Recorded: found, with every file the evaluator needs and their sizes.
+  AppendReleaseEvent("release.exported", nlohmann::json::parse(ExportedEventData(s)));
+  auto found = FindPublished(log_->ledger(), releases.string(), "r2", NowMicros());
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_EQ(found->manifest_sha256, s.manifest_sha256);
+  EXPECT_EQ(found->approval.recipient_org, "ramboll");
+  std::vector<std::string> names;
+  for (const auto& f : found->files) {
+    names.push_back(f.name);
+    EXPECT_EQ(fs::file_size(f.path), f.bytes) << f.name;
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"manifest.json", "manifest.sig", "events.jsonl",
+                                             "persons.csv"}));
+  auto listed = ListPublished(log_->ledger(), releases.string(), NowMicros());
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(listed->front().approval.release_id, "r2");
+
+  // After the approval's expiry it is no longer handed out, nor listed.
+  const int64_t later = ParseInstantMicros("2099-01-02T00:00:00Z").value();
+  EXPECT_EQ(FindPublished(log_->ledger(), releases.string(), "r2", later).status().code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(ListPublished(log_->ledger(), releases.string(), later)->empty());
+
+  // A manifest changed after the export is not the recorded one.
+  {
+    std::ofstream m(releases / "r2" / "manifest.json", std::ios::app);
+    m << " ";
+  }
+  EXPECT_EQ(FindPublished(log_->ledger(), releases.string(), "r2", NowMicros()).status().code(),
+            StatusCode::kFailedPrecondition);
+  // Ids that could leave the directory are not release ids.
+  EXPECT_EQ(FindPublished(log_->ledger(), releases.string(), "..", NowMicros()).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_FALSE(ValidReleaseId("a/b"));
+  EXPECT_FALSE(ValidReleaseId(".hidden"));
+  EXPECT_TRUE(ValidReleaseId("eval-2011.v2"));
+}
+
+}  // namespace
+}  // namespace ledger::release
