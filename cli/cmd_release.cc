@@ -1,6 +1,9 @@
 // ledger release approve | export, and the evaluator's ledger replay DIR outcomes | check
 // (docs/evaluator-guide.md).
 #include <fmt/format.h>
+
+#include <charconv>
+#include <cstdlib>
 #include <nlohmann/json.hpp>
 
 #include "cli_common.h"
@@ -9,10 +12,11 @@
 #include "ledger/key_admin.h"
 #include "ledger/time_format.h"
 #include "privacy_actions.h"
-#include "release_actions.h"
 #include "release/release.h"
+#include "release_actions.h"
 #include "replay/outcomes.h"
 #include "replay/report_time.h"
+#include "server/client.h"
 
 namespace ledger::cli {
 namespace {
@@ -20,35 +24,55 @@ namespace {
 using json = nlohmann::ordered_json;
 
 struct ReleaseArgs {
-  std::string data, key, ledger_key, keys_dir, master_key, release, recipient, purpose = "evaluation",
-      basis, expires, cohort, as_of, horizons = "6,12,24", link_to, out, format = "text";
-  int k = 5, small_cells = 5, time_unit = 7, max_suppressed = 50, age_min = 18, age_max = 24;
+  std::string data, key, ledger_key, keys_dir, master_key, release, recipient,
+      purpose = "evaluation", basis, expires, out, format = "text";
+  release::ExportParamsText params;  // export's (release_id from --release)
+  std::string url, token, tls_ca;    // export through a running server
 };
 
 // "2026-12-31" (its end in Oslo) or an RFC 3339 instant.
 Result<int64_t> ParseExpiry(const std::string& text) {
   if (auto d = ParseDate(text); d.ok()) {
-    return replay::ReportTime::EndOfDay(*d, replay::ReportZone::EuropeOslo()).instant_us -
-           999999;
+    return replay::ReportTime::EndOfDay(*d, replay::ReportZone::EuropeOslo()).instant_us - 999999;
   }
   auto us = ParseInstantMicros(text);
   if (!us.ok()) return Status::InvalidArgument("--expires: a date or an RFC 3339 instant");
   return *us;
 }
 
-// "2008-01..2008-12" -> the first day of the first month, the last day of the last.
-Status ParseCohort(const std::string& text, release::ExportParams* p) {
-  const size_t dots = text.find("..");
-  auto bad = [] {
-    return Status::InvalidArgument("--cohort: intake months FROM..TO, e.g. 2008-01..2008-12");
-  };
-  if (dots == std::string::npos) return bad();
-  auto from = ParseMonth(text.substr(0, dots));
-  auto to = ParseMonth(text.substr(dots + 2));
-  if (!from.ok() || !to.ok()) return bad();
-  p->intake_from = CivilDate{from->year, from->month, 1};
-  p->intake_to = CivilDate{to->year, to->month, DaysInMonth(to->year, to->month)};
-  return Status::Ok();
+// A client of the server at --url (HOST:PORT) with --token (or $LEDGER_TOKEN).
+Result<std::unique_ptr<server::Client>> ConnectTo(const ReleaseArgs& a) {
+  const size_t colon = a.url.rfind(':');
+  server::ClientOptions o;
+  unsigned port = 0;
+  const std::string port_text = colon == std::string::npos ? "" : a.url.substr(colon + 1);
+  const auto parsed = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (colon == 0 || port_text.empty() || parsed.ec != std::errc() ||
+      parsed.ptr != port_text.data() + port_text.size() || port == 0 || port > 65535) {
+    return Status::InvalidArgument("--url: HOST:PORT of the server, e.g. 127.0.0.1:7400");
+  }
+  o.host = a.url.substr(0, colon);
+  o.port = static_cast<uint16_t>(port);
+  const char* env_token = std::getenv("LEDGER_TOKEN");
+  o.token = a.token.empty() && env_token ? env_token : a.token;
+  if (o.token.empty()) return Status::InvalidArgument("--url needs --token or $LEDGER_TOKEN");
+  o.tls_ca_file = a.tls_ca;
+  o.timeout = std::chrono::minutes(10);  // an export of a large cohort takes a while
+  auto client = server::Client::Connect(o);
+  if (!client.ok()) return client.status().WithContext("--url");
+  return std::move(*client);
+}
+
+// Appends `event`, signed by `key`, through the server; its seq.
+Result<uint64_t> AppendThrough(server::Client& client, const SigningKey& key, const json& event) {
+  ASSIGN_OR_RETURN(std::string body, server::SignedEventBody(event.dump(), key));
+  ASSIGN_OR_RETURN(server::HttpResponse res, client.Post("/v1/events", body));
+  const json ack = json::parse(res.body, nullptr, false);
+  if (res.status != 201 || !ack.is_object() || !ack.contains("seq")) {
+    return Status::FailedPrecondition("the server refused " + event.value("type", "the event") +
+                                      " (HTTP " + std::to_string(res.status) + "): " + res.body);
+  }
+  return ack["seq"].get<uint64_t>();
 }
 
 int RunApprove(const ReleaseArgs& a) {
@@ -63,43 +87,103 @@ int RunApprove(const ReleaseArgs& a) {
   if (*expires <= NowMicros()) {
     return Fail(Status::InvalidArgument("--expires: the approval would already have expired"));
   }
-  auto options = WriterOptions(a.ledger_key, a.keys_dir);
-  if (!options.ok()) return Fail(options.status());
-  auto ledger = Ledger::Open(ResolveDataDir(a.data), *options);
-  if (!ledger.ok()) return Fail(ledger.status());
   json data = {{"release_id", a.release},
                {"recipient_org", a.recipient},
                {"purpose", a.purpose},
                {"basis", a.basis},
                {"expires_at", FormatInstantMicros(*expires)}};
-  auto r = AppendSigned(**ledger, *key, ReleaseEvent(*key, "release.approved", a.basis, data));
-  if (!r.ok()) return Fail(r.status());
-  fmt::print("release {} approved for {} ({}, basis {}) until {}; recorded at seq {}\n",
-             a.release, a.recipient, a.purpose, a.basis, FormatInstantMicros(*expires), r->seq);
+  const json event = ReleaseEvent(*key, "release.approved", a.basis, data);
+  uint64_t seq = 0;
+  if (!a.url.empty()) {
+    auto client = ConnectTo(a);
+    if (!client.ok()) return Fail(client.status());
+    auto r = AppendThrough(**client, *key, event);
+    if (!r.ok()) return Fail(r.status());
+    seq = *r;
+  } else {
+    auto options = WriterOptions(a.ledger_key, a.keys_dir);
+    if (!options.ok()) return Fail(options.status());
+    auto ledger = Ledger::Open(ResolveDataDir(a.data), *options);
+    if (!ledger.ok()) return Fail(ledger.status());
+    auto r = AppendSigned(**ledger, *key, event);
+    if (!r.ok()) return Fail(r.status());
+    seq = r->seq;
+  }
+  fmt::print("release {} approved for {} ({}, basis {}) until {}; recorded at seq {}\n", a.release,
+             a.recipient, a.purpose, a.basis, FormatInstantMicros(*expires), seq);
+  return kExitOk;
+}
+
+// The export through a running server (which holds the ledger open): the server writes and
+// publishes the release and answers with the data of release.exported, which is signed here
+// by the dpo's key and appended (docs/api.md, "Releases").
+int RunRemoteExport(const ReleaseArgs& a, const release::ExportParamsText& text,
+                    const SigningKey& key) {
+  auto client = ConnectTo(a);
+  if (!client.ok()) return Fail(client.status());
+  json body = {{"cohort", text.cohort},
+               {"as_of", text.as_of},
+               {"horizons", text.horizons},
+               {"k", text.k},
+               {"small_cells", text.small_cells},
+               {"time_unit", text.time_unit},
+               {"max_suppressed", text.max_suppressed},
+               {"age_min", text.age_min},
+               {"age_max", text.age_max}};
+  if (!text.link_to.empty()) body["link_to"] = text.link_to;
+  fmt::print(stderr, "exporting release {} on the server...\n", text.release_id);
+  auto res = (*client)->Post("/v1/releases/" + text.release_id + "/export", body.dump());
+  if (!res.ok()) return Fail(res.status().WithContext("export"));
+  const json reply = json::parse(res->body, nullptr, false);
+  if (res->status != 201 || !reply.is_object() || !reply.contains("exported_event_data")) {
+    return Fail(Status::FailedPrecondition("the server refused the export (HTTP " +
+                                           std::to_string(res->status) + "): " + res->body));
+  }
+  const json event = ReleaseEvent(key, "release.exported", reply["basis"].get<std::string>(),
+                                  reply["exported_event_data"]);
+  auto seq = AppendThrough(**client, key, event);
+  if (!seq.ok()) {
+    return Fail(seq.status().WithContext("the release was written to " +
+                                         reply["dir"].get<std::string>() +
+                                         " but is not handed out until release.exported is "
+                                         "recorded; export it again under a new id"));
+  }
+  if (a.format == "json") {
+    json out = reply;
+    out.erase("next");
+    out["recorded_at_seq"] = *seq;
+    fmt::print("{}\n", out.dump(2));
+    return kExitOk;
+  }
+  Table t({"release", text.release_id});
+  t.AddRow({"on the server in", reply["dir"].get<std::string>()});
+  t.AddRow({"cohort", Thousands(reply["cohort"].get<uint64_t>())});
+  for (const char* why : {"no_consent", "objected", "restricted", "erased"}) {
+    t.AddRow({std::string("excluded: ") + why, Thousands(reply["excluded"][why].get<uint64_t>())});
+  }
+  t.AddRow({"suppressed for k", Thousands(reply["suppressed"].get<uint64_t>())});
+  t.AddRow({"persons released", Thousands(reply["persons"].get<uint64_t>())});
+  t.AddRow({"events released", Thousands(reply["events"].get<uint64_t>())});
+  t.AddRow({"manifest sha256", reply["manifest_sha256"].get<std::string>()});
+  t.AddRow({"recorded at seq", std::to_string(*seq)});
+  fmt::print("{}", t.Render());
+  const auto& disagreements = reply["agreement"]["disagreements"];
+  fmt::print("agreement with the ledger's outcomes ({}): {}\n",
+             reply["agreement"]["scope"].get<std::string>(),
+             disagreements.empty() ? "yes" : disagreements.dump());
   return kExitOk;
 }
 
 int RunExport(const ReleaseArgs& a) {
-  release::ExportParams p;
-  p.release_id = a.release;
-  if (Status s = ParseCohort(a.cohort, &p); !s.ok()) return Fail(s);
-  auto as_of = ParseMonth(a.as_of);
-  if (!as_of.ok()) return Fail(Status::InvalidArgument("--as-of: a month, e.g. 2010-12"));
-  p.as_of = CivilDate{as_of->year, as_of->month, DaysInMonth(as_of->year, as_of->month)};
-  auto horizons = replay::ParseHorizons(a.horizons);
-  if (!horizons.ok()) return Fail(horizons.status().WithContext("--horizons"));
-  p.horizons = *horizons;
-  p.k = a.k;
-  p.small_cell_threshold = a.small_cells;
-  p.time_unit_days = a.time_unit;
-  p.max_suppressed_permille = a.max_suppressed;
-  p.age_min = a.age_min;
-  p.age_max = a.age_max;
-  p.key_of_release = a.link_to;
-  if (Status s = release::ValidateExportParams(p); !s.ok()) return Fail(s);
-
+  release::ExportParamsText text = a.params;
+  text.release_id = a.release;
+  auto params = release::ParseExportParams(text);
+  if (!params.ok()) return Fail(params.status());
+  const release::ExportParams& p = *params;
   auto key = SigningKey::ReadFile(a.key);
   if (!key.ok()) return Fail(key.status().WithContext("--key"));
+  if (!a.url.empty()) return RunRemoteExport(a, text, *key);
+  if (a.out.empty()) return Fail(Status::InvalidArgument("--out: the release's directory"));
   auto options = WriterOptions(a.ledger_key, a.keys_dir);
   if (!options.ok()) return Fail(options.status());
   if (!options->checkpoint_key) {
@@ -112,7 +196,15 @@ int RunExport(const ReleaseArgs& a) {
   if (!master.ok()) return Fail(master.status());
   options->master_key = *master;
   auto ledger = Ledger::Open(dir, *options);
-  if (!ledger.ok()) return Fail(ledger.status());
+  if (!ledger.ok()) {
+    if (ledger.status().code() == StatusCode::kUnavailable) {
+      return Fail(Status::Unavailable(
+          ledger.status().message() +
+          "\nIf `ledger serve` holds it, export through the server: add --url HOST:PORT and "
+          "--token (the dpo's API token) instead of --out"));
+    }
+    return Fail(ledger.status());
+  }
 
   auto recorded = ExportAndRecord(**ledger, *master, ledger_key, *key, p, a.out);
   if (!recorded.ok()) return Fail(recorded.status());
@@ -143,9 +235,10 @@ int RunReplay(const ReplayArgs& a) {
   auto opened = release::OpenRelease(a.dir, {KeyArgumentText(vkey)});
   if (!opened.ok()) return Fail(opened.status());
   if (a.what == "check") {
-    fmt::print("release {} for {} ({}): signature and {} file hashes check; {} persons, {} events\n",
-               opened->release_id, opened->recipient_org, opened->purpose, 2,
-               Thousands(opened->persons.size()), Thousands(opened->events));
+    fmt::print(
+        "release {} for {} ({}): signature and {} file hashes check; {} persons, {} events\n",
+        opened->release_id, opened->recipient_org, opened->purpose, 2,
+        Thousands(opened->persons.size()), Thousands(opened->events));
     return kExitOk;
   }
   replay::OutcomesOptions options;
@@ -190,6 +283,11 @@ void RegisterReleaseCommands(CLI::App& app, int* exit_code) {
     cmd->add_option("--ledger-key", a->ledger_key,
                     "The ledger's private key (default <keys>/ledger.key)");
     cmd->add_option("--keys", a->keys_dir, "Key directory (default $LEDGER_KEYS or ./ledger-keys)");
+    cmd->add_option("--url", a->url,
+                    "HOST:PORT of a running server: go through it (export: into its releases "
+                    "directory)");
+    cmd->add_option("--token", a->token, "With --url: the dpo's API token (or $LEDGER_TOKEN)");
+    cmd->add_option("--tls-ca", a->tls_ca, "With --url: verify the server's TLS certificate");
   };
   auto approve = std::make_shared<ReleaseArgs>();
   auto* ap = rel->add_subcommand("approve", "Approve a release (appends release.approved)");
@@ -209,19 +307,22 @@ void RegisterReleaseCommands(CLI::App& app, int* exit_code) {
   common(ex, exp.get());
   ex->add_option("--master-key", exp->master_key,
                  "Master key file (default $LEDGER_MASTER_KEY or <keys>/master.key)");
-  ex->add_option("--cohort", exp->cohort, "Intake months FROM..TO, e.g. 2008-01..2008-12")
+  ex->add_option("--cohort", exp->params.cohort, "Intake months FROM..TO, e.g. 2008-01..2008-12")
       ->required();
-  ex->add_option("--as-of", exp->as_of, "Report month, e.g. 2010-12 (its last day)")->required();
-  ex->add_option("--out", exp->out, "Output directory (new or empty)")->required();
-  ex->add_option("--horizons", exp->horizons, "Months, at least 3 apart (default 6,12,24)");
-  ex->add_option("--k", exp->k, "Smallest class of quasi-identifiers (default 5)");
-  ex->add_option("--small-cells", exp->small_cells, "Small-cell threshold of reports (default 5)");
-  ex->add_option("--time-unit", exp->time_unit, "Days per time unit (default 7)");
-  ex->add_option("--max-suppressed", exp->max_suppressed,
+  ex->add_option("--as-of", exp->params.as_of, "Report month, e.g. 2010-12 (its last day)")
+      ->required();
+  ex->add_option("--out", exp->out, "Output directory (new or empty)");
+
+  ex->add_option("--horizons", exp->params.horizons, "Months, at least 3 apart (default 6,12,24)");
+  ex->add_option("--k", exp->params.k, "Smallest class of quasi-identifiers (default 5)");
+  ex->add_option("--small-cells", exp->params.small_cells,
+                 "Small-cell threshold of reports (default 5)");
+  ex->add_option("--time-unit", exp->params.time_unit, "Days per time unit (default 7)");
+  ex->add_option("--max-suppressed", exp->params.max_suppressed,
                  "Most people suppressed to reach k, in thousandths (default 50)");
-  ex->add_option("--age-min", exp->age_min, "Youngest age at intake (default 18)");
-  ex->add_option("--age-max", exp->age_max, "Oldest age at intake (default 24)");
-  ex->add_option("--link-to", exp->link_to,
+  ex->add_option("--age-min", exp->params.age_min, "Youngest age at intake (default 18)");
+  ex->add_option("--age-max", exp->params.age_max, "Oldest age at intake (default 24)");
+  ex->add_option("--link-to", exp->params.link_to,
                  "Use the pseudonym key of this earlier release (the two become linkable)");
   ex->add_option("--format", exp->format, "text or json")->check(CLI::IsMember({"text", "json"}));
   ex->callback([exp, exit_code] { *exit_code = RunExport(*exp); });

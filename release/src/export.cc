@@ -308,6 +308,34 @@ class PartWriter {
 
 }  // namespace
 
+Result<ExportParams> ParseExportParams(const ExportParamsText& t) {
+  ExportParams p;
+  p.release_id = t.release_id;
+  const size_t dots = t.cohort.find("..");
+  auto from = ParseMonth(dots == std::string::npos ? "" : t.cohort.substr(0, dots));
+  auto to = ParseMonth(dots == std::string::npos ? "" : t.cohort.substr(dots + 2));
+  if (!from.ok() || !to.ok()) {
+    return Status::InvalidArgument("--cohort: intake months FROM..TO, e.g. 2008-01..2008-12");
+  }
+  p.intake_from = CivilDate{from->year, from->month, 1};
+  p.intake_to = CivilDate{to->year, to->month, DaysInMonth(to->year, to->month)};
+  auto as_of = ParseMonth(t.as_of);
+  if (!as_of.ok()) return Status::InvalidArgument("--as-of: a month, e.g. 2010-12");
+  p.as_of = CivilDate{as_of->year, as_of->month, DaysInMonth(as_of->year, as_of->month)};
+  auto horizons = replay::ParseHorizons(t.horizons);
+  if (!horizons.ok()) return horizons.status().WithContext("--horizons");
+  p.horizons = *horizons;
+  p.k = t.k;
+  p.small_cell_threshold = t.small_cells;
+  p.time_unit_days = t.time_unit;
+  p.max_suppressed_permille = t.max_suppressed;
+  p.age_min = t.age_min;
+  p.age_max = t.age_max;
+  p.key_of_release = t.link_to;
+  RETURN_IF_ERROR(ValidateExportParams(p));
+  return p;
+}
+
 Status ValidateExportParams(const ExportParams& p) {
   if (!ValidReleaseId(p.release_id)) {
     return Status::InvalidArgument(

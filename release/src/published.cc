@@ -1,12 +1,11 @@
 // FindPublished / ListPublished: the releases a server may hand to evaluators. A directory is
 // served only if the ledger recorded its manifest (release.exported, by SHA-256) and its
 // approval is still in force: a file put there by hand, or a release past its expiry, is not.
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "ledger/event_codec.h"
@@ -114,8 +113,7 @@ Result<PublishedRelease> FindPublished(Ledger& ledger, const std::string& releas
   return CheckPublished(ledger, recorded, releases_dir, release_id, now_us);
 }
 
-Result<std::vector<PublishedRelease>> ListPublished(Ledger& ledger,
-                                                    const std::string& releases_dir,
+Result<std::vector<PublishedRelease>> ListPublished(Ledger& ledger, const std::string& releases_dir,
                                                     int64_t now_us) {
   std::vector<PublishedRelease> out;
   std::error_code ec;

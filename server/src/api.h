@@ -43,6 +43,7 @@ struct ApiContext {
   const ServerLimits& limits;
   std::function<void(std::string_view)> log;
   std::mutex backup_mu = {};  // one backup at a time (routes_admin.cc)
+  std::mutex export_mu = {};  // one release export at a time (routes_releases.cc)
 };
 
 struct ApiRequest {

@@ -164,38 +164,63 @@ TEST_F(ReportsTest, BadParametersAre422NamingTheParameter) {
   expect_422("/v1/reports/caseload?format=xml", "format must be json, csv, summary_csv or text");
 }
 
-// The dpo's steps of `ledger release approve` and `ledger release export --out
-// <data>/releases/<id>`, through the libraries.
+// The dpo approves, exports through the server (POST /v1/releases/<id>/export) and records the
+// export; only then does the evaluator receive it.
 TEST_F(ReportsTest, EvaluatorsReceiveRecordedReleasesOnly) {
-  auto append = [&](const std::string& type, nlohmann::json data) {
-    nlohmann::json j = {{"id", NewEventId()},
-                        {"stream", "releases"},
-                        {"type", type},
-                        {"occurred_at", FormatInstantMicros(NowMicros() / 1000000 * 1000000)},
-                        {"actor", {{"id", "dpo"}, {"role", "dpo"}}},
-                        {"legal_basis", {"GDPR:6(1)(e)"}},
-                        {"data", std::move(data)}};
-    auto e = SignEventJson(j.dump(), dpo_.key);
-    ASSERT_TRUE(e.ok()) << e.status().ToString();
-    ASSERT_TRUE(server_->ledger().Append(*e).ok());
+  auto event = [&](const std::string& type, nlohmann::json data) {
+    return nlohmann::json{{"id", NewEventId()},
+                          {"stream", "releases"},
+                          {"type", type},
+                          {"occurred_at", FormatInstantMicros(NowMicros() / 1000000 * 1000000)},
+                          {"actor", {{"id", "dpo"}, {"role", "dpo"}}},
+                          {"legal_basis", {"GDPR:6(1)(e)"}},
+                          {"data", std::move(data)}};
   };
-  append("release.approved", {{"release_id", "ev1"},
-                              {"recipient_org", "nova"},
-                              {"purpose", "evaluation"},
-                              {"basis", "GDPR:6(1)(e)"},
-                              {"expires_at", "2099-01-01T00:00:00Z"}});
-  release::ExportParams params;
-  params.release_id = "ev1";
-  params.intake_from = CivilDate{2008, 1, 1};
-  params.intake_to = CivilDate{2008, 12, 31};
-  params.as_of = CivilDate{2010, 12, 31};
-  params.k = 2;
-  params.max_suppressed_permille = 1000;
+  auto dpo = ClientFor(dpo_);
+  const std::string body =
+      R"({"cohort":"2008-01..2008-12","as_of":"2010-12","horizons":[6,12],"k":2,)"
+      R"("max_suppressed":1000})";
+  // Without an approval: 404, nothing written.
+  auto unapproved = dpo->Post("/v1/releases/ev1/export", body);
+  ASSERT_TRUE(unapproved.ok());
+  EXPECT_EQ(unapproved->status, 404u) << unapproved->body;
+  EXPECT_FALSE(std::filesystem::exists(data_ + "/releases/ev1"));
+
+  ASSERT_EQ(AppendJson(*dpo,
+                       event("release.approved", {{"release_id", "ev1"},
+                                                  {"recipient_org", "nova"},
+                                                  {"purpose", "evaluation"},
+                                                  {"basis", "GDPR:6(1)(e)"},
+                                                  {"expires_at", "2099-01-01T00:00:00Z"}}),
+                       dpo_)
+                .status,
+            201u);
+  // Only the dpo exports; parameters are checked, by name.
+  auto by_evaluator = ClientFor(evaluator_)->Post("/v1/releases/ev1/export", body);
+  ASSERT_TRUE(by_evaluator.ok());
+  EXPECT_EQ(by_evaluator->status, 403u) << by_evaluator->body;
+  for (const char* bad : {R"({"as_of":"2010-12"})", R"({"cohort":"2008-01..2008-12","as_of":"x"})",
+                          R"({"cohort":"2008-01..2008-12","as_of":"2010-12","colour":1})",
+                          R"({"cohort":"2008-01..2008-12","as_of":"2010-12","k":"five"})", "[]"}) {
+    auto res = dpo->Post("/v1/releases/ev1/export", bad);
+    ASSERT_TRUE(res.ok());
+    EXPECT_EQ(res->status, 422u) << bad << ": " << res->body;
+  }
+  EXPECT_NE(dpo->Post("/v1/releases/ev1/export", R"({"as_of":"2010-12"})")->body.find("--cohort"),
+            std::string::npos);
+
+  auto exported = dpo->Post("/v1/releases/ev1/export", body);
+  ASSERT_TRUE(exported.ok());
+  ASSERT_EQ(exported->status, 201u) << exported->body;
+  const auto summary = Json(*exported);
+  EXPECT_GT(summary["persons"].get<uint64_t>(), 0u);
+  EXPECT_TRUE(summary["agreement"]["disagreements"].empty()) << exported->body;
   const std::string out = data_ + "/releases/ev1";
-  auto summary = release::Export(server_->ledger(), *master_, ledger_key_, params, out,
-                                 NowMicros());
-  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
-  ASSERT_TRUE(release::Publish(*summary, out).ok());
+  EXPECT_EQ(summary["dir"], out);
+  // A second export of the same release does not overwrite the first.
+  auto again = dpo->Post("/v1/releases/ev1/export", body);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->status, 409u) << again->body;
 
   auto evaluator = ClientFor(evaluator_);
   // Published but not yet recorded: not handed out.
@@ -207,14 +232,16 @@ TEST_F(ReportsTest, EvaluatorsReceiveRecordedReleasesOnly) {
   ASSERT_TRUE(refused.ok());
   EXPECT_EQ(refused->status, 409u) << refused->body;
 
-  append("release.exported", nlohmann::json::parse(release::ExportedEventData(*summary)));
+  ASSERT_EQ(AppendJson(*dpo, event("release.exported", summary["exported_event_data"]), dpo_)
+                .status,
+            201u);
   listed = evaluator->Get("/v1/releases");
   ASSERT_TRUE(listed.ok());
   auto j = Json(*listed);
   ASSERT_EQ(j["releases"].size(), 1u) << listed->body;
   EXPECT_EQ(j["releases"][0]["release_id"], "ev1");
   EXPECT_EQ(j["releases"][0]["recipient_org"], "nova");
-  EXPECT_EQ(j["releases"][0]["manifest_sha256"], summary->manifest_sha256);
+  EXPECT_EQ(j["releases"][0]["manifest_sha256"], summary["manifest_sha256"]);
   ASSERT_EQ(j["releases"][0]["files"].size(), 4u);
 
   const uint64_t logged_before = VerifyAccessLog(AccessLogPath(data_)).value().records;
@@ -234,7 +261,7 @@ TEST_F(ReportsTest, EvaluatorsReceiveRecordedReleasesOnly) {
   EXPECT_EQ(VerifyAccessLog(AccessLogPath(data_)).value().records, logged_before + 4);
 
   // The dpo may fetch it too; no one else, and nothing outside the release.
-  auto by_dpo = ClientFor(dpo_)->Get("/v1/releases/ev1");
+  auto by_dpo = dpo->Get("/v1/releases/ev1");
   ASSERT_TRUE(by_dpo.ok());
   EXPECT_EQ(by_dpo->status, 200u) << by_dpo->body;
   for (const Role* r : {&auditor_, &caseworker_, &admin_}) {

@@ -267,5 +267,55 @@ TEST_F(ServeProcessTest, BackupOnlineThroughTheServerAndOfflineWithTheCli) {
   }
 }
 
+// A dpo approves and exports releases through a running server (`--url`), since the server
+// holds the ledger; the plain commands say so when it does.
+TEST_F(ServeProcessTest, ReleaseCommandsGoThroughARunningServer) {
+  const SigningKey dpo = MakeKey("dpo");
+  {
+    // (Registered before the server starts: it holds the ledger afterwards.)
+    auto ledger = Ledger::Open(data_).value();
+    ASSERT_TRUE(RegisterKey(*ledger, admin_, dpo.verifier(), "dpo", {}).ok());
+  }
+  ASSERT_TRUE(dpo.WriteFile(dir_ + "/dpo.key").ok());
+  ASSERT_TRUE(ledger_key_.WriteFile(dir_ + "/ledger.key").ok());  // not in <keys>
+  const std::string token =
+      TokenStore::Create(TokensPath(data_), dpo.key_id_hex(), "dpo", "")->token;
+  const uint16_t port = Start();  // without the ledger key (none in <keys>)
+  ASSERT_NE(port, 0);
+  const std::string url = "127.0.0.1:" + std::to_string(port);
+  std::string out, err;
+  const std::vector<std::string> approve = {
+      "release", "approve", "--key", dir_ + "/dpo.key", "--release", "r-1", "--recipient",
+      "nova", "--basis", "GDPR:6(1)(e)", "--expires", "2099-01-01"};
+  // Without --url: the ledger is held, and the message says what to do.
+  EXPECT_EQ(RunLedger({"release", "export", "--data", data_, "--key", dir_ + "/dpo.key",
+                       "--release", "r-1", "--cohort", "2008-01..2008-12", "--as-of", "2010-12",
+                       "--out", dir_ + "/out", "--keys", dir_ + "/keys", "--ledger-key",
+                       dir_ + "/ledger.key"},
+                      &out, &err),
+            8)
+      << out << err;
+  EXPECT_NE(err.find("--url"), std::string::npos) << err;
+
+  std::vector<std::string> remote = approve;
+  remote.insert(remote.end(), {"--url", url, "--token", token});
+  ASSERT_EQ(RunLedger(remote, &out, &err), 0) << out << err;
+  EXPECT_NE(out.find("release r-1 approved for nova"), std::string::npos) << out;
+  // A wrong token is refused by the server, and the command says so.
+  remote.back() = "ldgr_0000000000000000_00";
+  EXPECT_NE(RunLedger(remote, &out, &err), 0);
+  EXPECT_NE(err.find("401"), std::string::npos) << err;
+
+  // This server has no ledger key to sign a manifest with: a clear refusal, nothing written.
+  EXPECT_EQ(RunLedger({"release", "export", "--key", dir_ + "/dpo.key", "--release", "r-1",
+                       "--cohort", "2008-01..2008-12", "--as-of", "2010-12", "--url", url,
+                       "--token", token},
+                      &out, &err),
+            9)
+      << out << err;
+  EXPECT_NE(err.find("without the ledger key"), std::string::npos) << err;
+  EXPECT_FALSE(std::filesystem::exists(data_ + "/releases/r-1"));
+}
+
 }  // namespace
 }  // namespace ledger::server::testing

@@ -74,6 +74,17 @@ struct ExportParams {
 // InvalidArgument naming the parameter at fault.
 Status ValidateExportParams(const ExportParams& params);
 
+// The parameters as people write them (`ledger release export`'s flags, the server's
+// POST /v1/releases/<id>/export body): cohort "2008-01..2008-12", as_of "2010-12" (a month:
+// its last day), horizons "6,12,24"; the rest as ExportParams.
+struct ExportParamsText {
+  std::string release_id, cohort, as_of, horizons = "6,12,24", link_to;
+  int k = 5, small_cells = 5, time_unit = 7, max_suppressed = 50, age_min = 18, age_max = 24;
+};
+// Parsed and validated (ValidateExportParams); InvalidArgument naming the parameter at fault
+// by its flag name (--cohort, --as-of, ...).
+Result<ExportParams> ParseExportParams(const ExportParamsText& text);
+
 struct ExclusionCounts {
   uint64_t no_consent = 0;  // consent basis: no consent in force covering the release
   uint64_t objected = 0;    // statutory basis: refused or withdrew consent for the purpose
