@@ -40,6 +40,7 @@ using std::chrono::milliseconds;
 struct Args {
   std::string url, binary_url, token, key, sub_token, dir;
   int clients = 16, batch = 256, seconds = 10, rate = 1000, subscribers = 1000;
+  int delivery_interval_ms = -1;  // the local server's (-1: ServerOptions' default)
   std::string phases = "batch,binary,single,subscribe";
 };
 
@@ -49,6 +50,7 @@ struct Target {
   uint16_t binary_port = 0;  // 0: no binary phase
   std::string token, sub_token;
   std::optional<SigningKey> key;
+  double verify_per_s = 0;  // the machine's limit (RawVerifyRate), measured in this run
 };
 
 double Percentile(std::vector<double> v, double p) {
@@ -85,6 +87,39 @@ std::vector<SignedEvent> Prepare(const SigningKey& key, size_t n, const std::str
   }
   for (auto& t : pool) t.join();
   return out;
+}
+
+// The machine's own limit for appends, measured in the same run: Ed25519 verifications per
+// second on every core (the server verifies each event once), over the benchmark's own events.
+double RawVerifyRate(const SigningKey& key, double seconds) {
+  const auto sample = Prepare(key, 512, "bv-" + NewEventId() + "-");
+  std::vector<std::string> messages;
+  for (const auto& e : sample) messages.push_back(EventSigningMessage(e.event));
+  const VerifierKey verifier = key.verifier();
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> total{0}, failures{0};
+  const auto start = Clock::now();
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < std::max(1u, std::thread::hardware_concurrency()); ++t) {
+    pool.emplace_back([&, t] {
+      uint64_t n = 0;
+      for (size_t i = t; !stop.load(std::memory_order_relaxed); i = (i + 1) % messages.size()) {
+        if (!verifier.Verify(messages[i], sample[i].signature)) ++failures;
+        ++n;
+      }
+      total += n;
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  stop = true;
+  for (auto& th : pool) th.join();
+  const double rate =
+      static_cast<double>(total.load()) / std::chrono::duration<double>(Clock::now() - start).count();
+  return failures ? 0 : rate;
+}
+
+std::string RatioText(double rate, double limit) {
+  return limit > 0 ? fmt::format("{:.2f}", rate / limit) : "-";
 }
 
 server::ClientOptions Options(const Target& t, const std::string& token) {
@@ -133,8 +168,10 @@ void BenchBatch(const Target& t, const Args& a, Table& out) {
   }
   for (auto& th : threads) th.join();
   const double s = std::chrono::duration<double>(Clock::now() - start).count();
+  const double rate = static_cast<double>(ok) / s;
   out.AddRow({fmt::format("batched appends, HTTP/JSON, {} clients x {} (events/s)", a.clients, a.batch),
-              Thousands(static_cast<uint64_t>(static_cast<double>(ok) / s))});
+              Thousands(static_cast<uint64_t>(rate))});
+  out.AddRow({"  ratio to raw Ed25519 verify, all cores", RatioText(rate, t.verify_per_s)});
   out.AddRow({"  target", ">= 20,000"});
   out.AddRow({"  events appended", Thousands(ok)});
 }
@@ -220,8 +257,10 @@ void BenchBatchBinary(const Target& t, const Args& a, Table& out) {
   }
   for (auto& th : threads) th.join();
   const double s = std::chrono::duration<double>(Clock::now() - start).count();
+  const double rate = static_cast<double>(ok) / s;
   out.AddRow({fmt::format("batched appends, binary protocol, {} clients x {} (events/s)", a.clients, a.batch),
-              Thousands(static_cast<uint64_t>(static_cast<double>(ok) / s))});
+              Thousands(static_cast<uint64_t>(rate))});
+  out.AddRow({"  ratio to raw Ed25519 verify, all cores", RatioText(rate, t.verify_per_s)});
   out.AddRow({"  target", ">= 20,000"});
 }
 
@@ -386,6 +425,9 @@ int Run(const Args& a) {
     so.ledger_options = lo;
     so.limits.requests_per_second = 0;
     so.limits.max_connections = 8192;
+    if (a.delivery_interval_ms >= 0) {
+      so.delivery_interval = std::chrono::milliseconds(a.delivery_interval_ms);
+    }
     auto started = server::Server::Start(std::move(so));
     if (!started.ok()) return Fail(started.status());
     local = std::move(started).value();
@@ -400,6 +442,9 @@ int Run(const Args& a) {
     ::setrlimit(RLIMIT_NOFILE, &nofile);
   }
   Table out({"measure", "value"});
+  t.verify_per_s = RawVerifyRate(*t.key, 1.5);
+  out.AddRow({"cores", std::to_string(std::thread::hardware_concurrency())});
+  out.AddRow({"raw Ed25519 verify, all cores (/s)", Thousands(static_cast<uint64_t>(t.verify_per_s))});
   if (a.phases.find("batch") != std::string::npos) BenchBatch(t, a, out);
   if (a.phases.find("binary") != std::string::npos && t.binary_port != 0) BenchBatchBinary(t, a, out);
   if (a.phases.find("single") != std::string::npos) BenchSingle(t, a, out);
@@ -434,6 +479,9 @@ void RegisterBenchServerCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--rate", a->rate, "Events per second in the paced phases")->capture_default_str();
   cmd->add_option("--subscribers", a->subscribers, "WebSocket subscribers")->capture_default_str();
   cmd->add_option("--phases", a->phases, "Comma-separated: batch, binary, single, subscribe")->capture_default_str();
+  cmd->add_option("--delivery-interval-ms", a->delivery_interval_ms,
+                  "The local server's --delivery-interval-ms (default: serve's)")
+      ->check(CLI::Range(0, 1000));
   cmd->callback([=] { *exit_code = Run(*a); });
 }
 
