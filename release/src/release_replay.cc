@@ -1,11 +1,11 @@
 #include "release_replay.h"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <thread>
 #include <unordered_map>
 
@@ -57,45 +57,68 @@ Result<replay::LogPoint> ReplayEventsFile(const std::string& events_path,
   replay::EventDecoder decoder;
   replay::EventView view;
   const size_t workers = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
-  std::vector<std::string> lines;
-  std::vector<Result<std::string>> converted;
-  std::vector<int64_t> occurred;
-  uint64_t n = 0;
-  for (bool more = true; more;) {
-    lines.clear();
+
+  // A pipeline of two blocks: workers convert the next block while this thread applies the
+  // current one, in order (the projections and the Merkle range see one line after another).
+  struct Block {
+    uint64_t first = 0;  // ordinal of its first line
+    std::vector<std::string> lines;
+    std::vector<Result<std::string>> converted;
+    std::vector<int64_t> occurred;
+  };
+  auto read = [&in](Block* b, uint64_t first) {
+    b->first = first;
+    b->lines.clear();
     std::string line;
-    while (lines.size() < kBlockLines && std::getline(in, line)) lines.push_back(std::move(line));
-    more = lines.size() == kBlockLines;
-    converted.assign(lines.size(), Status::Ok());
-    occurred.assign(lines.size(), 0);
+    while (b->lines.size() < kBlockLines && std::getline(in, line))
+      b->lines.push_back(std::move(line));
+  };
+  auto convert = [&by_name, workers](Block* b) {
+    b->converted.assign(b->lines.size(), Status::Ok());
+    b->occurred.assign(b->lines.size(), 0);
     std::vector<std::thread> threads;
     for (size_t w = 0; w < workers; ++w) {
-      threads.emplace_back([&, w] {
-        for (size_t i = w; i < lines.size(); i += workers) {
-          converted[i] = ConvertLine(lines[i], n + i, by_name, &occurred[i]);
+      threads.emplace_back([b, w, workers, &by_name] {
+        for (size_t i = w; i < b->lines.size(); i += workers) {
+          b->converted[i] = ConvertLine(b->lines[i], b->first + i, by_name, &b->occurred[i]);
         }
       });
     }
     for (std::thread& t : threads) t.join();
-    for (size_t i = 0; i < lines.size(); ++i) {
-      if (!converted[i].ok()) {
-        return Status::InvalidArgument(fmt::format("{} line {}: {}", kEventsFile, n + 1,
-                                                   converted[i].status().message()));
+  };
+
+  Block current, next;
+  read(&current, 0);
+  convert(&current);
+  uint64_t n = 0;
+  while (!current.lines.empty()) {
+    read(&next, current.first + current.lines.size());
+    std::thread converting([&] { convert(&next); });
+    Status applied = Status::Ok();
+    for (size_t i = 0; i < current.lines.size() && applied.ok(); ++i) {
+      if (!current.converted[i].ok()) {
+        applied = Status::InvalidArgument(fmt::format("{} line {}: {}", kEventsFile, n + 1,
+                                                      current.converted[i].status().message()));
+        break;
       }
-      range.Append(tlog::HashLeaf(*converted[i]), {});
+      range.Append(tlog::HashLeaf(*current.converted[i]), {});
       Entry entry;
       entry.seq = n;
-      entry.event = std::move(*converted[i]);
-      entry.recorded_at_us = occurred[i];
+      entry.event = std::move(*current.converted[i]);
+      entry.recorded_at_us = current.occurred[i];
       Status decoded = decoder.DecodeEntry(entry, &view);
       if (!decoded.ok()) {
-        return Status::InvalidArgument(
+        applied = Status::InvalidArgument(
             fmt::format("{} line {}: {}", kEventsFile, n + 1, decoded.message()));
+        break;
       }
       for (replay::Projection* p : projections) p->Apply(view);
       ++n;
     }
+    converting.join();
+    if (!applied.ok()) return applied;
     if (progress) progress(n);
+    std::swap(current, next);
   }
   return replay::LogPoint{n, range.Root()};
 }
@@ -105,7 +128,8 @@ replay::OutcomesReport ReleaseReport(const replay::OutcomesProjection& projectio
                                      const CivilDate& as_of, const replay::LogPoint& point,
                                      const replay::OutcomesOptions& options) {
   const auto ends = FollowUpEndsOf(persons);
-  const replay::ReportTime at = replay::ReportTime::EndOfDay(as_of, replay::ReportZone::EuropeOslo());
+  const replay::ReportTime at =
+      replay::ReportTime::EndOfDay(as_of, replay::ReportZone::EuropeOslo());
   replay::OutcomesReport report = projection.Report(at, point, options, &ends);
   std::map<std::string, uint64_t> bands, municipalities;
   std::map<std::string, std::string> released_name;
