@@ -15,15 +15,7 @@ using json = nlohmann::ordered_json;
 
 json ReleaseEvent(const SigningKey& dpo, const std::string& type, const std::string& basis,
                   json data) {
-  json j;
-  j["id"] = NewEventId();
-  j["stream"] = "releases";
-  j["type"] = type;
-  j["occurred_at"] = FormatInstantMicros(NowMicros() / 1000000 * 1000000);
-  j["actor"] = {{"id", dpo.name()}, {"role", "dpo"}};
-  j["legal_basis"] = {basis};
-  j["data"] = std::move(data);
-  return j;
+  return json::parse(release::ReleaseEventJson(dpo.name(), type, basis, data.dump()));
 }
 
 Result<RecordedExport> ExportAndRecord(Ledger& ledger, const MasterKey& master,

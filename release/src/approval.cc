@@ -1,10 +1,25 @@
-// FindApproval: the dpo's release.approved, read from the ledger's `releases` stream.
+// The `releases` stream: its events, and FindApproval (the dpo's release.approved).
 #include <nlohmann/json.hpp>
 
 #include "ledger/event_codec.h"
+#include "ledger/key_admin.h"
+#include "ledger/time_format.h"
 #include "release/release.h"
 
 namespace ledger::release {
+
+std::string ReleaseEventJson(std::string_view dpo_id, std::string_view type,
+                             std::string_view basis, std::string_view data_json) {
+  nlohmann::ordered_json j;
+  j["id"] = NewEventId();
+  j["stream"] = "releases";
+  j["type"] = type;
+  j["occurred_at"] = FormatInstantMicros(NowMicros() / 1000000 * 1000000);
+  j["actor"] = {{"id", dpo_id}, {"role", "dpo"}};
+  j["legal_basis"] = {basis};
+  j["data"] = nlohmann::ordered_json::parse(data_json);
+  return j.dump();
+}
 
 bool BasisNeedsConsent(std::string_view basis) {
   return basis == "GDPR:6(1)(a)" || basis.starts_with("consent");

@@ -74,15 +74,9 @@ class ReleaseTest : public ::testing::Test {
                                             {"expires_at", expires}});
   }
   // An event of the `releases` stream by the dpo, appended now.
-  static void AppendReleaseEvent(const std::string& type, nlohmann::json data) {
-    nlohmann::json j = {{"id", NewEventId()},
-                        {"stream", "releases"},
-                        {"type", type},
-                        {"occurred_at", FormatInstantMicros(NowMicros() / 1000000 * 1000000)},
-                        {"actor", {{"id", "dpo"}, {"role", "dpo"}}},
-                        {"legal_basis", {"GDPR:6(1)(e)"}},
-                        {"data", std::move(data)}};
-    auto e = SignEventJson(j.dump(), log_->Key("dpo"));
+  static void AppendReleaseEvent(const std::string& type, const nlohmann::json& data) {
+    auto e = SignEventJson(ReleaseEventJson("dpo", type, "GDPR:6(1)(e)", data.dump()),
+                           log_->Key("dpo"));
     ASSERT_TRUE(e.ok()) << e.status().ToString();
     ASSERT_TRUE(log_->ledger().Append(*e).ok());
   }

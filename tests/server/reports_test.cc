@@ -167,14 +167,9 @@ TEST_F(ReportsTest, BadParametersAre422NamingTheParameter) {
 // The dpo approves, exports through the server (POST /v1/releases/<id>/export) and records the
 // export; only then does the evaluator receive it.
 TEST_F(ReportsTest, EvaluatorsReceiveRecordedReleasesOnly) {
-  auto event = [&](const std::string& type, nlohmann::json data) {
-    return nlohmann::json{{"id", NewEventId()},
-                          {"stream", "releases"},
-                          {"type", type},
-                          {"occurred_at", FormatInstantMicros(NowMicros() / 1000000 * 1000000)},
-                          {"actor", {{"id", "dpo"}, {"role", "dpo"}}},
-                          {"legal_basis", {"GDPR:6(1)(e)"}},
-                          {"data", std::move(data)}};
+  auto event = [&](const std::string& type, const nlohmann::json& data) {
+    return nlohmann::json::parse(
+        release::ReleaseEventJson("dpo", type, "GDPR:6(1)(e)", data.dump()));
   };
   auto dpo = ClientFor(dpo_);
   const std::string body =

@@ -50,6 +50,12 @@ Result<Approval> FindApproval(Ledger& ledger, std::string_view release_id, int64
 // "consent"): each person then needs a consent in force that covers the release.
 bool BasisNeedsConsent(std::string_view basis);
 
+// An event of the `releases` stream (catalogue JSON, not yet signed): `type` release.approved or
+// release.exported, by the dpo named `dpo_id`, occurring now (to the second), with `data_json`
+// (a JSON object) as its data and `basis` as its legal basis.
+std::string ReleaseEventJson(std::string_view dpo_id, std::string_view type,
+                             std::string_view basis, std::string_view data_json);
+
 // ---- Export ----
 struct ExportParams {
   std::string release_id;
