@@ -69,7 +69,7 @@ bool HasDigitRunOf(const std::string& text, size_t n) {
     }
     size_t j = i;
     bool digits = true;
-    while (j < text.size() && word(text[j])) digits = digits && IsDigit(text[j++]);
+    for (; j < text.size() && word(text[j]); ++j) digits = digits && IsDigit(text[j]);
     if (digits && j - i == n) return true;
     i = j;
   }
