@@ -85,8 +85,8 @@ void CheckSanctions(const std::string& stream, const CmpCaseState& c, Compliance
   }
 }
 
-// P6: an agreement is judged once its outcome is certain: when it is closed, or at signing when
-// it already breaks the rule on problems or length. Open agreements that keep both are pending.
+// P6: every agreement signed by T. One closed by T is judged on all three rules; one still open
+// at T on the first two only (problems, length), so an open agreement that keeps both passes.
 void CheckAgreements(const std::string& stream, const CmpCaseState& c, ComplianceCheck& p6) {
   for (const CmpAgreement& a : c.agreements) {
     ComplianceException x = Exception(stream, a.agreement_id, a.ref, "agreement.signed");
@@ -100,7 +100,6 @@ void CheckAgreements(const std::string& stream, const CmpCaseState& c, Complianc
       x.reasons.push_back("closed_without_evaluation");
       x.events.push_back(Event(*a.closed, "agreement.closed"));
     }
-    if (!a.closed && x.reasons.empty()) continue;  // pending
     Judge(p6, x.reasons.empty() ? std::nullopt : std::optional(std::move(x)));
   }
 }
@@ -216,7 +215,7 @@ ComplianceReport ComplianceProjection::Report(const ReportTime& at, const LogPoi
   ComplianceCheck p3 = NewCheck(
       "P3", "sanctions after warning, notice, assessment (reduce) and emergency check", "100%");
   ComplianceCheck p6 = NewCheck(
-      "P6", "agreements: <= 3 problems, <= 3 months or a reason, evaluated at closing", "100%");
+      "P6", "agreements: <= 3 problems, <= 3 months or a reason, evaluated if closed", "100%");
   ComplianceCheck c1 =
       NewCheck("C1", "referrals and disclosures under a consent in force that covers them", "100%");
   ComplianceCheck c2 = NewCheck("C2", "disclosures at or after their consent's withdrawal", "0");

@@ -14,8 +14,9 @@
 //      breach br-2 -> san-2 05-10 on dec-2, emergency not checked; notice dated 05-05 but
 //      appended after the sanction (a late entry); assessed reduce 05-15 (after the sanction).
 //    agreements agr-1 02-02..04-30 closed 05-01 with evaluation (pass); agr-2 05-02..09-30
-//      without a reason (exception at signing); agr-3 05-03..08-03 open (pending); agr-4
-//      01-10..06-10 with a reason, closed 06-11 without evaluation.
+//      without a reason (exception from its signing); agr-3 05-03..08-03 open (judged on rules
+//      1 and 2 only: pass); agr-4 01-10..06-10 with a reason, closed 06-11 without evaluation
+//      (a pass while open, an exception once closed).
 //  sub-b (29 at intake 2008-03-01)
 //    grants dec-1 2009-02-28 (29: judged, no condition), dec-2 2009-03-01 (30: not judged).
 //    consent con-2 refused 2008-03-02; con-3 (case_coordination; nav; economy) given
@@ -75,15 +76,17 @@ uint64_t Decide(ReplayTestLog& l, const std::string& s, const std::string& id,
 }
 
 void Give(ReplayTestLog& l, const std::string& s, const std::string& id, const std::string& at,
-          json purposes, json recipients, json categories, const std::string& expires) {
-  l.Add(s, "consent.given", at,
-        {{"consent_id", id},
-         {"purposes", purposes},
-         {"recipients", recipients},
-         {"data_categories", categories},
-         {"method", "signed_form"},
-         {"form_sha256", kForm},
-         {"expires_at", expires}});
+          json purposes, json recipients, json categories, const std::string& expires,
+          const std::string& replaces = "") {
+  json data = {{"consent_id", id},
+               {"purposes", purposes},
+               {"recipients", recipients},
+               {"data_categories", categories},
+               {"method", "signed_form"},
+               {"form_sha256", kForm},
+               {"expires_at", expires}};
+  if (!replaces.empty()) data["replaces"] = replaces;
+  l.Add(s, "consent.given", at, data);
 }
 
 uint64_t Disclose(ReplayTestLog& l, const std::string& s, const std::string& id,
@@ -98,11 +101,15 @@ uint64_t Disclose(ReplayTestLog& l, const std::string& s, const std::string& id,
 }
 
 uint64_t Sign(ReplayTestLog& l, const std::string& s, const std::string& id,
-              const std::string& start, const std::string& end, bool reason) {
+              const std::string& start, const std::string& end, bool reason, int problems = 1) {
+  json listed = json::array();
+  for (int i = 1; i <= problems; ++i) {
+    listed.push_back({{"problem_id", "p" + std::to_string(i)}, {"domain", "work"}});
+  }
   json data = {{"agreement_id", id},
                {"start", start},
                {"end", end},
-               {"problems", {{{"problem_id", "p1"}, {"domain", "work"}}}},
+               {"problems", listed},
                {"tasks", json::array()}};
   if (reason) data["extension_reason"] = "complex_needs";
   return l.Add(s, "agreement.signed", Noon(start), data);
@@ -299,12 +306,13 @@ TEST_F(ComplianceTest, P3SanctionsNeedWarningNoticeAssessmentAndEmergencyCheck) 
                                       "no_reduce_assessment_before", "emergency_not_checked"}));
 }
 
-TEST_F(ComplianceTest, P6AgreementsAreJudgedWhenTheirOutcomeIsCertain) {
+TEST_F(ComplianceTest, P6OpenAgreementsAreJudgedOnTheFirstTwoRules) {
   const ComplianceCheck p6 = Check(AsOf("2009-12-31"), "P6");
-  // agr-1 closed with evaluation (pass); agr-2 over 3 months without a reason (judged at
-  // signing); agr-3 open, exactly 3 months (pending); agr-4 closed without evaluation.
-  EXPECT_EQ(p6.checked, 3u);
-  EXPECT_EQ(p6.passed, 1u);
+  // agr-1 closed with evaluation (pass); agr-2 open, over 3 months without a reason (an
+  // exception); agr-3 open, 1 problem and exactly 3 months (checked and passed); agr-4 closed
+  // without evaluation (an exception).
+  EXPECT_EQ(p6.checked, 4u);
+  EXPECT_EQ(p6.passed, 2u);
   ASSERT_EQ(p6.exceptions.size(), 2u);
   EXPECT_EQ(ExceptionSeqs(p6), (std::vector<uint64_t>{seqs_.a_agr4, seqs_.a_agr2}));
   EXPECT_EQ(p6.exceptions[0].reasons, (std::vector<std::string>{"closed_without_evaluation"}));
@@ -316,12 +324,19 @@ TEST_F(ComplianceTest, P6AgreementsAreJudgedWhenTheirOutcomeIsCertain) {
 }
 
 TEST_F(ComplianceTest, P6BeforeAndAfterAClosure) {
-  // agr-4 closes on 06-11: pending before, an exception from then on.
+  // Only agr-4 (01-10, a reason, 1 problem) is signed by 01-31: open, it keeps rules 1 and 2.
+  const ComplianceCheck january = Check(AsOf("2009-01-31"), "P6");
+  EXPECT_EQ(january.checked, 1u);
+  EXPECT_EQ(january.passed, 1u);
+  // agr-4 closes on 06-11 without evaluation: a pass while open, an exception from then on.
+  // agr-1 (closed with evaluation) and agr-3 (open) pass; agr-2 is an exception throughout.
   const ComplianceCheck before = Check(AsOf("2009-06-10"), "P6");
-  EXPECT_EQ(before.checked, 2u);  // agr-1, agr-2
+  EXPECT_EQ(before.checked, 4u);
+  EXPECT_EQ(before.passed, 3u);
   EXPECT_EQ(ExceptionSeqs(before), (std::vector<uint64_t>{seqs_.a_agr2}));
   const ComplianceCheck after = Check(AsOf("2009-06-11"), "P6");
-  EXPECT_EQ(after.checked, 3u);
+  EXPECT_EQ(after.checked, 4u);
+  EXPECT_EQ(after.passed, 2u);
   EXPECT_EQ(ExceptionSeqs(after), (std::vector<uint64_t>{seqs_.a_agr4, seqs_.a_agr2}));
 }
 
@@ -432,6 +447,146 @@ TEST_F(ComplianceTest, StoppedAnywhereAndResumedEqualsARebuild) {
 
 TEST_F(ComplianceTest, RestoreRefusesDamagedState) {
   EXPECT_EQ(ledger::testing::ExpectRestoreRefusesDamagedState<ComplianceProjection>(log_.ledger()), 3u);
+}
+
+// P6 on agreements still open at T (judged on rules 1 and 2 only). The log holds an agreement
+// with 4 problems, which a ledger with the default limit of 3 refuses at append (one created
+// with max_agreement_problems 4 would take it): the test ledger's case rules are off. sub-p:
+//   agr-2p 2010-10-01..12-01, 2 problems: open, within both rules.
+//   agr-late 2010-10-15..2011-01-15 (exactly 3 months), closed without evaluation at
+//     2010-12-31T23:30:00Z, which is 00:30 on 1 January in Oslo (UTC+1 in winter).
+//   agr-4p 2010-11-01..12-01, 4 problems: open.
+class ComplianceOpenAgreementsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    OpenCase(log_, "sub-p", "2010-09-01", 20);
+    Sign(log_, "sub-p", "agr-2p", "2010-10-01", "2010-12-01", false, 2);
+    agr_late_ = Sign(log_, "sub-p", "agr-late", "2010-10-15", "2011-01-15", false);
+    agr_4p_ = Sign(log_, "sub-p", "agr-4p", "2010-11-01", "2010-12-01", false, 4);
+    late_closed_ = log_.Add("sub-p", "agreement.closed", "2010-12-31T23:30:00Z",
+                            {{"agreement_id", "agr-late"},
+                             {"reason", "completed"},
+                             {"evaluation_done", false}});
+  }
+
+  ComplianceReport AsOf(const std::string& date,
+                        const ReportZone& zone = ReportZone::EuropeOslo()) {
+    ReportMoment m;
+    m.as_of = Date(date);
+    m.zone = zone;
+    auto run = RunCompliance(log_.ledger(), m);
+    EXPECT_TRUE(run.ok()) << run.status().ToString();
+    return run->report;
+  }
+
+  static ComplianceCheck P6(const ComplianceReport& r) { return r.checks.at(2); }
+
+  ReplayTestLog log_{/*check_case_rules=*/false};
+  uint64_t agr_late_ = 0, agr_4p_ = 0, late_closed_ = 0;
+};
+
+TEST_F(ComplianceOpenAgreementsTest, OpenWithTwoProblemsAndTwoMonthsIsCheckedAndPassed) {
+  // Only agr-2p is signed by 10-10.
+  const ComplianceCheck p6 = P6(AsOf("2010-10-10"));
+  ASSERT_EQ(p6.id, "P6");
+  EXPECT_EQ(p6.checked, 1u);
+  EXPECT_EQ(p6.passed, 1u);
+  EXPECT_TRUE(p6.exceptions.empty());
+}
+
+TEST_F(ComplianceOpenAgreementsTest, OpenWithFourProblemsIsAnException) {
+  // agr-2p and agr-late (open) pass; agr-4p breaks rule 1.
+  const ComplianceCheck p6 = P6(AsOf("2010-11-30"));
+  EXPECT_EQ(p6.checked, 3u);
+  EXPECT_EQ(p6.passed, 2u);
+  ASSERT_EQ(p6.exceptions.size(), 1u);
+  const ComplianceException& x = p6.exceptions[0];
+  EXPECT_EQ(x.ref_id, "agr-4p");
+  EXPECT_EQ(x.reasons, (std::vector<std::string>{"more_than_3_problems"}));
+  ASSERT_EQ(x.events.size(), 1u);  // no closing: it is open
+  EXPECT_EQ(x.events[0].seq, agr_4p_);
+  EXPECT_EQ(x.events[0].type, "agreement.signed");
+}
+
+TEST_F(ComplianceOpenAgreementsTest, ClosedAt2330ZOn31DecemberIsStillOpenThatDayInOslo) {
+  // The default zone is Europe/Oslo: 31 December ends at 22:59:59.999999Z, before the closing.
+  ReportMoment m;
+  m.as_of = Date("2010-12-31");
+  auto run = RunCompliance(log_.ledger(), m);
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  EXPECT_EQ(run->report.at.zone, "Europe/Oslo");
+  EXPECT_EQ(run->report.at.instant_us, ledger::testing::Us("2010-12-31T22:59:59.999999Z"));
+  EXPECT_LT(run->report.at.instant_us, ledger::testing::Us("2010-12-31T23:30:00Z"));
+  const ComplianceCheck oslo = P6(run->report);
+  // agr-late is open, keeps rules 1 and 2: checked and passed, with agr-2p; agr-4p is the one
+  // exception, and nothing names the closing.
+  EXPECT_EQ(oslo.checked, 3u);
+  EXPECT_EQ(oslo.passed, 2u);
+  ASSERT_EQ(oslo.exceptions.size(), 1u);
+  EXPECT_EQ(oslo.exceptions[0].ref_id, "agr-4p");
+
+  // The same log as of 31 December in UTC, or as of 1 January in Oslo: agr-late is closed by
+  // T without evaluation, an exception naming its closing.
+  for (const ComplianceReport& r : {AsOf("2010-12-31", ReportZone::Utc()), AsOf("2011-01-01")}) {
+    const ComplianceCheck closed = P6(r);
+    EXPECT_EQ(closed.checked, 3u) << r.at.zone;
+    EXPECT_EQ(closed.passed, 1u) << r.at.zone;
+    ASSERT_EQ(closed.exceptions.size(), 2u) << r.at.zone;
+    const ComplianceException& x = closed.exceptions[0];
+    EXPECT_EQ(x.ref_id, "agr-late");
+    EXPECT_EQ(x.events[0].seq, agr_late_);
+    EXPECT_EQ(x.reasons, (std::vector<std::string>{"closed_without_evaluation"}));
+    ASSERT_EQ(x.events.size(), 2u);
+    EXPECT_EQ(x.events[1].seq, late_closed_);
+    EXPECT_EQ(closed.exceptions[1].ref_id, "agr-4p");
+  }
+}
+
+// C1 under consents that were renewed out of log order and replaced (indicators.md,
+// "Compliance"). sub-r, everything for nav / economy / case_coordination:
+//   con-a given 2009-01-02, expiring 2009-03-01T00:00Z; renewed on 02-20 to 2010-01-01, and,
+//     appended after that, renewed on 02-10 to 2009-04-01: the latest by occurred_at (02-20)
+//     counts, so con-a is in force on 05-01.
+//   con-b given 2009-06-01T12:00Z, replacing con-a: con-a ends at that instant.
+//   dis-1 05-01 under con-a; dis-2 06-01T11:59:59Z under con-a; dis-3 06-01T12:00Z under con-a
+//     (replaced); dis-4 06-02 under con-b.
+TEST(ComplianceConsentTest, LatestRenewalByOccurredAtCountsAndAReplacementEndsAConsent) {
+  ReplayTestLog l;
+  const std::string s = "sub-r";
+  OpenCase(l, s, "2009-01-01", 20);
+  Give(l, s, "con-a", Noon("2009-01-02"), {"case_coordination"}, {"nav"}, {"economy"},
+       "2009-03-01T00:00:00Z");
+  l.Add(s, "consent.renewed", Noon("2009-02-20"),
+        {{"consent_id", "con-a"}, {"expires_at", "2010-01-01T00:00:00Z"}});
+  l.Add(s, "consent.renewed", Noon("2009-02-10"),  // later in the log, earlier occurred_at
+        {{"consent_id", "con-a"}, {"expires_at", "2009-04-01T00:00:00Z"}});
+  auto disclose_at = [&](const std::string& id, const std::string& at, const std::string& con) {
+    return l.Add(s, "disclosure.made", at,
+                 {{"disclosure_id", id},
+                  {"recipient", "nav"},
+                  {"data_categories", {"economy"}},
+                  {"basis", "consent:" + con},
+                  {"purpose", "case_coordination"}});
+  };
+  disclose_at("dis-1", Noon("2009-05-01"), "con-a");
+  Give(l, s, "con-b", "2009-06-01T12:00:00Z", {"case_coordination"}, {"nav"}, {"economy"},
+       "2010-06-01T00:00:00Z", "con-a");
+  disclose_at("dis-2", "2009-06-01T11:59:59Z", "con-a");
+  const uint64_t dis3 = disclose_at("dis-3", "2009-06-01T12:00:00Z", "con-a");
+  disclose_at("dis-4", Noon("2009-06-02"), "con-b");
+
+  ReportMoment m;
+  m.as_of = Date("2009-12-31");
+  auto run = RunCompliance(l.ledger(), m);
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  const ComplianceCheck& c1 = run->report.checks.at(3);
+  ASSERT_EQ(c1.id, "C1");
+  EXPECT_EQ(c1.checked, 4u);
+  EXPECT_EQ(c1.passed, 3u);  // dis-1 (renewed to 2010), dis-2 (before the replacement), dis-4
+  ASSERT_EQ(c1.exceptions.size(), 1u);
+  EXPECT_EQ(c1.exceptions[0].ref_id, "dis-3");
+  EXPECT_EQ(c1.exceptions[0].events[0].seq, dis3);
+  EXPECT_EQ(c1.exceptions[0].reasons, (std::vector<std::string>{"consent_replaced"}));
 }
 
 }  // namespace

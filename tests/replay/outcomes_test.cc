@@ -565,6 +565,47 @@ TEST_F(OutcomesTest, ApplyingAppendedEventsEqualsARebuild) {
   EXPECT_EQ(live.Serialize(), rebuilt.Serialize());
 }
 
+// Main income at t (O6, O7): of several income.recorded with the latest as_of in the window,
+// the one with the latest occurred_at counts, and on equal occurred_at the later in the log.
+// x and y each have three records as of 2009-07-01, two of them at the same instant:
+//   x: work, then social_assistance (same occurred_at, later in the log): social_assistance.
+//   y: social_assistance, then work (same occurred_at, later in the log), then
+//      social_assistance again, appended last but occurred a day earlier: work.
+// Both entered on 2009-01-15, so t0 + 6 = 2009-07-15 and 2009-07-01 is in the 62-day window.
+TEST(MainIncomeTest, TiesGoToTheLatestOccurredAtThenToTheLaterInTheLog) {
+  ReplayTestLog l;
+  const std::string same = "2009-07-02T12:00:00Z";
+  OpenCase(l, "sub-x", "2009-01-15", 19, "female");
+  OpenCase(l, "sub-y", "2009-01-15", 19, "male");
+  Income(l, "sub-x", "2009-07-01", "work", same);
+  Income(l, "sub-y", "2009-07-01", "social_assistance", same);
+  Income(l, "sub-x", "2009-07-01", "social_assistance", same);
+  Income(l, "sub-y", "2009-07-01", "work", same);
+  Income(l, "sub-y", "2009-07-01", "social_assistance", "2009-07-01T12:00:00Z");  // late entry
+  Pay(l, "sub-x", "2009-07", 5000);
+  Pay(l, "sub-y", "2009-07", 5000);
+
+  OutcomesQuery q;
+  q.as_of = Date("2009-12-31");
+  q.options.intake_from = Date("2009-01-01");
+  q.options.intake_to = Date("2009-12-31");
+  q.options.horizons = {6};
+  q.options.grouping = OutcomeGrouping::kSex;
+  auto run = RunOutcomes(l.ledger(), q);
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  ASSERT_EQ(run->report.groups.size(), 3u);  // all, female (x), male (y)
+  const HorizonOutcome& x = run->report.groups[1].horizons[0];
+  const HorizonOutcome& y = run->report.groups[2].horizons[0];
+  EXPECT_EQ(run->report.groups[1].value, "female");
+  EXPECT_EQ(x.followed, 1u);
+  EXPECT_EQ(x.assistance_main_income, 1u);
+  EXPECT_EQ(run->report.groups[2].value, "male");
+  EXPECT_EQ(y.followed, 1u);
+  EXPECT_EQ(y.assistance_main_income, 0u);
+  EXPECT_EQ(y.supplementary_only, 1u);  // paid, and its main income is known: work
+  EXPECT_EQ(x.supplementary_only, 0u);
+}
+
 TEST_F(OutcomesTest, RestoreRefusesDamagedState) {
   EXPECT_EQ(ledger::testing::ExpectRestoreRefusesDamagedState<OutcomesProjection>(log_.ledger()), 7u);
 }

@@ -23,18 +23,13 @@ namespace ledger::testing {
 
 class ReplayTestLog {
  public:
-  ReplayTestLog() {
-    LedgerOptions options;
-    options.master_key = master_key_;
-    // A ledger clock that moves 1 ms per reading from the real time at creation: recorded_at
-    // is distinct per entry, and key events (stamped with the real time) are not in its future.
-    auto clock = std::make_shared<std::atomic<int64_t>>(NowMicros());
-    options.clock = [clock] { return clock->fetch_add(1000) + 1000; };
-    ledger_ = CreateInMemoryLedgerWithAdmin(ledger_key_, admin_, options).value();
-    for (const auto* role : {"caseworker", "service", "dpo"}) {
-      auto r = RegisterKey(*ledger_, admin_, Key(role).verifier(), role, {});
-      EXPECT_TRUE(r.ok()) << r.status().ToString();
-    }
+  // With `check_case_rules` false the ledger appends what its case rules would refuse: a log
+  // such as another ledger's, created with a higher limit on an agreement's problems
+  // (max_agreement_problems, 1..16, which the in-memory ledger does not take).
+  explicit ReplayTestLog(bool check_case_rules = true) {
+    LedgerOptions options = Options();
+    options.check_case_rules = check_case_rules;
+    Init(CreateInMemoryLedgerWithAdmin(ledger_key_, admin_, options));
   }
 
   Ledger& ledger() { return *ledger_; }
@@ -80,6 +75,25 @@ class ReplayTestLog {
   }
 
  private:
+  LedgerOptions Options() const {
+    LedgerOptions options;
+    options.master_key = master_key_;
+    // A ledger clock that moves 1 ms per reading from the real time at creation: recorded_at
+    // is distinct per entry, and key events (stamped with the real time) are not in its future.
+    auto clock = std::make_shared<std::atomic<int64_t>>(NowMicros());
+    options.clock = [clock] { return clock->fetch_add(1000) + 1000; };
+    return options;
+  }
+
+  void Init(Result<std::unique_ptr<Ledger>> created) {
+    ASSERT_TRUE(created.ok()) << created.status().ToString();
+    ledger_ = std::move(*created);
+    for (const auto* role : {"caseworker", "service", "dpo"}) {
+      auto r = RegisterKey(*ledger_, admin_, Key(role).verifier(), role, {});
+      EXPECT_TRUE(r.ok()) << r.status().ToString();
+    }
+  }
+
   static SigningKey MakeKey(const std::string& name) { return SigningKey::Generate(name).value(); }
   SigningKey ledger_key_ = MakeKey("replay.test/ledger");
   SigningKey admin_ = MakeKey("admin");
