@@ -11,6 +11,7 @@
 #include "ledger/ledger.h"
 #include "ledger/master_key.h"
 #include "ledger/status.h"
+#include "ledger/verify.h"
 
 namespace ledger::cli {
 
@@ -38,6 +39,16 @@ std::string ResolveDataDir(const std::string& flag);
 std::string ResolveKeysDir(const std::string& flag);
 
 bool StderrIsTerminal();
+
+// Opens the ledger in the directory given by --data (ResolveDataDir) read-only, for a command
+// that does not append: nothing in the directory is written, so it works on a read-only copy.
+// If the store disagrees with its anchor or its index counts, a warning naming what disagrees
+// goes to standard error (`ledger verify` reports it as a failure).
+Result<std::unique_ptr<Ledger>> OpenForReading(const std::string& data_flag,
+                                               LedgerOptions options = {});
+
+// The checkpoints an auditor holds, from files (for --checkpoint).
+Result<std::vector<HeldCheckpoint>> ReadHeldCheckpoints(const std::vector<std::string>& files);
 
 // Options for a process that appends: the ledger's key (to sign checkpoints) from
 // --ledger-key, else <keys dir>/ledger.key when that file exists. Without it the process

@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "ledger/audit_export.h"
 #include "ledger/ledger.h"
+#include "ledger/repair.h"
 #include "ledger/time_format.h"
 #include "ledger/verify.h"
 #include "tlog/base64.h"
@@ -36,6 +37,8 @@ int PrintReport(const VerifyReport& r, const std::string& format, const std::str
     j["keys"] = r.keys;
     j["checkpoints_checked"] = r.checkpoints_checked;
     j["tree_nodes_checked"] = r.tree_nodes_checked;
+    j["held_checkpoints_checked"] = r.held_checkpoints_checked;
+    j["derived_columns_checked"] = r.derived_checked;
     j["root"] = HashBase64(r.root);
     j["seconds"] = r.seconds;
     if (!r.ok) {
@@ -54,6 +57,13 @@ int PrintReport(const VerifyReport& r, const std::string& format, const std::str
     t.AddRow({"keys", Thousands(r.keys)});
     t.AddRow({"checkpoints checked", Thousands(r.checkpoints_checked)});
     t.AddRow({"tree nodes checked", Thousands(r.tree_nodes_checked)});
+    if (r.held_checkpoints_checked) {
+      t.AddRow({"held checkpoints given", Thousands(r.held_checkpoints_checked)});
+    }
+    if (what == "verify") {
+      t.AddRow({"derived columns (ids, streams, heads, keys, meta, vault)",
+                r.derived_checked ? "checked" : "not checked"});
+    }
     t.AddRow({"root", HashBase64(r.root)});
     t.AddRow({"time", fmt::format("{:.2f} s ({:.0f} entries/s)", r.seconds,
                                   r.seconds > 0 ? (r.entries_checked + r.entries_replayed) / r.seconds
@@ -97,7 +107,8 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
         if (!o.ok()) { *exit_code = Fail(o.status()); return; }
         options = *o;
       }
-      auto ledger = Ledger::Open(ResolveDataDir(a->data), options);
+      auto ledger = a->sign ? Ledger::Open(ResolveDataDir(a->data), options)
+                            : OpenForReading(a->data);
       if (!ledger.ok()) { *exit_code = Fail(ledger.status()); return; }
       Result<std::string> note = a->sign ? (*ledger)->SignCheckpoint()
                                  : a->size ? (*ledger)->CheckpointAt(a->size)
@@ -121,7 +132,7 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
     cmd->add_option("--size", a->size, "Tree size of a stored checkpoint (default: the latest)");
     cmd->add_option("--out,-o", a->out, "Output file (default: standard output)");
     cmd->callback([=] {
-      auto ledger = Ledger::Open(ResolveDataDir(a->data));
+      auto ledger = OpenForReading(a->data);
       if (!ledger.ok()) { *exit_code = Fail(ledger.status()); return; }
       auto note = a->size ? (*ledger)->CheckpointAt(a->size) : (*ledger)->LatestCheckpoint();
       if (!note.ok()) { *exit_code = Fail(note.status()); return; }
@@ -161,7 +172,7 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
     cmd->add_option("--from", a->from, "Older tree size")->required();
     cmd->add_option("--to", a->to, "Newer tree size")->required();
     cmd->callback([=] {
-      auto ledger = Ledger::Open(ResolveDataDir(a->data));
+      auto ledger = OpenForReading(a->data);
       if (!ledger.ok()) { *exit_code = Fail(ledger.status()); return; }
       auto proof = (*ledger)->ConsistencyProof(a->from, a->to);
       if (!proof.ok()) { *exit_code = Fail(proof.status()); return; }
@@ -183,7 +194,7 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
         ->check(CLI::IsMember({"base64", "hex", "raw"}));
     cmd->add_option("--out,-o", a->out, "Write to a file instead of standard output");
     cmd->callback([=] {
-      auto ledger = Ledger::Open(ResolveDataDir(a->data));
+      auto ledger = OpenForReading(a->data);
       if (!ledger.ok()) { *exit_code = Fail(ledger.status()); return; }
       auto e = (*ledger)->ReadSeq(a->seq);
       if (!e.ok()) { *exit_code = Fail(e.status()); return; }
@@ -203,6 +214,7 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
   {
     struct Args {
       std::string data, format = "table", vkey;
+      std::vector<std::string> checkpoints;
       uint64_t from = 0, to = 0;
     };
     auto a = std::make_shared<Args>();
@@ -214,11 +226,17 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
     cmd->add_option("--data", a->data, "Ledger directory");
     cmd->add_option("--from", a->from, "First entry to check fully (earlier ones are replayed)");
     cmd->add_option("--to", a->to, "Stop before this entry (default: the end)");
+    cmd->add_option("--checkpoint", a->checkpoints,
+                    "A checkpoint you hold from earlier (a file; repeatable): the log must "
+                    "extend it");
     cmd->add_option("--format", a->format, "table or json")->check(CLI::IsMember({"table", "json"}));
     cmd->callback([=] {
-      auto ledger = Ledger::Open(ResolveDataDir(a->data));
+      auto held = ReadHeldCheckpoints(a->checkpoints);
+      if (!held.ok()) { *exit_code = Fail(held.status().WithContext("--checkpoint")); return; }
+      auto ledger = OpenForReading(a->data);
       if (!ledger.ok()) { *exit_code = Fail(ledger.status()); return; }
       VerifyOptions options;
+      options.held_checkpoints = std::move(held).value();
       options.from = a->from;
       options.to = a->to;
       if (!a->vkey.empty()) {
@@ -232,6 +250,65 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
       progress.Finish();
       if (!report.ok()) { *exit_code = Fail(report.status()); return; }
       *exit_code = PrintReport(*report, a->format, "verify");
+    });
+  }
+  // repair
+  {
+    struct Args {
+      std::string data, format = "table", vkey;
+    };
+    auto a = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand(
+        "repair",
+        "Rebuild the derived columns (indexes, stream heads, key states, counters) from the "
+        "verified entries");
+    cmd->add_option("--data", a->data, "Ledger directory");
+    cmd->add_option("--vkey", a->vkey,
+                    "The ledger's verifier key as you hold it (or a file): checked as by verify");
+    cmd->add_option("--format", a->format, "table or json")->check(CLI::IsMember({"table", "json"}));
+    cmd->callback([=] {
+      RepairOptions options;
+      if (!a->vkey.empty()) options.verifier_key = KeyArgumentText(a->vkey);
+      std::unique_ptr<Progress> progress;
+      std::string phase;
+      options.progress = [&](std::string_view p, uint64_t done, uint64_t total) {
+        if (phase != p) {
+          if (progress) progress->Finish();
+          phase = std::string(p);
+          progress = std::make_unique<Progress>(phase, total);
+        }
+        progress->Update(done);
+      };
+      auto report = RepairLedger(ResolveDataDir(a->data), options);
+      if (progress) progress->Finish();
+      if (!report.ok()) { *exit_code = Fail(report.status()); return; }
+      if (a->format == "json") {
+        nlohmann::ordered_json j;
+        j["ok"] = report->vault_records_missing.empty();
+        j["entries"] = report->entries;
+        j["records_written"] = report->records_written;
+        j["vault_records_removed"] = report->vault_records_removed;
+        j["vault_records_missing"] = report->vault_records_missing;
+        j["seconds"] = report->seconds;
+        fmt::print("{}\n", j.dump());
+      } else {
+        Table t({"repair", report->vault_records_missing.empty() ? "DONE" : "INCOMPLETE"});
+        t.AddRow({"entries verified", Thousands(report->entries)});
+        for (const auto& [column, n] : report->records_written) {
+          t.AddRow({column + " records written", Thousands(n)});
+        }
+        t.AddRow({"vault records removed (no entry accounts for them)",
+                  Thousands(report->vault_records_removed)});
+        t.AddRow({"vault records missing (only a backup has them)",
+                  Thousands(report->vault_records_missing.size())});
+        t.AddRow({"time", fmt::format("{:.2f} s", report->seconds)});
+        fmt::print("{}", t.Render());
+        for (const auto& key : report->vault_records_missing) {
+          fmt::print(stderr, "ledger: vault record missing: {}\n", key);
+        }
+      }
+      // Missing sealed values cannot be rebuilt: `verify` keeps failing on them.
+      *exit_code = report->vault_records_missing.empty() ? kExitOk : kExitCorruption;
     });
   }
   // verify-proof
@@ -275,7 +352,7 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
     cmd->add_option("--data", a->data, "Ledger directory");
     cmd->add_option("--out", a->out, "Directory to create (must be empty or absent)")->required();
     cmd->callback([=] {
-      auto ledger = Ledger::Open(ResolveDataDir(a->data));
+      auto ledger = OpenForReading(a->data);
       if (!ledger.ok()) { *exit_code = Fail(ledger.status()); return; }
       Progress progress("export", (*ledger)->Size());
       auto summary = ExportAudit(**ledger, a->out,
@@ -292,17 +369,24 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
   {
     struct Args {
       std::string dir, vkey, format = "table";
+      std::vector<std::string> checkpoints;
     };
     auto a = std::make_shared<Args>();
     auto* cmd = app.add_subcommand(
         "audit-verify", "Verify an exported directory with only the verifier key (no RocksDB)");
     cmd->add_option("dir", a->dir, "The exported directory")->required();
     cmd->add_option("--vkey", a->vkey, "The ledger's verifier key, or a file holding it")->required();
+    cmd->add_option("--checkpoint", a->checkpoints,
+                    "A checkpoint you hold from earlier (a file; repeatable): the exported log "
+                    "must extend it");
     cmd->add_option("--format", a->format, "table or json")->check(CLI::IsMember({"table", "json"}));
     cmd->callback([=] {
       auto vkey = Result<std::string>(KeyArgumentText(a->vkey));
       if (!vkey.ok()) { *exit_code = Fail(vkey.status()); return; }
+      auto held = ReadHeldCheckpoints(a->checkpoints);
+      if (!held.ok()) { *exit_code = Fail(held.status().WithContext("--checkpoint")); return; }
       VerifyOptions options;
+      options.held_checkpoints = std::move(held).value();
       Progress progress("audit-verify", 0);
       options.progress = [&](uint64_t done, uint64_t) { progress.Update(done); };
       auto report = VerifyAuditExport(a->dir, *vkey, options);

@@ -116,7 +116,7 @@ std::string ScopeText(const std::vector<std::string>& scope) {
 }
 
 int RunKeysList(const std::string& data_flag, const std::string& format) {
-  auto ledger = Ledger::Open(ResolveDataDir(data_flag));
+  auto ledger = OpenForReading(data_flag);
   if (!ledger.ok()) return Fail(ledger.status());
   auto keys = (*ledger)->Keys();
   if (format == "json") {
@@ -274,7 +274,7 @@ void RegisterKeyCommands(CLI::App& app, int* exit_code) {
   auto* vkey = app.add_subcommand("vkey", "Print the ledger's verifier key (for auditors)");
   vkey->add_option("--data", *vkey_data, "Ledger directory");
   vkey->callback([=] {
-    auto ledger = Ledger::Open(ResolveDataDir(*vkey_data));
+    auto ledger = OpenForReading(*vkey_data);
     if (!ledger.ok()) {
       *exit_code = Fail(ledger.status());
       return;

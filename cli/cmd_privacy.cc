@@ -50,7 +50,7 @@ int RunConsentCheck(const ConsentArgs& a) {
   if (!zone.ok()) return Fail(zone.status().WithContext("--zone"));
   auto at = ParseAt(a.at, *zone);
   if (!at.ok()) return Fail(at.status());
-  auto ledger = Ledger::Open(ResolveDataDir(a.data));
+  auto ledger = OpenForReading(a.data);
   if (!ledger.ok()) return Fail(ledger.status());
   ConsentQuestion q{a.subject, a.recipient, a.categories, a.purpose, *at};
   auto d = (*ledger)->DecideConsent(q);
@@ -83,7 +83,7 @@ int RunConsentShow(const ConsentArgs& a) {
   if (!zone.ok()) return Fail(zone.status().WithContext("--zone"));
   auto at = ParseAt(a.at, *zone);
   if (!at.ok()) return Fail(at.status());
-  auto ledger = Ledger::Open(ResolveDataDir(a.data));
+  auto ledger = OpenForReading(a.data);
   if (!ledger.ok()) return Fail(ledger.status());
   auto facts = (*ledger)->Consents(a.subject);
   if (!facts.ok()) return Fail(facts.status());
@@ -235,7 +235,7 @@ int RunRetention(const DpoArgs& a) {
     if (!at.ok()) return Fail(at.status().WithContext("--at"));
     now = *at;
   }
-  auto ledger = a.dry_run ? Ledger::Open(ResolveDataDir(a.data)) : OpenForDpo(a);
+  auto ledger = a.dry_run ? OpenForReading(a.data) : OpenForDpo(a);
   if (!ledger.ok()) return Fail(ledger.status());
   auto review = (*ledger)->RetentionReview(now);
   if (!review.ok()) return Fail(review.status());
@@ -278,7 +278,7 @@ int RunRetention(const DpoArgs& a) {
 }
 
 int RunPolicyShow(const std::string& data) {
-  auto ledger = Ledger::Open(ResolveDataDir(data));
+  auto ledger = OpenForReading(data);
   if (!ledger.ok()) return Fail(ledger.status());
   fmt::print("{}\n", PolicyToJson((*ledger)->PrivacyPolicy()));
   return kExitOk;

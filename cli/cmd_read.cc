@@ -63,7 +63,7 @@ int RunRead(const ReadArgs& a) {
     if (!master.ok()) return Fail(master.status());
     options.master_key = std::move(master).value();
   }
-  auto ledger = Ledger::Open(dir, options);
+  auto ledger = OpenForReading(dir, options);
   if (!ledger.ok()) return Fail(ledger.status());
   if (reader) {
     // Refuse a reader that may see no personal value at all before printing anything.
@@ -125,7 +125,7 @@ int RunRead(const ReadArgs& a) {
 
 int RunStats(const std::string& data_flag, const std::string& format) {
   std::string dir = ResolveDataDir(data_flag);
-  auto ledger = Ledger::Open(dir);
+  auto ledger = OpenForReading(dir);
   if (!ledger.ok()) return Fail(ledger.status());
   auto info = (*ledger)->Info();
   auto keys = (*ledger)->Keys();

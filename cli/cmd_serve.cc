@@ -124,7 +124,7 @@ int RunTokenCreate(const TokenArgs& a) {
   const std::string data = ResolveDataDir(a.data);
   // Check the key now if the ledger is free; a running server holds it, and checks every
   // request against the registry anyway.
-  auto ledger = Ledger::Open(data);
+  auto ledger = OpenForReading(data);
   if (ledger.ok()) {
     bool found = false;
     for (const KeyInfo& k : (*ledger)->Keys()) {

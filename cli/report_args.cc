@@ -39,7 +39,7 @@ void AttachProgress(replay::ReportMoment* moment, Progress* progress) {
 
 Result<ReportSource> OpenReportSource(const ReportArgs& args) {
   ReportSource source;
-  ASSIGN_OR_RETURN(source.ledger, Ledger::Open(ResolveDataDir(args.data)));
+  ASSIGN_OR_RETURN(source.ledger, OpenForReading(args.data));
   if (!args.state.empty()) {
     auto store = replay::StateStore::Open(args.state);
     if (!store.ok()) return store.status().WithContext("--state");

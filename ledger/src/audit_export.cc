@@ -9,6 +9,7 @@
 #include "crypto.h"
 #include "ledger/time_format.h"
 #include "log_checker.h"
+#include "held_checkpoints.h"
 #include "tlog/checkpoint.h"
 #include "tlog/note.h"
 #include "tlog/tiles.h"
@@ -138,6 +139,9 @@ Result<VerifyReport> VerifyAuditExport(const std::string& dir, const std::string
   const uint64_t n = checkpoint->size;
   internal::LogChecker checker(options.from, options.threads);
   checker.ExpectRoot(n, checkpoint->root);
+  if (!internal::ExpectHeldCheckpoints(options.held_checkpoints, log_key, checker, &report, n)) {
+    return report;
+  }
 
   // Every tree node at a tile level must equal the hash in its tile.
   std::map<std::pair<uint32_t, uint64_t>, std::vector<tlog::Hash>> tiles;

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "access_policy.h"
+#include "anchor.h"
 #include "case_rules.h"
 #include "crypto.h"
 #include "key_registry.h"
@@ -29,10 +30,24 @@ using internal::KvStore;
 
 class Ledger::Impl {
  public:
-  Impl(std::unique_ptr<KvStore> store, LedgerOptions options)
-      : store_(std::move(store)), options_(std::move(options)) {
+  // `dir`: where the anchor files live; empty for a ledger without a directory.
+  Impl(std::unique_ptr<KvStore> store, LedgerOptions options, std::string dir = {})
+      : store_(std::move(store)), options_(std::move(options)), dir_(std::move(dir)) {
     if (!options_.clock) options_.clock = NowMicros;
+    if (options_.read_only) options_.checkpoint_key.reset();
   }
+
+  bool read_only() const { return options_.read_only; }
+  Status ReadOnlyRefusal(std::string_view what) const {
+    return Status::FailedPrecondition(std::string(what) +
+                                      ": the ledger was opened read-only");
+  }
+  // The anchor's finding first: a store that lost entries cannot be judged by its indexes.
+  const Status& integrity_at_open() const {
+    return integrity_at_open_.ok() ? derived_at_open_ : integrity_at_open_;
+  }
+  const Status& derived_at_open() const { return derived_at_open_; }
+  const Status& anchor_at_open() const { return integrity_at_open_; }
 
   Status Load() {
     ASSIGN_OR_RETURN(auto identity_bytes,
@@ -68,6 +83,9 @@ class Ledger::Impl {
                                 " entries but the log has " + std::to_string(head.size));
     }
     ASSIGN_OR_RETURN(auto last, LoadLastCheckpoint());
+    RETURN_IF_ERROR(LoadAnchor(head.size, range, &last));
+    derived_at_open_ = CheckIndexCounts(head.size);
+    if (!derived_at_open_.ok() && !read_only()) return derived_at_open_;
     internal::CheckpointPolicy policy;
     if (options_.checkpoint_key) {
       if (options_.checkpoint_key->name() != identity_.origin ||
@@ -96,7 +114,110 @@ class Ledger::Impl {
         store_.get(), &keys_, vault_.get(), head, std::move(range), std::move(counts),
         options_.clock, options_.max_group_events, std::move(policy), std::move(last),
         internal::CaseRulesConfig{identity_.max_agreement_problems, options_.check_case_rules},
-        std::move(privacy));
+        std::move(privacy), anchor_.get());
+    return Status::Ok();
+  }
+
+  // The indexes an append relies on (ids: a retried event is recognised; streams: reads by
+  // stream), checked cheaply from the storage engine's own counts: each holds exactly one record
+  // per entry, written once and never deleted. A record removed, added or rewritten outside the
+  // ledger shows here (the full check, both directions, is `ledger verify`'s); so does a repair
+  // that did not finish.
+  Status CheckIndexCounts(uint64_t size) {
+    const std::string what_next =
+        ": run `ledger verify` to name the records and `ledger repair` to rebuild the indexes "
+        "from the verified entries (docs/operations.md, \"When a derived column disagrees\")";
+    auto repairing = store_->Get(Column::kMeta, std::string(internal::kMetaRepairKey));
+    if (repairing.ok()) {
+      return Status::Corruption("a `ledger repair` did not finish: the derived columns are "
+                                "incomplete; run `ledger repair` again");
+    }
+    if (repairing.status().code() != StatusCode::kNotFound) return repairing.status();
+    for (Column column : {Column::kIds, Column::kStreams}) {
+      ASSIGN_OR_RETURN(auto counts, store_->WriteCounts(column));
+      if (counts.deletions != 0 || counts.puts != size) {
+        return Status::Corruption(
+            std::string(internal::ColumnName(column)) + ": the store counts " +
+            std::to_string(counts.puts) + " records written and " +
+            std::to_string(counts.deletions) + " deleted for " + std::to_string(size) +
+            " entries, where each entry has exactly one record and none is ever deleted: the "
+            "index was changed outside the ledger" + what_next);
+      }
+    }
+    return Status::Ok();
+  }
+
+  // Compares the store with its anchor (anchor.h). A writable open refuses a store that
+  // disagrees; a read-only one keeps the finding for IntegrityAtOpen(). A writable open then
+  // brings the anchor up to the store: creates it for a ledger that had none, adopts a signed
+  // checkpoint the store lost (signed, but the process died before storing it), records a head
+  // committed after the anchor was last written.
+  Status LoadAnchor(uint64_t store_size, const tlog::CompactRange& range,
+                    internal::SignedTreeHead* last) {
+    if (dir_.empty()) return Status::Ok();
+    ASSIGN_OR_RETURN(auto contents, internal::ReadAnchor(dir_));
+    auto anchored_flag = store_->Get(Column::kMeta, std::string(internal::kMetaAnchoredKey));
+    if (!anchored_flag.ok() && anchored_flag.status().code() != StatusCode::kNotFound) {
+      return anchored_flag.status();
+    }
+    const bool anchored = anchored_flag.ok();
+    Status found;
+    if (anchored && !contents.committed) {
+      found = Status::Corruption(
+          std::string(internal::kAnchorHeadFile) +
+          " is missing from the data directory, although this ledger keeps one: it cannot be "
+          "shown that no acknowledged entry was lost; restore the directory from a backup or a "
+          "replica (docs/operations.md, \"When the store disagrees with its anchor\")");
+    }
+    if (anchored && contents.checkpoint_note.empty() && !last->note.empty()) {
+      found = Status::Corruption(
+          std::string(internal::kAnchorCheckpointFile) +
+          " is missing from the data directory, although the ledger has signed checkpoints; "
+          "restore the directory from a backup or a replica (docs/operations.md, \"When the "
+          "store disagrees with its anchor\")");
+    }
+    std::optional<internal::AnchoredHead> checkpoint;
+    if (found.ok() && !contents.checkpoint_note.empty()) {
+      ASSIGN_OR_RETURN(auto verifier, tlog::MakeVerifier(identity_.origin, tlog::kAlgEd25519,
+                                                         identity_.public_key));
+      auto opened = tlog::OpenCheckpoint(contents.checkpoint_note, verifier, nullptr);
+      if (!opened.ok()) {
+        found = Status::Corruption(std::string(internal::kAnchorCheckpointFile) +
+                                   " does not hold a checkpoint signed by this ledger's key: " +
+                                   opened.status().message());
+      } else {
+        checkpoint = internal::AnchoredHead{opened->size, opened->root};
+      }
+    }
+    if (found.ok()) {
+      auto root_at = [&](uint64_t size) -> Result<tlog::Hash> {
+        if (size == store_size) return range.Root();
+        return tlog::RootAt(size, NodeReader());
+      };
+      found = internal::CheckStoreAgainstAnchor(store_size, root_at, contents.committed,
+                                                checkpoint);
+    }
+    if (read_only()) {
+      integrity_at_open_ = found;
+      return Status::Ok();
+    }
+    RETURN_IF_ERROR(found);
+    internal::KvWriteBatch batch;
+    if (checkpoint && checkpoint->size > last->size) {
+      last->size = checkpoint->size;
+      last->root = checkpoint->root;
+      last->note = contents.checkpoint_note;
+      batch.Put(Column::kCheckpoints, internal::EncodeBE64(last->size), last->note);
+      batch.Put(Column::kMeta, std::string(internal::kMetaLastCheckpointKey),
+                internal::EncodeBE64(last->size));
+    }
+    if (!anchored) batch.Put(Column::kMeta, std::string(internal::kMetaAnchoredKey), "");
+    ASSIGN_OR_RETURN(anchor_, internal::AnchorWriter::Open(dir_, {store_size, range.Root()}));
+    if (!last->note.empty() && (!checkpoint || checkpoint->size < last->size)) {
+      RETURN_IF_ERROR(anchor_->RecordCheckpoint(last->note));
+    }
+    RETURN_IF_ERROR(anchor_->RecordCommitted({store_size, range.Root()}));
+    if (!batch.empty()) RETURN_IF_ERROR(store_->Write(batch, /*sync=*/true));
     return Status::Ok();
   }
 
@@ -104,6 +225,18 @@ class Ledger::Impl {
   // value is ever sealed under a key that cannot open the others.
   Status BindMasterKey() {
     if (!options_.master_key) return Status::Ok();
+    if (read_only()) {
+      // Compare only: a read-only open binds nothing.
+      auto stored = store_->Get(Column::kMeta, std::string(internal::kMetaVaultCheckKey));
+      if (stored.ok() &&
+          *stored != internal::MasterKeyCheck(*options_.master_key, identity_.origin)) {
+        return Status::PermissionDenied(
+            "the master key given does not belong to this ledger (its check value differs): "
+            "use the key file the ledger was created with");
+      }
+      return stored.ok() || stored.status().code() == StatusCode::kNotFound ? Status::Ok()
+                                                                             : stored.status();
+    }
     std::string check = internal::MasterKeyCheck(*options_.master_key, identity_.origin);
     auto stored = store_->Get(Column::kMeta, std::string(internal::kMetaVaultCheckKey));
     if (stored.ok()) {
@@ -200,6 +333,9 @@ class Ledger::Impl {
   }
 
   std::vector<Result<AppendResult>> Append(const std::vector<SignedEvent>& events, bool atomic) {
+    if (read_only()) {
+      return std::vector<Result<AppendResult>>(events.size(), ReadOnlyRefusal("append"));
+    }
     const int64_t now = options_.clock();
     std::vector<std::optional<Result<internal::PreparedEvent>>> prepared(events.size());
     PrepareAll(events, now, prepared);
@@ -381,6 +517,7 @@ class Ledger::Impl {
   }
 
   Status SetPrivacyPolicy(const LedgerPolicy& policy, std::string_view admin_key_id) {
+    if (read_only()) return ReadOnlyRefusal("setting the policy");
     auto admin = keys_.Find(std::string(admin_key_id));
     if (!admin || admin->revoked || admin->role != "admin") {
       return Status::PermissionDenied("only a registered, unrevoked admin key may change the policy");
@@ -429,7 +566,10 @@ class Ledger::Impl {
     return out;
   }
 
-  Status Compact() { return store_->CompactAll(); }
+  Status Compact() {
+    if (read_only()) return ReadOnlyRefusal("compaction");
+    return store_->CompactAll();
+  }
 
   LedgerInfo Info() {
     LedgerInfo info;
@@ -451,6 +591,11 @@ class Ledger::Impl {
  private:
   std::unique_ptr<KvStore> store_;
   LedgerOptions options_;
+  const std::string dir_;
+  Status integrity_at_open_;  // the store against its anchor
+  Status derived_at_open_;    // the index counts (CheckIndexCounts)
+  // Before writer_: the writer records into it until it is destroyed.
+  std::unique_ptr<internal::AnchorWriter> anchor_;
   LedgerIdentity identity_;
   int64_t created_at_us_ = 0;
   internal::KeyRegistry keys_;
@@ -537,8 +682,9 @@ Ledger::~Ledger() = default;
 Result<std::unique_ptr<Ledger>> Ledger::Create(const std::string& dir,
                                                const LedgerIdentity& identity,
                                                const LedgerOptions& options) {
+  if (options.read_only) return Status::InvalidArgument("a ledger cannot be created read-only");
   ASSIGN_OR_RETURN(auto store, internal::OpenRocksDbStore(dir, /*create=*/true));
-  auto impl = std::make_unique<Impl>(std::move(store), options);
+  auto impl = std::make_unique<Impl>(std::move(store), options, dir);
   RETURN_IF_ERROR(impl->Initialize(identity));
   RETURN_IF_ERROR(impl->Load());
   return std::unique_ptr<Ledger>(new Ledger(std::move(impl)));
@@ -546,14 +692,18 @@ Result<std::unique_ptr<Ledger>> Ledger::Create(const std::string& dir,
 
 Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
                                              const LedgerOptions& options) {
-  ASSIGN_OR_RETURN(auto store, internal::OpenRocksDbStore(dir, /*create=*/false));
-  auto impl = std::make_unique<Impl>(std::move(store), options);
+  ASSIGN_OR_RETURN(auto store,
+                   internal::OpenRocksDbStore(dir, /*create=*/false, options.read_only));
+  auto impl = std::make_unique<Impl>(std::move(store), options, dir);
   Status loaded = impl->Load();
   if (!loaded.ok()) return loaded.WithContext("open " + dir);
   return std::unique_ptr<Ledger>(new Ledger(std::move(impl)));
 }
 
 namespace internal {
+
+KvStore* StoreOf(Ledger& ledger) { return ledger.impl_->store(); }
+Status AnchorAtOpen(Ledger& ledger) { return ledger.impl_->anchor_at_open(); }
 
 Result<std::unique_ptr<Ledger>> OpenLedgerOnStore(std::unique_ptr<KvStore> store,
                                                   const LedgerIdentity* create_with,
@@ -681,22 +831,29 @@ Result<std::map<uint64_t, std::string>> Ledger::Checkpoints() {
 }
 
 Result<std::string> Ledger::SignCheckpoint() {
+  if (impl_->read_only()) return impl_->ReadOnlyRefusal("signing a checkpoint");
   ASSIGN_OR_RETURN(auto head, impl_->writer().SignCheckpoint());
   return head.note;
 }
 
 Status Ledger::AddCosignatures(uint64_t size, const std::vector<std::string>& signature_lines) {
+  if (impl_->read_only()) return impl_->ReadOnlyRefusal("adding cosignatures");
   return impl_->writer().AddCosignatures(size, signature_lines);
 }
 
 std::vector<KeyInfo> Ledger::Keys() { return impl_->keys().All(); }
 LedgerInfo Ledger::Info() { return impl_->Info(); }
 uint64_t Ledger::Size() { return impl_->size(); }
-Status Ledger::Flush() { return impl_->store()->FlushAll(); }
+Status Ledger::Flush() {
+  if (impl_->read_only()) return impl_->ReadOnlyRefusal("flush");
+  return impl_->store()->FlushAll();
+}
+Status Ledger::IntegrityAtOpen() { return impl_->integrity_at_open(); }
 
 Result<TreeHead> Ledger::Backup(const std::string& dir) {
   namespace fs = std::filesystem;
   if (dir.empty()) return Status::InvalidArgument("backup: no directory given");
+  if (impl_->read_only()) return impl_->ReadOnlyRefusal("backup");
   const fs::path target = fs::absolute(fs::path(dir)).lexically_normal();
   std::error_code ec;
   if (fs::exists(target, ec)) {
@@ -738,6 +895,22 @@ Result<TreeHead> Ledger::Backup(const std::string& dir) {
   } else {
     return range_bytes.status().WithContext("backup: reading the copy");
   }
+  // The copy gets its own anchor: its head, and the latest checkpoint it holds. (A directory
+  // put back from it is then checked against what it held when it was made; one put back under
+  // a newer anchor of the original is refused, as it should be.)
+  std::string last_note;
+  auto last_size = copy->Get(Column::kMeta, std::string(internal::kMetaLastCheckpointKey));
+  if (last_size.ok() && last_size->size() == 8) {
+    auto note = copy->Get(Column::kCheckpoints, *last_size);
+    if (!note.ok()) return note.status().WithContext("backup: reading the copy's checkpoint");
+    last_note = std::move(note).value();
+  } else if (!last_size.ok() && last_size.status().code() != StatusCode::kNotFound) {
+    return last_size.status().WithContext("backup: reading the copy");
+  }
+  copy.reset();
+  ASSIGN_OR_RETURN(auto anchor,
+                   internal::AnchorWriter::Open(target.string(), {head.size, head.root}));
+  if (!last_note.empty()) RETURN_IF_ERROR(anchor->RecordCheckpoint(last_note));
   return head;
 }
 

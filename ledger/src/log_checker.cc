@@ -50,6 +50,8 @@ struct LogChecker::Item {
   std::optional<KeyInfo> key_update;
   Status key_change_status;
   Status signature_status;
+  Status derived_status;  // the entry against its derived records (SetEntryCheck)
+  std::string derived_check;
 };
 
 LogChecker::LogChecker(uint64_t check_from, unsigned threads)
@@ -64,7 +66,9 @@ void LogChecker::Drain() {
   if (inflight_.valid()) inflight_.get();
 }
 
-void LogChecker::ExpectRoot(uint64_t size, const tlog::Hash& root) { expected_roots_[size] = root; }
+void LogChecker::ExpectRoot(uint64_t size, const tlog::Hash& root, std::string source) {
+  expected_roots_.emplace(size, ExpectedRoot{root, std::move(source)});
+}
 
 void LogChecker::SetNodeCheck(std::function<Status(uint8_t, uint64_t, const tlog::Hash&)> check,
                               bool thread_safe) {
@@ -114,12 +118,12 @@ Status LogChecker::Flush() {
 
 Status LogChecker::Finish() {
   RETURN_IF_ERROR(Flush());
-  for (const auto& [size, root] : expected_roots_) {
+  for (const auto& [size, expected] : expected_roots_) {
     if (size > range_.size()) {
       return Fail(range_.size(), "checkpoint",
-                  Status::Corruption("a signed checkpoint covers " + std::to_string(size) +
-                                     " entries but the log has only " +
-                                     std::to_string(range_.size()) +
+                  Status::Corruption(expected.source + " covers " + std::to_string(size) +
+                                     " entries (root " + HashHex(expected.root) +
+                                     ") but the log has only " + std::to_string(range_.size()) +
                                      ": entries were removed after it was signed"));
     }
   }
@@ -144,6 +148,9 @@ Status LogChecker::ProcessBatch(std::vector<Item> items) {
       return;
     }
     it.prepared = std::move(prepared).value();
+    if (entry_check_ && it.seq >= check_from_) {
+      it.derived_status = entry_check_(it.seq, it.entry, *it.prepared, &it.derived_check);
+    }
   });
 
   // Phase 2, in order: the key registry as of each entry.
@@ -258,6 +265,10 @@ Status LogChecker::ProcessBatch(std::vector<Item> items) {
         fail(it.seq, "rules", rule);
         break;
       }
+      if (!it.derived_status.ok()) {
+        fail(it.seq, it.derived_check, it.derived_status);
+        break;
+      }
     }
     AdvanceStreamHead(head, p, it.seq);
     last_recorded_at_us_ = std::max(last_recorded_at_us_, it.entry.recorded_at_us);
@@ -265,18 +276,24 @@ Status LogChecker::ProcessBatch(std::vector<Item> items) {
     range_.Append(it.leaf, [&](uint8_t level, uint64_t index, const tlog::Hash& hash) {
       if (check && node_check_) nodes.push_back({it.seq, level, index, hash});
     });
-    if (auto root = expected_roots_.find(range_.size()); root != expected_roots_.end()) {
-      tlog::Hash actual = range_.Root();
-      if (actual != root->second) {
-        fail(it.seq, "checkpoint",
-             Status::Corruption("the signed checkpoint of size " + std::to_string(root->first) +
-                                " has root " + HashHex(root->second) + " but the entries give " +
-                                HashHex(actual) +
-                                ": the history was changed after it was signed"));
-        break;
+    auto [first, last] = expected_roots_.equal_range(range_.size());
+    if (first != last) {
+      const tlog::Hash actual = range_.Root();
+      for (auto root = first; root != last && !failed; ++root) {
+        if (actual != root->second.root) {
+          fail(it.seq, "checkpoint",
+               Status::Corruption(root->second.source + " of size " +
+                                  std::to_string(root->first) + " has root " +
+                                  HashHex(root->second.root) + " but the entries give " +
+                                  HashHex(actual) +
+                                  ": the history was changed after it was signed"));
+        }
+        ++roots_checked_;
       }
-      ++roots_checked_;
+      if (failed) break;
     }
+    ++type_counts_[p.type];
+    if (entry_visitor_) entry_visitor_(it.seq, it.entry, p);
     check ? ++checked_ : ++replayed_;
   }
 

@@ -18,6 +18,7 @@
 #include "ledger/types.h"
 #include "ledger/verify.h"
 #include "case_rules.h"
+#include "prepared_event.h"
 #include "records.h"
 #include "tlog/compact_range.h"
 
@@ -30,12 +31,32 @@ class LogChecker {
   ~LogChecker();
 
   // A root the tree must have at `size` (from a signed checkpoint); checked when the log
-  // reaches that size.
-  void ExpectRoot(uint64_t size, const tlog::Hash& root);
+  // reaches that size. `source` names the checkpoint in a failure ("the signed checkpoint",
+  // "the held checkpoint cp.txt").
+  void ExpectRoot(uint64_t size, const tlog::Hash& root,
+                  std::string source = "the signed checkpoint");
   // Called for every tree node the rebuilt tree completes; a non-OK status fails verification
   // (the source compares it with its stored node). A thread-safe check runs on all cores.
   void SetNodeCheck(std::function<Status(uint8_t, uint64_t, const tlog::Hash&)> check,
                     bool thread_safe);
+
+  // Called on all cores for every fully checked entry that decoded, with its prepared event;
+  // a non-OK status fails verification at that entry with check `column` taken from the
+  // status's context (the source compares the entry with its derived records: verify.cc).
+  // Must be thread-safe. Failures are reported in seq order, after the entry's own checks.
+  using EntryCheck = std::function<Status(uint64_t seq, const Entry& entry,
+                                          const PreparedEvent& event, std::string* check)>;
+  void SetEntryCheck(EntryCheck check) { entry_check_ = std::move(check); }
+  // Called in seq order for every entry that passed (fully checked or replayed).
+  using EntryVisitor =
+      std::function<void(uint64_t seq, const Entry& entry, const PreparedEvent& event)>;
+  void SetEntryVisitor(EntryVisitor visitor) { entry_visitor_ = std::move(visitor); }
+
+  // The state rebuilt from the entries so far (valid after Flush).
+  const std::unordered_map<std::string, StreamHeadRecord>& streams() const { return streams_; }
+  const std::map<std::string, KeyInfo>& keys() const { return keys_; }
+  const std::map<std::string, uint64_t>& type_counts() const { return type_counts_; }
+  int64_t last_recorded_at_us() const { return last_recorded_at_us_; }
 
   // Checks the case rules too (the writer's, less its policy checks), with this configuration.
   void SetCaseRules(const CaseRulesConfig& config) { case_rules_ = config; }
@@ -71,8 +92,15 @@ class LogChecker {
   tlog::CompactRange range_;
   std::map<std::string, KeyInfo> keys_;  // by 4-byte key id
   std::unordered_map<std::string, StreamHeadRecord> streams_;
-  std::map<uint64_t, tlog::Hash> expected_roots_;
+  struct ExpectedRoot {
+    tlog::Hash root;
+    std::string source;
+  };
+  std::multimap<uint64_t, ExpectedRoot> expected_roots_;
   std::function<Status(uint8_t, uint64_t, const tlog::Hash&)> node_check_;
+  EntryCheck entry_check_;
+  EntryVisitor entry_visitor_;
+  std::map<std::string, uint64_t> type_counts_;
   bool node_check_thread_safe_ = false;
   int64_t last_recorded_at_us_ = INT64_MIN;
   uint64_t checked_ = 0, replayed_ = 0, roots_checked_ = 0, nodes_checked_ = 0;

@@ -59,8 +59,9 @@ LogWriter::LogWriter(KvStore* store, KeyRegistry* keys, Vault* vault, LedgerHead
                      tlog::CompactRange range, std::map<std::string, uint64_t> counts,
                      std::function<int64_t()> clock, size_t max_group_events,
                      CheckpointPolicy policy, SignedTreeHead last_checkpoint,
-                     CaseRulesConfig case_rules, LedgerPolicy privacy)
+                     CaseRulesConfig case_rules, LedgerPolicy privacy, AnchorWriter* anchor)
     : store_(store),
+      anchor_(anchor),
       keys_(keys),
       vault_(vault),
       case_rules_(case_rules),
@@ -183,6 +184,9 @@ Result<SignedTreeHead> LogWriter::SignCheckpointLocked() {
   for (char c : id) key_id = (key_id << 8) | static_cast<unsigned char>(c);
   note.signatures.push_back({policy_.origin, key_id, policy_.key->Sign(note.text)});
   next.note = tlog::FormatNote(note);
+  // The anchor learns of the checkpoint before anyone else can: after a crash or a damaged
+  // store, the next process still knows what was signed.
+  if (anchor_) RETURN_IF_ERROR(anchor_->RecordCheckpoint(next.note));
   KvWriteBatch batch;
   batch.Put(Column::kCheckpoints, EncodeBE64(next.size), next.note);
   batch.Put(Column::kMeta, std::string(kMetaLastCheckpointKey), EncodeBE64(next.size));
@@ -336,10 +340,20 @@ void LogWriter::CommitGroup(std::vector<Job*>& jobs) {
       for (const auto& subject : group.shredded) vault_->Forget(subject);
       if (head_cache_.size() + group.heads.size() > kMaxCachedStreamHeads) head_cache_.clear();
       for (auto& [stream, head] : group.heads) head_cache_[stream] = std::move(head);
-      std::lock_guard<std::mutex> lock(mu_);
-      head_ = group.head;
-      range_ = group.range;
-      for (const auto& [type, count] : new_counts) counts_[type] = count;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        head_ = group.head;
+        range_ = group.range;
+        for (const auto& [type, count] : new_counts) counts_[type] = count;
+      }
+      if (anchor_) {
+        // The group is durable and acknowledged below; if its head cannot be anchored, later
+        // appends are refused rather than left unprotected.
+        Status anchored = anchor_->RecordCommitted({group.range.size(), group.range.Root()});
+        if (!anchored.ok()) {
+          failed_ = anchored.WithContext("recording the committed head; reopen the ledger");
+        }
+      }
     }
   }
   for (Job* job : jobs) job->done.set_value();

@@ -20,6 +20,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "anchor.h"
 #include "case_rules.h"
 #include "key_registry.h"
 #include "ledger/policy.h"
@@ -55,7 +56,8 @@ class LogWriter {
   LogWriter(KvStore* store, KeyRegistry* keys, Vault* vault, LedgerHeadRecord head,
             tlog::CompactRange range, std::map<std::string, uint64_t> counts,
             std::function<int64_t()> clock, size_t max_group_events, CheckpointPolicy policy,
-            SignedTreeHead last_checkpoint, CaseRulesConfig case_rules, LedgerPolicy privacy);
+            SignedTreeHead last_checkpoint, CaseRulesConfig case_rules, LedgerPolicy privacy,
+            AnchorWriter* anchor);
   // Finishes the appends already submitted, then stops the thread.
   ~LogWriter();
 
@@ -96,6 +98,9 @@ class LogWriter {
                                     Overlay& unit);
 
   KvStore* const store_;
+  // Null for a ledger without a directory (in memory, or on a test's store). Records every
+  // committed head and, before it is stored, every signed checkpoint (anchor.h).
+  AnchorWriter* const anchor_;
   KeyRegistry* const keys_;
   Vault* const vault_;
   const CaseRulesConfig case_rules_;

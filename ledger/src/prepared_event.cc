@@ -163,6 +163,7 @@ Result<PreparedEvent> Prepare(const SignedEvent& event, const KeyRegistry* keys,
     out.id = ev.getId().cStr();
     out.stream = ev.getStream().cStr();
     if (ev.hasSubject()) out.subject = ev.getSubject().cStr();
+    out.has_personal = ev.hasPersonal();
     out.type = std::string(EventTypeName(ev));
     status = ParseExpected(ev.getExpectedVersion().cStr(), &out);
     if (!status.ok()) return;

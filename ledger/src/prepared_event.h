@@ -38,6 +38,7 @@ struct PreparedEvent {
   std::string actor_role;
   int64_t occurred_at_us = 0;
   std::string content_digest;
+  bool has_personal = false;  // the event carries digests of personal values
   std::optional<KeyChange> key_change;
   CaseFacts case_facts;  // case streams only
   // False when the author's key was not in the committed registry when prepared (a key

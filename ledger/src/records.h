@@ -83,6 +83,12 @@ inline constexpr std::string_view kMetaLastCheckpointKey = "last_checkpoint";
 inline constexpr std::string_view kMetaVaultCheckKey = "vault_check";
 // The privacy policy, as PolicyToJson writes it.
 inline constexpr std::string_view kMetaPrivacyPolicyKey = "privacy_policy";
+// Present (empty value) once the ledger keeps anchor files (anchor.h): from then on their
+// absence is Corruption.
+inline constexpr std::string_view kMetaAnchoredKey = "anchored";
+// Present while `ledger repair` rebuilds the derived columns: until it finishes they are
+// incomplete, and the ledger refuses to open for appends.
+inline constexpr std::string_view kMetaRepairKey = "repair_in_progress";
 
 }  // namespace ledger::internal
 

@@ -5,14 +5,14 @@
 #include <string>
 #include <string_view>
 
+#include "ledger/durable_file.h"
 #include "ledger/status.h"
 
 namespace ledger::server::internal {
 
 // Writes `bytes` to `path` so that a reader (or a crash) sees the old file or the new one, never
-// a mix: a temporary file beside it, fsync, rename, fsync of the directory. Creates the parent
-// directory if needed.
-Status WriteFileAtomic(const std::string& path, std::string_view bytes);
+// a mix (the ledger's primitive, ledger/durable_file.h).
+using ::ledger::WriteFileAtomic;
 
 // The whole file; NotFound if it does not exist.
 Result<std::string> ReadFile(const std::string& path);

@@ -205,6 +205,10 @@ class FailingStore final : public internal::KvStore {
   }
   Status FlushAll() override { return inner_->FlushAll(); }
   Status CompactAll() override { return inner_->CompactAll(); }
+  Status CompactColumn(internal::Column c) override { return inner_->CompactColumn(c); }
+  Result<internal::ColumnWriteCounts> WriteCounts(internal::Column c) override {
+    return inner_->WriteCounts(c);
+  }
   uint64_t ApproximateDiskBytes() override { return 0; }
   Status Checkpoint(const std::string& dir) override { return inner_->Checkpoint(dir); }
 

@@ -30,6 +30,16 @@
 
 namespace ledger {
 
+class Ledger;
+namespace internal {
+class KvStore;
+// The store under a ledger, for the verifier and repair (ledger/src only).
+KvStore* StoreOf(Ledger& ledger);
+// What opening found when it compared the store with its anchor only (IntegrityAtOpen also
+// reports the index counts).
+Status AnchorAtOpen(Ledger& ledger);
+}  // namespace internal
+
 struct LedgerOptions {
   // The ledger clock in microseconds since the epoch; recorded_at comes from it and occurred_at
   // may not be more than 5 minutes ahead of it. Tests replace it.
@@ -48,6 +58,12 @@ struct LedgerOptions {
   // False only to measure what the case rules cost (`ledger bench append`): the writer then
   // skips them, but `ledger verify` still judges every entry by them.
   bool check_case_rules = true;
+  // Opens the store read-only: nothing in the directory is written (not even RocksDB's own log
+  // or lock file), so it works on a read-only copy, and every method that would write (appends,
+  // checkpoints, policy, compaction, backup) is refused with FailedPrecondition. A store that
+  // disagrees with its anchor still opens, and IntegrityAtOpen() says how (`ledger verify`
+  // reports it). Unavailable while another process has the ledger open for writing.
+  bool read_only = false;
 };
 
 // The personal values of one event, as a reader allowed to see them gets them.
@@ -205,6 +221,13 @@ class Ledger {
   // Flushes memory tables and the WAL into files (for inspection and copying).
   Status Flush();
 
+  // What opening found when it compared the store with its anchor (the committed head and the
+  // latest signed checkpoint kept outside the store, docs/formats.md "Anchor files") and the
+  // indexes an append relies on with the entries' count: OK, or Corruption naming the sizes and
+  // roots (or the column) that disagree. A writable open fails with that error instead, so this
+  // is not OK only for a read-only one.
+  Status IntegrityAtOpen();
+
   // Writes a consistent copy of the ledger into `dir` while it stays open and appends go on: a
   // RocksDB checkpoint, whose files are hard links where `dir` is on the same filesystem and
   // copies otherwise. The copy holds whole groups only: every append acknowledged before the
@@ -219,6 +242,8 @@ class Ledger {
   explicit Ledger(std::unique_ptr<Impl> impl);
 
  private:
+  friend internal::KvStore* internal::StoreOf(Ledger& ledger);
+  friend Status internal::AnchorAtOpen(Ledger& ledger);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -3,7 +3,11 @@
 // key was registered with a role that allows the type and not revoked at that point, gapless
 // seq and stream versions, never-decreasing recorded_at; that the Merkle tree rebuilt from the
 // entries matches every stored tree node and the root of every signed checkpoint; and the
-// checkpoints' signatures. It stops at the first failure and names the entry and the cause.
+// checkpoints' signatures; that every derived column (id index, stream index, stream heads, key
+// states, counters, vault records) agrees with the entries in both directions; that the store
+// agrees with its anchor (the committed head and latest signed checkpoint kept outside it); and
+// that the log extends every checkpoint the auditor holds. It stops at the first failure and
+// names the entry (or column and key) and the cause.
 #ifndef LEDGER_VERIFY_H_
 #define LEDGER_VERIFY_H_
 
@@ -11,12 +15,20 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ledger/ledger.h"
 #include "ledger/status.h"
 #include "tlog/merkle.h"
 
 namespace ledger {
+
+// A checkpoint an auditor kept from earlier (a c2sp.org/tlog-checkpoint note): the log must
+// extend it.
+struct HeldCheckpoint {
+  std::string name;  // how a failure names it, e.g. the file it came from
+  std::string note;
+};
 
 struct VerifyOptions {
   // Entries in [from, to) get the full check; earlier ones are replayed for the key registry and
@@ -26,6 +38,11 @@ struct VerifyOptions {
   // The ledger's verifier key as the auditor holds it (`<name>+<id>+<base64>`). When given,
   // the ledger's own record of its key must match it; otherwise the stored identity is trusted.
   std::string verifier_key;
+  // Checkpoints the auditor holds: each must verify with the ledger's key and the log must
+  // extend it (its root at that size must match).
+  std::vector<HeldCheckpoint> held_checkpoints;
+  // Check the derived columns against the entries (VerifyLedger only; an export has none).
+  bool check_derived = true;
   // Threads for signature checks; 0 means every core.
   unsigned threads = 0;
   // Called now and then with the number of entries done and the total.
@@ -34,7 +51,9 @@ struct VerifyOptions {
 
 struct VerifyReport {
   bool ok = true;
-  // The first failure: the entry (if one is to blame) and what failed, e.g. "signature".
+  // The first failure: the entry (if one is to blame) and what failed, e.g. "signature", or
+  // the derived column ("ids", "streams", "stream_heads", "keys", "meta", "personal"), or
+  // "anchor" or "held checkpoint".
   std::optional<uint64_t> failed_seq;
   std::string failed_check;
   Status failure;
@@ -45,6 +64,8 @@ struct VerifyReport {
   uint64_t keys = 0;
   uint64_t checkpoints_checked = 0;
   uint64_t tree_nodes_checked = 0;
+  uint64_t held_checkpoints_checked = 0;
+  bool derived_checked = false;  // every derived column was checked in both directions
   uint64_t size = 0;  // entries in the log
   tlog::Hash root{};  // root of the rebuilt tree over [0, size)
   double seconds = 0;

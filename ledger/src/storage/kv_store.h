@@ -70,6 +70,16 @@ class KvIterator {
   virtual Status status() const = 0;
 };
 
+// What the storage engine counts of the writes to one column: records put and deletions
+// (point and range) recorded, over every file and memory table. Compaction merges a put with a
+// later put or deletion of the same key, so for a column whose keys are each written once and
+// never deleted, puts equals the number of keys and deletions is 0, and anything else means
+// the column was written outside the ledger.
+struct ColumnWriteCounts {
+  uint64_t puts = 0;
+  uint64_t deletions = 0;
+};
+
 class KvStore {
  public:
   virtual ~KvStore() = default;
@@ -82,6 +92,9 @@ class KvStore {
   virtual Status FlushAll() = 0;
   // Flushes, then rewrites every file so that deleted values are physically gone (erasure).
   virtual Status CompactAll() = 0;
+  // Rewrites one column's files so that deleted records and their tombstones are gone.
+  virtual Status CompactColumn(Column c) = 0;
+  virtual Result<ColumnWriteCounts> WriteCounts(Column c) = 0;
   // Approximate bytes on disk; 0 for the memory store.
   virtual uint64_t ApproximateDiskBytes() = 0;
   // A consistent copy of the whole store in `dir` (which must not exist; its parent must),

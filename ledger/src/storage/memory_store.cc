@@ -54,6 +54,11 @@ class MemoryStore final : public KvStore {
     return std::make_unique<MemoryIterator>(columns_[static_cast<int>(c)]);
   }
   Status CompactAll() override { return Status::Ok(); }
+  Status CompactColumn(Column) override { return Status::Ok(); }
+  Result<ColumnWriteCounts> WriteCounts(Column c) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return ColumnWriteCounts{columns_[static_cast<int>(c)].size(), 0};
+  }
   Status FlushAll() override { return Status::Ok(); }
   uint64_t ApproximateDiskBytes() override { return 0; }
   Status Checkpoint(const std::string&) override {

@@ -2,9 +2,15 @@
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
+#include <rocksdb/table_properties.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/utilities/checkpoint.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include "storage/kv_store.h"
@@ -101,6 +107,39 @@ class RocksStore final : public KvStore {
     return Status::Ok();
   }
 
+  Status CompactColumn(Column c) override {
+    auto* h = handles_[static_cast<int>(c)];
+    RETURN_IF_ERROR(FromRocks(db_->Flush(rocksdb::FlushOptions(), h), "flush"));
+    rocksdb::CompactRangeOptions co;
+    co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+    return FromRocks(db_->CompactRange(co, h, nullptr, nullptr), "compact");
+  }
+
+  Result<ColumnWriteCounts> WriteCounts(Column c) override {
+    auto* h = handles_[static_cast<int>(c)];
+    rocksdb::TablePropertiesCollection tables;
+    RETURN_IF_ERROR(FromRocks(db_->GetPropertiesOfAllTables(h, &tables), "table properties"));
+    ColumnWriteCounts counts;
+    for (const auto& [file, props] : tables) {
+      counts.puts += props->num_entries - props->num_deletions - props->num_merge_operands;
+      counts.deletions += props->num_deletions + props->num_range_deletions;
+    }
+    uint64_t entries = 0, deletes = 0;
+    for (const char* name : {"rocksdb.num-entries-active-mem-table",
+                             "rocksdb.num-entries-imm-mem-tables"}) {
+      uint64_t v = 0;
+      if (db_->GetIntProperty(h, name, &v)) entries += v;
+    }
+    for (const char* name : {"rocksdb.num-deletes-active-mem-table",
+                             "rocksdb.num-deletes-imm-mem-tables"}) {
+      uint64_t v = 0;
+      if (db_->GetIntProperty(h, name, &v)) deletes += v;
+    }
+    counts.puts += entries - deletes;
+    counts.deletions += deletes;
+    return counts;
+  }
+
   Status Checkpoint(const std::string& dir) override {
     rocksdb::Checkpoint* raw = nullptr;
     RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "checkpoint"));
@@ -148,6 +187,29 @@ rocksdb::ColumnFamilyOptions ColumnOptions(Column c) {
   return o;
 }
 
+// A read-only open writes nothing, not even RocksDB's informational LOG file.
+class DiscardingLogger final : public rocksdb::Logger {
+ public:
+  DiscardingLogger() : rocksdb::Logger(rocksdb::InfoLogLevel::HEADER_LEVEL) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const char*, va_list) override {}
+};
+
+// Whether another process holds RocksDB's lock on `dir` (it locks LOCK with fcntl). A read-only
+// open takes no lock, so it asks: reading files that a live writer compacts away would fail at
+// random later, and an auditor should read a stopped ledger or a copy.
+bool LockedByAnotherProcess(const std::string& dir) {
+  const std::string path = (std::filesystem::path(dir) / "LOCK").string();
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  struct flock query {};
+  query.l_type = F_WRLCK;
+  query.l_whence = SEEK_SET;
+  const bool locked = ::fcntl(fd, F_GETLK, &query) == 0 && query.l_type != F_UNLCK;
+  ::close(fd);
+  return locked;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<KvStore>> OpenRocksDbStore(const std::string& dir, bool create,
@@ -165,6 +227,22 @@ Result<std::unique_ptr<KvStore>> OpenRocksDbStore(const std::string& dir, bool c
   options.create_missing_column_families = create;
   options.error_if_exists = create;
   options.paranoid_checks = true;
+  // Every append is acknowledged only after its synced write, so the only WAL record that can be
+  // incomplete after a crash is the one being written when the process died, which nobody was
+  // told had succeeded: kTolerateCorruptedTailRecords drops exactly such an incomplete tail and
+  // fails the open on anything else (a checksum mismatch anywhere, a bad record in the middle).
+  // kPointInTimeRecovery, the default, would instead stop at a damaged record and silently
+  // drop every acknowledged write after it. What a WAL check cannot see (a log truncated at a
+  // record boundary, or deleted) the anchor files catch (anchor.h).
+  options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  if (read_only && !create) {
+    options.info_log = std::make_shared<DiscardingLogger>();
+    if (LockedByAnotherProcess(dir)) {
+      return Status::Unavailable("ledger " + dir +
+                                 " is in use by another process (a running `ledger serve`?): "
+                                 "stop it, or read a backup of it");
+    }
+  }
   options.max_background_jobs = 2;
   options.db_write_buffer_size = 256 << 20;
   options.keep_log_file_num = 4;
