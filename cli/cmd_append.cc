@@ -4,8 +4,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
-#include <map>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -14,11 +14,14 @@
 #include "ledger/event_codec.h"
 #include "ledger/ledger.h"
 #include "ledger/signing_key.h"
+#include "line_reader.h"
 
 namespace ledger::cli {
 namespace {
 
+// Lines are signed and appended in chunks of at most this many lines and bytes.
 constexpr size_t kChunkLines = 2048;
+constexpr size_t kChunkBytes = 16 << 20;
 
 constexpr size_t kMaxLineBytes = 1 << 20;
 constexpr size_t kMaxAtomicEvents = 10000;
@@ -33,6 +36,7 @@ struct AppendArgs {
 struct Line {
   uint64_t number = 0;  // 1-based
   std::string text;
+  Status refused;  // refused while it was read (too long): `text` is empty
 };
 
 // The author keys by the role the ledger registered them with; a single key signs everything.
@@ -40,31 +44,47 @@ struct AuthorKeys {
   std::vector<SigningKey> keys;
   std::map<std::string, size_t> by_role;
 
-  const SigningKey* For(const std::string& line) const {
+  const SigningKey* For(const nlohmann::json& event) const {
     if (keys.size() == 1) return &keys[0];
-    auto j = nlohmann::json::parse(line, nullptr, false);
-    if (!j.is_object() || !j.contains("actor") || !j["actor"].is_object() ||
-        !j["actor"].contains("role") || !j["actor"]["role"].is_string()) {
-      return &keys[0];  // the event is refused for its shape anyway
-    }
-    auto it = by_role.find(j["actor"]["role"].get<std::string>());
+    // An event without a role is refused for its shape anyway.
+    if (!event.is_object()) return &keys[0];
+    auto actor = event.find("actor");
+    if (actor == event.end() || !actor->is_object()) return &keys[0];
+    auto role = actor->find("role");
+    if (role == actor->end() || !role->is_string()) return &keys[0];
+    auto it = by_role.find(role->get<std::string>());
     return it == by_role.end() ? nullptr : &keys[it->second];
   }
 };
 
-// Signs every line on all cores, each with the key of its actor's role; a line that cannot be
-// turned into an event keeps its error.
-std::vector<Result<SignedEvent>> SignLines(const std::vector<Line>& lines, const AuthorKeys& keys) {
+// One line to a signed event: parsed strictly once, signed with the key of its actor's role.
+// *id gets the event's id if it has one.
+Result<SignedEvent> SignLine(const Line& line, const AuthorKeys& keys, std::string* id) {
+  if (!line.refused.ok()) return line.refused;
+  ASSIGN_OR_RETURN(nlohmann::json event, ParseEventJson(line.text));
+  const SigningKey* key = keys.For(event);
+  if (key == nullptr) {
+    return Status::PermissionDenied(
+        "actor.role: none of the --key keys is registered with this role");
+  }
+  if (event.is_object()) {
+    auto it = event.find("id");
+    if (it != event.end() && it->is_string()) *id = it->get<std::string>();
+  }
+  return SignEventJsonValue(std::move(event), *key);
+}
+
+// Signs every line on all cores; a line that cannot be turned into an event keeps its error.
+// ids[i] gets the id of line i's event.
+std::vector<Result<SignedEvent>> SignLines(const std::vector<Line>& lines, const AuthorKeys& keys,
+                                           std::vector<std::string>* ids) {
   std::vector<Result<SignedEvent>> out(lines.size(), Status::Unavailable("not signed"));
+  ids->assign(lines.size(), std::string());
   size_t threads = std::max(1u, std::thread::hardware_concurrency());
   threads = std::min(threads, std::max<size_t>(1, lines.size() / 64));
   auto work = [&](size_t t) {
-    for (size_t i = t; i < lines.size(); i += threads) {
-      const SigningKey* key = keys.For(lines[i].text);
-      out[i] = key ? SignEventJson(lines[i].text, *key)
-                   : Result<SignedEvent>(Status::PermissionDenied(
-                         "actor.role: none of the --key keys is registered with this role"));
-    }
+    for (size_t i = t; i < lines.size(); i += threads)
+      out[i] = SignLine(lines[i], keys, &(*ids)[i]);
   };
   std::vector<std::thread> pool;
   for (size_t t = 1; t < threads; ++t) pool.emplace_back(work, t);
@@ -86,7 +106,7 @@ class ResultWriter {
     j["seq"] = r.seq;
     j["version"] = r.version;
     j["duplicate"] = r.duplicate;
-    std::cout << j.dump() << '\n';
+    std::cout << Dump(j) << '\n';
   }
   void Error(uint64_t line, const Status& s) {
     ++refused_;
@@ -94,22 +114,24 @@ class ResultWriter {
     j["line"] = line;
     j["ok"] = false;
     j["error"] = StatusCodeName(s.code());
-    j["message"] = "line " + std::to_string(line) + ": " + s.message();
-    std::cout << j.dump() << '\n';
+    // "line 2, column 17: ..." where the message names a column, else "line 2: ...".
+    const std::string& m = s.message();
+    j["message"] = "line " + std::to_string(line) + (m.starts_with("column ") ? ", " : ": ") + m;
+    std::cout << Dump(j) << '\n';
     if (first_error_.ok()) first_error_ = s;
   }
   uint64_t appended_ = 0, duplicates_ = 0, refused_ = 0;
   Status first_error_;
 
  private:
+  // A message that quotes input cut short could end inside a UTF-8 sequence: print a
+  // replacement character rather than fail.
+  static std::string Dump(const nlohmann::ordered_json& j) {
+    return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  }
+
   bool errors_only_;
 };
-
-std::string EventIdOf(const std::string& text) {
-  auto j = nlohmann::json::parse(text, nullptr, false);
-  if (j.is_object() && j.contains("id") && j["id"].is_string()) return j["id"].get<std::string>();
-  return "";
-}
 
 int RunAppend(const AppendArgs& a) {
   AuthorKeys author_keys;
@@ -147,13 +169,13 @@ int RunAppend(const AppendArgs& a) {
   ResultWriter out(a.errors_only);
   Progress progress("append (bytes)", total_bytes);
   auto start = std::chrono::steady_clock::now();
-  uint64_t line_no = 0, bytes = 0;
   std::vector<Line> chunk;
+  size_t chunk_bytes = 0;
   std::vector<Line> all;  // --atomic keeps every line until the end
-  std::string text;
 
   auto flush_chunk = [&](std::vector<Line>& lines) {
-    auto signed_events = SignLines(lines, author_keys);
+    std::vector<std::string> ids;
+    auto signed_events = SignLines(lines, author_keys, &ids);
     std::vector<SignedEvent> batch;
     std::vector<size_t> index;
     for (size_t i = 0; i < lines.size(); ++i) {
@@ -165,8 +187,10 @@ int RunAppend(const AppendArgs& a) {
     if (a.atomic) {
       for (size_t i = 0; i < lines.size(); ++i) {
         if (!signed_events[i].ok()) {
-          out.Error(lines[i].number, signed_events[i].status().WithContext(
-                                         "the atomic batch was refused, nothing appended"));
+          const Status& s = signed_events[i].status();
+          out.Error(lines[i].number,
+                    Status(s.code(), s.message() + " (the atomic batch was refused, nothing "
+                                                   "appended)"));
           return;
         }
       }
@@ -182,9 +206,7 @@ int RunAppend(const AppendArgs& a) {
         out.Error(line, Status(r.status().code(), m + " (nothing was appended)"));
         return;
       }
-      for (size_t k = 0; k < r->size(); ++k) {
-        out.Ok(lines[index[k]].number, EventIdOf(lines[index[k]].text), (*r)[k]);
-      }
+      for (size_t k = 0; k < r->size(); ++k) out.Ok(lines[index[k]].number, ids[index[k]], (*r)[k]);
       return;
     }
     auto results = (*ledger)->AppendEach(batch);
@@ -196,40 +218,49 @@ int RunAppend(const AppendArgs& a) {
       }
       auto& r = results[k++];
       if (r.ok()) {
-        out.Ok(lines[i].number, EventIdOf(lines[i].text), *r);
+        out.Ok(lines[i].number, ids[i], *r);
       } else {
         out.Error(lines[i].number, r.status());
       }
     }
   };
 
-  while (std::getline(*in, text)) {
-    ++line_no;
-    bytes += text.size() + 1;
-    if (text.empty() || text.find_first_not_of(" \t\r") == std::string::npos) continue;
-    if (text.size() > kMaxLineBytes) {
-      out.Error(line_no, Status::InvalidArgument("line longer than 1 MiB"));
-      text.clear();
-      continue;
+  // Lines are read in bounded chunks: an over-long line is refused while it is read and the
+  // rest of it skipped, never held (docs/cli.md, "Appending").
+  LineReader reader(*in, kMaxLineBytes);
+  while (true) {
+    LineReader::Next next = reader.Read();
+    if (next.kind == LineReader::Kind::kEnd) break;
+    if (next.kind == LineReader::Kind::kError) {
+      return Fail(Status::IOError("reading the input failed"));
     }
-    Line line{line_no, std::move(text)};
-    text.clear();
+    Line line{next.number, std::string(), Status::Ok()};
+    if (next.kind == LineReader::Kind::kTooLong) {
+      line.refused = Status::InvalidArgument(
+          "column " + std::to_string(kMaxLineBytes + 1) +
+          ": line longer than 1 MiB (1048576 bytes); the rest of it was skipped");
+    } else if (next.text.find_first_not_of(" \t\r") == std::string_view::npos) {
+      continue;  // blank
+    } else {
+      line.text = std::string(next.text);
+    }
     if (a.atomic) {
       if (all.size() >= kMaxAtomicEvents) {
         return Fail(Status::InvalidArgument("an atomic batch may hold at most 10,000 events; "
                                             "nothing was appended"));
       }
       all.push_back(std::move(line));
-    } else {
-      chunk.push_back(std::move(line));
-      if (chunk.size() >= kChunkLines) {
-        flush_chunk(chunk);
-        chunk.clear();
-        progress.Update(bytes);
-      }
+      continue;
+    }
+    chunk_bytes += line.text.size();
+    chunk.push_back(std::move(line));
+    if (chunk.size() >= kChunkLines || chunk_bytes >= kChunkBytes) {
+      flush_chunk(chunk);
+      chunk.clear();
+      chunk_bytes = 0;
+      progress.Update(reader.bytes_consumed());
     }
   }
-  if (in->bad()) return Fail(Status::IOError("reading the input failed"));
   if (a.atomic) {
     flush_chunk(all);
   } else if (!chunk.empty()) {

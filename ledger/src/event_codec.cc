@@ -19,12 +19,6 @@ namespace {
 constexpr std::string_view kEventSigningPrefix("ledger/event/v1\0", 16);
 constexpr std::string_view kPersonalDigestPrefix("ledger/personal/v1\0", 19);
 
-Result<nlohmann::json> ParseJson(std::string_view text) {
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Status::InvalidArgument("malformed JSON");
-  return j;
-}
-
 Result<std::string> EncodeCanonical(const nlohmann::json& json) {
   capnp::MallocMessageBuilder message;
   auto event = message.initRoot<schema::Event>();
@@ -51,13 +45,21 @@ std::string EventSigningMessage(std::string_view canonical_event) {
   return m;
 }
 
+Result<nlohmann::json> ParseEventJson(std::string_view json_text) {
+  return internal::ParseJsonStrict(json_text);
+}
+
 Result<std::string> CanonicalEventFromJson(std::string_view json_text) {
-  ASSIGN_OR_RETURN(auto json, ParseJson(json_text));
+  ASSIGN_OR_RETURN(auto json, internal::ParseJsonStrict(json_text));
   return EncodeCanonical(json);
 }
 
 Result<SignedEvent> SignEventJson(std::string_view json_line, const SigningKey& key) {
-  ASSIGN_OR_RETURN(auto json, ParseJson(json_line));
+  ASSIGN_OR_RETURN(auto json, internal::ParseJsonStrict(json_line));
+  return SignEventJsonValue(std::move(json), key);
+}
+
+Result<SignedEvent> SignEventJsonValue(nlohmann::json json, const SigningKey& key) {
   if (!json.is_object()) return Status::InvalidArgument("event: expected a JSON object");
   SignedEvent out;
   auto personal = json.find("personal");

@@ -2,9 +2,12 @@
 
 #include <capnp/dynamic.h>
 
+#include <cstddef>
+#include <iterator>
 #include <limits>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "crypto.h"
 #include "schema_rules.h"
@@ -17,6 +20,271 @@ using capnp::DynamicStruct;
 using capnp::DynamicValue;
 using Json = nlohmann::json;
 using OrderedJson = nlohmann::ordered_json;
+
+// --- Strict parsing ------------------------------------------------------------------------------
+
+bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool IsNumberChar(char c) {
+  return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+}
+
+// A pointer into the text that records how many bytes nlohmann's lexer has fetched: the SAX
+// callbacks get no position, and this is how they learn where they are. The lexer fetches each
+// byte once, in order, and at most one byte past a token (after a number).
+class CountingIterator {
+ public:
+  using iterator_category = std::input_iterator_tag;
+  using value_type = char;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const char*;
+  using reference = const char&;
+
+  CountingIterator(const char* p, const char* begin, size_t* fetched)
+      : p_(p), begin_(begin), fetched_(fetched) {}
+  reference operator*() const { return *p_; }
+  CountingIterator& operator++() {
+    ++p_;
+    *fetched_ = static_cast<size_t>(p_ - begin_);
+    return *this;
+  }
+  CountingIterator operator++(int) {
+    CountingIterator before = *this;
+    ++*this;
+    return before;
+  }
+  bool operator==(const CountingIterator& other) const { return p_ == other.p_; }
+  bool operator!=(const CountingIterator& other) const { return p_ != other.p_; }
+
+ private:
+  const char* p_;
+  const char* begin_;
+  size_t* fetched_;
+};
+
+// The index of the opening quote of the string whose closing quote is at `closing`.
+size_t StringStart(std::string_view text, size_t closing) {
+  for (size_t i = closing; i-- > 0;) {
+    if (text[i] != '"') continue;
+    size_t backslashes = 0;
+    while (backslashes < i && text[i - 1 - backslashes] == '\\') ++backslashes;
+    if (backslashes % 2 == 0) return i;
+  }
+  return closing;
+}
+
+// The first index of the token whose last byte is at `last`: a string, a number or a literal is
+// followed back to its start, a structural character is its own start.
+size_t TokenStart(std::string_view text, size_t last) {
+  if (last >= text.size()) return last;
+  char c = text[last];
+  if (c == '"') return StringStart(text, last);
+  bool number = IsNumberChar(c) && c != 'e' && c != 'E';
+  bool word = c >= 'a' && c <= 'z';
+  size_t i = last;
+  while (i > 0 && ((number && IsNumberChar(text[i - 1])) ||
+                   (word && text[i - 1] >= 'a' && text[i - 1] <= 'z'))) {
+    --i;
+  }
+  return i;
+}
+
+// The grammar error nlohmann describes, without its prefix ("[json.exception.parse_error.101]
+// parse error at line 1, column 9: syntax error while parsing object - ") and without the input
+// it echoes ("; last read: '...'"), which may be personal or not even UTF-8.
+std::string GrammarError(const Json::exception& e) {
+  std::string_view m = e.what();
+  size_t syntax = m.find("syntax error ");
+  size_t dash = syntax == std::string_view::npos ? syntax : m.find("- ", syntax);
+  if (dash != std::string_view::npos) {
+    m.remove_prefix(dash + 2);
+  } else if (size_t bracket = m.find("] "); bracket != std::string_view::npos) {
+    m.remove_prefix(bracket + 2);
+  }
+  m = m.substr(0, m.find("; last read: "));
+  return std::string(m);
+}
+
+// Builds the value like nlohmann's own DOM parser, refusing what ParseJsonStrict refuses. On the
+// first refusal it records where and why and stops the parse.
+class StrictJsonBuilder {
+ public:
+  StrictJsonBuilder(std::string_view text, const size_t* fetched)
+      : text_(text), fetched_(fetched) {}
+
+  bool null() { return Put(Json(nullptr)); }
+  bool boolean(bool v) { return Put(Json(v)); }
+  bool number_integer(Json::number_integer_t v) { return Put(Json(v)); }
+  bool number_unsigned(Json::number_unsigned_t v) { return Put(Json(v)); }
+  bool number_float(Json::number_float_t v, const Json::string_t& literal) {
+    // The lexer has fetched the byte after the number unless the number ends the text.
+    size_t end = *fetched_;
+    if (end > 0 && !(end == text_.size() && IsNumberChar(text_[end - 1]))) --end;
+    size_t start = literal.size() <= end ? end - literal.size() : 0;
+    if (!CheckNumber(literal, start, /*overflow=*/false)) return false;
+    return Put(Json(v));
+  }
+  bool string(Json::string_t& v) { return Put(Json(std::move(v))); }
+  bool binary(Json::binary_t& /*v*/) { return Fail(*fetched_, "malformed JSON: binary value"); }
+  bool start_object(size_t /*elements*/) { return Open(Json::object()); }
+  bool start_array(size_t /*elements*/) { return Open(Json::array()); }
+  bool end_object() { return Close(); }
+  bool end_array() { return Close(); }
+  bool key(Json::string_t& k) {
+    Frame& f = frames_.back();
+    f.key = std::move(k);
+    f.key_pending = true;
+    if (f.value->contains(f.key)) {
+      // The lexer stopped at the key's closing quote.
+      return Fail(StringStart(text_, *fetched_ - 1), "duplicate key");
+    }
+    return true;
+  }
+  bool parse_error(size_t position, const std::string& last_token, const Json::exception& e) {
+    if (e.id == 406) {  // a number beyond a double's range; `position` is just past it
+      size_t start = last_token.size() <= position ? position - last_token.size() : 0;
+      return CheckNumber(last_token, start, /*overflow=*/true);
+    }
+    std::string what = GrammarError(e);
+    // `position` counts the bytes read, the one at fault last.
+    size_t index = position > 0 ? position - 1 : 0;
+    if (what.starts_with("unexpected ") && !what.starts_with("unexpected end of input")) {
+      index = TokenStart(text_, index);
+      if (index < text_.size() && (text_[index] == '}' || text_[index] == ']')) {
+        size_t before = index;
+        while (before > 0 && IsJsonSpace(text_[before - 1])) --before;
+        if (before > 0 && text_[before - 1] == ',') {
+          return Fail(before - 1,
+                      std::string("malformed JSON: trailing comma before '") + text_[index] + "'");
+        }
+      }
+    } else if (what == "invalid literal") {
+      // Point at the start of a misspelt true, false or null, not where it went wrong.
+      while (index > 0 && index <= text_.size() && text_[index - 1] >= 'a' &&
+             text_[index - 1] <= 'z') {
+        --index;
+      }
+    } else if (what.find("surrogate") != std::string::npos ||
+               what.find("'\\u'") != std::string::npos) {
+      // Point at the escape, not at the byte after it that gave it away.
+      size_t escape = text_.rfind("\\u", index);
+      if (escape != std::string_view::npos) index = escape;
+    }
+    return Fail(index, "malformed JSON: " + what);
+  }
+
+  Json& root() { return root_; }
+  bool failed() const { return failed_; }
+  size_t error_index() const { return error_index_; }
+  const std::string& error_path() const { return error_path_; }
+  const std::string& error_what() const { return error_what_; }
+
+ private:
+  struct Frame {
+    Json* value;               // an object or an array
+    std::string key;           // objects: the last key read
+    bool key_pending = false;  // objects: its value is not yet complete
+  };
+
+  // The path of the field being read: "data.tasks[0].due".
+  std::string Path() const {
+    std::string path;
+    for (size_t i = 0; i < frames_.size(); ++i) {
+      const Frame& f = frames_[i];
+      const bool child_open = i + 1 < frames_.size();
+      if (f.value->is_object()) {
+        if (!child_open && !f.key_pending) continue;
+        if (!path.empty()) path += '.';
+        path += Utf8Prefix(f.key, 64);
+      } else if (child_open) {
+        path += '[' + std::to_string(f.value->size() - 1) + ']';
+      }
+    }
+    return path;
+  }
+
+  bool Fail(size_t index, std::string what, bool with_path = true) {
+    failed_ = true;
+    error_index_ = index;
+    if (with_path) error_path_ = Path();
+    error_what_ = std::move(what);
+    return false;
+  }
+
+  bool CheckNumber(std::string_view literal, size_t start, bool overflow) {
+    if (literal.size() > kMaxJsonNumberChars) {
+      return Fail(start,
+                  "number longer than " + std::to_string(kMaxJsonNumberChars) + " characters");
+    }
+    if (literal.find_first_of(".eE") == std::string_view::npos) {
+      return Fail(start, "integer outside the 64-bit range");
+    }
+    if (overflow) return Fail(start, "number outside the range of a double");
+    return true;
+  }
+
+  // Invariant: a container's address is stable while it is on the stack, because only the
+  // innermost open container grows.
+  Json* Insert(Json&& v) {
+    if (frames_.empty()) {
+      root_ = std::move(v);
+      return &root_;
+    }
+    Frame& f = frames_.back();
+    if (f.value->is_array()) {
+      f.value->push_back(std::move(v));
+      return &f.value->back();
+    }
+    f.key_pending = false;
+    auto& object = f.value->get_ref<Json::object_t&>();
+    return &object.emplace(f.key, std::move(v)).first->second;
+  }
+  bool Put(Json&& v) {
+    Insert(std::move(v));
+    return true;
+  }
+  bool Open(Json&& container) {
+    if (frames_.size() >= kMaxJsonDepth) {
+      // The path would be as deep as the nesting.
+      return Fail(*fetched_ - 1, "nesting deeper than " + std::to_string(kMaxJsonDepth) + " levels",
+                  /*with_path=*/false);
+    }
+    Json* v = Insert(std::move(container));
+    frames_.push_back(Frame{v, std::string(), false});
+    return true;
+  }
+  bool Close() {
+    frames_.pop_back();
+    return true;
+  }
+
+  std::string_view text_;
+  const size_t* fetched_;
+  Json root_;
+  std::vector<Frame> frames_;
+  bool failed_ = false;
+  size_t error_index_ = 0;
+  std::string error_path_, error_what_;
+};
+
+// "column C: [path: ]what", with "line L, " in front for a text of several lines.
+Status StrictJsonError(std::string_view text, size_t index, const std::string& path,
+                       std::string_view what) {
+  size_t line = 1, line_start = 0;
+  for (size_t i = 0; i < index && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  }
+  std::string m;
+  if (text.find('\n') != std::string_view::npos) m = "line " + std::to_string(line) + ", ";
+  m += "column " + std::to_string(index - line_start + 1) + ": ";
+  if (!path.empty()) m += path + ": ";
+  m += what;
+  return Status::InvalidArgument(std::move(m));
+}
+
+// --- JSON to Cap'n Proto -------------------------------------------------------------------------
 
 Status PathError(const std::string& path, std::string_view what) {
   std::string m = path;
@@ -113,7 +381,7 @@ Result<DynamicValue::Reader> ScalarFromJson(const Json& j, capnp::Type type,
       if (!j.is_string()) return ExpectedKind(path, "a string", j);
       auto e = FindEnumerant(schema, j.get<std::string>());
       if (!e) {
-        std::string m = "\"" + j.get<std::string>().substr(0, 64) + "\" is not one of: ";
+        std::string m = "\"" + Utf8Prefix(j.get<std::string>(), 64) + "\" is not one of: ";
         m += EnumChoices(schema);
         return PathError(path, m);
       }
@@ -273,6 +541,34 @@ OrderedJson StructToJson(DynamicStruct::Reader reader) {
 
 }  // namespace
 
+Result<nlohmann::json> ParseJsonStrict(std::string_view text) {
+  size_t fetched = 0;
+  StrictJsonBuilder builder(text, &fetched);
+  const char* begin = text.data();
+  bool parsed = Json::sax_parse(CountingIterator(begin, begin, &fetched),
+                                CountingIterator(begin + text.size(), begin, &fetched), &builder,
+                                Json::input_format_t::json, /*strict=*/true,
+                                /*ignore_comments=*/false);
+  // nlohmann reads a NUL byte as the end of the text: whatever went wrong at or after it (or
+  // nothing, if the value was complete before it), the NUL is the fault.
+  const size_t nul = text.find('\0');
+  if (nul != std::string_view::npos && (parsed || builder.error_index() >= nul)) {
+    return StrictJsonError(text, nul, parsed ? std::string() : builder.error_path(), "NUL byte");
+  }
+  if (!parsed || builder.failed()) {
+    return StrictJsonError(text, builder.error_index(), builder.error_path(), builder.error_what());
+  }
+  return std::move(builder.root());
+}
+
+std::string Utf8Prefix(std::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  size_t end = max_bytes;
+  // Back off continuation bytes (10xxxxxx) to the start of the sequence they belong to.
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return std::string(text.substr(0, end)) + "...";
+}
+
 Status EventFromJson(const nlohmann::json& json, schema::Event::Builder event) {
   if (!json.is_object()) return ExpectedKind("event", "a JSON object", json);
   DynamicStruct::Builder builder = event;
@@ -284,7 +580,7 @@ Status EventFromJson(const nlohmann::json& json, schema::Event::Builder event) {
   DynamicStruct::Builder data_group = builder.get("data").as<DynamicStruct>();
   const FieldRule* member = RulesFor(data_group.getSchema()).FindByEventType(type->get<std::string>());
   if (member == nullptr) {
-    return PathError("type", "unknown event type \"" + type->get<std::string>().substr(0, 64) +
+    return PathError("type", "unknown event type \"" + Utf8Prefix(type->get<std::string>(), 64) +
                                  "\" (see the catalogue in docs/events.md)");
   }
   auto data = json.find("data");

@@ -1,13 +1,21 @@
 // End-to-end tests of the `ledger` binary: each test runs the real executable in its own temporary
 // directory and checks exit codes (docs/cli.md, cli/cli_common.h), result lines and messages.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "../ledger/test_events.h"
@@ -117,6 +125,59 @@ class CliTest : public ::testing::Test {
                                      "--key", key, "--input", input};
     args.insert(args.end(), extra.begin(), extra.end());
     return Run(args);
+  }
+
+  // Writes all of `bytes` to `fd`; false if the reader has gone.
+  static bool WriteAll(int fd, std::string_view bytes) {
+    while (!bytes.empty()) {
+      ssize_t n = ::write(fd, bytes.data(), bytes.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return false;
+      bytes.remove_prefix(static_cast<size_t>(n));
+    }
+    return true;
+  }
+
+  // `ledger append` with the key, reading standard input from a pipe that `feed` writes to (so
+  // that no input file is stored); *peak_rss_kib gets the process's peak resident memory.
+  RunResult AppendFromPipe(const std::string& key, const std::function<bool(int)>& feed,
+                           long* peak_rss_kib) {
+    RunResult r;
+    const fs::path fifo = dir_ / ".stdin.fifo";
+    std::error_code ec;
+    fs::remove(fifo, ec);
+    if (::mkfifo(fifo.c_str(), 0600) != 0) {
+      ADD_FAILURE() << "mkfifo " << fifo;
+      return r;
+    }
+    ::signal(SIGPIPE, SIG_IGN);  // a child that stops reading must fail the test, not kill it
+    RunFiles files;
+    files.stdin_path = fifo;
+    files.stdout_path = dir_ / ".stdout";
+    files.stderr_path = dir_ / ".stderr";
+    pid_t pid = SpawnLedger(
+        dir_, {"append", "--data", data_, "--keys", keys_, "--key", key, "--input", "-"}, files);
+    if (pid < 0) return r;
+    int fd = ::open(fifo.c_str(), O_WRONLY);  // waits until the child opens it
+    EXPECT_GE(fd, 0) << "open " << fifo;
+    if (fd >= 0) {
+      EXPECT_TRUE(feed(fd)) << "the child stopped reading its input";
+      ::close(fd);
+    }
+    int status = 0;
+    struct rusage usage {};
+    while (::wait4(pid, &status, 0, &usage) < 0) {
+      if (errno != EINTR) {
+        ADD_FAILURE() << "wait4 failed";
+        return r;
+      }
+    }
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    *peak_rss_kib = usage.ru_maxrss;
+    r.out = ReadWholeFile(files.stdout_path);
+    r.err = ReadWholeFile(files.stderr_path);
+    fs::remove(fifo, ec);
+    return r;
   }
 
   fs::path dir_;
@@ -263,7 +324,8 @@ TEST_F(CliTest, AppendNamesTheLineAndFieldOfEachRefusal) {
 
   EXPECT_EQ(results[1]["ok"], false);
   EXPECT_EQ(results[1]["error"], "InvalidArgument");
-  EXPECT_EQ(results[1]["message"], "line 2: malformed JSON");
+  EXPECT_EQ(results[1]["message"],
+            "line 2, column 18: malformed JSON: unexpected end of input; expected string literal");
   EXPECT_EQ(results[2]["ok"], false);
   EXPECT_EQ(results[2]["error"], "InvalidArgument");
   EXPECT_EQ(results[2]["message"], "line 3: data.colour: unknown field");
@@ -293,7 +355,8 @@ TEST_F(CliTest, AppendingTheSameFileAgainReportsDuplicatesAtTheSamePositions) {
     EXPECT_EQ(b[i]["seq"], a[i]["seq"]) << "line " << i + 1;
     EXPECT_EQ(b[i]["version"], a[i]["version"]) << "line " << i + 1;
   }
-  EXPECT_EQ(b[1]["message"], "line 2: malformed JSON");
+  EXPECT_EQ(b[1]["message"],
+            "line 2, column 18: malformed JSON: unexpected end of input; expected string literal");
   EXPECT_EQ(b[2]["message"], "line 3: data.colour: unknown field");
   EXPECT_EQ(Entries(), after_first) << "a repeated append must add nothing";
 }
@@ -346,6 +409,186 @@ TEST_F(CliTest, AtomicAppendWithABadLineAppendsNothingAndNamesTheLine) {
   EXPECT_EQ(r.exit_code, kExitOk) << Describe(r);
   EXPECT_EQ(JsonLines(r.out).size(), 2u) << Describe(r);
   EXPECT_EQ(Entries(), before + 2);
+}
+
+// --- append: strict input --------------------------------------------------------------------
+
+// `event`'s JSON text with `from` (which occurs once in it) replaced by `to`; *column gets the
+// 1-based column of the replacement plus `offset`.
+std::string LineWith(const json& event, const std::string& from, const std::string& to,
+                     size_t offset, size_t* column) {
+  std::string text = event.dump();
+  size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at == std::string::npos) return text;
+  text.replace(at, from.size(), to);
+  *column = at + offset + 1;
+  return text;
+}
+
+std::string LineColumn(size_t line, size_t column) {
+  return "line " + std::to_string(line) + ", column " + std::to_string(column) + ": ";
+}
+
+// Regression: a NUL byte ended the line for the JSON parser and the rest was ignored, so a valid
+// event followed by NUL and anything at all was appended.
+TEST_F(CliTest, AppendRefusesANulByteNamingLineAndColumn) {
+  std::string cw = InitWithCaseworker();
+  const uint64_t before = Entries();
+  size_t c1 = 0;
+  const std::string in_value =
+      LineWith(CaseOpened("y0001"), "\"caseworker\"", std::string("\"case\0worker\"", 13), 5, &c1);
+  const std::string event = CaseOpened("y0002").dump();
+  const std::string after_event = event + std::string("\0{\"more\": 1}", 12);
+  RunResult r =
+      Append(cw, WriteLines("nul.jsonl", {in_value, after_event, CaseOpened("y0003").dump()}));
+  EXPECT_EQ(r.exit_code, kExitRefused) << Describe(r);
+  std::vector<json> results = JsonLines(r.out);
+  ASSERT_EQ(results.size(), 3u) << Describe(r);
+  EXPECT_EQ(results[0]["ok"], false);
+  EXPECT_EQ(results[0]["error"], "InvalidArgument");
+  EXPECT_EQ(results[0]["message"], LineColumn(1, c1) + "actor.role: NUL byte");
+  EXPECT_EQ(results[1]["ok"], false);
+  EXPECT_EQ(results[1]["message"], LineColumn(2, event.size() + 1) + "NUL byte");
+  EXPECT_EQ(results[2]["ok"], true) << results[2];
+  EXPECT_EQ(results[2]["line"], 3);
+  EXPECT_EQ(Entries(), before + 1);
+  for (const char* stream : {"case/y0001", "case/y0002"}) {
+    RunResult read = Run({"read", "--data", data_, "--stream", stream});
+    EXPECT_EQ(read.exit_code, kExitNotFound) << stream << "\n" << Describe(read);
+  }
+}
+
+// Regression: the last of two equal keys won, so "role":"service","role":"caseworker" was
+// signed and stored as caseworker.
+TEST_F(CliTest, AppendRefusesDuplicateKeysNamingTheField) {
+  std::string cw = InitWithCaseworker();
+  const uint64_t before = Entries();
+  size_t c1 = 0, c2 = 0;
+  const std::string nested = LineWith(CaseOpened("y0001"), "\"role\":\"caseworker\"",
+                                      "\"role\":\"service\",\"role\":\"caseworker\"", 17, &c1);
+  const json event = CaseOpened("y0002");
+  const std::string id = event["id"].get<std::string>();
+  const std::string top = LineWith(event, "\"id\":\"" + id + "\"",
+                                   "\"id\":\"" + id + "\",\"id\":\"" + id + "\"", 44, &c2);
+  RunResult r = Append(cw, WriteLines("dup.jsonl", {nested, top, CaseOpened("y0003").dump()}));
+  EXPECT_EQ(r.exit_code, kExitRefused) << Describe(r);
+  std::vector<json> results = JsonLines(r.out);
+  ASSERT_EQ(results.size(), 3u) << Describe(r);
+  EXPECT_EQ(results[0]["error"], "InvalidArgument");
+  EXPECT_EQ(results[0]["message"], LineColumn(1, c1) + "actor.role: duplicate key");
+  EXPECT_EQ(results[1]["message"], LineColumn(2, c2) + "id: duplicate key");
+  EXPECT_EQ(results[2]["ok"], true) << results[2];
+  EXPECT_EQ(Entries(), before + 1);
+}
+
+// Each of these was "malformed JSON" with no place; each names its line and column now.
+TEST_F(CliTest, AppendNamesTheLineAndColumnOfMalformedJson) {
+  std::string cw = InitWithCaseworker();
+  const uint64_t before = Entries();
+  const json event = CaseOpened("y0001");
+  std::vector<std::string> lines;
+  std::vector<std::string> messages;
+  size_t c = 0;
+  lines.push_back(LineWith(event, "\"cw-001\"", "\"\\ud800\"", 1, &c));
+  messages.push_back(LineColumn(1, c) +
+                     "actor.id: malformed JSON: invalid string: surrogate U+D800..U+DBFF must "
+                     "be followed by U+DC00..U+DFFF");
+  lines.push_back(LineWith(event, "\"age_at_intake\":19",
+                           "\"age_at_intake\":" + std::string(400, '7'), 16, &c));
+  messages.push_back(LineColumn(2, c) + "data.age_at_intake: number longer than 40 characters");
+  lines.push_back(LineWith(event, "\"drammen-ung\"", "\"drammen\xff-ung\"", 8, &c));
+  messages.push_back(LineColumn(3, c) +
+                     "data.office: malformed JSON: invalid string: ill-formed UTF-8 byte");
+  lines.push_back(LineWith(event, "\"sex\":\"female\"}", "\"sex\":\"female\",}", 14, &c));
+  messages.push_back(LineColumn(4, c) + "data: malformed JSON: trailing comma before '}'");
+  lines.push_back(std::string(10000, '['));
+  messages.push_back(LineColumn(5, 65) + "nesting deeper than 64 levels");
+  lines.push_back(event.dump());
+
+  RunResult r = Append(cw, WriteLines("malformed.jsonl", lines));
+  EXPECT_EQ(r.exit_code, kExitRefused) << Describe(r);
+  std::vector<json> results = JsonLines(r.out);
+  ASSERT_EQ(results.size(), lines.size()) << Describe(r);
+  for (size_t i = 0; i < messages.size(); ++i) {
+    EXPECT_EQ(results[i]["line"], i + 1);
+    EXPECT_EQ(results[i]["ok"], false) << results[i];
+    EXPECT_EQ(results[i]["error"], "InvalidArgument") << results[i];
+    EXPECT_EQ(results[i]["message"], messages[i]);
+  }
+  EXPECT_EQ(results.back()["ok"], true) << results.back();
+  EXPECT_NE(r.err.find("appended 1, duplicates 0, refused 5"), std::string::npos) << Describe(r);
+  EXPECT_EQ(Entries(), before + 1);
+}
+
+constexpr char kTooLong[] =
+    "column 1048577: line longer than 1 MiB (1048576 bytes); the rest of it was skipped";
+
+// A line over 1 MiB is refused once 1 MiB of it has been read; the rest of it is skipped and
+// the lines after it are appended, in input order.
+TEST_F(CliTest, AppendRefusesAnOverLongLineAndGoesOn) {
+  std::string cw = InitWithCaseworker();
+  const uint64_t before = Entries();
+  const std::string big = "{\"id\":\"" + std::string(5'000'000, 'x') + "\"}";
+  const fs::path path = dir_ / "long.jsonl";
+  // Lines 2 and 4 are 5 MB; line 4 ends the input without a newline.
+  WriteWholeFile(path, CaseOpened("y0001").dump() + "\n" + big + "\n" + CaseOpened("y0002").dump() +
+                           "\n" + big);
+  RunResult r = Append(cw, path.string());
+  EXPECT_EQ(r.exit_code, kExitRefused) << Describe(r);
+  std::vector<json> results = JsonLines(r.out);
+  ASSERT_EQ(results.size(), 4u) << Describe(r);
+  for (size_t i = 0; i < results.size(); ++i) EXPECT_EQ(results[i]["line"], i + 1);
+  EXPECT_EQ(results[0]["ok"], true) << results[0];
+  EXPECT_EQ(results[2]["ok"], true) << results[2];
+  EXPECT_EQ(results[1]["error"], "InvalidArgument");
+  EXPECT_EQ(results[1]["message"], std::string("line 2, ") + kTooLong);
+  EXPECT_EQ(results[3]["message"], std::string("line 4, ") + kTooLong);
+  EXPECT_EQ(Entries(), before + 2);
+
+  // With --atomic the over-long line refuses the whole batch.
+  WriteWholeFile(path, CaseOpened("y0003").dump() + "\n" + big + "\n" +
+                           PhaseEntered("y0003", "intake").dump() + "\n");
+  r = Append(cw, path.string(), {"--atomic"});
+  EXPECT_EQ(r.exit_code, kExitRefused) << Describe(r);
+  results = JsonLines(r.out);
+  ASSERT_EQ(results.size(), 1u) << Describe(r);
+  EXPECT_EQ(results[0]["message"], std::string("line 2, ") + kTooLong +
+                                       " (the atomic batch was refused, nothing appended)");
+  EXPECT_EQ(Entries(), before + 2);
+}
+
+// The memory bound end to end: 300 MB on one line through a pipe, then a valid line. Before, the
+// whole line was read into memory first (548 MB peak); now the process's peak resident memory
+// stays within a few MB of an append of one short line.
+TEST_F(CliTest, AppendOfA300MegabyteLineKeepsMemoryBounded) {
+  std::string cw = InitWithCaseworker();
+  const uint64_t before = Entries();
+  const std::string valid = CaseOpened("y0001").dump() + "\n";
+  long baseline_kib = 0, peak_kib = 0;
+  RunResult small = AppendFromPipe(
+      cw, [&](int fd) { return WriteAll(fd, valid); }, &baseline_kib);
+  ASSERT_EQ(small.exit_code, kExitOk) << Describe(small);
+
+  const std::string block(1 << 20, 'x');
+  RunResult r = AppendFromPipe(
+      cw,
+      [&](int fd) {
+        if (!WriteAll(fd, "{\"id\":\"")) return false;
+        for (int i = 0; i < 300; ++i) {
+          if (!WriteAll(fd, block)) return false;
+        }
+        return WriteAll(fd, "\"}\n" + CaseOpened("y0002").dump() + "\n");
+      },
+      &peak_kib);
+  EXPECT_EQ(r.exit_code, kExitRefused) << Describe(r);
+  std::vector<json> results = JsonLines(r.out);
+  ASSERT_EQ(results.size(), 2u) << Describe(r);
+  EXPECT_EQ(results[0]["message"], std::string("line 1, ") + kTooLong);
+  EXPECT_EQ(results[1]["ok"], true) << results[1];
+  EXPECT_EQ(Entries(), before + 2);
+  EXPECT_LT(peak_kib, baseline_kib + 16 * 1024)
+      << "peak " << peak_kib << " KiB against " << baseline_kib << " KiB for one short line";
 }
 
 // --- read ------------------------------------------------------------------------------------

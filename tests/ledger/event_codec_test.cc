@@ -85,10 +85,174 @@ TEST(EventCodecTest, PersonalDigestGrammarIsStable) {
       << "if this changed, stored digests no longer verify: bump the grammar version instead";
 }
 
-TEST(EventCodecTest, MalformedJsonIsRefused) {
-  auto r = SignEventJson("{\"id\": ", MakeKey("k"));
+// --- Strict JSON: every refusal names the byte column, and the field where there is one -------
+
+// The message SignEventJson gives for the text, or "" if it accepts it.
+std::string TextRefusal(std::string_view text) {
+  static const SigningKey key = MakeKey("k");
+  auto r = SignEventJson(text, key);
+  return r.ok() ? "" : r.status().message();
+}
+
+// "column C: " for the byte at `index` of a one-line text.
+std::string At(size_t index) { return "column " + std::to_string(index + 1) + ": "; }
+
+// The event's JSON text with `from`, which occurs once in it, replaced by `to`. *where gets the
+// index of the replacement.
+std::string Replaced(const nlohmann::json& event, std::string_view from, std::string_view to,
+                     size_t* where = nullptr) {
+  std::string text = event.dump();
+  size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  EXPECT_EQ(text.find(from, at + 1), std::string::npos) << from;
+  if (at == std::string::npos) return text;
+  text.replace(at, from.size(), to);
+  if (where) *where = at;
+  return text;
+}
+
+TEST(EventCodecTest, MalformedJsonNamesTheColumn) {
+  EXPECT_EQ(TextRefusal("{\"id\": "),
+            "column 8: id: malformed JSON: unexpected end of input; expected '[', '{', or a "
+            "literal");
+  EXPECT_EQ(TextRefusal("{\"id\" \"x\"}"),
+            "column 7: id: malformed JSON: unexpected string literal; expected ':'");
+  EXPECT_EQ(TextRefusal("{\"id\": tru}"), "column 8: id: malformed JSON: invalid literal");
+  EXPECT_EQ(TextRefusal("{\"a\": 1} {}"),
+            "column 10: malformed JSON: unexpected '{'; expected end of input");
+  EXPECT_EQ(TextRefusal("// note\n{}"), "line 1, column 1: malformed JSON: invalid literal");
+  // A text of several lines: the line within it, and the column within that line.
+  EXPECT_EQ(TextRefusal("{\n  \"id\": \"x\",\n}"),
+            "line 2, column 12: malformed JSON: trailing comma before '}'");
+  // The same parse for canonical bytes from JSON.
+  auto r = CanonicalEventFromJson("[1,]");
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().message(), "malformed JSON");
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(r.status().message(), "column 3: malformed JSON: trailing comma before ']'");
+}
+
+// Regression: nlohmann's parser takes a NUL byte for the end of the text, so everything after
+// it was ignored (a valid event followed by NUL and garbage was appended).
+TEST(EventCodecTest, NulByteIsRefusedWithItsColumnAndField) {
+  auto j = CaseOpened("yabc");
+  size_t at = 0;
+  std::string in_value = Replaced(j, "\"caseworker\"", std::string("\"case\0worker\"", 13), &at);
+  EXPECT_EQ(TextRefusal(in_value), At(at + 5) + "actor.role: NUL byte");
+
+  const std::string event = j.dump();
+  EXPECT_EQ(TextRefusal(event + std::string("\0{\"garbage\"", 11)), At(event.size()) + "NUL byte");
+  std::string between = Replaced(j, "\"data\":", std::string("\0\"data\":", 8), &at);
+  EXPECT_EQ(TextRefusal(between), At(at) + "NUL byte");
+  EXPECT_EQ(TextRefusal(std::string("\0", 1)), "column 1: NUL byte");
+  // Escaped, NUL is JSON; a text field still refuses it.
+  std::string escaped = Replaced(j, "\"caseworker\"", "\"case\\u0000worker\"");
+  EXPECT_EQ(TextRefusal(escaped).find("actor.role: "), 0u) << TextRefusal(escaped);
+}
+
+// Regression: the last of two equal keys won, so {"role":"service","role":"caseworker"} was
+// stored as caseworker.
+TEST(EventCodecTest, DuplicateKeysAreRefusedWithTheirPath) {
+  auto j = CaseOpened("yabc");
+  size_t at = 0;
+  std::string nested =
+      Replaced(j, "\"role\":\"caseworker\"", "\"role\":\"service\",\"role\":\"caseworker\"", &at);
+  EXPECT_EQ(TextRefusal(nested), At(at + 17) + "actor.role: duplicate key");
+  std::string top =
+      Replaced(j, "\"subject\":\"yabc\"", "\"subject\":\"yabc\",\"subject\":\"yabc\"", &at);
+  EXPECT_EQ(TextRefusal(top), At(at + 17) + "subject: duplicate key") << "even with equal values";
+  std::string personal =
+      Replaced(j, "\"name\":\"Kari Nordmann\"", "\"name\":\"Kari Nordmann\",\"name\":\"Ola\"", &at);
+  EXPECT_EQ(TextRefusal(personal), At(at + 23) + "personal.name: duplicate key");
+  // Keys equal only after unescaping are the same key.
+  std::string escaped = Replaced(j, "\"role\":\"caseworker\"",
+                                 "\"role\":\"caseworker\",\"r\\u006fle\":\"service\"", &at);
+  EXPECT_EQ(TextRefusal(escaped), At(at + 20) + "actor.role: duplicate key");
+}
+
+TEST(EventCodecTest, InvalidStringsAreRefusedWithTheirColumnAndField) {
+  auto j = CaseOpened("yabc");
+  size_t at = 0;
+  std::string high = Replaced(j, "\"cw-001\"", "\"\\ud800\"", &at);
+  EXPECT_EQ(TextRefusal(high), At(at + 1) +
+                                   "actor.id: malformed JSON: invalid string: surrogate "
+                                   "U+D800..U+DBFF must be followed by U+DC00..U+DFFF");
+  std::string low = Replaced(j, "\"cw-001\"", "\"x\\udc00\"", &at);
+  EXPECT_EQ(TextRefusal(low), At(at + 2) +
+                                  "actor.id: malformed JSON: invalid string: surrogate "
+                                  "U+DC00..U+DFFF must follow U+D800..U+DBFF");
+  std::string utf8 = Replaced(j, "\"drammen-ung\"", "\"drammen\xff-ung\"", &at);
+  EXPECT_EQ(TextRefusal(utf8),
+            At(at + 8) + "data.office: malformed JSON: invalid string: ill-formed UTF-8 byte");
+  std::string cut = Replaced(j, "\"drammen-ung\"", "\"drammen\xc3-ung\"", &at);
+  EXPECT_EQ(TextRefusal(cut),
+            At(at + 9) + "data.office: malformed JSON: invalid string: ill-formed UTF-8 byte");
+  std::string outside = Replaced(j, "\"data\":", "\xff\"data\":", &at);
+  EXPECT_EQ(TextRefusal(outside), At(at) + "malformed JSON: invalid literal");
+  std::string control = Replaced(j, "\"cw-001\"", "\"cw\t001\"", &at);
+  EXPECT_EQ(TextRefusal(control),
+            At(at + 3) +
+                "actor.id: malformed JSON: invalid string: control character U+0009 "
+                "(HT) must be escaped to \\u0009 or \\t");
+}
+
+// A number nlohmann would keep as an inexact double is refused where it is written.
+TEST(EventCodecTest, NumbersThatCannotBeHeldExactlyAreRefused) {
+  auto j = CaseOpened("yabc");
+  size_t at = 0;
+  const std::string key = "\"age_at_intake\":";
+  std::string digits400 = Replaced(j, key + "19", key + std::string(400, '9'), &at);
+  EXPECT_EQ(TextRefusal(digits400),
+            At(at + key.size()) + "data.age_at_intake: number longer than 40 characters");
+  std::string digits25 = Replaced(j, key + "19", key + std::string(25, '9'), &at);
+  EXPECT_EQ(TextRefusal(digits25),
+            At(at + key.size()) + "data.age_at_intake: integer outside the 64-bit range");
+  std::string negative = Replaced(j, key + "19", key + "-9223372036854775809", &at);
+  EXPECT_EQ(TextRefusal(negative),
+            At(at + key.size()) + "data.age_at_intake: integer outside the 64-bit range");
+  std::string huge = Replaced(j, key + "19", key + "1e999", &at);
+  EXPECT_EQ(TextRefusal(huge),
+            At(at + key.size()) + "data.age_at_intake: number outside the range of a double");
+  // Within range, a fraction is a type error of the field, as before.
+  EXPECT_EQ(TextRefusal(Replaced(j, key + "19", key + "19.5")),
+            "data.age_at_intake: expected an integer, got a number");
+}
+
+TEST(EventCodecTest, TrailingCommasAreRefused) {
+  auto j = CaseOpened("yabc");
+  size_t at = 0;
+  std::string text = j.dump();
+  std::string top = text.substr(0, text.size() - 1) + ",}";
+  EXPECT_EQ(TextRefusal(top), At(text.size() - 1) + "malformed JSON: trailing comma before '}'");
+  std::string in_data = Replaced(j, "\"sex\":\"female\"}", "\"sex\":\"female\" , }", &at);
+  EXPECT_EQ(TextRefusal(in_data), At(at + 15) + "data: malformed JSON: trailing comma before '}'");
+  std::string in_array = Replaced(j, "[\"NO:sotjl§18\"]", "[\"NO:sotjl§18\",]", &at);
+  EXPECT_EQ(TextRefusal(in_array), At(at + std::string("[\"NO:sotjl§18\"").size()) +
+                                       "legal_basis: malformed JSON: trailing comma before ']'");
+}
+
+TEST(EventCodecTest, DeepNestingIsRefusedWithoutACrash) {
+  EXPECT_EQ(TextRefusal(std::string(10000, '[')), "column 65: nesting deeper than 64 levels");
+  EXPECT_EQ(TextRefusal(std::string(10000, '[') + std::string(10000, ']')),
+            "column 65: nesting deeper than 64 levels");
+  std::string objects;
+  for (int i = 0; i < 10000; ++i) objects += "{\"a\":";
+  EXPECT_EQ(TextRefusal("{\"data\":" + objects), "column 324: nesting deeper than 64 levels");
+  // 64 levels parse; the value is then refused for its shape.
+  EXPECT_EQ(TextRefusal(std::string(64, '[') + std::string(64, ']')),
+            "event: expected a JSON object");
+}
+
+// Messages name the place, never the input bytes: those may be personal, or not even UTF-8.
+TEST(EventCodecTest, JsonErrorsNeverRepeatTheInput) {
+  std::string m = TextRefusal("{\"personal\": {\"name\": Kari Nordmann}}");
+  EXPECT_EQ(m, "column 23: personal.name: malformed JSON: invalid literal");
+  auto j = CaseOpened("yabc");
+  j["data"]["sex"] = std::string(63, 'a') + "\xc3\xa5";  // "å" across byte 64
+  m = Refusal(j);
+  EXPECT_NE(m.find("data.sex: \"" + std::string(63, 'a') + "...\" is not one of"),
+            std::string::npos)
+      << m;
+  EXPECT_NO_THROW((void)nlohmann::json(m).dump()) << "the message must be valid UTF-8";
 }
 
 TEST(EventCodecTest, UnknownTypeIsRefused) {

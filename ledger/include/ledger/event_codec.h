@@ -33,12 +33,23 @@ std::string PersonalDigest(std::string_view salt, std::string_view field, std::s
 // The bytes an author signs: "ledger/event/v1" 0x00 || canonical event bytes.
 std::string EventSigningMessage(std::string_view canonical_event);
 
+// Parses an event's JSON text strictly (docs/events.md, "The JSON text"): beyond the grammar it
+// refuses a NUL byte, a key repeated in one object, nesting over 64 levels, a number literal over
+// 40 characters and an integer outside the 64-bit range. InvalidArgument names the byte column,
+// and the field where there is one: "column 57: actor.role: duplicate key" ("line L, column C"
+// if the text has several lines). The functions below that take text parse it so.
+Result<nlohmann::json> ParseEventJson(std::string_view json_text);
+
 // JSON form (personal as hex digests) -> canonical bytes. Checks JSON shape and every value.
 // InvalidArgument names the field: "data.problems[0].domain: ...".
 Result<std::string> CanonicalEventFromJson(std::string_view json_text);
 
 // An input line of `ledger append` (plain personal values) -> a signed event ready to append.
 Result<SignedEvent> SignEventJson(std::string_view json_line, const SigningKey& key);
+
+// The same for a value from ParseEventJson (`ledger append` reads the actor's role from it to
+// pick the key).
+Result<SignedEvent> SignEventJsonValue(nlohmann::json event, const SigningKey& key);
 
 // Canonical bytes -> one line of JSON (no trailing newline). Corruption if not a canonical event.
 Result<std::string> EventJsonFromCanonical(std::string_view canonical_event);
