@@ -238,7 +238,9 @@ class VerifyTest : public ::testing::Test {
   }
 
   VerifyReport Verify(const VerifyOptions& options = {}) {
-    auto ledger = Ledger::Open(dir());
+    LedgerOptions read_only;  // as an auditor's `ledger verify` opens it
+    read_only.read_only = true;
+    auto ledger = Ledger::Open(dir(), read_only);
     EXPECT_TRUE(ledger.ok()) << ledger.status().ToString();
     if (!ledger.ok()) return Failed();
     auto report = VerifyLedger(**ledger, options);
@@ -703,6 +705,8 @@ TEST_F(VerifyTest, CheckpointBeyondTheEndOfTheLogFails) {
 
 // The tail cut off after the checkpoint of size 40 was signed, with the head and the writer's
 // range rewritten to match so that the ledger opens: the signed checkpoint of 40 must fail it.
+// The anchor (LEDGER-CHECKPOINT, kept outside the store) names it first; without the anchor the
+// stored checkpoint of 40 still does (the second half).
 // Regression (found by this test, fixed in verify.cc / audit_export.cc):
 TEST_F(VerifyTest, LogTruncatedAfterASignedCheckpointFails) {
   const uint64_t keep = 35;
@@ -724,6 +728,20 @@ TEST_F(VerifyTest, LogTruncatedAfterASignedCheckpointFails) {
   }
   VerifyReport r = Verify();
   EXPECT_EQ(r.size, keep) << Describe(r);
+  ASSERT_FALSE(r.ok) << Describe(r);
+  EXPECT_EQ(r.failed_check, "anchor") << Describe(r);
+  EXPECT_TRUE(Contains(r.failure.message(), "signed a checkpoint of 40")) << Describe(r);
+  // The same damage in a copy whose anchor was removed too, and the flag that says it must
+  // exist: the stored checkpoint of 40 still fails the log.
+  std::filesystem::remove(std::filesystem::path(dir()) / "LEDGER-HEAD");
+  std::filesystem::remove(std::filesystem::path(dir()) / "LEDGER-CHECKPOINT");
+  {
+    auto store = RawStore();
+    internal::KvWriteBatch b;
+    b.Delete(Column::kMeta, std::string(internal::kMetaAnchoredKey));
+    ASSERT_TRUE(store->Write(b, true).ok());
+  }
+  r = Verify();
   ASSERT_FALSE(r.ok) << Describe(r);
   EXPECT_EQ(r.failed_check, "checkpoint") << Describe(r);
   EXPECT_TRUE(Contains(r.failure.message(), "40")) << Describe(r);
