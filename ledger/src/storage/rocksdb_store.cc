@@ -263,6 +263,14 @@ Result<std::unique_ptr<KvStore>> OpenRocksDbStore(const std::string& dir, bool c
       return Status::Unavailable("ledger " + dir + " is in use by another process: " +
                                  s.ToString());
     }
+    if (s.IsCorruption()) {
+      // A damaged write-ahead log or table file: RocksDB refuses it rather than drop what
+      // follows (see wal_recovery_mode above).
+      return Status::Corruption(
+          "open " + dir + ": the store's files are damaged (RocksDB: " + s.ToString() +
+          "); do not append to it: restore the data directory from a backup or a replica "
+          "(docs/operations.md, \"When the store disagrees with its anchor\")");
+    }
     return FromRocks(s, "open " + dir);
   }
   std::unique_ptr<rocksdb::DB> db(raw);
