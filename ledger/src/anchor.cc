@@ -21,6 +21,9 @@ namespace {
 constexpr std::string_view kSlotMagic = "LDGHEAD1";
 constexpr size_t kSlotBytes = 64;
 constexpr size_t kHeadFileBytes = 2 * kSlotBytes;
+// Readable like RocksDB's own files (0644): nothing in them is secret, and an auditor who may
+// read the directory must be able to read them.
+constexpr unsigned kAnchorFileMode = 0644;
 
 std::string HeadPath(const std::string& dir) {
   return (std::filesystem::path(dir) / kAnchorHeadFile).string();
@@ -151,7 +154,7 @@ Result<std::unique_ptr<AnchorWriter>> AnchorWriter::Open(const std::string& dir,
   } else if (existing.status().code() == StatusCode::kNotFound) {
     // Both slots hold the head, durably, before anything relies on the file.
     std::string bytes = EncodeSlot(0, head) + EncodeSlot(1, head);
-    RETURN_IF_ERROR(WriteFileAtomic(path, bytes));
+    RETURN_IF_ERROR(WriteFileAtomic(path, bytes, kAnchorFileMode));
   } else {
     return existing.status();
   }
@@ -179,7 +182,7 @@ Status AnchorWriter::RecordCommitted(const AnchoredHead& head) {
 }
 
 Status AnchorWriter::RecordCheckpoint(std::string_view note) {
-  return WriteFileAtomic(CheckpointPath(dir_), note);
+  return WriteFileAtomic(CheckpointPath(dir_), note, kAnchorFileMode);
 }
 
 }  // namespace ledger::internal

@@ -41,7 +41,7 @@ Status SyncDirectory(const std::string& dir) {
   return synced;
 }
 
-Status WriteFileAtomic(const std::string& path, std::string_view bytes) {
+Status WriteFileAtomic(const std::string& path, std::string_view bytes, unsigned mode) {
   const fs::path target(path);
   const std::string parent =
       target.has_parent_path() ? target.parent_path().string() : std::string(".");
@@ -49,7 +49,7 @@ Status WriteFileAtomic(const std::string& path, std::string_view bytes) {
   fs::create_directories(parent, ec);
   if (ec) return Status::IOError("cannot create " + parent + ": " + ec.message());
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, static_cast<mode_t>(mode));
   if (fd < 0) return Errno("open " + tmp);
   Status written = WriteAll(fd, bytes, tmp);
   if (written.ok() && ::fsync(fd) != 0) written = Errno("fsync " + tmp);

@@ -23,7 +23,8 @@ bool ExpectHeldCheckpoints(const std::vector<HeldCheckpoint>& held,
       report->failure = Status::Corruption(
           "the held checkpoint " + h.name + " covers " + std::to_string(checkpoint->size) +
           " entries, more than the " + std::to_string(*covered) +
-          " this export holds: it cannot show that the log extends it (export a newer one)");
+          " being verified: it cannot be shown that they extend it (verify to its size, or "
+          "export a newer copy)");
       return false;
     }
     checker.ExpectRoot(checkpoint->size, checkpoint->root, "the held checkpoint " + h.name);

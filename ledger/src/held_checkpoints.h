@@ -15,7 +15,8 @@ namespace ledger::internal {
 
 // Opens each held checkpoint with `log_key` and has `checker` expect its root at its size.
 // False (with the failure in `report`, check "held checkpoint") if one does not open, or if it
-// is larger than `covered` (an export of `covered` entries cannot show that it extends it).
+// is larger than `covered` (an export of, or a verification up to, `covered` entries cannot
+// show that the log extends it).
 bool ExpectHeldCheckpoints(const std::vector<HeldCheckpoint>& held,
                            const tlog::NoteVerifier& log_key, LogChecker& checker,
                            VerifyReport* report, std::optional<uint64_t> covered = std::nullopt);

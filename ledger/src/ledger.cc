@@ -155,7 +155,14 @@ class Ledger::Impl {
   Status LoadAnchor(uint64_t store_size, const tlog::CompactRange& range,
                     internal::SignedTreeHead* last) {
     if (dir_.empty()) return Status::Ok();
-    ASSIGN_OR_RETURN(auto contents, internal::ReadAnchor(dir_));
+    auto read = internal::ReadAnchor(dir_);
+    if (!read.ok()) {
+      // A damaged or unreadable anchor file is a finding, not a reason to refuse reading.
+      if (!read_only()) return read.status();
+      integrity_at_open_ = read.status();
+      return Status::Ok();
+    }
+    internal::AnchorContents contents = std::move(read).value();
     auto anchored_flag = store_->Get(Column::kMeta, std::string(internal::kMetaAnchoredKey));
     if (!anchored_flag.ok() && anchored_flag.status().code() != StatusCode::kNotFound) {
       return anchored_flag.status();

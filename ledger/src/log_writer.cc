@@ -513,7 +513,9 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
   }
   *result = AppendResult{seq, head.next_version, recorded_at, false};
 
-  AdvanceStreamHead(head, p, seq, case_rules_.enforce);
+  // The case state is kept even when the rules are not enforced (bench append measures the
+  // checks alone), so that stream heads always equal what verify rebuilds.
+  AdvanceStreamHead(head, p, seq, /*keep_case_state=*/true);
   unit.heads[p.stream] = std::move(head);  // written once per group, in CommitGroup
   unit.ids[p.id] = id_record;
   unit.count_deltas[p.type]++;

@@ -163,7 +163,8 @@ Result<PreparedEvent> Prepare(const SignedEvent& event, const KeyRegistry* keys,
     out.id = ev.getId().cStr();
     out.stream = ev.getStream().cStr();
     if (ev.hasSubject()) out.subject = ev.getSubject().cStr();
-    out.has_personal = ev.hasPersonal();
+    // At least one digest: an empty `personal` struct carries nothing to seal.
+    out.has_personal = ev.hasPersonal() && !DigestsOf(ev.getPersonal()).empty();
     out.type = std::string(EventTypeName(ev));
     status = ParseExpected(ev.getExpectedVersion().cStr(), &out);
     if (!status.ok()) return;

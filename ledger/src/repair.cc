@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <limits>
+#include <unordered_set>
 
 #include "derived_check.h"
 #include "ledger/ledger.h"
@@ -84,8 +85,26 @@ Result<RepairReport> RepairLedger(const std::string& dir, const RepairOptions& o
     report.entries = verified.size;
   }
 
-  // 2. Rebuild, under a mark that keeps the ledger closed for appends until it is done.
+  // 2. Rebuild, under a mark that keeps the ledger closed for appends until it is done. The
+  // writable store holds RocksDB's lock from here on; a writer that slipped in after step 1
+  // would have grown the log, which is checked before anything is written.
   ASSIGN_OR_RETURN(auto store, internal::OpenRocksDbStore(dir, /*create=*/false));
+  {
+    auto range_bytes = store->Get(Column::kMeta, std::string(internal::kMetaRangeKey));
+    uint64_t now = 0;
+    if (range_bytes.ok()) {
+      ASSIGN_OR_RETURN(auto range, internal::DecodeRange(*range_bytes));
+      now = range.size();
+    } else if (range_bytes.status().code() != StatusCode::kNotFound) {
+      return range_bytes.status();
+    }
+    if (now != report.entries) {
+      return Status::Unavailable("the ledger grew from " + std::to_string(report.entries) +
+                                 " to " + std::to_string(now) +
+                                 " entries while it was verified: stop every writer and run "
+                                 "`ledger repair` again");
+    }
+  }
   {
     KvWriteBatch mark;
     mark.Put(Column::kMeta, std::string(internal::kMetaRepairKey), "");
@@ -103,10 +122,20 @@ Result<RepairReport> RepairLedger(const std::string& dir, const RepairOptions& o
   internal::DerivedColumnsCheck vault(store.get());
   Status write_status;
   uint64_t ids = 0, streams = 0;
+  // Unique ids are a rule of the log that verification without the index cannot see: a log
+  // holding an id twice cannot be given a consistent index, so repair refuses it.
+  std::unordered_set<std::string> seen_ids;
   checker.SetEntryVisitor([&](uint64_t seq, const Entry& entry,
                               const internal::PreparedEvent& p) {
     vault.Visit(seq, p);
     if (!write_status.ok()) return;
+    if (!seen_ids.insert(p.id).second) {
+      write_status = Status::Corruption("event id " + p.id + " occurs twice (again at entry " +
+                                        std::to_string(seq) +
+                                        "): the log cannot be given a consistent id index; "
+                                        "restore from a backup or a replica");
+      return;
+    }
     internal::IdRecord id{seq, entry.version, entry.recorded_at_us, p.content_digest};
     write_status = out.Put(Column::kIds, p.id, internal::EncodeIdRecord(id));
     if (write_status.ok()) {

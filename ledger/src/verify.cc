@@ -69,7 +69,9 @@ Result<VerifyReport> VerifyLedger(Ledger& ledger, const VerifyOptions& options) 
     // means entries were removed after it was signed); a range only those it reaches.
     if (options.to == 0 || cp_size <= to) checker.ExpectRoot(cp_size, checkpoint->root);
   }
-  if (!internal::ExpectHeldCheckpoints(options.held_checkpoints, log_key, checker, &report)) {
+  if (!internal::ExpectHeldCheckpoints(options.held_checkpoints, log_key, checker, &report,
+                                       options.to == 0 ? std::nullopt
+                                                       : std::optional<uint64_t>(to))) {
     return report;
   }
 

@@ -18,6 +18,9 @@
 #include <thread>
 
 #include "ledger/audit_export.h"
+#include "ledger/event_codec.h"
+#include "ledger/key_admin.h"
+#include "ledger_on_store.h"
 #include "ledger/ledger.h"
 #include "ledger/repair.h"
 #include "ledger/verify.h"
@@ -694,6 +697,62 @@ TEST(DerivedColumnsTest, AnUnfinishedRepairKeepsTheLedgerClosedForAppends) {
   EXPECT_TRUE(Contains(writable.status().message(), "did not finish"));
   ASSERT_TRUE(RepairLedger(p.dir.path(), {}).ok());
   EXPECT_TRUE(Ledger::Open(p.dir.path(), Options()).ok());
+}
+
+TEST(DerivedColumnsTest, ALedgerWrittenWithoutTheCaseRulesStillVerifies) {
+  // The writer skips the rules' checks (bench append measures their cost) but keeps the case
+  // state, so the stream heads equal what verify rebuilds.
+  TempDir dir;
+  Keys keys;
+  LedgerOptions no_rules = Options(&keys.ledger_key);
+  no_rules.check_case_rules = false;
+  {
+    auto ledger = CreateLedgerWithAdmin(dir.path(), keys.ledger_key, keys.admin, no_rules).value();
+    ASSERT_TRUE(RegisterKey(*ledger, keys.admin, keys.caseworker.verifier(), "caseworker", {}).ok());
+    AppendCases(*ledger, keys.caseworker, "n", 4);
+  }
+  Audit audit = VerifyReadOnly(dir.path());
+  EXPECT_TRUE(audit.report.ok) << audit.report.failure.ToString();
+  EXPECT_TRUE(audit.report.derived_checked);
+}
+
+TEST(DerivedColumnsTest, AnEmptyPersonalObjectNeedsNoVaultRecord) {
+  Populated p(1);
+  {
+    auto ledger = Ledger::Open(p.dir.path(), Options()).value();
+    auto event = CaseOpened("yempty");
+    event["personal"] = nlohmann::json::object();
+    auto signed_event = SignEventJson(event.dump(), p.keys.caseworker);
+    ASSERT_TRUE(signed_event.ok()) << signed_event.status().ToString();
+    auto r = ledger->Append(*signed_event);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  }
+  Audit audit = VerifyReadOnly(p.dir.path());
+  EXPECT_TRUE(audit.report.ok) << audit.report.failure.ToString();
+}
+
+TEST(DerivedColumnsTest, RepairRefusesALogThatHoldsAnIdTwice) {
+  // Written around the writer: the same event appended twice under two positions. Verification
+  // without the index cannot see it; repair must not build an index over it.
+  Populated p(2);
+  const uint64_t before = p.size;
+  {
+    auto ledger = Ledger::Open(p.dir.path(), Options()).value();
+    auto store = internal::StoreOf(*ledger);
+    internal::KvWriteBatch b;
+    b.Delete(Column::kIds, IdOf(p.events[1]));
+    ASSERT_TRUE(store->Write(b, true).ok());
+    // With the id record gone (as an insider with `ldb` would leave it), the writer takes the
+    // retry for a new event.
+    auto again = ledger->Append(p.events[1]);  // a phase.entered: repeatable by the rules
+    ASSERT_TRUE(again.ok()) << again.status().ToString();
+    EXPECT_FALSE(again->duplicate);
+    EXPECT_EQ(again->seq, before);
+  }
+  auto repaired = RepairLedger(p.dir.path(), {});
+  ASSERT_FALSE(repaired.ok());
+  EXPECT_EQ(repaired.status().code(), StatusCode::kCorruption);
+  EXPECT_TRUE(Contains(repaired.status().message(), "occurs twice")) << repaired.status().ToString();
 }
 
 // ---- 5. A flipped byte in the file of each column ----

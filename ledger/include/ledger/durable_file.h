@@ -13,8 +13,8 @@ namespace ledger {
 
 // Writes `bytes` to `path` so that a reader (or a crash, or a power loss) sees the old file or
 // the new one, never a mix: a temporary file beside it, fsync, rename, fsync of the directory.
-// Creates the parent directory if needed. The file gets mode 0600.
-Status WriteFileAtomic(const std::string& path, std::string_view bytes);
+// Creates the parent directory if needed. The file gets `mode` (less the umask).
+Status WriteFileAtomic(const std::string& path, std::string_view bytes, unsigned mode = 0600);
 
 // The whole file; NotFound if it does not exist, Corruption if it is larger than `max_bytes`
 // (read no further than that: a file that size is not one we wrote).
