@@ -77,6 +77,10 @@ Result<MasterKey> ResolveMasterKey(const std::string& flag, const std::string& k
   return MasterKey::ReadFile(path);
 }
 
+std::string SignedCheckpointFile(const std::string& ledger_key_path) {
+  return ledger_key_path + ".checkpoint";
+}
+
 Result<LedgerOptions> WriterOptions(const std::string& ledger_key_flag,
                                     const std::string& keys_dir_flag) {
   LedgerOptions options;
@@ -93,6 +97,7 @@ Result<LedgerOptions> WriterOptions(const std::string& ledger_key_flag,
   }
   ASSIGN_OR_RETURN(auto key, SigningKey::ReadFile(path));
   options.checkpoint_key = std::move(key);
+  options.signed_checkpoint_file = SignedCheckpointFile(path);
   return options;
 }
 

@@ -51,8 +51,13 @@ Result<std::unique_ptr<Ledger>> OpenForReading(const std::string& data_flag,
 Result<std::vector<HeldCheckpoint>> ReadHeldCheckpoints(const std::vector<std::string>& files);
 
 // Options for a process that appends: the ledger's key (to sign checkpoints) from
-// --ledger-key, else <keys dir>/ledger.key when that file exists. Without it the process
+// --ledger-key, else <keys dir>/ledger.key when that file exists, with the checkpoint file kept
+// beside it. Without it the process
 // appends but signs no checkpoints (a note says so on standard error).
+// The latest checkpoint signed with the ledger key at `ledger_key_path`, kept beside it
+// (LedgerOptions::signed_checkpoint_file): `<ledger key file>.checkpoint`.
+std::string SignedCheckpointFile(const std::string& ledger_key_path);
+
 Result<LedgerOptions> WriterOptions(const std::string& ledger_key_flag,
                                     const std::string& keys_dir_flag);
 

@@ -126,6 +126,7 @@ int RunDemo(const DemoArgs& a) {
   if (Status s = master.WriteNewFile(keys_dir + "/master.key"); !s.ok()) return Fail(s);
   LedgerOptions options;
   options.checkpoint_key = *ledger_key;  // the demo process signs the ledger's checkpoints
+  options.signed_checkpoint_file = SignedCheckpointFile(keys_dir + "/ledger.key");
   options.master_key = master;
   auto ledger = CreateLedgerWithAdmin(data, *ledger_key, *admin, options);
   if (!ledger.ok()) return Fail(ledger.status());

@@ -75,6 +75,10 @@ int RunInit(const InitArgs& a) {
   if (Status s = WriteKeyPair(*admin_key, admin_key_path); !s.ok()) return Fail(s);
   LedgerOptions options;
   options.checkpoint_key = *ledger_key;
+  // A new key has signed nothing yet: a file left beside an old key of that name is not its.
+  options.signed_checkpoint_file = SignedCheckpointFile(ledger_key_path);
+  std::error_code stale;
+  fs::remove(options.signed_checkpoint_file, stale);
   options.master_key = *master;
   auto ledger = CreateLedgerWithAdmin(data, *ledger_key, *admin_key, options, a.max_problems);
   if (!ledger.ok()) {

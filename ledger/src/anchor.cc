@@ -143,6 +143,13 @@ Status CheckStoreAgainstAnchor(uint64_t store_size,
   return Status::Ok();
 }
 
+Status CheckStoreAgainstCheckpoint(std::string_view source, uint64_t store_size,
+                                   const std::function<Result<tlog::Hash>(uint64_t)>& root_at,
+                                   const AnchoredHead& checkpoint) {
+  return CheckOne(source, "the ledger's key signed a checkpoint of", store_size, root_at,
+                  checkpoint);
+}
+
 Result<std::unique_ptr<AnchorWriter>> AnchorWriter::Open(const std::string& dir,
                                                          const AnchoredHead& head) {
   const std::string path = HeadPath(dir);

@@ -62,6 +62,12 @@ Status CheckStoreAgainstAnchor(uint64_t store_size,
                                const std::optional<AnchoredHead>& committed,
                                const std::optional<AnchoredHead>& checkpoint);
 
+// The same comparison with one checkpoint from elsewhere (`source` names it in a failure: the
+// key-side file of LedgerOptions::signed_checkpoint_file).
+Status CheckStoreAgainstCheckpoint(std::string_view source, uint64_t store_size,
+                                   const std::function<Result<tlog::Hash>(uint64_t)>& root_at,
+                                   const AnchoredHead& checkpoint);
+
 // Keeps the anchor of one open, writable ledger. Not thread-safe: the ledger's writer calls it
 // from one thread at a time (commits from the writer thread, checkpoints under its lock).
 class AnchorWriter {

@@ -8,6 +8,7 @@
 
 #include "access_policy.h"
 #include "anchor.h"
+#include "ledger/durable_file.h"
 #include "case_rules.h"
 #include "crypto.h"
 #include "key_registry.h"
@@ -95,6 +96,7 @@ class Ledger::Impl {
                                         ") is not this ledger's key (" + identity_.origin + ")");
       }
       policy.key = options_.checkpoint_key;
+      policy.signed_checkpoint_file = options_.signed_checkpoint_file;
     }
     policy.origin = identity_.origin;
     policy.first_admin_key_id = identity_.first_admin_key_id;
@@ -209,6 +211,37 @@ class Ledger::Impl {
       return Status::Ok();
     }
     RETURN_IF_ERROR(found);
+    // What LEDGER-CHECKPOINT holds, before the key's file may replace it below.
+    const uint64_t anchored_checkpoint_size = checkpoint ? checkpoint->size : 0;
+    const bool anchored_checkpoint = checkpoint.has_value();
+    // The checkpoint kept beside the key: a store that does not extend it would be re-signed
+    // into a fork (a whole directory put back from an older backup carries its own anchor).
+    if (options_.checkpoint_key && !options_.signed_checkpoint_file.empty()) {
+      const std::string& file = options_.signed_checkpoint_file;
+      auto note = ReadSmallFile(file, size_t{1} << 20);
+      if (note.ok()) {
+        ASSIGN_OR_RETURN(auto verifier, tlog::MakeVerifier(identity_.origin, tlog::kAlgEd25519,
+                                                           identity_.public_key));
+        auto opened = tlog::OpenCheckpoint(*note, verifier, nullptr);
+        if (!opened.ok()) {
+          return Status::Corruption(file + " does not hold a checkpoint signed by this ledger's "
+                                   "key (" + opened.status().message() +
+                                   "): is it the key file of another ledger?");
+        }
+        auto root_at = [&](uint64_t size) -> Result<tlog::Hash> {
+          if (size == store_size) return range.Root();
+          return tlog::RootAt(size, NodeReader());
+        };
+        RETURN_IF_ERROR(internal::CheckStoreAgainstCheckpoint(
+            file, store_size, root_at, {opened->size, opened->root}));
+        if (!checkpoint || opened->size > checkpoint->size) {
+          checkpoint = internal::AnchoredHead{opened->size, opened->root};
+          contents.checkpoint_note = std::move(note).value();
+        }
+      } else if (note.status().code() != StatusCode::kNotFound) {
+        return note.status();
+      }
+    }
     internal::KvWriteBatch batch;
     if (checkpoint && checkpoint->size > last->size) {
       last->size = checkpoint->size;
@@ -220,7 +253,7 @@ class Ledger::Impl {
     }
     if (!anchored) batch.Put(Column::kMeta, std::string(internal::kMetaAnchoredKey), "");
     ASSIGN_OR_RETURN(anchor_, internal::AnchorWriter::Open(dir_, {store_size, range.Root()}));
-    if (!last->note.empty() && (!checkpoint || checkpoint->size < last->size)) {
+    if (!last->note.empty() && (!anchored_checkpoint || anchored_checkpoint_size < last->size)) {
       RETURN_IF_ERROR(anchor_->RecordCheckpoint(last->note));
     }
     RETURN_IF_ERROR(anchor_->RecordCommitted({store_size, range.Root()}));

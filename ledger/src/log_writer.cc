@@ -1,5 +1,7 @@
 #include "log_writer.h"
 
+#include "ledger/durable_file.h"
+
 #include <cstring>
 #include <future>
 #include <unordered_map>
@@ -186,6 +188,9 @@ Result<SignedTreeHead> LogWriter::SignCheckpointLocked() {
   next.note = tlog::FormatNote(note);
   // The anchor learns of the checkpoint before anyone else can: after a crash or a damaged
   // store, the next process still knows what was signed.
+  if (!policy_.signed_checkpoint_file.empty()) {
+    RETURN_IF_ERROR(WriteFileAtomic(policy_.signed_checkpoint_file, next.note));
+  }
   if (anchor_) RETURN_IF_ERROR(anchor_->RecordCheckpoint(next.note));
   KvWriteBatch batch;
   batch.Put(Column::kCheckpoints, EncodeBE64(next.size), next.note);

@@ -42,6 +42,8 @@ struct CheckpointPolicy {
   std::string origin;
   int64_t interval_us = 1000000;  // at most one checkpoint per interval while appending
   std::string first_admin_key_id;  // the only key whose self-registration may be entry 0
+  // LedgerOptions::signed_checkpoint_file: each new checkpoint is written there first.
+  std::string signed_checkpoint_file;
 };
 
 // The last checkpoint the ledger signed: what every new one must be consistent with.

@@ -131,11 +131,21 @@ TEST_F(IntegrityCliTest, RestoredAndReappendedLogFailsAgainstAHeldCheckpoint) {
   RunResult cp = Ok({"checkpoint", "--data", "data", "--sign", "--keys", "keys"});
   WriteWholeFile(dir_ / "held.cp", cp.out);
   const uint64_t held_size = Size();
-  // The insider restores the whole older backup and re-appends with the real keys.
+  // The whole older backup put back (its own anchor with it): the checkpoint kept beside the
+  // ledger key still knows what was signed, and every writing command refuses.
   fs::remove_all(dir_ / "data");
   fs::copy(dir_ / "older", dir_ / "data", fs::copy_options::recursive);
   Ok({"generate", "--participants", "12", "--seed", "5", "--from", "2009-06", "--out",
       "third.jsonl"});
+  RunResult refused = RunIn(dir_, {"append", "--data", "data", "--keys", "keys", "--key",
+                                   "cw.key", "--key", "svc.key", "--input", "third.jsonl"});
+  EXPECT_EQ(refused.exit_code, kExitCorruption) << Describe(refused);
+  EXPECT_TRUE(Contains(refused.err, "ledger.key.checkpoint")) << Describe(refused);
+  EXPECT_TRUE(Contains(refused.err, "the ledger's key signed a checkpoint of " +
+                                        std::to_string(held_size)))
+      << Describe(refused);
+  // An insider with the keys removes that file too, and re-appends with the real keys.
+  fs::remove(dir_ / "keys" / "ledger.key.checkpoint");
   Append("third.jsonl");
   Ok({"checkpoint", "--data", "data", "--sign", "--keys", "keys"});
   ASSERT_GT(Size(), held_size);

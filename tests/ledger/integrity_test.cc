@@ -446,6 +446,37 @@ TEST(HeldCheckpointTest, RestoredAndReappendedLogFailsAgainstAHeldCheckpoint) {
   EXPECT_TRUE(Contains(exported_report->failure.message(), "held.cp"));
 }
 
+TEST(AnchorTest, TheCheckpointKeptBesideTheKeyRefusesAWholeOlderDirectory) {
+  TempDir dir, backup("-backup"), keys_dir("-keys");
+  Keys keys;
+  keys.Create(dir.path());
+  fs::create_directories(keys_dir.path());
+  const std::string beside_key = keys_dir.path() + "/ledger.key.checkpoint";
+  LedgerOptions with_file = Options(&keys.ledger_key);
+  with_file.signed_checkpoint_file = beside_key;
+  uint64_t signed_size = 0;
+  {
+    auto ledger = Ledger::Open(dir.path(), with_file).value();
+    AppendCases(*ledger, keys.caseworker, "a", 2);
+    ASSERT_TRUE(ledger->Backup(backup.path()).ok());
+    AppendCases(*ledger, keys.caseworker, "b", 2);
+    ASSERT_TRUE(ledger->SignCheckpoint().ok());
+    signed_size = ledger->Size();
+  }
+  ASSERT_TRUE(fs::exists(beside_key));
+  fs::remove_all(dir.path());
+  fs::copy(backup.path(), dir.path(), fs::copy_options::recursive);
+  auto refused = Ledger::Open(dir.path(), with_file);
+  ASSERT_FALSE(refused.ok()) << "a whole older directory opened to be re-signed";
+  EXPECT_EQ(refused.status().code(), StatusCode::kCorruption);
+  EXPECT_TRUE(Contains(refused.status().message(), beside_key)) << refused.status().ToString();
+  EXPECT_TRUE(Contains(refused.status().message(),
+                       "signed a checkpoint of " + std::to_string(signed_size)))
+      << refused.status().ToString();
+  // Reading it is still possible (an auditor holds no key).
+  EXPECT_TRUE(Ledger::Open(dir.path(), ReadOnly()).ok());
+}
+
 TEST(HeldCheckpointTest, HeldCheckpointOfTheSameLogPassesAndAForeignOneIsRefused) {
   TempDir dir;
   Keys keys;

@@ -50,6 +50,12 @@ struct LedgerOptions {
   // tree at most once per checkpoint_interval_us while appending, and one when it is closed.
   // Without it, the process appends but signs no checkpoints.
   std::optional<SigningKey> checkpoint_key;
+  // A file kept beside the ledger's key, outside the data directory (the CLI uses
+  // `<ledger key file>.checkpoint`): the latest checkpoint signed with checkpoint_key, written
+  // (synced) before a new checkpoint is stored or served. With it, a writable open refuses a
+  // store that does not extend that checkpoint, so that a data directory put back whole from an
+  // older backup cannot be appended to and re-signed into a fork by a process holding the key.
+  std::string signed_checkpoint_file;
   int64_t checkpoint_interval_us = 1000000;
   // The vault's master key (master_key.h). Without it the ledger opens, but refuses events
   // carrying personal values and cannot show any. A ledger created with one is bound to it;
