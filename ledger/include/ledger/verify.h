@@ -42,6 +42,8 @@ struct VerifyOptions {
   // extend it (its root at that size must match).
   std::vector<HeldCheckpoint> held_checkpoints;
   // Check the derived columns against the entries (VerifyLedger only; an export has none).
+  // Meaningful only while nobody appends (the CLI opens read-only): if the log grows during the
+  // run, a mismatch is reported as Unavailable ("derived columns"), not as damage.
   bool check_derived = true;
   // Threads for signature checks; 0 means every core.
   unsigned threads = 0;
