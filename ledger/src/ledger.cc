@@ -165,6 +165,11 @@ class Ledger::Impl {
       return Status::Ok();
     }
     internal::AnchorContents contents = std::move(read).value();
+    // The store's root of its first `size` entries, from its stored tree.
+    auto root_at = [&](uint64_t size) -> Result<tlog::Hash> {
+      if (size == store_size) return range.Root();
+      return tlog::RootAt(size, NodeReader());
+    };
     auto anchored_flag = store_->Get(Column::kMeta, std::string(internal::kMetaAnchoredKey));
     if (!anchored_flag.ok() && anchored_flag.status().code() != StatusCode::kNotFound) {
       return anchored_flag.status();
@@ -199,10 +204,6 @@ class Ledger::Impl {
       }
     }
     if (found.ok()) {
-      auto root_at = [&](uint64_t size) -> Result<tlog::Hash> {
-        if (size == store_size) return range.Root();
-        return tlog::RootAt(size, NodeReader());
-      };
       found = internal::CheckStoreAgainstAnchor(store_size, root_at, contents.committed,
                                                 checkpoint);
     }
@@ -228,10 +229,6 @@ class Ledger::Impl {
                                    "key (" + opened.status().message() +
                                    "): is it the key file of another ledger?");
         }
-        auto root_at = [&](uint64_t size) -> Result<tlog::Hash> {
-          if (size == store_size) return range.Root();
-          return tlog::RootAt(size, NodeReader());
-        };
         RETURN_IF_ERROR(internal::CheckStoreAgainstCheckpoint(
             file, store_size, root_at, {opened->size, opened->root}));
         if (!checkpoint || opened->size > checkpoint->size) {

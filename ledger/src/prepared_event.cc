@@ -164,7 +164,10 @@ Result<PreparedEvent> Prepare(const SignedEvent& event, const KeyRegistry* keys,
     out.stream = ev.getStream().cStr();
     if (ev.hasSubject()) out.subject = ev.getSubject().cStr();
     // At least one digest: an empty `personal` struct carries nothing to seal.
-    out.has_personal = ev.hasPersonal() && !DigestsOf(ev.getPersonal()).empty();
+    if (ev.hasPersonal()) {
+      auto d = ev.getPersonal();
+      out.has_personal = d.hasName() || d.hasNationalId() || d.hasBirthDate() || d.hasNotes();
+    }
     out.type = std::string(EventTypeName(ev));
     status = ParseExpected(ev.getExpectedVersion().cStr(), &out);
     if (!status.ok()) return;
