@@ -186,8 +186,9 @@ class WitnessProcess {
   std::string cosignature_key_;
 };
 
-// Where README.md is: two levels above this file (tests/cli/), as CMake passes absolute paths.
-fs::path ReadmePath() { return fs::path(__FILE__).parent_path().parent_path().parent_path() / "README.md"; }
+// Where README.md is: the source tree's root, as CMake names it (not __FILE__, which a compiler
+// cache may have made relative to the build directory).
+fs::path ReadmePath() { return fs::path(LEDGER_SOURCE_DIR) / "README.md"; }
 
 // The shell commands of the README's "Using it" block, one per line.
 std::vector<std::string> ReadmeUsingItCommands(std::string* problem) {
