@@ -13,8 +13,8 @@
 #include "commands.h"
 #include "ledger/event_codec.h"
 #include "ledger/ledger.h"
+#include "ledger/line_reader.h"
 #include "ledger/signing_key.h"
-#include "line_reader.h"
 
 namespace ledger::cli {
 namespace {

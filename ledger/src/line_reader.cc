@@ -1,8 +1,8 @@
-#include "line_reader.h"
+#include "ledger/line_reader.h"
 
 #include <cstring>
 
-namespace ledger::cli {
+namespace ledger {
 
 LineReader::LineReader(std::istream& in, size_t max_line_bytes, size_t chunk_bytes)
     : in_(in), max_line_(max_line_bytes), chunk_(chunk_bytes) {
@@ -81,4 +81,4 @@ LineReader::Next LineReader::Read() {
   }
 }
 
-}  // namespace ledger::cli
+}  // namespace ledger

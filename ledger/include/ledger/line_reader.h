@@ -1,9 +1,10 @@
-// Lines of a stream read in bounded chunks, for `ledger append`'s JSON Lines input. A line
-// longer than the limit is reported as soon as the reader has seen that many bytes of it, and
-// the rest of it is skipped without being kept, so the reader holds at most the limit plus one
-// chunk whatever the input: a 300 MB line without a newline costs no more than a short line.
-#ifndef LEDGER_CLI_LINE_READER_H_
-#define LEDGER_CLI_LINE_READER_H_
+// Lines of a stream read in bounded chunks, for `ledger append`'s JSON Lines input and a
+// release's events.jsonl. A line longer than the limit is reported as soon as the reader has
+// seen that many bytes of it, and the rest of it is skipped without being kept, so the reader
+// holds at most the limit plus one chunk whatever the input: a 300 MB line without a newline
+// costs no more than a short line.
+#ifndef LEDGER_LINE_READER_H_
+#define LEDGER_LINE_READER_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -11,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-namespace ledger::cli {
+namespace ledger {
 
 class LineReader {
  public:
@@ -57,6 +58,6 @@ class LineReader {
   bool failed_ = false;
 };
 
-}  // namespace ledger::cli
+}  // namespace ledger
 
-#endif  // LEDGER_CLI_LINE_READER_H_
+#endif  // LEDGER_LINE_READER_H_

@@ -1,6 +1,6 @@
-// The bounded line reader of `ledger append` (cli/line_reader.h): lines as std::getline splits
+// The bounded line reader (ledger/line_reader.h): lines as std::getline splits
 // them, over-long lines refused while they are read, and memory that does not grow with a line.
-#include "line_reader.h"
+#include "ledger/line_reader.h"
 
 #include <gtest/gtest.h>
 
@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace ledger::cli {
+namespace ledger {
 namespace {
 
 using Kind = LineReader::Kind;
@@ -163,4 +163,4 @@ TEST(LineReaderTest, AReadErrorIsReportedAndStays) {
 }
 
 }  // namespace
-}  // namespace ledger::cli
+}  // namespace ledger
