@@ -3,12 +3,14 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <filesystem>
 #include <algorithm>
+#include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <map>
 
 #include "ledger/time_format.h"
+#include "manifest.h"
 #include "release/release.h"
 #include "release_format.h"
 #include "release_replay.h"
@@ -22,17 +24,61 @@ namespace fs = std::filesystem;
 using internal::kManifestFile;
 using internal::kSignatureFile;
 
-// Release files are read whole; a manifest or signature beyond this is not ours.
-constexpr uintmax_t kMaxSmallFile = 1 << 20;
-
-Result<std::string> ReadWhole(const fs::path& path, uintmax_t max_bytes) {
+// A regular file of the release (not a link, a directory or a device: a FIFO would block the
+// reader, /dev/zero would never end), of at most `max_bytes`. NotFound if it is missing.
+Result<uintmax_t> RegularFileSize(const fs::path& path, std::string_view name,
+                                  uintmax_t max_bytes) {
   std::error_code ec;
+  const fs::file_status st = fs::symlink_status(path, ec);
+  if (ec || st.type() == fs::file_type::not_found) {
+    return Status::NotFound(std::string(name) + " is missing (" + path.string() + ")");
+  }
+  if (st.type() != fs::file_type::regular) {
+    return Status::Corruption(std::string(name) + ": not a regular file");
+  }
   const uintmax_t size = fs::file_size(path, ec);
-  if (ec) return Status::NotFound(path.string() + ": " + ec.message());
-  if (size > max_bytes) return Status::Corruption(path.string() + ": larger than a release allows");
+  if (ec) return Status::IOError("cannot read " + path.string() + ": " + ec.message());
+  if (size > max_bytes) {
+    return Status::Corruption(fmt::format("{}: {} bytes, more than the {} a release allows", name,
+                                          size, max_bytes));
+  }
+  return size;
+}
+
+// A file of the release read whole, at most `max_bytes` of it.
+Result<std::string> ReadWhole(const fs::path& root, std::string_view name, uintmax_t max_bytes) {
+  const fs::path path = root / std::string(name);
+  ASSIGN_OR_RETURN(uintmax_t size, RegularFileSize(path, name, max_bytes));
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::IOError("cannot read " + path.string());
-  return std::string(std::istreambuf_iterator<char>(in), {});
+  std::string bytes(static_cast<size_t>(size), '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(size));
+  bytes.resize(static_cast<size_t>(in.gcount()));
+  if (in.bad()) return Status::IOError("cannot read " + path.string());
+  return bytes;
+}
+
+// Every entry of the release directory must be the manifest, its signature or a file the
+// manifest lists: nothing unsigned travels with a release.
+Status CheckNothingUnlisted(const fs::path& root, const internal::Manifest& manifest) {
+  std::error_code ec;
+  fs::directory_iterator it(root, ec);
+  if (ec) return Status::IOError("cannot list " + root.string() + ": " + ec.message());
+  for (; it != fs::directory_iterator(); it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    const bool listed =
+        name == kManifestFile || name == kSignatureFile ||
+        std::any_of(manifest.files.begin(), manifest.files.end(),
+                    [&](const internal::ManifestFile& f) { return f.name == name; });
+    if (!listed) {
+      return Status::Corruption(internal::Shown(name, 64) +
+                                ": in the release directory but not listed in " +
+                                std::string(kManifestFile) +
+                                " (a release holds only the files its signed manifest lists)");
+    }
+  }
+  if (ec) return Status::IOError("cannot list " + root.string() + ": " + ec.message());
+  return Status::Ok();
 }
 
 }  // namespace
@@ -49,8 +95,13 @@ Result<OpenedRelease> OpenRelease(const std::string& dir,
     if (!v.ok()) return Status::InvalidArgument("verifier key: " + std::string(v.status().message()));
     verifiers.push_back(*v);
   }
-  ASSIGN_OR_RETURN(std::string manifest_text, ReadWhole(root / kManifestFile, kMaxSmallFile));
-  ASSIGN_OR_RETURN(std::string sig_text, ReadWhole(root / kSignatureFile, kMaxSmallFile));
+  std::error_code ec;
+  if (!fs::is_directory(root, ec)) return Status::NotFound(dir + ": not a release directory");
+  // The signature first, then the manifest's hash against it: no byte of an unsigned manifest
+  // reaches a parser beyond the note's.
+  ASSIGN_OR_RETURN(std::string sig_text, ReadWhole(root, kSignatureFile, internal::kMaxManifestBytes));
+  ASSIGN_OR_RETURN(std::string manifest_text,
+                   ReadWhole(root, kManifestFile, internal::kMaxManifestBytes));
   auto note = tlog::ParseNote(sig_text);
   if (!note.ok()) {
     return Status::Corruption(std::string(kSignatureFile) + ": " +
@@ -63,51 +114,53 @@ Result<OpenedRelease> OpenRelease(const std::string& dir,
     }
     return Status::Corruption(std::string(kSignatureFile) + ": " + std::string(s.message()));
   }
-  const nlohmann::json manifest =
-      nlohmann::json::parse(manifest_text, nullptr, /*allow_exceptions=*/false);
-  if (manifest.is_discarded() || !manifest.is_object() ||
-      manifest.value("format", "") != internal::kFormat) {
-    return Status::Corruption(std::string(kManifestFile) + ": not a " +
-                              std::string(internal::kFormat) + " manifest");
+  ASSIGN_OR_RETURN(internal::SignedManifest signed_manifest, internal::ParseSignedText(note->text));
+  if (internal::Sha256Hex(manifest_text) != signed_manifest.manifest_sha256) {
+    return Status::Corruption(std::string(kManifestFile) +
+                              ": its SHA-256 is not the one the signature covers (the manifest "
+                              "was changed after signing)");
+  }
+  ASSIGN_OR_RETURN(internal::Manifest manifest, internal::ParseManifest(manifest_text));
+  if (manifest.release_id != signed_manifest.release_id) {
+    return Status::Corruption(std::string(kManifestFile) + ": release_id: " + manifest.release_id +
+                              " is not the release the signature names (" +
+                              signed_manifest.release_id + ")");
+  }
+  RETURN_IF_ERROR(CheckNothingUnlisted(root, manifest));
+  for (const internal::ManifestFile& file : manifest.files) {
+    const fs::path path = root / file.name;
+    ASSIGN_OR_RETURN(uintmax_t size, RegularFileSize(path, file.name, UINTMAX_MAX));
+    // The size first: a file of the wrong size is not read at all.
+    bool same = size == file.bytes;
+    if (same) {
+      ASSIGN_OR_RETURN(auto hashed, internal::HashFile(path.string()));
+      same = hashed.first == file.sha256 && hashed.second == file.bytes;
+    }
+    if (!same) {
+      return Status::Corruption(file.name +
+                                ": its SHA-256 or size differs from the manifest's (the file was "
+                                "changed or damaged)");
+    }
   }
   OpenedRelease r;
   r.dir = dir;
-  r.manifest_json = manifest_text;
-  try {
-    r.release_id = manifest.at("release_id");
-    const std::string expected =
-        internal::SignedText(r.release_id, internal::Sha256Hex(manifest_text));
-    if (note->text != expected) {
-      return Status::Corruption(std::string(kManifestFile) +
-                                ": its SHA-256 is not the one the signature covers (the manifest "
-                                "was changed after signing)");
-    }
-    r.recipient_org = manifest.at("recipient_org");
-    r.purpose = manifest.at("purpose");
-    ASSIGN_OR_RETURN(CivilDate month,
-                     ParseMonth(manifest.at("cohort").at("as_of_month").get<std::string>()));
-    r.as_of = CivilDate{month.year, month.month, DaysInMonth(month.year, month.month)};
-    r.horizons = manifest.at("horizons").get<std::vector<int>>();
-    r.small_cell_threshold = manifest.at("privacy").at("small_cell_threshold");
-    r.report_sha256 = manifest.at("outcomes_report_sha256");
-    r.events = manifest.at("counts").at("events");
-    for (const auto& [name, file] : manifest.at("files").items()) {
-      if (name.find('/') != std::string::npos || name.starts_with(".")) {
-        return Status::Corruption(std::string(kManifestFile) + ": file name " + name);
-      }
-      ASSIGN_OR_RETURN(auto hashed, internal::HashFile((root / name).string()));
-      if (hashed.first != file.at("sha256").get<std::string>() ||
-          hashed.second != file.at("bytes").get<uint64_t>()) {
-        return Status::Corruption(name + ": its SHA-256 or size differs from the manifest's (the "
-                                         "file was changed or damaged)");
-      }
-    }
-  } catch (const nlohmann::json::exception& e) {
-    return Status::Corruption(std::string(kManifestFile) + ": " + e.what());
-  }
+  r.manifest_json = std::move(manifest_text);
+  r.release_id = manifest.release_id;
+  r.recipient_org = manifest.recipient_org;
+  r.purpose = manifest.purpose;
+  r.as_of = manifest.params.as_of;
+  r.horizons = manifest.params.horizons;
+  r.small_cell_threshold = manifest.params.small_cell_threshold;
+  r.report_sha256 = manifest.report_sha256;
+  r.events = manifest.events;
   ASSIGN_OR_RETURN(std::string persons,
-                   ReadWhole(root / internal::kPersonsFile, uintmax_t{1} << 31));
-  ASSIGN_OR_RETURN(r.persons, internal::ParsePersons(persons));
+                   ReadWhole(root, internal::kPersonsFile, internal::kMaxPersonsBytes));
+  ASSIGN_OR_RETURN(r.persons, internal::ParsePersons(persons, r.horizons));
+  if (r.persons.size() != manifest.persons) {
+    return Status::Corruption(fmt::format("{}: {} persons, {} says {} (counts.persons)",
+                                          internal::kPersonsFile, r.persons.size(), kManifestFile,
+                                          manifest.persons));
+  }
   return r;
 }
 
@@ -129,6 +182,11 @@ Result<replay::OutcomesReport> ReleaseOutcomes(
                        {&projection}, [&](uint64_t done) {
                          if (progress) progress(done, release.events);
                        }));
+  if (point.size != release.events) {
+    return Status::Corruption(fmt::format("{}: {} events, {} says {} (counts.events)",
+                                          internal::kEventsFile, point.size,
+                                          internal::kManifestFile, release.events));
+  }
   return internal::ReleaseReport(projection, release.persons, release.as_of, point, options);
 }
 

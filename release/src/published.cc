@@ -10,15 +10,13 @@
 
 #include "ledger/event_codec.h"
 #include "release/release.h"
+#include "manifest.h"
 #include "release_format.h"
 
 namespace ledger::release {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A manifest beyond this is not one of ours.
-constexpr uintmax_t kMaxManifest = 1 << 20;
 
 // Per release id: the manifests the ledger recorded as exported.
 using RecordedManifests = std::map<std::string, std::set<std::string>, std::less<>>;
@@ -51,7 +49,7 @@ Result<PublishedRelease> CheckPublished(Ledger& ledger, const RecordedManifests&
   std::error_code ec;
   const uintmax_t manifest_bytes = fs::file_size(manifest_path, ec);
   if (ec) return Status::NotFound("release " + std::string(release_id) + " is not published");
-  if (manifest_bytes > kMaxManifest) {
+  if (manifest_bytes > internal::kMaxManifestBytes) {
     return Status::Corruption(manifest_path.string() + ": larger than a manifest can be");
   }
   ASSIGN_OR_RETURN(Approval approval, FindApproval(ledger, release_id, now_us));
@@ -69,10 +67,10 @@ Result<PublishedRelease> CheckPublished(Ledger& ledger, const RecordedManifests&
         "the manifest published for release " + std::string(release_id) +
         " is not one the ledger recorded as exported: it is not handed out");
   }
-  const nlohmann::json manifest = nlohmann::json::parse(manifest_text, nullptr, false);
-  if (!manifest.is_object() || !manifest.contains("files") || !manifest["files"].is_object()) {
-    return Status::Corruption(manifest_path.string() + ": no file list");
-  }
+  // Recorded by the ledger, but read as strictly as an evaluator reads it: a manifest that
+  // fails is not handed out.
+  auto manifest = internal::ParseManifest(manifest_text);
+  if (!manifest.ok()) return manifest.status().WithContext(dir.string());
   r.files.push_back({std::string(internal::kManifestFile), manifest_path.string(),
                      static_cast<uint64_t>(manifest_bytes), r.manifest_sha256});
   const fs::path sig_path = dir / internal::kSignatureFile;
@@ -80,12 +78,12 @@ Result<PublishedRelease> CheckPublished(Ledger& ledger, const RecordedManifests&
   if (ec) return Status::Corruption(sig_path.string() + " is missing");
   r.files.push_back({std::string(internal::kSignatureFile), sig_path.string(),
                      static_cast<uint64_t>(sig_bytes), ""});
-  for (const auto& [name, about] : manifest["files"].items()) {
+  for (const internal::ManifestFile& listed : manifest->files) {
     ReleaseFile f;
-    f.name = name;
-    f.path = (dir / name).string();
-    f.bytes = about.at("bytes").get<uint64_t>();
-    f.sha256 = about.at("sha256").get<std::string>();
+    f.name = listed.name;
+    f.path = (dir / listed.name).string();
+    f.bytes = listed.bytes;
+    f.sha256 = listed.sha256;
     const uintmax_t actual = fs::file_size(f.path, ec);
     if (ec || actual != f.bytes) {
       return Status::Corruption(f.path + ": missing or not the size its manifest gives");

@@ -1,14 +1,17 @@
 #include "release_format.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 
 #include "ledger/event_codec.h"
 #include "ledger/time_format.h"
@@ -36,13 +39,50 @@ std::vector<std::string> SplitCsv(std::string_view line) {
   }
 }
 
-Result<int> ParseInt(std::string_view text, std::string_view what) {
+// Whether every character of `text` is one of `allowed` (letters and digits always are).
+bool OnlyOf(std::string_view text, std::string_view allowed) {
+  for (char c : text) {
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!alnum && allowed.find(c) == std::string_view::npos) return false;
+  }
+  return true;
+}
+
+bool AllDigits(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(),
+                                      [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// "18-20": two ages, the first no higher than the second.
+bool IsAgeBand(std::string_view band) {
+  if (band.size() != 5 || band[2] != '-') return false;
+  const std::string_view lo = band.substr(0, 2), hi = band.substr(3);
+  return AllDigits(lo) && AllDigits(hi) && lo <= hi;
+}
+
+// "3005" (kommune), "30xx" (county) or "*" (suppressed).
+bool IsReleasedMunicipality(std::string_view m) {
+  return m == "*" || (m.size() == 4 && AllDigits(m.substr(0, 2)) &&
+                      (AllDigits(m.substr(2)) || m.substr(2) == "xx"));
+}
+
+// A persons.csv refusal: "persons.csv line L: column: what".
+Status PersonsError(size_t line_no, std::string_view column, std::string_view what) {
+  return Status::Corruption(fmt::format("{} line {}: {}{}{}", kPersonsFile, line_no, column,
+                                        column.empty() ? "" : ": ", what));
+}
+
+// A whole number from `low` to `high`.
+Result<int> ParseInt(std::string_view text, size_t line_no, std::string_view column, int low,
+                     int high) {
   int v = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || p != text.data() + text.size()) {
-    return Status::Corruption(std::string(kPersonsFile) + ": " + std::string(what) +
-                              " is not a whole number: \"" + std::string(text.substr(0, 32)) +
-                              "\"");
+    return PersonsError(line_no, column,
+                        "not a whole number: \"" + Shown(text, 32) + "\"");
+  }
+  if (v < low || v > high) {
+    return PersonsError(line_no, column, fmt::format("{} is not from {} to {}", v, low, high));
   }
   return v;
 }
@@ -68,13 +108,16 @@ Status RestoreValues(nlohmann::json& value, const std::string& path,
   if (format == formats.end()) return Status::Ok();
   const std::string& f = format->second;
   if (f != "date" && f != "instant" && f != "month") return Status::Ok();
-  if (!value.is_number_integer()) {
+  // A value beyond int64 is number_unsigned; get<int64_t> would wrap it.
+  if (!value.is_number_integer() ||
+      (value.is_number_unsigned() && value.get<uint64_t>() > uint64_t{36'500})) {
     return Status::InvalidArgument("data." + path + ": a released " + f +
-                                   " is a whole number of " + (f == "month" ? "months" : "days"));
+                                   " is a whole number of " + (f == "month" ? "months" : "days") +
+                                   " from -36500 to 36500");
   }
   const int64_t n = value.get<int64_t>();
   if (n < -36'500 || n > 36'500) {
-    return Status::InvalidArgument("data." + path + ": out of range");
+    return Status::InvalidArgument("data." + path + ": out of range (-36500 to 36500)");
   }
   if (f == "date") {
     value = FormatDate(CivilFromDays(intake_day + n));
@@ -103,6 +146,16 @@ Result<const std::map<std::string, std::string>*> FormatsOf(const std::string& t
 
 }  // namespace
 
+std::string Shown(std::string_view text, size_t max_bytes) {
+  std::string out;
+  for (size_t i = 0; i < text.size() && i < max_bytes; ++i) {
+    const char c = text[i];
+    out.push_back(c >= 0x20 && c < 0x7f ? c : '?');
+  }
+  if (text.size() > max_bytes) out += "...";
+  return out;
+}
+
 bool IsReleasedType(std::string_view type) {
   static constexpr std::array<std::string_view, 12> kPrefixes = {
       "case.",   "assistance.", "payment.", "condition.", "breach.",   "sanction.",
@@ -116,6 +169,29 @@ bool IsReleasedType(std::string_view type) {
 
 std::string SignedText(std::string_view release_id, std::string_view manifest_sha256_hex) {
   return fmt::format("ledger-release {}\nmanifest-sha256 {}\n", release_id, manifest_sha256_hex);
+}
+
+Result<SignedManifest> ParseSignedText(std::string_view text) {
+  constexpr std::string_view kFirst = "ledger-release ", kSecond = "manifest-sha256 ";
+  auto refuse = [] {
+    return Status::Corruption(std::string(kSignatureFile) +
+                              ": the signed text is not \"ledger-release <release id>\\n"
+                              "manifest-sha256 <64 hex digits>\\n\"");
+  };
+  const size_t newline = text.find('\n');
+  if (!text.starts_with(kFirst) || newline == std::string_view::npos) return refuse();
+  SignedManifest out;
+  out.release_id = std::string(text.substr(kFirst.size(), newline - kFirst.size()));
+  const std::string_view rest = text.substr(newline + 1);
+  if (!ValidReleaseId(out.release_id) || !rest.starts_with(kSecond) ||
+      rest.size() != kSecond.size() + 64 + 1 || rest.back() != '\n') {
+    return refuse();
+  }
+  out.manifest_sha256 = std::string(rest.substr(kSecond.size(), 64));
+  if (out.manifest_sha256.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    return refuse();
+  }
+  return out;
 }
 
 std::string PersonsHeader(const std::vector<int>& horizons) {
@@ -143,45 +219,86 @@ std::string PersonsRow(const ReleasePerson& p, const replay::PersonOutcome* outc
   return out + "\n";
 }
 
-Result<std::vector<ReleasePerson>> ParsePersons(std::string_view csv) {
+Result<std::vector<ReleasePerson>> ParsePersons(std::string_view csv,
+                                                const std::vector<int>& horizons) {
+  if (csv.size() > kMaxPersonsBytes) {
+    return Status::Corruption(fmt::format("{}: larger than {} bytes", kPersonsFile,
+                                          kMaxPersonsBytes));
+  }
+  std::string header = PersonsHeader(horizons);
+  header.pop_back();  // its '\n'
+  const std::vector<std::string> columns = SplitCsv(header);
   std::vector<ReleasePerson> out;
+  std::set<std::string_view> seen;
   size_t line_no = 0;
   for (size_t start = 0; start < csv.size();) {
     size_t end = csv.find('\n', start);
     if (end == std::string_view::npos) end = csv.size();
     std::string_view line = csv.substr(start, end - start);
     start = end + 1;
-    if (line_no++ == 0) {
-      if (!line.starts_with("person,sex,age_band,municipality,intake_period,anchor_month,")) {
-        return Status::Corruption(std::string(kPersonsFile) + ": not a release's persons table");
+    ++line_no;
+    if (line.size() > kMaxPersonsLineBytes) {
+      return PersonsError(line_no, "", fmt::format("longer than {} bytes", kMaxPersonsLineBytes));
+    }
+    if (line_no == 1) {
+      if (line != header) {
+        return PersonsError(line_no, "",
+                            "not the header of a release's persons table for horizons " +
+                                fmt::format("{}", fmt::join(horizons, ",")) + " (\"" +
+                                Shown(line, 120) + "\")");
       }
       continue;
     }
-    if (line.empty()) continue;
+    if (line.empty() && start >= csv.size()) break;  // the end of the file
     std::vector<std::string> cells = SplitCsv(line);
-    if (cells.size() < 8) {
-      return Status::Corruption(fmt::format("{} line {}: {} columns, expected at least 8",
-                                            kPersonsFile, line_no, cells.size()));
+    if (cells.size() != columns.size()) {
+      return PersonsError(line_no, "",
+                          fmt::format("{} columns, expected {}", cells.size(), columns.size()));
     }
     ReleasePerson p;
     p.person = cells[0];
+    if (p.person.empty() || p.person.size() > 64 || !OnlyOf(p.person, "_-")) {
+      return PersonsError(line_no, "person", "1-64 characters of [A-Za-z0-9_-]");
+    }
     p.sex = cells[1];
+    if (p.sex.empty() || p.sex.size() > 32 || !OnlyOf(p.sex, "_")) {
+      return PersonsError(line_no, "sex", "1-32 characters of [A-Za-z0-9_]");
+    }
     p.age_band = cells[2];
+    if (!IsAgeBand(p.age_band)) return PersonsError(line_no, "age_band", "not an age band (18-20)");
     p.municipality = cells[3];
+    if (!IsReleasedMunicipality(p.municipality)) {
+      return PersonsError(line_no, "municipality", "not a code (3005), a county (30xx) or *");
+    }
     p.intake_period = cells[4];
+    if (p.intake_period.empty() || p.intake_period.size() > 16 || !OnlyOf(p.intake_period, "-")) {
+      return PersonsError(line_no, "intake_period", "1-16 characters of [A-Za-z0-9-]");
+    }
     auto anchor = ParseMonth(cells[5]);
-    if (!anchor.ok()) {
-      return Status::Corruption(fmt::format("{} line {}: anchor_month: {}", kPersonsFile, line_no,
-                                            anchor.status().message()));
+    if (!anchor.ok()) return PersonsError(line_no, "anchor_month", anchor.status().message());
+    if (anchor->year < 1900 || anchor->year > 2199) {
+      return PersonsError(line_no, "anchor_month", "not from 1900-01 to 2199-12");
     }
     p.anchor_month = MonthNumberOf(*anchor);
-    ASSIGN_OR_RETURN(p.followed_months, ParseInt(cells[6], "followed_months"));
-    ASSIGN_OR_RETURN(p.end_month, ParseInt(cells[7], "end_month"));
+    ASSIGN_OR_RETURN(p.followed_months, ParseInt(cells[6], line_no, "followed_months", 0, 1200));
+    ASSIGN_OR_RETURN(p.end_month, ParseInt(cells[7], line_no, "end_month", 0, 1201));
     if (p.end_month != p.followed_months && p.end_month != p.followed_months + 1) {
-      return Status::Corruption(fmt::format(
-          "{} line {}: end_month must be followed_months or one more", kPersonsFile, line_no));
+      return PersonsError(line_no, "end_month", "must be followed_months or one more");
+    }
+    // The outcome columns are for people, not for the replay: only their form is checked.
+    for (size_t i = 8; i < cells.size(); ++i) {
+      if (cells[i].size() > 32 || !OnlyOf(cells[i], "_")) {
+        return PersonsError(line_no, columns[i], "at most 32 characters of [A-Za-z0-9_]");
+      }
     }
     out.push_back(std::move(p));
+  }
+  if (line_no == 0) return PersonsError(1, "", "no header");
+  for (const ReleasePerson& p : out) {
+    if (!seen.insert(p.person).second) {
+      return Status::Corruption(fmt::format("{}: person {} is listed twice", kPersonsFile,
+                                            p.person));
+    }
   }
   return out;
 }
@@ -198,17 +315,47 @@ int ReplayAge(std::string_view age_band) { return age_band == "21-24" ? 21 : 18;
 
 Result<nlohmann::json> CatalogueEvent(const nlohmann::json& line, const ReleasePerson& person,
                                       uint64_t ordinal) {
-  if (!line.is_object() || !line.contains("type") || !line.at("type").is_string() ||
-      !line.contains("day") || !line.at("day").is_number_integer() || !line.contains("data")) {
-    return Status::InvalidArgument("not a released event (type, day and data are required)");
+  if (!line.is_object()) return Status::InvalidArgument("not a JSON object");
+  for (const auto& [key, value] : line.items()) {
+    if (key != "person" && key != "day" && key != "type" && key != "actor" &&
+        key != "legal_basis" && key != "data") {
+      return Status::InvalidArgument(Shown(key, 64) +
+                                     ": not a field of a released event (person, day, type, "
+                                     "actor, legal_basis, data)");
+    }
   }
-  const std::string type = line.at("type");
+  auto type_it = line.find("type");
+  if (type_it == line.end() || !type_it->is_string()) {
+    return Status::InvalidArgument("type: required, a string");
+  }
+  const std::string& type = type_it->get_ref<const std::string&>();
   if (!IsReleasedType(type)) {
-    return Status::InvalidArgument("type " + type + " is not carried by releases");
+    return Status::InvalidArgument("type: " + Shown(type, 64) +
+                                   " is not carried by releases");
+  }
+  auto day_it = line.find("day");
+  // A released day is counted from the person's intake, within a century either way.
+  if (day_it == line.end() || !day_it->is_number_integer() ||
+      (day_it->is_number_unsigned() && day_it->get<uint64_t>() > uint64_t{36'500}) ||
+      day_it->get<int64_t>() < -36'500 || day_it->get<int64_t>() > 36'500) {
+    return Status::InvalidArgument("day: required, a whole number from -36500 to 36500");
+  }
+  const int64_t day = day_it->get<int64_t>();
+  auto data_it = line.find("data");
+  if (data_it == line.end() || !data_it->is_object()) {
+    return Status::InvalidArgument("data: required, an object");
+  }
+  auto actor_it = line.find("actor");
+  if (actor_it != line.end() && !actor_it->is_object()) {
+    return Status::InvalidArgument("actor: an object");
+  }
+  auto basis_it = line.find("legal_basis");
+  if (basis_it != line.end() && !basis_it->is_array()) {
+    return Status::InvalidArgument("legal_basis: an array");
   }
   ASSIGN_OR_RETURN(const auto* formats, FormatsOf(type));
   const int64_t intake_day = DaysFromCivil(SyntheticIntake(person.anchor_month));
-  nlohmann::json data = line.at("data");
+  nlohmann::json data = *data_it;
   RETURN_IF_ERROR(RestoreValues(data, "", *formats, intake_day, person.anchor_month));
   if (type == "case.opened") {
     data["municipality"] = ReplayMunicipality(person.municipality);
@@ -220,12 +367,10 @@ Result<nlohmann::json> CatalogueEvent(const nlohmann::json& line, const ReleaseP
   event["id"] = fmt::format("00000000-0000-4000-8000-{:012x}", ordinal);
   event["stream"] = "case/" + person.person;
   event["type"] = type;
-  event["occurred_at"] =
-      FormatInstantMicros((intake_day + line.at("day").get<int64_t>()) * kMicrosPerDay +
-                          kNoonMicros);
+  event["occurred_at"] = FormatInstantMicros((intake_day + day) * kMicrosPerDay + kNoonMicros);
   event["subject"] = person.person;
-  event["actor"] = line.value("actor", nlohmann::json::object());
-  event["legal_basis"] = line.value("legal_basis", nlohmann::json::array());
+  event["actor"] = actor_it != line.end() ? *actor_it : nlohmann::json::object();
+  event["legal_basis"] = basis_it != line.end() ? *basis_it : nlohmann::json::array();
   event["data"] = std::move(data);
   return event;
 }

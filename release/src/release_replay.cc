@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "ledger/event_codec.h"
+#include "ledger/line_reader.h"
 #include "ledger/time_format.h"
 #include "release_format.h"
 #include "replay/event_view.h"
@@ -22,18 +23,22 @@ namespace ledger::release::internal {
 namespace {
 
 // One line of events.jsonl -> the canonical bytes of its catalogue event, checked as an append
-// would check it. Pure: workers convert blocks of lines in parallel.
+// would check it. Pure: workers convert blocks of lines in parallel. Errors name the field
+// ("person: ...", "data.as_of: ...", "column 12: data: nesting deeper than 64 levels").
 Result<std::string> ConvertLine(
-    const std::string& line, uint64_t ordinal,
+    std::string_view line, uint64_t ordinal,
     const std::unordered_map<std::string_view, const ReleasePerson*>& by_name,
     int64_t* occurred_at_us) {
-  nlohmann::json released = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (released.is_discarded() || !released.is_object()) {
-    return Status::InvalidArgument("not a JSON object");
+  ASSIGN_OR_RETURN(nlohmann::json released, ParseEventJson(line));
+  if (!released.is_object()) return Status::InvalidArgument("not a JSON object");
+  auto name = released.find("person");
+  if (name == released.end() || !name->is_string()) {
+    return Status::InvalidArgument("person: required, a string");
   }
-  auto person = by_name.find(released.value("person", std::string()));
+  auto person = by_name.find(name->get_ref<const std::string&>());
   if (person == by_name.end()) {
-    return Status::InvalidArgument("the person is not in " + std::string(kPersonsFile));
+    return Status::InvalidArgument("person: " + Shown(name->get_ref<const std::string&>(), 64) +
+                                   " is not in " + std::string(kPersonsFile));
   }
   ASSIGN_OR_RETURN(nlohmann::json event, CatalogueEvent(released, *person->second, ordinal));
   ASSIGN_OR_RETURN(*occurred_at_us,
@@ -51,8 +56,9 @@ Result<replay::LogPoint> ReplayEventsFile(const std::string& events_path,
                                           const std::function<void(uint64_t)>& progress) {
   std::unordered_map<std::string_view, const ReleasePerson*> by_name;
   for (const ReleasePerson& p : persons) by_name.emplace(p.person, &p);
-  std::ifstream in(events_path);
+  std::ifstream in(events_path, std::ios::binary);
   if (!in) return Status::IOError("cannot read " + events_path);
+  LineReader lines(in, kMaxEventLineBytes);
   tlog::CompactRange range;
   replay::EventDecoder decoder;
   replay::EventView view;
@@ -66,12 +72,25 @@ Result<replay::LogPoint> ReplayEventsFile(const std::string& events_path,
     std::vector<Result<std::string>> converted;
     std::vector<int64_t> occurred;
   };
-  auto read = [&in](Block* b, uint64_t first) {
+  // Reads the next block of lines; a line too long or a read error ends the file there, with
+  // `*stop` saying why.
+  Status stop = Status::Ok();
+  auto read = [&lines, &stop](Block* b, uint64_t first) {
     b->first = first;
     b->lines.clear();
-    std::string line;
-    while (b->lines.size() < kBlockLines && std::getline(in, line))
-      b->lines.push_back(std::move(line));
+    while (stop.ok() && b->lines.size() < kBlockLines) {
+      const LineReader::Next got = lines.Read();
+      if (got.kind == LineReader::Kind::kEnd) break;
+      if (got.kind == LineReader::Kind::kError) {
+        stop = Status::IOError(fmt::format("cannot read {} after line {}", kEventsFile,
+                                           got.number));
+      } else if (got.kind == LineReader::Kind::kTooLong) {
+        stop = Status::Corruption(fmt::format("{} line {}: longer than {} bytes", kEventsFile,
+                                              got.number, kMaxEventLineBytes));
+      } else {
+        b->lines.emplace_back(got.text);
+      }
+    }
   };
   auto convert = [&by_name, workers](Block* b) {
     b->converted.assign(b->lines.size(), Status::Ok());
@@ -97,8 +116,8 @@ Result<replay::LogPoint> ReplayEventsFile(const std::string& events_path,
     Status applied = Status::Ok();
     for (size_t i = 0; i < current.lines.size() && applied.ok(); ++i) {
       if (!current.converted[i].ok()) {
-        applied = Status::InvalidArgument(fmt::format("{} line {}: {}", kEventsFile, n + 1,
-                                                      current.converted[i].status().message()));
+        applied = Status::Corruption(fmt::format("{} line {}: {}", kEventsFile, n + 1,
+                                                 current.converted[i].status().message()));
         break;
       }
       range.Append(tlog::HashLeaf(*current.converted[i]), {});
@@ -108,7 +127,7 @@ Result<replay::LogPoint> ReplayEventsFile(const std::string& events_path,
       entry.recorded_at_us = current.occurred[i];
       Status decoded = decoder.DecodeEntry(entry, &view);
       if (!decoded.ok()) {
-        applied = Status::InvalidArgument(
+        applied = Status::Corruption(
             fmt::format("{} line {}: {}", kEventsFile, n + 1, decoded.message()));
         break;
       }
@@ -120,6 +139,8 @@ Result<replay::LogPoint> ReplayEventsFile(const std::string& events_path,
     if (progress) progress(n);
     std::swap(current, next);
   }
+  // Every line before a refused one was applied: the refusal is at the line after them.
+  if (!stop.ok()) return stop;
   return replay::LogPoint{n, range.Root()};
 }
 

@@ -17,8 +17,9 @@
 namespace ledger::release::internal {
 
 // Applies every event of `events_path` to `projections`; returns the release's log point: its
-// event count and the RFC 6962 root over the canonical event bytes. InvalidArgument naming the
-// line for an event that is not valid or names an unknown person.
+// event count and the RFC 6962 root over the canonical event bytes. Corruption naming the line
+// and the field for a line that is not a valid released event (ParseEventJson's limits, a line
+// over kMaxEventLineBytes, a field of the wrong type, an unknown person).
 Result<replay::LogPoint> ReplayEventsFile(
     const std::string& events_path, const std::vector<ReleasePerson>& persons,
     const std::vector<replay::Projection*>& projections,
