@@ -5,3 +5,10 @@ if(LEDGER_SANITIZE)
                       -fno-omit-frame-pointer)
   add_link_options(-fsanitize=address,undefined)
 endif()
+
+# LEDGER_LIBFUZZER=ON (clang only) instruments everything for libFuzzer's coverage feedback;
+# the fuzz targets in tests/fuzz/ then link libFuzzer's main (scripts/fuzz.sh).
+option(LEDGER_LIBFUZZER "Build the fuzz targets with libFuzzer (clang)" OFF)
+if(LEDGER_LIBFUZZER)
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()

@@ -275,7 +275,9 @@ Result<std::vector<ReleasePerson>> ParsePersons(std::string_view csv,
       return PersonsError(line_no, "intake_period", "1-16 characters of [A-Za-z0-9-]");
     }
     auto anchor = ParseMonth(cells[5]);
-    if (!anchor.ok()) return PersonsError(line_no, "anchor_month", anchor.status().message());
+    if (!anchor.ok() || !OnlyOf(cells[5], "-")) {
+      return PersonsError(line_no, "anchor_month", "not a month (YYYY-MM)");
+    }
     if (anchor->year < 1900 || anchor->year > 2199) {
       return PersonsError(line_no, "anchor_month", "not from 1900-01 to 2199-12");
     }

@@ -54,10 +54,16 @@ Result<replay::LogPoint> ReplayEventsFile(const std::string& events_path,
                                           const std::vector<ReleasePerson>& persons,
                                           const std::vector<replay::Projection*>& projections,
                                           const std::function<void(uint64_t)>& progress) {
-  std::unordered_map<std::string_view, const ReleasePerson*> by_name;
-  for (const ReleasePerson& p : persons) by_name.emplace(p.person, &p);
   std::ifstream in(events_path, std::ios::binary);
   if (!in) return Status::IOError("cannot read " + events_path);
+  return ReplayEvents(in, persons, projections, progress);
+}
+
+Result<replay::LogPoint> ReplayEvents(std::istream& in, const std::vector<ReleasePerson>& persons,
+                                      const std::vector<replay::Projection*>& projections,
+                                      const std::function<void(uint64_t)>& progress) {
+  std::unordered_map<std::string_view, const ReleasePerson*> by_name;
+  for (const ReleasePerson& p : persons) by_name.emplace(p.person, &p);
   LineReader lines(in, kMaxEventLineBytes);
   tlog::CompactRange range;
   replay::EventDecoder decoder;

@@ -5,6 +5,7 @@
 #define RELEASE_SRC_RELEASE_REPLAY_H_
 
 #include <functional>
+#include <istream>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,10 @@ Result<replay::LogPoint> ReplayEventsFile(
     const std::string& events_path, const std::vector<ReleasePerson>& persons,
     const std::vector<replay::Projection*>& projections,
     const std::function<void(uint64_t done)>& progress = {});
+// The same for the lines of `in` (events.jsonl's bytes).
+Result<replay::LogPoint> ReplayEvents(std::istream& in, const std::vector<ReleasePerson>& persons,
+                                      const std::vector<replay::Projection*>& projections,
+                                      const std::function<void(uint64_t done)>& progress = {});
 
 // The outcomes report of a release from a projection that replayed it: per-person follow-up,
 // and the cohort's age bands and municipalities as released (not the codes the replay wrote).

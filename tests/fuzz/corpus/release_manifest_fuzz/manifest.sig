@@ -1,0 +1,4 @@
+ledger-release eval-2011
+manifest-sha256 53370f7a1add852e6c49992fa8c100883ff9c335296e94fddca64dbb7cb38963
+
+— demo.drammen.kommune.no/ledger IICSTWxvsVuKCFTgg5/p840H6aaG8UvuGrBqSTrpCsfsquqMr7NTHruH8cnewYifOQNNJQFMez1hnEZ8ctgscaZmdgI=
