@@ -61,14 +61,16 @@ Result<replay::LogPoint> ReplayEventsFile(const std::string& events_path,
 
 Result<replay::LogPoint> ReplayEvents(std::istream& in, const std::vector<ReleasePerson>& persons,
                                       const std::vector<replay::Projection*>& projections,
-                                      const std::function<void(uint64_t)>& progress) {
+                                      const std::function<void(uint64_t)>& progress,
+                                      size_t thread_count) {
   std::unordered_map<std::string_view, const ReleasePerson*> by_name;
   for (const ReleasePerson& p : persons) by_name.emplace(p.person, &p);
   LineReader lines(in, kMaxEventLineBytes);
   tlog::CompactRange range;
   replay::EventDecoder decoder;
   replay::EventView view;
-  const size_t workers = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
+  const size_t workers =
+      thread_count > 0 ? thread_count : std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
 
   // A pipeline of two blocks: workers convert the next block while this thread applies the
   // current one, in order (the projections and the Merkle range see one line after another).
@@ -101,6 +103,12 @@ Result<replay::LogPoint> ReplayEvents(std::istream& in, const std::vector<Releas
   auto convert = [&by_name, workers](Block* b) {
     b->converted.assign(b->lines.size(), Status::Ok());
     b->occurred.assign(b->lines.size(), 0);
+    if (workers == 1) {
+      for (size_t i = 0; i < b->lines.size(); ++i) {
+        b->converted[i] = ConvertLine(b->lines[i], b->first + i, by_name, &b->occurred[i]);
+      }
+      return;
+    }
     std::vector<std::thread> threads;
     for (size_t w = 0; w < workers; ++w) {
       threads.emplace_back([b, w, workers, &by_name] {
@@ -118,7 +126,12 @@ Result<replay::LogPoint> ReplayEvents(std::istream& in, const std::vector<Releas
   uint64_t n = 0;
   while (!current.lines.empty()) {
     read(&next, current.first + current.lines.size());
-    std::thread converting([&] { convert(&next); });
+    std::thread converting;
+    if (workers == 1) {
+      convert(&next);
+    } else {
+      converting = std::thread([&] { convert(&next); });
+    }
     Status applied = Status::Ok();
     for (size_t i = 0; i < current.lines.size() && applied.ok(); ++i) {
       if (!current.converted[i].ok()) {
@@ -140,7 +153,7 @@ Result<replay::LogPoint> ReplayEvents(std::istream& in, const std::vector<Releas
       for (replay::Projection* p : projections) p->Apply(view);
       ++n;
     }
-    converting.join();
+    if (converting.joinable()) converting.join();
     if (!applied.ok()) return applied;
     if (progress) progress(n);
     std::swap(current, next);

@@ -4,6 +4,7 @@
 #ifndef RELEASE_SRC_RELEASE_REPLAY_H_
 #define RELEASE_SRC_RELEASE_REPLAY_H_
 
+#include <cstddef>
 #include <functional>
 #include <istream>
 #include <string>
@@ -25,10 +26,12 @@ Result<replay::LogPoint> ReplayEventsFile(
     const std::string& events_path, const std::vector<ReleasePerson>& persons,
     const std::vector<replay::Projection*>& projections,
     const std::function<void(uint64_t done)>& progress = {});
-// The same for the lines of `in` (events.jsonl's bytes).
+// The same for the lines of `in` (events.jsonl's bytes), converted by `threads` threads (0: one
+// per core, at most 4; 1: all on the calling thread, none started).
 Result<replay::LogPoint> ReplayEvents(std::istream& in, const std::vector<ReleasePerson>& persons,
                                       const std::vector<replay::Projection*>& projections,
-                                      const std::function<void(uint64_t done)>& progress = {});
+                                      const std::function<void(uint64_t done)>& progress = {},
+                                      size_t threads = 0);
 
 // The outcomes report of a release from a projection that replayed it: per-person follow-up,
 // and the cohort's age bands and municipalities as released (not the codes the replay wrote).

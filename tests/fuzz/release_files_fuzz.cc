@@ -26,7 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!persons.ok() || nul == std::string_view::npos) return 0;
   std::istringstream events(std::string(input.substr(nul + 1)));
   ledger::replay::OutcomesProjection projection;
-  auto point = internal::ReplayEvents(events, *persons, {&projection});
+  // One thread: starting threads for every input would cost more than the input.
+  auto point = internal::ReplayEvents(events, *persons, {&projection}, {}, /*threads=*/1);
   if (!point.ok()) return 0;
   ledger::replay::OutcomesOptions options;
   options.horizons = horizons;
