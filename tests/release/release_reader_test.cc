@@ -62,7 +62,7 @@ class ReleaseReaderTest : public ::testing::Test {
 
 TEST_F(ReleaseReaderTest, TheSeedReleasesOpenAndReplay) {
   // The fuzz seeds are valid releases: the mutations start from inputs that reach the report.
-  for (const char* seed : {"one_person", "every_type", "generalised"}) {
+  for (const char* seed : {"one_person", "every_type", "generalised", "short"}) {
     SignedRelease r = SignedRelease::FromSeed(seed);
     r.Write(dir_, *key_);
     auto opened = OpenRelease(dir_.string(), {VKey()});
