@@ -330,6 +330,12 @@ void RegisterReleaseCommands(CLI::App& app, int* exit_code) {
   ex->add_option("--time-unit", exp->params.time_unit, "Days per time unit (default 7)");
   ex->add_option("--max-suppressed", exp->params.max_suppressed,
                  "Most people suppressed to reach k, in thousandths (default 50)");
+  ex->add_option("--lkc-l", exp->params.lkc_l,
+                 "LKC-privacy: events an adversary knows, 0-3 (default 2; 0: measure only)");
+  ex->add_option("--lkc-k", exp->params.lkc_k,
+                 "LKC-privacy: persons any L known events must match, unless none (default 5)");
+  ex->add_option("--lkc-bucket", exp->params.lkc_bucket,
+                 "LKC-privacy: days of an event's coarse time, 7-366 (default 91)");
   ex->add_option("--age-min", exp->params.age_min, "Youngest age at intake (default 18)");
   ex->add_option("--age-max", exp->params.age_max, "Oldest age at intake (default 24)");
   ex->add_option("--link-to", exp->params.link_to,

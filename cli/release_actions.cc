@@ -65,6 +65,31 @@ std::string ExportSummaryText(const RecordedExport& recorded, const std::string&
   t.AddRow({"persons released", Thousands(s.persons)});
   t.AddRow({"events released", Thousands(s.events)});
   t.AddRow({"observations merged", Thousands(s.observations_merged)});
+  t.AddRow({"events after follow-up", Thousands(s.events_censored)});
+  t.AddRow({"events suppressed (LKC)", Thousands(s.events_suppressed)});
+  const nlohmann::json manifest = nlohmann::json::parse(s.manifest_json, nullptr, false);
+  if (manifest.is_object() && manifest.contains("risk") && manifest.contains("trajectories")) {
+    const auto& risk = manifest["risk"];
+    const auto& lkc = manifest["privacy"]["lkc"];
+    auto pct = [](const nlohmann::json& v) { return fmt::format("{:.1f}%", 100 * v.get<double>()); };
+    for (const char* when : {"before", "after"}) {
+      const auto& r = risk[when];
+      t.AddRow({fmt::format("risk {} (QIs)", when),
+                fmt::format("smallest class {}, prosecutor max {} mean {}, journalist max {} "
+                            "mean {}, marketer {}, uniques {}, at risk {}",
+                            r["smallest_class"].get<uint64_t>(), r["prosecutor_max"].dump(),
+                            r["prosecutor_mean"].dump(), r["journalist_max"].dump(),
+                            r["journalist_mean"].dump(), r["marketer"].dump(),
+                            pct(r["sample_uniques"]), pct(r["records_at_risk"]))});
+      const auto& tr = manifest["trajectories"][when];
+      t.AddRow({fmt::format("trajectories {}", when),
+                fmt::format("unique by event types {}; by {} (type, {}-day) items: unique {}, "
+                            "below K={} {}",
+                            pct(tr["unique_by_types"]), lkc["l"].get<int>(),
+                            lkc["bucket_days"].get<int>(), pct(tr["unique_by_items"]),
+                            lkc["k"].get<int>(), pct(tr["below_k_by_items"]))});
+    }
+  }
   t.AddRow({"manifest sha256", s.manifest_sha256});
   t.AddRow({"outcomes report sha256", s.report_sha256});
   t.AddRow({"recorded at seq", std::to_string(recorded.seq)});
@@ -83,6 +108,14 @@ std::string ExportSummaryText(const RecordedExport& recorded, const std::string&
     out += fmt::format("the release's outcomes differ from the ledger's own in {} figures ({}):\n",
                        s.disagreements.size(), s.agreement_scope);
     for (const std::string& d : s.disagreements) out += "  " + d + "\n";
+  }
+  if (s.moved.empty()) {
+    out += "the privacy steps moved no outcome figure from the ledger's own in full\n";
+  } else {
+    out += fmt::format(
+        "the privacy steps moved {} figures from the ledger's own in full (follow-up lost in {} "
+        "person-horizons, shares by at most {:.2f} points), e.g. {}\n",
+        s.moved.size(), s.moved_followed, s.moved_max_share_points, s.moved.front());
   }
   return out;
 }

@@ -1,11 +1,14 @@
 // Export: the cohort, who may be released, k-anonymity, the anonymised events, and the files
 // with their manifest and signature (release.h; docs/evaluator-guide.md).
 //
-// Three passes over the log: (1) the cohort from case.opened, shreddings, and for status and
-// income observations the one per released day that the indicators would use; (2) after the
-// exclusions and k-anonymity, the released events; then the release is replayed into the
-// outcomes projection (persons.csv outcomes, the report hash) and, (3), the ledger's own
-// outcomes for the same people are rebuilt and compared.
+// Three passes over the log: (1) the cohort from case.opened, shreddings, and the status and
+// income observations; after the exclusions and k-anonymity, the one observation per released
+// day that the indicators would use; (2) the released events, up to each person's released
+// follow-up end, then LKC-privacy of the trajectories (trajectory.h) by suppressing events; then
+// the release is replayed into the outcomes projection (persons.csv outcomes, the report hash)
+// and, (3), the ledger's own outcomes for the same people are rebuilt twice: as the release
+// gives them (follow-up and suppressed events), which must agree figure by figure, and in full,
+// against which the release's cost is measured.
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -28,6 +31,7 @@
 #include "release_format.h"
 #include "release_replay.h"
 #include "replay/event_view.h"
+#include "trajectory.h"
 #include "replay/report_run.h"
 #include "replay/report_time.h"
 #include "timeline.h"
@@ -43,14 +47,26 @@ using internal::kPersonsFile;
 using internal::kSignatureFile;
 using replay::EventType;
 
+// case.opened's office when the office is generalised away (an id, as the catalogue wants).
+constexpr std::string_view kSuppressedOffice = "suppressed";
+
 // The data categories a release carries: payments (economy), statuses and courses (education).
 const std::vector<std::string> kReleaseCategories = {"economy", "education"};
+
+// A status or income observation of a cohort member (pass 1).
+struct Observation {
+  bool status = false;  // else income
+  int64_t as_of_day = 0;
+  int64_t occurred_day = 0;
+  int64_t rank = 0;  // statuses: -enum; incomes: occurred_at
+  uint64_t seq = 0;
+};
 
 struct Candidate {
   std::string subject;
   QuasiIdentifiers qi;
   bool shredded = false;
-  std::optional<PersonTimeline> cells;  // real cells only (anchor = intake month)
+  std::vector<Observation> observations;
 };
 
 // The observation of one kind that a released day keeps: the latest as_of, then for statuses
@@ -82,7 +98,7 @@ Status WriteFile(const fs::path& path, std::string_view bytes) {
 void ReleaseValues(nlohmann::ordered_json& value, const std::string& path,
                    const std::map<std::string, std::string>& formats, const std::string& type,
                    const std::string& subject, const PersonTimeline& timeline,
-                   const Pseudonymizer& names, const replay::ReportZone& zone) {
+                   const Pseudonymizer& names, const replay::ReportZone& zone, bool office_kept) {
   if (value.is_object()) {
     for (auto it = value.begin(); it != value.end();) {
       const std::string child = path.empty() ? it.key() : path + "." + it.key();
@@ -94,14 +110,15 @@ void ReleaseValues(nlohmann::ordered_json& value, const std::string& path,
         it = value.erase(it);
         continue;
       }
-      ReleaseValues(it.value(), child, formats, type, subject, timeline, names, zone);
+      ReleaseValues(it.value(), child, formats, type, subject, timeline, names, zone,
+                    office_kept);
       ++it;
     }
     return;
   }
   if (value.is_array()) {
     for (auto& element : value) {
-      ReleaseValues(element, path, formats, type, subject, timeline, names, zone);
+      ReleaseValues(element, path, formats, type, subject, timeline, names, zone, office_kept);
     }
     return;
   }
@@ -119,8 +136,11 @@ void ReleaseValues(nlohmann::ordered_json& value, const std::string& path,
     auto m = ParseMonth(text);
     value = m.ok() ? timeline.Month(MonthNumberOf(*m)) : 0;
   } else if (f == "id") {
-    value = (type == "case.opened" && path == "office") ? names.Office(text)
-                                                        : names.LocalId(subject, text);
+    if (type == "case.opened" && path == "office") {
+      value = office_kept ? names.Office(text) : std::string(kSuppressedOffice);
+    } else {
+      value = names.LocalId(subject, text);
+    }
   } else if (f == "subject") {
     value = names.Person(text);
   }
@@ -231,6 +251,47 @@ class SubjectFilter final : public replay::Projection {
 struct Released {
   ReleasePerson person;
   PersonTimeline timeline;
+  uint32_t index = 0;          // in pseudonym order
+  bool office_kept = true;
+  int64_t end_day = 0;         // the real end of the released follow-up (ReleasedFollowUpEnd)
+  int32_t end_month = 0;       // its month number
+  std::vector<int32_t> horizon_days;  // synthetic t0 + h, in released days
+};
+
+// The events the indicators need (trajectory.h): payments and category assignments, and status
+// and income observations in a window before a horizon (released days, synthetic calendar).
+bool Needed(std::string_view type, const nlohmann::ordered_json& data, const Released& person) {
+  if (type == "payment.made" || type == "category.assigned") return true;
+  const bool status = type == "status.observed";
+  if (!status && type != "income.recorded") return false;
+  auto as_of = data.find("as_of");
+  if (as_of == data.end() || !as_of->is_number_integer()) return false;
+  const int64_t day = as_of->get<int64_t>();
+  const int32_t window = status ? 31 : 62;
+  for (int32_t h : person.horizon_days) {
+    if (day >= h - window && day <= h) return true;
+  }
+  return false;
+}
+
+// One line written by pass 2, as the trajectory model and the ledger-side check need it.
+struct WrittenLine {
+  TrajectoryEvent event;
+  uint64_t seq = 0;
+};
+
+// Event type names <-> small numbers, shared by the writers.
+class TypeTable {
+ public:
+  uint16_t Id(const std::string& type) {
+    std::lock_guard lock(mutex_);
+    auto [it, fresh] = ids_.emplace(type, static_cast<uint16_t>(ids_.size()));
+    return it->second;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, uint16_t> ids_;
 };
 
 struct PartResult {
@@ -238,15 +299,18 @@ struct PartResult {
   Status status;
   uint64_t events = 0;
   uint64_t merged = 0;
+  uint64_t censored = 0;  // after the released follow-up end
+  std::vector<WrittenLine> lines;
 };
 
 // Writes released people's events into one part file (pass 2).
 class PartWriter {
  public:
   PartWriter(Ledger& ledger, const Pseudonymizer& names, const replay::ReportZone& zone,
-             int64_t as_of_end_us, const std::set<uint64_t>& kept, PartResult& out)
+             int64_t as_of_end_us, const std::set<uint64_t>& kept, TypeTable& types,
+             PartResult& out)
       : ledger_(ledger), names_(names), zone_(zone), as_of_end_us_(as_of_end_us), kept_(kept),
-        out_(out), file_(out.path, std::ios::binary | std::ios::trunc) {}
+        types_(types), out_(out), file_(out.path, std::ios::binary | std::ios::trunc) {}
 
   Status Person(const std::string& subject, const Released& person) {
     for (uint64_t from = 0;;) {
@@ -271,6 +335,19 @@ class PartWriter {
     ASSIGN_OR_RETURN(int64_t occurred_us,
                      ParseInstantMicros(source.at("occurred_at").get<std::string>()));
     if (occurred_us > as_of_end_us_ || !internal::IsReleasedType(type)) return Status::Ok();
+    // Follow-up as released: nothing after the end of the month `followed_months` after intake.
+    const int64_t occurred_day = DaysFromCivil(zone_.DateAt(occurred_us));
+    if (occurred_day > person.end_day) {
+      ++out_.censored;
+      return Status::Ok();
+    }
+    if (type == "payment.made") {
+      auto month = ParseMonth(source.at("data").value("month", std::string()));
+      if (month.ok() && MonthNumberOf(*month) > person.end_month) {
+        ++out_.censored;
+        return Status::Ok();
+      }
+    }
     if ((type == "status.observed" || type == "income.recorded") && kept_.count(e.seq) == 0) {
       ++out_.merged;
       return Status::Ok();
@@ -281,19 +358,35 @@ class PartWriter {
       f = formats_.emplace(type, std::move(got)).first;
     }
     nlohmann::ordered_json data = std::move(source.at("data"));
-    ReleaseValues(data, "", f->second, type, subject, person.timeline, names_, zone_);
+    ReleaseValues(data, "", f->second, type, subject, person.timeline, names_, zone_,
+                  person.office_kept);
     nlohmann::ordered_json line;
     line["person"] = person.person.person;
-    line["day"] = person.timeline.Day(DaysFromCivil(zone_.DateAt(occurred_us)));
+    const int32_t day = person.timeline.Day(occurred_day);
+    line["day"] = day;
     line["type"] = type;
     const nlohmann::json& actor = source.at("actor");
-    line["actor"] = {{"id", names_.Actor(actor.at("id").get<std::string>())},
-                     {"role", actor.at("role")}};
+    const std::string& role = actor.at("role").get_ref<const std::string&>();
+    line["actor"] = {{"id", names_.Role(role)}, {"role", role}};
     line["legal_basis"] = std::move(source.at("legal_basis"));
+    WrittenLine written;
+    written.event.person = person.index;
+    written.event.type = TypeId(type);
+    written.event.day = day;
+    written.event.required = type == "case.opened";
+    written.event.needed = Needed(type, data, person);
+    written.seq = e.seq;
+    out_.lines.push_back(written);
     line["data"] = std::move(data);
     file_ << line.dump() << '\n';
     ++out_.events;
     return Status::Ok();
+  }
+
+  uint16_t TypeId(const std::string& type) {
+    auto it = type_ids_.find(type);
+    if (it == type_ids_.end()) it = type_ids_.emplace(type, types_.Id(type)).first;
+    return it->second;
   }
 
   Ledger& ledger_;
@@ -301,10 +394,88 @@ class PartWriter {
   const replay::ReportZone& zone_;
   int64_t as_of_end_us_;
   const std::set<uint64_t>& kept_;
+  TypeTable& types_;
   PartResult& out_;
   std::ofstream file_;
   std::map<std::string, std::map<std::string, std::string>> formats_;
+  std::map<std::string, uint16_t> type_ids_;
 };
+
+// A projection of the ledger's events as a release gives them: only released subjects, nothing
+// after each one's released follow-up end, no payment for a later month, no event the
+// trajectory step suppressed.
+class AsReleasedFilter final : public replay::Projection {
+ public:
+  struct Person {
+    int64_t end_day = 0;
+    int32_t end_month = 0;
+  };
+  AsReleasedFilter(replay::Projection* inner, const std::map<std::string, Person, std::less<>>* people,
+                   const std::set<uint64_t>* suppressed, const replay::ReportZone* zone)
+      : inner_(inner), people_(people), suppressed_(suppressed), zone_(zone) {}
+  // Its own name: the replayer takes each name once, and this one runs beside the full one.
+  std::string_view name() const override { return "outcomes_as_released"; }
+  uint32_t version() const override { return inner_->version(); }
+  void Apply(const replay::EventView& event) override {
+    auto p = people_->find(event.subject());
+    if (p == people_->end() || suppressed_->count(event.seq()) != 0) return;
+    if (DaysFromCivil(zone_->DateAt(event.occurred_at_us())) > p->second.end_day) return;
+    if (event.type() == EventType::PAYMENT_MADE) {
+      auto month =
+          ParseMonth(std::string_view(event.data().getPaymentMade().getMonth().cStr()));
+      if (month.ok() && MonthNumberOf(*month) > p->second.end_month) return;
+    }
+    inner_->Apply(event);
+  }
+  void Reset() override { inner_->Reset(); }
+  std::string Serialize() const override { return inner_->Serialize(); }
+  Status Restore(std::string_view bytes) override { return inner_->Restore(bytes); }
+
+ private:
+  replay::Projection* inner_;
+  const std::map<std::string, Person, std::less<>>* people_;
+  const std::set<uint64_t>* suppressed_;
+  const replay::ReportZone* zone_;
+};
+
+// How far the release's outcomes moved from the ledger's own for the same people: the figures
+// that differ (Compare), the person-horizons no longer followed, and the largest change of an
+// O2-O7 share in percentage points.
+struct Moved {
+  std::vector<std::string> figures;
+  uint64_t followed_lost = 0;
+  double max_share_points = 0;
+};
+
+Moved MeasureMoved(const replay::OutcomesReport& ledger, const replay::OutcomesReport& release,
+                   bool calendar) {
+  Moved out;
+  Compare(ledger, release, calendar, &out.figures);
+  const replay::OutcomeGroup& a = ledger.groups.front();
+  const replay::OutcomeGroup& b = release.groups.front();
+  auto share = [](uint64_t n, uint64_t d) {
+    return d == 0 ? 0.0 : 100.0 * static_cast<double>(n) / static_cast<double>(d);
+  };
+  for (size_t i = 0; i < a.horizons.size() && i < b.horizons.size(); ++i) {
+    const auto& x = a.horizons[i];
+    const auto& y = b.horizons[i];
+    if (x.followed > y.followed) out.followed_lost += x.followed - y.followed;
+    auto move = [&](uint64_t nx, uint64_t ny) {
+      out.max_share_points =
+          std::max(out.max_share_points, std::abs(share(nx, x.followed) - share(ny, y.followed)));
+    };
+    for (const auto& [status, n] : x.status) {
+      auto it = y.status.find(status);
+      move(n, it == y.status.end() ? 0 : it->second);
+    }
+    move(x.work_or_education, y.work_or_education);
+    move(x.any_activity, y.any_activity);
+    move(x.off_assistance, y.off_assistance);
+    move(x.assistance_main_income, y.assistance_main_income);
+    move(x.supplementary_only, y.supplementary_only);
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -329,6 +500,9 @@ Result<ExportParams> ParseExportParams(const ExportParamsText& t) {
   p.small_cell_threshold = t.small_cells;
   p.time_unit_days = t.time_unit;
   p.max_suppressed_permille = t.max_suppressed;
+  p.lkc_l = t.lkc_l;
+  p.lkc_k = t.lkc_k;
+  p.lkc_bucket_days = t.lkc_bucket;
   p.age_min = t.age_min;
   p.age_max = t.age_max;
   p.key_of_release = t.link_to;
@@ -379,6 +553,13 @@ Status ValidateExportParams(const ExportParams& p) {
   if (p.max_suppressed_permille < 0 || p.max_suppressed_permille > 1000) {
     return Status::InvalidArgument("--max-suppressed: 0 to 1000 (thousandths of the cohort)");
   }
+  if (p.lkc_l < 0 || p.lkc_l > 3) {
+    return Status::InvalidArgument("--lkc-l: 0 to 3 items (0: measure only)");
+  }
+  if (p.lkc_k < 2 || p.lkc_k > 1000) return Status::InvalidArgument("--lkc-k: 2 to 1000");
+  if (p.lkc_bucket_days < 7 || p.lkc_bucket_days > 366) {
+    return Status::InvalidArgument("--lkc-bucket: 7 to 366 days");
+  }
   return Status::Ok();
 }
 
@@ -423,10 +604,9 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
     phase_start = now;
   };
 
-  // ---- Pass 1: the cohort, shreddings, and the observation kept per released day ----
+  // ---- Pass 1: the cohort, shreddings, and the status and income observations ----
   const uint64_t log_size = ledger.Size();
   std::unordered_map<std::string, Candidate> candidates;
-  std::map<std::tuple<std::string, int, int32_t>, Winner> winners;  // (subject, kind, cell)
   {
     replay::EventDecoder decoder;
     replay::EventView view;
@@ -455,9 +635,8 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
                                                      : "other";
         c.qi.age = age;
         c.qi.municipality = o.getMunicipality().cStr();
+        c.qi.office = o.getOffice().cStr();
         c.qi.intake = *intake;
-        c.cells.emplace(*intake, MonthNumberOf(*intake), params.as_of, params.horizons,
-                        params.time_unit_days);
         candidates.emplace(c.subject, std::move(c));
         continue;
       }
@@ -475,14 +654,11 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
                                : view.data().getIncomeRecorded().getAsOf();
       auto as_of = ParseDate(std::string_view(as_of_text.cStr()));
       if (!as_of.ok()) continue;
-      const int64_t day = DaysFromCivil(*as_of);
-      Winner w{day,
-               status ? -static_cast<int64_t>(view.data().getStatusObserved().getStatus())
-                      : view.occurred_at_us(),
-               e.seq};
-      auto key = std::make_tuple(c.subject, status ? 0 : 1, c.cells->Cell(day));
-      auto [slot, inserted] = winners.emplace(key, w);
-      if (!inserted && w.Beats(slot->second)) slot->second = w;
+      c.observations.push_back(Observation{
+          status, DaysFromCivil(*as_of), DaysFromCivil(zone.DateAt(view.occurred_at_us())),
+          status ? -static_cast<int64_t>(view.data().getStatusObserved().getStatus())
+                 : view.occurred_at_us(),
+          e.seq});
     }
     RETURN_IF_ERROR(it->status());
   }
@@ -523,6 +699,24 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
                    Anonymise(qis, params.k, params.max_suppressed_permille));
   summary.suppressed = anon.suppressed_count;
 
+  // Re-identification risk over the quasi-identifiers: before (every eligible person, nothing
+  // generalised) and after (the released classes). The population is the cohort: everyone in
+  // the window and age range, before exclusions and suppression.
+  ReidentificationRisk qi_before, qi_after;
+  {
+    std::vector<std::string> before, after, population_before, population_after;
+    for (size_t i = 0; i < eligible.size(); ++i) {
+      before.push_back(ClassKey(Generalise(eligible[i]->qi, Generalisation{})));
+      if (!anon.suppressed[i]) after.push_back(ClassKey(Generalise(eligible[i]->qi, anon.level)));
+    }
+    for (const auto& [subject, c] : candidates) {
+      population_before.push_back(ClassKey(Generalise(c.qi, Generalisation{})));
+      population_after.push_back(ClassKey(Generalise(c.qi, anon.level)));
+    }
+    qi_before = MeasureRisk(before, population_before, anon.risk.risk_threshold);
+    qi_after = MeasureRisk(after, population_after, anon.risk.risk_threshold);
+  }
+
   const std::string release_key =
       DeriveReleaseKey(master, params.key_of_release.empty() ? params.release_id
                                                              : params.key_of_release);
@@ -530,23 +724,52 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
   std::unordered_map<std::string, Released> released;  // by ledger subject
   std::vector<ReleasePerson> persons;
   std::set<std::string, std::less<>> released_subjects;
+  std::map<std::string, AsReleasedFilter::Person, std::less<>> as_released;  // by ledger subject
+  replay::OutcomesProjection::FollowUpEnds ledger_ends;                     // by ledger subject
+  std::set<uint64_t> kept_observations;
+  const int32_t last_intake_month =
+      std::min(MonthNumberOf(params.intake_to), MonthNumberOf(params.as_of));
   for (size_t i = 0; i < eligible.size(); ++i) {
     if (anon.suppressed[i]) continue;
     const Candidate& c = *eligible[i];
     GeneralisedPerson g = Generalise(c.qi, anon.level);
+    // Follow-up counted from the last intake month the released period allows: the same for
+    // everyone in the period, so it tells no more than the period does.
+    const int followed =
+        ReleasedFollowUpMonths(std::min(g.last_month, last_intake_month), params.as_of);
+    const CivilDate end = ReleasedFollowUpEnd(c.qi.intake, followed);
     PersonTimeline timeline(c.qi.intake, g.anchor_month, params.as_of, params.horizons,
                             params.time_unit_days);
     ReleasePerson p{names.Person(c.subject), g.sex, g.age_band, g.municipality, g.intake_period,
-                    g.anchor_month, timeline.followed_months(), timeline.end_month()};
+                    g.anchor_month, followed, followed};
+    Released r{p, std::move(timeline), 0, true, 0, 0, {}};
+    r.office_kept = anon.level.office == 0;
+    r.end_day = DaysFromCivil(end);
+    r.end_month = MonthNumberOf(end);
+    const CivilDate synthetic = SyntheticIntake(g.anchor_month);
+    for (int h : params.horizons) {
+      r.horizon_days.push_back(static_cast<int32_t>(
+          DaysFromCivil(replay::AddMonths(synthetic, h)) - DaysFromCivil(synthetic)));
+    }
+    // The observation each released day keeps, among those within the follow-up.
+    std::map<std::pair<int, int32_t>, Winner> winners;  // (kind, released day)
+    for (const Observation& o : c.observations) {
+      if (o.occurred_day > r.end_day) continue;
+      Winner w{o.as_of_day, o.rank, o.seq};
+      auto [slot, inserted] =
+          winners.emplace(std::make_pair(o.status ? 0 : 1, r.timeline.Day(o.as_of_day)), w);
+      if (!inserted && w.Beats(slot->second)) slot->second = w;
+    }
+    for (const auto& [key, w] : winners) kept_observations.insert(w.seq);
     persons.push_back(p);
     released_subjects.insert(c.subject);
-    released.emplace(c.subject, Released{std::move(p), std::move(timeline)});
+    as_released.emplace(c.subject, AsReleasedFilter::Person{r.end_day, r.end_month});
+    ledger_ends.emplace(c.subject, end);
+    released.emplace(c.subject, std::move(r));
   }
   std::sort(persons.begin(), persons.end(),
             [](const ReleasePerson& a, const ReleasePerson& b) { return a.person < b.person; });
   summary.persons = persons.size();
-  std::set<uint64_t> kept_observations;
-  for (const auto& [key, w] : winners) kept_observations.insert(w.seq);
 
   mark("cohort");
   // ---- Pass 2: the released events ----
@@ -556,27 +779,33 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
     fs::remove_all(staging, ec);
     return s;
   };
+  const TrajectoryParams lkc{params.lkc_l, params.lkc_k, params.lkc_bucket_days};
+  TrajectoryRisk trajectories_before, trajectories_after;
+  Enforcement enforcement;
+  std::set<uint64_t> suppressed_seqs;
   {
     // Person by person in pseudonym order, each in stream order: the file says nothing of how
     // different people's events interleaved in time. Workers each write a contiguous share of
     // the people into their own part file; the parts are joined in order.
-    std::vector<std::pair<std::string_view, const Released*>> order;
+    std::vector<std::pair<std::string_view, Released*>> order;
     std::map<std::string_view, std::string_view> subject_of;  // pseudonym -> subject
-    for (const auto& [subject, r] : released) {
+    for (auto& [subject, r] : released) {
       order.emplace_back(r.person.person, &r);
       subject_of.emplace(r.person.person, subject);
     }
     std::sort(order.begin(), order.end());
+    for (size_t i = 0; i < order.size(); ++i) order[i].second->index = static_cast<uint32_t>(i);
     const size_t workers = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
     std::vector<PartResult> parts(workers);
     std::atomic<uint64_t> done{0};
     std::mutex progress_mutex;
     std::vector<std::thread> threads;
+    TypeTable types;
     for (size_t w = 0; w < workers; ++w) {
       const size_t from = order.size() * w / workers, to = order.size() * (w + 1) / workers;
       parts[w].path = staging / ("events.part" + std::to_string(w));
       threads.emplace_back([&, w, from, to] {
-        PartWriter writer(ledger, names, zone, as_of_end_us, kept_observations, parts[w]);
+        PartWriter writer(ledger, names, zone, as_of_end_us, kept_observations, types, parts[w]);
         for (size_t i = from; i < to && parts[w].status.ok(); ++i) {
           parts[w].status = writer.Person(std::string(subject_of.at(order[i].first)),
                                           *order[i].second);
@@ -592,13 +821,45 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
     }
     for (std::thread& t : threads) t.join();
     report("events", order.size(), order.size());
-    std::ofstream events(staging / kEventsFile, std::ios::binary | std::ios::trunc);
+    std::vector<TrajectoryEvent> lines;
     for (PartResult& part : parts) {
       if (!part.status.ok()) return cleanup(part.status);
-      summary.events += part.events;
       summary.observations_merged += part.merged;
+      summary.events_censored += part.censored;
+      for (const WrittenLine& l : part.lines) lines.push_back(l.event);
+    }
+    // ---- LKC-privacy of the trajectories ----
+    const auto people = static_cast<uint32_t>(order.size());
+    auto before = MeasureTrajectories(lines, people, lkc);
+    if (!before.ok()) return cleanup(before.status());
+    trajectories_before = *before;
+    auto enforced = EnforceLkc(lines, people, lkc);
+    if (!enforced.ok()) return cleanup(enforced.status());
+    enforcement = std::move(*enforced);
+    auto after = MeasureTrajectories(lines, people, lkc, &enforcement.suppressed);
+    if (!after.ok()) return cleanup(after.status());
+    trajectories_after = *after;
+    if (lkc.l > 0 && trajectories_after.violating_sets != 0) {
+      return cleanup(Status::Corruption("LKC-privacy does not hold after suppression"));
+    }
+    summary.events_suppressed = enforcement.events_suppressed;
+    // Join the parts in order without the suppressed lines.
+    std::ofstream events(staging / kEventsFile, std::ios::binary | std::ios::trunc);
+    size_t index = 0;
+    for (PartResult& part : parts) {
       std::ifstream in(part.path, std::ios::binary);
-      events << in.rdbuf();
+      std::string line;
+      for (const WrittenLine& l : part.lines) {
+        if (!std::getline(in, line)) {
+          return cleanup(Status::IOError("cannot read " + part.path.string()));
+        }
+        if (enforcement.suppressed[index++]) {
+          suppressed_seqs.insert(l.seq);
+          continue;
+        }
+        events << line << '\n';
+        ++summary.events;
+      }
       in.close();
       fs::remove(part.path, ec);
     }
@@ -634,22 +895,30 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
       nlohmann::json::parse(replay::OutcomesJson(release_report)).at("sha256").get<std::string>();
 
   mark("replay");
-  // ---- The ledger's own outcomes for the same people ----
+  // ---- The ledger's own outcomes for the same people: as released, and in full ----
   {
-    replay::OutcomesProjection from_ledger;
+    replay::OutcomesProjection from_ledger, as_released_ledger;
     SubjectFilter filtered(&from_ledger, &released_subjects);
+    AsReleasedFilter as_released_filter(&as_released_ledger, &as_released, &suppressed_seqs,
+                                        &zone);
     replay::ReportMoment moment;
     moment.as_of = params.as_of;
     moment.zone = zone;
     moment.progress = [&](const replay::ReplayProgress& p) {
       report("check", p.position, p.end);
     };
-    auto run = replay::ReplayForReport(ledger, moment, {&filtered});
+    auto run = replay::ReplayForReport(ledger, moment, {&filtered, &as_released_filter});
     if (!run.ok()) return cleanup(run.status());
     replay::OutcomesReport ledger_report = from_ledger.Report(run->at, run->log, options);
+    replay::OutcomesReport ledger_as_released =
+        as_released_ledger.Report(run->at, run->log, options, &ledger_ends);
     replay::OutcomesReport unsuppressed = from_release.Report(at, *release_point, options, &ends);
     const bool calendar = anon.level.intake == 0;
-    Compare(ledger_report, unsuppressed, calendar, &summary.disagreements);
+    Compare(ledger_as_released, unsuppressed, calendar, &summary.disagreements);
+    const Moved moved = MeasureMoved(ledger_report, unsuppressed, calendar);
+    summary.moved = moved.figures;
+    summary.moved_followed = moved.followed_lost;
+    summary.moved_max_share_points = moved.max_share_points;
     summary.ledger_outcomes = std::move(ledger_report);
     summary.agreement_scope =
         calendar ? "O1-O11 of the whole release, figure by figure (O12 needs calendar days)"
@@ -677,7 +946,10 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
                          {"small_cell_threshold", params.small_cell_threshold},
                          {"time_unit_days", params.time_unit_days},
                          {"max_suppressed_permille", params.max_suppressed_permille},
-                         {"pseudonym_key_fingerprint", names.KeyFingerprint()}};
+                         {"pseudonym_key_fingerprint", names.KeyFingerprint()},
+                         {"lkc", {{"l", params.lkc_l},
+                                  {"k", params.lkc_k},
+                                  {"bucket_days", params.lkc_bucket_days}}}};
   manifest["generalisation"] = {
       {"sex", "kept"},
       {"age", anon.level.age == 0 ? "band" : "18-24"},
@@ -687,14 +959,54 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
       {"intake_period", anon.level.intake == 0   ? "month"
                         : anon.level.intake == 1 ? "quarter"
                         : anon.level.intake == 2 ? "half_year"
-                                                 : "year"}};
+                                                 : "year"},
+      {"office", anon.level.office == 0 ? "pseudonym" : "suppressed"},
+      {"actor", "role"},
+      {"follow_up", "from_period_end"}};
   auto fixed4 = [](double v) { return std::round(v * 10000) / 10000; };
+  auto arx = [&](const ReidentificationRisk& r) {
+    return nlohmann::json{{"records", r.records},
+                          {"classes", r.classes},
+                          {"smallest_class", r.smallest_class},
+                          {"prosecutor_max", fixed4(r.prosecutor_max)},
+                          {"prosecutor_mean", fixed4(r.prosecutor_mean)},
+                          {"journalist_max", fixed4(r.journalist_max)},
+                          {"journalist_mean", fixed4(r.journalist_mean)},
+                          {"marketer", fixed4(r.marketer)},
+                          {"sample_uniques", fixed4(r.sample_uniques)},
+                          {"records_at_risk", fixed4(r.records_at_risk)},
+                          {"journalist_records_at_risk", fixed4(r.journalist_records_at_risk)}};
+  };
+  auto trajectory = [&](const TrajectoryRisk& r) {
+    return nlohmann::json{{"persons", r.persons},
+                          {"items", r.items},
+                          {"unique_by_types", fixed4(r.unique_by_types)},
+                          {"unique_by_items", fixed4(r.unique_by_items)},
+                          {"below_k_by_items", fixed4(r.below_k_by_items)},
+                          {"violating_sets", r.violating_sets}};
+  };
   manifest["risk"] = {{"classes", anon.risk.classes},
                       {"smallest_class", anon.risk.smallest_class},
                       {"max_risk", fixed4(anon.risk.max_risk)},
                       {"mean_risk", fixed4(anon.risk.mean_risk)},
                       {"risk_threshold", anon.risk.risk_threshold},
-                      {"share_at_risk", fixed4(anon.risk.share_at_risk)}};
+                      {"share_at_risk", fixed4(anon.risk.share_at_risk)},
+                      {"quasi_identifiers",
+                       {"sex", "age_band", "municipality", "office", "intake_period"}},
+                      {"population", "cohort"},
+                      {"before", arx(qi_before)},
+                      {"after", arx(qi_after)}};
+  manifest["trajectories"] = {
+      {"before", trajectory(trajectories_before)},
+      {"after", trajectory(trajectories_after)},
+      {"suppressed",
+       {{"items", enforcement.items_suppressed},
+        {"events", enforcement.events_suppressed},
+        {"needed_events", enforcement.needed_events_suppressed}}},
+      {"events_censored", summary.events_censored}};
+  manifest["outcomes_moved"] = {{"figures", summary.moved},
+                                {"followed_lost", summary.moved_followed},
+                                {"max_share_points", fixed4(summary.moved_max_share_points)}};
   manifest["counts"] = {{"cohort", summary.cohort},
                         {"excluded",
                          {{"no_consent", summary.excluded.no_consent},

@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
+#include <optional>
+#include <string_view>
 #include <tuple>
 
 #include "timeline.h"
@@ -10,11 +13,7 @@
 namespace ledger::release {
 namespace {
 
-constexpr int kAgeLevels = 2, kMunicipalityLevels = 3, kIntakeLevels = 4;
-
-std::string ClassKey(const GeneralisedPerson& p) {
-  return p.sex + "|" + p.age_band + "|" + p.municipality + "|" + p.intake_period;
-}
+constexpr int kAgeLevels = 2, kMunicipalityLevels = 3, kOfficeLevels = 2, kIntakeLevels = 4;
 
 struct Trial {
   Generalisation level;
@@ -33,6 +32,10 @@ Trial Try(const std::vector<QuasiIdentifiers>& people, const Generalisation& g, 
 
 }  // namespace
 
+std::string ClassKey(const GeneralisedPerson& p) {
+  return p.sex + "|" + p.age_band + "|" + p.municipality + "|" + p.office + "|" + p.intake_period;
+}
+
 GeneralisedPerson Generalise(const QuasiIdentifiers& q, const Generalisation& g) {
   GeneralisedPerson p;
   p.sex = q.sex;
@@ -40,27 +43,68 @@ GeneralisedPerson Generalise(const QuasiIdentifiers& q, const Generalisation& g)
   p.municipality = g.municipality == 0   ? q.municipality
                    : g.municipality == 1 ? q.municipality.substr(0, 2) + "xx"
                                          : "*";
+  p.office = g.office == 0 ? q.office : "";
   const int y = q.intake.year, m = q.intake.month;
-  int first_month = m;
+  int first_month = m, last_month = m;
   switch (g.intake) {
     case 0:
       p.intake_period = fmt::format("{:04d}-{:02d}", y, m);
       break;
     case 1:
       first_month = (m - 1) / 3 * 3 + 1;
+      last_month = first_month + 2;
       p.intake_period = fmt::format("{:04d}-Q{}", y, (m - 1) / 3 + 1);
       break;
     case 2:
       first_month = m <= 6 ? 1 : 7;
+      last_month = first_month + 5;
       p.intake_period = fmt::format("{:04d}-H{}", y, m <= 6 ? 1 : 2);
       break;
     default:
       first_month = 1;
+      last_month = 12;
       p.intake_period = fmt::format("{:04d}", y);
       break;
   }
   p.anchor_month = MonthNumberOf(CivilDate{y, first_month, 1});
+  p.last_month = MonthNumberOf(CivilDate{y, last_month, 1});
   return p;
+}
+
+ReidentificationRisk MeasureRisk(const std::vector<std::string>& released,
+                                 const std::vector<std::string>& population, double threshold) {
+  ReidentificationRisk r;
+  r.threshold = threshold;
+  r.records = released.size();
+  if (released.empty()) return r;
+  std::map<std::string_view, uint64_t> sample, whole;
+  for (const std::string& key : released) ++sample[key];
+  for (const std::string& key : population) ++whole[key];
+  double population_records = 0, share_sum = 0;
+  uint64_t smallest_population = 0, uniques = 0, at_risk = 0, journalist_at_risk = 0;
+  for (const auto& [key, f] : sample) {
+    auto it = whole.find(key);
+    const uint64_t big_f = std::max(f, it == whole.end() ? 0 : it->second);
+    ++r.classes;
+    if (r.smallest_class == 0 || f < r.smallest_class) r.smallest_class = f;
+    if (smallest_population == 0 || big_f < smallest_population) smallest_population = big_f;
+    population_records += static_cast<double>(big_f);
+    share_sum += static_cast<double>(f) / static_cast<double>(big_f);
+    if (f == 1) uniques += 1;
+    if (1.0 / static_cast<double>(f) > threshold) at_risk += f;
+    if (1.0 / static_cast<double>(big_f) > threshold) journalist_at_risk += f;
+  }
+  const auto n = static_cast<double>(r.records);
+  const auto classes = static_cast<double>(r.classes);
+  r.prosecutor_max = 1.0 / static_cast<double>(r.smallest_class);
+  r.prosecutor_mean = classes / n;
+  r.journalist_max = 1.0 / static_cast<double>(smallest_population);
+  r.journalist_mean = std::max(classes / population_records, share_sum / n);
+  r.marketer = share_sum / n;
+  r.sample_uniques = static_cast<double>(uniques) / n;
+  r.records_at_risk = static_cast<double>(at_risk) / n;
+  r.journalist_records_at_risk = static_cast<double>(journalist_at_risk) / n;
+  return r;
 }
 
 Result<Anonymisation> Anonymise(const std::vector<QuasiIdentifiers>& people, int k,
@@ -69,16 +113,18 @@ Result<Anonymisation> Anonymise(const std::vector<QuasiIdentifiers>& people, int
   std::optional<Trial> best;
   auto better = [](const Trial& a, const Trial& b) {
     return std::make_tuple(a.level.steps(), a.suppressed, a.level.intake, a.level.municipality,
-                           a.level.age) < std::make_tuple(b.level.steps(), b.suppressed,
-                                                          b.level.intake, b.level.municipality,
-                                                          b.level.age);
+                           a.level.office, a.level.age) <
+           std::make_tuple(b.level.steps(), b.suppressed, b.level.intake, b.level.municipality,
+                           b.level.office, b.level.age);
   };
   for (int age = 0; age < kAgeLevels; ++age) {
     for (int mun = 0; mun < kMunicipalityLevels; ++mun) {
-      for (int intake = 0; intake < kIntakeLevels; ++intake) {
-        Trial t = Try(people, Generalisation{age, mun, intake}, k);
-        if (t.suppressed > limit) continue;
-        if (!best || better(t, *best)) best = std::move(t);
+      for (int office = 0; office < kOfficeLevels; ++office) {
+        for (int intake = 0; intake < kIntakeLevels; ++intake) {
+          Trial t = Try(people, Generalisation{age, mun, office, intake}, k);
+          if (t.suppressed > limit) continue;
+          if (!best || better(t, *best)) best = std::move(t);
+        }
       }
     }
   }

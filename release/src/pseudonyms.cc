@@ -64,6 +64,7 @@ std::string Pseudonymizer::Mac(char kind, std::string_view scope, std::string_vi
 
 std::string Pseudonymizer::Person(std::string_view subject) const { return Mac('p', "", subject); }
 std::string Pseudonymizer::Actor(std::string_view actor_id) const { return Mac('w', "", actor_id); }
+std::string Pseudonymizer::Role(std::string_view role) const { return Mac('w', "role", role); }
 std::string Pseudonymizer::Office(std::string_view office) const { return Mac('o', "", office); }
 std::string Pseudonymizer::LocalId(std::string_view subject, std::string_view id) const {
   return Mac('x', subject, id);

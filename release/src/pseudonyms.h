@@ -28,6 +28,10 @@ class Pseudonymizer {
   std::string Person(std::string_view subject) const;
   // "w" + ...: a staff member or service acting (actor.id).
   std::string Actor(std::string_view actor_id) const;
+  // "w" + ...: everyone acting in `role` (actor.role): what a release gives as actor.id, since a
+  // caseworker's own pseudonym would tell their office, and the set of caseworkers a person
+  // met is as identifying as a trajectory.
+  std::string Role(std::string_view role) const;
   // "o" + ...: an office.
   std::string Office(std::string_view office) const;
   // "x" + ...: an id a writer chose inside one person's stream (decision, task, course ids).

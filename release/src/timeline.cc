@@ -57,8 +57,8 @@ PersonTimeline::PersonTimeline(const CivilDate& intake, int32_t anchor_month,
     const auto real = static_cast<int32_t>(DaysBetween(intake, replay::AddMonths(intake, h)));
     const auto synth =
         static_cast<int32_t>(DaysBetween(synthetic, replay::AddMonths(synthetic, h)));
-    for (int32_t cut : {real - kZoneLeadDays, real - kIncomeWindowDays, real - kStatusWindowDays,
-                        real, real + 1}) {
+    for (int32_t cut : {synth - kZoneLeadDays, synth - kIncomeWindowDays,
+                        synth - kStatusWindowDays, synth, synth + 1}) {
       cuts_.push_back(cut);
     }
     zones_.emplace_back(real - kZoneLeadDays, synth - real);
@@ -70,21 +70,29 @@ PersonTimeline::PersonTimeline(const CivilDate& intake, int32_t anchor_month,
   end_month_ = MonthNumberOf(as_of) - intake_month_;
 }
 
-int32_t PersonTimeline::Cell(int64_t real_day) const {
+int32_t PersonTimeline::Day(int64_t real_day) const {
   const int64_t x = real_day - t0_;
-  int64_t cell = FloorTo(x, unit_);
-  auto it = std::upper_bound(cuts_.begin(), cuts_.end(), x);
-  if (it != cuts_.begin()) cell = std::max<int64_t>(cell, *(it - 1));
-  return static_cast<int32_t>(cell);
+  int64_t shift = 0;
+  for (const auto& [start, zone_shift] : zones_) {
+    if (x >= start) shift = zone_shift;
+  }
+  // Moved first, then floored in the synthetic calendar: every released day is a multiple of
+  // the unit or one of the cuts, which are the same for everyone with the same intake period,
+  // so no released day shows the real length of h months (hence the real intake month).
+  const int64_t y = x + shift;
+  int64_t day = FloorTo(y, unit_);
+  auto it = std::upper_bound(cuts_.begin(), cuts_.end(), y);
+  if (it != cuts_.begin()) day = std::max<int64_t>(day, *(it - 1));
+  return static_cast<int32_t>(day);
 }
 
-int32_t PersonTimeline::Day(int64_t real_day) const {
-  const int32_t cell = Cell(real_day);
-  int32_t shift = 0;
-  for (const auto& [start, zone_shift] : zones_) {
-    if (cell >= start) shift = zone_shift;
-  }
-  return cell + shift;
+int ReleasedFollowUpMonths(int32_t last_intake_month, const CivilDate& as_of) {
+  return std::max(0, MonthNumberOf(as_of) - last_intake_month);
+}
+
+CivilDate ReleasedFollowUpEnd(const CivilDate& intake, int followed_months) {
+  const CivilDate first = FirstDayOfMonthNumber(MonthNumberOf(intake) + followed_months);
+  return CivilDate{first.year, first.month, DaysInMonth(first.year, first.month)};
 }
 
 }  // namespace ledger::release

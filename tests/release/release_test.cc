@@ -188,10 +188,17 @@ TEST_F(ReleaseTest, BadParametersAreNamed) {
   EXPECT_NE(ValidateExportParams(p).message().find("--k"), std::string::npos);
 }
 
+// With LKC-privacy measured only (--lkc-l 0) nothing is suppressed: the release's outcomes are
+// the ledger's own for the same people, each followed as persons.csv says (followed_months after
+// the intake month, to the end of that month). (With suppression: privacy_test.cc,
+// OutcomesMovedIsMeasured.)
 TEST_F(ReleaseTest, ReplayEqualsTheLedgersOutcomesForTheSamePeople) {
-  const ExportSummary s = ExportTo(Params("r1"), "r1");
+  ExportParams params = Params("r1");
+  params.lkc_l = 0;
+  const ExportSummary s = ExportTo(params, "r1");
   ASSERT_GT(s.persons, 150u);
   EXPECT_TRUE(s.disagreements.empty()) << s.disagreements.front();
+  EXPECT_EQ(s.events_suppressed, 0u);
   auto opened = OpenRelease((dir_ / "r1").string(), {VKey()});
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
   replay::OutcomesOptions options;
@@ -200,18 +207,31 @@ TEST_F(ReleaseTest, ReplayEqualsTheLedgersOutcomesForTheSamePeople) {
   ASSERT_TRUE(ours.ok()) << ours.status().ToString();
 
   // The ledger's own outcomes for the people released, independently of the exporter: map each
-  // ledger subject to its pseudonym and keep those in persons.csv.
+  // ledger subject to its pseudonym and keep those in persons.csv, each up to the end of the
+  // month followed_months after their real intake month.
   Pseudonymizer names(DeriveReleaseKey(log_->master_key(), "r1"));
-  std::set<std::string> released;
-  for (const ReleasePerson& p : opened->persons) released.insert(p.person);
+  std::map<std::string, int> followed;  // pseudonym -> followed_months
+  for (const ReleasePerson& p : opened->persons) followed[p.person] = p.followed_months;
+  struct End {
+    int64_t day = 0;
+    int32_t month = 0;  // year * 12 + month - 1
+  };
   class Only final : public replay::Projection {
    public:
-    Only(replay::Projection* inner, std::set<std::string> subjects)
-        : inner_(inner), subjects_(std::move(subjects)) {}
+    Only(replay::Projection* inner, const std::map<std::string, End>* ends)
+        : inner_(inner), ends_(ends) {}
     std::string_view name() const override { return inner_->name(); }
     uint32_t version() const override { return inner_->version(); }
     void Apply(const replay::EventView& e) override {
-      if (subjects_.count(std::string(e.subject()))) inner_->Apply(e);
+      auto end = ends_->find(std::string(e.subject()));
+      if (end == ends_->end()) return;
+      const CivilDate day = replay::ReportZone::EuropeOslo().DateAt(e.occurred_at_us());
+      if (DaysFromCivil(day) > end->second.day) return;
+      if (e.type() == replay::EventType::PAYMENT_MADE) {
+        auto m = ParseMonth(std::string_view(e.data().getPaymentMade().getMonth().cStr()));
+        if (m.ok() && m->year * 12 + m->month - 1 > end->second.month) return;
+      }
+      inner_->Apply(e);
     }
     void Reset() override { inner_->Reset(); }
     std::string Serialize() const override { return inner_->Serialize(); }
@@ -219,24 +239,33 @@ TEST_F(ReleaseTest, ReplayEqualsTheLedgersOutcomesForTheSamePeople) {
 
    private:
     replay::Projection* inner_;
-    std::set<std::string> subjects_;
+    const std::map<std::string, End>* ends_;
   };
-  std::set<std::string> subjects;
+  std::map<std::string, End> ends;
+  replay::OutcomesProjection::FollowUpEnds follow_up_ends;
   for (auto it = log_->ledger().Scan(0); it->Valid(); it->Next()) {
-    auto summary = SummarizeEvent(it->entry().event);
-    ASSERT_TRUE(summary.ok());
-    if (!summary->subject.empty() && released.count(names.Person(summary->subject))) {
-      subjects.insert(summary->subject);
-    }
+    auto text = EventJsonFromCanonical(it->entry().event);
+    ASSERT_TRUE(text.ok());
+    auto j = nlohmann::json::parse(*text);
+    if (j["type"] != "case.opened") continue;
+    auto f = followed.find(names.Person(j["subject"].get<std::string>()));
+    if (f == followed.end()) continue;
+    auto intake = ParseDate(j["data"]["intake_date"].get<std::string>());
+    ASSERT_TRUE(intake.ok());
+    const int32_t month = intake->year * 12 + intake->month - 1 + f->second;
+    const CivilDate end{month / 12, month % 12 + 1, DaysInMonth(month / 12, month % 12 + 1)};
+    ends[j["subject"]] = End{DaysFromCivil(end), month};
+    follow_up_ends.emplace(j["subject"].get<std::string>(), end);
   }
-  ASSERT_EQ(subjects.size(), released.size());
+  ASSERT_EQ(ends.size(), followed.size());
   replay::OutcomesProjection projection;
-  Only only(&projection, subjects);
+  Only only(&projection, &ends);
   replay::ReportMoment moment;
   moment.as_of = CivilDate{2010, 12, 31};
   auto run = replay::ReplayForReport(log_->ledger(), moment, {&only});
   ASSERT_TRUE(run.ok());
-  const replay::OutcomesReport theirs = projection.Report(run->at, run->log, options);
+  const replay::OutcomesReport theirs =
+      projection.Report(run->at, run->log, options, &follow_up_ends);
 
   const replay::OutcomeGroup& a = theirs.groups.front();
   const replay::OutcomeGroup& b = ours->groups.front();

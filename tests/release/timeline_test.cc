@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "k_anonymity.h"
 #include "replay/report_time.h"
 
@@ -56,11 +58,54 @@ TEST(PersonTimelineTest, DaysAreCoarse) {
   EXPECT_EQ(line.Day(t0 + 35), 35);
 }
 
+// Within a quarter, a released day is a multiple of the unit or one of the points the windows
+// need, all counted in the synthetic calendar: the same for every intake month of the period, so
+// no released day tells the real month (the real length of h months varies with it).
+TEST(PersonTimelineTest, ReleasedDaysDoNotTellTheMonthWithinThePeriod) {
+  const std::vector<int> horizons = {6, 12, 24};
+  const int32_t anchor = MonthNumberOf({2008, 1, 1});
+  const CivilDate synthetic = SyntheticIntake(anchor);
+  std::set<int64_t> points;
+  for (int h : horizons) {
+    const int64_t s = DaysFromCivil(replay::AddMonths(synthetic, h)) - DaysFromCivil(synthetic);
+    for (int64_t p : {s - 70, s - 62, s - 31, s, s + 1}) points.insert(p);
+  }
+  for (int64_t t0 = DaysFromCivil({2008, 1, 1}); t0 <= DaysFromCivil({2008, 3, 31}); ++t0) {
+    PersonTimeline line(CivilFromDays(t0), anchor, {2010, 12, 31}, horizons, 7);
+    for (int64_t d = t0; d < t0 + 1000; ++d) {
+      const int64_t s = line.Day(d);
+      ASSERT_TRUE(s % 7 == 0 || points.count(s) != 0)
+          << FormatDate(CivilFromDays(t0)) << " +" << d - t0 << " -> " << s;
+    }
+  }
+}
+
+// Released follow-up: counted from the last month of the period, the same for everyone in it,
+// and never more than the real one; followed for h exactly when h <= it, through the real end.
+TEST(PersonTimelineTest, ReleasedFollowUpIsThePeriods) {
+  const CivilDate as_of{2010, 12, 31};
+  EXPECT_EQ(ReleasedFollowUpMonths(MonthNumberOf({2008, 3, 1}), as_of), 33);
+  EXPECT_EQ(ReleasedFollowUpMonths(MonthNumberOf({2011, 3, 1}), as_of), 0);
+  for (int64_t t0 = DaysFromCivil({2008, 1, 1}); t0 <= DaysFromCivil({2008, 3, 31}); ++t0) {
+    const CivilDate intake = CivilFromDays(t0);
+    PersonTimeline line(intake, MonthNumberOf({2008, 1, 1}), as_of, {6, 12, 24}, 7);
+    const int released = ReleasedFollowUpMonths(MonthNumberOf({2008, 3, 1}), as_of);
+    EXPECT_LE(released, line.followed_months());
+    const CivilDate end = ReleasedFollowUpEnd(intake, released);
+    EXPECT_LE(DaysFromCivil(end), DaysFromCivil(as_of));
+    EXPECT_EQ(MonthNumberOf(end) - MonthNumberOf(intake), released);
+    for (int h = 1; h <= 40; ++h) {
+      ASSERT_EQ(DaysFromCivil(replay::AddMonths(intake, h)) <= DaysFromCivil(end), h <= released)
+          << FormatDate(intake) << " h=" << h;
+    }
+  }
+}
+
 TEST(KAnonymityTest, GeneralisesUntilEveryClassHasK) {
   std::vector<QuasiIdentifiers> people;
   // 12 people in one month and municipality; 3 in another municipality and month.
-  for (int i = 0; i < 12; ++i) people.push_back({"female", 19, "3005", {2008, 1, 10}});
-  for (int i = 0; i < 3; ++i) people.push_back({"female", 19, "3025", {2008, 2, 10}});
+  for (int i = 0; i < 12; ++i) people.push_back({"female", 19, "3005", "o1", {2008, 1, 10}});
+  for (int i = 0; i < 3; ++i) people.push_back({"female", 19, "3025", "o1", {2008, 2, 10}});
   auto a = Anonymise(people, 5, 0);
   ASSERT_TRUE(a.ok()) << a.status().ToString();
   EXPECT_EQ(a->suppressed_count, 0u);

@@ -73,6 +73,12 @@ struct ExportParams {
   int time_unit_days = 7;
   // At most this share of the cohort (in thousandths) may be suppressed to reach k.
   int max_suppressed_permille = 50;
+  // LKC-privacy of the trajectories (docs/evaluator-guide.md, "Trajectories"): every set of at
+  // most lkc_l (event type, released day / lkc_bucket_days) items is shared by no one or by at
+  // least lkc_k persons, by suppressing events. lkc_l 0: measured only, nothing suppressed.
+  int lkc_l = 2;
+  int lkc_k = 5;
+  int lkc_bucket_days = 91;
   // Export with the pseudonym key of this earlier release (linkable to it); empty: its own.
   std::string key_of_release;
   // Export even if the cohort is empty? Never: an empty release is refused.
@@ -86,6 +92,7 @@ Status ValidateExportParams(const ExportParams& params);
 struct ExportParamsText {
   std::string release_id, cohort, as_of, horizons = "6,12,24", link_to;
   int k = 5, small_cells = 5, time_unit = 7, max_suppressed = 50, age_min = 18, age_max = 24;
+  int lkc_l = 2, lkc_k = 5, lkc_bucket = 91;
 };
 // Parsed and validated (ValidateExportParams); InvalidArgument naming the parameter at fault
 // by its flag name (--cohort, --as-of, ...).
@@ -108,14 +115,25 @@ struct ExportSummary {
   uint64_t persons = 0;    // released
   uint64_t events = 0;
   uint64_t observations_merged = 0;  // status/income observations sharing a released day
+  uint64_t events_censored = 0;      // after a person's released follow-up end
+  uint64_t events_suppressed = 0;    // for LKC-privacy of the trajectories
   std::string manifest_json;
   std::string manifest_sha256;  // hex
   std::string report_sha256;    // of the release's own outcomes report (JSON, suppressed)
-  // The release's outcomes against the ledger's own for the same people, figure by figure:
-  // empty when they agree (docs/evaluator-guide.md says which figures must).
+  // The release's outcomes against the ledger's own for the same people as the release gives
+  // them (each person's released follow-up, without the events suppressed for LKC-privacy),
+  // figure by figure: empty when they agree (docs/evaluator-guide.md says which figures must).
   std::vector<std::string> disagreements;
   std::string agreement_scope;  // which figures were compared
-  // The ledger's own outcomes for the released people (not suppressed: it stays with the dpo).
+  // The cost of the privacy steps: the figures in which the release's outcomes differ from the
+  // ledger's own in full (follow-up to the report date, every event), as "what: ledger x
+  // release y"; the person-horizons no longer followed; the largest change of a share (O2-O7)
+  // in percentage points.
+  std::vector<std::string> moved;
+  uint64_t moved_followed = 0;
+  double moved_max_share_points = 0;
+  // The ledger's own outcomes for the released people, in full (not suppressed: it stays with
+  // the dpo).
   replay::OutcomesReport ledger_outcomes;
   // Wall-clock seconds of each phase, in order: cohort, events, replay, check, files.
   std::vector<std::pair<std::string, double>> seconds;
