@@ -830,13 +830,15 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
     }
     // ---- LKC-privacy of the trajectories ----
     const auto people = static_cast<uint32_t>(order.size());
-    auto before = MeasureTrajectories(lines, people, lkc);
+    // Measured with L = 2 when nothing is enforced (--lkc-l 0).
+    const TrajectoryParams measured{lkc.l == 0 ? 2 : lkc.l, lkc.k, lkc.bucket_days};
+    auto before = MeasureTrajectories(lines, people, measured);
     if (!before.ok()) return cleanup(before.status());
     trajectories_before = *before;
     auto enforced = EnforceLkc(lines, people, lkc);
     if (!enforced.ok()) return cleanup(enforced.status());
     enforcement = std::move(*enforced);
-    auto after = MeasureTrajectories(lines, people, lkc, &enforcement.suppressed);
+    auto after = MeasureTrajectories(lines, people, measured, &enforcement.suppressed);
     if (!after.ok()) return cleanup(after.status());
     trajectories_after = *after;
     if (lkc.l > 0 && trajectories_after.violating_sets != 0) {
@@ -997,6 +999,7 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
                       {"before", arx(qi_before)},
                       {"after", arx(qi_after)}};
   manifest["trajectories"] = {
+      {"l", params.lkc_l == 0 ? 2 : params.lkc_l},  // of the figures (2 when nothing enforced)
       {"before", trajectory(trajectories_before)},
       {"after", trajectory(trajectories_after)},
       {"suppressed",

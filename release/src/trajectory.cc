@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <queue>
+#include <set>
 #include <string>
 #include <tuple>
 #include <unordered_map>
@@ -141,75 +141,89 @@ Result<Enforcement> EnforceLkc(const std::vector<TrajectoryEvent>& events, uint3
   out.suppressed.assign(events.size(), false);
   if (params.l <= 0 || persons == 0) return out;
   const int l = std::min(params.l, 3);
+  const auto k = static_cast<uint32_t>(params.k);
   ASSIGN_OR_RETURN(Items items, BuildItems(events, persons, params.bucket_days, nullptr));
-  const Supports support = CountSupports(items, l);
-
-  // The violating sets, and for each item the violating sets it is in.
-  std::vector<std::vector<uint32_t>> violations;
-  std::vector<std::vector<uint32_t>> violations_of(items.events_of_item.size());
-  for (const auto& [key, n] : support) {
-    if (n >= static_cast<uint32_t>(params.k)) continue;
-    const auto index = static_cast<uint32_t>(violations.size());
-    violations.push_back(ItemsOfKey(key));
-    for (uint32_t item : violations.back()) violations_of[item].push_back(index);
-  }
-  // Each item's class (0 free, 1 needed, 2 never suppressed) and its cost in events.
-  std::vector<int> kind(items.events_of_item.size(), 0);
-  for (size_t item = 0; item < kind.size(); ++item) {
+  // Per person and item: its events, and its class (0 free, 1 needed, 2 never suppressed).
+  std::vector<std::unordered_map<uint32_t, std::vector<size_t>>> events_of(persons);
+  for (size_t item = 0; item < items.events_of_item.size(); ++item) {
     for (size_t e : items.events_of_item[item]) {
-      kind[item] = std::max(kind[item], events[e].required ? 2 : events[e].needed ? 1 : 0);
+      events_of[events[e].person][static_cast<uint32_t>(item)].push_back(e);
     }
   }
-  std::vector<bool> covered(violations.size(), false), removed(kind.size(), false);
-  auto uncovered_of = [&](uint32_t item) {
-    uint64_t n = 0;
-    for (uint32_t v : violations_of[item]) n += !covered[v];
-    return n;
+  auto kind_of = [&](uint32_t person, uint32_t item) {
+    int kind = 0;
+    for (size_t e : events_of[person].at(item)) {
+      kind = std::max(kind, events[e].required ? 2 : events[e].needed ? 1 : 0);
+    }
+    return kind;
   };
-  // Lazy greedy weighted set cover, first with free items only, then with needed ones.
-  for (int phase = 0; phase <= 1; ++phase) {
-    using Entry = std::tuple<double, uint64_t, uint32_t>;  // score, uncovered, item
-    std::priority_queue<Entry> queue;
-    for (uint32_t item = 0; item < kind.size(); ++item) {
-      if (kind[item] != phase || removed[item]) continue;
-      const uint64_t n = uncovered_of(item);
-      if (n == 0) continue;
-      queue.emplace(static_cast<double>(n) /
-                        static_cast<double>(items.events_of_item[item].size()),
-                    n, item);
-    }
-    while (!queue.empty()) {
-      auto [score, stored, item] = queue.top();
-      queue.pop();
-      const uint64_t n = uncovered_of(item);
-      if (n == 0) continue;
-      if (n != stored) {
-        queue.emplace(static_cast<double>(n) /
-                          static_cast<double>(items.events_of_item[item].size()),
-                      n, item);
-        continue;
+  std::set<uint32_t> items_touched;
+  // Rounds until no set of at most L items is shared by 1..K-1 persons. Each round counts the
+  // sets, then each person with a violating set loses items of their own until none of their
+  // sets violates (by those counts): free items first, needed ones only for a set with no free
+  // item, chosen greedily by the person's violating sets removed per event lost. Removing items
+  // can push other sets below K; the next round finds them. Every round removes something, so
+  // the rounds end.
+  for (;;) {
+    const Supports support = CountSupports(items, l);
+    bool removed_any = false;
+    for (uint32_t person = 0; person < persons; ++person) {
+      std::vector<uint32_t>& mine = items.of_person[person];
+      std::vector<std::vector<uint32_t>> violations;
+      ForEachSet(mine, l, [&](uint64_t key) {
+        if (support.at(key) < k) violations.push_back(ItemsOfKey(key));
+      });
+      if (violations.empty()) continue;
+      std::set<uint32_t> drop;
+      for (int phase = 0; phase <= 1 && !violations.empty(); ++phase) {
+        for (;;) {
+          std::unordered_map<uint32_t, uint64_t> count;
+          for (const auto& v : violations) {
+            const bool has_free = std::any_of(v.begin(), v.end(), [&](uint32_t item) {
+              return kind_of(person, item) == 0;
+            });
+            if (phase == 0 && !has_free) continue;
+            for (uint32_t item : v) {
+              if (kind_of(person, item) == phase) ++count[item];
+            }
+          }
+          if (count.empty()) break;
+          uint32_t best = 0;
+          double best_score = -1;
+          for (const auto& [item, n] : count) {
+            const double score = static_cast<double>(n) /
+                                 static_cast<double>(events_of[person].at(item).size());
+            if (score > best_score || (score == best_score && item < best)) {
+              best = item;
+              best_score = score;
+            }
+          }
+          drop.insert(best);
+          std::erase_if(violations, [&](const std::vector<uint32_t>& v) {
+            return std::find(v.begin(), v.end(), best) != v.end();
+          });
+        }
       }
-      removed[item] = true;
-      for (uint32_t v : violations_of[item]) covered[v] = true;
+      if (!violations.empty()) {
+        return Status::FailedPrecondition(fmt::format(
+            "no suppression of events gives LKC-privacy with K = {}: a set of events that are "
+            "never suppressed (case.opened) is shared by fewer than K persons",
+            params.k));
+      }
+      for (uint32_t item : drop) {
+        for (size_t e : events_of[person].at(item)) {
+          out.suppressed[e] = true;
+          ++out.events_suppressed;
+          out.needed_events_suppressed += events[e].needed;
+        }
+        items_touched.insert(item);
+      }
+      std::erase_if(mine, [&](uint32_t item) { return drop.count(item) != 0; });
+      removed_any = removed_any || !drop.empty();
     }
+    if (!removed_any) break;
   }
-  for (size_t v = 0; v < violations.size(); ++v) {
-    if (!covered[v]) {
-      return Status::FailedPrecondition(fmt::format(
-          "no suppression of events gives LKC-privacy with K = {}: a set of events that are "
-          "never suppressed (case.opened) is shared by fewer than K persons",
-          params.k));
-    }
-  }
-  for (size_t item = 0; item < removed.size(); ++item) {
-    if (!removed[item]) continue;
-    ++out.items_suppressed;
-    for (size_t e : items.events_of_item[item]) {
-      out.suppressed[e] = true;
-      ++out.events_suppressed;
-      out.needed_events_suppressed += events[e].needed;
-    }
-  }
+  out.items_suppressed = items_touched.size();
   return out;
 }
 

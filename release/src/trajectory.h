@@ -10,12 +10,14 @@
 // (The C of LKC bounds the confidence of inferring a sensitive value; a release has no attribute
 // singled out as sensitive, so C is not used, which is C = 1.)
 //
-// It is enforced by global suppression of items (all events of that type in that bucket, for
-// everyone): removing an item removes every set containing it and changes no other set's count,
-// so each violating set (shared by 1..K-1) needs one of its items removed. The items are chosen
-// greedily, as in Mohammed et al., by violating sets removed per event lost; items of events the
-// outcome indicators need (payments, category assignments, status and income observations in a
-// window before a horizon) only when a violating set has nothing else, and case.opened never.
+// It is enforced by local suppression of items (Mohammed et al. suppress an item for everyone;
+// suppressing it only where it violates loses far fewer events):
+// a person whose trajectory holds a violating set (shared by 1..K-1) loses items of their own
+// (all their events of that type in that bucket) until none of their sets violates, chosen
+// greedily by violating sets removed per event lost. Items of events the outcome indicators need
+// (payments, category assignments, status and income observations in a window before a horizon)
+// go only for a set that has nothing else, and case.opened never. Removals can push other sets
+// below K, so this repeats until no set violates.
 #ifndef RELEASE_SRC_TRAJECTORY_H_
 #define RELEASE_SRC_TRAJECTORY_H_
 
@@ -27,7 +29,7 @@
 namespace ledger::release {
 
 struct TrajectoryParams {
-  int l = 2;             // items the adversary knows, 1..3; 0: measure only, enforce nothing
+  int l = 2;             // items the adversary knows, 1..3; 0: enforce nothing
   int k = 5;             // persons a known set must match, unless it matches none
   int bucket_days = 91;  // coarse time of an item
 };
@@ -60,7 +62,7 @@ Result<TrajectoryRisk> MeasureTrajectories(const std::vector<TrajectoryEvent>& e
 
 struct Enforcement {
   std::vector<bool> suppressed;  // per event
-  uint64_t items_suppressed = 0;
+  uint64_t items_suppressed = 0;  // distinct items suppressed for at least one person
   uint64_t events_suppressed = 0;
   uint64_t needed_events_suppressed = 0;
 };
