@@ -132,7 +132,7 @@ bool ValidFileName(std::string_view name) {
 // member and its value, and keeps the flag's rule.
 Status ParamRefusal(const Status& s, const ExportParams& p) {
   const std::string horizons = fmt::format("[{}]", fmt::join(p.horizons, ","));
-  const std::array<std::array<std::string, 3>, 9> kFields = {{
+  const std::array<std::array<std::string, 3>, 12> kFields = {{
       {"--release", "release_id", p.release_id},
       {"--cohort", "cohort.intake_from_month..intake_to_month",
        fmt::format("{:04d}-{:02d}..{:04d}-{:02d}", p.intake_from.year, p.intake_from.month,
@@ -146,6 +146,9 @@ Status ParamRefusal(const Status& s, const ExportParams& p) {
       {"--time-unit", "privacy.time_unit_days", std::to_string(p.time_unit_days)},
       {"--max-suppressed", "privacy.max_suppressed_permille",
        std::to_string(p.max_suppressed_permille)},
+      {"--lkc-l", "privacy.lkc.l", std::to_string(p.lkc_l)},
+      {"--lkc-k", "privacy.lkc.k", std::to_string(p.lkc_k)},
+      {"--lkc-bucket", "privacy.lkc.bucket_days", std::to_string(p.lkc_bucket_days)},
   }};
   for (const auto& [flag, field, value] : kFields) {
     if (s.message().starts_with(flag + ":")) {
@@ -219,6 +222,17 @@ Result<Manifest> ParseManifest(std::string_view text) {
   p.time_unit_days = static_cast<int>(unit);
   p.max_suppressed_permille = static_cast<int>(most);
   ASSIGN_OR_RETURN(std::string fingerprint, privacy.String("pseudonym_key_fingerprint", 64));
+  // LKC-privacy of trajectories: in every release exported since it was introduced; a release
+  // without it was made before and is read with the defaults, which pass.
+  if (privacy.Has("lkc")) {
+    ASSIGN_OR_RETURN(Members lkc, privacy.Object("lkc"));
+    ASSIGN_OR_RETURN(int64_t l, lkc.Integer("l", kIntMin, kIntMax));
+    ASSIGN_OR_RETURN(int64_t lkc_k, lkc.Integer("k", kIntMin, kIntMax));
+    ASSIGN_OR_RETURN(int64_t bucket, lkc.Integer("bucket_days", kIntMin, kIntMax));
+    p.lkc_l = static_cast<int>(l);
+    p.lkc_k = static_cast<int>(lkc_k);
+    p.lkc_bucket_days = static_cast<int>(bucket);
+  }
   if (Status s = ValidateExportParams(p); !s.ok()) return ParamRefusal(s, p);
 
   ASSIGN_OR_RETURN(Members generalisation, root.Object("generalisation"));

@@ -160,6 +160,10 @@ TEST_F(ReleaseReaderTest, EveryParameterOutsideWhatExportAcceptsIsRefused) {
       {"/risk/max_risk", 1.5, "risk.max_risk: not from 0 to 1"},
       {"/projection/name", "caseload", "projection.name: caseload is not outcomes"},
       {"/cohort/as_of_month", "2010-13", "cohort.as_of_month:"},
+      {"/privacy/lkc", {{"l", 4}, {"k", 5}, {"bucket_days", 91}}, "privacy.lkc.l: 4"},
+      {"/privacy/lkc", {{"l", 2}, {"k", 1}, {"bucket_days", 91}}, "privacy.lkc.k: 1"},
+      {"/privacy/lkc", {{"l", 2}, {"k", 5}, {"bucket_days", 6}}, "privacy.lkc.bucket_days: 6"},
+      {"/privacy/lkc", {{"l", 2}, {"k", 5}}, "privacy.lkc.bucket_days: missing"},
   };
   for (const Case& c : cases) {
     SignedRelease r = SignedRelease::FromSeed();
