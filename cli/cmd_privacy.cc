@@ -213,9 +213,16 @@ int RunErasureShred(const DpoArgs& a) {
   if (!key.ok()) return Fail(key.status().WithContext("--key"));
   auto ledger = OpenForDpo(a);
   if (!ledger.ok()) return Fail(ledger.status());
+  // Shredded already (through the server, say): make sure the purge has reached the files.
+  if (auto standing = (*ledger)->Consents(a.subject); standing.ok() && standing->shredded) {
+    if (Status s = (*ledger)->PurgeErased(); !s.ok()) return Fail(s);
+    fmt::print("{} was already shredded; its deleted key and values are gone from the files\n",
+               a.subject);
+    return kExitOk;
+  }
   auto event = DpoEvent(*key, a.subject, "subject.shredded", {{"request_id", a.request}},
                         "GDPR:17", NowMicros());
-  if (Status s = ShredAndCompact(**ledger, {event}, *key, "shred"); !s.ok()) return Fail(s);
+  if (Status s = ShredAndPurge(**ledger, {event}, *key, "shred"); !s.ok()) return Fail(s);
   fmt::print("{} shredded: its key and personal values are gone; the entries keep their "
              "digests, so every proof still verifies\n", a.subject);
   return kExitOk;
@@ -272,7 +279,7 @@ int RunRetention(const DpoArgs& a) {
     events.push_back(DpoEvent(*key, r->subject, "subject.shredded",
                               {{"retention_rule", r->due_rule}}, "GDPR:5(1)(e)", now));
   }
-  if (Status s = ShredAndCompact(**ledger, events, *key, "retention"); !s.ok()) return Fail(s);
+  if (Status s = ShredAndPurge(**ledger, events, *key, "retention"); !s.ok()) return Fail(s);
   fmt::print("shredded {} subjects, each recorded as subject.shredded with its rule\n", due.size());
   return kExitOk;
 }

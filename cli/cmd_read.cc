@@ -153,6 +153,7 @@ int RunStats(const std::string& data_flag, const std::string& format) {
     j["checkpoints"] = checkpoint_count;
     j["latest_checkpoint_size"] = checkpoint_size;
     j["events_by_type"] = info.events_by_type;
+    j["erasure_purges_pending"] = (*ledger)->ErasurePurge().pending;
     fmt::print("{}\n", j.dump());
     return kExitOk;
   }
@@ -171,6 +172,8 @@ int RunStats(const std::string& data_flag, const std::string& format) {
   summary.AddRow({"signed checkpoints",
                   fmt::format("{} (latest covers {} entries)", Thousands(checkpoint_count),
                               Thousands(checkpoint_size))});
+  summary.AddRow({"erasure purges pending",
+                  fmt::format("{}", (*ledger)->ErasurePurge().pending)});
   fmt::print("{}\n", summary.Render());
   Table types({"event type", "count"});
   for (const auto& [type, count] : info.events_by_type) types.AddRow({type, Thousands(count)});

@@ -160,12 +160,12 @@ Status DemoConsentAndErasure(Ledger& ledger, const SigningKey& admin, const std:
                       "GDPR:17(1)(a)")
                       .status());
   ASSIGN_OR_RETURN(auto before, ledger.ReadPersonal(erasable->opened_seq, dpo.key_id()));
-  RETURN_IF_ERROR(ShredAndCompact(
+  RETURN_IF_ERROR(ShredAndPurge(
       ledger, {DpoEvent(dpo, erasable->subject, "subject.shredded", {{"request_id", "er-1"}},
                         "GDPR:17(1)(a)", now)},
       dpo, "shred"));
   ASSIGN_OR_RETURN(auto after, ledger.ReadPersonal(erasable->opened_seq, dpo.key_id()));
-  fmt::print("erase {} (intake {}): granted, shredded, store compacted\n", erasable->subject,
+  fmt::print("erase {} (intake {}): granted, shredded, purged from the files\n", erasable->subject,
              erasable->intake_date);
   fmt::print("  case.opened at seq {} read by the dpo before: {} personal values; after: {}\n",
              erasable->opened_seq, before.values.size(),

@@ -28,7 +28,7 @@ Result<AppendResult> AppendSigned(Ledger& ledger, const SigningKey& key, const j
   return ledger.Append(signed_event);
 }
 
-Status ShredAndCompact(Ledger& ledger, const std::vector<json>& events, const SigningKey& key,
+Status ShredAndPurge(Ledger& ledger, const std::vector<json>& events, const SigningKey& key,
                        const std::string& label) {
   Progress progress(label, events.size());
   for (size_t i = 0; i < events.size(); ++i) {
@@ -36,8 +36,9 @@ Status ShredAndCompact(Ledger& ledger, const std::vector<json>& events, const Si
     progress.Update(i + 1);
   }
   progress.Finish();
-  // Deleted keys and values must leave the files, not just the index.
-  return ledger.Compact();
+  // The ledger purges by itself shortly after; waiting here means the command returns only
+  // once the deleted keys and values have left the files.
+  return ledger.PurgeErased();
 }
 
 }  // namespace ledger::cli

@@ -1,5 +1,5 @@
 // Privacy operations as a dpo performs them: building, signing and appending the events, and
-// compacting after a shredding so that deleted values leave the files.
+// waiting after a shredding until the deleted values have left the files.
 #ifndef LEDGER_CLI_PRIVACY_ACTIONS_H_
 #define LEDGER_CLI_PRIVACY_ACTIONS_H_
 
@@ -18,8 +18,9 @@ nlohmann::ordered_json DpoEvent(const SigningKey& key, const std::string& subjec
                                 const std::string& legal_basis, int64_t at_us);
 Result<AppendResult> AppendSigned(Ledger& ledger, const SigningKey& key,
                                   const nlohmann::ordered_json& event);
-// Appends the shreddings one by one (progress on a terminal), then compacts the store.
-Status ShredAndCompact(Ledger& ledger, const std::vector<nlohmann::ordered_json>& events,
+// Appends the shreddings one by one (progress on a terminal), then waits for the ledger's
+// erasure purge (Ledger::PurgeErased) so that the values are gone from the files on return.
+Status ShredAndPurge(Ledger& ledger, const std::vector<nlohmann::ordered_json>& events,
                        const SigningKey& key, const std::string& label);
 
 }  // namespace ledger::cli

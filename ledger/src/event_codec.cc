@@ -74,14 +74,11 @@ Result<SignedEvent> SignEventJsonValue(nlohmann::json json, const SigningKey& ke
       }
       const std::string value = it.value().get<std::string>();
       RETURN_IF_ERROR(internal::CheckPersonalValue(it.key(), value));
-      // The salt is secret (only the author's key can make it) so that a low-entropy value
-      // such as a national identity number cannot be found from its digest, and deterministic
-      // so that a retry of the same input gives the same bytes and is recognised as a duplicate.
-      std::string id = json.contains("id") && json["id"].is_string() ? json["id"].get<std::string>()
-                                                                      : std::string();
-      std::string salt = key.KeyedHash(std::string("ledger/personal-salt/v1") + '\0' + id + '\0' +
-                                       it.key() + '\0' + value)
-                             .substr(0, internal::kPersonalSaltBytes);
+      // A fresh random salt, kept only sealed in the vault with the value: once the subject is
+      // shredded no key, file or secret that survives lets anyone test a guess against the
+      // digest. A retry signs again with new salts; the ledger still recognises it as the same
+      // event (docs/formats.md, "Personal digest").
+      std::string salt = internal::RandomBytes(internal::kPersonalSaltBytes);
       Disclosure d{std::move(salt), it.key(), value};
       digests[it.key()] = internal::HexEncode(PersonalDigest(d.salt, d.field, d.value));
       out.disclosures.push_back(std::move(d));

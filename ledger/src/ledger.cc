@@ -11,6 +11,7 @@
 #include "ledger/durable_file.h"
 #include "case_rules.h"
 #include "crypto.h"
+#include "erasure_purge.h"
 #include "key_registry.h"
 #include "vault.h"
 #include "ledger/event_codec.h"
@@ -117,6 +118,10 @@ class Ledger::Impl {
         options_.clock, options_.max_group_events, std::move(policy), std::move(last),
         internal::CaseRulesConfig{identity_.max_agreement_problems, options_.check_case_rules},
         std::move(privacy), anchor_.get());
+    if (!read_only()) {
+      purger_ = std::make_unique<internal::ErasurePurger>(
+          store_.get(), std::chrono::milliseconds(std::max<int64_t>(0, options_.erasure_purge_delay_ms)));
+    }
     return Status::Ok();
   }
 
@@ -395,8 +400,16 @@ class Ledger::Impl {
       accepted.push_back(std::move(p).value());
       index.push_back(i);
     }
+    std::vector<bool> shreds(accepted.size());
+    for (size_t k = 0; k < accepted.size(); ++k) shreds[k] = accepted[k].type == "subject.shredded";
     auto committed = writer_->Submit(std::move(accepted), atomic);
-    for (size_t k = 0; k < committed.size(); ++k) results[index[k]] = std::move(committed[k]);
+    bool shredded = false;
+    for (size_t k = 0; k < committed.size(); ++k) {
+      shredded = shredded || (shreds[k] && committed[k].ok() && !committed[k]->duplicate);
+      results[index[k]] = std::move(committed[k]);
+    }
+    // The shredding is durable with its to-do record; the purge makes it reach the files.
+    if (shredded && purger_) purger_->Notify();
     return results;
   }
 
@@ -608,6 +621,24 @@ class Ledger::Impl {
     return store_->CompactAll();
   }
 
+  Status PurgeErased() {
+    if (read_only()) return ReadOnlyRefusal("an erasure purge");
+    return purger_->PurgeNow();
+  }
+
+  ErasurePurgeState ErasurePurge() {
+    if (purger_) return purger_->State();
+    // Read-only: what is pending, from the stored to-do records.
+    ErasurePurgeState state;
+    auto it = store_->NewIterator(Column::kMeta);
+    for (it->Seek(internal::kMetaPurgePrefix);
+         it->Valid() && it->key().starts_with(internal::kMetaPurgePrefix); it->Next()) {
+      ++state.pending;
+    }
+    state.last_error = it->status();
+    return state;
+  }
+
   LedgerInfo Info() {
     LedgerInfo info;
     info.identity = identity_;
@@ -638,6 +669,8 @@ class Ledger::Impl {
   internal::KeyRegistry keys_;
   std::unique_ptr<internal::Vault> vault_;  // before writer_: the writer uses it
   std::unique_ptr<internal::LogWriter> writer_;
+  // After writer_: destroyed first, so it never outlives the store (declared after store_).
+  std::unique_ptr<internal::ErasurePurger> purger_;
 };
 
 namespace {
@@ -804,6 +837,8 @@ Status Ledger::SetPrivacyPolicy(const LedgerPolicy& policy, std::string_view adm
 Result<std::vector<RetentionStanding>> Ledger::RetentionReview(int64_t now_us) {
   return impl_->RetentionReview(now_us);
 }
+Status Ledger::PurgeErased() { return impl_->PurgeErased(); }
+ErasurePurgeState Ledger::ErasurePurge() { return impl_->ErasurePurge(); }
 Status Ledger::Compact() { return impl_->Compact();
 }
 TreeHead Ledger::Head() {

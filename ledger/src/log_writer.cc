@@ -9,8 +9,10 @@
 #include "access_policy.h"
 #include "append_rules.h"
 #include "crypto.h"
+#include "erasure_purge.h"
 #include "ledger/event_codec.h"
 #include "ledger/time_format.h"
+#include "same_event.h"
 #include "tlog/checkpoint.h"
 #include "tlog/note.h"
 #include "tlog/proof.h"
@@ -39,6 +41,8 @@ struct LogWriter::Overlay {
   KvWriteBatch batch;
   std::map<std::string, std::string> subject_keys;  // created, not yet durable
   std::vector<std::string> shredded;                // subjects shredded
+  // The sources of events with personal values, by id, for recognising a retry (same_event.h).
+  std::unordered_map<std::string, const SignedEvent*> sources;
 
   void MergeFrom(Overlay&& unit) {
     for (auto& [k, v] : unit.subject_keys) subject_keys[k] = std::move(v);
@@ -47,6 +51,7 @@ struct LogWriter::Overlay {
       shredded.push_back(std::move(s));
     }
     for (auto& [k, v] : unit.ids) ids[k] = std::move(v);
+    for (auto& [k, v] : unit.sources) sources[k] = v;
     for (auto& [k, v] : unit.heads) heads[k] = std::move(v);
     for (auto& [k, v] : unit.keys) keys[k] = std::move(v);
     for (auto& [k, v] : unit.count_deltas) count_deltas[k] += v;
@@ -373,10 +378,16 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
   // The permanent id index: the same id with the same content is the first append's result.
   const IdRecord* seen = nullptr;
   IdRecord stored_id;
+  bool in_group = false;
+  const SignedEvent* earlier = nullptr;
   if (auto it = unit.ids.find(p.id); it != unit.ids.end()) {
     seen = &it->second;
+    in_group = true;
+    if (auto src = unit.sources.find(p.id); src != unit.sources.end()) earlier = src->second;
   } else if (auto git = group.ids.find(p.id); git != group.ids.end()) {
     seen = &git->second;
+    in_group = true;
+    if (auto src = group.sources.find(p.id); src != group.sources.end()) earlier = src->second;
   } else {
     auto got = store_->Get(Column::kIds, p.id);
     if (got.ok()) {
@@ -400,7 +411,11 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
       }
       RETURN_IF_ERROR(VerifyEventSignature(source, key->public_key));
     }
-    if (seen->content_digest != p.content_digest) {
+    bool same = seen->content_digest == p.content_digest;
+    if (!same) {
+      ASSIGN_OR_RETURN(same, SameEventWithOtherSalts(p, *seen, earlier, in_group));
+    }
+    if (!same) {
       return Status::Conflict("id " + p.id + " was already used at seq " +
                               std::to_string(seen->seq) + " for other content");
     }
@@ -503,12 +518,15 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
     ASSIGN_OR_RETURN(std::string subject_key, SubjectKeyFor(p.subject, group, unit));
     unit.batch.Put(Column::kPersonal, PersonalValueKey(p.subject, seq),
                    vault_->Seal(subject_key, p.subject, seq, source.disclosures));
+    unit.sources[p.id] = &source;
   }
   if (p.type == "subject.shredded" && !p.subject.empty()) {
     // The key and every sealed value of the subject go in the same batch as the entry.
     unit.batch.Delete(Column::kPersonal, SubjectKeyKey(p.subject));
     auto [begin, end] = PersonalValueRange(p.subject);
     unit.batch.DeleteRange(Column::kPersonal, std::move(begin), std::move(end));
+    // Until the purger has rewritten the files the deleted records are in (erasure_purge.h).
+    unit.batch.Put(Column::kMeta, PurgeKey(seq), "");
     unit.subject_keys.erase(p.subject);
     unit.shredded.push_back(p.subject);
   }
@@ -528,6 +546,45 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
   unit.head.last_recorded_at_us = recorded_at;
   if (new_stream) unit.head.streams++;
   return Status::Ok();
+}
+
+Result<bool> LogWriter::SameEventWithOtherSalts(const PreparedEvent& p, const IdRecord& seen,
+                                                const SignedEvent* earlier, bool in_group) {
+  if (!p.has_personal) return false;
+  std::string earlier_event;
+  if (earlier != nullptr) {
+    earlier_event = earlier->event;
+  } else if (in_group) {
+    return false;  // the earlier event of the group disclosed nothing
+  } else {
+    ASSIGN_OR_RETURN(auto framed, store_->Get(Column::kEntries, EncodeBE64(seen.seq)));
+    ASSIGN_OR_RETURN(auto entry, UnframeEntry(seen.seq, framed));
+    earlier_event = std::move(entry.event);
+  }
+  ASSIGN_OR_RETURN(auto retried, CanonicalWithoutPersonal(p.source->event));
+  ASSIGN_OR_RETURN(auto stored, CanonicalWithoutPersonal(earlier_event));
+  if (retried != stored) return false;
+  if (earlier != nullptr) return SameDisclosedValues(p.source->disclosures, earlier->disclosures);
+  // The stored values, opened: the subject is the same (it is part of the bytes compared).
+  auto key = vault_->SubjectKey(p.subject);
+  if (!key.ok()) {
+    if (key.status().code() != StatusCode::kNotFound) return key.status();
+    // Shredded since: the values are gone, there is nothing left to compare, and a retry of an
+    // event that was recorded appends nothing.
+    auto head = store_->Get(Column::kStreamHeads, p.stream);
+    if (head.ok()) {
+      ASSIGN_OR_RETURN(auto record, DecodeStreamHead(*head));
+      if (record.shredded) return true;
+    }
+    return Status::Corruption("the key of subject " + p.subject + " is missing");
+  }
+  auto sealed = store_->Get(Column::kPersonal, PersonalValueKey(p.subject, seen.seq));
+  if (!sealed.ok()) {
+    if (sealed.status().code() == StatusCode::kNotFound) return false;  // it disclosed nothing
+    return sealed.status();
+  }
+  ASSIGN_OR_RETURN(auto values, vault_->Open(*key, p.subject, seen.seq, *sealed));
+  return SameDisclosedValues(p.source->disclosures, values);
 }
 
 Result<std::string> LogWriter::SubjectKeyFor(const std::string& subject, const Overlay& group,

@@ -96,6 +96,11 @@ class LogWriter {
   Status ApplyEvent(const PreparedEvent& p, const Overlay& group, Overlay& unit,
                     AppendResult* result);
   // The subject's key: created in this unit or group, committed, or new (added to the unit).
+  // Whether `p`, whose id was used at `seen` for other bytes, is a retry of that event signed
+  // again with new salts (same_event.h). `earlier`: that event's source when it is in the
+  // group being committed, else it is read from the store.
+  Result<bool> SameEventWithOtherSalts(const PreparedEvent& p, const IdRecord& seen,
+                                       const SignedEvent* earlier, bool in_group);
   Result<std::string> SubjectKeyFor(const std::string& subject, const Overlay& group,
                                     Overlay& unit);
 

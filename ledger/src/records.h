@@ -89,6 +89,9 @@ inline constexpr std::string_view kMetaAnchoredKey = "anchored";
 // Present while `ledger repair` rebuilds the derived columns: until it finishes they are
 // incomplete, and the ledger refuses to open for appends.
 inline constexpr std::string_view kMetaRepairKey = "repair_in_progress";
+// "purge/" BE64(seq): the to-do a subject.shredded at seq leaves, in its own batch, until what it
+// deleted is physically gone from the files (erasure_purge.h).
+inline constexpr std::string_view kMetaPurgePrefix = "purge/";
 
 }  // namespace ledger::internal
 

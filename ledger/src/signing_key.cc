@@ -165,17 +165,6 @@ Status SigningKey::WriteFile(const std::string& path) const {
   return Status::Ok();
 }
 
-std::string SigningKey::KeyedHash(std::string_view message) const {
-  // The MAC key is a hash of the seed under its own domain, so it is never the signing key.
-  auto mac_key = internal::Sha256Parts({std::string_view("ledger/keyed-hash/v1\0", 21), seed_});
-  std::string out(32, '\0');
-  crypto_generichash(reinterpret_cast<unsigned char*>(out.data()), out.size(),
-                     reinterpret_cast<const unsigned char*>(message.data()), message.size(),
-                     mac_key.data(), mac_key.size());
-  sodium_memzero(mac_key.data(), mac_key.size());
-  return out;
-}
-
 std::string SigningKey::Sign(std::string_view message) const {
   return internal::Ed25519Sign(secret_, message);
 }

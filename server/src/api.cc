@@ -24,6 +24,9 @@ Reply MetricsReply(ApiContext& ctx, const ApiRequest& request) {
   g.subscribers = ctx.hub.subscribers();
   g.max_subscriber_lag = ctx.hub.max_lag();
   g.delivery_rounds = ctx.hub.deliveries();
+  const ErasurePurgeState purge = ctx.ledger.ErasurePurge();
+  g.erasure_purges_pending = purge.pending;
+  g.erasure_purge_failing = !purge.last_error.ok();
   return TextReply(200, ctx.metrics.Render(g), "text/plain; version=0.0.4; charset=utf-8");
 }
 

@@ -78,6 +78,14 @@ std::string Metrics::Render(const Gauges& g) const {
   out += "# HELP ledger_log_size Entries in the log (durable).\n";
   out += "# TYPE ledger_log_size gauge\n";
   out += fmt::format("ledger_log_size {}\n", g.log_size);
+  out += "# HELP ledger_erasure_purges_pending Shreddings whose deleted values may still be in "
+         "the data directory's files.\n";
+  out += "# TYPE ledger_erasure_purges_pending gauge\n";
+  out += fmt::format("ledger_erasure_purges_pending {}\n", g.erasure_purges_pending);
+  out += "# HELP ledger_erasure_purge_failing 1 while the last erasure purge failed (it is "
+         "retried).\n";
+  out += "# TYPE ledger_erasure_purge_failing gauge\n";
+  out += fmt::format("ledger_erasure_purge_failing {}\n", g.erasure_purge_failing ? 1 : 0);
   out += "# HELP ledger_subscribers Live subscriptions (all transports).\n";
   out += "# TYPE ledger_subscribers gauge\n";
   out += fmt::format("ledger_subscribers {}\n", g.subscribers);

@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <random>
@@ -20,6 +22,7 @@
 namespace ledger {
 namespace {
 
+using testing::CaseEvent;
 using testing::CaseOpened;
 using testing::MakeKey;
 using testing::PhaseEntered;
@@ -188,11 +191,17 @@ TEST(DurabilityTest, MissingLastEntryIsCorruptionOnOpen) {
   EXPECT_EQ(ledger.status().code(), StatusCode::kCorruption);
 }
 
-// Fails every write after the first `allowed` ones.
+// Fails every write after the first `allowed` ones, and the first `purge_failures` purges.
 class FailingStore final : public internal::KvStore {
  public:
-  FailingStore(std::unique_ptr<internal::KvStore> inner, int allowed)
-      : inner_(std::move(inner)), allowed_(allowed) {}
+  FailingStore(std::unique_ptr<internal::KvStore> inner, int allowed, int purge_failures = 0)
+      : inner_(std::move(inner)), allowed_(allowed), purge_failures_(purge_failures) {}
+  Status PurgeDeleted(internal::Column c) override {
+    ++purges_;
+    if (purge_failures_-- > 0) return Status::Unavailable("injected: a reader holds old files");
+    return inner_->PurgeDeleted(c);
+  }
+  int purges() const { return purges_; }
   Status Write(const internal::KvWriteBatch& batch, bool sync) override {
     if (allowed_-- <= 0) return Status::IOError("injected: disk full");
     return inner_->Write(batch, sync);
@@ -215,6 +224,8 @@ class FailingStore final : public internal::KvStore {
  private:
   std::unique_ptr<internal::KvStore> inner_;
   int allowed_;
+  std::atomic<int> purge_failures_;
+  std::atomic<int> purges_{0};
 };
 
 TEST(DurabilityTest, AfterAFailedWriteEveryAppendFailsUntilReopened) {
@@ -243,6 +254,54 @@ TEST(DurabilityTest, AfterAFailedWriteEveryAppendFailsUntilReopened) {
   EXPECT_EQ(later.status().code(), StatusCode::kIOError);
   EXPECT_NE(later.status().message().find("reopen"), std::string::npos);
   EXPECT_TRUE(ledger->ReadSeq(size - 1).ok());
+}
+
+TEST(DurabilityTest, AnErasurePurgeThatFailsKeepsItsToDoAndIsRetried) {
+  DiskLedger keys;
+  SigningKey dpo = MakeKey("dpo");
+  LedgerIdentity identity{keys.ledger_key.name(), keys.ledger_key.public_key(),
+                          keys.admin.key_id()};
+  auto store = std::make_unique<FailingStore>(internal::NewMemoryStore(), 1 << 20,
+                                              /*purge_failures=*/1);
+  FailingStore* raw = store.get();
+  LedgerOptions options = VaultOptions();
+  options.erasure_purge_delay_ms = 0;
+  auto ledger = internal::OpenLedgerOnStore(std::move(store), &identity, options).value();
+  ASSERT_TRUE(ledger->Append(SignEventJson(KeyRegisteredJson(keys.admin, keys.admin.verifier(),
+                                                             "admin", {}),
+                                           keys.admin).value()).ok());
+  ASSERT_TRUE(RegisterKey(*ledger, keys.admin, keys.caseworker.verifier(), "caseworker", {}).ok());
+  ASSERT_TRUE(RegisterKey(*ledger, keys.admin, dpo.verifier(), "dpo", {}).ok());
+  ASSERT_TRUE(ledger->Append(Sign(CaseOpened("ygone"), keys.caseworker)).ok());
+  const std::string at = "2008-03-01T10:00:00+01:00";
+  for (auto& e : {CaseEvent("ygone", "erasure.requested", {{"request_id", "r"}}, at, "dpo"),
+                  CaseEvent("ygone", "erasure.decided",
+                            {{"request_id", "r"}, {"decision", "granted"},
+                             {"ground", "GDPR:17(1)(b)"}}, at, "dpo"),
+                  CaseEvent("ygone", "subject.shredded", {{"request_id", "r"}}, at, "dpo")}) {
+    auto r = ledger->Append(Sign(e, dpo));
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  }
+  // The first pass fails: the to-do stays and the failure is reported.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (raw->purges() < 1 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_GE(raw->purges(), 1);
+  auto failing = ledger->ErasurePurge();
+  if (raw->purges() == 1) {
+    EXPECT_EQ(failing.pending, 1u);
+    EXPECT_EQ(failing.last_error.code(), StatusCode::kUnavailable) << failing.last_error.ToString();
+    EXPECT_NE(failing.last_error.message().find("erasure purge"), std::string::npos);
+  }
+  // The retry (after about a second) succeeds by itself.
+  while (ledger->ErasurePurge().pending != 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  auto done = ledger->ErasurePurge();
+  EXPECT_EQ(done.pending, 0u);
+  EXPECT_TRUE(done.last_error.ok()) << done.last_error.ToString();
+  EXPECT_EQ(raw->purges(), 2);
 }
 
 }  // namespace

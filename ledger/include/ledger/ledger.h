@@ -70,6 +70,21 @@ struct LedgerOptions {
   // disagrees with its anchor still opens, and IntegrityAtOpen() says how (`ledger verify`
   // reports it). Unavailable while another process has the ledger open for writing.
   bool read_only = false;
+  // A subject.shredded leaves its deleted key and values in the storage engine's files until
+  // they are rewritten; the ledger rewrites them on a thread of its own this long after a
+  // shredding commits (shreddings within the delay share one rewrite), and at once at an open
+  // that finds one not done. PurgeErased() does it now.
+  int64_t erasure_purge_delay_ms = 1000;
+};
+
+// What erasure still has to do in the files (docs/privacy.md, "What erasure does").
+struct ErasurePurgeState {
+  // Shreddings whose deleted records may still be in the data directory's files.
+  uint64_t pending = 0;
+  // Purges this process has run.
+  uint64_t passes = 0;
+  // Of the last purge: OK if it finished (or none ran); else why not (it is retried).
+  Status last_error;
 };
 
 // The personal values of one event, as a reader allowed to see them gets them.
@@ -196,6 +211,13 @@ class Ledger {
   // Flushes, then compacts every file, so that what was deleted (shredded subjects' keys and
   // values) is physically gone from the data directory.
   Status Compact();
+  // Makes every shredding committed so far physically reach the files now, and waits: OK once
+  // no deleted key or value of a shredded subject is left in any file of the data directory
+  // (nor in a write-ahead log). The ledger also does this by itself after every shredding
+  // (LedgerOptions::erasure_purge_delay_ms), whatever path appended it. Unavailable when a
+  // reader still holds a replaced file (the purge is retried); FailedPrecondition read-only.
+  Status PurgeErased();
+  ErasurePurgeState ErasurePurge();
 
   // ---- Verifiable history (docs/auditor-guide.md) ----
   TreeHead Head();

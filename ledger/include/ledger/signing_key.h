@@ -60,9 +60,6 @@ class SigningKey {
   // key in another format (a witness's c2sp.org/tlog-cosignature key). Handle as a secret.
   const std::string& seed() const { return seed_; }
   std::string Sign(std::string_view message) const;
-  // A 32-byte keyed BLAKE2b of `message` under a key derived from this private key: values only
-  // the key's holder can compute, used for deterministic personal-digest salts.
-  std::string KeyedHash(std::string_view message) const;
 
  private:
   SigningKey(std::string seed, VerifierKey verifier);

@@ -94,6 +94,12 @@ class KvStore {
   virtual Status CompactAll() = 0;
   // Rewrites one column's files so that deleted records and their tombstones are gone.
   virtual Status CompactColumn(Column c) = 0;
+  // Makes what was deleted from column `c` before the call physically absent from the data
+  // directory: flushes every memtable (so that no write-ahead log still holds the deleted
+  // records), rewrites c's files, and checks that no file the rewrite replaced is still on
+  // disk. Unavailable when one still is (a reader holds it open, or a snapshot keeps the
+  // deleted records alive): nothing is lost, try again later.
+  virtual Status PurgeDeleted(Column c) = 0;
   virtual Result<ColumnWriteCounts> WriteCounts(Column c) = 0;
   // Approximate bytes on disk; 0 for the memory store.
   virtual uint64_t ApproximateDiskBytes() = 0;

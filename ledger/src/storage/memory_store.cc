@@ -55,6 +55,8 @@ class MemoryStore final : public KvStore {
   }
   Status CompactAll() override { return Status::Ok(); }
   Status CompactColumn(Column) override { return Status::Ok(); }
+  // Nothing is kept once deleted: the store has no files.
+  Status PurgeDeleted(Column) override { return Status::Ok(); }
   Result<ColumnWriteCounts> WriteCounts(Column c) override {
     std::lock_guard<std::mutex> lock(mu_);
     return ColumnWriteCounts{columns_[static_cast<int>(c)].size(), 0};

@@ -5,13 +5,17 @@
 #include <rocksdb/table_properties.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/utilities/checkpoint.h>
+#include <rocksdb/transaction_log.h>
 
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <chrono>
 #include <filesystem>
+#include <set>
+#include <thread>
 
 #include "storage/kv_store.h"
 
@@ -115,6 +119,33 @@ class RocksStore final : public KvStore {
     return FromRocks(db_->CompactRange(co, h, nullptr, nullptr), "compact");
   }
 
+  Status PurgeDeleted(Column c) override {
+    // Every memtable to files: a write-ahead log is deleted once no memtable needs it, so the
+    // logs that carried the deleted records go with this flush.
+    RETURN_IF_ERROR(FlushAll());
+    rocksdb::CompactRangeOptions co;
+    co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+    co.exclusive_manual_compaction = false;  // other columns' compactions go on meanwhile
+    RETURN_IF_ERROR(FromRocks(
+        db_->CompactRange(co, handles_[static_cast<int>(c)], nullptr, nullptr), "compact"));
+    // A compaction keeps a deleted record that a snapshot can still see.
+    uint64_t snapshots = 0;
+    if (db_->GetIntProperty("rocksdb.num-snapshots", &snapshots) && snapshots > 0) {
+      return Status::Unavailable(std::to_string(snapshots) +
+                                 " open snapshot(s) keep deleted records readable");
+    }
+    // Replaced files are deleted once no reader holds them; the deletion may trail the
+    // compaction's return by a moment, so look a few times before reporting.
+    std::string held;
+    for (int attempt = 0; attempt < 20; ++attempt) {
+      ASSIGN_OR_RETURN(held, FilesNotLive());
+      if (held.empty()) return Status::Ok();
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    return Status::Unavailable("files replaced by the compaction are still on disk (" + held +
+                               "): a reader holds them open");
+  }
+
   Result<ColumnWriteCounts> WriteCounts(Column c) override {
     auto* h = handles_[static_cast<int>(c)];
     rocksdb::TablePropertiesCollection tables;
@@ -160,6 +191,37 @@ class RocksStore final : public KvStore {
   }
 
  private:
+  // Table and log files in the directory that the database no longer uses, by name ("" when
+  // there are none).
+  Result<std::string> FilesNotLive() {
+    std::vector<std::string> live_list;
+    uint64_t manifest_size = 0;
+    RETURN_IF_ERROR(FromRocks(db_->GetLiveFiles(live_list, &manifest_size, /*flush=*/false),
+                              "live files"));
+    std::set<std::string> live;
+    for (const auto& f : live_list) live.insert(std::filesystem::path(f).filename().string());
+    rocksdb::VectorLogPtr wals;
+    RETURN_IF_ERROR(FromRocks(db_->GetSortedWalFiles(wals), "live logs"));
+    for (const auto& w : wals) {
+      live.insert(std::filesystem::path(w->PathName()).filename().string());
+    }
+    // The log being written (the list above leaves out one with no record in it yet).
+    std::unique_ptr<rocksdb::LogFile> current;
+    RETURN_IF_ERROR(FromRocks(db_->GetCurrentWalFile(&current), "current log"));
+    if (current) live.insert(std::filesystem::path(current->PathName()).filename().string());
+    std::string held;
+    std::error_code ec;
+    for (const auto& file : std::filesystem::directory_iterator(db_->GetName(), ec)) {
+      const std::string name = file.path().filename().string();
+      const std::string ext = file.path().extension().string();
+      if ((ext == ".sst" || ext == ".log" || ext == ".blob") && !live.count(name)) {
+        held += (held.empty() ? "" : ", ") + name;
+      }
+    }
+    if (ec) return Status::IOError("listing " + db_->GetName() + ": " + ec.message());
+    return held;
+  }
+
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
 };
