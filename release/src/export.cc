@@ -828,6 +828,7 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
       summary.events_censored += part.censored;
       for (const WrittenLine& l : part.lines) lines.push_back(l.event);
     }
+    mark("events");
     // ---- LKC-privacy of the trajectories ----
     const auto people = static_cast<uint32_t>(order.size());
     // Measured with L = 2 when nothing is enforced (--lkc-l 0).
@@ -869,7 +870,7 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
     if (!events) return cleanup(Status::IOError("cannot write " + (staging / kEventsFile).string()));
   }
 
-  mark("events");
+  mark("lkc");
   // ---- The release's own outcomes, from its files, by the same projection ----
   replay::OutcomesOptions options;
   options.horizons = params.horizons;

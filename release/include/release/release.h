@@ -135,7 +135,8 @@ struct ExportSummary {
   // The ledger's own outcomes for the released people, in full (not suppressed: it stays with
   // the dpo).
   replay::OutcomesReport ledger_outcomes;
-  // Wall-clock seconds of each phase, in order: cohort, events, replay, check, files.
+  // Wall-clock seconds of each phase, in order: cohort, events, lkc (trajectory privacy and the
+  // joined events file), replay, check, files.
   std::vector<std::pair<std::string, double>> seconds;
 };
 
