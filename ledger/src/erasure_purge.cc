@@ -56,7 +56,7 @@ void ErasurePurger::Notify() {
     ++requested_;
     if (!wanted_) {
       wanted_ = true;
-      due_ = std::chrono::steady_clock::now() + delay_;
+      due_ = std::chrono::steady_clock::now() + std::max(delay_, backoff_);
     }
   }
   cv_.notify_all();
@@ -66,18 +66,14 @@ Status ErasurePurger::PurgeNow() {
   std::unique_lock<std::mutex> lock(mu_);
   const uint64_t target = ++requested_;
   wanted_ = true;
+  urgent_ = true;
   due_ = std::chrono::steady_clock::now();
   cv_.notify_all();
-  // A pass that fails is not retried for this caller: it gets that pass's error.
-  uint64_t passes_at_start = passes_;
-  cv_.wait(lock, [&] {
-    return stopping_ || finished_ >= target || (passes_ > passes_at_start && !last_status_.ok());
-  });
+  // The first pass that covers this request answers it, finished or failed.
+  cv_.wait(lock, [&] { return stopping_ || finished_ >= target || failed_ >= target; });
   if (finished_ >= target) return Status::Ok();
-  if (stopping_) {
-    return Status::Unavailable("the ledger is closing; the purge resumes when it is next opened");
-  }
-  return last_status_;
+  if (failed_ >= target) return last_status_;
+  return Status::Unavailable("the ledger is closing; the purge resumes when it is next opened");
 }
 
 ErasurePurgeState ErasurePurger::State() {
@@ -104,6 +100,7 @@ void ErasurePurger::Run() {
     }
     const uint64_t covers = requested_;
     wanted_ = false;
+    urgent_ = false;
     lock.unlock();
     Status s = PurgeOnce();
     lock.lock();
@@ -112,11 +109,13 @@ void ErasurePurger::Run() {
     if (s.ok()) {
       finished_ = std::max(finished_, covers);
       backoff_ = std::chrono::milliseconds(0);
-    } else if (!wanted_) {
-      // Try again later; the to-do records are still stored.
+    } else {
+      failed_ = std::max(failed_, covers);
+      // Try again later; the to-do records are still stored. Shreddings meanwhile wait for
+      // the backoff too, unless PurgeNow asks.
       backoff_ = std::clamp(backoff_ * 2, kFirstRetry, kLongestRetry);
       wanted_ = true;
-      due_ = std::chrono::steady_clock::now() + backoff_;
+      if (!urgent_) due_ = std::chrono::steady_clock::now() + backoff_;
     }
     cv_.notify_all();
   }

@@ -952,6 +952,16 @@ Result<TreeHead> Ledger::Backup(const std::string& dir) {
                              ec.message());
     }
   }
+  // A copy taken while a shredding's purge is pending would hold the erased values in its
+  // files: finish the purge first.
+  if (impl_->ErasurePurge().pending > 0) {
+    Status purged = impl_->PurgeErased();
+    if (!purged.ok()) {
+      return Status::Unavailable("backup: an erasure purge is pending and could not finish (" +
+                                 purged.message() +
+                                 "); a copy now would hold erased values: try again");
+    }
+  }
   RETURN_IF_ERROR(impl_->store()->Checkpoint(target.string()));
   // The copy's head, read from the copy itself (opened read-only: nothing is replayed into it).
   ASSIGN_OR_RETURN(

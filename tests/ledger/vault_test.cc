@@ -368,8 +368,8 @@ TEST_F(ErasureTest, APurgeACrashInterruptedIsDoneByTheNextOpen) {
     ASSERT_TRUE(reader.ok()) << reader.status().ToString();
     EXPECT_EQ((*reader)->ErasurePurge().pending, 1u);  // the durable to-do
   }
-  // Without the purge the deleted key is still in the files (the write-ahead log): the to-do
-  // is what stands between the crash and a broken promise.
+  // Without the purge the deleted key is still in the files: the to-do is what stands between
+  // the crash and a broken promise.
   ASSERT_FALSE(FilesContaining(dir_.path(), kari_key).empty());
   auto ledger = OpenLedger();
   EXPECT_TRUE(GoneFromFilesWithin(dir_.path(), kari_key, 20));
@@ -381,6 +381,25 @@ TEST_F(ErasureTest, APurgeACrashInterruptedIsDoneByTheNextOpen) {
   auto report = VerifyLedger(*ledger, {});
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->ok) << report->failure.ToString();
+}
+
+TEST_F(ErasureTest, ABackupTakenWhileAPurgeIsPendingHoldsNoErasedValue) {
+  Create();
+  const std::string kari_key = SealedKeyOf("ykari");
+  const std::string ola_key = SealedKeyOf("yola");
+  LedgerOptions o = Options();
+  o.erasure_purge_delay_ms = 3600 * 1000;  // the ledger's own purge would come an hour later
+  auto ledger = Ledger::Open(dir_.path(), o).value();
+  Erase(*ledger, "ykari", "er-b");
+  EXPECT_EQ(ledger->ErasurePurge().pending, 1u);
+  const std::string copy = dir_.path() + "-backup";
+  fs::remove_all(copy);
+  auto head = ledger->Backup(copy);
+  ASSERT_TRUE(head.ok()) << head.status().ToString();
+  EXPECT_EQ(ledger->ErasurePurge().pending, 0u);
+  EXPECT_TRUE(FilesContaining(copy, kari_key).empty());
+  EXPECT_FALSE(FilesContaining(copy, ola_key).empty());
+  fs::remove_all(copy);
 }
 
 TEST_F(ErasureTest, ARetrySignedAgainWithNewSaltsIsTheSameEvent) {
@@ -402,6 +421,20 @@ TEST_F(ErasureTest, ARetrySignedAgainWithNewSaltsIsTheSameEvent) {
   auto c = ledger->Append(Sign(other, cw_));
   EXPECT_EQ(c.status().code(), StatusCode::kConflict) << c.status().ToString();
   EXPECT_NE(c.status().message().find(input["id"].get<std::string>()), std::string::npos);
+  // Another key re-signing the event with the true values learns nothing: only the author may
+  // retry with other salts, so a guess cannot be confirmed by a "duplicate".
+  auto guessed = ledger->Append(Sign(input, auditor_));
+  EXPECT_EQ(guessed.status().code(), StatusCode::kConflict) << guessed.status().ToString();
+  auto guessed_by_dpo = ledger->Append(Sign(input, dpo_));
+  EXPECT_EQ(guessed_by_dpo.status().code(), StatusCode::kConflict);
+  // A stored event without personal values (its subject has no key): personal values added
+  // under its id are another event, and a plain Conflict.
+  nlohmann::json bare = CaseOpened("ybare");
+  bare.erase("personal");
+  ASSERT_TRUE(ledger->Append(Sign(bare, cw_)).ok());
+  nlohmann::json dressed = bare;
+  dressed["personal"] = {{"name", "Bo Bare"}};
+  EXPECT_EQ(ledger->Append(Sign(dressed, cw_)).status().code(), StatusCode::kConflict);
   // ...and so is one value fewer, or a change outside `personal`.
   nlohmann::json fewer = input;
   fewer["personal"].erase("birth_date");

@@ -5,7 +5,7 @@
 #include <rocksdb/table_properties.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/utilities/checkpoint.h>
-#include <rocksdb/transaction_log.h>
+#include <rocksdb/metadata.h>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -14,7 +14,6 @@
 #include <cstring>
 #include <chrono>
 #include <filesystem>
-#include <set>
 #include <thread>
 
 #include "storage/kv_store.h"
@@ -120,14 +119,29 @@ class RocksStore final : public KvStore {
   }
 
   Status PurgeDeleted(Column c) override {
-    // Every memtable to files: a write-ahead log is deleted once no memtable needs it, so the
-    // logs that carried the deleted records go with this flush.
+    auto* h = handles_[static_cast<int>(c)];
+    // The column's files now: the rewrite must replace every one of them, since any may hold a
+    // deleted record.
+    std::vector<rocksdb::LiveFileMetaData> files;
+    db_->GetLiveFilesMetaData(&files);
+    std::vector<std::string> replaced;
+    for (const auto& f : files) {
+      if (f.column_family_name == h->GetName()) {
+        replaced.push_back(std::filesystem::path(f.name).filename().string());
+      }
+    }
+    // Every memtable to files: a write-ahead log becomes obsolete, and is deleted, once no
+    // memtable of any column needs it, so the logs that carried the deleted records go too.
     RETURN_IF_ERROR(FlushAll());
     rocksdb::CompactRangeOptions co;
     co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
     co.exclusive_manual_compaction = false;  // other columns' compactions go on meanwhile
-    RETURN_IF_ERROR(FromRocks(
-        db_->CompactRange(co, handles_[static_cast<int>(c)], nullptr, nullptr), "compact"));
+    RETURN_IF_ERROR(FromRocks(db_->CompactRange(co, h, nullptr, nullptr), "compact"));
+    // Obsolete write-ahead logs are deleted at the storage engine's next full scan for
+    // obsolete files, which re-enabling file deletions runs now (without force: while a
+    // backup holds deletions off, nothing is deleted and the check below says so).
+    RETURN_IF_ERROR(FromRocks(db_->DisableFileDeletions(), "disable file deletions"));
+    RETURN_IF_ERROR(FromRocks(db_->EnableFileDeletions(/*force=*/false), "enable file deletions"));
     // A compaction keeps a deleted record that a snapshot can still see.
     uint64_t snapshots = 0;
     if (db_->GetIntProperty("rocksdb.num-snapshots", &snapshots) && snapshots > 0) {
@@ -137,12 +151,12 @@ class RocksStore final : public KvStore {
     // Replaced files are deleted once no reader holds them; the deletion may trail the
     // compaction's return by a moment, so look a few times before reporting.
     std::string held;
-    for (int attempt = 0; attempt < 20; ++attempt) {
-      ASSIGN_OR_RETURN(held, FilesNotLive());
+    for (int attempt = 0; attempt < 40; ++attempt) {
+      ASSIGN_OR_RETURN(held, StillOnDisk(replaced));
       if (held.empty()) return Status::Ok();
       std::this_thread::sleep_for(std::chrono::milliseconds(25));
     }
-    return Status::Unavailable("files replaced by the compaction are still on disk (" + held +
+    return Status::Unavailable("files the purge replaced are still on disk (" + held +
                                "): a reader holds them open");
   }
 
@@ -191,32 +205,28 @@ class RocksStore final : public KvStore {
   }
 
  private:
-  // Table and log files in the directory that the database no longer uses, by name ("" when
-  // there are none).
-  Result<std::string> FilesNotLive() {
-    std::vector<std::string> live_list;
-    uint64_t manifest_size = 0;
-    RETURN_IF_ERROR(FromRocks(db_->GetLiveFiles(live_list, &manifest_size, /*flush=*/false),
-                              "live files"));
-    std::set<std::string> live;
-    for (const auto& f : live_list) live.insert(std::filesystem::path(f).filename().string());
-    rocksdb::VectorLogPtr wals;
-    RETURN_IF_ERROR(FromRocks(db_->GetSortedWalFiles(wals), "live logs"));
-    for (const auto& w : wals) {
-      live.insert(std::filesystem::path(w->PathName()).filename().string());
+  // Of `tables` (file names), those still in the directory, and every write-ahead log older
+  // than the oldest one the database still needs; "" when there are none.
+  Result<std::string> StillOnDisk(const std::vector<std::string>& tables) {
+    uint64_t min_log = 0;
+    if (!db_->GetIntProperty("rocksdb.min-log-number-to-keep", &min_log)) {
+      return Status::IOError("the storage engine does not report the oldest log it keeps");
     }
-    // The log being written (the list above leaves out one with no record in it yet).
-    std::unique_ptr<rocksdb::LogFile> current;
-    RETURN_IF_ERROR(FromRocks(db_->GetCurrentWalFile(&current), "current log"));
-    if (current) live.insert(std::filesystem::path(current->PathName()).filename().string());
     std::string held;
+    auto note = [&](const std::string& name) { held += (held.empty() ? "" : ", ") + name; };
     std::error_code ec;
+    for (const auto& name : tables) {
+      if (std::filesystem::exists(std::filesystem::path(db_->GetName()) / name, ec)) note(name);
+    }
     for (const auto& file : std::filesystem::directory_iterator(db_->GetName(), ec)) {
-      const std::string name = file.path().filename().string();
-      const std::string ext = file.path().extension().string();
-      if ((ext == ".sst" || ext == ".log" || ext == ".blob") && !live.count(name)) {
-        held += (held.empty() ? "" : ", ") + name;
+      const auto& path = file.path();
+      if (path.extension() != ".log") continue;
+      const std::string stem = path.stem().string();
+      if (stem.empty() || stem.size() > 18 ||
+          stem.find_first_not_of("0123456789") != std::string::npos) {
+        continue;
       }
+      if (std::stoull(stem) < min_log) note(path.filename().string());
     }
     if (ec) return Status::IOError("listing " + db_->GetName() + ": " + ec.message());
     return held;
