@@ -158,14 +158,14 @@ Result<Enforcement> EnforceLkc(const std::vector<TrajectoryEvent>& events, uint3
     return kind;
   };
   std::set<uint32_t> items_touched;
-  // Rounds until no set of at most L items is shared by 1..K-1 persons. Each round counts the
-  // sets, then each person with a violating set loses items of their own until none of their
-  // sets violates (by those counts): free items first, needed ones only for a set with no free
-  // item, chosen greedily by the person's violating sets removed per event lost. Removing items
-  // can push other sets below K; the next round finds them. Every round removes something, so
-  // the rounds end.
+  // Rounds until no set of at most L items is shared by 1..K-1 persons. In a round each person
+  // with a violating set loses items of their own until none of their sets violates: free items
+  // first, needed ones only for a set with no free item, chosen greedily by the person's
+  // violating sets removed per event lost. The counts are kept up to date as items go, so a
+  // removal that pushes another set below K is seen by the persons after, and by the next round
+  // for those before. Every round but the last removes something, so the rounds end.
+  Supports support = CountSupports(items, l);
   for (;;) {
-    const Supports support = CountSupports(items, l);
     bool removed_any = false;
     for (uint32_t person = 0; person < persons; ++person) {
       std::vector<uint32_t>& mine = items.of_person[person];
@@ -210,6 +210,14 @@ Result<Enforcement> EnforceLkc(const std::vector<TrajectoryEvent>& events, uint3
             "never suppressed (case.opened) is shared by fewer than K persons",
             params.k));
       }
+      ForEachSet(mine, l, [&](uint64_t key) {
+        for (uint32_t item : ItemsOfKey(key)) {
+          if (drop.count(item) != 0) {
+            --support[key];
+            return;
+          }
+        }
+      });
       for (uint32_t item : drop) {
         for (size_t e : events_of[person].at(item)) {
           out.suppressed[e] = true;
