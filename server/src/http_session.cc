@@ -1,8 +1,10 @@
 // One HTTP connection: requests read under deadlines and limits, authenticated, rate-limited,
 // handled on a worker thread (api.h) or turned into a subscription (http_subscribe.h).
 // Follows the witness server (witness/src/http_server.cc) and the Beast awaitable examples.
+#include <algorithm>
 #include <exception>
 #include <optional>
+#include <string_view>
 
 #include "connection_guard.h"
 #include "http_subscribe.h"
@@ -114,31 +116,126 @@ Reply Closing(Reply reply) {
   return reply;
 }
 
+// Writes `reply` to `req`: the client's `Connection: close` (or HTTP/1.0 without keep-alive)
+// and a stopping server end the connection whatever the answer, errors included.
+template <typename Stream>
+awaitable<bool> Answer(ServerCore& core, Stream& stream, const Request& req, const Reply& reply) {
+  Reply r = reply;
+  if (!req.keep_alive() || core.stopping) r.close = true;
+  co_return co_await Respond(core, stream, req.version(), r);
+}
+
+std::string_view TrimOws(std::string_view v) {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  return v;
+}
+
+// Framing that two parsers could read differently (request smuggling, RFC 9112 6.1 and 6.3),
+// refused before the body is read: the only transfer coding is `chunked`, alone, in one header
+// and without Content-Length; at most one Content-Length (even equal repeats), of digits only;
+// at most one Host and one Authorization. Beast alone accepts `chunked, identity` (as no body),
+// an unknown coding next to Content-Length (as Content-Length) and a repeated Authorization
+// (the first wins). The caller answers 400 and closes: the rest of the bytes is not a request.
+std::optional<Reply> CheckFraming(const Request& req) {
+  int transfer_encodings = 0, content_lengths = 0, hosts = 0, authorizations = 0;
+  std::string_view transfer_encoding, content_length;
+  for (const auto& field : req) {
+    switch (field.name()) {
+      case net::http::field::transfer_encoding:
+        ++transfer_encodings;
+        transfer_encoding = TrimOws(net::View(field.value()));
+        break;
+      case net::http::field::content_length:
+        ++content_lengths;
+        content_length = TrimOws(net::View(field.value()));
+        break;
+      case net::http::field::host:
+        ++hosts;
+        break;
+      case net::http::field::authorization:
+        ++authorizations;
+        break;
+      default:
+        break;
+    }
+  }
+  auto bad = [](std::string message) { return ErrorReply(400, "bad_framing", std::move(message)); };
+  if (transfer_encodings > 1) return bad("more than one Transfer-Encoding header");
+  if (transfer_encodings == 1) {
+    if (!net::beast::iequals(
+            net::beast::string_view(transfer_encoding.data(), transfer_encoding.size()),
+            "chunked")) {
+      return bad("the only transfer coding accepted is Transfer-Encoding: chunked, alone");
+    }
+    if (content_lengths > 0) return bad("Transfer-Encoding together with Content-Length");
+  }
+  if (content_lengths > 1) return bad("more than one Content-Length header");
+  if (content_lengths == 1 &&
+      (content_length.empty() || content_length.size() > 19 ||
+       !std::all_of(content_length.begin(), content_length.end(),
+                    [](char c) { return c >= '0' && c <= '9'; }))) {
+    return bad("Content-Length is not a decimal number");
+  }
+  if (hosts > 1) return ErrorReply(400, "duplicate_header", "more than one Host header");
+  if (authorizations > 1) {
+    return ErrorReply(400, "duplicate_header", "more than one Authorization header");
+  }
+  return std::nullopt;
+}
+
+// Reads until `buffer` holds a whole header block (request line to the empty line), or
+// `limit` bytes without its end (*too_large). Beast's own header limit counts the request line
+// and the fields each on their own, so a block of almost twice the limit passes it.
+template <typename Stream>
+awaitable<error_code> ReadHeaderBlock(Stream& stream, net::beast::flat_buffer& buffer,
+                                      size_t limit, bool* too_large) {
+  *too_large = false;
+  size_t searched = 0;
+  for (;;) {
+    const std::string_view data(static_cast<const char*>(buffer.data().data()), buffer.size());
+    const size_t end = data.find("\r\n\r\n", searched > 3 ? searched - 3 : 0);
+    if (end != std::string_view::npos) {
+      *too_large = end + 4 > limit;
+      co_return error_code{};
+    }
+    if (data.size() >= limit) {
+      *too_large = true;
+      co_return error_code{};
+    }
+    searched = data.size();
+    error_code ec;
+    const size_t n =
+        co_await stream.async_read_some(buffer.prepare(4096), net::UseAwaitable(ec));
+    buffer.commit(n);
+    if (ec) co_return ec;
+  }
+}
+
 // Handles one request. False when the connection is done.
 template <typename Stream>
 awaitable<bool> HandleRequest(ServerCore& core, Stream& stream, Request& req) {
   InFlight in_flight(core);
-  const unsigned version = req.version();
   auto target = ParseTarget(net::View(req.target()));
   if (!target.ok()) {
-    co_return co_await Respond(core, stream, version,
+    co_return co_await Answer(core, stream, req,
                                Closing(ErrorReply(400, "bad_target", target.status().message())));
   }
   if (target->path == "/v1/health") {
     Reply r = core.stopping ? ErrorReply(503, "shutting_down", "the server is stopping")
                             : JsonReply(200, "{\"status\":\"ok\",\"size\":" +
                                                  std::to_string(core.hub->end()) + "}");
-    co_return co_await Respond(core, stream, version, r);
+    co_return co_await Answer(core, stream, req, r);
   }
   if (core.stopping) {
-    co_return co_await Respond(
-        core, stream, version, Closing(ErrorReply(503, "shutting_down", "the server is stopping")));
+    co_return co_await Answer(
+        core, stream, req, Closing(ErrorReply(503, "shutting_down", "the server is stopping")));
   }
   auto principal = core.auth->Authenticate(net::View(req[net::http::field::authorization]));
   if (!principal.ok()) {
     Reply r = ErrorReply(401, "unauthenticated", principal.status().message());
     r.headers.emplace_back("WWW-Authenticate", "Bearer");
-    co_return co_await Respond(core, stream, version, r);
+    co_return co_await Answer(core, stream, req, r);
   }
   int retry_after = 0;
   if (!core.rate->Allow(principal->token_id, 1.0, &retry_after)) {
@@ -146,19 +243,19 @@ awaitable<bool> HandleRequest(ServerCore& core, Stream& stream, Request& req) {
                          "this token is over its request rate; retry after " +
                              std::to_string(retry_after) + " s");
     r.headers.emplace_back("Retry-After", std::to_string(retry_after));
-    co_return co_await Respond(core, stream, version, r);
+    co_return co_await Answer(core, stream, req, r);
   }
   const bool ws = target->path == "/v1/ws";
   if (ws || target->path == "/v1/subscribe") {
     if (req.method() != net::http::verb::get) {
-      co_return co_await Respond(core, stream, version, MethodNotAllowed("GET"));
+      co_return co_await Answer(core, stream, req, MethodNotAllowed("GET"));
     }
     auto spec = ParseSubscriptionParams(target->params, core.options.heartbeat);
     Result<uint64_t> start = spec.ok() ? StartPosition(core, *principal, *spec)
                                        : Result<uint64_t>(spec.status());
-    if (!start.ok()) co_return co_await Respond(core, stream, version, ErrorFor(start.status()));
+    if (!start.ok()) co_return co_await Answer(core, stream, req, ErrorFor(start.status()));
     if (ws && !net::websocket::is_upgrade(req)) {
-      co_return co_await Respond(core, stream, version,
+      co_return co_await Answer(core, stream, req,
                                  ErrorReply(426, "upgrade_required",
                                             "/v1/ws is a WebSocket endpoint (use /v1/subscribe "
                                             "for server-sent events)"));
@@ -179,8 +276,7 @@ awaitable<bool> HandleRequest(ServerCore& core, Stream& stream, Request& req) {
   // captures twice there.
   auto handle = [&core, api = std::move(api)]() { return HandleApi(*core.api, api); };
   Reply reply = co_await RunBlocking(*core.workers, std::move(handle));
-  if (!req.keep_alive() || core.stopping) reply.close = true;
-  co_return co_await Respond(core, stream, version, reply);
+  co_return co_await Answer(core, stream, req, reply);
 }
 
 template <typename Stream>
@@ -188,12 +284,12 @@ awaitable<void> HttpLoop(ServerCore& core, Stream& stream) {
   const ServerLimits& limits = core.options.limits;
   net::beast::flat_buffer buffer;
   ReadDeadline deadline(co_await net::asio::this_coro::executor, Socket(stream));
-  for (;;) {
+  for (bool first = true;; first = false) {
     net::http::request_parser<net::http::string_body> parser;
     parser.header_limit(static_cast<uint32_t>(limits.max_header_bytes));
     parser.body_limit(limits.max_body_bytes);
     error_code ec;
-    if (buffer.size() == 0) {
+    if (buffer.size() == 0 && !first) {
       // Between requests: an idle connection is simply closed.
       net::beast::get_lowest_layer(stream).expires_after(limits.idle_timeout);
       const size_t n = co_await stream.async_read_some(buffer.prepare(4096), net::UseAwaitable(ec));
@@ -201,21 +297,31 @@ awaitable<void> HttpLoop(ServerCore& core, Stream& stream) {
       if (ec) co_return;
       net::beast::get_lowest_layer(stream).expires_never();
     }
-    // The whole request (header and body) must arrive within the read timeout.
+    // The whole request (header and body) must arrive within the read timeout; on a new
+    // connection the time starts at the connection, not at its first byte.
     deadline.Arm(limits.read_timeout);
-    co_await net::http::async_read_header(stream, buffer, parser, net::UseAwaitable(ec));
-    if (!ec && net::beast::iequals(parser.get()[net::http::field::expect], "100-continue") &&
+    bool header_too_large = false;
+    std::optional<Reply> refusal;
+    ec = co_await ReadHeaderBlock(stream, buffer, limits.max_header_bytes, &header_too_large);
+    if (!ec && !header_too_large) {
+      co_await net::http::async_read_header(stream, buffer, parser, net::UseAwaitable(ec));
+      if (!ec) refusal = CheckFraming(parser.get());
+    }
+    if (!ec && !header_too_large && !refusal &&
+        net::beast::iequals(parser.get()[net::http::field::expect], "100-continue") &&
         !parser.is_done()) {
       // Clients such as curl wait for this before sending a body over 1 KiB.
       net::http::response<net::http::empty_body> go_on(net::http::status::continue_, 11);
       co_await net::http::async_write(stream, go_on, net::UseAwaitable(ec));
     }
-    if (!ec && !parser.is_done()) {
+    if (!ec && !header_too_large && !refusal && !parser.is_done()) {
       co_await net::http::async_read(stream, buffer, parser, net::UseAwaitable(ec));
     }
     deadline.Disarm();
     const unsigned version = parser.get().version() ? parser.get().version() : 11;
     if (deadline.expired()) {
+      // A connection that never sent a byte is closed without a word.
+      if (buffer.size() == 0 && !parser.got_some()) co_return;
       co_await Respond(core, stream, version,
                        Closing(ErrorReply(408, "request_timeout",
                                           "the request did not arrive within " +
@@ -223,6 +329,11 @@ awaitable<void> HttpLoop(ServerCore& core, Stream& stream) {
                                               " ms")));
       co_return;
     }
+    if (refusal) {
+      co_await Respond(core, stream, version, Closing(*refusal));
+      co_return;
+    }
+    if (header_too_large) ec = net::http::error::header_limit;
     if (ec == net::http::error::end_of_stream) co_return;  // closed between requests
     if (ec == net::http::error::body_limit) {
       co_await Respond(core, stream, version,
