@@ -1,5 +1,7 @@
 #include "api.h"
 
+#include "ledger/event_codec.h"
+
 namespace ledger::server::internal {
 
 Reply MethodNotAllowed(std::string_view allow) {
@@ -14,6 +16,14 @@ Reply Forbidden(std::string_view what) {
 
 Reply BadRequest(std::string_view code, std::string_view message) {
   return ErrorReply(400, code, message);
+}
+
+Result<nlohmann::json> ParseRequestJson(std::string_view body) {
+  return ParseEventJson(body);
+}
+
+Reply MalformedJson(const Status& parse_error) {
+  return BadRequest("malformed_json", "the body is not valid JSON: " + parse_error.message());
 }
 
 Reply MetricsReply(ApiContext& ctx, const ApiRequest& request) {

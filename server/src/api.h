@@ -16,6 +16,7 @@
 #define SERVER_SRC_API_H_
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -68,6 +69,14 @@ Reply HandleReleases(ApiContext& ctx, const ApiRequest& request, bool* handled);
 Reply MethodNotAllowed(std::string_view allow);
 Reply Forbidden(std::string_view what);
 Reply BadRequest(std::string_view code, std::string_view message);
+
+// Every request body is parsed by this, the ledger's strict parser (ledger::ParseEventJson): it
+// refuses, besides what the JSON grammar forbids, a key repeated in one object, nesting over 64
+// levels, a NUL byte and over-long numbers. The error is InvalidArgument naming the position
+// and the fault ("column 12: position: duplicate key"); answer it with MalformedJson.
+Result<nlohmann::json> ParseRequestJson(std::string_view body);
+// 400 malformed_json "the body is not valid JSON: <what ParseRequestJson said>".
+Reply MalformedJson(const Status& parse_error);
 
 }  // namespace ledger::server::internal
 

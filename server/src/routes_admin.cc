@@ -45,7 +45,9 @@ Reply Backup(ApiContext& ctx, const ApiRequest& req) {
   }
   std::string name;
   if (!req.body.empty()) {
-    auto body = nlohmann::json::parse(req.body, nullptr, false);
+    auto parsed = ParseRequestJson(req.body);
+    if (!parsed.ok()) return MalformedJson(parsed.status());
+    const nlohmann::json& body = *parsed;
     const bool valid = body.is_object() && body.size() <= 1 &&
                        (body.empty() || (body.contains("name") && body["name"].is_string()));
     if (!valid) {

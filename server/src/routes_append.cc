@@ -17,20 +17,14 @@ std::string ResultJson(const AppendResult& r) {
          "\",\"duplicate\":" + (r.duplicate ? "true" : "false");
 }
 
-Result<nlohmann::json> ParseBody(const std::string& body) {
-  auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) return Status::InvalidArgument("the body is not valid JSON");
-  return j;
-}
-
 double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 Reply AppendOne(ApiContext& ctx, const ApiRequest& req) {
   const auto start = std::chrono::steady_clock::now();
-  auto body = ParseBody(req.body);
-  if (!body.ok()) return BadRequest("malformed_json", body.status().message());
+  auto body = ParseRequestJson(req.body);
+  if (!body.ok()) return MalformedJson(body.status());
   auto event = SignedEventFromJson(*body);
   Status refused = event.status();
   if (event.ok()) refused = CheckSigner(*event, req.principal);
@@ -50,8 +44,8 @@ Reply AppendOne(ApiContext& ctx, const ApiRequest& req) {
 
 Reply AppendBatch(ApiContext& ctx, const ApiRequest& req) {
   const auto start = std::chrono::steady_clock::now();
-  auto body = ParseBody(req.body);
-  if (!body.ok()) return BadRequest("malformed_json", body.status().message());
+  auto body = ParseRequestJson(req.body);
+  if (!body.ok()) return MalformedJson(body.status());
   const nlohmann::json& j = *body;
   if (!j.is_object() || !j.contains("events") || !j["events"].is_array()) {
     return ErrorReply(422, "invalid_argument", "the body must be {\"events\": [...], \"atomic\": bool}");

@@ -96,7 +96,9 @@ Reply One(ApiContext& ctx, const ApiRequest& req, const std::string& id, const s
 // The body of POST /v1/releases/<id>/export: the parameters of `ledger release export`, named
 // as its flags with '_' for '-'. Unknown names and wrong types are refused, naming the key.
 std::optional<Reply> ParseExportBody(const std::string& body, release::ExportParamsText* t) {
-  const nlohmann::json j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
+  auto parsed = ParseRequestJson(body);
+  if (!parsed.ok()) return MalformedJson(parsed.status());
+  const nlohmann::json& j = *parsed;
   if (!j.is_object()) {
     return ErrorReply(422, "invalid_argument",
                       "the body is a JSON object: {\"cohort\": \"2008-01..2008-12\", "

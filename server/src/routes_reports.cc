@@ -162,8 +162,10 @@ Reply Groups(ApiContext& ctx, const ApiRequest& req) {
     return JsonReply(200, j.dump());
   }
   if (req.method != "POST") return MethodNotAllowed("POST");
-  auto body = nlohmann::json::parse(req.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object() || !body.contains("position") ||
+  auto parsed = ParseRequestJson(req.body);
+  if (!parsed.ok()) return MalformedJson(parsed.status());
+  const nlohmann::json& body = *parsed;
+  if (!body.is_object() || !body.contains("position") ||
       !body["position"].is_number_unsigned() || body.size() != 1) {
     return ErrorReply(422, "invalid_argument", "the body must be {\"position\": <seq>}");
   }
