@@ -100,6 +100,20 @@ std::string OfficeIndex::OfficeOf(const std::string& stream) {
   return office;
 }
 
+Status CheckMayReadHead(const Principal& p) {
+  if (p.role == "evaluator") {
+    return Status::PermissionDenied("evaluators receive releases only, not the log's head");
+  }
+  return Status::Ok();
+}
+
+Status CheckMayUseGroups(const Principal& p) {
+  if (p.role == "evaluator") {
+    return Status::PermissionDenied("evaluators receive releases only, not consumer groups");
+  }
+  return Status::Ok();
+}
+
 bool SeesEverything(const Principal& p) { return p.role == "auditor" || p.role == "admin"; }
 
 bool StreamVisible(const Principal& p, const std::string& stream, OfficeIndex& offices) {

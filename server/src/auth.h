@@ -78,6 +78,11 @@ bool MayAppend(const Principal& p);
 Status CheckSigner(const SignedEvent& event, const Principal& p);
 // Checkpoints, tiles, proofs, reports over everyone: auditors, admins and DPOs.
 bool MayAudit(const Principal& p);
+// What docs/api.md's role table gives an evaluator: the `releases` stream and release exports
+// only. The log's head and consumer groups (GET /v1/head, /v1/groups/..., a subscription's
+// `group`) are for every other role; PermissionDenied for an evaluator.
+Status CheckMayReadHead(const Principal& p);
+Status CheckMayUseGroups(const Principal& p);
 
 }  // namespace ledger::server::internal
 

@@ -308,6 +308,13 @@ awaitable<void> Subscribe(ServerCore& core, Stream& stream, std::shared_ptr<Read
     co_await WriteFrame(core, stream, std::move(frame_0));
     co_return;
   }
+  const Status may_group = spec.group.empty() ? Status::Ok() : CheckMayUseGroups(principal);
+  if (!may_group.ok()) {
+    std::string frame_g =
+        binary::EncodeFrame(ErrorMessage("permission_denied", may_group.message(), true));
+    co_await WriteFrame(core, stream, std::move(frame_g));
+    co_return;
+  }
   uint64_t start = core.hub->end();
   std::optional<uint64_t> group_pos;
   if (!spec.group.empty()) group_pos = core.groups->Position(principal.key_id_hex, spec.group);

@@ -25,6 +25,7 @@ inline Result<uint64_t> StartPosition(ServerCore& core, const Principal& p,
                                       const SubscriptionSpec& spec) {
   const uint64_t end = core.hub->end();
   if (!spec.group.empty()) {
+    if (Status may = CheckMayUseGroups(p); !may.ok()) return may;
     if (auto pos = core.groups->Position(p.key_id_hex, spec.group)) return std::min(*pos, end);
   }
   if (!spec.from) return end;

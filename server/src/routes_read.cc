@@ -168,7 +168,10 @@ Reply HandleRead(ApiContext& ctx, const ApiRequest& req, bool* handled) {
     return {};
   }
   if (req.method != "GET") return MethodNotAllowed("GET");
-  if (path == "/v1/head") return Head(ctx);
+  if (path == "/v1/head") {
+    if (Status may = CheckMayReadHead(req.principal); !may.ok()) return ErrorFor(may);
+    return Head(ctx);
+  }
   if (path == "/v1/keys") return Keys(ctx, req);
   if (path == "/v1/entries") return ListEntries(ctx, req);
   if (path.starts_with("/v1/entries/")) {

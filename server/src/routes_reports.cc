@@ -153,6 +153,7 @@ Reply Groups(ApiContext& ctx, const ApiRequest& req) {
     return ErrorReply(400, "bad_path", "a group name is 1-64 characters of [A-Za-z0-9._-]");
   }
   const Principal& p = req.principal;
+  if (Status may = CheckMayUseGroups(p); !may.ok()) return ErrorFor(may);
   if (!ack) {
     if (req.method != "GET") return MethodNotAllowed("GET");
     nlohmann::ordered_json j;

@@ -154,6 +154,24 @@ TEST_F(BinaryProtocolTest, HelloAppendSubscribeAck) {
   EXPECT_EQ(acked->position, start + 2);
 }
 
+// An evaluator may not use consumer groups (docs/api.md, "Tokens and roles").
+TEST_F(BinaryProtocolTest, EvaluatorMayNotSubscribeWithAGroup) {
+  FrameConn c(server_->binary_port());
+  c.Send(EncodeFrame(ClientMessage(Hello{evaluator_.token, kProtocolVersion})));
+  ASSERT_TRUE(c.NextOf<Welcome>());
+  c.Send(EncodeFrame(ClientMessage(Subscribe{0, false, {}, {}, "g", 200})));
+  auto e = c.NextOf<Error>();
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->code, "permission_denied");
+  EXPECT_NE(e->message.find("consumer groups"), std::string::npos) << e->message;
+  // Without a group it may subscribe (to the releases stream only).
+  FrameConn d(server_->binary_port());
+  d.Send(EncodeFrame(ClientMessage(Hello{evaluator_.token, kProtocolVersion})));
+  ASSERT_TRUE(d.NextOf<Welcome>());
+  d.Send(EncodeFrame(ClientMessage(Subscribe{0, false, {}, {}, "", 200})));
+  EXPECT_TRUE(d.NextOf<CaughtUp>());
+}
+
 TEST_F(BinaryProtocolTest, HostileFramesGetErrorsAndOthersCarryOn) {
   // No hello: refused.
   {

@@ -160,6 +160,29 @@ TEST_F(HttpApiTest, EveryRefusalOfTheCoreHasItsStatus) {
   EXPECT_EQ(c->Get("/v1/nothing").value().status, 404u);
 }
 
+// docs/api.md, "Tokens and roles": an evaluator gets the releases stream and release exports
+// only; not the log's head, not consumer groups (over HTTP, SSE or WebSocket).
+TEST_F(HttpApiTest, EvaluatorMayNotReadTheHeadOrUseGroups) {
+  auto ev = ClientFor(evaluator_);
+  auto expect_denied = [](const Result<HttpResponse>& r, const std::string& what) {
+    ASSERT_TRUE(r.ok()) << what << ": " << r.status().ToString();
+    EXPECT_EQ(r->status, 403u) << what << ": " << r->body;
+    EXPECT_EQ(ErrorCode(*r), "permission_denied") << what << ": " << r->body;
+    EXPECT_NE(r->body.find("evaluators"), std::string::npos) << what << ": " << r->body;
+  };
+  expect_denied(ev->Get("/v1/head"), "head");
+  expect_denied(ev->Get("/v1/groups/g"), "group position");
+  expect_denied(ev->Post("/v1/groups/g/ack", R"({"position":0})"), "ack");
+  expect_denied(ev->Get("/v1/subscribe?group=g&from=0"), "SSE with a group");
+  expect_denied(ev->Get("/v1/ws?group=g&from=0"), "WebSocket with a group");
+  // Other roles keep them.
+  EXPECT_EQ(ClientFor(subscriber_)->Get("/v1/head")->status, 200u);
+  EXPECT_EQ(ClientFor(subscriber_)->Post("/v1/groups/g/ack", R"({"position":0})")->status, 200u);
+  // What the table gives an evaluator is not refused.
+  EXPECT_NE(ev->Get("/v1/releases")->status, 403u);
+  EXPECT_NE(ev->Get("/v1/streams/releases")->status, 403u);
+}
+
 TEST_F(HttpApiTest, TokensAreCheckedOnEveryRequest) {
   ClientOptions o = As(caseworker_);
   o.token = "";
