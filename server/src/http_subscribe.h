@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "ledger/event_codec.h"
 #include "run_blocking.h"
 #include "server_core.h"
 #include "subscription.h"
@@ -179,6 +180,10 @@ class WsSink final : public EventSink {
       co_await ws_.async_close(net::websocket::close_code::going_away, net::UseAwaitable(ec));
     }
   }
+  net::asio::awaitable<bool> SendQueued() override {
+    const bool ok = co_await Write(nullptr);
+    co_return ok;
+  }
   bool peer_closed() const override { return peer_closed_; }
 
   // Used by the reader (same strand).
@@ -189,10 +194,10 @@ class WsSink final : public EventSink {
   static std::shared_ptr<const std::string> Text(std::string text) {
     return std::make_shared<const std::string>(std::move(text));
   }
-  // Writes the queued control replies, then `text` (which may be shared with other
+  // Writes the queued control replies, then `text` if not null (which may be shared with other
   // subscribers: it is only read): one coroutine writes, in order.
   net::asio::awaitable<bool> Write(std::shared_ptr<const std::string> text) {
-    control_.push_back(std::move(text));
+    if (text) control_.push_back(std::move(text));
     while (!control_.empty() && !peer_closed_) {
       std::shared_ptr<const std::string> m = std::move(control_.front());
       control_.pop_front();
@@ -209,6 +214,68 @@ class WsSink final : public EventSink {
   bool peer_closed_ = false;
 };
 
+// {"type":"error","code":...,"message":...}: the answer to a client message that is refused.
+inline std::string WsError(std::string_view code, std::string_view message) {
+  nlohmann::ordered_json j;
+  j["type"] = "error";
+  j["code"] = code;
+  j["message"] = message;
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// A client message that is an acknowledgement {"type":"ack","position":N}: its position in
+// *position, else InvalidArgument naming what is wrong.
+inline Status CheckWsAck(const nlohmann::json& j, uint64_t* position) {
+  const char* kExpected = "; the client sends {\"type\":\"ack\",\"position\":N}";
+  if (!j.is_object()) return Status::InvalidArgument(std::string("not an object") + kExpected);
+  if (!j.contains("type") || !j["type"].is_string()) {
+    return Status::InvalidArgument(std::string("type: missing or not a string") + kExpected);
+  }
+  const std::string type = j["type"].get<std::string>();
+  if (type != "ack") {
+    // The message may not be repeated in full (keys only): name the type only if short.
+    return Status::InvalidArgument(
+        (type.size() <= 32 ? "unknown message type \"" + type + "\"" : "unknown message type") +
+        kExpected);
+  }
+  for (const auto& [name, value] : j.items()) {
+    if (name != "type" && name != "position") {
+      return Status::InvalidArgument("ack: unknown field \"" + name + "\"");
+    }
+  }
+  if (!j.contains("position") || !j["position"].is_number_unsigned()) {
+    return Status::InvalidArgument("ack: position must be a non-negative integer");
+  }
+  *position = j["position"].get<uint64_t>();
+  return Status::Ok();
+}
+
+// The error message answering one WebSocket client message (`text`, a text message if
+// `is_text`), or "" if it is an acknowledgement to store (its position in *position).
+inline std::string WsRefusal(bool is_text, const std::string& text, const std::string& group,
+                             uint64_t end, uint64_t* position) {
+  if (!is_text) {
+    return WsError("invalid_argument",
+                   "binary messages are not accepted; send JSON text: "
+                   "{\"type\":\"ack\",\"position\":N}");
+  }
+  auto j = ParseEventJson(text);
+  if (!j.ok()) {
+    return WsError("malformed_json", "the message is not valid JSON: " + j.status().message());
+  }
+  Status bad = CheckWsAck(*j, position);
+  if (!bad.ok()) return WsError("invalid_argument", bad.message());
+  if (group.empty()) {
+    return WsError("failed_precondition",
+                   "acknowledgements need a group (subscribe with group=NAME)");
+  }
+  if (*position > end) {
+    return WsError("invalid_argument", "ack: position " + std::to_string(*position) +
+                                           " is beyond the log's end " + std::to_string(end));
+  }
+  return "";
+}
+
 // What a WebSocket client sends: acknowledgements for the subscription's group.
 template <typename Stream>
 net::asio::awaitable<void> WsReader(ServerCore& core, net::websocket::stream<Stream&>& ws,
@@ -222,28 +289,18 @@ net::asio::awaitable<void> WsReader(ServerCore& core, net::websocket::stream<Str
     co_await ws.async_read(buffer, net::UseAwaitable(ec));
     if (ec) break;
     std::string text = net::beast::buffers_to_string(buffer.data());
-    auto j = nlohmann::json::parse(text, nullptr, false);
-    std::string reply;
-    if (j.is_discarded() || !j.is_object() || j.value("type", "") != "ack" ||
-        !j.contains("position") || !j["position"].is_number_unsigned()) {
-      reply = R"j({"type":"error","code":"invalid_argument","message":"expected {\"type\":\"ack\",\"position\":N}"})j";
-    } else if (group.empty()) {
-      reply = R"j({"type":"error","code":"failed_precondition","message":"acknowledgements need a group (subscribe with group=NAME)"})j";
-    } else {
-      const uint64_t position = j["position"].get<uint64_t>();
-      if (position > core.hub->end()) {
-        reply = R"j({"type":"error","code":"invalid_argument","message":"position beyond the log's end"})j";
-      } else {
-        auto ack = [&core, key = principal.key_id_hex, group, position]() {
-          auto r = core.groups->Ack(key, group, position);
-          return r.ok() ? std::string("{\"type\":\"acked\",\"group\":\"" + group +
-                                      "\",\"position\":" + std::to_string(*r) + "}")
-                        : std::string(R"j({"type":"error","code":"unavailable","message":"the acknowledgement could not be stored"})j");
-        };
-        // Initialised, not assigned (g++ 12 and `x = co_await ...`, see binary_session.cc).
-        std::string acked = co_await RunBlocking(*core.workers, std::move(ack));
-        reply = std::move(acked);
-      }
+    uint64_t position = 0;
+    std::string reply = WsRefusal(ws.got_text(), text, group, core.hub->end(), &position);
+    if (reply.empty()) {
+      auto ack = [&core, key = principal.key_id_hex, group, position]() {
+        auto r = core.groups->Ack(key, group, position);
+        return r.ok() ? std::string("{\"type\":\"acked\",\"group\":\"" + group +
+                                    "\",\"position\":" + std::to_string(*r) + "}")
+                      : WsError("unavailable", "the acknowledgement could not be stored");
+      };
+      // Initialised, not assigned (g++ 12 and `x = co_await ...`, see binary_session.cc).
+      std::string acked = co_await RunBlocking(*core.workers, std::move(ack));
+      reply = std::move(acked);
     }
     sink.QueueControl(std::move(reply));
     waiter->Wake();

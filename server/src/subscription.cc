@@ -108,6 +108,8 @@ net::asio::awaitable<void> RunSubscription(SubscriptionContext ctx, const Princi
       co_return;
     }
     if (sink.peer_closed()) break;
+    const bool replied = co_await sink.SendQueued();
+    if (!replied) break;
     const uint64_t end = ctx.hub.delivered_end();
     if (pos < end) {
       std::vector<EntryPtr> batch;

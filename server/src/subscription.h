@@ -58,6 +58,10 @@ class EventSink {
   virtual net::asio::awaitable<bool> SendHeartbeat(uint64_t position, uint64_t head) = 0;
   // The last message: the position to resume from and why it ends ("shutdown", "error").
   virtual net::asio::awaitable<void> SendEnd(uint64_t position, std::string_view reason) = 0;
+  // Writes what the transport queued for the peer on its own (a WebSocket's replies to the
+  // client's messages) now rather than with the next entries or heartbeat. False if the peer
+  // is gone.
+  virtual net::asio::awaitable<bool> SendQueued() { co_return true; }
   // True once the peer closed its side (set by the transport's reader, if it has one).
   virtual bool peer_closed() const = 0;
 };

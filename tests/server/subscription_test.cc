@@ -136,6 +136,62 @@ TEST_F(SubscriptionTest, ConsumerGroupContinuesWhereItStopped) {
   EXPECT_EQ(Json(ClientFor(auditor_)->Get("/v1/groups/billing").value())["position"], nullptr);
 }
 
+// Every refused client message is answered at once (not with the next heartbeat) by
+// {"type":"error","code":...,"message":...} naming what is wrong; the subscription goes on.
+TEST_F(SubscriptionTest, WebSocketClientMessagesThatAreRefusedGetAnError) {
+  auto next_error = [](Subscription& s, const std::string& sent) {
+    auto m = s.Next(milliseconds(3000));  // heartbeats are a minute apart
+    EXPECT_TRUE(m.ok()) << sent << ": no answer: " << m.status().ToString();
+    if (!m.ok()) return nlohmann::json();
+    auto j = nlohmann::json::parse(*m);
+    EXPECT_EQ(j["type"], "error") << sent << ": " << *m;
+    return j;
+  };
+  struct Case {
+    std::string sent, code, what;
+  };
+  const std::vector<Case> cases = {
+      {"{not json", "malformed_json", "column 2"},
+      {R"({"type":"ack","type":"ack","position":1})", "malformed_json", "duplicate key"},
+      {std::string(1000, '[') + std::string(1000, ']'), "malformed_json", "nesting"},
+      {"[]", "invalid_argument", "not an object"},
+      {R"({"position":1})", "invalid_argument", "type: missing"},
+      {R"({"type":"nack","position":1})", "invalid_argument", "unknown message type \"nack\""},
+      {R"({"type":"ack"})", "invalid_argument", "position must be"},
+      {R"({"type":"ack","position":-1})", "invalid_argument", "position must be"},
+      {R"({"type":"ack","position":1,"colour":2})", "invalid_argument", "unknown field \"colour\""},
+  };
+  {
+    auto s = Subscription::Open(As(service_), "from=end&heartbeat_ms=60000").value();
+    auto first = ReadUntil(*s, [](const nlohmann::json& m) { return m["type"] == "caught_up"; });
+    ASSERT_FALSE(first.empty());
+    for (const Case& c : cases) {
+      ASSERT_TRUE(s->Send(c.sent).ok());
+      auto e = next_error(*s, c.sent);
+      EXPECT_EQ(e.value("code", ""), c.code) << c.sent;
+      EXPECT_NE(e.value("message", "").find(c.what), std::string::npos) << c.sent << ": " << e;
+    }
+    // Without a group there is nothing to acknowledge.
+    ASSERT_TRUE(s->Send(R"({"type":"ack","position":0})").ok());
+    auto e = next_error(*s, "ack without group");
+    EXPECT_EQ(e.value("code", ""), "failed_precondition") << e;
+  }
+  // With a group: beyond the end is refused, naming both; then a good one is acked.
+  auto s = Subscription::Open(As(service_), "from=end&group=ws-errors&heartbeat_ms=60000").value();
+  auto first = ReadUntil(*s, [](const nlohmann::json& m) { return m["type"] == "caught_up"; });
+  ASSERT_FALSE(first.empty());
+  const uint64_t end = first.back()["position"];
+  ASSERT_TRUE(s->Send("{\"type\":\"ack\",\"position\":" + std::to_string(end + 5) + "}").ok());
+  auto e = next_error(*s, "beyond");
+  EXPECT_EQ(e.value("code", ""), "invalid_argument");
+  EXPECT_NE(e.value("message", "").find("beyond the log's end " + std::to_string(end)),
+            std::string::npos) << e;
+  ASSERT_TRUE(s->Send("{\"type\":\"ack\",\"position\":" + std::to_string(end) + "}").ok());
+  auto acked = s->Next(milliseconds(3000));
+  ASSERT_TRUE(acked.ok()) << acked.status().ToString();
+  EXPECT_EQ(nlohmann::json::parse(*acked)["type"], "acked") << *acked;
+}
+
 TEST_F(SubscriptionTest, HundredSubscribersEightWritersEveryEventOnceInOrder) {
   ServerOptions o = DefaultOptions();
   o.subscription_cache_bytes = 32 << 10;  // small, so the slow one must read from disk
