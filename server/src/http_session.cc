@@ -189,12 +189,24 @@ std::optional<Reply> CheckFraming(const Request& req) {
 // and the fields each on their own, so a block of almost twice the limit passes it.
 template <typename Stream>
 awaitable<error_code> ReadHeaderBlock(Stream& stream, net::beast::flat_buffer& buffer,
-                                      size_t limit, bool* too_large) {
+                                      size_t limit, bool* too_large, bool* bad_lines) {
   *too_large = false;
+  *bad_lines = false;
   size_t searched = 0;
   for (;;) {
     const std::string_view data(static_cast<const char*>(buffer.data().data()), buffer.size());
-    const size_t end = data.find("\r\n\r\n", searched > 3 ? searched - 3 : 0);
+    const size_t from = searched > 3 ? searched - 3 : 0;
+    const size_t end = data.find("\r\n\r\n", from);
+    // A bare LF, or a line folded onto the one before (obs-fold, a line that starts with SP or
+    // HTAB): lines two parsers could split differently, refused (RFC 9112 2.2, 5.2).
+    for (size_t i = data.find('\n', from); i < end && i != std::string_view::npos;
+         i = data.find('\n', i + 1)) {
+      if (i == 0 || data[i - 1] != '\r' ||
+          (i + 1 < data.size() && (data[i + 1] == ' ' || data[i + 1] == '\t'))) {
+        *bad_lines = true;
+        co_return error_code{};
+      }
+    }
     if (end != std::string_view::npos) {
       *too_large = end + 4 > limit;
       co_return error_code{};
@@ -302,8 +314,13 @@ awaitable<void> HttpLoop(ServerCore& core, Stream& stream) {
     deadline.Arm(limits.read_timeout);
     bool header_too_large = false;
     std::optional<Reply> refusal;
-    ec = co_await ReadHeaderBlock(stream, buffer, limits.max_header_bytes, &header_too_large);
-    if (!ec && !header_too_large) {
+    bool bad_lines = false;
+    ec = co_await ReadHeaderBlock(stream, buffer, limits.max_header_bytes, &header_too_large,
+                                  &bad_lines);
+    if (bad_lines) {
+      refusal = ErrorReply(400, "bad_framing",
+                           "a line ends in a bare LF or is folded onto the one before");
+    } else if (!ec && !header_too_large) {
       co_await net::http::async_read_header(stream, buffer, parser, net::UseAwaitable(ec));
       if (!ec) refusal = CheckFraming(parser.get());
     }

@@ -160,6 +160,27 @@ TEST_F(FramingTest, TwoHostHeadersAre400) {
   ExpectRefused("Host: y\r\n", "", "duplicate_header");
 }
 
+TEST_F(FramingTest, MalformedFieldLinesAre400Promptly) {
+  for (const std::string& request :
+       {std::string("GET /v1/head HTTP/1.1\nHost: x\n\n"),
+        Head("Transfer-Encoding : chunked\r\n") + "0\r\n\r\n",
+        Head(" Transfer-Encoding: chunked\r\n") + "0\r\n\r\n",
+        Head("Transfer-Encoding: chunked\nX: y\r\n") + "0\r\n\r\n"}) {
+    SCOPED_TRACE(request);
+    const uint64_t before = LogSize();
+    RawConn conn(server_->http_port());
+    const auto start = Clock::now();
+    conn.Send(request + SmuggledAppend());
+    bool closed = false;
+    const std::string response = conn.Read(milliseconds(3000), &closed);
+    EXPECT_EQ(StatusOf(response), 400) << response;
+    EXPECT_EQ(response.find("HTTP/1.1", 5), std::string::npos) << response;
+    EXPECT_TRUE(closed);
+    EXPECT_LT(Clock::now() - start, milliseconds(1000));
+    EXPECT_EQ(LogSize(), before);
+  }
+}
+
 // The header block (request line to the empty line) holds at most 16 KiB, all of it counted.
 TEST_F(FramingTest, HeaderBlockOfExactly16KiBPassesOneByteMoreIs431) {
   for (size_t total : {size_t{16384}, size_t{16385}}) {
