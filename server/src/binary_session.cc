@@ -44,6 +44,24 @@ struct Frame {
   std::string refusal;     // why the message was refused
 };
 
+// The error of a frame header announcing more than the limit: both sizes, in bytes.
+Status FrameTooLarge(const char (&header)[binary::kFrameHeaderBytes], const ServerLimits& limits) {
+  const auto* b = reinterpret_cast<const unsigned char*>(header);
+  const uint32_t n = uint32_t{b[0]} << 24 | uint32_t{b[1]} << 16 | uint32_t{b[2]} << 8 | b[3];
+  return Status::InvalidArgument("a frame of " + std::to_string(n) +
+                                 " bytes exceeds the limit of " +
+                                 std::to_string(limits.max_frame_bytes) + " bytes");
+}
+
+// The text of the error that ends a connection whose first frame is no usable Hello: what went
+// wrong with the frame if it could not be read or decoded, else that it is not a Hello.
+std::string HelloRefusal(const Frame& hello) {
+  if (!hello.status.ok() && !hello.error_code.empty()) return hello.status.message();
+  std::string text = "the first frame must be a Hello with a token";
+  if (hello.status.ok() && !hello.message) text += ": " + hello.refusal;
+  return text;
+}
+
 Frame DecodeFrame(ServerCore& core, RawFrame raw) {
   Frame out;
   out.status = raw.status;
@@ -96,6 +114,7 @@ awaitable<RawFrame> ReadFrame(ServerCore& core, Stream& stream, ReadDeadline& de
     out.error_code = length.status().message().find("exceeds") != std::string::npos
                          ? "frame_too_large"
                          : "malformed_frame";
+    if (out.error_code == "frame_too_large") out.status = FrameTooLarge(header, core.options.limits);
     co_return out;
   }
   std::string body(*length, '\0');
@@ -363,8 +382,7 @@ awaitable<void> BinaryLoop(ServerCore& core, Stream& stream) {
   if (!hello.status.ok() || !hello.message ||
       !std::holds_alternative<binary::Hello>(*hello.message)) {
     const std::string code = hello.error_code.empty() ? "unauthenticated" : hello.error_code;
-    std::string frame_2 = binary::EncodeFrame(ErrorMessage(
-                            code, "the first frame must be a Hello with a token", true));
+    std::string frame_2 = binary::EncodeFrame(ErrorMessage(code, HelloRefusal(hello), true));
     co_await WriteFrame(core, stream, std::move(frame_2));
     co_return;
   }

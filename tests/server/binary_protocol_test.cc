@@ -154,6 +154,36 @@ TEST_F(BinaryProtocolTest, HelloAppendSubscribeAck) {
   EXPECT_EQ(acked->position, start + 2);
 }
 
+// A first frame that is no Hello: the error says what is wrong with it (issue 14).
+TEST_F(BinaryProtocolTest, FirstFrameRefusalsNameWhatIsWrong) {
+  {
+    FrameConn c(server_->binary_port());
+    c.Send(std::string("\x7f\0\0\0", 4));
+    auto e = c.NextOf<Error>();
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->code, "frame_too_large");
+    EXPECT_TRUE(e->fatal);
+    EXPECT_EQ(e->message, "a frame of 2130706432 bytes exceeds the limit of 16777216 bytes");
+  }
+  {
+    FrameConn c(server_->binary_port());
+    c.Send(std::string("\0\0\0\x40", 4) + std::string(64, '\xff'));
+    auto e = c.NextOf<Error>();
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->code, "malformed_frame");
+    EXPECT_EQ(e->message.rfind("the first frame must be a Hello with a token: ", 0), 0u)
+        << e->message;
+  }
+  {
+    FrameConn c(server_->binary_port());
+    c.Send(EncodeFrame(ClientMessage(Ack{1})));
+    auto e = c.NextOf<Error>();
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->code, "unauthenticated");
+    EXPECT_EQ(e->message, "the first frame must be a Hello with a token");
+  }
+}
+
 // An evaluator may not use consumer groups (docs/api.md, "Tokens and roles").
 TEST_F(BinaryProtocolTest, EvaluatorMayNotSubscribeWithAGroup) {
   FrameConn c(server_->binary_port());
@@ -211,6 +241,7 @@ TEST_F(BinaryProtocolTest, HostileFramesGetErrorsAndOthersCarryOn) {
   ASSERT_TRUE(big);
   EXPECT_EQ(big->code, "frame_too_large");
   EXPECT_TRUE(big->fatal);
+  EXPECT_EQ(big->message, "a frame of 2130706432 bytes exceeds the limit of 16777216 bytes");
   // Noise on a fresh connection.
   {
     RawConn noise(server_->binary_port());
