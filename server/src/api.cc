@@ -1,5 +1,7 @@
 #include "api.h"
 
+#include <algorithm>
+
 #include "ledger/event_codec.h"
 
 namespace ledger::server::internal {
@@ -24,6 +26,14 @@ Result<nlohmann::json> ParseRequestJson(std::string_view body) {
 
 Reply MalformedJson(const Status& parse_error) {
   return BadRequest("malformed_json", "the body is not valid JSON: " + parse_error.message());
+}
+
+size_t MaxBodyBytes(std::string_view method, std::string_view path, const ServerLimits& limits) {
+  const bool small =
+      method == "POST" &&
+      ((path.starts_with("/v1/groups/") && path.ends_with("/ack")) || path == "/v1/admin/backup" ||
+       (path.starts_with("/v1/releases/") && path.ends_with("/export")));
+  return small ? std::min(kSmallBodyBytes, limits.max_body_bytes) : limits.max_body_bytes;
 }
 
 Reply MetricsReply(ApiContext& ctx, const ApiRequest& request) {

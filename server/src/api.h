@@ -65,6 +65,13 @@ Reply HandleConsent(ApiContext& ctx, const ApiRequest& request, bool* handled);
 Reply HandleAdmin(ApiContext& ctx, const ApiRequest& request, bool* handled);
 Reply HandleReleases(ApiContext& ctx, const ApiRequest& request, bool* handled);
 
+// The largest body `method` `path` takes (docs/api.md, "Errors", body_too_large): for the
+// connection layer to check the declared Content-Length against before the body is read. Small
+// JSON bodies (a group ack, a backup, a release export) 4 KiB; appends and everything else the
+// configured --max-body (limits.max_body_bytes).
+inline constexpr size_t kSmallBodyBytes = 4 << 10;
+size_t MaxBodyBytes(std::string_view method, std::string_view path, const ServerLimits& limits);
+
 // Shared replies.
 Reply MethodNotAllowed(std::string_view allow);
 Reply Forbidden(std::string_view what);
