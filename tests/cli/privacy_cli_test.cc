@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cli_runner.h"
+#include "../file_search.h"
 #include "storage/kv_store.h"
 #include "vault.h"
 
@@ -20,16 +21,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-std::vector<std::string> FilesContaining(const fs::path& dir, const std::string& needle) {
-  std::vector<std::string> out;
-  for (const auto& e : fs::recursive_directory_iterator(dir)) {
-    if (e.is_regular_file() && ReadWholeFile(e.path()).find(needle) != std::string::npos) {
-      out.push_back(e.path().string());
-    }
-  }
-  return out;
-}
+using ledger::testing::FilesContaining;
 
 class PrivacyCliTest : public ::testing::Test {
  protected:

@@ -21,6 +21,7 @@
 #include "ledger/event_codec.h"
 #include "ledger/key_admin.h"
 #include "ledger/ledger.h"
+#include "../file_search.h"
 #include "ledger/verify.h"
 #include "storage/kv_store.h"
 #include "test_events.h"
@@ -31,6 +32,7 @@ namespace {
 
 using testing::CaseEvent;
 using testing::CaseOpened;
+using testing::FilesContaining;
 using testing::MakeKey;
 using testing::Sign;
 namespace fs = std::filesystem;
@@ -50,18 +52,6 @@ class TempDir {
  private:
   std::string path_;
 };
-
-// The files under `dir` that contain `needle` byte for byte.
-std::vector<std::string> FilesContaining(const std::string& dir, const std::string& needle) {
-  std::vector<std::string> out;
-  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (bytes.find(needle) != std::string::npos) out.push_back(entry.path().string());
-  }
-  return out;
-}
 
 nlohmann::json Opened(const std::string& subject, const std::string& name,
                       const std::string& national_id) {

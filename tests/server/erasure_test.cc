@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "ledger/event_codec.h"
+#include "../file_search.h"
 #include "server/binary_protocol.h"
 #include "server_fixture.h"
 #include "storage/kv_store.h"
@@ -17,18 +18,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using ledger::testing::CaseEvent;
+using ledger::testing::FilesContaining;
 using std::chrono::milliseconds;
-
-std::vector<std::string> FilesContaining(const std::string& dir, const std::string& needle) {
-  std::vector<std::string> out;
-  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (bytes.find(needle) != std::string::npos) out.push_back(entry.path().string());
-  }
-  return out;
-}
 
 class ServerErasureTest : public ServerFixture {
  protected:
