@@ -117,5 +117,6 @@ struct Error {
 
 struct End {
   position @0 :UInt64;
-  reason @1 :Text;
+  reason @1 :Text;    # "shutdown", "error", "revoked"
+  message @2 :Text;   # for people: why (e.g. which credential was revoked); may be empty
 }

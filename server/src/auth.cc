@@ -10,14 +10,17 @@
 namespace ledger::server::internal {
 namespace {
 
-constexpr std::chrono::seconds kReloadInterval{1};
+// How often the tokens file is looked at (one stat): a revoked token stops within this (and
+// open sessions within the watch's interval after it, revocation_watch.h).
+constexpr std::chrono::milliseconds kReloadInterval{100};
 constexpr size_t kMaxCachedOffices = 1 << 20;
 
 int64_t MtimeNs(const std::string& path) {
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) return -1;
+  // A same-tick rewrite changes the size or (atomic rename) the inode.
   return int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec +
-         static_cast<int64_t>(st.st_size) * 7;  // a same-tick rewrite changes the size
+         static_cast<int64_t>(st.st_size) * 7 + static_cast<int64_t>(st.st_ino) * 131;
 }
 
 }  // namespace
@@ -33,9 +36,9 @@ Status Authenticator::Load() {
   return Status::Ok();
 }
 
-void Authenticator::MaybeReload() {
+void Authenticator::MaybeReload(bool force) {
   const auto now = std::chrono::steady_clock::now();
-  if (now - checked_ < kReloadInterval) return;
+  if (!force && now - checked_ < kReloadInterval) return;
   checked_ = now;
   const int64_t mtime = MtimeNs(path_);
   if (mtime == file_mtime_ns_) return;
@@ -45,6 +48,27 @@ void Authenticator::MaybeReload() {
   store_ = std::move(loaded).value();
   file_mtime_ns_ = mtime;
 }
+
+namespace {
+
+// The key check shared by Authenticate and Recheck: `key_id_hex` registered with `role` and not
+// revoked.
+Status CheckKey(Ledger& ledger, const std::string& key_id_hex, const std::string& role,
+                std::vector<std::string>* scope) {
+  for (const KeyInfo& key : ledger.Keys()) {
+    if (key.key_id_hex != key_id_hex) continue;
+    if (key.revoked) return Status::PermissionDenied("the token's key is revoked");
+    if (key.role != role) {
+      return Status::PermissionDenied("the token's key is registered as " + key.role + ", not " +
+                                      role);
+    }
+    if (scope != nullptr) *scope = key.scope;
+    return Status::Ok();
+  }
+  return Status::PermissionDenied("the token's key is not registered in this ledger");
+}
+
+}  // namespace
 
 Result<Principal> Authenticator::Authenticate(std::string_view authorization) {
   constexpr std::string_view kBearer = "Bearer ";
@@ -58,22 +82,27 @@ Result<Principal> Authenticator::Authenticate(std::string_view authorization) {
     MaybeReload();
     ASSIGN_OR_RETURN(record, store_.Authenticate(authorization.substr(kBearer.size())));
   }
-  for (const KeyInfo& key : ledger_.Keys()) {
-    if (key.key_id_hex != record.key_id_hex) continue;
-    if (key.revoked) return Status::PermissionDenied("the token's key is revoked");
-    if (key.role != record.role) {
-      return Status::PermissionDenied("the token's key is registered as " + key.role +
-                                      ", not " + record.role);
+  Principal p;
+  RETURN_IF_ERROR(CheckKey(ledger_, record.key_id_hex, record.role, &p.scope));
+  p.token_id = record.id;
+  p.key_id_hex = record.key_id_hex;
+  p.key_id = HexDecode(record.key_id_hex).value_or("");
+  p.role = record.role;
+  return p;
+}
+
+Status Authenticator::Recheck(const Principal& p) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    MaybeReload(/*force=*/true);
+    const TokenRecord* found = nullptr;
+    for (const TokenRecord& r : store_.tokens()) {
+      if (r.id == p.token_id) found = &r;
     }
-    Principal p;
-    p.token_id = record.id;
-    p.key_id_hex = record.key_id_hex;
-    p.key_id = HexDecode(record.key_id_hex).value_or("");
-    p.role = record.role;
-    p.scope = key.scope;
-    return p;
+    if (found == nullptr) return Status::PermissionDenied("the API token is no longer known");
+    if (found->revoked) return Status::PermissionDenied("the API token was revoked");
   }
-  return Status::PermissionDenied("the token's key is not registered in this ledger");
+  return CheckKey(ledger_, p.key_id_hex, p.role, nullptr);
 }
 
 std::string OfficeIndex::OfficeOf(const std::string& stream) {

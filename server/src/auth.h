@@ -25,7 +25,7 @@ struct Principal {
   std::vector<std::string> scope;  // the key's registered scope; empty: everything the role sees
 };
 
-// Tokens from the file, reloaded when it changes (checked at most once a second), so that
+// Tokens from the file, reloaded when it changes (looked at every 100 ms at most), so that
 // `ledger tokens create|revoke` take effect while the server runs.
 class Authenticator {
  public:
@@ -38,8 +38,15 @@ class Authenticator {
   // role (or is revoked) in the ledger.
   Result<Principal> Authenticate(std::string_view authorization);
 
+  // Whether `p`, authenticated earlier, still holds: its token is known and not revoked (the
+  // file looked at now, and reread if it changed) and its key is still registered with its role and not revoked.
+  // PermissionDenied saying which otherwise. For what outlives one request: a subscription, a
+  // binary connection's appends (revocation_watch.h).
+  Status Recheck(const Principal& p);
+
  private:
-  void MaybeReload();
+  // Rereads the file if it changed; looks at most once per interval unless `force`.
+  void MaybeReload(bool force = false);
 
   const std::string path_;
   Ledger& ledger_;

@@ -180,7 +180,8 @@ Result<ServerMessage> ReadServer(pb::ServerMessage::Reader m) {
           Error{Str(e.getCode()), Str(e.getMessage()), e.getRequestId(), e.getFatal()});
     }
     case pb::ServerMessage::END:
-      return ServerMessage(End{m.getEnd().getPosition(), Str(m.getEnd().getReason())});
+      return ServerMessage(End{m.getEnd().getPosition(), Str(m.getEnd().getReason()),
+                                 Str(m.getEnd().getMessage())});
   }
   return Status::InvalidArgument("unknown server message");
 }
@@ -288,6 +289,7 @@ std::string EncodeFrame(const ServerMessage& message) {
           auto e = root.initEnd();
           e.setPosition(m.position);
           e.setReason(m.reason);
+          e.setMessage(m.message);
         }
       },
       message);

@@ -16,6 +16,7 @@
 #include "run_blocking.h"
 #include "server/binary_protocol.h"
 #include "server_core.h"
+#include "session_revocation.h"
 #include "subscription.h"
 
 namespace ledger::server::internal {
@@ -238,9 +239,10 @@ class BinarySink final : public EventSink {
     const bool ok = co_await Write(std::move(frame));
     co_return ok;
   }
-  awaitable<void> SendEnd(uint64_t position, std::string_view reason) override {
-    std::string frame_11 = binary::EncodeFrame(
-        binary::ServerMessage(binary::End{position, std::string(reason)}));
+  awaitable<void> SendEnd(uint64_t position, std::string_view reason,
+                          std::string_view message) override {
+    std::string frame_11 = binary::EncodeFrame(binary::ServerMessage(
+        binary::End{position, std::string(reason), std::string(message)}));
     co_await Write(std::move(frame_11));
   }
   bool peer_closed() const override { return peer_closed_; }
@@ -311,7 +313,8 @@ awaitable<void> AckReader(ServerCore& core, Stream& stream, BinarySink<Stream>& 
 
 template <typename Stream>
 awaitable<void> Subscribe(ServerCore& core, Stream& stream, std::shared_ptr<ReadDeadline> deadline,
-                          const Principal& principal, const binary::Subscribe& request) {
+                          const Principal& principal, const binary::Subscribe& request,
+                          SessionRevocation& revocation) {
   SubscriptionSpec spec;
   if (!request.from_end) spec.from = request.from;
   spec.type_prefixes = request.type_prefixes;
@@ -360,7 +363,7 @@ awaitable<void> Subscribe(ServerCore& core, Stream& stream, std::shared_ptr<Read
       AckReader<Stream>(core, stream, sink, waiter, deadline, principal, spec.group, done),
       net::asio::detached);
   co_await RunSubscription({*core.hub, *core.ledger, *core.workers, *core.offices}, principal,
-                           spec, start, sink, waiter);
+                           spec, start, sink, waiter, revocation);
   // The reader refers to the stream and the sink: end it and wait before they go.
   error_code ec;
   Socket(stream).close(ec);
@@ -403,6 +406,11 @@ awaitable<void> BinaryLoop(ServerCore& core, Stream& stream) {
     co_await WriteFrame(core, stream, std::move(frame_4));
     co_return;
   }
+  // Watched from now on: a revocation of the token or its key ends the connection, at once if
+  // it waits for a frame, and no append is taken after it.
+  SessionRevocation revocation(*core.revocations, co_await net::asio::this_coro::executor,
+                               &Socket(stream));
+  revocation.Watch(*principal);
   {
     std::string welcome =
         binary::EncodeFrame(binary::ServerMessage(binary::Welcome{core.hub->end(), principal->role}));
@@ -410,7 +418,16 @@ awaitable<void> BinaryLoop(ServerCore& core, Stream& stream) {
     if (!ok) co_return;
   }
   for (;;) {
+    if (revocation.revoked()) {
+      std::string frame_r =
+          binary::EncodeFrame(ErrorMessage("unauthenticated", revocation.why(), true));
+      co_await WriteFrame(core, stream, std::move(frame_r));
+      co_return;
+    }
+    revocation.set_interrupt_reads(true);
     RawFrame raw = co_await ReadFrame(core, stream, *deadline, limits.idle_timeout);
+    revocation.set_interrupt_reads(false);
+    if (revocation.revoked()) continue;  // the read was cancelled: say why, above
     Frame frame = DecodeFrame(core, std::move(raw));
     if (!frame.status.ok()) {
       if (!frame.error_code.empty()) {
@@ -457,6 +474,12 @@ awaitable<void> BinaryLoop(ServerCore& core, Stream& stream) {
                          "a batch holds 1 to " + std::to_string(limits.max_batch_events) +
                              " events",
                          false, batch->request_id));
+      } else if (Status still = core.auth->Recheck(*principal); !still.ok()) {
+        // Revoked since the Hello: refused even before the watch has told this connection.
+        std::string frame_r = binary::EncodeFrame(
+            ErrorMessage("unauthenticated", still.message(), true, batch->request_id));
+        co_await WriteFrame(core, stream, std::move(frame_r));
+        co_return;
       } else {
         InFlight in_flight(core);
         auto append = [&core, p = *principal, b = std::move(*batch)]() mutable {
@@ -466,7 +489,7 @@ awaitable<void> BinaryLoop(ServerCore& core, Stream& stream) {
         out = std::move(appended);
       }
     } else if (auto* sub = std::get_if<binary::Subscribe>(&*frame.message)) {
-      co_await Subscribe(core, stream, deadline, *principal, *sub);
+      co_await Subscribe(core, stream, deadline, *principal, *sub, revocation);
       co_return;
     }
     const bool ok = co_await WriteFrame(core, stream, std::move(out));

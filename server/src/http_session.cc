@@ -11,6 +11,7 @@
 #include "read_deadline.h"
 #include "run_blocking.h"
 #include "server_core.h"
+#include "session_revocation.h"
 
 namespace ledger::server::internal {
 namespace {
@@ -226,7 +227,8 @@ awaitable<error_code> ReadHeaderBlock(Stream& stream, net::beast::flat_buffer& b
 
 // Handles one request. False when the connection is done.
 template <typename Stream>
-awaitable<bool> HandleRequest(ServerCore& core, Stream& stream, Request& req) {
+awaitable<bool> HandleRequest(ServerCore& core, Stream& stream, Request& req,
+                              SessionRevocation& revocation) {
   InFlight in_flight(core);
   auto target = ParseTarget(net::View(req.target()));
   if (!target.ok()) {
@@ -249,6 +251,9 @@ awaitable<bool> HandleRequest(ServerCore& core, Stream& stream, Request& req) {
     r.headers.emplace_back("WWW-Authenticate", "Bearer");
     co_return co_await Answer(core, stream, req, r);
   }
+  // The connection is watched under this request's token from now on: revoking it ends the
+  // connection (at once if it is idle, after the answer otherwise).
+  revocation.Watch(*principal);
   int retry_after = 0;
   if (!core.rate->Allow(principal->token_id, 1.0, &retry_after)) {
     Reply r = ErrorReply(429, "rate_limited",
@@ -275,9 +280,10 @@ awaitable<bool> HandleRequest(ServerCore& core, Stream& stream, Request& req) {
     // A subscription is not a request in flight: a graceful stop ends it with its position.
     core.in_flight.fetch_sub(1);
     if (ws) {
-      co_await ServeWebSocket(core, stream, std::move(req), *principal, *spec, *start);
+      co_await ServeWebSocket(core, stream, std::move(req), *principal, *spec, *start,
+                              revocation);
     } else {
-      co_await ServeSse(core, stream, req, *principal, *spec);
+      co_await ServeSse(core, stream, req, *principal, *spec, revocation);
     }
     core.in_flight.fetch_add(1);
     co_return false;
@@ -288,6 +294,8 @@ awaitable<bool> HandleRequest(ServerCore& core, Stream& stream, Request& req) {
   // captures twice there.
   auto handle = [&core, api = std::move(api)]() { return HandleApi(*core.api, api); };
   Reply reply = co_await RunBlocking(*core.workers, std::move(handle));
+  // Revoked while it ran: answered (it was authenticated when it arrived), then closed.
+  if (revocation.revoked()) reply.close = true;
   co_return co_await Answer(core, stream, req, reply);
 }
 
@@ -295,18 +303,26 @@ template <typename Stream>
 awaitable<void> HttpLoop(ServerCore& core, Stream& stream) {
   const ServerLimits& limits = core.options.limits;
   net::beast::flat_buffer buffer;
-  ReadDeadline deadline(co_await net::asio::this_coro::executor, Socket(stream));
+  auto executor = co_await net::asio::this_coro::executor;
+  ReadDeadline deadline(executor, Socket(stream));
+  // Between requests a revocation of the last request's token ends the connection at once;
+  // during one it is answered, then closed (HTTP has no message the server may send unasked).
+  SessionRevocation revocation(*core.revocations, executor, &Socket(stream));
   for (bool first = true;; first = false) {
     net::http::request_parser<net::http::string_body> parser;
     parser.header_limit(static_cast<uint32_t>(limits.max_header_bytes));
     parser.body_limit(limits.max_body_bytes);
     error_code ec;
     if (buffer.size() == 0 && !first) {
-      // Between requests: an idle connection is simply closed.
+      // Between requests: an idle connection is simply closed, as is one whose token was
+      // revoked (the wait for the next request is cancelled then).
+      if (revocation.revoked()) co_return;
       net::beast::get_lowest_layer(stream).expires_after(limits.idle_timeout);
+      revocation.set_interrupt_reads(true);
       const size_t n = co_await stream.async_read_some(buffer.prepare(4096), net::UseAwaitable(ec));
+      revocation.set_interrupt_reads(false);
       buffer.commit(n);
-      if (ec) co_return;
+      if (ec) co_return;  // closed, idle, or revoked (a request that came first gets its 401)
       net::beast::get_lowest_layer(stream).expires_never();
     }
     // The whole request (header and body) must arrive within the read timeout; on a new
@@ -376,7 +392,7 @@ awaitable<void> HttpLoop(ServerCore& core, Stream& stream) {
     if (ec) co_return;  // reset, or closed by Stop
     Request req = parser.release();
     // (Named: g++ 12 miscompiles some co_await expressions used directly as conditions.)
-    const bool open = co_await HandleRequest(core, stream, req);
+    const bool open = co_await HandleRequest(core, stream, req, revocation);
     if (!open) co_return;
   }
 }

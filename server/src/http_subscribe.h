@@ -37,6 +37,18 @@ inline Result<uint64_t> StartPosition(ServerCore& core, const Principal& p,
   return *spec.from;
 }
 
+// The end message's JSON: {"type":"end",} (WebSocket only) "position", "reason" and, if not
+// empty, "message".
+inline std::string EndJson(uint64_t position, std::string_view reason, std::string_view message,
+                           bool typed) {
+  nlohmann::ordered_json j;
+  if (typed) j["type"] = "end";
+  j["position"] = position;
+  j["reason"] = reason;
+  if (!message.empty()) j["message"] = message;
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 // Server-sent events: every message's id is the position to resume from, so a client's
 // Last-Event-ID resumes exactly after what it received.
 template <typename Stream>
@@ -72,10 +84,9 @@ class SseSink final : public EventSink {
     const bool ok = co_await Write(std::move(text));
     co_return ok;
   }
-  net::asio::awaitable<void> SendEnd(uint64_t position, std::string_view reason) override {
-    auto text = Message("end", position,
-                        "{\"position\":" + std::to_string(position) + ",\"reason\":\"" +
-                            std::string(reason) + "\"}");
+  net::asio::awaitable<void> SendEnd(uint64_t position, std::string_view reason,
+                                     std::string_view message) override {
+    auto text = Message("end", position, EndJson(position, reason, message, false));
     co_await Write(std::move(text));
   }
   bool peer_closed() const override { return false; }
@@ -100,7 +111,8 @@ class SseSink final : public EventSink {
 
 template <typename Stream>
 net::asio::awaitable<void> ServeSse(ServerCore& core, Stream& stream, const Request& req,
-                                    const Principal& principal, const SubscriptionSpec& spec_in) {
+                                    const Principal& principal, const SubscriptionSpec& spec_in,
+                                    SessionRevocation& revocation) {
   SubscriptionSpec spec = spec_in;
   // A reconnecting EventSource sends the last id it saw: the position to resume from.
   const auto last_id = req["Last-Event-ID"];
@@ -128,7 +140,7 @@ net::asio::awaitable<void> ServeSse(ServerCore& core, Stream& stream, const Requ
   SseSink<Stream> sink(core, stream);
   auto waiter = std::make_shared<Waiter>(co_await net::asio::this_coro::executor);
   co_await RunSubscription({*core.hub, *core.ledger, *core.workers, *core.offices}, principal,
-                           spec, *start, sink, waiter);
+                           spec, *start, sink, waiter, revocation);
 }
 
 // WebSocket: text messages of JSON (docs/api.md). The client may send
@@ -171,13 +183,20 @@ class WsSink final : public EventSink {
     const bool ok = co_await Write(std::move(text));
     co_return ok;
   }
-  net::asio::awaitable<void> SendEnd(uint64_t position, std::string_view reason) override {
-    auto text = Text("{\"type\":\"end\",\"position\":" + std::to_string(position) +
-                     ",\"reason\":\"" + std::string(reason) + "\"}");
+  net::asio::awaitable<void> SendEnd(uint64_t position, std::string_view reason,
+                                     std::string_view message) override {
+    auto text = Text(EndJson(position, reason, message, true));
     const bool ok = co_await Write(std::move(text));
     if (ok) {
+      // A revocation is the server's policy ending the session (RFC 6455 7.4.1: 1008); anything
+      // else is the server going away (1001).
+      const bool revoked = reason == "revoked";
+      const net::websocket::close_reason close(
+          revoked ? net::websocket::close_code::policy_error
+                  : net::websocket::close_code::going_away,
+          revoked ? "revoked" : "");
       net::error_code ec;
-      co_await ws_.async_close(net::websocket::close_code::going_away, net::UseAwaitable(ec));
+      co_await ws_.async_close(close, net::UseAwaitable(ec));
     }
   }
   net::asio::awaitable<bool> SendQueued() override {
@@ -313,7 +332,7 @@ net::asio::awaitable<void> WsReader(ServerCore& core, net::websocket::stream<Str
 template <typename Stream>
 net::asio::awaitable<void> ServeWebSocket(ServerCore& core, Stream& stream, Request req,
                                           const Principal& principal, const SubscriptionSpec& spec,
-                                          uint64_t start) {
+                                          uint64_t start, SessionRevocation& revocation) {
   net::beast::get_lowest_layer(stream).expires_never();
   net::websocket::stream<Stream&> ws(stream);
   auto timeouts = net::websocket::stream_base::timeout::suggested(net::beast::role_type::server);
@@ -335,7 +354,7 @@ net::asio::awaitable<void> ServeWebSocket(ServerCore& core, Stream& stream, Requ
                       WsReader<Stream>(core, ws, sink, waiter, principal, spec.group, reader_done),
                       net::asio::detached);
   co_await RunSubscription({*core.hub, *core.ledger, *core.workers, *core.offices}, principal,
-                           spec, start, sink, waiter);
+                           spec, start, sink, waiter, revocation);
   // The reader refers to ws and sink: end it and wait for it before they go.
   net::beast::get_lowest_layer(stream).socket().close(ec);
   net::asio::steady_timer pause(executor);

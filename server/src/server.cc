@@ -46,6 +46,7 @@ class Server::Impl {
 
   void Start() {
     core_->hub->Start();
+    core_->revocations->Start();
     net::asio::co_spawn(http_acceptor_.get_executor(), AcceptLoop(http_acceptor_, false),
                         net::asio::detached);
     if (core_->options.binary_port) {
@@ -82,7 +83,9 @@ class Server::Impl {
     // 3. Subscribers send their final position and end.
     core_->hub->Stop();
     WaitFor([this] { return core_->hub->subscribers() == 0; }, std::chrono::seconds(3));
-    // 4. Close what is left (idle keep-alive connections, stuck peers).
+    // 4. Close what is left (idle keep-alive connections, stuck peers). The revocation watch
+    // stops first: it reads the ledger, which goes below (sessions still Remove themselves).
+    core_->revocations->Stop();
     {
       std::lock_guard<std::mutex> connections(core_->connections_mu);
       for (auto& [id, closer] : core_->connections) closer();
@@ -208,6 +211,8 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options,
   ASSIGN_OR_RETURN(core->access_log, AccessLog::Open(AccessLogPath(o.data_dir)));
   core->auth = std::make_unique<internal::Authenticator>(TokensPath(o.data_dir), *core->ledger);
   RETURN_IF_ERROR(core->auth->Load());
+  core->revocations = std::make_unique<internal::RevocationWatch>(
+      *core->auth, std::chrono::milliseconds(100));
   core->rate = std::make_unique<internal::RateLimiter>(o.limits.requests_per_second,
                                                        o.limits.request_burst);
   core->hub = std::make_unique<internal::Hub>(*core->ledger, o.subscription_cache_bytes,

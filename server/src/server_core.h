@@ -18,6 +18,7 @@
 #include "metrics.h"
 #include "net.h"
 #include "rate_limiter.h"
+#include "revocation_watch.h"
 #include "server/access_log.h"
 #include "server/server.h"
 
@@ -33,6 +34,7 @@ struct ServerCore {
   std::unique_ptr<AccessLog> access_log;
   std::unique_ptr<Authenticator> auth;
   std::unique_ptr<RateLimiter> rate;
+  std::unique_ptr<RevocationWatch> revocations;  // open sessions' credentials, rechecked
   std::unique_ptr<net::asio::thread_pool> workers;  // handlers, disk reads, acks
   std::unique_ptr<ApiContext> api;
 

@@ -90,7 +90,11 @@ Result<SubscriptionSpec> ParseSubscriptionParams(const std::map<std::string, std
 
 net::asio::awaitable<void> RunSubscription(SubscriptionContext ctx, const Principal& principal,
                                            const SubscriptionSpec& spec, uint64_t start,
-                                           EventSink& sink, std::shared_ptr<Waiter> waiter) {
+                                           EventSink& sink, std::shared_ptr<Waiter> waiter,
+                                           SessionRevocation& revocation) {
+  revocation.Watch(principal);
+  revocation.set_interrupt_reads(false);  // the transport's reader takes the client's messages
+  revocation.set_waiter(waiter);
   uint64_t pos = start;
   waiter->position = pos;
   ctx.hub.Register(waiter);
@@ -104,7 +108,14 @@ net::asio::awaitable<void> RunSubscription(SubscriptionContext ctx, const Princi
     if (ctx.hub.closing()) {
       // Unregistered first: a stop waits for subscribers, not for their peers' close replies.
       ctx.hub.Unregister(waiter);
-      co_await sink.SendEnd(pos, "shutdown");
+      co_await sink.SendEnd(pos, "shutdown", "");
+      co_return;
+    }
+    if (revocation.revoked()) {
+      // Checked before anything else is sent: nothing reaches the peer after the revocation
+      // is seen, and it learns why.
+      ctx.hub.Unregister(waiter);
+      co_await sink.SendEnd(pos, "revoked", revocation.why());
       co_return;
     }
     if (sink.peer_closed()) break;
@@ -124,7 +135,7 @@ net::asio::awaitable<void> RunSubscription(SubscriptionContext ctx, const Princi
         };
         DiskBatch disk = co_await RunBlocking(ctx.pool, std::move(read));
         if (!disk.status.ok() || disk.entries.empty()) {
-          co_await sink.SendEnd(pos, "error");
+          co_await sink.SendEnd(pos, "error", "the log could not be read");
           break;
         }
         batch = std::move(disk.entries);

@@ -23,6 +23,7 @@
 #include "hub.h"
 #include "ledger/ledger.h"
 #include "net.h"
+#include "session_revocation.h"
 
 namespace ledger::server::internal {
 
@@ -56,8 +57,10 @@ class EventSink {
                                                  uint64_t next, bool whole_range) = 0;
   virtual net::asio::awaitable<bool> SendCaughtUp(uint64_t position) = 0;
   virtual net::asio::awaitable<bool> SendHeartbeat(uint64_t position, uint64_t head) = 0;
-  // The last message: the position to resume from and why it ends ("shutdown", "error").
-  virtual net::asio::awaitable<void> SendEnd(uint64_t position, std::string_view reason) = 0;
+  // The last message: the position to resume from, why it ends ("shutdown", "error",
+  // "revoked") and, for people, more on why (may be empty).
+  virtual net::asio::awaitable<void> SendEnd(uint64_t position, std::string_view reason,
+                                             std::string_view message) = 0;
   // Writes what the transport queued for the peer on its own (a WebSocket's replies to the
   // client's messages) now rather than with the next entries or heartbeat. False if the peer
   // is gone.
@@ -73,10 +76,13 @@ struct SubscriptionContext {
   OfficeIndex& offices;
 };
 
-// Runs until the peer goes away or the hub closes. `waiter` lives on the caller's strand.
+// Runs until the peer goes away, the hub closes or the credentials are revoked (`revocation`,
+// which this wires to `waiter`; then the last message is "revoked" with why). `waiter` lives on
+// the caller's strand.
 net::asio::awaitable<void> RunSubscription(SubscriptionContext ctx, const Principal& principal,
                                            const SubscriptionSpec& spec, uint64_t start,
-                                           EventSink& sink, std::shared_ptr<Waiter> waiter);
+                                           EventSink& sink, std::shared_ptr<Waiter> waiter,
+                                           SessionRevocation& revocation);
 
 }  // namespace ledger::server::internal
 

@@ -2,6 +2,7 @@
 // loopback (hello, appends, a subscription with acknowledgements, hostile frames).
 #include <random>
 
+#include "frame_conn.h"
 #include "server/binary_protocol.h"
 #include "server_fixture.h"
 
@@ -10,48 +11,7 @@ namespace {
 
 using namespace ledger::server::binary;
 using std::chrono::milliseconds;
-
-// Frames over a raw connection.
-class FrameConn {
- public:
-  explicit FrameConn(uint16_t port) : conn_(port) {}
-  bool Send(const std::string& frame) { return conn_.Send(frame); }
-  // The next frame's message, or nullopt if none arrives within `timeout` or the peer closed.
-  std::optional<ServerMessage> Next(milliseconds timeout = milliseconds(5000)) {
-    const auto end = std::chrono::steady_clock::now() + timeout;
-    for (;;) {
-      if (buffer_.size() >= kFrameHeaderBytes) {
-        auto n = FrameLength(std::string_view(buffer_).substr(0, 4), 1 << 30);
-        if (!n.ok()) return std::nullopt;
-        if (buffer_.size() >= 4 + *n) {
-          auto m = DecodeServerMessage(std::string_view(buffer_).substr(4, *n));
-          buffer_.erase(0, 4 + *n);
-          if (!m.ok()) return std::nullopt;
-          return *m;
-        }
-      }
-      const auto left = std::chrono::duration_cast<milliseconds>(end - std::chrono::steady_clock::now());
-      if (left.count() <= 0) return std::nullopt;
-      bool closed = false;
-      buffer_ += conn_.Read(std::min(left, milliseconds(50)), &closed);
-      if (closed && buffer_.size() < 4) return std::nullopt;
-    }
-  }
-  template <typename T>
-  std::optional<T> NextOf(milliseconds timeout = milliseconds(5000)) {
-    const auto end = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < end) {
-      auto m = Next(std::chrono::duration_cast<milliseconds>(end - std::chrono::steady_clock::now()));
-      if (!m) return std::nullopt;
-      if (auto* t = std::get_if<T>(&*m)) return *t;
-    }
-    return std::nullopt;
-  }
-
- private:
-  RawConn conn_;
-  std::string buffer_;
-};
+using ledger::server::testing::FrameConn;
 
 TEST(FrameCodecTest, EveryMessageRoundTrips) {
   SignedEvent e{"event-bytes", "abcd", std::string(64, 's'), {{"0123456789abcdef", "name", "Kari"}}};
@@ -71,7 +31,8 @@ TEST(FrameCodecTest, EveryMessageRoundTrips) {
   std::vector<ServerMessage> server = {
       Welcome{3, "auditor"}, AppendReply{7, {EventResult{true, {1, 2, 3, false}, "", ""}}},
       Entries{{{4, "entry"}}, 5}, CaughtUp{5}, Heartbeat{5, 6}, Acked{5},
-      Error{"malformed_frame", "bad", 0, false}, End{5, "shutdown"}};
+      Error{"malformed_frame", "bad", 0, false}, End{5, "shutdown", ""},
+      End{6, "revoked", "the API token was revoked"}};
   for (const auto& m : server) {
     std::string frame = EncodeFrame(m);
     auto back = DecodeServerMessage(frame.substr(4));

@@ -78,7 +78,8 @@ struct Error {
 };
 struct End {
   uint64_t position = 0;
-  std::string reason;
+  std::string reason;   // "shutdown", "error", "revoked"
+  std::string message;  // for people: why; may be empty
 };
 using ServerMessage =
     std::variant<Welcome, AppendReply, Entries, CaughtUp, Heartbeat, Acked, Error, End>;
