@@ -1,5 +1,6 @@
 // TLS on the HTTP port: a client that verifies the server's certificate gets answers; a plain
-// HTTP client on the TLS port gets nothing and does not disturb the server.
+// HTTP client on the TLS port gets nothing and does not disturb the server. A revocation ends a
+// TLS session with its reason.
 #include <utility>  // before Asio (Boost 1.74, STYLE.md)
 
 #include <boost/asio/connect.hpp>
@@ -10,6 +11,10 @@
 #include <boost/asio/write.hpp>
 #include <cstdlib>
 
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include "server/binary_protocol.h"
 #include "server_fixture.h"
 
 namespace ledger::server::testing {
@@ -74,6 +79,60 @@ TEST_F(TlsTest, VerifiedClientsAreServedPlainOnesAreNot) {
   EXPECT_EQ(StatusOf(answer), 0);
   EXPECT_TRUE(closed);
   EXPECT_EQ(StatusOf(Https("GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")), 200);
+}
+
+// A revocation reaches a session over TLS as over plain TCP: an idle binary connection's pending
+// read is cancelled under the TLS layer, and the fatal error still goes out encrypted.
+TEST_F(TlsTest, RevocationEndsAnIdleBinaryConnectionWithItsReason) {
+  using namespace ledger::server::binary;
+  asio::io_context ioc;
+  asio::ssl::context ctx(asio::ssl::context::tls_client);
+  ctx.load_verify_file(cert_);
+  asio::ssl::stream<asio::ip::tcp::socket> s(ioc, ctx);
+  s.set_verify_mode(asio::ssl::verify_peer);
+  boost::system::error_code ec;
+  s.lowest_layer().connect(
+      asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), server_->binary_port()), ec);
+  ASSERT_FALSE(ec) << ec.message();
+  // Reads end after 5 s at the most: the test cannot hang on a server that says nothing.
+  timeval tv{5, 0};
+  ::setsockopt(s.lowest_layer().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  s.handshake(asio::ssl::stream_base::client, ec);
+  ASSERT_FALSE(ec) << ec.message();
+  std::string received;
+  // The next whole frame's message (nullopt on a read error or close).
+  auto next = [&]() -> std::optional<ServerMessage> {
+    for (;;) {
+      if (received.size() >= 4) {
+        auto n = FrameLength(std::string_view(received).substr(0, 4), 1 << 20);
+        if (!n.ok()) return std::nullopt;
+        if (received.size() >= 4 + *n) {
+          auto m = DecodeServerMessage(std::string_view(received).substr(4, *n));
+          received.erase(0, 4 + *n);
+          if (!m.ok()) return std::nullopt;
+          return *m;
+        }
+      }
+      char buf[4096];
+      const size_t n = s.read_some(asio::buffer(buf), ec);
+      if (ec) return std::nullopt;
+      received.append(buf, n);
+    }
+  };
+  asio::write(s, asio::buffer(EncodeFrame(ClientMessage(Hello{caseworker_.token, kProtocolVersion}))),
+              ec);
+  auto welcome = next();
+  ASSERT_TRUE(welcome && std::holds_alternative<Welcome>(*welcome));
+
+  ASSERT_TRUE(TokenStore::Revoke(TokensPath(data_), caseworker_.token.substr(5, 16)).ok());
+  auto error = next();
+  ASSERT_TRUE(error) << "no frame after the revocation";
+  auto* e = std::get_if<Error>(&*error);
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->code, "unauthenticated");
+  EXPECT_EQ(e->message, "the API token was revoked");
+  EXPECT_TRUE(e->fatal);
+  EXPECT_FALSE(next());  // then closed
 }
 
 }  // namespace
