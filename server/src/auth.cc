@@ -10,9 +10,6 @@
 namespace ledger::server::internal {
 namespace {
 
-// How often the tokens file is looked at (one stat): a revoked token stops within this (and
-// open sessions within the watch's interval after it, revocation_watch.h).
-constexpr std::chrono::milliseconds kReloadInterval{100};
 constexpr size_t kMaxCachedOffices = 1 << 20;
 
 int64_t MtimeNs(const std::string& path) {
@@ -32,14 +29,10 @@ Status Authenticator::Load() {
   std::lock_guard<std::mutex> lock(mu_);
   file_mtime_ns_ = MtimeNs(path_);
   ASSIGN_OR_RETURN(store_, TokenStore::Load(path_));
-  checked_ = std::chrono::steady_clock::now();
   return Status::Ok();
 }
 
-void Authenticator::MaybeReload(bool force) {
-  const auto now = std::chrono::steady_clock::now();
-  if (!force && now - checked_ < kReloadInterval) return;
-  checked_ = now;
+void Authenticator::ReloadIfChanged() {
   const int64_t mtime = MtimeNs(path_);
   if (mtime == file_mtime_ns_) return;
   auto loaded = TokenStore::Load(path_);
@@ -79,7 +72,7 @@ Result<Principal> Authenticator::Authenticate(std::string_view authorization) {
   TokenRecord record;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    MaybeReload();
+    ReloadIfChanged();
     ASSIGN_OR_RETURN(record, store_.Authenticate(authorization.substr(kBearer.size())));
   }
   Principal p;
@@ -94,7 +87,7 @@ Result<Principal> Authenticator::Authenticate(std::string_view authorization) {
 Status Authenticator::Recheck(const Principal& p) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    MaybeReload(/*force=*/true);
+    ReloadIfChanged();
     const TokenRecord* found = nullptr;
     for (const TokenRecord& r : store_.tokens()) {
       if (r.id == p.token_id) found = &r;

@@ -25,7 +25,7 @@ struct Principal {
   std::vector<std::string> scope;  // the key's registered scope; empty: everything the role sees
 };
 
-// Tokens from the file, reloaded when it changes (looked at every 100 ms at most), so that
+// Tokens from the file, reloaded when it changes (looked at on every check), so that
 // `ledger tokens create|revoke` take effect while the server runs.
 class Authenticator {
  public:
@@ -39,20 +39,20 @@ class Authenticator {
   Result<Principal> Authenticate(std::string_view authorization);
 
   // Whether `p`, authenticated earlier, still holds: its token is known and not revoked (the
-  // file looked at now, and reread if it changed) and its key is still registered with its role and not revoked.
+  // file reread if it changed) and its key is still registered with its role and not revoked.
   // PermissionDenied saying which otherwise. For what outlives one request: a subscription, a
   // binary connection's appends (revocation_watch.h).
   Status Recheck(const Principal& p);
 
  private:
-  // Rereads the file if it changed; looks at most once per interval unless `force`.
-  void MaybeReload(bool force = false);
+  // Rereads the file if it changed (one stat per call: a request that arrives after
+  // `ledger tokens revoke` returned is refused).
+  void ReloadIfChanged();
 
   const std::string path_;
   Ledger& ledger_;
   std::mutex mu_;
   TokenStore store_;                                 // GUARDED_BY(mu_)
-  std::chrono::steady_clock::time_point checked_{};  // GUARDED_BY(mu_)
   int64_t file_mtime_ns_ = -1;                       // GUARDED_BY(mu_)
 };
 

@@ -181,6 +181,21 @@ TEST_F(RevocationTest, KeptAliveHttpConnectionIsClosedAndNewRequestsGet401) {
   std::cout << "kept-alive HTTP connection closed " << took << " ms after the revocation\n";
 }
 
+// An append sent on a kept-alive connection right after `ledger tokens revoke` returned (before
+// the watch's round) is refused with 401, and nothing is appended.
+TEST_F(RevocationTest, AppendOnAnOldHttpConnectionRightAfterTheRevocationIs401) {
+  auto client = ClientFor(caseworker_);
+  ASSERT_EQ(client->Get("/v1/head")->status, 200);
+  const uint64_t before = Size();
+  RevokeToken(caseworker_);
+  const nlohmann::json event = CaseOpened("rv-3");
+  auto res = client->Post("/v1/events", SignedEventBody(event.dump(), caseworker_.key).value());
+  ASSERT_TRUE(res.ok()) << res.status().ToString();
+  EXPECT_EQ(res->status, 401) << res->body;
+  EXPECT_EQ(ErrorCode(*res), "unauthenticated");
+  EXPECT_EQ(Size(), before);
+}
+
 // A connection of another token is not touched.
 TEST_F(RevocationTest, OtherTokensSessionsGoOn) {
   auto other = Subscription::Open(As(service_), "from=end&heartbeat_ms=60000");
