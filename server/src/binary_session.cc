@@ -504,11 +504,12 @@ awaitable<void> ServeBinaryConnection(ServerCore& core, tcp::socket socket, net:
   std::optional<net::beast::ssl_stream<net::beast::tcp_stream>> secure;
   ConnectionGuard registration(core, executor, &stream.socket());
   try {
-    if (core.metrics.connections() > static_cast<int64_t>(core.options.limits.max_connections)) {
+    // (No health reserve here: /v1/health is HTTP.)
+    const Admission admission = registration.Admit(/*health_reserve=*/false);
+    if (admission.kind != Admission::kServe) {
       if (tls == nullptr) {
-        std::string frame_7 = binary::EncodeFrame(ErrorMessage(
-                                "too_many_connections",
-                                "the server has too many open connections", true));
+        std::string frame_7 = binary::EncodeFrame(
+            ErrorMessage("too_many_connections", admission.message, true));
         co_await WriteFrame(core, stream, std::move(frame_7));
       }
       co_return;

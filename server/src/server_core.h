@@ -4,6 +4,7 @@
 #define SERVER_SRC_SERVER_CORE_H_
 
 #include <atomic>
+#include <cassert>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -43,18 +44,28 @@ struct ServerCore {
   std::mutex connections_mu;
   std::map<uint64_t, std::function<void()>> connections;  // GUARDED_BY(connections_mu)
   uint64_t next_connection = 0;                          // GUARDED_BY(connections_mu)
+  // Open connections by client address (ConnectionGuard's key), for the per-address limit.
+  // Invariant: every count is positive; an address without connections has no entry.
+  std::map<std::string, size_t, std::less<>> per_address;  // GUARDED_BY(connections_mu)
 
   void Log(std::string_view line) const {
     if (options.log) options.log(line);
   }
-  uint64_t AddConnection(std::function<void()> closer) {
+  // Registers a connection from `address`; *from_address: the connections open from it now,
+  // this one included.
+  uint64_t AddConnection(std::function<void()> closer, const std::string& address,
+                         size_t* from_address) {
     std::lock_guard<std::mutex> lock(connections_mu);
     connections.emplace(next_connection, std::move(closer));
+    *from_address = ++per_address[address];
     return next_connection++;
   }
-  void RemoveConnection(uint64_t id) {
+  void RemoveConnection(uint64_t id, const std::string& address) {
     std::lock_guard<std::mutex> lock(connections_mu);
     connections.erase(id);
+    auto it = per_address.find(address);
+    assert(it != per_address.end() && it->second > 0);  // Invariant: added by AddConnection
+    if (--it->second == 0) per_address.erase(it);
   }
 };
 

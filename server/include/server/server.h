@@ -32,6 +32,16 @@ struct ServerLimits {
   size_t max_batch_events = 10000;        // events per batch: 413 batch_too_large
   size_t max_frame_bytes = 16 << 20;      // binary frame: error frame_too_large, then close
   size_t max_connections = 4096;          // open connections: 503 too_many_connections
+  // HTTP connections over max_connections, up to this many more, are read for one request, and
+  // only /v1/health is answered (anything else: 503 too_many_connections), then closed: so that
+  // monitoring still reaches a server whose connections are all taken, by idle sockets say.
+  size_t health_reserve_connections = 16;
+  // Open connections (HTTP and binary together) from one client address; an IPv6 address counts
+  // by its /64 (one host's usual share). Over it: 503 too_many_connections (the binary protocol:
+  // its error frame), then closed. It keeps one client's idle sockets from taking the
+  // max_connections of all. Behind a proxy every connection comes from the proxy's address:
+  // raise it to max_connections there (docs/operations.md).
+  size_t max_connections_per_address = 256;
   double requests_per_second = 2000;      // per token (0: no limit): 429 rate_limited
   double request_burst = 4000;
   // A request's header and body must arrive within this (slowloris): 408 request_timeout.
