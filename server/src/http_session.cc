@@ -284,10 +284,7 @@ awaitable<bool> HandleRequest(ServerCore& core, Stream& stream, Request& req) {
   }
   ApiRequest api{std::string(net::View(req.method_string())), std::move(target).value(),
                  std::move(req.body()), std::move(principal).value()};
-  // Named, not a temporary in the co_await expression: g++ 12 destroys a temporary lambda with
-  // captures twice there.
-  auto handle = [&core, api = std::move(api)]() { return HandleApi(*core.api, api); };
-  Reply reply = co_await RunBlocking(*core.workers, std::move(handle));
+  Reply reply = co_await RunApi(core, std::move(api));
   co_return co_await Answer(core, stream, req, reply);
 }
 

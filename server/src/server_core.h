@@ -19,6 +19,7 @@
 #include "metrics.h"
 #include "net.h"
 #include "rate_limiter.h"
+#include "report_pool.h"
 #include "server/access_log.h"
 #include "server/server.h"
 
@@ -35,6 +36,7 @@ struct ServerCore {
   std::unique_ptr<Authenticator> auth;
   std::unique_ptr<RateLimiter> rate;
   std::unique_ptr<net::asio::thread_pool> workers;  // handlers, disk reads, acks
+  std::unique_ptr<ReportPool> reports;  // heavy requests' handlers (report_pool.h)
   std::unique_ptr<ApiContext> api;
 
   std::atomic<bool> stopping{false};
@@ -84,6 +86,9 @@ class InFlight {
 // One HTTP connection (plain or TLS) from accept to close; catches its own exceptions.
 net::asio::awaitable<void> ServeHttpConnection(ServerCore& core, net::tcp::socket socket,
                                                net::ssl::context* tls);
+// Runs the handler of `request` (HandleApi) and resumes with its reply: a heavy request
+// (IsHeavyRequest) on the report pool, or 503 busy when that is full; the rest on the workers.
+net::asio::awaitable<Reply> RunApi(ServerCore& core, ApiRequest request);
 // One binary-protocol connection (protocol.md).
 net::asio::awaitable<void> ServeBinaryConnection(ServerCore& core, net::tcp::socket socket,
                                                  net::ssl::context* tls);
