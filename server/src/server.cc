@@ -197,6 +197,9 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options,
   if (options.worker_threads < 1 || options.network_threads < 1) {
     return Status::InvalidArgument("thread counts must be positive");
   }
+  if (options.limits.max_connections_per_address == 0) {
+    return Status::InvalidArgument("max_connections_per_address must be positive");
+  }
   if (options.report_threads < 0) {
     return Status::InvalidArgument("report_threads must be 0 (the default) or positive");
   }
