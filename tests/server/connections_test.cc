@@ -2,6 +2,7 @@
 // /v1/health answers from a reserve when every connection is taken.
 #include <thread>
 
+#include "connection_guard.h"
 #include "server/binary_protocol.h"
 #include "server_fixture.h"
 
@@ -58,6 +59,21 @@ std::vector<std::unique_ptr<RawConn>> HoldIdle(uint16_t port, int n, const char*
 // Time for the server to take in connections opened or closed just now (accepting and
 // counting them runs on its own threads). Only a settling pause: no test asserts a duration.
 void Settle() { std::this_thread::sleep_for(milliseconds(300)); }
+
+// The per-address limit counts an IPv4 address as such, also mapped into IPv6, and an IPv6
+// address by its /64.
+TEST(AddressKeyTest, IPv4ByAddressIPv6ByItsSlash64) {
+  using internal::AddressKey;
+  auto key = [](const char* address) {
+    return AddressKey(net::tcp::endpoint(net::asio::ip::make_address(address), 7400));
+  };
+  EXPECT_EQ(key("192.0.2.7"), "192.0.2.7");
+  EXPECT_EQ(key("::ffff:192.0.2.7"), "192.0.2.7");
+  EXPECT_EQ(key("2001:db8:1:2:3:4:5:6"), "2001:db8:1:2::/64");
+  EXPECT_EQ(key("2001:db8:1:2:ffff::1"), "2001:db8:1:2::/64");
+  EXPECT_EQ(key("2001:db8:1:3::1"), "2001:db8:1:3::/64");
+  EXPECT_EQ(key("::1"), "::/64");
+}
 
 TEST_F(ConnectionsTest, HealthAnswersFromTheReserveWhenAllConnectionsAreTaken) {
   ServerOptions o = DefaultOptions();
