@@ -151,5 +151,62 @@ TEST_F(ReportPoolServerTest, ReportsWaitOnTheirPoolAndTheQueueLimitSaysBusy) {
   EXPECT_EQ(gate->max_running(), 2);
 }
 
+// A stop lets the running report finish, and answers one still waiting 503 shutting_down
+// without running it: a queue of reports must not hold a graceful stop for minutes.
+TEST_F(ReportPoolServerTest, AStopDoesNotStartWaitingReports) {
+  auto gate = std::make_shared<Gate>();
+  std::atomic<int> started{0};
+  ServerOptions o = DefaultOptions();
+  o.report_threads = 1;
+  o.before_heavy_request = [gate, &started](std::string_view) {
+    started.fetch_add(1);
+    gate->Enter();
+  };
+  RestartServer(o);
+  auto watcher = ClientFor(auditor_);  // connected before the stop closes the acceptor
+  HttpResponse running, waiting;
+  std::thread first([&] {
+    auto r = ClientFor(auditor_)->Get("/v1/reports/caseload");
+    running = r.ok() ? *r : HttpResponse{};
+  });
+  ASSERT_TRUE(gate->WaitRunning(1, milliseconds(10000)));
+  auto second_client = ClientFor(auditor_);
+  std::thread second([&] {
+    auto r = second_client->Get("/v1/reports/compliance");
+    waiting = r.ok() ? *r : HttpResponse{};
+  });
+  std::thread stopper;
+  struct Finally {
+    Gate& gate;
+    std::vector<std::thread*> threads;
+    ~Finally() {
+      gate.Release();
+      for (auto* t : threads) {
+        if (t->joinable()) t->join();
+      }
+    }
+  } finally{*gate, {&first, &second, &stopper}};
+  // (The second request is queued once it is sent; a little time for it to arrive.)
+  std::this_thread::sleep_for(milliseconds(300));
+  stopper = std::thread([&] { server_->Stop(); });
+  // The stop has begun once health says so.
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  bool stopping = false;
+  while (!stopping && std::chrono::steady_clock::now() < until) {
+    auto h = watcher->Get("/v1/health");
+    stopping = h.ok() && h->status == 503;
+    if (!stopping) std::this_thread::sleep_for(milliseconds(10));
+  }
+  ASSERT_TRUE(stopping);
+  gate->Release();
+  first.join();
+  second.join();
+  stopper.join();
+  EXPECT_EQ(running.status, 200u) << running.body;
+  EXPECT_EQ(waiting.status, 503u) << waiting.body;
+  EXPECT_EQ(ErrorCode(waiting), "shutting_down");
+  EXPECT_EQ(started.load(), 1);
+}
+
 }  // namespace
 }  // namespace ledger::server::testing
