@@ -41,6 +41,8 @@ struct Args {
   std::string url, binary_url, token, key, sub_token, dir;
   int clients = 16, batch = 256, seconds = 10, rate = 1000, subscribers = 1000;
   int delivery_interval_ms = -1;  // the local server's (-1: ServerOptions' default)
+  int reports = 64;               // the reports phase's concurrent report clients
+  int report_threads = 0;         // the local server's (0: ServerOptions' default)
   std::string phases = "batch,binary,single,subscribe";
 };
 
@@ -301,6 +303,98 @@ void BenchSingle(const Target& t, const Args& a, Table& out) {
   out.AddRow({"  acknowledged", Thousands(latencies.size())});
 }
 
+// Phase 4 (issue 14): `reports` clients each asking for the compliance report over and over
+// (each replays the whole log: run it after the batch phase has filled the ledger) while single
+// appends are paced at `rate` from 8 clients and one client reads /v1/head 20 times a second:
+// the latency appends and reads keep beside heavy requests. A 503 busy waits its Retry-After.
+void BenchReports(const Target& t, const Args& a, Table& out) {
+  const size_t n = static_cast<size_t>(a.rate) * static_cast<size_t>(a.seconds);
+  auto events = Prepare(*t.key, n, "br-" + NewEventId() + "-");
+  std::vector<std::string> bodies(n);
+  for (size_t i = 0; i < n; ++i) bodies[i] = server::SignedEventBody(events[i]).value();
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> answered{0}, busy{0}, failed{0};
+  std::vector<std::thread> reporters;
+  for (int r = 0; r < a.reports; ++r) {
+    reporters.emplace_back([&] {
+      auto client = server::Client::Connect(Options(t, t.sub_token));
+      if (!client.ok()) {
+        ++failed;
+        return;
+      }
+      while (!stop.load()) {
+        auto res = (*client)->Get("/v1/reports/compliance");
+        if (res.ok() && res->status == 200) {
+          ++answered;
+        } else if (res.ok() && res->status == 503) {
+          ++busy;
+          std::this_thread::sleep_for(std::chrono::seconds(1));
+        } else {
+          ++failed;
+          return;
+        }
+      }
+    });
+  }
+  std::this_thread::sleep_for(milliseconds(500));  // the reports under way
+  std::mutex mu;
+  std::vector<double> appends, heads;
+  std::atomic<bool> appending{true};
+  std::thread reader([&] {
+    auto client = server::Client::Connect(Options(t, t.sub_token));
+    if (!client.ok()) return;
+    std::vector<double> mine;
+    while (appending.load()) {
+      const auto sent = Clock::now();
+      auto r = (*client)->Get("/v1/head");
+      if (r.ok() && r->status == 200) {
+        mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - sent).count());
+      }
+      std::this_thread::sleep_until(sent + milliseconds(50));
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    heads = std::move(mine);
+  });
+  constexpr int kClients = 8;
+  const auto start = Clock::now();
+  std::vector<std::thread> writers;
+  for (int c = 0; c < kClients; ++c) {
+    writers.emplace_back([&, c] {
+      auto client = server::Client::Connect(Options(t, t.token));
+      if (!client.ok()) return;
+      std::vector<double> mine;
+      for (size_t i = static_cast<size_t>(c); i < n; i += kClients) {
+        std::this_thread::sleep_until(start + std::chrono::microseconds(
+                                                  static_cast<int64_t>(i) * 1000000 / a.rate));
+        const auto sent = Clock::now();
+        auto r = (*client)->Post("/v1/events", bodies[i]);
+        if (r.ok() && r->status == 201) {
+          mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - sent).count());
+        }
+      }
+      std::lock_guard<std::mutex> lock(mu);
+      appends.insert(appends.end(), mine.begin(), mine.end());
+    });
+  }
+  for (auto& th : writers) th.join();
+  appending = false;
+  reader.join();
+  stop = true;
+  for (auto& th : reporters) th.join();
+  auto ms = [](const std::vector<double>& v) {
+    return fmt::format("{:.2f} / {:.2f} / {:.2f}", Percentile(v, 0.5), Percentile(v, 0.99),
+                       v.empty() ? 0.0 : *std::max_element(v.begin(), v.end()));
+  };
+  out.AddRow({fmt::format("{} clients asking for compliance reports; appends at {}/s: "
+                          "append p50 / p99 / max (ms)",
+                          a.reports, a.rate),
+              ms(appends)});
+  out.AddRow({"  acknowledged", Thousands(appends.size())});
+  out.AddRow({"  GET /v1/head 20/s: p50 / p99 / max (ms)", ms(heads)});
+  out.AddRow({"  reports answered, refused busy, failed",
+              fmt::format("{}, {}, {}", answered.load(), busy.load(), failed.load())});
+}
+
 // Phase 3: `subscribers` WebSocket subscribers from the end; events appended at `rate`/s;
 // delivery lag = arrival time - the entry's recorded_at (the server's clock at commit).
 void BenchSubscribe(const Target& t, const Args& a, Table& out) {
@@ -425,9 +519,12 @@ int Run(const Args& a) {
     so.ledger_options = lo;
     so.limits.requests_per_second = 0;
     so.limits.max_connections = 8192;
+    // Every client and subscriber connects from 127.0.0.1.
+    so.limits.max_connections_per_address = so.limits.max_connections;
     if (a.delivery_interval_ms >= 0) {
       so.delivery_interval = std::chrono::milliseconds(a.delivery_interval_ms);
     }
+    so.report_threads = a.report_threads;
     auto started = server::Server::Start(std::move(so));
     if (!started.ok()) return Fail(started.status());
     local = std::move(started).value();
@@ -448,6 +545,7 @@ int Run(const Args& a) {
   if (a.phases.find("batch") != std::string::npos) BenchBatch(t, a, out);
   if (a.phases.find("binary") != std::string::npos && t.binary_port != 0) BenchBatchBinary(t, a, out);
   if (a.phases.find("single") != std::string::npos) BenchSingle(t, a, out);
+  if (a.phases.find("reports") != std::string::npos) BenchReports(t, a, out);
   if (a.phases.find("subscribe") != std::string::npos) BenchSubscribe(t, a, out);
   fmt::print("{}", out.Render());
   if (local) {
@@ -478,7 +576,15 @@ void RegisterBenchServerCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--seconds", a->seconds, "Length of the paced phases")->capture_default_str();
   cmd->add_option("--rate", a->rate, "Events per second in the paced phases")->capture_default_str();
   cmd->add_option("--subscribers", a->subscribers, "WebSocket subscribers")->capture_default_str();
-  cmd->add_option("--phases", a->phases, "Comma-separated: batch, binary, single, subscribe")->capture_default_str();
+  cmd->add_option("--phases", a->phases,
+                  "Comma-separated: batch, binary, single, reports, subscribe")
+      ->capture_default_str();
+  cmd->add_option("--reports", a->reports, "Concurrent report clients (reports phase)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  cmd->add_option("--report-threads", a->report_threads,
+                  "The local server's --report-threads (default: serve's)")
+      ->check(CLI::Range(0, 512));
   cmd->add_option("--delivery-interval-ms", a->delivery_interval_ms,
                   "The local server's --delivery-interval-ms (default: serve's)")
       ->check(CLI::Range(0, 1000));

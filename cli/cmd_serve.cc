@@ -45,7 +45,9 @@ struct ServeArgs {
   std::string binary_listen = "127.0.0.1:7401";
   std::string tls_cert, tls_key, backup_dir, releases_dir;
   int threads = 2, workers = 32;
-  size_t max_connections = 4096, max_body = 16 << 20, max_batch = 10000;
+  size_t max_connections = 4096, max_connections_per_address = 256, max_body = 16 << 20,
+         max_batch = 10000, max_queued_reports = 64;
+  int report_threads = 0;  // 0: half the cores
   double rate = 2000;
   int heartbeat_ms = 5000, read_timeout_ms = 10000, idle_timeout_ms = 60000,
       delivery_interval_ms = 20;
@@ -83,6 +85,9 @@ int RunServe(const ServeArgs& a) {
   so.network_threads = a.threads;
   so.worker_threads = a.workers;
   so.limits.max_connections = a.max_connections;
+  so.limits.max_connections_per_address = a.max_connections_per_address;
+  so.report_threads = a.report_threads;
+  so.limits.max_queued_reports = a.max_queued_reports;
   so.limits.max_body_bytes = a.max_body;
   so.limits.max_batch_events = a.max_batch;
   so.limits.requests_per_second = a.rate;
@@ -256,6 +261,19 @@ void RegisterServeCommands(CLI::App& app, int* exit_code) {
   serve->add_option("--workers", a->workers, "Worker threads (appends, reads)")
       ->capture_default_str()->check(CLI::Range(1, 512));
   serve->add_option("--max-connections", a->max_connections, "Open connections")
+      ->capture_default_str();
+  serve->add_option("--max-connections-per-address", a->max_connections_per_address,
+                    "Open connections from one client address (behind a proxy: raise to "
+                    "--max-connections)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  serve->add_option("--report-threads", a->report_threads,
+                    "Threads for reports, release exports and backups (0: half the cores)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 512));
+  serve->add_option("--max-queued-reports", a->max_queued_reports,
+                    "Reports, release exports and backups waiting for a report thread (more: "
+                    "503 busy)")
       ->capture_default_str();
   serve->add_option("--max-body", a->max_body, "HTTP body bytes")->capture_default_str();
   serve->add_option("--max-batch", a->max_batch, "Events per batch")->capture_default_str();

@@ -1,5 +1,6 @@
 // The HTTP/JSON API's request handlers (docs/api.md). Each handler is synchronous and runs on a
-// worker thread (it may block on RocksDB or wait for an append's synced group commit); the
+// worker thread, a heavy one on a report thread (report_pool.h, run_api.cc) (it may block on
+// RocksDB or wait for an append's synced group commit); the
 // connection code (http_session.h) authenticates, applies limits and handles subscriptions
 // before calling HandleApi.
 //

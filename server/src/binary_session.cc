@@ -85,46 +85,68 @@ tcp::socket& Socket(Stream& stream) {
   return net::beast::get_lowest_layer(stream).socket();
 }
 
-// Reads one frame: waits up to `wait` for its first byte, then `read_timeout` for the rest.
+// The fatal error of a frame that did not arrive in time, naming the limit: nothing at all
+// within `wait` is an idle connection (idle_timeout); part of a frame is a slow one
+// (request_timeout).
+void FrameTimedOut(const ServerLimits& limits, std::chrono::milliseconds wait, bool began,
+                   RawFrame* out) {
+  if (began) {
+    out->error_code = "request_timeout";
+    out->status = Status::Unavailable("no complete frame within " +
+                                      std::to_string(limits.read_timeout.count()) +
+                                      " ms of its first byte");
+  } else {
+    out->error_code = "idle_timeout";
+    out->status = Status::Unavailable("no frame within " + std::to_string(wait.count()) + " ms");
+  }
+}
+
+// Reads one frame: waits up to `wait` for its first byte, then `read_timeout` for the rest
+// (header and body together, so a frame cannot take longer by trickling).
 template <typename Stream>
 awaitable<RawFrame> ReadFrame(ServerCore& core, Stream& stream, ReadDeadline& deadline,
                               std::chrono::milliseconds wait) {
+  const ServerLimits& limits = core.options.limits;
   RawFrame out;
   char header[binary::kFrameHeaderBytes];
   error_code ec;
   deadline.Arm(wait);
   size_t got = co_await stream.async_read_some(net::asio::buffer(header, sizeof header),
                                                net::UseAwaitable(ec));
+  if (!ec) deadline.Arm(limits.read_timeout);
   if (!ec && got < sizeof header) {
-    deadline.Arm(core.options.limits.read_timeout);
     co_await net::asio::async_read(stream, net::asio::buffer(header + got, sizeof header - got),
                                    net::UseAwaitable(ec));
   }
   if (ec) {
     deadline.Disarm();
-    out.status = Status::Unavailable(deadline.expired() ? "timeout" : ec.message());
-    // Nothing at all within `wait` is an idle connection; part of a header is a slow one.
-    if (deadline.expired()) out.error_code = got == 0 ? "idle_timeout" : "request_timeout";
+    if (deadline.expired()) {
+      FrameTimedOut(limits, wait, got > 0, &out);
+    } else {
+      out.status = Status::Unavailable(ec.message());
+    }
     co_return out;
   }
   auto length = binary::FrameLength(std::string_view(header, sizeof header),
-                                    core.options.limits.max_frame_bytes);
+                                    limits.max_frame_bytes);
   if (!length.ok()) {
     deadline.Disarm();
     out.status = length.status();
     out.error_code = length.status().message().find("exceeds") != std::string::npos
                          ? "frame_too_large"
                          : "malformed_frame";
-    if (out.error_code == "frame_too_large") out.status = FrameTooLarge(header, core.options.limits);
+    if (out.error_code == "frame_too_large") out.status = FrameTooLarge(header, limits);
     co_return out;
   }
   std::string body(*length, '\0');
-  deadline.Arm(core.options.limits.read_timeout);
   co_await net::asio::async_read(stream, net::asio::buffer(body), net::UseAwaitable(ec));
   deadline.Disarm();
   if (ec) {
-    out.status = Status::Unavailable(deadline.expired() ? "timeout" : ec.message());
-    out.error_code = deadline.expired() ? "request_timeout" : "";
+    if (deadline.expired()) {
+      FrameTimedOut(limits, wait, true, &out);
+    } else {
+      out.status = Status::Unavailable(ec.message());
+    }
     co_return out;
   }
   out.body = std::move(body);
@@ -505,11 +527,12 @@ awaitable<void> ServeBinaryConnection(ServerCore& core, tcp::socket socket, net:
   std::optional<net::beast::ssl_stream<net::beast::tcp_stream>> secure;
   ConnectionGuard registration(core, executor, &stream.socket());
   try {
-    if (core.metrics.connections() > static_cast<int64_t>(core.options.limits.max_connections)) {
+    // (No health reserve here: /v1/health is HTTP.)
+    const Admission admission = registration.Admit(/*health_reserve=*/false);
+    if (admission.kind != Admission::kServe) {
       if (tls == nullptr) {
-        std::string frame_7 = binary::EncodeFrame(ErrorMessage(
-                                "too_many_connections",
-                                "the server has too many open connections", true));
+        std::string frame_7 = binary::EncodeFrame(
+            ErrorMessage("too_many_connections", admission.message, true));
         co_await WriteFrame(core, stream, std::move(frame_7));
       }
       co_return;

@@ -290,10 +290,7 @@ awaitable<bool> HandleRequest(ServerCore& core, Stream& stream, Request& req,
   }
   ApiRequest api{std::string(net::View(req.method_string())), std::move(target).value(),
                  std::move(req.body()), std::move(principal).value()};
-  // Named, not a temporary in the co_await expression: g++ 12 destroys a temporary lambda with
-  // captures twice there.
-  auto handle = [&core, api = std::move(api)]() { return HandleApi(*core.api, api); };
-  Reply reply = co_await RunBlocking(*core.workers, std::move(handle));
+  Reply reply = co_await RunApi(core, std::move(api));
   // Revoked while it ran: answered (it was authenticated when it arrived), then closed.
   if (revocation.revoked()) reply.close = true;
   co_return co_await Answer(core, stream, req, reply);
@@ -397,6 +394,34 @@ awaitable<void> HttpLoop(ServerCore& core, Stream& stream) {
   }
 }
 
+// A connection taken from the health reserve (Admission::kHealthOnly): one request, read
+// within the read timeout, is answered, then the connection is closed: /v1/health as
+// HandleRequest answers it (200, or 503 shutting_down), anything else 503 too_many_connections
+// (`refusal`). A connection that sends nothing, or not a whole header block, is closed without
+// a word; the body of a request is never read (the lingering close drops it).
+template <typename Stream>
+awaitable<void> ServeFromReserve(ServerCore& core, Stream& stream, const std::string& refusal) {
+  const ServerLimits& limits = core.options.limits;
+  net::beast::flat_buffer buffer;
+  ReadDeadline deadline(co_await net::asio::this_coro::executor, Socket(stream));
+  deadline.Arm(limits.read_timeout);
+  net::http::request_parser<net::http::empty_body> parser;
+  parser.header_limit(static_cast<uint32_t>(limits.max_header_bytes));
+  error_code ec;
+  co_await net::http::async_read_header(stream, buffer, parser, net::UseAwaitable(ec));
+  deadline.Disarm();
+  if (ec || deadline.expired()) co_return;
+  const auto& req = parser.get();
+  auto target = ParseTarget(net::View(req.target()));
+  Reply reply = ErrorReply(503, "too_many_connections", refusal);
+  if (target.ok() && target->path == "/v1/health") {
+    reply = core.stopping ? ErrorReply(503, "shutting_down", "the server is stopping")
+                          : JsonReply(200, "{\"status\":\"ok\",\"size\":" +
+                                               std::to_string(core.hub->end()) + "}");
+  }
+  co_await Respond(core, stream, req.version(), Closing(reply));
+}
+
 }  // namespace
 
 awaitable<void> ServeHttpConnection(ServerCore& core, tcp::socket socket, net::ssl::context* tls) {
@@ -406,16 +431,22 @@ awaitable<void> ServeHttpConnection(ServerCore& core, tcp::socket socket, net::s
   std::optional<net::beast::ssl_stream<net::beast::tcp_stream>> secure;
   ConnectionGuard guard(core, executor, &stream.socket());
   try {
-    if (core.metrics.connections() > static_cast<int64_t>(core.options.limits.max_connections)) {
+    const Admission admission = guard.Admit(/*health_reserve=*/true);
+    if (admission.kind == Admission::kRefuse) {
+      // (Over TLS the handshake is not worth its cost for a refusal: closed without a word.)
       if (tls == nullptr) {
         co_await Respond(core, stream, 11,
-                         Closing(ErrorReply(503, "too_many_connections",
-                                            "the server has too many open connections")));
+                         Closing(ErrorReply(503, "too_many_connections", admission.message)));
       }
       co_return;
     }
+    const bool reserve = admission.kind == Admission::kHealthOnly;
     if (tls == nullptr) {
-      co_await HttpLoop(core, stream);
+      if (reserve) {
+        co_await ServeFromReserve(core, stream, admission.message);
+      } else {
+        co_await HttpLoop(core, stream);
+      }
     } else {
       secure.emplace(std::move(stream), *tls);
       guard.set_socket(&net::beast::get_lowest_layer(*secure).socket());
@@ -424,7 +455,11 @@ awaitable<void> ServeHttpConnection(ServerCore& core, tcp::socket socket, net::s
       co_await secure->async_handshake(net::ssl::stream_base::server, net::UseAwaitable(ec));
       if (ec) co_return;
       net::beast::get_lowest_layer(*secure).expires_never();
-      co_await HttpLoop(core, *secure);
+      if (reserve) {
+        co_await ServeFromReserve(core, *secure, admission.message);
+      } else {
+        co_await HttpLoop(core, *secure);
+      }
     }
   } catch (const std::exception& e) {
     core.Log(std::string("http connection: ") + e.what());

@@ -23,7 +23,8 @@ class Metrics {
   // One append request (one event or one batch) that was acknowledged or refused.
   void AppendDone(uint64_t events_appended, uint64_t events_refused, double seconds);
   void Error(std::string_view code);  // an error reply, by its code
-  void ConnectionOpened() { connections_.fetch_add(1); }
+  // The open connections, this one included.
+  int64_t ConnectionOpened() { return connections_.fetch_add(1) + 1; }
   void ConnectionClosed() { connections_.fetch_sub(1); }
   int64_t connections() const { return connections_.load(); }
   // One message to a subscriber carrying `n` entries.

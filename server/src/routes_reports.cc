@@ -1,6 +1,7 @@
 // Projections and consumer groups: GET /v1/reports/caseload, /v1/reports/outcomes and
-// /v1/reports/compliance (each replays the log on the worker thread that runs the handler, as
-// the CLI's report commands do), GET /v1/groups/<name>, POST /v1/groups/<name>/ack.
+// /v1/reports/compliance (each replays the log on the report thread that runs the handler,
+// report_pool.h, as the CLI's report commands do), GET /v1/groups/<name>,
+// POST /v1/groups/<name>/ack.
 #include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>

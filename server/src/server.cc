@@ -96,6 +96,7 @@ class Server::Impl {
     for (auto& t : threads_) t.join();
     threads_.clear();
     core_->workers->join();
+    core_->reports->Join();
     // 5. The ledger: flush and close (it signs a last checkpoint when it has the key).
     if (core_->ledger) {
       Status flushed = core_->ledger->Flush();
@@ -199,6 +200,12 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options,
   if (options.worker_threads < 1 || options.network_threads < 1) {
     return Status::InvalidArgument("thread counts must be positive");
   }
+  if (options.limits.max_connections_per_address == 0) {
+    return Status::InvalidArgument("max_connections_per_address must be positive");
+  }
+  if (options.report_threads < 0) {
+    return Status::InvalidArgument("report_threads must be 0 (the default) or positive");
+  }
   if (options.releases_dir.empty()) options.releases_dir = options.data_dir + "/releases";
   auto core = std::make_unique<ServerCore>();
   core->options = std::move(options);
@@ -219,6 +226,9 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options,
                                               o.delivery_interval, o.log);
   core->offices = std::make_unique<internal::OfficeIndex>(*core->ledger);
   core->workers = std::make_unique<net::asio::thread_pool>(o.worker_threads);
+  core->reports = std::make_unique<internal::ReportPool>(
+      o.report_threads == 0 ? internal::DefaultReportThreads() : o.report_threads,
+      o.limits.max_queued_reports);
   core->api.reset(new internal::ApiContext{*core->ledger, *core->hub, core->metrics, *core->offices,
                                            *core->groups, *core->access_log, core->options,
                                            core->options.limits, o.log});

@@ -4,6 +4,7 @@
 #define SERVER_SRC_SERVER_CORE_H_
 
 #include <atomic>
+#include <cassert>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -18,6 +19,7 @@
 #include "metrics.h"
 #include "net.h"
 #include "rate_limiter.h"
+#include "report_pool.h"
 #include "revocation_watch.h"
 #include "server/access_log.h"
 #include "server/server.h"
@@ -36,6 +38,7 @@ struct ServerCore {
   std::unique_ptr<RateLimiter> rate;
   std::unique_ptr<RevocationWatch> revocations;  // open sessions' credentials, rechecked
   std::unique_ptr<net::asio::thread_pool> workers;  // handlers, disk reads, acks
+  std::unique_ptr<ReportPool> reports;  // heavy requests' handlers (report_pool.h)
   std::unique_ptr<ApiContext> api;
 
   std::atomic<bool> stopping{false};
@@ -45,18 +48,28 @@ struct ServerCore {
   std::mutex connections_mu;
   std::map<uint64_t, std::function<void()>> connections;  // GUARDED_BY(connections_mu)
   uint64_t next_connection = 0;                          // GUARDED_BY(connections_mu)
+  // Open connections by client address (ConnectionGuard's key), for the per-address limit.
+  // Invariant: every count is positive; an address without connections has no entry.
+  std::map<std::string, size_t, std::less<>> per_address;  // GUARDED_BY(connections_mu)
 
   void Log(std::string_view line) const {
     if (options.log) options.log(line);
   }
-  uint64_t AddConnection(std::function<void()> closer) {
+  // Registers a connection from `address`; *from_address: the connections open from it now,
+  // this one included.
+  uint64_t AddConnection(std::function<void()> closer, const std::string& address,
+                         size_t* from_address) {
     std::lock_guard<std::mutex> lock(connections_mu);
     connections.emplace(next_connection, std::move(closer));
+    *from_address = ++per_address[address];
     return next_connection++;
   }
-  void RemoveConnection(uint64_t id) {
+  void RemoveConnection(uint64_t id, const std::string& address) {
     std::lock_guard<std::mutex> lock(connections_mu);
     connections.erase(id);
+    auto it = per_address.find(address);
+    assert(it != per_address.end() && it->second > 0);  // Invariant: added by AddConnection
+    if (--it->second == 0) per_address.erase(it);
   }
 };
 
@@ -75,6 +88,9 @@ class InFlight {
 // One HTTP connection (plain or TLS) from accept to close; catches its own exceptions.
 net::asio::awaitable<void> ServeHttpConnection(ServerCore& core, net::tcp::socket socket,
                                                net::ssl::context* tls);
+// Runs the handler of `request` (HandleApi) and resumes with its reply: a heavy request
+// (IsHeavyRequest) on the report pool, or 503 busy when that is full; the rest on the workers.
+net::asio::awaitable<Reply> RunApi(ServerCore& core, ApiRequest request);
 // One binary-protocol connection (protocol.md).
 net::asio::awaitable<void> ServeBinaryConnection(ServerCore& core, net::tcp::socket socket,
                                                  net::ssl::context* tls);

@@ -145,6 +145,56 @@ TEST_F(BinaryProtocolTest, FirstFrameRefusalsNameWhatIsWrong) {
   }
 }
 
+// A timeout's error frame names the limit that ran out (issue 14): the read timeout for a frame
+// begun (its header or its body), the idle timeout between frames, the read timeout for the
+// Hello.
+TEST_F(BinaryProtocolTest, TimeoutErrorsNameTheLimit) {
+  ServerOptions o = DefaultOptions();
+  o.limits.read_timeout = milliseconds(300);
+  o.limits.idle_timeout = milliseconds(700);
+  RestartServer(o);
+  auto welcomed = [&](FrameConn& c) {
+    c.Send(EncodeFrame(ClientMessage(Hello{caseworker_.token, kProtocolVersion})));
+    return c.NextOf<Welcome>().has_value();
+  };
+  {
+    FrameConn c(server_->binary_port());
+    auto e = c.NextOf<Error>();
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->code, "idle_timeout");
+    EXPECT_TRUE(e->fatal);
+    EXPECT_EQ(e->message, "no frame within 300 ms");
+  }
+  {
+    FrameConn c(server_->binary_port());
+    ASSERT_TRUE(welcomed(c));
+    auto e = c.NextOf<Error>();
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->code, "idle_timeout");
+    EXPECT_TRUE(e->fatal);
+    EXPECT_EQ(e->message, "no frame within 700 ms");
+  }
+  {
+    FrameConn c(server_->binary_port());
+    ASSERT_TRUE(welcomed(c));
+    c.Send(std::string("\0\0", 2));  // half a frame header
+    auto e = c.NextOf<Error>();
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->code, "request_timeout");
+    EXPECT_TRUE(e->fatal);
+    EXPECT_EQ(e->message, "no complete frame within 300 ms of its first byte");
+  }
+  {
+    FrameConn c(server_->binary_port());
+    ASSERT_TRUE(welcomed(c));
+    c.Send(std::string("\0\0\0\x40", 4) + std::string(10, '\0'));  // 10 of 64 body bytes
+    auto e = c.NextOf<Error>();
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->code, "request_timeout");
+    EXPECT_EQ(e->message, "no complete frame within 300 ms of its first byte");
+  }
+}
+
 // An evaluator may not use consumer groups (docs/api.md, "Tokens and roles").
 TEST_F(BinaryProtocolTest, EvaluatorMayNotSubscribeWithAGroup) {
   FrameConn c(server_->binary_port());

@@ -97,6 +97,9 @@ TEST_F(LimitsTest, RateLimitIs429PerToken) {
 TEST_F(LimitsTest, TooManyConnectionsIs503) {
   ServerOptions o = DefaultOptions();
   o.limits.max_connections = 5;
+  // No health reserve: a connection over the limit is refused at once (the reserve:
+  // connections_test.cc).
+  o.limits.health_reserve_connections = 0;
   RestartServer(o);
   std::vector<std::unique_ptr<RawConn>> held;
   for (int i = 0; i < 5; ++i) {
@@ -108,7 +111,11 @@ TEST_F(LimitsTest, TooManyConnectionsIs503) {
   RawConn extra(server_->http_port());
   auto response = extra.Read(std::chrono::milliseconds(2000), nullptr, "\r\n\r\n");
   EXPECT_EQ(StatusOf(response), 503) << response;
-  EXPECT_NE(response.find("too_many_connections"), std::string::npos);
+  EXPECT_NE(response.find(
+                "{\"error\":{\"code\":\"too_many_connections\",\"message\":\"the open "
+                "connections exceed the server's limit of 5\"}}"),
+            std::string::npos)
+      << response;
   held.clear();
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   EXPECT_EQ(ClientFor(caseworker_)->Get("/v1/head").value().status, 200u);

@@ -42,8 +42,17 @@ inline std::string TempDir(const std::string& name) {
 // A plain TCP connection for what well-behaved clients never send.
 class RawConn {
  public:
-  explicit RawConn(uint16_t port) {
+  // `from`: the loopback address to connect from (any of 127.0.0.0/8), for per-address limits.
+  explicit RawConn(uint16_t port, const char* from = nullptr) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (from != nullptr) {
+      sockaddr_in local{};
+      local.sin_family = AF_INET;
+      if (::inet_pton(AF_INET, from, &local.sin_addr) != 1 ||
+          ::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
+        return;  // not connected
+      }
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);

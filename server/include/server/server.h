@@ -4,8 +4,10 @@
 //
 // Threads: `network_threads` run every connection (one coroutine each, on its own strand);
 // `worker_threads` run the handlers, which block on RocksDB and on the ledger's synced group
-// commit (so no fsync ever runs on a network thread); the hub's tail thread reads each new
-// entry once for all subscribers; the ledger's own writer thread commits.
+// commit (so no fsync ever runs on a network thread); `report_threads` run the heavy requests
+// (reports, release exports, backups), apart, so that they cannot delay appends and reads; the
+// hub's tail thread reads each new entry once for all subscribers; the ledger's own writer
+// thread commits.
 //
 // Every request is authenticated by an API token (server/token_store.h) except GET /v1/health.
 #ifndef SERVER_SERVER_H_
@@ -32,8 +34,21 @@ struct ServerLimits {
   size_t max_batch_events = 10000;        // events per batch: 413 batch_too_large
   size_t max_frame_bytes = 16 << 20;      // binary frame: error frame_too_large, then close
   size_t max_connections = 4096;          // open connections: 503 too_many_connections
+  // HTTP connections over max_connections, up to this many more, are read for one request, and
+  // only /v1/health is answered (anything else: 503 too_many_connections), then closed: so that
+  // monitoring still reaches a server whose connections are all taken, by idle sockets say.
+  size_t health_reserve_connections = 16;
+  // Open connections (HTTP and binary together) from one client address; an IPv6 address counts
+  // by its /64 (one host's usual share). Over it: 503 too_many_connections (the binary protocol:
+  // its error frame), then closed. It keeps one client's idle sockets from taking the
+  // max_connections of all. Behind a proxy every connection comes from the proxy's address:
+  // raise it to max_connections there (docs/operations.md).
+  size_t max_connections_per_address = 256;
   double requests_per_second = 2000;      // per token (0: no limit): 429 rate_limited
   double request_burst = 4000;
+  // Heavy requests (reports, release exports, backups) waiting for a report thread (see
+  // ServerOptions::report_threads); one more: 503 busy with Retry-After.
+  size_t max_queued_reports = 64;
   // A request's header and body must arrive within this (slowloris): 408 request_timeout.
   std::chrono::milliseconds read_timeout{10000};
   // A kept-alive connection with no request for this long is closed.
@@ -54,6 +69,10 @@ struct ServerOptions {
   ServerLimits limits;
   int network_threads = 2;
   int worker_threads = 32;
+  // Threads for heavy requests (GET /v1/reports/..., POST /v1/releases/<id>/export,
+  // POST /v1/admin/backup), apart from the workers, so that they cannot delay appends and
+  // reads. 0: half the cores, at least 1.
+  int report_threads = 0;
   std::chrono::milliseconds heartbeat{5000};  // subscriptions' default heartbeat
   size_t subscription_cache_bytes = 64 << 20;
   // Live entries reach subscribers at most once per this interval while appends keep coming
@@ -67,6 +86,9 @@ struct ServerOptions {
   // per release id; `ledger release export --out <releases_dir>/<id>`). Empty:
   // <data_dir>/releases.
   std::string releases_dir;
+  // Tests only: called on a report thread before each heavy request's handler, with its path
+  // (to hold heavy requests running while a test looks at the pool). Empty: none.
+  std::function<void(std::string_view path)> before_heavy_request;
   // Operator messages (one line each, no newline). Empty: none.
   std::function<void(std::string_view)> log;
 };

@@ -1,0 +1,31 @@
+// Which pool runs a request's handler (report_pool.h): the one line of dispatch between the
+// connection code and the handlers (api.h).
+#include "report_pool.h"
+#include "run_blocking.h"
+#include "server_core.h"
+
+namespace ledger::server::internal {
+
+net::asio::awaitable<Reply> RunApi(ServerCore& core, ApiRequest request) {
+  // (Handlers are named lambdas, not temporaries in the co_await expression: g++ 12 destroys a
+  // temporary lambda with captures twice there.)
+  if (!IsHeavyRequest(request.method, request.target.path)) {
+    auto handle = [&core, api = std::move(request)]() { return HandleApi(*core.api, api); };
+    Reply reply = co_await RunBlocking(*core.workers, std::move(handle));
+    co_return reply;
+  }
+  // Held until the answer is back: the pool's count covers running and waiting requests.
+  ReportPool::Ticket ticket = core.reports->TryAdmit();
+  if (!ticket) co_return core.reports->BusyReply();
+  auto handle = [&core, api = std::move(request)]() {
+    // One that waited while the server began to stop is not started: Stop waits for requests
+    // in flight, and a queue of reports could take minutes.
+    if (core.stopping) return ErrorReply(503, "shutting_down", "the server is stopping");
+    if (core.options.before_heavy_request) core.options.before_heavy_request(api.target.path);
+    return HandleApi(*core.api, api);
+  };
+  Reply reply = co_await RunBlocking(core.reports->pool(), std::move(handle));
+  co_return reply;
+}
+
+}  // namespace ledger::server::internal
