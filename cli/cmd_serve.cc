@@ -46,6 +46,7 @@ struct ServeArgs {
   std::string tls_cert, tls_key, backup_dir, releases_dir;
   int threads = 2, workers = 32;
   size_t max_connections = 4096, max_body = 16 << 20, max_batch = 10000;
+  size_t max_body_memory = 256 << 20;
   double rate = 2000;
   int heartbeat_ms = 5000, read_timeout_ms = 10000, idle_timeout_ms = 60000,
       delivery_interval_ms = 20;
@@ -84,6 +85,7 @@ int RunServe(const ServeArgs& a) {
   so.worker_threads = a.workers;
   so.limits.max_connections = a.max_connections;
   so.limits.max_body_bytes = a.max_body;
+  so.limits.max_body_memory = a.max_body_memory;
   so.limits.max_batch_events = a.max_batch;
   so.limits.requests_per_second = a.rate;
   so.limits.request_burst = a.rate * 2;
@@ -258,6 +260,10 @@ void RegisterServeCommands(CLI::App& app, int* exit_code) {
   serve->add_option("--max-connections", a->max_connections, "Open connections")
       ->capture_default_str();
   serve->add_option("--max-body", a->max_body, "HTTP body bytes")->capture_default_str();
+  serve->add_option("--max-body-memory", a->max_body_memory,
+                    "bytes that bodies over 64 KiB in flight may take together, parses counted "
+                    "(503 body_memory_busy beyond)")
+      ->capture_default_str();
   serve->add_option("--max-batch", a->max_batch, "Events per batch")->capture_default_str();
   serve->add_option("--rate", a->rate, "Requests per second per token (0: no limit)")
       ->capture_default_str();

@@ -197,6 +197,7 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options,
     return Status::InvalidArgument("thread counts must be positive");
   }
   if (options.releases_dir.empty()) options.releases_dir = options.data_dir + "/releases";
+  internal::ConfigureAllocatorForBodies();
   auto core = std::make_unique<ServerCore>();
   core->options = std::move(options);
   const ServerOptions& o = core->options;
