@@ -17,10 +17,9 @@ bool BodyBudget::Share::GrowTo(size_t bytes, size_t capacity) {
 
 bool BodyBudget::Share::Release() {
   if (bytes_ == 0) return false;
-  const size_t before = budget_->in_use_.fetch_sub(bytes_, std::memory_order_relaxed);
-  const bool last = before == bytes_;
+  budget_->in_use_.fetch_sub(bytes_, std::memory_order_relaxed);
   bytes_ = 0;
-  return last;
+  return true;
 }
 
 void ConfigureAllocatorForBodies() {

@@ -32,8 +32,8 @@ class BodyBudget {
     // Makes the share `bytes` (never smaller than it is) if the budget of `capacity` has room;
     // false, and the share unchanged, otherwise.
     bool GrowTo(size_t bytes, size_t capacity);
-    // Gives the share back. True if it was the last share out (the budget is unused), the moment
-    // to hand the heap's free memory back to the system (ReturnFreeHeapMemory).
+    // Gives the share back. True if there was one: a large body is done, and what its parse
+    // left free in the heap should go back to the system (ReturnFreeHeapMemory).
     bool Release();
     size_t bytes() const { return bytes_; }
 

@@ -515,8 +515,10 @@ awaitable<void> HttpLoop(ServerCore& core, Stream& stream) {
     Request req = parser.release();
     // (Named: g++ 12 miscompiles some co_await expressions used directly as conditions.)
     const bool open = co_await HandleRequest(core, stream, req, std::move(admission->principal));
-    // A burst of large bodies is over: hand what their parses left in the heap back to the
-    // system, on a worker (it can take milliseconds).
+    // A large body is done: hand what its parse left free in the heap back to the system, on a
+    // worker (it can take milliseconds). Not only after the last one: each parse runs on some
+    // worker's malloc arena, and memory freed in one arena is not reused by the others, so
+    // under a steady stream of large bodies the free memory of every arena would add up.
     if (body_share.Release()) net::asio::post(*core.workers, [] { ReturnFreeHeapMemory(); });
     if (!open) co_return;
   }
