@@ -327,6 +327,14 @@ awaitable<error_code> ReadBody(ServerCore& core, Stream& stream, net::beast::fla
     }
   }
   error_code ec;
+  if (net::beast::iequals(parser.get()[net::http::field::expect], "100-continue")) {
+    // Clients such as curl wait for this before sending a body over 1 KiB; sent only once the
+    // request passed Admit and took its share, so an over-limit one gets its 413 (or 503)
+    // instead.
+    net::http::response<net::http::empty_body> go_on(net::http::status::continue_, 11);
+    co_await net::http::async_write(stream, go_on, net::UseAwaitable(ec));
+    if (ec) co_return ec;
+  }
   while (!parser.is_done()) {
     co_await net::http::async_read_some(stream, buffer, parser, net::UseAwaitable(ec));
     if (ec) co_return ec;
@@ -451,13 +459,6 @@ awaitable<void> HttpLoop(ServerCore& core, Stream& stream) {
       admission = Admit(core, parser.get(), DeclaredLength(parser));
     }
     const bool admitted = admission && !admission->reply;
-    if (admitted && !parser.is_done() &&
-        net::beast::iequals(parser.get()[net::http::field::expect], "100-continue")) {
-      // Clients such as curl wait for this before sending a body over 1 KiB; sent only to a
-      // request that passed Admit, so an over-limit one gets its 413 instead.
-      net::http::response<net::http::empty_body> go_on(net::http::status::continue_, 11);
-      co_await net::http::async_write(stream, go_on, net::UseAwaitable(ec));
-    }
     // Held until the response is written: the body, its parse and what is derived from them.
     BodyBudget::Share body_share(core.body_budget);
     if (!ec && admitted && !parser.is_done()) {

@@ -183,10 +183,12 @@ TEST_F(BodyBudgetTest, LargeBodiesShareTheBudgetSmallOnesNeverWait) {
   first.Send(PostHeader("/v1/events", caseworker_.token, big.size()));
   first.Send(big.substr(0, 1000));  // holds its share while the rest is awaited
   std::this_thread::sleep_for(milliseconds(200));
-  // A second large body finds the budget spent: 503 at once, with Retry-After.
-  const std::string busy =
-      AnsweredBeforeTheBody(PostHeader("/v1/events", caseworker_.token, big.size()));
+  // A second large body finds the budget spent: 503 at once, with Retry-After (and no 100
+  // Continue first).
+  const std::string busy = AnsweredBeforeTheBody(
+      PostHeader("/v1/events", caseworker_.token, big.size(), "Expect: 100-continue\r\n"));
   EXPECT_EQ(StatusOf(busy), 503) << busy;
+  EXPECT_EQ(busy.find("100 Continue"), std::string::npos) << busy;
   EXPECT_NE(busy.find("\"body_memory_busy\""), std::string::npos) << busy;
   EXPECT_NE(busy.find("Retry-After: 1"), std::string::npos) << busy;
   EXPECT_NE(busy.find("(1048576 bytes) is in use"), std::string::npos) << busy;
