@@ -502,6 +502,7 @@ void RegisterBenchCommand(CLI::App& app, int* exit_code) {
   cmd->add_flag("--memory-child", args->memory_child)->group("");  // internal
   cmd->callback([=] {
     if (cmd->got_subcommand("server")) return;  // ledger bench server: cmd_bench_server.cc
+    if (cmd->got_subcommand("attack")) return;  // ledger bench attack: cmd_bench_attack.cc
     if (args->what == "replay") {
       ReplayBenchOptions o;
       o.data = args->data;

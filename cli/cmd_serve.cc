@@ -47,6 +47,7 @@ struct ServeArgs {
   int threads = 2, workers = 32;
   size_t max_connections = 4096, max_connections_per_address = 256, max_body = 16 << 20,
          max_batch = 10000, max_queued_reports = 64;
+  size_t max_body_memory = 256 << 20;
   int report_threads = 0;  // 0: half the cores
   double rate = 2000;
   int heartbeat_ms = 5000, read_timeout_ms = 10000, idle_timeout_ms = 60000,
@@ -89,6 +90,7 @@ int RunServe(const ServeArgs& a) {
   so.report_threads = a.report_threads;
   so.limits.max_queued_reports = a.max_queued_reports;
   so.limits.max_body_bytes = a.max_body;
+  so.limits.max_body_memory = a.max_body_memory;
   so.limits.max_batch_events = a.max_batch;
   so.limits.requests_per_second = a.rate;
   so.limits.request_burst = a.rate * 2;
@@ -276,6 +278,10 @@ void RegisterServeCommands(CLI::App& app, int* exit_code) {
                     "503 busy)")
       ->capture_default_str();
   serve->add_option("--max-body", a->max_body, "HTTP body bytes")->capture_default_str();
+  serve->add_option("--max-body-memory", a->max_body_memory,
+                    "bytes that bodies over 64 KiB in flight may take together, parses counted "
+                    "(503 body_memory_busy beyond)")
+      ->capture_default_str();
   serve->add_option("--max-batch", a->max_batch, "Events per batch")->capture_default_str();
   serve->add_option("--rate", a->rate, "Requests per second per token (0: no limit)")
       ->capture_default_str();

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   ledger::cli::RegisterGenerateCommand(app, &exit_code);
   ledger::cli::RegisterBenchCommand(app, &exit_code);
   ledger::cli::RegisterBenchServerCommand(app, &exit_code);
+  ledger::cli::RegisterBenchAttackCommand(app, &exit_code);
   ledger::cli::RegisterDemoCommand(app, &exit_code);
   try {
     app.parse(argc, argv);

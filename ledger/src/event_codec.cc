@@ -49,6 +49,10 @@ Result<nlohmann::json> ParseEventJson(std::string_view json_text) {
   return internal::ParseJsonStrict(json_text);
 }
 
+Result<nlohmann::json> ParseEventJson(std::string_view json_text, size_t max_elements) {
+  return internal::ParseJsonStrict(json_text, max_elements);
+}
+
 Result<std::string> CanonicalEventFromJson(std::string_view json_text) {
   ASSIGN_OR_RETURN(auto json, internal::ParseJsonStrict(json_text));
   return EncodeCanonical(json);

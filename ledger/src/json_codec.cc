@@ -108,8 +108,8 @@ std::string GrammarError(const Json::exception& e) {
 // first refusal it records where and why and stops the parse.
 class StrictJsonBuilder {
  public:
-  StrictJsonBuilder(std::string_view text, const size_t* fetched)
-      : text_(text), fetched_(fetched) {}
+  StrictJsonBuilder(std::string_view text, const size_t* fetched, size_t max_elements)
+      : text_(text), fetched_(fetched), max_elements_(max_elements) {}
 
   bool null() { return Put(Json(nullptr)); }
   bool boolean(bool v) { return Put(Json(v)); }
@@ -238,7 +238,16 @@ class StrictJsonBuilder {
     auto& object = f.value->get_ref<Json::object_t&>();
     return &object.emplace(f.key, std::move(v)).first->second;
   }
+  // Counts one more value; false (and the parse stops) past max_elements_, before the value is
+  // built: what a hostile text makes the parser allocate is bounded by the limit, not its size.
+  bool Count() {
+    if (++elements_ <= max_elements_) return true;
+    return Fail(*fetched_ > 0 ? *fetched_ - 1 : 0,
+                "more than " + std::to_string(max_elements_) + " JSON elements",
+                /*with_path=*/false);
+  }
   bool Put(Json&& v) {
+    if (!Count()) return false;
     Insert(std::move(v));
     return true;
   }
@@ -248,6 +257,7 @@ class StrictJsonBuilder {
       return Fail(*fetched_ - 1, "nesting deeper than " + std::to_string(kMaxJsonDepth) + " levels",
                   /*with_path=*/false);
     }
+    if (!Count()) return false;
     Json* v = Insert(std::move(container));
     frames_.push_back(Frame{v, std::string(), false});
     return true;
@@ -259,6 +269,8 @@ class StrictJsonBuilder {
 
   std::string_view text_;
   const size_t* fetched_;
+  const size_t max_elements_;
+  size_t elements_ = 0;
   Json root_;
   std::vector<Frame> frames_;
   bool failed_ = false;
@@ -541,9 +553,9 @@ OrderedJson StructToJson(DynamicStruct::Reader reader) {
 
 }  // namespace
 
-Result<nlohmann::json> ParseJsonStrict(std::string_view text) {
+Result<nlohmann::json> ParseJsonStrict(std::string_view text, size_t max_elements) {
   size_t fetched = 0;
-  StrictJsonBuilder builder(text, &fetched);
+  StrictJsonBuilder builder(text, &fetched, max_elements);
   const char* begin = text.data();
   bool parsed = Json::sax_parse(CountingIterator(begin, begin, &fetched),
                                 CountingIterator(begin + text.size(), begin, &fetched), &builder,

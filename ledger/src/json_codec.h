@@ -35,7 +35,9 @@ inline constexpr size_t kMaxJsonNumberChars = 40;
 // Every error is InvalidArgument "column C: [path: ]what", with "line L, " in front if the text
 // has more than one line: C is the 1-based byte column of the fault, path the field it is in or
 // at ("actor.role", "data.tasks[0].due"). Messages never repeat input bytes other than keys.
-Result<nlohmann::json> ParseJsonStrict(std::string_view text);
+// - more than `max_elements` values (objects, arrays, strings, numbers, literals; not keys).
+Result<nlohmann::json> ParseJsonStrict(std::string_view text,
+                                       size_t max_elements = static_cast<size_t>(-1));
 
 // At most `max_bytes` of `text`, cut before a UTF-8 sequence rather than inside one, with "..."
 // appended if anything was cut: for echoing input in a message that must stay valid UTF-8.

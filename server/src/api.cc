@@ -20,20 +20,46 @@ Reply BadRequest(std::string_view code, std::string_view message) {
   return ErrorReply(400, code, message);
 }
 
-Result<nlohmann::json> ParseRequestJson(std::string_view body) {
-  return ParseEventJson(body);
+Result<nlohmann::json> ParseRequestJson(std::string_view body, size_t max_elements) {
+  return ParseEventJson(body, max_elements);
 }
 
 Reply MalformedJson(const Status& parse_error) {
   return BadRequest("malformed_json", "the body is not valid JSON: " + parse_error.message());
 }
 
-size_t MaxBodyBytes(std::string_view method, std::string_view path, const ServerLimits& limits) {
-  const bool small =
-      method == "POST" &&
-      ((path.starts_with("/v1/groups/") && path.ends_with("/ack")) || path == "/v1/admin/backup" ||
-       (path.starts_with("/v1/releases/") && path.ends_with("/export")));
-  return small ? std::min(kSmallBodyBytes, limits.max_body_bytes) : limits.max_body_bytes;
+BodyLimits RouteBodyLimits(std::string_view method, std::string_view path, std::string_view role,
+                           const ServerLimits& limits) {
+  BodyLimits out;
+  if (method == "GET" || method == "HEAD") {
+    out.max_body_bytes = 0;
+  } else if (method == "POST" && (path == "/v1/events" || path == "/v1/events/batch")) {
+    Principal p;
+    p.role = std::string(role);
+    if (MayAppend(p)) {
+      out.max_body_bytes = limits.max_body_bytes;
+      out.max_json_elements =
+          path == "/v1/events"
+              ? kMaxEventJsonElements
+              : std::max(kMaxEventJsonElements, limits.max_batch_events * kJsonElementsPerEvent);
+    } else {
+      out.max_body_bytes = kSmallBodyBytes;
+    }
+  } else {
+    out.max_body_bytes = kSmallBodyBytes;
+  }
+  out.max_body_bytes = std::min(out.max_body_bytes, limits.max_body_bytes);
+  return out;
+}
+
+size_t MaxBodyBytes(std::string_view method, std::string_view path, std::string_view role,
+                    const ServerLimits& limits) {
+  return RouteBodyLimits(method, path, role, limits).max_body_bytes;
+}
+
+size_t BodyCharge(size_t body_bytes, const BodyLimits& route) {
+  const size_t elements = std::min(route.max_json_elements, body_bytes / 2 + 1);
+  return 2 * body_bytes + elements * kJsonBytesPerElement;
 }
 
 Reply MetricsReply(ApiContext& ctx, const ApiRequest& request) {

@@ -66,12 +66,50 @@ Reply HandleConsent(ApiContext& ctx, const ApiRequest& request, bool* handled);
 Reply HandleAdmin(ApiContext& ctx, const ApiRequest& request, bool* handled);
 Reply HandleReleases(ApiContext& ctx, const ApiRequest& request, bool* handled);
 
-// The largest body `method` `path` takes (docs/api.md, "Errors", body_too_large): for the
-// connection layer to check the declared Content-Length against before the body is read. Small
-// JSON bodies (a group ack, a backup, a release export) 4 KiB; appends and everything else the
-// configured --max-body (limits.max_body_bytes).
+// What a request may carry, decided from its header and the caller's role alone, before any of
+// the body is read (docs/api.md, "Limits"): the connection layer answers a declared
+// Content-Length over `max_body_bytes` with 413 at once, stops a chunked body there, and charges
+// bodies over kFreeBodyBytes to the body memory budget (body_budget.h) by BodyCharge. The JSON
+// parse of the body (ParseRequestJson) stops at `max_json_elements`.
+//   - POST /v1/events, /v1/events/batch: the configured --max-body for roles that may append
+//     (MayAppend); kSmallBodyBytes for the rest, whose small body still reaches the handler's 403.
+//     A single event holds at most kMaxEventJsonElements JSON elements, a batch
+//     kJsonElementsPerEvent for each of its max_batch_events events (at least
+//     kMaxEventJsonElements).
+//   - POST /v1/groups/<g>/ack, /v1/admin/backup, /v1/releases/<id>/export and every other
+//     non-GET request: kSmallBodyBytes and kSmallJsonElements (they carry a few fields each).
+//   - GET and HEAD: no body at all (0 bytes); no GET route reads one.
+// Never above the configured max_body_bytes. `role` is the authenticated principal's ("" for
+// none: GET /v1/health).
 inline constexpr size_t kSmallBodyBytes = 4 << 10;
-size_t MaxBodyBytes(std::string_view method, std::string_view path, const ServerLimits& limits);
+inline constexpr size_t kSmallJsonElements = 256;
+inline constexpr size_t kMaxEventJsonElements = 4096;
+// An event signed and wrapped for POST holds about 20 elements (the envelope, its data, key id,
+// signature, disclosures); 64 leaves room for richer data while keeping a batch's parse bounded.
+inline constexpr size_t kJsonElementsPerEvent = 64;
+struct BodyLimits {
+  size_t max_body_bytes = 0;
+  size_t max_json_elements = kSmallJsonElements;
+};
+BodyLimits RouteBodyLimits(std::string_view method, std::string_view path, std::string_view role,
+                           const ServerLimits& limits);
+// RouteBodyLimits(...).max_body_bytes.
+size_t MaxBodyBytes(std::string_view method, std::string_view path, std::string_view role,
+                    const ServerLimits& limits);
+
+// Bodies up to this size are never charged to the body memory budget, so that the small requests
+// of ordinary clients never wait on it or see its 503; their parses are bounded by the worker
+// threads that run them.
+inline constexpr size_t kFreeBodyBytes = 64 << 10;
+// A parsed JSON element's worst heap cost in nlohmann::json: the 16-byte value in its array
+// (twice over while the array grows), an empty object's std::map (48 bytes, a 64-byte chunk), or
+// a key's tree node (about 96 bytes with its key), rounded up (libstdc++, glibc, 64-bit).
+inline constexpr size_t kJsonBytesPerElement = 128;
+// The memory a body of `body_bytes` may take while it is read, parsed and handled: its bytes
+// twice (the body, and what the handler derives from it: canonical events, the response) and
+// kJsonBytesPerElement for each element its parse may build (at most max_json_elements, and
+// never more than one per two bytes of text).
+size_t BodyCharge(size_t body_bytes, const BodyLimits& route);
 
 // Shared replies.
 Reply MethodNotAllowed(std::string_view allow);
@@ -82,7 +120,11 @@ Reply BadRequest(std::string_view code, std::string_view message);
 // refuses, besides what the JSON grammar forbids, a key repeated in one object, nesting over 64
 // levels, a NUL byte and over-long numbers. The error is InvalidArgument naming the position
 // and the fault ("column 12: position: duplicate key"); answer it with MalformedJson.
-Result<nlohmann::json> ParseRequestJson(std::string_view body);
+// `max_elements` bounds the values of any kind (objects, arrays, strings, numbers, literals) it
+// builds, so that a body's parse takes memory in proportion to what the route can use
+// (RouteBodyLimits); over it, InvalidArgument "... more than N JSON elements".
+Result<nlohmann::json> ParseRequestJson(std::string_view body,
+                                        size_t max_elements = kSmallJsonElements);
 // 400 malformed_json "the body is not valid JSON: <what ParseRequestJson said>".
 Reply MalformedJson(const Status& parse_error);
 

@@ -528,8 +528,8 @@ awaitable<void> ServeBinaryConnection(ServerCore& core, tcp::socket socket, net:
   ConnectionGuard registration(core, executor, &stream.socket());
   try {
     // (No health reserve here: /v1/health is HTTP.)
-    const Admission admission = registration.Admit(/*health_reserve=*/false);
-    if (admission.kind != Admission::kServe) {
+    const ConnectionAdmission admission = registration.Admit(/*health_reserve=*/false);
+    if (admission.kind != ConnectionAdmission::kServe) {
       if (tls == nullptr) {
         std::string frame_7 = binary::EncodeFrame(
             ErrorMessage("too_many_connections", admission.message, true));

@@ -27,7 +27,7 @@ inline std::string AddressKey(const net::tcp::endpoint& endpoint) {
 }
 
 // What a new connection may do, decided once when it opens.
-struct Admission {
+struct ConnectionAdmission {
   enum Kind {
     kServe,       // served normally
     kHealthOnly,  // HTTP only: one request, and only /v1/health is answered (the reserve)
@@ -70,23 +70,23 @@ class ConnectionGuard {
   // Whether this connection may be served, from the counts when it opened (itself included).
   // The per-address limit comes first, so that one address cannot take the health reserve
   // either; `health_reserve`: the connection can use the reserve (HTTP).
-  Admission Admit(bool health_reserve) const {
+  ConnectionAdmission Admit(bool health_reserve) const {
     const ServerLimits& limits = core_.options.limits;
     if (from_address_ > limits.max_connections_per_address) {
-      return {Admission::kRefuse, "the connections from " + address_ +
+      return {ConnectionAdmission::kRefuse, "the connections from " + address_ +
                                       " exceed the limit of " +
                                       std::to_string(limits.max_connections_per_address) +
                                       " per address"};
     }
     const auto open = static_cast<size_t>(std::max<int64_t>(0, opened_with_));
-    if (open <= limits.max_connections) return {Admission::kServe, ""};
+    if (open <= limits.max_connections) return {ConnectionAdmission::kServe, ""};
     const std::string over =
         "the open connections exceed the server's limit of " +
         std::to_string(limits.max_connections);
     if (health_reserve && open <= limits.max_connections + limits.health_reserve_connections) {
-      return {Admission::kHealthOnly, over + "; only /v1/health is answered"};
+      return {ConnectionAdmission::kHealthOnly, over + "; only /v1/health is answered"};
     }
-    return {Admission::kRefuse, over};
+    return {ConnectionAdmission::kRefuse, over};
   }
 
  private:

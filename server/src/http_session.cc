@@ -2,7 +2,9 @@
 // handled on a worker thread (api.h) or turned into a subscription (http_subscribe.h).
 // Follows the witness server (witness/src/http_server.cc) and the Beast awaitable examples.
 #include <algorithm>
+#include <cassert>
 #include <exception>
+#include <limits>
 #include <optional>
 #include <string_view>
 
@@ -25,6 +27,13 @@ using net::asio::awaitable;
 // destroy the response (a 413, say) before the client reads it.
 constexpr std::chrono::milliseconds kMaxLinger{1000};
 constexpr size_t kMaxLingerBytes = size_t{1} << 20;
+
+// The declared Content-Length (Beast's boost::optional), if any.
+template <typename Parser>
+std::optional<uint64_t> DeclaredLength(const Parser& parser) {
+  const auto length = parser.content_length();
+  return length ? std::optional<uint64_t>(*length) : std::nullopt;
+}
 
 bool IsHttpParseError(const error_code& ec) {
   return ec.category() == net::http::make_error_code(net::http::error::bad_target).category();
@@ -225,9 +234,127 @@ awaitable<error_code> ReadHeaderBlock(Stream& stream, net::beast::flat_buffer& b
   }
 }
 
-// Handles one request. False when the connection is done.
+// What Admit decided from a request's header, before its body was read.
+struct Admission {
+  // The caller; nullopt only for GET /v1/health, which needs no token.
+  std::optional<Principal> principal;
+  std::string route;  // "POST /v1/groups/g/ack as role subscriber", for the 413's message
+  BodyLimits limits;
+  // An answer given at once, the body (if any) unread: the connection then closes when a body
+  // was announced, since its bytes are not a request.
+  std::optional<Reply> reply;
+};
+
+std::string BodyTooLargeMessage(const Admission& a, std::optional<uint64_t> declared) {
+  std::string m = declared ? "a body of " + std::to_string(*declared) + " bytes" : "the body";
+  return m + " exceeds the limit of " + std::to_string(a.limits.max_body_bytes) + " bytes for " +
+         a.route;
+}
+
+// Everything that can be decided from the header, decided before a byte of the body is read or
+// parsed (issue 14): the target, the caller (401, with WWW-Authenticate), and the route's limits
+// for that caller's role (RouteBodyLimits) against the declared Content-Length (413).
+Admission Admit(ServerCore& core, const Request& header, std::optional<uint64_t> declared) {
+  Admission a;
+  auto target = ParseTarget(net::View(header.target()));
+  if (!target.ok()) {
+    a.reply = Closing(ErrorReply(400, "bad_target", target.status().message()));
+    return a;
+  }
+  const std::string method(net::View(header.method_string()));
+  std::string role;
+  if (target->path != "/v1/health") {
+    if (core.stopping) {
+      a.reply = Closing(ErrorReply(503, "shutting_down", "the server is stopping"));
+      return a;
+    }
+    auto principal = core.auth->Authenticate(net::View(header[net::http::field::authorization]));
+    if (!principal.ok()) {
+      Reply r = ErrorReply(401, "unauthenticated", principal.status().message());
+      r.headers.emplace_back("WWW-Authenticate", "Bearer");
+      a.reply = std::move(r);
+      return a;
+    }
+    role = principal->role;
+    a.principal = std::move(principal).value();
+  }
+  a.route = method + " " + target->path + (role.empty() ? "" : " as role " + role);
+  a.limits = RouteBodyLimits(method, target->path, role, core.options.limits);
+  if (declared && *declared > a.limits.max_body_bytes) {
+    a.reply = Closing(ErrorReply(413, "body_too_large", BodyTooLargeMessage(a, declared)));
+  }
+  return a;
+}
+
+// The answer to a body that finds the body memory budget spent (body_budget.h): 503 with
+// Retry-After, or 413 if the body alone needs more than the whole budget.
+Reply BodyMemoryRefusal(const ServerLimits& limits, size_t charge) {
+  if (charge > limits.max_body_memory) {
+    return ErrorReply(413, "body_too_large",
+                      "this body needs " + std::to_string(charge) +
+                          " bytes of memory to be read and parsed, more than the server's "
+                          "body memory of " +
+                          std::to_string(limits.max_body_memory) + " bytes (--max-body-memory)");
+  }
+  Reply r = ErrorReply(503, "body_memory_busy",
+                       "the server's memory for large request bodies (" +
+                           std::to_string(limits.max_body_memory) +
+                           " bytes) is in use by other requests; this body needs " +
+                           std::to_string(charge) + " bytes; retry later");
+  r.headers.emplace_back("Retry-After", "1");
+  return r;
+}
+
+// Reads the body of an admitted request. A declared Content-Length was checked by Admit (Beast
+// compares it with body_limit only as the header completes, when the route was not yet known);
+// chunks are counted against body_limit as they arrive, so a chunked body stops at the route's
+// limit (error::body_limit). A body over kFreeBodyBytes takes its BodyCharge from the budget:
+// a declared one before it is read, a chunked one as its buffer grows (at most one growth step
+// of the string past what it was charged). *refusal is set, and the read stops, when the budget
+// has no room.
+template <typename Stream>
+awaitable<error_code> ReadBody(ServerCore& core, Stream& stream, net::beast::flat_buffer& buffer,
+                               net::http::request_parser<net::http::string_body>& parser,
+                               const Admission& admission, BodyBudget::Share& share,
+                               std::optional<Reply>* refusal) {
+  const ServerLimits& limits = core.options.limits;
+  parser.body_limit(admission.limits.max_body_bytes);
+  const std::optional<uint64_t> declared = DeclaredLength(parser);
+  if (declared && *declared > kFreeBodyBytes) {
+    const size_t charge = BodyCharge(*declared, admission.limits);
+    if (!share.GrowTo(charge, limits.max_body_memory)) {
+      *refusal = Closing(BodyMemoryRefusal(limits, charge));
+      co_return error_code{};
+    }
+  }
+  error_code ec;
+  if (net::beast::iequals(parser.get()[net::http::field::expect], "100-continue")) {
+    // Clients such as curl wait for this before sending a body over 1 KiB; sent only once the
+    // request passed Admit and took its share, so an over-limit one gets its 413 (or 503)
+    // instead.
+    net::http::response<net::http::empty_body> go_on(net::http::status::continue_, 11);
+    co_await net::http::async_write(stream, go_on, net::UseAwaitable(ec));
+    if (ec) co_return ec;
+  }
+  while (!parser.is_done()) {
+    co_await net::http::async_read_some(stream, buffer, parser, net::UseAwaitable(ec));
+    if (ec) co_return ec;
+    const size_t held = parser.get().body().capacity();
+    if (held > kFreeBodyBytes) {
+      const size_t charge = BodyCharge(held, admission.limits);
+      if (!share.GrowTo(charge, limits.max_body_memory)) {
+        *refusal = Closing(BodyMemoryRefusal(limits, charge));
+        co_return error_code{};
+      }
+    }
+  }
+  co_return ec;
+}
+
+// Handles one admitted request. False when the connection is done.
 template <typename Stream>
 awaitable<bool> HandleRequest(ServerCore& core, Stream& stream, Request& req,
+                              std::optional<Principal> principal,
                               SessionRevocation& revocation) {
   InFlight in_flight(core);
   auto target = ParseTarget(net::View(req.target()));
@@ -245,12 +372,9 @@ awaitable<bool> HandleRequest(ServerCore& core, Stream& stream, Request& req,
     co_return co_await Answer(
         core, stream, req, Closing(ErrorReply(503, "shutting_down", "the server is stopping")));
   }
-  auto principal = core.auth->Authenticate(net::View(req[net::http::field::authorization]));
-  if (!principal.ok()) {
-    Reply r = ErrorReply(401, "unauthenticated", principal.status().message());
-    r.headers.emplace_back("WWW-Authenticate", "Bearer");
-    co_return co_await Answer(core, stream, req, r);
-  }
+  // Invariant: Admit authenticated every request but GET /v1/health (answered above) before its
+  // body was read, and answered those it could not.
+  assert(principal.has_value());
   // The connection is watched under this request's token from now on: revoking it ends the
   // connection (at once if it is idle, after the answer otherwise).
   revocation.Watch(*principal);
@@ -308,7 +432,13 @@ awaitable<void> HttpLoop(ServerCore& core, Stream& stream) {
   for (bool first = true;; first = false) {
     net::http::request_parser<net::http::string_body> parser;
     parser.header_limit(static_cast<uint32_t>(limits.max_header_bytes));
-    parser.body_limit(limits.max_body_bytes);
+    // No body limit while the header is read: Beast compares a declared Content-Length with it
+    // there (basic_parser::finish_header), before the route and the caller are known, and the
+    // request parser's default is 1 MiB. Admit compares the length with the route's limit, and
+    // ReadBody sets that limit for chunks. Not boost::none: Beast 1.74 compares with
+    // `len_ > body_limit_`, and boost::optional orders none below every value, so every declared
+    // body would be over a "disabled" limit.
+    parser.body_limit(std::numeric_limits<uint64_t>::max());
     error_code ec;
     if (buffer.size() == 0 && !first) {
       // Between requests: an idle connection is simply closed, as is one whose token was
@@ -337,15 +467,15 @@ awaitable<void> HttpLoop(ServerCore& core, Stream& stream) {
       co_await net::http::async_read_header(stream, buffer, parser, net::UseAwaitable(ec));
       if (!ec) refusal = CheckFraming(parser.get());
     }
-    if (!ec && !header_too_large && !refusal &&
-        net::beast::iequals(parser.get()[net::http::field::expect], "100-continue") &&
-        !parser.is_done()) {
-      // Clients such as curl wait for this before sending a body over 1 KiB.
-      net::http::response<net::http::empty_body> go_on(net::http::status::continue_, 11);
-      co_await net::http::async_write(stream, go_on, net::UseAwaitable(ec));
+    std::optional<Admission> admission;
+    if (!ec && !header_too_large && !refusal) {
+      admission = Admit(core, parser.get(), DeclaredLength(parser));
     }
-    if (!ec && !header_too_large && !refusal && !parser.is_done()) {
-      co_await net::http::async_read(stream, buffer, parser, net::UseAwaitable(ec));
+    const bool admitted = admission && !admission->reply;
+    // Held until the response is written: the body, its parse and what is derived from them.
+    BodyBudget::Share body_share(core.body_budget);
+    if (!ec && admitted && !parser.is_done()) {
+      ec = co_await ReadBody(core, stream, buffer, parser, *admission, body_share, &refusal);
     }
     deadline.Disarm();
     const unsigned version = parser.get().version() ? parser.get().version() : 11;
@@ -365,11 +495,10 @@ awaitable<void> HttpLoop(ServerCore& core, Stream& stream) {
     }
     if (header_too_large) ec = net::http::error::header_limit;
     if (ec == net::http::error::end_of_stream) co_return;  // closed between requests
-    if (ec == net::http::error::body_limit) {
+    if (ec == net::http::error::body_limit && admission) {
       co_await Respond(core, stream, version,
                        Closing(ErrorReply(413, "body_too_large",
-                                          "the body exceeds " +
-                                              std::to_string(limits.max_body_bytes) + " bytes")));
+                                          BodyTooLargeMessage(*admission, std::nullopt))));
       co_return;
     }
     if (ec == net::http::error::header_limit) {
@@ -387,14 +516,30 @@ awaitable<void> HttpLoop(ServerCore& core, Stream& stream) {
       co_return;
     }
     if (ec) co_return;  // reset, or closed by Stop
+    // Invariant: a header read without error and not refused was admitted.
+    assert(admission.has_value());
+    if (admission->reply) {
+      // Answered from the header alone. A body announced and unread ends the connection.
+      Reply r = std::move(*admission->reply);
+      if (!parser.is_done()) r.close = true;
+      const bool open = co_await Answer(core, stream, parser.get(), r);
+      if (!open) co_return;
+      continue;
+    }
     Request req = parser.release();
     // (Named: g++ 12 miscompiles some co_await expressions used directly as conditions.)
-    const bool open = co_await HandleRequest(core, stream, req, revocation);
+    const bool open = co_await HandleRequest(core, stream, req, std::move(admission->principal),
+                                             revocation);
+    // A large body is done: hand what its parse left free in the heap back to the system, on a
+    // worker (it can take milliseconds). Not only after the last one: each parse runs on some
+    // worker's malloc arena, and memory freed in one arena is not reused by the others, so
+    // under a steady stream of large bodies the free memory of every arena would add up.
+    if (body_share.Release()) net::asio::post(*core.workers, [] { ReturnFreeHeapMemory(); });
     if (!open) co_return;
   }
 }
 
-// A connection taken from the health reserve (Admission::kHealthOnly): one request, read
+// A connection taken from the health reserve (ConnectionAdmission::kHealthOnly): one request, read
 // within the read timeout, is answered, then the connection is closed: /v1/health as
 // HandleRequest answers it (200, or 503 shutting_down), anything else 503 too_many_connections
 // (`refusal`). A connection that sends nothing, or not a whole header block, is closed without
@@ -431,8 +576,8 @@ awaitable<void> ServeHttpConnection(ServerCore& core, tcp::socket socket, net::s
   std::optional<net::beast::ssl_stream<net::beast::tcp_stream>> secure;
   ConnectionGuard guard(core, executor, &stream.socket());
   try {
-    const Admission admission = guard.Admit(/*health_reserve=*/true);
-    if (admission.kind == Admission::kRefuse) {
+    const ConnectionAdmission admission = guard.Admit(/*health_reserve=*/true);
+    if (admission.kind == ConnectionAdmission::kRefuse) {
       // (Over TLS the handshake is not worth its cost for a refusal: closed without a word.)
       if (tls == nullptr) {
         co_await Respond(core, stream, 11,
@@ -440,7 +585,7 @@ awaitable<void> ServeHttpConnection(ServerCore& core, tcp::socket socket, net::s
       }
       co_return;
     }
-    const bool reserve = admission.kind == Admission::kHealthOnly;
+    const bool reserve = admission.kind == ConnectionAdmission::kHealthOnly;
     if (tls == nullptr) {
       if (reserve) {
         co_await ServeFromReserve(core, stream, admission.message);

@@ -23,7 +23,9 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 
 Reply AppendOne(ApiContext& ctx, const ApiRequest& req) {
   const auto start = std::chrono::steady_clock::now();
-  auto body = ParseRequestJson(req.body);
+  auto body = ParseRequestJson(
+      req.body, RouteBodyLimits(req.method, req.target.path, req.principal.role, ctx.limits)
+                    .max_json_elements);
   if (!body.ok()) return MalformedJson(body.status());
   auto event = SignedEventFromJson(*body);
   Status refused = event.status();
@@ -44,7 +46,9 @@ Reply AppendOne(ApiContext& ctx, const ApiRequest& req) {
 
 Reply AppendBatch(ApiContext& ctx, const ApiRequest& req) {
   const auto start = std::chrono::steady_clock::now();
-  auto body = ParseRequestJson(req.body);
+  auto body = ParseRequestJson(
+      req.body, RouteBodyLimits(req.method, req.target.path, req.principal.role, ctx.limits)
+                    .max_json_elements);
   if (!body.ok()) return MalformedJson(body.status());
   const nlohmann::json& j = *body;
   if (!j.is_object() || !j.contains("events") || !j["events"].is_array()) {

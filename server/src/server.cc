@@ -207,6 +207,7 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options,
     return Status::InvalidArgument("report_threads must be 0 (the default) or positive");
   }
   if (options.releases_dir.empty()) options.releases_dir = options.data_dir + "/releases";
+  internal::ConfigureAllocatorForBodies();
   auto core = std::make_unique<ServerCore>();
   core->options = std::move(options);
   const ServerOptions& o = core->options;

@@ -14,6 +14,7 @@
 
 #include "api.h"
 #include "auth.h"
+#include "body_budget.h"
 #include "groups.h"
 #include "hub.h"
 #include "metrics.h"
@@ -40,6 +41,8 @@ struct ServerCore {
   std::unique_ptr<net::asio::thread_pool> workers;  // handlers, disk reads, acks
   std::unique_ptr<ReportPool> reports;  // heavy requests' handlers (report_pool.h)
   std::unique_ptr<ApiContext> api;
+
+  BodyBudget body_budget;  // of options.limits.max_body_memory
 
   std::atomic<bool> stopping{false};
   std::atomic<int64_t> in_flight{0};  // requests and appends being handled

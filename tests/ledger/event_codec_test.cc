@@ -242,6 +242,32 @@ TEST(EventCodecTest, DeepNestingIsRefusedWithoutACrash) {
             "event: expected a JSON object");
 }
 
+// The element limit stops the parse at the first value over it (issue 14: a body of a million
+// empty objects must not become a million objects first).
+TEST(EventCodecTest, ElementLimitStopsTheParseAtTheFirstValueOverIt) {
+  auto refusal = [](std::string_view text, size_t max) {
+    auto r = ParseEventJson(text, max);
+    return r.ok() ? std::string() : r.status().message();
+  };
+  // An array and its three objects are four elements.
+  EXPECT_EQ(refusal("[{},{},{}]", 4), "");
+  EXPECT_EQ(refusal("[{},{},{}]", 3), "column 8: more than 3 JSON elements");
+  // Scalars count, keys do not.
+  EXPECT_EQ(refusal(R"({"a":1,"b":"x","c":null})", 4), "");
+  EXPECT_NE(refusal(R"({"a":1,"b":"x","c":null,"d":true})", 4)
+                .find("more than 4 JSON elements"),
+            std::string::npos);
+  // A hostile text far over the limit is refused there, whatever its size.
+  std::string many = "[";
+  for (int i = 0; i < 1000000; ++i) many += i ? ",{}" : "{}";
+  many += "]";
+  EXPECT_EQ(refusal(many, 1000), "column 2999: more than 1000 JSON elements");
+  // A real event is a few dozen elements; without a limit nothing changes.
+  const std::string event = CaseOpened("c-1").dump();
+  EXPECT_EQ(refusal(event, 64), "");
+  EXPECT_TRUE(ParseEventJson(many).ok());
+}
+
 // Messages name the place, never the input bytes: those may be personal, or not even UTF-8.
 TEST(EventCodecTest, JsonErrorsNeverRepeatTheInput) {
   std::string m = TextRefusal("{\"personal\": {\"name\": Kari Nordmann}}");

@@ -39,6 +39,10 @@ std::string EventSigningMessage(std::string_view canonical_event);
 // and the field where there is one: "column 57: actor.role: duplicate key" ("line L, column C"
 // if the text has several lines). The functions below that take text parse it so.
 Result<nlohmann::json> ParseEventJson(std::string_view json_text);
+// The same, also refusing a text of more than `max_elements` JSON values (objects, arrays,
+// strings, numbers and literals each count one; keys do not): the parse stops there, so that
+// untrusted text builds no more than that many values ("column C: more than N JSON elements").
+Result<nlohmann::json> ParseEventJson(std::string_view json_text, size_t max_elements);
 
 // JSON form (personal as hex digests) -> canonical bytes. Checks JSON shape and every value.
 // InvalidArgument names the field: "data.problems[0].domain: ...".

@@ -30,6 +30,9 @@ namespace ledger::server {
 // Each exceeded limit has its own error code (docs/api.md, "Limits").
 struct ServerLimits {
   size_t max_body_bytes = 16 << 20;       // HTTP body: 413 body_too_large
+  // What bodies over 64 KiB in flight may take together, their parses counted (docs/api.md,
+  // "Limits"): 503 body_memory_busy when spent. Smaller bodies are not counted.
+  size_t max_body_memory = 256 << 20;
   size_t max_header_bytes = 16 << 10;     // HTTP header: 431 header_too_large
   size_t max_batch_events = 10000;        // events per batch: 413 batch_too_large
   size_t max_frame_bytes = 16 << 20;      // binary frame: error frame_too_large, then close

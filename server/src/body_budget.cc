@@ -1,0 +1,38 @@
+#include "body_budget.h"
+
+#include <malloc.h>
+
+namespace ledger::server::internal {
+
+bool BodyBudget::Share::GrowTo(size_t bytes, size_t capacity) {
+  if (bytes <= bytes_) return true;
+  const size_t more = bytes - bytes_;
+  size_t used = budget_->in_use_.load(std::memory_order_relaxed);
+  do {
+    if (used > capacity || more > capacity - used) return false;
+  } while (!budget_->in_use_.compare_exchange_weak(used, used + more, std::memory_order_relaxed));
+  bytes_ = bytes;
+  return true;
+}
+
+bool BodyBudget::Share::Release() {
+  if (bytes_ == 0) return false;
+  budget_->in_use_.fetch_sub(bytes_, std::memory_order_relaxed);
+  bytes_ = 0;
+  return true;
+}
+
+void ConfigureAllocatorForBodies() {
+  // Setting the threshold also fixes it (no more dynamic raising) and keeps the trim threshold
+  // at its 128 KiB default, so the main heap's free top is returned as it grows.
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
+}
+
+void ReturnFreeHeapMemory() {
+  static std::atomic<bool> running{false};
+  if (running.exchange(true)) return;
+  malloc_trim(0);
+  running.store(false);
+}
+
+}  // namespace ledger::server::internal

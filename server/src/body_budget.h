@@ -1,0 +1,65 @@
+// The memory that request bodies in flight may take together (ServerLimits::max_body_memory,
+// `ledger serve --max-body-memory`; docs/api.md, "Limits"). Issue 14: a dozen 16 MiB bodies read
+// and parsed at once took gigabytes, whatever each body's own limit. A body over kFreeBodyBytes
+// (api.h) takes a share as it is read, BodyCharge of its size: its bytes and the parse it may
+// build; the share is held until the response is written. A body that finds the budget spent is
+// answered 503 body_memory_busy at once, not queued: a queue of waiting bodies would itself be
+// memory, and a client of large bodies can retry. Small bodies never take a share.
+//
+// Thread-safe: connections on every network thread share one budget.
+#ifndef SERVER_SRC_BODY_BUDGET_H_
+#define SERVER_SRC_BODY_BUDGET_H_
+
+#include <atomic>
+#include <cstddef>
+
+namespace ledger::server::internal {
+
+class BodyBudget {
+ public:
+  BodyBudget() = default;
+  BodyBudget(const BodyBudget&) = delete;
+  BodyBudget& operator=(const BodyBudget&) = delete;
+
+  // One body's part of the budget; given back when destroyed or Released. Move-only.
+  class Share {
+   public:
+    explicit Share(BodyBudget& budget) : budget_(&budget) {}
+    ~Share() { Release(); }
+    Share(const Share&) = delete;
+    Share& operator=(const Share&) = delete;
+
+    // Makes the share `bytes` (never smaller than it is) if the budget of `capacity` has room;
+    // false, and the share unchanged, otherwise.
+    bool GrowTo(size_t bytes, size_t capacity);
+    // Gives the share back. True if there was one: a large body is done, and what its parse
+    // left free in the heap should go back to the system (ReturnFreeHeapMemory).
+    bool Release();
+    size_t bytes() const { return bytes_; }
+
+   private:
+    BodyBudget* budget_;
+    size_t bytes_ = 0;
+  };
+
+  size_t in_use() const { return in_use_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<size_t> in_use_{0};
+};
+
+// Process-wide allocator settings for a server that reads large bodies now and then (called once
+// by Server::Start): glibc's malloc raises its mmap threshold after each large block is freed, up
+// to 32 MiB, so that later 16 MiB bodies come from the heap and stay in the process after they
+// are freed (issue 14: 5.7 GB still held after a burst). A fixed threshold of 1 MiB keeps every
+// block that large in its own mapping, unmapped when freed.
+void ConfigureAllocatorForBodies();
+
+// Returns the heap's free pages to the system (glibc's malloc_trim, every arena): what a burst
+// of large parses left behind. Takes milliseconds on a large heap: call it off the network
+// threads. Concurrent calls are skipped, not queued.
+void ReturnFreeHeapMemory();
+
+}  // namespace ledger::server::internal
+
+#endif  // SERVER_SRC_BODY_BUDGET_H_
