@@ -105,6 +105,10 @@ std::string Metrics::Render(const Gauges& g) const {
   out += "# HELP ledger_connections Open connections (HTTP and binary).\n";
   out += "# TYPE ledger_connections gauge\n";
   out += fmt::format("ledger_connections {}\n", connections_.load());
+  out += "# HELP ledger_heavy_requests Reports, release exports and backups running or waiting "
+         "for a report thread.\n";
+  out += "# TYPE ledger_heavy_requests gauge\n";
+  out += fmt::format("ledger_heavy_requests {}\n", heavy_.load());
   out += "# HELP ledger_binary_frames_refused_total Binary frames refused as malformed.\n";
   out += "# TYPE ledger_binary_frames_refused_total counter\n";
   out += fmt::format("ledger_binary_frames_refused_total {}\n", frames_refused_.load());

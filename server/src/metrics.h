@@ -33,6 +33,9 @@ class Metrics {
     delivery_messages_.fetch_add(1);
   }
   void FramesRefused(uint64_t n) { frames_refused_.fetch_add(n); }
+  // A heavy request (report_pool.h) admitted to the report pool, and its answer back.
+  void HeavyAdmitted() { heavy_.fetch_add(1); }
+  void HeavyDone() { heavy_.fetch_sub(1); }
 
   struct Gauges {
     uint64_t log_size = 0;
@@ -55,6 +58,7 @@ class Metrics {
   std::atomic<uint64_t> delivered_{0};
   std::atomic<uint64_t> delivery_messages_{0};
   std::atomic<uint64_t> frames_refused_{0};
+  std::atomic<int64_t> heavy_{0};  // heavy requests running or waiting
   mutable std::mutex errors_mu_;
   std::map<std::string, uint64_t, std::less<>> errors_;  // GUARDED_BY(errors_mu_)
 };

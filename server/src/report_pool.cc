@@ -23,8 +23,11 @@ int DefaultReportThreads() {
   return std::max(1, static_cast<int>(std::thread::hardware_concurrency() / 2));
 }
 
-ReportPool::ReportPool(int threads, size_t max_queued)
-    : threads_(threads), max_queued_(max_queued), pool_(static_cast<size_t>(threads)) {
+ReportPool::ReportPool(int threads, size_t max_queued, Metrics* metrics)
+    : threads_(threads),
+      max_queued_(max_queued),
+      metrics_(metrics),
+      pool_(static_cast<size_t>(threads)) {
   assert(threads >= 1);  // Invariant: Server::Start refuses fewer
 }
 
@@ -34,6 +37,7 @@ ReportPool::Ticket ReportPool::TryAdmit() {
   do {
     if (n >= limit) return Ticket();
   } while (!admitted_.compare_exchange_weak(n, n + 1));
+  if (metrics_ != nullptr) metrics_->HeavyAdmitted();
   return Ticket(this);
 }
 

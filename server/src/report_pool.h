@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <string_view>
 
+#include "metrics.h"
 #include "net.h"
 #include "reply.h"
 
@@ -29,8 +30,9 @@ int DefaultReportThreads();
 // Thread-safe.
 class ReportPool {
  public:
-  // REQUIRES: threads >= 1.
-  ReportPool(int threads, size_t max_queued);
+  // REQUIRES: threads >= 1. `metrics` (may be null; else outlives the pool) gets the count of
+  // requests running or waiting (ledger_heavy_requests).
+  ReportPool(int threads, size_t max_queued, Metrics* metrics = nullptr);
   ReportPool(const ReportPool&) = delete;
   ReportPool& operator=(const ReportPool&) = delete;
 
@@ -43,7 +45,7 @@ class ReportPool {
     Ticket(Ticket&& other) noexcept : pool_(other.pool_) { other.pool_ = nullptr; }
     Ticket& operator=(Ticket&&) = delete;
     ~Ticket() {
-      if (pool_ != nullptr) pool_->admitted_.fetch_sub(1);
+      if (pool_ != nullptr) pool_->Release();
     }
     explicit operator bool() const { return pool_ != nullptr; }
 
@@ -62,8 +64,14 @@ class ReportPool {
   void Join() { pool_.join(); }
 
  private:
+  void Release() {
+    admitted_.fetch_sub(1);
+    if (metrics_ != nullptr) metrics_->HeavyDone();
+  }
+
   const int threads_;
   const size_t max_queued_;
+  Metrics* const metrics_;
   std::atomic<size_t> admitted_{0};  // requests running or waiting (Tickets alive)
   net::asio::thread_pool pool_;
 };

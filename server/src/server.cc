@@ -229,7 +229,7 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options,
   core->workers = std::make_unique<net::asio::thread_pool>(o.worker_threads);
   core->reports = std::make_unique<internal::ReportPool>(
       o.report_threads == 0 ? internal::DefaultReportThreads() : o.report_threads,
-      o.limits.max_queued_reports);
+      o.limits.max_queued_reports, &core->metrics);
   core->api.reset(new internal::ApiContext{*core->ledger, *core->hub, core->metrics, *core->offices,
                                            *core->groups, *core->access_log, core->options,
                                            core->options.limits, o.log});

@@ -124,6 +124,8 @@ TEST_F(ReportPoolServerTest, ReportsWaitOnTheirPoolAndTheQueueLimitSaysBusy) {
     std::this_thread::sleep_for(milliseconds(10));
   }
   EXPECT_EQ(answered.load(), 1);
+  auto metrics = ClientFor(auditor_)->Get("/v1/metrics").value();
+  EXPECT_NE(metrics.body.find("\nledger_heavy_requests 3\n"), std::string::npos) << metrics.body;
   // Appends and reads are served while the report pool is full.
   EXPECT_EQ(ClientFor(auditor_)->Get("/v1/head").value().status, 200u);
   EXPECT_EQ(AppendJson(*ClientFor(caseworker_), CaseOpened("pool-1"), caseworker_).status, 201u);
@@ -149,6 +151,10 @@ TEST_F(ReportPoolServerTest, ReportsWaitOnTheirPoolAndTheQueueLimitSaysBusy) {
   }
   EXPECT_EQ(served, 3);
   EXPECT_EQ(gate->max_running(), 2);
+  metrics = ClientFor(auditor_)->Get("/v1/metrics").value();
+  EXPECT_NE(metrics.body.find("\nledger_heavy_requests 0\n"), std::string::npos) << metrics.body;
+  EXPECT_NE(metrics.body.find("\nledger_errors_total{code=\"busy\"} 1\n"), std::string::npos)
+      << metrics.body;
 }
 
 // A stop lets the running report finish, and answers one still waiting 503 shutting_down
