@@ -121,6 +121,13 @@ awaitable<bool> Respond(ServerCore& core, Stream& stream, unsigned version, cons
   co_return co_await AfterResponse(stream, reply, ec);
 }
 
+// GET /v1/health, which needs no token: the log's size, or 503 while stopping.
+Reply HealthReply(ServerCore& core) {
+  return core.stopping ? ErrorReply(503, "shutting_down", "the server is stopping")
+                       : JsonReply(200, "{\"status\":\"ok\",\"size\":" +
+                                            std::to_string(core.hub->end()) + "}");
+}
+
 Reply Closing(Reply reply) {
   reply.close = true;
   return reply;
@@ -363,10 +370,8 @@ awaitable<bool> HandleRequest(ServerCore& core, Stream& stream, Request& req,
                                Closing(ErrorReply(400, "bad_target", target.status().message())));
   }
   if (target->path == "/v1/health") {
-    Reply r = core.stopping ? ErrorReply(503, "shutting_down", "the server is stopping")
-                            : JsonReply(200, "{\"status\":\"ok\",\"size\":" +
-                                                 std::to_string(core.hub->end()) + "}");
-    co_return co_await Answer(core, stream, req, r);
+    const Reply health = HealthReply(core);
+    co_return co_await Answer(core, stream, req, health);
   }
   if (core.stopping) {
     co_return co_await Answer(
@@ -559,11 +564,7 @@ awaitable<void> ServeFromReserve(ServerCore& core, Stream& stream, const std::st
   const auto& req = parser.get();
   auto target = ParseTarget(net::View(req.target()));
   Reply reply = ErrorReply(503, "too_many_connections", refusal);
-  if (target.ok() && target->path == "/v1/health") {
-    reply = core.stopping ? ErrorReply(503, "shutting_down", "the server is stopping")
-                          : JsonReply(200, "{\"status\":\"ok\",\"size\":" +
-                                               std::to_string(core.hub->end()) + "}");
-  }
+  if (target.ok() && target->path == "/v1/health") reply = HealthReply(core);
   co_await Respond(core, stream, req.version(), Closing(reply));
 }
 
