@@ -24,9 +24,12 @@ using net::asio::awaitable;
 
 // After a response that ends the connection, read and drop what the client still sends, for at
 // most this long and this much: closing with unread input resets the connection, which can
-// destroy the response (a 413, say) before the client reads it.
+// destroy the response (a 413, say) before the client reads it. Past the byte cap the server
+// stops reading and only waits out the time: TCP's flow control then holds a client that keeps
+// sending at no cost to the server (reading a hostile client's 16 MiB bodies to the end took
+// the cores from everyone else).
 constexpr std::chrono::milliseconds kMaxLinger{1000};
-constexpr size_t kMaxLingerBytes = size_t{1} << 20;
+constexpr size_t kMaxLingerBytes = size_t{64} << 10;
 
 // The declared Content-Length (Beast's boost::optional), if any.
 template <typename Parser>
@@ -47,14 +50,34 @@ tcp::socket& Socket(Stream& stream) {
 template <typename Stream>
 awaitable<void> LingeringClose(Stream& stream) {
   error_code ec;
-  Socket(stream).shutdown(tcp::socket::shutdown_send, ec);
-  net::beast::get_lowest_layer(stream).expires_after(kMaxLinger);
+  tcp::socket& socket = Socket(stream);
+  socket.shutdown(tcp::socket::shutdown_send, ec);
+  // The reads below are the socket's own (the stream's timeout does not cover them): a timer
+  // cancels them at the deadline, whatever the peer does.
+  const auto deadline = std::chrono::steady_clock::now() + kMaxLinger;
+  net::asio::steady_timer timer(co_await net::asio::this_coro::executor);
+  timer.expires_at(deadline);
+  // The handler may run after this coroutine (and the socket) ended: it checks `lingering`.
+  auto lingering = std::make_shared<bool>(true);
+  timer.async_wait([&socket, lingering](const error_code& e) {
+    if (e || !*lingering) return;
+    error_code ignored;
+    socket.cancel(ignored);
+  });
   char discard[4096];
-  for (size_t total = 0; !ec && total < kMaxLingerBytes;) {
-    total += co_await Socket(stream).async_read_some(net::asio::buffer(discard),
-                                                     net::UseAwaitable(ec));
+  size_t total = 0;
+  while (!ec && total < kMaxLingerBytes) {
+    total += co_await socket.async_read_some(net::asio::buffer(discard), net::UseAwaitable(ec));
   }
-  Socket(stream).close(ec);
+  if (!ec) {
+    // Still sending: wait out the rest of the time without reading.
+    net::asio::steady_timer rest(co_await net::asio::this_coro::executor);
+    rest.expires_at(deadline);
+    co_await rest.async_wait(net::UseAwaitable(ec));
+  }
+  *lingering = false;
+  timer.cancel();
+  socket.close(ec);
 }
 
 template <typename Response>
