@@ -1,15 +1,38 @@
 // Which pool runs a request's handler (report_pool.h): the one line of dispatch between the
 // connection code and the handlers (api.h).
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include "report_pool.h"
 #include "run_blocking.h"
 #include "server_core.h"
 
 namespace ledger::server::internal {
+namespace {
+
+// A body over this is heavy too: its parse and checks hold a core for tens of milliseconds.
+// (Batches of a few hundred events, a few hundred KiB, stay with the workers: they are the fast
+// path of bulk appends.)
+constexpr size_t kHeavyBodyBytes = size_t{1} << 20;
+// The report pool's threads run below the workers (Linux nice is per thread): heavy work takes a
+// core only when appends and reads leave it one. Set by each thread on its first heavy request.
+constexpr int kHeavyNice = 10;
+
+void LowerThisThreadsPriority() {
+  thread_local bool lowered = false;
+  if (lowered) return;
+  lowered = true;
+  ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kHeavyNice);
+}
+
+}  // namespace
 
 net::asio::awaitable<Reply> RunApi(ServerCore& core, ApiRequest request) {
   // (Handlers are named lambdas, not temporaries in the co_await expression: g++ 12 destroys a
   // temporary lambda with captures twice there.)
-  if (!IsHeavyRequest(request.method, request.target.path)) {
+  const bool heavy = IsHeavyRequest(request.method, request.target.path) ||
+                     request.body.size() > kHeavyBodyBytes;
+  if (!heavy) {
     auto handle = [&core, api = std::move(request)]() { return HandleApi(*core.api, api); };
     Reply reply = co_await RunBlocking(*core.workers, std::move(handle));
     co_return reply;
@@ -21,6 +44,7 @@ net::asio::awaitable<Reply> RunApi(ServerCore& core, ApiRequest request) {
     // One that waited while the server began to stop is not started: Stop waits for requests
     // in flight, and a queue of reports could take minutes.
     if (core.stopping) return ErrorReply(503, "shutting_down", "the server is stopping");
+    LowerThisThreadsPriority();
     if (core.options.before_heavy_request) core.options.before_heavy_request(api.target.path);
     return HandleApi(*core.api, api);
   };
