@@ -36,6 +36,7 @@
 #include <thread>
 
 #include "bench_revocation.h"
+#include "bench_common.h"
 #include "cli_common.h"
 #include "commands.h"
 #include "ledger/event_codec.h"
@@ -101,26 +102,6 @@ class RssSampler {
   std::thread thread_;
 };
 
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
-}
-
-nlohmann::json CaseOpenedJson(const std::string& subject) {
-  return {{"id", NewEventId()},
-          {"stream", "case/" + subject},
-          {"type", "case.opened"},
-          {"occurred_at", "2008-01-15T09:30:00+01:00"},
-          {"subject", subject},
-          {"actor", {{"id", "cw-bench"}, {"role", "caseworker"}}},
-          {"legal_basis", {"NO:sotjl§18"}},
-          {"data",
-           {{"municipality", "3005"}, {"office", "bench"}, {"programme", "P1824"},
-            {"intake_date", "2008-01-15"}, {"age_at_intake", 19}, {"sex", "female"},
-            {"referral_source", "nav"}}}};
-}
-
 // The normal client: one kept-alive connection, a request every 1/rate s, alternately
 // GET /v1/head and a single durable append, until `stop`. Latencies in ms, per kind.
 struct Latencies {
@@ -146,7 +127,7 @@ Latencies RunNormalClient(const server::ClientOptions& options, const SigningKey
       static const std::string kRun = NewEventId();
       static std::atomic<uint64_t> next_case{0};
       body = server::SignedEventBody(
-                 CaseOpenedJson("normal-" + kRun + "-" + std::to_string(next_case++)).dump(), key)
+                 BenchCaseOpenedJson("normal-" + kRun + "-" + std::to_string(next_case++)).dump(), key)
                  .value();
     }
     const auto sent = Clock::now();

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "bench_common.h"
 #include "cli_common.h"
 #include "commands.h"
 #include "ledger/event_codec.h"
@@ -55,26 +56,6 @@ struct Target {
   double verify_per_s = 0;  // the machine's limit (RawVerifyRate), measured in this run
 };
 
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
-}
-
-nlohmann::json CaseOpenedJson(const std::string& subject) {
-  return {{"id", NewEventId()},
-          {"stream", "case/" + subject},
-          {"type", "case.opened"},
-          {"occurred_at", "2008-01-15T09:30:00+01:00"},
-          {"subject", subject},
-          {"actor", {{"id", "cw-bench"}, {"role", "caseworker"}}},
-          {"legal_basis", {"NO:sotjl§18"}},
-          {"data",
-           {{"municipality", "3005"}, {"office", "bench"}, {"programme", "P1824"},
-            {"intake_date", "2008-01-15"}, {"age_at_intake", 19}, {"sex", "female"},
-            {"referral_source", "nav"}}}};
-}
-
 // Signed case.opened events for fresh subjects, prepared before timing.
 std::vector<SignedEvent> Prepare(const SigningKey& key, size_t n, const std::string& prefix) {
   std::vector<SignedEvent> out(n);
@@ -83,7 +64,7 @@ std::vector<SignedEvent> Prepare(const SigningKey& key, size_t n, const std::str
   for (unsigned t = 0; t < threads; ++t) {
     pool.emplace_back([&, t] {
       for (size_t i = t; i < n; i += threads) {
-        out[i] = SignEventJson(CaseOpenedJson(prefix + std::to_string(i)).dump(), key).value();
+        out[i] = SignEventJson(BenchCaseOpenedJson(prefix + std::to_string(i)).dump(), key).value();
       }
     });
   }

@@ -1,0 +1,39 @@
+// What the server benchmarks (`ledger bench server`, `ledger bench attack`) share: the
+// percentile they quote and the event their clients append.
+#ifndef CLI_BENCH_COMMON_H_
+#define CLI_BENCH_COMMON_H_
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "ledger/key_admin.h"
+
+namespace ledger::cli {
+
+// The p-quantile (0..1) of `v` by nearest rank; 0 for no samples.
+inline double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
+}
+
+// A case.opened for a fresh `subject`, in a stream of its own (so appends never conflict).
+inline nlohmann::json BenchCaseOpenedJson(const std::string& subject) {
+  return {{"id", NewEventId()},
+          {"stream", "case/" + subject},
+          {"type", "case.opened"},
+          {"occurred_at", "2008-01-15T09:30:00+01:00"},
+          {"subject", subject},
+          {"actor", {{"id", "cw-bench"}, {"role", "caseworker"}}},
+          {"legal_basis", {"NO:sotjl§18"}},
+          {"data",
+           {{"municipality", "3005"}, {"office", "bench"}, {"programme", "P1824"},
+            {"intake_date", "2008-01-15"}, {"age_at_intake", 19}, {"sex", "female"},
+            {"referral_source", "nav"}}}};
+}
+
+}  // namespace ledger::cli
+
+#endif  // CLI_BENCH_COMMON_H_
