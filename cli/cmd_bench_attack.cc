@@ -22,6 +22,9 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -32,6 +35,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <random>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -58,9 +62,11 @@ struct Args {
   int seconds = 10;            // each timed phase
   int slowloris = 200;         // slowloris sockets
   int revocation_runs = 5;     // rounds of the revocation phase
-  int attacker_nice = 19;      // the attacking threads' nice value (0: as the server's)
+  // The attacking threads' scheduling: "idle" (SCHED_IDLE), "low" (nice 19) or "normal".
+  std::string attackers = "idle";
   int rate = 50;               // the normal client's requests per second
-  int pause_ms = 250;          // each attacker's pause between answer and next body
+  int pause_ms = 250;          // each attacker's mean pause between answer and next body
+  bool lockstep = false;       // every attacker pauses exactly pause_ms (waves), not at random
   size_t max_body_memory = 0;  // the local server's --max-body-memory (0: the default)
   std::string format = "table";
   std::string dir;
@@ -106,6 +112,7 @@ class RssSampler {
 // GET /v1/head and a single durable append, until `stop`. Latencies in ms, per kind.
 struct Latencies {
   std::vector<double> head, append, all;
+  std::vector<double> sent_at;  // all[i]'s request was sent sent_at[i] ms into the phase
   uint64_t failures = 0;
 };
 
@@ -139,6 +146,7 @@ Latencies RunNormalClient(const server::ClientOptions& options, const SigningKey
     }
     (append ? out.append : out.head).push_back(ms);
     out.all.push_back(ms);
+    out.sent_at.push_back(std::chrono::duration<double, std::milli>(sent - start).count());
   }
   return out;
 }
@@ -151,6 +159,17 @@ nlohmann::ordered_json LatencyJson(const Latencies& l) {
   j["p99_ms"] = Percentile(l.all, 0.99);
   j["head_p99_ms"] = Percentile(l.head, 0.99);
   j["append_p99_ms"] = Percentile(l.append, 0.99);
+  // The five slowest, with when they were sent: a tail at the phase's start (the attack's
+  // connections arriving at once) reads differently from one spread over it.
+  std::vector<size_t> order(l.all.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  const size_t n = std::min<size_t>(5, order.size());
+  std::partial_sort(order.begin(), order.begin() + n, order.end(),
+                    [&](size_t x, size_t y) { return l.all[x] > l.all[y]; });
+  j["slowest"] = nlohmann::ordered_json::array();
+  for (size_t k = 0; k < n; ++k) {
+    j["slowest"].push_back({{"ms", l.all[order[k]]}, {"sent_at_ms", l.sent_at[order[k]]}});
+  }
   return j;
 }
 
@@ -247,6 +266,19 @@ int SendHostile(uint16_t port, const std::string& path, const std::string& token
   return status;
 }
 
+// Attackers on this machine take its cores from the server and the normal client alike; at a
+// lower priority (Linux scheduling is per thread) they take what is left, which is what
+// attackers on other machines would cost: only the server's own work. "idle" (SCHED_IDLE) comes
+// closest: the scheduler then treats a core running only attackers as free for the server.
+void SetAttackerPriority(const std::string& attackers) {
+  if (attackers == "idle") {
+    sched_param none{};
+    ::pthread_setschedparam(::pthread_self(), SCHED_IDLE, &none);
+  } else if (attackers == "low") {
+    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 19);
+  }
+}
+
 // Phase: the body attack. Returns the answers counted per role, route and status.
 nlohmann::ordered_json RunBodyAttack(uint16_t port, const std::vector<Attacker>& attackers,
                                      const Args& a, const std::atomic<bool>& stop) {
@@ -262,14 +294,17 @@ nlohmann::ordered_json RunBodyAttack(uint16_t port, const std::vector<Attacker>&
     for (const auto& [path, body] : routes) {
       for (int c = 0; c < a.connections; ++c) {
         threads.emplace_back([&, path = path, body = &body] {
-          // Attackers on this machine take its cores from the server and the normal client
-          // alike; at a lower priority (Linux nice is per thread) they take what is left, which
-          // is what attackers on other machines would cost: only the server's own work.
-          ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), a.attacker_nice);
+          SetAttackerPriority(a.attackers);
+          ::pthread_setname_np(::pthread_self(), "bench-attacker");
           std::map<int, uint64_t> mine;
+          // Independent attackers: a pause drawn uniformly from 0 .. 2 x pause_ms, so that they
+          // do not march in waves (--lockstep measures the waves: every pause exactly pause_ms,
+          // all started at once).
+          std::mt19937 rng(std::random_device{}());
+          std::uniform_int_distribution<int> pause(0, 2 * a.pause_ms);
           while (!stop) {
             ++mine[SendHostile(port, path, who.token, *body)];
-            std::this_thread::sleep_for(milliseconds(a.pause_ms));
+            std::this_thread::sleep_for(milliseconds(a.lockstep ? a.pause_ms : pause(rng)));
           }
           std::lock_guard<std::mutex> lock(mu);
           for (const auto& [status, n] : mine) answers[who.role][path][status] += n;
@@ -330,7 +365,10 @@ Latencies WithNormalClient(const server::ClientOptions& normal, const SigningKey
                            const Args& a, Attack attack) {
   std::atomic<bool> stop{false};
   Latencies latencies;
-  std::thread client([&] { latencies = RunNormalClient(normal, key, a.rate, stop); });
+  std::thread client([&] {
+    ::pthread_setname_np(::pthread_self(), "bench-client");
+    latencies = RunNormalClient(normal, key, a.rate, stop);
+  });
   std::atomic<bool> attack_stop{false};
   std::thread attacker([&] { attack(attack_stop); });
   std::this_thread::sleep_for(std::chrono::seconds(a.seconds));
@@ -434,7 +472,8 @@ int Run(const Args& a) {
   report["server"] = {{"max_body_bytes", limits.max_body_bytes},
                       {"max_body_memory", limits.max_body_memory},
                       {"read_timeout_ms", limits.read_timeout.count()},
-                      {"cores", std::thread::hardware_concurrency()}};
+                      {"cores", std::thread::hardware_concurrency()},
+                      {"attackers", a.attackers}};
   std::this_thread::sleep_for(milliseconds(500));
   const uint64_t idle = ResidentBytes();
   report["idle_rss_bytes"] = idle;
@@ -460,6 +499,7 @@ int Run(const Args& a) {
   const uint64_t after = ResidentBytes();
   report["attack"] = {{"connections_per_role_and_route", a.connections},
                       {"pause_ms", a.pause_ms},
+                      {"lockstep", a.lockstep},
                       {"body_bytes", static_cast<uint64_t>(a.body_mib) << 20},
                       {"seconds", a.seconds},
                       {"peak_rss_bytes", peak},
@@ -508,6 +548,7 @@ int Run(const Args& a) {
   out.AddRow({"cores", std::to_string(std::thread::hardware_concurrency())});
   out.AddRow({"server --max-body / --max-body-memory (MiB)",
               Mib(limits.max_body_bytes) + " / " + Mib(limits.max_body_memory)});
+  out.AddRow({"attacking threads' scheduling (--attackers)", a.attackers});
   out.AddRow({"idle resident memory (MiB)", Mib(idle)});
   auto latency_rows = [&](const std::string& what, const Latencies& l) {
     out.AddRow({what + ": normal client p50 / p99 (ms)",
@@ -569,15 +610,20 @@ void RegisterBenchAttackCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--body-mib", a->body_mib, "Size of each attacking body")->capture_default_str();
   cmd->add_option("--seconds", a->seconds, "Length of each timed phase")->capture_default_str();
   cmd->add_option("--slowloris", a->slowloris, "Slowloris sockets")->capture_default_str();
-  cmd->add_option("--attacker-nice", a->attacker_nice,
-                  "Nice value of the attacking threads (19: they use only what the server leaves; "
-                  "0: they compete with it for the cores)")
+  cmd->add_option("--attackers", a->attackers,
+                  "Scheduling of the attacking threads: idle (SCHED_IDLE: they use only what the "
+                  "server leaves, as attackers on other machines would), low (nice 19) or normal "
+                  "(they compete with the server for the cores)")
+      ->check(CLI::IsMember({"idle", "low", "normal"}))
       ->capture_default_str();
   cmd->add_option("--revocation-runs", a->revocation_runs,
                   "Rounds of the revocation phase (one session of each kind per round)")
       ->capture_default_str();
   cmd->add_option("--rate", a->rate, "The normal client's requests per second")
       ->capture_default_str();
+  cmd->add_flag("--lockstep", a->lockstep,
+               "Every attacker pauses exactly --pause-ms, so that they send in waves (default: a "
+               "random pause of 0 to twice --pause-ms each)");
   cmd->add_option("--pause-ms", a->pause_ms,
                   "Each attacker's pause between an answer and its next body")
       ->capture_default_str();

@@ -101,6 +101,12 @@ size_t MaxBodyBytes(std::string_view method, std::string_view path, std::string_
 // of ordinary clients never wait on it or see its 503; their parses are bounded by the worker
 // threads that run them.
 inline constexpr size_t kFreeBodyBytes = 64 << 10;
+// A body over this is heavy work: its read and parse hold a core for tens of milliseconds. It is
+// read only when one of the heavy request threads (ServerOptions::report_threads) can take it,
+// at most that many at once (503 busy otherwise), and handled on that pool, below the workers.
+// (Batches of a few hundred events, a few hundred KiB, stay with the workers: they are the fast
+// path of bulk appends.)
+inline constexpr size_t kHeavyBodyBytes = size_t{1} << 20;
 // A parsed JSON element's worst heap cost in nlohmann::json: the 16-byte value in its array
 // (twice over while the array grows), an empty object's std::map (48 bytes, a 64-byte chunk), or
 // a key's tree node (about 96 bytes with its key), rounded up (libstdc++, glibc, 64-bit).

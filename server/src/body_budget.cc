@@ -15,7 +15,21 @@ bool BodyBudget::Share::GrowTo(size_t bytes, size_t capacity) {
   return true;
 }
 
+bool BodyBudget::Share::TakeHeavySlot(size_t slots) {
+  if (heavy_) return true;
+  size_t taken = budget_->heavy_.load(std::memory_order_relaxed);
+  do {
+    if (taken >= slots) return false;
+  } while (!budget_->heavy_.compare_exchange_weak(taken, taken + 1, std::memory_order_relaxed));
+  heavy_ = true;
+  return true;
+}
+
 bool BodyBudget::Share::Release() {
+  if (heavy_) {
+    budget_->heavy_.fetch_sub(1, std::memory_order_relaxed);
+    heavy_ = false;
+  }
   if (bytes_ == 0) return false;
   budget_->in_use_.fetch_sub(bytes_, std::memory_order_relaxed);
   bytes_ = 0;

@@ -4,7 +4,11 @@
 // (api.h) takes a share as it is read, BodyCharge of its size: its bytes and the parse it may
 // build; the share is held until the response is written. A body that finds the budget spent is
 // answered 503 body_memory_busy at once, not queued: a queue of waiting bodies would itself be
-// memory, and a client of large bodies can retry. Small bodies never take a share.
+// memory, and a client of large bodies can retry. Small bodies never take a share. A heavy body
+// (over kHeavyBodyBytes) also takes one of the heavy slots (one per heavy request thread): its
+// read and parse cost a core for tens of milliseconds, and several at once took the cores from
+// appends and reads (bench attack: normal client p99 11-30 ms with two 16 MiB bodies at a time,
+// 7-9 ms with one).
 //
 // Thread-safe: connections on every network thread share one budget.
 #ifndef SERVER_SRC_BODY_BUDGET_H_
@@ -32,20 +36,28 @@ class BodyBudget {
     // Makes the share `bytes` (never smaller than it is) if the budget of `capacity` has room;
     // false, and the share unchanged, otherwise.
     bool GrowTo(size_t bytes, size_t capacity);
-    // Gives the share back. True if there was one: a large body is done, and what its parse
-    // left free in the heap should go back to the system (ReturnFreeHeapMemory).
+    // Takes one of the `slots` places of heavy bodies (over kHeavyBodyBytes, api.h) read or
+    // handled at once, if one is free; true if this share has one (then or before).
+    bool TakeHeavySlot(size_t slots);
+    // Gives the share back, its heavy slot with it. True if there was a share: a large body is
+    // done, and what its parse left free in the heap should go back to the system
+    // (ReturnFreeHeapMemory).
     bool Release();
     size_t bytes() const { return bytes_; }
+    bool heavy() const { return heavy_; }
 
    private:
     BodyBudget* budget_;
     size_t bytes_ = 0;
+    bool heavy_ = false;
   };
 
   size_t in_use() const { return in_use_.load(std::memory_order_relaxed); }
+  size_t heavy_in_flight() const { return heavy_.load(std::memory_order_relaxed); }
 
  private:
   std::atomic<size_t> in_use_{0};
+  std::atomic<size_t> heavy_{0};  // Shares holding a heavy slot
 };
 
 // Process-wide allocator settings for a server that reads large bodies now and then (called once

@@ -335,27 +335,46 @@ Reply BodyMemoryRefusal(const ServerLimits& limits, size_t charge) {
   return r;
 }
 
+// A body of `body_bytes` (declared, or held so far) takes its part: its BodyCharge from the body
+// memory budget, and over kHeavyBodyBytes one of the heavy slots (one per heavy request thread).
+// The refusal to answer with, closing the connection, if either has no room.
+std::optional<Reply> TakeBodyShare(ServerCore& core, const Admission& admission,
+                                   BodyBudget::Share& share, size_t body_bytes) {
+  const ServerLimits& limits = core.options.limits;
+  const size_t charge = BodyCharge(body_bytes, admission.limits);
+  if (!share.GrowTo(charge, limits.max_body_memory)) {
+    return Closing(BodyMemoryRefusal(limits, charge));
+  }
+  const size_t slots = static_cast<size_t>(core.reports->threads());
+  if (body_bytes > kHeavyBodyBytes && !share.TakeHeavySlot(slots)) {
+    Reply r = ErrorReply(503, "busy",
+                         "the server reads and handles at most " + std::to_string(slots) +
+                             " bodies over " + std::to_string(kHeavyBodyBytes) +
+                             " bytes at once (one per heavy request thread, --report-threads); "
+                             "retry after 1 s");
+    r.headers.emplace_back("Retry-After", "1");
+    return Closing(std::move(r));
+  }
+  return std::nullopt;
+}
+
 // Reads the body of an admitted request. A declared Content-Length was checked by Admit (Beast
 // compares it with body_limit only as the header completes, when the route was not yet known);
 // chunks are counted against body_limit as they arrive, so a chunked body stops at the route's
 // limit (error::body_limit). A body over kFreeBodyBytes takes its BodyCharge from the budget:
 // a declared one before it is read, a chunked one as its buffer grows (at most one growth step
-// of the string past what it was charged). *refusal is set, and the read stops, when the budget
-// has no room.
+// of the string past what it was charged); over kHeavyBodyBytes it also takes a heavy slot
+// (TakeBodyShare). *refusal is set, and the read stops, when either has no room.
 template <typename Stream>
 awaitable<error_code> ReadBody(ServerCore& core, Stream& stream, net::beast::flat_buffer& buffer,
                                net::http::request_parser<net::http::string_body>& parser,
                                const Admission& admission, BodyBudget::Share& share,
                                std::optional<Reply>* refusal) {
-  const ServerLimits& limits = core.options.limits;
   parser.body_limit(admission.limits.max_body_bytes);
   const std::optional<uint64_t> declared = DeclaredLength(parser);
   if (declared && *declared > kFreeBodyBytes) {
-    const size_t charge = BodyCharge(*declared, admission.limits);
-    if (!share.GrowTo(charge, limits.max_body_memory)) {
-      *refusal = Closing(BodyMemoryRefusal(limits, charge));
-      co_return error_code{};
-    }
+    *refusal = TakeBodyShare(core, admission, share, *declared);
+    if (*refusal) co_return error_code{};
   }
   error_code ec;
   if (net::beast::iequals(parser.get()[net::http::field::expect], "100-continue")) {
@@ -371,11 +390,8 @@ awaitable<error_code> ReadBody(ServerCore& core, Stream& stream, net::beast::fla
     if (ec) co_return ec;
     const size_t held = parser.get().body().capacity();
     if (held > kFreeBodyBytes) {
-      const size_t charge = BodyCharge(held, admission.limits);
-      if (!share.GrowTo(charge, limits.max_body_memory)) {
-        *refusal = Closing(BodyMemoryRefusal(limits, charge));
-        co_return error_code{};
-      }
+      *refusal = TakeBodyShare(core, admission, share, held);
+      if (*refusal) co_return error_code{};
     }
   }
   co_return ec;

@@ -1,5 +1,7 @@
 #include "hub.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <string>
 
@@ -58,7 +60,12 @@ Hub::Hub(Ledger& ledger, size_t cache_bytes, std::chrono::milliseconds delivery_
 
 Hub::~Hub() { Stop(); }
 
-void Hub::Start() { tail_ = std::thread([this] { TailLoop(); }); }
+void Hub::Start() {
+  tail_ = std::thread([this] {
+    ::pthread_setname_np(::pthread_self(), "ledger-hub");
+    TailLoop();
+  });
+}
 
 void Hub::Stop() {
   {

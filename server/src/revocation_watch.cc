@@ -1,5 +1,7 @@
 #include "revocation_watch.h"
 
+#include <pthread.h>
+
 #include <unordered_map>
 #include <vector>
 
@@ -12,6 +14,7 @@ RevocationWatch::~RevocationWatch() { Stop(); }
 
 void RevocationWatch::Start() {
   thread_ = std::thread([this] {
+    ::pthread_setname_np(::pthread_self(), "ledger-revoke");
     std::unique_lock<std::mutex> lock(mu_);
     while (!stopping_) {
       wake_.wait_for(lock, interval_, [this] { return stopping_; });

@@ -1,5 +1,6 @@
 // Which pool runs a request's handler (report_pool.h): the one line of dispatch between the
 // connection code and the handlers (api.h).
+#include <pthread.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -10,12 +11,9 @@
 namespace ledger::server::internal {
 namespace {
 
-// A body over this is heavy too: its parse and checks hold a core for tens of milliseconds.
-// (Batches of a few hundred events, a few hundred KiB, stay with the workers: they are the fast
-// path of bulk appends.)
-constexpr size_t kHeavyBodyBytes = size_t{1} << 20;
 // The report pool's threads run below the workers (Linux nice is per thread): heavy work takes a
 // core only when appends and reads leave it one. Set by each thread on its first heavy request.
+// (api.h, kHeavyBodyBytes.)
 constexpr int kHeavyNice = 10;
 
 void LowerThisThreadsPriority() {
@@ -23,6 +21,16 @@ void LowerThisThreadsPriority() {
   if (lowered) return;
   lowered = true;
   ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), kHeavyNice);
+  ::pthread_setname_np(::pthread_self(), "ledger-heavy");
+}
+
+// The workers' threads belong to an asio::thread_pool, which does not name them: each names
+// itself on its first request (for top -H, perf and /proc/<pid>/task/*/comm).
+void NameWorkerThread() {
+  thread_local bool named = false;
+  if (named) return;
+  named = true;
+  ::pthread_setname_np(::pthread_self(), "ledger-worker");
 }
 
 }  // namespace
@@ -33,7 +41,10 @@ net::asio::awaitable<Reply> RunApi(ServerCore& core, ApiRequest request) {
   const bool heavy = IsHeavyRequest(request.method, request.target.path) ||
                      request.body.size() > kHeavyBodyBytes;
   if (!heavy) {
-    auto handle = [&core, api = std::move(request)]() { return HandleApi(*core.api, api); };
+    auto handle = [&core, api = std::move(request)]() {
+      NameWorkerThread();
+      return HandleApi(*core.api, api);
+    };
     Reply reply = co_await RunBlocking(*core.workers, std::move(handle));
     co_return reply;
   }

@@ -1,5 +1,6 @@
 #include "server/server.h"
 
+#include <pthread.h>
 #include <sys/resource.h>
 
 #include <exception>
@@ -55,6 +56,8 @@ class Server::Impl {
     }
     for (int i = 0; i < std::max(1, core_->options.network_threads); ++i) {
       threads_.emplace_back([this] {
+        // Named for top -H, perf and /proc/<pid>/task/*/comm (at most 15 characters).
+        ::pthread_setname_np(::pthread_self(), "ledger-net");
         for (;;) {
           try {
             ioc_.run();

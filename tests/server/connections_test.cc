@@ -1,5 +1,9 @@
 // Connection hygiene (issue 14): one address's sockets cannot take the connections of all, and
 // /v1/health answers from a reserve when every connection is taken.
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <string>
 #include <thread>
 
 #include "connection_guard.h"
@@ -160,6 +164,22 @@ TEST_F(ConnectionsTest, OneAddressCannotTakeEveryConnection) {
   std::string again =
       OneRequest(port, Get("/v1/head", caseworker_.token), &closed, "127.0.0.1", milliseconds(1000));
   EXPECT_EQ(StatusOf(again), 200) << again;
+}
+
+// docs/operations.md: the server's threads carry names an operator sees in top -H.
+TEST_F(ConnectionsTest, ServerThreadsAreNamedForOperators) {
+  auto c = ClientFor(caseworker_);
+  ASSERT_EQ(c->Get("/v1/head").value().status, 200u);  // a worker has run a request
+  std::multiset<std::string> names;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    std::getline(comm, name);
+    names.insert(name);
+  }
+  for (const char* want : {"ledger-net", "ledger-worker", "ledger-hub", "ledger-revoke"}) {
+    EXPECT_GE(names.count(want), 1u) << want;
+  }
 }
 
 }  // namespace
