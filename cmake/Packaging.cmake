@@ -22,10 +22,11 @@ set(CPACK_PACKAGE_NAME ledger)
 set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "event-sourced audit and consent ledger with a server")
-set(CPACK_PACKAGE_DESCRIPTION
-    "Every consent, sanction, agreement and status change is appended as a signed event to a\n"
-    "durable log with RFC 6962 Merkle checkpoints; `ledger serve` offers it over HTTP/JSON,\n"
-    "WebSocket, server-sent events and a binary protocol, with an auditor's page.")
+# One paragraph (cpack writes it as the control file's extended description).
+string(CONCAT CPACK_PACKAGE_DESCRIPTION
+       "Every consent, sanction, agreement and status change is appended as a signed event to "
+       "a durable log with RFC 6962 Merkle checkpoints; ledger serve offers it over HTTP/JSON, "
+       "WebSocket, server-sent events and a binary protocol, with an auditor's page.")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${LEDGER_PACKAGE_MAINTAINER}")
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
