@@ -175,6 +175,7 @@ const csp = "default-src 'none'; script-src 'self'; style-src 'self'; connect-sr
             "img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 for (const [p, type] of [['/audit/', 'text/html; charset=utf-8'],
                          ['/audit/audit.js', 'text/javascript; charset=utf-8'],
+                         ['/audit/note.js', 'text/javascript; charset=utf-8'],
                          ['/audit/audit.css', 'text/css; charset=utf-8']]) {
   const res = await fetch(base + p);
   equalCheck([res.status, res.headers.get('content-type'), res.headers.get('content-security-policy')],

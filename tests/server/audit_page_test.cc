@@ -55,6 +55,10 @@ TEST_F(AuditPageTest, FilesAreServedWithoutATokenByteForByte) {
        {std::tuple{"index.html", "/audit/", "text/html; charset=utf-8"},
         std::tuple{"index.html", "/audit/index.html", "text/html; charset=utf-8"},
         std::tuple{"audit.js", "/audit/audit.js", "text/javascript; charset=utf-8"},
+        std::tuple{"bytes.js", "/audit/bytes.js", "text/javascript; charset=utf-8"},
+        std::tuple{"entry.js", "/audit/entry.js", "text/javascript; charset=utf-8"},
+        std::tuple{"merkle.js", "/audit/merkle.js", "text/javascript; charset=utf-8"},
+        std::tuple{"note.js", "/audit/note.js", "text/javascript; charset=utf-8"},
         std::tuple{"audit.css", "/audit/audit.css", "text/css; charset=utf-8"}}) {
     const std::string r = Raw(std::string("GET ") + path + " HTTP/1.1");
     EXPECT_EQ(StatusOf(r), 200) << path << "\n" << r.substr(0, 400);
@@ -75,7 +79,7 @@ TEST_F(AuditPageTest, ThePageLoadsNoScriptInlineAndNothingFromElsewhere) {
   EXPECT_EQ(html.find("onclick"), std::string::npos);
   EXPECT_EQ(html.find("http:"), std::string::npos);
   EXPECT_EQ(html.find("https:"), std::string::npos);
-  EXPECT_NE(html.find("<script src=\"audit.js\" defer></script>"), std::string::npos);
+  EXPECT_NE(html.find("<script type=\"module\" src=\"audit.js\"></script>"), std::string::npos);
 }
 
 TEST_F(AuditPageTest, BareAuditRedirectsToTheDirectory) {
