@@ -35,8 +35,9 @@ function arg(name, fallback) {
   process.exit(2);
 }
 
-const ledgerBin = arg('--ledger');
-const toolsDir = arg('--tools');
+// Absolute: the ledger runs in the scratch directory.
+const ledgerBin = path.resolve(arg('--ledger'));
+const toolsDir = path.resolve(arg('--tools'));
 const chromium = arg('--chromium', '/usr/bin/chromium');
 for (const [what, p] of [['the ledger binary', ledgerBin], ['chromium', chromium],
                          ['puppeteer-core', path.join(toolsDir, 'node_modules', 'puppeteer-core')]]) {
