@@ -112,8 +112,8 @@ TEST_F(AuditPageTest, OnlyTheAuditDirectoryIsPublic) {
     EXPECT_EQ(StatusOf(r), 401) << path << "\n" << r;
   }
   // And the data the page shows needs the auditor's token.
-  const std::string r = Raw("GET /v1/head HTTP/1.1",
-                            "Authorization: Bearer " + auditor_.token + "\r\n");
+  const std::string r =
+      Raw("GET /v1/head HTTP/1.1", "Authorization: Bearer " + auditor_.token + "\r\n");
   EXPECT_EQ(StatusOf(r), 200) << r;
 }
 
