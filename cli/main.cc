@@ -10,6 +10,8 @@ int main(int argc, char** argv) {
       "Every command takes --data DIR (default $LEDGER_DATA or ./ledger-data)."};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Help for every subcommand");
+  // LEDGER_VERSION is the project's version (CMakeLists.txt), the one the Debian package carries.
+  app.set_version_flag("--version", "ledger " LEDGER_VERSION, "Print the version and exit");
   int exit_code = ledger::cli::kExitOk;
   ledger::cli::RegisterKeyCommands(app, &exit_code);
   ledger::cli::RegisterAppendCommand(app, &exit_code);

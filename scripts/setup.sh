@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages the ledger builds with, if any is missing.
+# Installs the Debian 12 packages the ledger builds and tests with, if any is missing, and the
+# npm packages of the browser test (tools/browser).
 set -euo pipefail
 
 packages=(
@@ -8,13 +9,31 @@ packages=(
   libboost-dev libboost-system-dev
   nlohmann-json3-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev
+  # The auditor's page is tested in a real browser (tests/browser/audit_page_test.mjs).
+  chromium nodejs
 )
+# Debian's npm, unless node came with its own (NodeSource's nodejs ships npm).
+command -v npm >/dev/null || packages+=(npm)
+
+# puppeteer-core for the browser test, exactly as locked (tools/browser/package-lock.json);
+# skipped when node_modules already holds that lock.
+install_npm_tools() {
+  local dir
+  dir="$(cd "$(dirname "$0")/.." && pwd)/tools/browser"
+  if [ -d "$dir/node_modules" ] && cmp -s "$dir/package-lock.json" "$dir/node_modules/.ledger-lock"; then
+    return 0
+  fi
+  echo "setup: npm ci in $dir" >&2
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$dir/package-lock.json" "$dir/node_modules/.ledger-lock"
+}
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then
+  install_npm_tools
   exit 0
 fi
 
@@ -27,3 +46,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+install_npm_tools

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string_view>
 
+#include "audit_page_route.h"
 #include "connection_guard.h"
 #include "http_subscribe.h"
 #include "read_deadline.h"
@@ -266,7 +267,8 @@ awaitable<error_code> ReadHeaderBlock(Stream& stream, net::beast::flat_buffer& b
 
 // What Admit decided from a request's header, before its body was read.
 struct Admission {
-  // The caller; nullopt only for GET /v1/health, which needs no token.
+  // The caller; nullopt only for GET /v1/health and the auditor's page (/audit/...), which
+  // need no token.
   std::optional<Principal> principal;
   std::string route;  // "POST /v1/groups/g/ack as role subscriber", for the 413's message
   BodyLimits limits;
@@ -293,7 +295,7 @@ Admission Admit(ServerCore& core, const Request& header, std::optional<uint64_t>
   }
   const std::string method(net::View(header.method_string()));
   std::string role;
-  if (target->path != "/v1/health") {
+  if (target->path != "/v1/health" && !IsAuditPagePath(target->path)) {
     if (core.stopping) {
       a.reply = Closing(ErrorReply(503, "shutting_down", "the server is stopping"));
       return a;
@@ -416,8 +418,13 @@ awaitable<bool> HandleRequest(ServerCore& core, Stream& stream, Request& req,
     co_return co_await Answer(
         core, stream, req, Closing(ErrorReply(503, "shutting_down", "the server is stopping")));
   }
-  // Invariant: Admit authenticated every request but GET /v1/health (answered above) before its
-  // body was read, and answered those it could not.
+  // The auditor's page is static and public: its data fetches carry the auditor's token.
+  if (IsAuditPagePath(target->path)) {
+    const Reply page = AuditPageReply(net::View(req.method_string()), target->path);
+    co_return co_await Answer(core, stream, req, page);
+  }
+  // Invariant: Admit authenticated every request but GET /v1/health and the auditor's page
+  // (answered above) before its body was read, and answered those it could not.
   assert(principal.has_value());
   // The connection is watched under this request's token from now on: revoking it ends the
   // connection (at once if it is idle, after the answer otherwise).
