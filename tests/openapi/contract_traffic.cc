@@ -161,6 +161,8 @@ TEST_F(ContractTraffic, EveryOperationAndItsAnswers) {
   Ask("caseworker", "POST", "/v1/events", Signed(PhaseEntered("p-never", "intake"), caseworker_));
   Ask("caseworker", "POST", "/v1/events", R"({"event":{},"key_id":"zz"})");
   Ask("caseworker", "POST", "/v1/events", "", "Content-Length: 99999999\r\n", "", false);
+  Ask("auditor", "POST", "/v1/events", "", "Content-Length: 99999999\r\n", "", false);
+  Ask("auditor", "POST", "/v1/events/batch", "", "Content-Length: 5000\r\n", "", false);
 
   // ---- batches: enough case.opened for one full tile (256 entries) and a partial one.
   {

@@ -14,7 +14,9 @@
 //   5. the server's router: every path literal the routing code compares with
 //      (server/src/*.cc: path == "/...", starts_with("/..."), ends_with("/...")) belongs to a
 //      path of the description, so a route added to the code and not to the description fails.
-//   6. GET /v1/openapi.json answers docs/openapi.json byte for byte.
+//   6. GET /v1/openapi.json answers docs/openapi.json byte for byte;
+//   7. the body limit each 413 body_too_large names is the operation's x-body-limit, and every
+//      operation's limit was confirmed so.
 // Usage: node check_contract.mjs <openapi.json> <exchanges.jsonl> <server/src dir>
 import fs from 'node:fs';
 import path from 'node:path';
@@ -163,6 +165,18 @@ for (const [i, x] of exchanges.entries()) {
       if (!validate(JSON.parse(x.request_body))) fail(`${where}: the server accepted a request body the description refuses: ${ajv.errorsText(validate.errors)}`);
     }
   }
+  // The body limit a 413 names ("... exceeds the limit of N bytes for GET /v1/head as role R")
+  // is the operation's x-body-limit (a role of x-roles may get a configured one instead).
+  const limitMessage = body?.error?.code === 'body_too_large' &&
+    body.error.message.match(/exceeds the limit of (\d+) bytes for \S+ \S+(?: as role (\w+))?$/);
+  if (limitMessage) {
+    const limit = op['x-body-limit'];
+    const configured = limit?.bytes_for_x_roles && op['x-roles'].includes(limitMessage[2]);
+    if (!limit) fail(`${op.operationId}: no x-body-limit`);
+    else if (!configured && Number(limitMessage[1]) !== limit.bytes) {
+      fail(`${where}: the server's limit is ${limitMessage[1]} bytes, x-body-limit says ${limit.bytes}`);
+    } else if (!configured) seen.add(`${op.operationId} body limit`);
+  }
   if (op.operationId === 'getOpenApi' && x.status === 200 && x.body !== specText) {
     fail(`${where}: the served description differs from ${specPath}`);
   }
@@ -175,6 +189,7 @@ for (const [p, item] of Object.entries(spec.paths)) {
   for (const m of METHODS) {
     const op = item[m];
     if (!op) continue;
+    if (!seen.has(`${op.operationId} body limit`)) fail(`${op.operationId}: no 413 confirmed its x-body-limit`);
     const successes = Object.keys(op.responses).filter((s) => /^[12]/.test(s));
     if (successes.length === 0) fail(`${op.operationId}: no documented success`);
     if (successes.some((s) => s.startsWith('1')) && op.operationId !== 'subscribeWebSocket') {
