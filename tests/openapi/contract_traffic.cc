@@ -299,7 +299,7 @@ TEST_F(ContractTraffic, EveryOperationAndItsAnswers) {
   const std::string upgrade =
       "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
-  Ask("auditor", "GET", "/v1/ws?from=end", "", upgrade, "\r\n\r\n");
+  Ask("auditor", "GET", "/v1/ws?from=0", "", upgrade, "\"caught_up\"");
   Ask("auditor", "GET", "/v1/ws?from=0");
   Ask("auditor", "GET", "/v1/ws?heartbeat_ms=5", "", upgrade);
   Ask("evaluator", "GET", "/v1/ws?group=billing", "", upgrade);

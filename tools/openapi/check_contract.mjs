@@ -16,7 +16,8 @@
 //      path of the description, so a route added to the code and not to the description fails.
 //   6. GET /v1/openapi.json answers docs/openapi.json byte for byte;
 //   7. the body limit each 413 body_too_large names is the operation's x-body-limit, and every
-//      operation's limit was confirmed so.
+//      operation's limit was confirmed so;
+//   8. server-sent events and WebSocket messages match x-sse-events and x-websocket-messages.
 // Usage: node check_contract.mjs <openapi.json> <exchanges.jsonl> <server/src dir>
 import fs from 'node:fs';
 import path from 'node:path';
@@ -87,6 +88,46 @@ const templates = Object.keys(spec.paths).map((p) => ({
 const matchPath = (raw) => templates.find((t) => t.re.test(raw));
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 const CONNECTION_LAYER = new Set([400, 401, 408, 413, 429, 431, 503]);
+
+// Server-sent events: each message's event name is one x-sse-events lists, its data that
+// schema's JSON, its id the position (a number). The stream was read to caught_up.
+function checkSse(where, pointer, events, text) {
+  const messages = text.split('\n\n').filter((m) => m.trim() !== '');
+  for (const m of messages) {
+    const fields = Object.fromEntries(m.split('\n').map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]));
+    if (!events[fields.event]) { fail(`${where}: SSE event "${fields.event}" is not in x-sse-events`); continue; }
+    if (!/^[0-9]+$/.test(fields.id || '')) fail(`${where}: SSE message without a numeric id: ${m.slice(0, 100)}`);
+    let data;
+    try { data = JSON.parse(fields.data); } catch (e) { fail(`${where}: SSE data is not JSON: ${fields.data}`); continue; }
+    const validate = validatorFor(`${pointer}/${esc(fields.event)}`);
+    if (!validate(data)) fail(`${where}: SSE ${fields.event} does not match x-sse-events: ${ajv.errorsText(validate.errors)}`);
+    seen.add('sse ' + fields.event);
+  }
+}
+// WebSocket: the server's frames after the handshake (unmasked, RFC 6455), each text frame one
+// message that x-websocket-messages.server describes. Read to caught_up.
+function checkWebSocket(where, pointer, bytes) {
+  const validate = validatorFor(pointer);
+  let i = 0;
+  let text = null;  // a text message's fragments so far (a frame without FIN continues it)
+  while (i + 2 <= bytes.length) {
+    const fin = (bytes[i] & 0x80) !== 0;
+    const opcode = bytes[i] & 0x0f;
+    let len = bytes[i + 1] & 0x7f;
+    let at = i + 2;
+    if (len === 126) { len = bytes.readUInt16BE(at); at += 2; } else if (len === 127) { len = Number(bytes.readBigUInt64BE(at)); at += 8; }
+    if (at + len > bytes.length) break;  // the read stopped inside a frame
+    if (opcode === 1) text = [];
+    if ((opcode === 1 || opcode === 0) && text) text.push(bytes.subarray(at, at + len));
+    if ((opcode === 1 || opcode === 0) && text && fin) {
+      const message = JSON.parse(Buffer.concat(text).toString('utf8'));
+      text = null;
+      if (!validate(message)) fail(`${where}: WebSocket message does not match x-websocket-messages: ${ajv.errorsText(validate.errors)}`);
+      seen.add('ws ' + message.type);
+    }
+    i = at + len;
+  }
+}
 
 const seen = new Set();
 const probed405 = new Set();
@@ -177,6 +218,13 @@ for (const [i, x] of exchanges.entries()) {
       fail(`${where}: the server's limit is ${limitMessage[1]} bytes, x-body-limit says ${limit.bytes}`);
     } else if (!configured) seen.add(`${op.operationId} body limit`);
   }
+  if (x.stream && x.status === 200 && response.content?.[contentType]?.['x-sse-events']) {
+    checkSse(where, pointer + `/content/${esc(contentType)}/x-sse-events`, response.content[contentType]['x-sse-events'],
+      Buffer.from(x.body_base64, 'base64').toString('utf8'));
+  }
+  if (x.stream && x.status === 101 && op['x-websocket-messages']) {
+    checkWebSocket(where, `/paths/${esc(t.path)}/get/x-websocket-messages/server`, Buffer.from(x.body_base64, 'base64'));
+  }
   if (op.operationId === 'getOpenApi' && x.status === 200 && x.body !== specText) {
     fail(`${where}: the served description differs from ${specPath}`);
   }
@@ -207,6 +255,10 @@ for (const name of Object.keys(spec.components.responses)) {
   if (!seen.has('shared ' + name) && !UNREACHED_SHARED[name]) missed.push('shared response ' + name);
 }
 for (const key of missed) fail(`${key}: documented, but no exchange provoked it (provoke it in contract_traffic.cc, or say why not in UNREACHED)`);
+
+for (const key of ['sse entry', 'sse caught_up', 'ws entries', 'ws caught_up']) {
+  if (!seen.has(key)) fail(`no ${key} message was checked: the subscriptions' traffic is missing`);
+}
 
 // 5. The router's path literals.
 const literals = [];
