@@ -6,7 +6,14 @@
 // $LEDGER_CONTRACT_OUT/metrics.txt. tools/openapi/check_contract.mjs then judges the exchanges
 // against the description; promtool and check_dashboard.mjs the metrics. This file makes no
 // judgement of its own beyond what the traffic needs (a setup step that fails stops it), so that
-// the description, not this file, is the contract.
+// the description, not this file, is the contract. Last, the same description and a scrape are
+// asked of the `ledger serve` binary (LEDGER_BINARY) on the same ledger: what the CLI serves.
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
@@ -70,6 +77,10 @@ class ContractTraffic : public ServerFixture {
     StartServer(std::move(o));
   }
   void TearDown() override {
+    if (serve_pid_ > 0) {
+      ::kill(serve_pid_, SIGKILL);
+      ::waitpid(serve_pid_, nullptr, 0);
+    }
     ServerFixture::TearDown();
     std::error_code ec;
     std::filesystem::remove_all(backup_dir_, ec);
@@ -91,7 +102,7 @@ class ContractTraffic : public ServerFixture {
   Answer Ask(const std::string& role, const std::string& method, const std::string& target,
              const std::string& body = "", const std::string& extra = "",
              const std::string& until = "", bool declare_length = true) {
-    RawConn conn(server_->http_port());
+    RawConn conn(Port());
     EXPECT_TRUE(conn.connected());
     std::string req = method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
     if (const Role* r = RoleNamed(role)) req += "Authorization: Bearer " + r->token + "\r\n";
@@ -134,8 +145,71 @@ class ContractTraffic : public ServerFixture {
     return body.ok() ? *body : "";
   }
 
+  // The in-process server's port, or the `ledger serve` process's once it runs.
+  uint16_t Port() { return serve_port_ != 0 ? serve_port_ : server_->http_port(); }
+
+  // Starts `ledger serve` on the fixture's ledger (the in-process server stopped) on an
+  // ephemeral loopback port; reads the port from its banner within 30 s (0 if it never came).
+  uint16_t StartServeProcess() {
+    const std::string keys = dir_ + "/keys";
+    std::filesystem::create_directories(keys);
+    EXPECT_TRUE(master_->WriteNewFile(keys + "/master.key").ok());
+    int out[2];
+    if (::pipe(out) != 0) return 0;
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    posix_spawn_file_actions_addclose(&actions, out[0]);
+    std::vector<std::string> args = {"ledger", "serve", "--data", data_, "--keys", keys,
+                                     "--listen", "127.0.0.1:0", "--binary-listen", "off"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    const int spawned = ::posix_spawn(&serve_pid_, LEDGER_BINARY, &actions, nullptr, argv.data(),
+                                      environ);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(out[1]);
+    if (spawned != 0) serve_pid_ = 0;
+    std::string banner;
+    const std::string marker = "http://127.0.0.1:";
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    // The whole line that names the address, or the deadline.
+    auto complete = [&] {
+      const size_t at = banner.find(marker);
+      return at != std::string::npos && banner.find('\n', at) != std::string::npos;
+    };
+    while (serve_pid_ > 0 && !complete() && std::chrono::steady_clock::now() < deadline) {
+      pollfd p{out[0], POLLIN, 0};
+      if (::poll(&p, 1, 100) <= 0) continue;
+      char buf[512];
+      const ssize_t n = ::read(out[0], buf, sizeof buf);
+      if (n <= 0) break;
+      banner.append(buf, static_cast<size_t>(n));
+    }
+    ::close(out[0]);
+    const size_t at = banner.find(marker);
+    if (at == std::string::npos) return 0;
+    return static_cast<uint16_t>(std::atoi(banner.c_str() + at + marker.size()));
+  }
+
+  // SIGTERM, then a bounded wait for the graceful stop; true if it exited with 0.
+  bool StopServeProcess() {
+    ::kill(serve_pid_, SIGTERM);
+    int status = 0;
+    for (int i = 0; i < 300; ++i) {
+      if (::waitpid(serve_pid_, &status, WNOHANG) == serve_pid_) {
+        serve_pid_ = 0;
+        return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  }
+
   std::string out_dir_, backup_dir_;
   std::ofstream log_;
+  pid_t serve_pid_ = 0;
+  uint16_t serve_port_ = 0;
 };
 
 TEST_F(ContractTraffic, EveryOperationAndItsAnswers) {
@@ -340,7 +414,7 @@ TEST_F(ContractTraffic, EveryOperationAndItsAnswers) {
   // ---- the connection layer's answers, once each.
   {
     // Part of a header, then silence past the read timeout: 408.
-    RawConn conn(server_->http_port());
+    RawConn conn(Port());
     conn.Send("GET /v1/head HTTP/1.1\r\nHost: 127.0.0.1\r\n");
     Answer a = ParseAnswer(conn.Read(std::chrono::seconds(5)));
     Record("", "GET", "/v1/head", "", a, false);
@@ -365,16 +439,29 @@ TEST_F(ContractTraffic, EveryOperationAndItsAnswers) {
     // Two idle connections take the limit; the next is read from the reserve: health only.
     // (Bounded retries: the server counts a connection once it accepted it, which a loaded
     // machine may delay.)
-    RawConn a(server_->http_port()), b(server_->http_port());
+    RawConn a(Port()), b(Port());
     for (int i = 0; i < 50 && Ask("auditor", "GET", "/v1/head").status != 503; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     Ask("", "GET", "/v1/health");
-    RawConn reserve(server_->http_port());  // the reserve taken too: refused at once
+    RawConn reserve(Port());  // the reserve taken too: refused at once
     for (int i = 0; i < 50 && Ask("", "GET", "/v1/health").status != 503; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   }
+
+  // ---- the `ledger serve` binary on the same ledger: its description, health and metrics.
+  server_->Stop();
+  server_.reset();
+  serve_port_ = StartServeProcess();
+  ASSERT_NE(serve_port_, 0) << "ledger serve did not print its address";
+  for (const std::string& role : kAll) Ask(role, "GET", "/v1/openapi.json");
+  Ask("", "GET", "/v1/openapi.json");
+  Ask("", "GET", "/v1/health");
+  Ask("caseworker", "POST", "/v1/events", Signed(CaseOpened("p-serve"), caseworker_));
+  const Answer served_metrics = Ask("auditor", "GET", "/v1/metrics");
+  std::ofstream(out_dir_ + "/metrics_serve.txt", std::ios::trunc) << served_metrics.body;
+  EXPECT_TRUE(StopServeProcess());
 }
 
 }  // namespace
