@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the ledger builds and tests with, if any is missing, and the
-# npm packages of the browser test (tools/browser).
+# npm packages of the browser and API contract tests (tools/browser, tools/openapi).
 set -euo pipefail
 
 packages=(
@@ -15,11 +15,12 @@ packages=(
 # Debian's npm, unless node came with its own (NodeSource's nodejs ships npm).
 command -v npm >/dev/null || packages+=(npm)
 
-# puppeteer-core for the browser test, exactly as locked (tools/browser/package-lock.json);
-# skipped when node_modules already holds that lock.
+# The npm packages of a tools/ directory (tools/browser: puppeteer-core for the browser test;
+# tools/openapi: redocly, ajv and openapi-typescript for the API contract tests), exactly as
+# locked; skipped when node_modules already holds that lock.
 install_npm_tools() {
   local dir
-  dir="$(cd "$(dirname "$0")/.." && pwd)/tools/browser"
+  dir="$(cd "$(dirname "$0")/.." && pwd)/tools/$1"
   if [ -d "$dir/node_modules" ] && cmp -s "$dir/package-lock.json" "$dir/node_modules/.ledger-lock"; then
     return 0
   fi
@@ -27,13 +28,20 @@ install_npm_tools() {
   (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   cp "$dir/package-lock.json" "$dir/node_modules/.ledger-lock"
 }
+install_all_npm_tools() {
+  install_npm_tools browser
+  install_npm_tools openapi
+}
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# promtool checks the server's metrics (tests/openapi; Debian's prometheus).
+command -v promtool >/dev/null || missing+=(prometheus)
+
 if [ ${#missing[@]} -eq 0 ]; then
-  install_npm_tools
+  install_all_npm_tools
   exit 0
 fi
 
@@ -46,4 +54,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
-install_npm_tools
+install_all_npm_tools

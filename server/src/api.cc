@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "ledger/event_codec.h"
+#include "ledger/time_format.h"
+#include "tree_metrics.h"
 
 namespace ledger::server::internal {
 
@@ -73,14 +75,17 @@ Reply MetricsReply(ApiContext& ctx, const ApiRequest& request) {
   const ErasurePurgeState purge = ctx.ledger.ErasurePurge();
   g.erasure_purges_pending = purge.pending;
   g.erasure_purge_failing = !purge.last_error.ok();
-  return TextReply(200, ctx.metrics.Render(g), "text/plain; version=0.0.4; charset=utf-8");
+  auto tree = ReadTreeGauges(ctx.ledger, ctx.ledger.Size(), NowMicros());
+  if (!tree.ok()) return ErrorFor(tree.status());
+  return TextReply(200, ctx.metrics.Render(g) + RenderTreeGauges(*tree),
+                   "text/plain; version=0.0.4; charset=utf-8");
 }
 
 Reply HandleApi(ApiContext& ctx, const ApiRequest& request) {
   if (request.target.path == "/v1/metrics") return MetricsReply(ctx, request);
   using Handler = Reply (*)(ApiContext&, const ApiRequest&, bool*);
   for (Handler h : {HandleAppend, HandleRead, HandleAudit, HandleReports, HandleConsent,
-                    HandleAdmin, HandleReleases}) {
+                    HandleAdmin, HandleReleases, HandleOpenApi}) {
     bool handled = true;
     Reply reply = h(ctx, request, &handled);
     if (handled) return reply;

@@ -13,6 +13,7 @@
 //   routes_consent.cc  /v1/consent/check (Ledger::DecideConsent)
 //   routes_admin.cc    POST /v1/admin/backup
 //   routes_releases.cc /v1/releases...: published releases for evaluators
+//   openapi_route.cc   GET /v1/openapi.json: docs/openapi.json, embedded at build time
 #ifndef SERVER_SRC_API_H_
 #define SERVER_SRC_API_H_
 
@@ -65,6 +66,7 @@ Reply HandleReports(ApiContext& ctx, const ApiRequest& request, bool* handled);
 Reply HandleConsent(ApiContext& ctx, const ApiRequest& request, bool* handled);
 Reply HandleAdmin(ApiContext& ctx, const ApiRequest& request, bool* handled);
 Reply HandleReleases(ApiContext& ctx, const ApiRequest& request, bool* handled);
+Reply HandleOpenApi(ApiContext& ctx, const ApiRequest& request, bool* handled);
 
 // What a request may carry, decided from its header and the caller's role alone, before any of
 // the body is read (docs/api.md, "Limits"): the connection layer answers a declared

@@ -9,15 +9,10 @@
 #include <span>
 #include <string_view>
 
+#include "embedded_file.h"
 #include "reply.h"
 
 namespace ledger::server::internal {
-
-// One embedded file: its name under /audit/ and its bytes.
-struct EmbeddedFile {
-  std::string_view name;
-  std::string_view bytes;
-};
 
 // The files of server/audit_page/ (generated: audit_page_files.cc).
 std::span<const EmbeddedFile> AuditPageFiles();

@@ -145,8 +145,10 @@ awaitable<bool> Respond(ServerCore& core, Stream& stream, unsigned version, cons
   co_return co_await AfterResponse(stream, reply, ec);
 }
 
-// GET /v1/health, which needs no token: the log's size, or 503 while stopping.
-Reply HealthReply(ServerCore& core) {
+// GET /v1/health, which needs no token: the log's size, or 503 while stopping. Other methods
+// are 405, as on every other endpoint (docs/openapi.json lists GET alone).
+Reply HealthReply(ServerCore& core, std::string_view method) {
+  if (method != "GET") return MethodNotAllowed("GET");
   return core.stopping ? ErrorReply(503, "shutting_down", "the server is stopping")
                        : JsonReply(200, "{\"status\":\"ok\",\"size\":" +
                                             std::to_string(core.hub->end()) + "}");
@@ -411,7 +413,7 @@ awaitable<bool> HandleRequest(ServerCore& core, Stream& stream, Request& req,
                                Closing(ErrorReply(400, "bad_target", target.status().message())));
   }
   if (target->path == "/v1/health") {
-    const Reply health = HealthReply(core);
+    const Reply health = HealthReply(core, net::View(req.method_string()));
     co_return co_await Answer(core, stream, req, health);
   }
   if (core.stopping) {
@@ -610,7 +612,9 @@ awaitable<void> ServeFromReserve(ServerCore& core, Stream& stream, const std::st
   const auto& req = parser.get();
   auto target = ParseTarget(net::View(req.target()));
   Reply reply = ErrorReply(503, "too_many_connections", refusal);
-  if (target.ok() && target->path == "/v1/health") reply = HealthReply(core);
+  if (target.ok() && target->path == "/v1/health") {
+    reply = HealthReply(core, net::View(req.method_string()));
+  }
   co_await Respond(core, stream, req.version(), Closing(reply));
 }
 
