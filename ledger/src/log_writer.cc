@@ -1,7 +1,7 @@
 #include "log_writer.h"
 
-#include "ledger/durable_file.h"
-
+#include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <future>
 #include <unordered_map>
@@ -10,6 +10,7 @@
 #include "append_rules.h"
 #include "crypto.h"
 #include "erasure_purge.h"
+#include "ledger/durable_file.h"
 #include "ledger/event_codec.h"
 #include "ledger/time_format.h"
 #include "same_event.h"
@@ -244,12 +245,37 @@ std::vector<Result<AppendResult>> LogWriter::Submit(std::vector<PreparedEvent> e
   return std::move(job.results);
 }
 
+namespace {
+
+// How long the writer waits for work while entries are uncovered: the checkpoint interval, at
+// most an hour (an "interval" of years, as tests set to sign only on demand, would overflow the
+// clock's time point and turn the wait into a spin).
+std::chrono::microseconds TrailingCheckpointWait(int64_t interval_us) {
+  constexpr int64_t kHourUs = int64_t{3600} * 1000000;
+  return std::chrono::microseconds(std::clamp<int64_t>(interval_us, 1000, kHourUs));
+}
+
+}  // namespace
+
 void LogWriter::Run() {
   for (;;) {
     std::vector<Job*> group;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      work_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      auto has_work = [&] { return stopping_ || !queue_.empty(); };
+      // Entries committed since the last checkpoint get one within about an interval even when
+      // no append follows: otherwise they stay unproven (an inclusion proof of them is 409)
+      // until the next append or the close.
+      const bool uncovered =
+          policy_.key && failed_.ok() && head_.size > last_checkpoint_copy_.size;
+      if (!uncovered) {
+        work_cv_.wait(lock, has_work);
+      } else if (!work_cv_.wait_for(lock, TrailingCheckpointWait(policy_.interval_us),
+                                    has_work)) {
+        lock.unlock();
+        MaybeCheckpoint();
+        continue;
+      }
       if (queue_.empty()) return;  // stopping, and nothing is left to commit
       size_t events = 0;
       while (!queue_.empty() && (group.empty() || events < max_group_events_)) {

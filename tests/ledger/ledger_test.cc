@@ -590,3 +590,48 @@ TEST(LedgerBackupMemoryTest, AnInMemoryLedgerHasNothingToBackUp) {
 
 }  // namespace
 }  // namespace ledger
+
+namespace ledger {
+namespace {
+
+// The last entries before appends pause get a checkpoint within about an interval, without a
+// further append (an inclusion proof of them was 409 until the next append or the close).
+TEST(LedgerCheckpointTest, TrailingEntriesAreCoveredWithoutAnotherAppend) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("ledger-trailing-checkpoint-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const SigningKey ledger_key = MakeKey("test.example/ledger");
+  const SigningKey admin = MakeKey("admin");
+  const SigningKey caseworker = MakeKey("caseworker");
+  LedgerOptions options = testing::WithMasterKey({});
+  options.checkpoint_key = ledger_key;
+  options.checkpoint_interval_us = 200000;
+  auto created = CreateLedgerWithAdmin((dir / "data").string(), ledger_key, admin, options);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  std::unique_ptr<Ledger> ledger = std::move(created).value();
+  ASSERT_TRUE(RegisterKey(*ledger, admin, caseworker.verifier(), "caseworker", {}).ok());
+  // Appends in quick succession: the last ones fall inside an interval after a checkpoint.
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(ledger->Append(Sign(CaseOpened("ytrail" + std::to_string(i)), caseworker)).ok());
+  }
+  const uint64_t size = ledger->Size();
+  auto covered = [&]() -> uint64_t {
+    auto note = ledger->LatestCheckpoint();
+    if (!note.ok()) return 0;
+    // The note's second line is the tree size (c2sp.org/tlog-checkpoint).
+    const size_t first = note->find('\n');
+    return std::stoull(note->substr(first + 1, note->find('\n', first + 1) - first - 1));
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  while (covered() < size && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(covered(), size);
+  EXPECT_EQ(ledger->Size(), size);  // nothing was appended meanwhile
+  ledger.reset();
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace ledger

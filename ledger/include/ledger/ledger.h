@@ -47,7 +47,9 @@ struct LedgerOptions {
   // At most this many events are committed in one group (one synced write).
   size_t max_group_events = 8192;
   // The ledger's own key (name = origin). With it, the ledger signs a checkpoint of its Merkle
-  // tree at most once per checkpoint_interval_us while appending, and one when it is closed.
+  // tree at most once per checkpoint_interval_us while appending, within about an interval
+  // after the last append (so that every entry is soon covered, appends or not), and one when
+  // it is closed.
   // Without it, the process appends but signs no checkpoints.
   std::optional<SigningKey> checkpoint_key;
   // A file kept beside the ledger's key, outside the data directory (the CLI uses
