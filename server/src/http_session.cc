@@ -11,7 +11,7 @@
 #include "connection_guard.h"
 #include "http_subscribe.h"
 #include "read_deadline.h"
-#include "run_blocking.h"
+#include "base/run_blocking.h"
 #include "server_core.h"
 #include "session_revocation.h"
 
