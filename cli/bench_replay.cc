@@ -66,7 +66,7 @@ struct AllProjections {
 
 Result<std::unique_ptr<AllProjections>> NewProjections(Ledger& ledger) {
   auto all = std::make_unique<AllProjections>();
-  ASSIGN_OR_RETURN(all->replayer,
+  LEDGER_ASSIGN_OR_RETURN(all->replayer,
                    replay::Replayer::Create(ledger, {&all->caseload, &all->outcomes,
                                                      &all->compliance}));
   return all;
@@ -74,10 +74,10 @@ Result<std::unique_ptr<AllProjections>> NewProjections(Ledger& ledger) {
 
 // The reports a rebuild is for, at the ledger's clock: they are part of the memory measured.
 Result<size_t> MakeReports(Ledger& ledger, AllProjections& all) {
-  ASSIGN_OR_RETURN(replay::LogPoint point, all.replayer->Point());
+  LEDGER_ASSIGN_OR_RETURN(replay::LogPoint point, all.replayer->Point());
   int64_t clock = NowMicros();
   if (point.size > 0) {
-    ASSIGN_OR_RETURN(Entry last, ledger.ReadSeq(point.size - 1));
+    LEDGER_ASSIGN_OR_RETURN(Entry last, ledger.ReadSeq(point.size - 1));
     clock = last.recorded_at_us;
   }
   const auto at = replay::ReportTime::AtInstant(clock, replay::ReportZone::EuropeOslo());
@@ -96,15 +96,15 @@ Result<std::vector<SignedEvent>> BuildLedger(const std::string& dir, int partici
   fs::remove_all(dir, ec);
   fs::create_directories(fs::path(dir).parent_path(), ec);
   if (ec) return Status::IOError("cannot create " + fs::path(dir).parent_path().string());
-  ASSIGN_OR_RETURN(SigningKey ledger_key, SigningKey::Generate("bench.ledger/replay"));
-  ASSIGN_OR_RETURN(SigningKey admin, SigningKey::Generate("bench-admin"));
+  LEDGER_ASSIGN_OR_RETURN(SigningKey ledger_key, SigningKey::Generate("bench.ledger/replay"));
+  LEDGER_ASSIGN_OR_RETURN(SigningKey admin, SigningKey::Generate("bench-admin"));
   LedgerOptions options;
   options.master_key = MasterKey::Generate();  // the cohort carries personal values
-  ASSIGN_OR_RETURN(auto ledger, CreateLedgerWithAdmin(dir, ledger_key, admin, options));
+  LEDGER_ASSIGN_OR_RETURN(auto ledger, CreateLedgerWithAdmin(dir, ledger_key, admin, options));
   KeysByRole keys;
   for (const char* role : {"caseworker", "service"}) {
-    ASSIGN_OR_RETURN(SigningKey key, SigningKey::Generate(std::string("bench-") + role));
-    RETURN_IF_ERROR(RegisterKey(*ledger, admin, key.verifier(), role, {}).status());
+    LEDGER_ASSIGN_OR_RETURN(SigningKey key, SigningKey::Generate(std::string("bench-") + role));
+    LEDGER_RETURN_IF_ERROR(RegisterKey(*ledger, admin, key.verifier(), role, {}).status());
     keys.emplace(role, std::move(key));
   }
   synth::CohortOptions cohort;
@@ -135,10 +135,10 @@ Result<std::vector<SignedEvent>> BuildLedger(const std::string& dir, int partici
   });
   if (!error.empty()) return Status::InvalidArgument(error);
   flush(held_back);
-  RETURN_IF_ERROR(failed);
+  LEDGER_RETURN_IF_ERROR(failed);
   // Into table files, as a ledger that has been running a while is: a reopened ledger then
   // replays no write-ahead log into memory tables.
-  RETURN_IF_ERROR(ledger->Flush());
+  LEDGER_RETURN_IF_ERROR(ledger->Flush());
   std::vector<std::string> rest(pending.begin(), pending.end());
   fmt::print(stderr, "appended {} events, holding back {}\n", Thousands(appended), rest.size());
   return SignCohortLines(rest, keys);
@@ -178,7 +178,7 @@ Result<uint64_t> ChildPeakMemory(const std::string& data, const std::string& scr
   if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     return Status::IOError("the memory-measuring child failed");
   }
-  ASSIGN_OR_RETURN(std::string text, ReadWholeFile(out));
+  LEDGER_ASSIGN_OR_RETURN(std::string text, ReadFile(out));
   std::error_code ec;
   fs::remove(out, ec);
   if (text.empty() || text.find_first_not_of("0123456789\n") != std::string::npos) {
@@ -289,7 +289,7 @@ Status Measure(Ledger& ledger, const ReplayBenchOptions& o, std::vector<SignedEv
       size_t bytes = 0;
       auto it = ledger.Scan(0, /*decode=*/false);
       for (; it->Valid(); it->Next()) bytes += it->entry().bytes.size();
-      RETURN_IF_ERROR(it->status());
+      LEDGER_RETURN_IF_ERROR(it->status());
       f.scan_rates.push_back(n / w.Cpu());
       f.scan_bytes = static_cast<double>(bytes);
     }
@@ -299,21 +299,21 @@ Status Measure(Ledger& ledger, const ReplayBenchOptions& o, std::vector<SignedEv
       replay::EventView view;
       auto it = ledger.Scan(0, /*decode=*/false);
       for (; it->Valid(); it->Next()) {
-        RETURN_IF_ERROR(decoder.DecodeEntryBytes(it->entry().seq, it->entry().bytes, &view));
+        LEDGER_RETURN_IF_ERROR(decoder.DecodeEntryBytes(it->entry().seq, it->entry().bytes, &view));
       }
-      RETURN_IF_ERROR(it->status());
+      LEDGER_RETURN_IF_ERROR(it->status());
       f.decode_rates.push_back(n / w.Cpu());
     }
-    ASSIGN_OR_RETURN(auto all, NewProjections(ledger));
+    LEDGER_ASSIGN_OR_RETURN(auto all, NewProjections(ledger));
     Stopwatch w;
-    ASSIGN_OR_RETURN(replay::RunStats stats, all->replayer->Run());
+    LEDGER_ASSIGN_OR_RETURN(replay::RunStats stats, all->replayer->Run());
     f.rebuild_rates.push_back(static_cast<double>(stats.applied) / w.Cpu());
     f.rebuild_wall_rates.push_back(static_cast<double>(stats.applied) / w.Wall());
     last = std::move(all);
   }
   {
     Stopwatch w;
-    ASSIGN_OR_RETURN(size_t bytes, MakeReports(ledger, *last));
+    LEDGER_ASSIGN_OR_RETURN(size_t bytes, MakeReports(ledger, *last));
     (void)bytes;
     f.report_ms = w.Cpu() * 1e3;
   }
@@ -326,9 +326,9 @@ Status Measure(Ledger& ledger, const ReplayBenchOptions& o, std::vector<SignedEv
     const bool apply = i < held_back.size() / 2;
     Stopwatch w;
     if (apply) {
-      RETURN_IF_ERROR(last->replayer->ApplyAppended(held_back[i], *appended));
+      LEDGER_RETURN_IF_ERROR(last->replayer->ApplyAppended(held_back[i], *appended));
     } else {
-      ASSIGN_OR_RETURN(replay::RunStats stats, last->replayer->Run());
+      LEDGER_ASSIGN_OR_RETURN(replay::RunStats stats, last->replayer->Run());
       if (stats.applied + stats.skipped != 1) {
         return Status::FailedPrecondition("incremental run read " +
                                           std::to_string(stats.applied) + " entries, not 1");
@@ -339,8 +339,8 @@ Status Measure(Ledger& ledger, const ReplayBenchOptions& o, std::vector<SignedEv
   }
   if (!held_back.empty()) {
     // The incremental state must be the state a rebuild gives.
-    ASSIGN_OR_RETURN(auto fresh, NewProjections(ledger));
-    RETURN_IF_ERROR(fresh->replayer->Run().status());
+    LEDGER_ASSIGN_OR_RETURN(auto fresh, NewProjections(ledger));
+    LEDGER_RETURN_IF_ERROR(fresh->replayer->Run().status());
     if (fresh->outcomes.Serialize() != last->outcomes.Serialize() ||
         fresh->compliance.Serialize() != last->compliance.Serialize() ||
         fresh->caseload.Serialize() != last->caseload.Serialize()) {

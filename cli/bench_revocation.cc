@@ -130,8 +130,8 @@ Result<std::vector<Session>> OpenSessions(const RevocationBenchTarget& t,
     server::ClientOptions o;
     o.port = t.http_port;
     o.token = token;
-    ASSIGN_OR_RETURN(auto ws, server::Subscription::Open(o, "from=end&heartbeat_ms=60000"));
-    ASSIGN_OR_RETURN(std::string first, ws->Next(timeout));
+    LEDGER_ASSIGN_OR_RETURN(auto ws, server::Subscription::Open(o, "from=end&heartbeat_ms=60000"));
+    LEDGER_ASSIGN_OR_RETURN(std::string first, ws->Next(timeout));
     if (!Contains(first, "caught_up")) return Status::Unavailable("the WebSocket did not open");
     out.push_back(Session{"WebSocket subscription", nullptr, std::move(ws)});
   }
@@ -179,15 +179,15 @@ Result<std::vector<RevocationTimes>> MeasureRevocation(const RevocationBenchTarg
   std::vector<RevocationTimes> times;
   const std::string tokens = server::TokensPath(t.data_dir);
   for (int run = 0; run < runs; ++run) {
-    ASSIGN_OR_RETURN(auto token,
+    LEDGER_ASSIGN_OR_RETURN(auto token,
                      server::TokenStore::Create(tokens, t.key_id_hex, t.role, "bench-revocation"));
-    ASSIGN_OR_RETURN(auto sessions, OpenSessions(t, token.token));
+    LEDGER_ASSIGN_OR_RETURN(auto sessions, OpenSessions(t, token.token));
     if (times.empty()) {
       for (const auto& s : sessions) times.push_back({s.name, {}, 0});
     }
     std::vector<std::optional<Clock::time_point>> closed(sessions.size());
     const auto revoked_at = Clock::now();
-    RETURN_IF_ERROR(server::TokenStore::Revoke(tokens, token.record.id));
+    LEDGER_RETURN_IF_ERROR(server::TokenStore::Revoke(tokens, token.record.id));
     std::vector<std::thread> waiters;
     for (size_t i = 0; i < sessions.size(); ++i) {
       waiters.emplace_back([&, i] {

@@ -95,7 +95,7 @@ Result<LedgerOptions> WriterOptions(const std::string& ledger_key_flag,
                "will be signed for these appends\n");
     return options;
   }
-  ASSIGN_OR_RETURN(auto key, SigningKey::ReadFile(path));
+  LEDGER_ASSIGN_OR_RETURN(auto key, SigningKey::ReadFile(path));
   options.checkpoint_key = std::move(key);
   options.signed_checkpoint_file = SignedCheckpointFile(path);
   return options;
@@ -177,25 +177,6 @@ std::string Table::Render() const {
   return out;
 }
 
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 15]);
-  }
-  return out;
-}
-
-Result<std::string> ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("cannot read " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 Status WriteWholeFile(const std::string& path, std::string_view bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
@@ -206,7 +187,7 @@ Status WriteWholeFile(const std::string& path, std::string_view bytes) {
 std::string KeyArgumentText(const std::string& text_or_path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(text_or_path, ec)) return text_or_path;
-  auto file = ReadWholeFile(text_or_path);
+  auto file = ReadFile(text_or_path);
   if (!file.ok()) return text_or_path;
   std::string t = *file;
   while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
@@ -228,7 +209,7 @@ std::string Thousands(uint64_t v) {
 Result<std::unique_ptr<Ledger>> OpenForReading(const std::string& data_flag,
                                                LedgerOptions options) {
   options.read_only = true;
-  ASSIGN_OR_RETURN(auto ledger, Ledger::Open(ResolveDataDir(data_flag), options));
+  LEDGER_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(ResolveDataDir(data_flag), options));
   if (Status found = ledger->IntegrityAtOpen(); !found.ok()) {
     fmt::print(stderr, "ledger: warning: {} (`ledger verify` reports it; this ledger refuses "
                "appends until it is dealt with)\n", found.ToString());
@@ -239,7 +220,7 @@ Result<std::unique_ptr<Ledger>> OpenForReading(const std::string& data_flag,
 Result<std::vector<HeldCheckpoint>> ReadHeldCheckpoints(const std::vector<std::string>& files) {
   std::vector<HeldCheckpoint> held;
   for (const auto& file : files) {
-    ASSIGN_OR_RETURN(auto note, ReadWholeFile(file));
+    LEDGER_ASSIGN_OR_RETURN(auto note, ReadFile(file));
     held.push_back({file, std::move(note)});
   }
   return held;

@@ -10,7 +10,9 @@
 
 #include "ledger/ledger.h"
 #include "ledger/master_key.h"
-#include "ledger/status.h"
+#include "base/file.h"
+#include "base/hex.h"
+#include "base/status.h"
 #include "ledger/verify.h"
 
 namespace ledger::cli {
@@ -101,8 +103,6 @@ class Table {
 // 1234567 -> "1,234,567"
 std::string Thousands(uint64_t v);
 
-std::string Hex(std::string_view bytes);
-Result<std::string> ReadWholeFile(const std::string& path);
 Status WriteWholeFile(const std::string& path, std::string_view bytes);
 // A key given on the command line: the text itself, or the path of a file holding it (one line;
 // the trailing newline is dropped). The caller's parser says what is wrong with a bad one.

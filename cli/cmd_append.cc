@@ -61,7 +61,7 @@ struct AuthorKeys {
 // *id gets the event's id if it has one.
 Result<SignedEvent> SignLine(const Line& line, const AuthorKeys& keys, std::string* id) {
   if (!line.refused.ok()) return line.refused;
-  ASSIGN_OR_RETURN(nlohmann::json event, ParseEventJson(line.text));
+  LEDGER_ASSIGN_OR_RETURN(nlohmann::json event, ParseEventJson(line.text));
   const SigningKey* key = keys.For(event);
   if (key == nullptr) {
     return Status::PermissionDenied(

@@ -14,6 +14,7 @@
 #include "ledger/repair.h"
 #include "ledger/time_format.h"
 #include "ledger/verify.h"
+#include "base/base64.h"
 #include "tlog/base64.h"
 #include "tlog/checkpoint.h"
 #include "tlog/note.h"
@@ -199,8 +200,8 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
       auto e = (*ledger)->ReadSeq(a->seq);
       if (!e.ok()) { *exit_code = Fail(e.status()); return; }
       std::string text = a->format == "raw" ? e->bytes
-                         : a->format == "hex" ? Hex(e->bytes) + "\n"
-                                              : tlog::Base64Encode(e->bytes) + "\n";
+                         : a->format == "hex" ? HexEncode(e->bytes) + "\n"
+                                              : Base64Encode(e->bytes) + "\n";
       if (a->out.empty()) {
         std::cout.write(text.data(), static_cast<std::streamsize>(text.size()));
       } else if (Status s = WriteWholeFile(a->out, text); !s.ok()) {
@@ -325,13 +326,13 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
         ->required();
     cmd->callback([=] {
       auto run = [&]() -> Status {
-        ASSIGN_OR_RETURN(auto text, ReadWholeFile(a->file));
-        ASSIGN_OR_RETURN(auto entry, ReadWholeFile(a->entry));
-        ASSIGN_OR_RETURN(auto vkey_text, Result<std::string>(KeyArgumentText(a->vkey)));
-        ASSIGN_OR_RETURN(auto vkey, tlog::ParseVerifierKey(vkey_text));
-        ASSIGN_OR_RETURN(auto proof, tlog::ParseProofFile(text));
-        ASSIGN_OR_RETURN(auto cp, tlog::OpenCheckpoint(proof.checkpoint, vkey, nullptr));
-        RETURN_IF_ERROR(tlog::VerifyInclusion(tlog::HashLeaf(entry), proof.index, cp.size,
+        LEDGER_ASSIGN_OR_RETURN(auto text, ReadFile(a->file));
+        LEDGER_ASSIGN_OR_RETURN(auto entry, ReadFile(a->entry));
+        LEDGER_ASSIGN_OR_RETURN(auto vkey_text, Result<std::string>(KeyArgumentText(a->vkey)));
+        LEDGER_ASSIGN_OR_RETURN(auto vkey, tlog::ParseVerifierKey(vkey_text));
+        LEDGER_ASSIGN_OR_RETURN(auto proof, tlog::ParseProofFile(text));
+        LEDGER_ASSIGN_OR_RETURN(auto cp, tlog::OpenCheckpoint(proof.checkpoint, vkey, nullptr));
+        LEDGER_RETURN_IF_ERROR(tlog::VerifyInclusion(tlog::HashLeaf(entry), proof.index, cp.size,
                                               proof.inclusion_proof, cp.root));
         fmt::print("OK: entry {} is in the tree of {} entries signed by {} (root {})\n",
                    proof.index, cp.size, cp.origin, HashBase64(cp.root));

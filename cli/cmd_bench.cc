@@ -161,7 +161,7 @@ Result<PreparedCohort> PrepareCohort(int participants, int clients) {
   std::string error =
       synth::GenerateCohort(options, [&](std::string_view l) { lines.emplace_back(l); });
   if (!error.empty()) return Status::InvalidArgument(error);
-  ASSIGN_OR_RETURN(c.events, SignCohortLines(lines, c.keys));
+  LEDGER_ASSIGN_OR_RETURN(c.events, SignCohortLines(lines, c.keys));
   c.client_of.resize(lines.size());
   for (size_t i = 0; i < lines.size(); ++i) {
     auto j = nlohmann::json::parse(lines[i]);
@@ -180,9 +180,9 @@ Result<std::unique_ptr<Ledger>> FreshLedger(const std::string& dir, const Prepar
   options.master_key = MasterKey::Generate();
   options.check_case_rules = case_rules;
   if (checkpoints) options.checkpoint_key = c.ledger_key;
-  ASSIGN_OR_RETURN(auto ledger, CreateLedgerWithAdmin(dir, c.ledger_key, c.admin, options));
+  LEDGER_ASSIGN_OR_RETURN(auto ledger, CreateLedgerWithAdmin(dir, c.ledger_key, c.admin, options));
   for (const auto& [role, key] : c.keys) {
-    RETURN_IF_ERROR(RegisterKey(*ledger, c.admin, key.verifier(), role, {}).status());
+    LEDGER_RETURN_IF_ERROR(RegisterKey(*ledger, c.admin, key.verifier(), role, {}).status());
   }
   return ledger;
 }

@@ -27,7 +27,7 @@ Status MakePrivateDir(const std::string& dir) {
 
 // Writes a private key file and its verifier key beside it (<file>.pub).
 Status WriteKeyPair(const SigningKey& key, const std::string& path) {
-  RETURN_IF_ERROR(key.WriteFile(path));
+  LEDGER_RETURN_IF_ERROR(key.WriteFile(path));
   FILE* f = std::fopen((path + ".pub").c_str(), "wx");
   if (!f) return Status::IOError("cannot write " + path + ".pub");
   fmt::print(f, "{}\n", key.verifier().ToString());

@@ -150,9 +150,9 @@ struct DpoArgs {
 // Opens the ledger for a dpo: its checkpoint key if at hand, and the vault's master key (the
 // shredding removes sealed values).
 Result<std::unique_ptr<Ledger>> OpenForDpo(const DpoArgs& a) {
-  ASSIGN_OR_RETURN(auto options, WriterOptions(a.ledger_key, a.keys_dir));
+  LEDGER_ASSIGN_OR_RETURN(auto options, WriterOptions(a.ledger_key, a.keys_dir));
   std::string dir = ResolveDataDir(a.data);
-  ASSIGN_OR_RETURN(options.master_key, ResolveMasterKey(a.master_key, a.keys_dir, dir));
+  LEDGER_ASSIGN_OR_RETURN(options.master_key, ResolveMasterKey(a.master_key, a.keys_dir, dir));
   return Ledger::Open(dir, options);
 }
 
@@ -292,7 +292,7 @@ int RunPolicyShow(const std::string& data) {
 }
 
 int RunPolicySet(const std::string& data, const std::string& file, const std::string& admin_key) {
-  auto text = ReadWholeFile(file);
+  auto text = ReadFile(file);
   if (!text.ok()) return Fail(text.status());
   auto policy = PolicyFromJson(*text);
   if (!policy.ok()) return Fail(policy.status().WithContext(file));

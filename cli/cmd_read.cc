@@ -28,12 +28,12 @@ struct ReadArgs {
 // With a reader (--as), "personal_values" adds the plain values the reader may see:
 // {"name": ...}, "[erased]" after shredding, or "[withheld: ...]" outside its scope.
 Result<std::string> EntryLine(Ledger& ledger, const Entry& e, const SigningKey* reader) {
-  ASSIGN_OR_RETURN(auto event_json, EventJsonFromCanonical(e.event));
+  LEDGER_ASSIGN_OR_RETURN(auto event_json, EventJsonFromCanonical(e.event));
   nlohmann::ordered_json j;
   j["seq"] = e.seq;
   j["version"] = e.version;
   j["recorded_at"] = FormatInstantMicros(e.recorded_at_us);
-  j["key_id"] = Hex(e.key_id);
+  j["key_id"] = HexEncode(e.key_id);
   j["event"] = nlohmann::ordered_json::parse(event_json);
   if (reader != nullptr) {
     auto personal = ledger.ReadPersonal(e.seq, reader->key_id());
@@ -88,7 +88,7 @@ int RunRead(const ReadArgs& a) {
   Ledger& l = **ledger;
   const SigningKey* who = reader ? &*reader : nullptr;
   auto print = [&l, who](const Entry& e) -> Status {
-    ASSIGN_OR_RETURN(auto line, EntryLine(l, e, who));
+    LEDGER_ASSIGN_OR_RETURN(auto line, EntryLine(l, e, who));
     std::cout << line << '\n';
     return Status::Ok();
   };

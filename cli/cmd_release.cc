@@ -65,8 +65,8 @@ Result<std::unique_ptr<server::Client>> ConnectTo(const ReleaseArgs& a) {
 
 // Appends `event`, signed by `key`, through the server; its seq.
 Result<uint64_t> AppendThrough(server::Client& client, const SigningKey& key, const json& event) {
-  ASSIGN_OR_RETURN(std::string body, server::SignedEventBody(event.dump(), key));
-  ASSIGN_OR_RETURN(server::HttpResponse res, client.Post("/v1/events", body));
+  LEDGER_ASSIGN_OR_RETURN(std::string body, server::SignedEventBody(event.dump(), key));
+  LEDGER_ASSIGN_OR_RETURN(server::HttpResponse res, client.Post("/v1/events", body));
   const json ack = json::parse(res.body, nullptr, false);
   if (res.status != 201 || !ack.is_object() || !ack.contains("seq")) {
     return Status::FailedPrecondition("the server refused " + event.value("type", "the event") +

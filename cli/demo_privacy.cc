@@ -33,13 +33,13 @@ Result<std::vector<Case>> Cases(Ledger& ledger) {
   std::vector<Case> out;
   auto it = ledger.Scan(0);
   for (; it->Valid(); it->Next()) {
-    ASSIGN_OR_RETURN(auto summary, SummarizeEvent(it->entry().event));
+    LEDGER_ASSIGN_OR_RETURN(auto summary, SummarizeEvent(it->entry().event));
     if (summary.type != "case.opened") continue;
-    ASSIGN_OR_RETURN(auto text, EventJsonFromCanonical(it->entry().event));
+    LEDGER_ASSIGN_OR_RETURN(auto text, EventJsonFromCanonical(it->entry().event));
     auto j = nlohmann::json::parse(text);
     out.push_back({summary.subject, j["data"]["intake_date"], it->entry().seq});
   }
-  RETURN_IF_ERROR(it->status());
+  LEDGER_RETURN_IF_ERROR(it->status());
   return out;
 }
 
@@ -52,7 +52,7 @@ std::string Question(const ConsentQuestion& q) {
 Status DemoConsentAndErasure(Ledger& ledger, const SigningKey& admin, const std::string& keys_dir,
                              int step) {
   const auto zone = replay::ReportZone::EuropeOslo();
-  ASSIGN_OR_RETURN(auto cases, Cases(ledger));
+  LEDGER_ASSIGN_OR_RETURN(auto cases, Cases(ledger));
 
   fmt::print("\n== {}. Consent decisions, answered from the state the ledger keeps\n", step);
   // One question allowed, and refusals of each kind the cohort holds.
@@ -94,7 +94,7 @@ Status DemoConsentAndErasure(Ledger& ledger, const SigningKey& admin, const std:
   }
   Table t({"subject", "may ... receive", "at", "answer", "why"});
   for (const Row& r : rows) {
-    ASSIGN_OR_RETURN(auto d, ledger.DecideConsent(r.q));
+    LEDGER_ASSIGN_OR_RETURN(auto d, ledger.DecideConsent(r.q));
     t.AddRow({r.subject, Question(r.q), Local(r.q.at_us, zone), d.allowed() ? "YES" : "NO",
               Reason(d, zone)});
   }
@@ -115,13 +115,13 @@ Status DemoConsentAndErasure(Ledger& ledger, const SigningKey& admin, const std:
 
   fmt::print("\n== {}. Erasure: the archive duty, and a shredding that keeps every proof\n",
              step + 1);
-  ASSIGN_OR_RETURN(auto dpo, SigningKey::Generate("nav-drammen-dpo"));
-  RETURN_IF_ERROR(RegisterKey(ledger, admin, dpo.verifier(), "dpo", {}).status());
-  RETURN_IF_ERROR(dpo.WriteFile(keys_dir + "/dpo.key"));
-  ASSIGN_OR_RETURN(auto policy, PolicyFromJson(R"({"archive":[{"name":"drammen-2008-01-sample",
+  LEDGER_ASSIGN_OR_RETURN(auto dpo, SigningKey::Generate("nav-drammen-dpo"));
+  LEDGER_RETURN_IF_ERROR(RegisterKey(ledger, admin, dpo.verifier(), "dpo", {}).status());
+  LEDGER_RETURN_IF_ERROR(dpo.WriteFile(keys_dir + "/dpo.key"));
+  LEDGER_ASSIGN_OR_RETURN(auto policy, PolicyFromJson(R"({"archive":[{"name":"drammen-2008-01-sample",
       "municipalities":["3005"],"intake_from":"2008-01-01","intake_to":"2008-01-31",
       "ground":"NO:arkivl§6"}],"retention":[{"name":"closed-60m","months_after_closure":60}]})"));
-  RETURN_IF_ERROR(ledger.SetPrivacyPolicy(policy, admin.key_id()));
+  LEDGER_RETURN_IF_ERROR(ledger.SetPrivacyPolicy(policy, admin.key_id()));
   fmt::print("policy: cases opened in January 2008 are archived (NO:arkivl§6); closed cases may "
              "be shredded 60 months after closure\n");
   const Case* archived = nullptr;
@@ -139,52 +139,52 @@ Status DemoConsentAndErasure(Ledger& ledger, const SigningKey& admin, const std:
     return AppendSigned(ledger, dpo, DpoEvent(dpo, c.subject, type, std::move(data), basis, now));
   };
   for (const Case* c : {archived, erasable}) {
-    RETURN_IF_ERROR(act(*c, "erasure.requested", {{"request_id", "er-1"}}, "GDPR:17").status());
+    LEDGER_RETURN_IF_ERROR(act(*c, "erasure.requested", {{"request_id", "er-1"}}, "GDPR:17").status());
   }
   auto grant = act(*archived, "erasure.decided",
                    {{"request_id", "er-1"}, {"decision", "granted"}, {"ground", "GDPR:17(1)(a)"}},
                    "GDPR:17(1)(a)");
   fmt::print("grant erasure of {} (intake {}): {}\n", archived->subject, archived->intake_date,
              grant.ok() ? "accepted (BUG)" : grant.status().message());
-  RETURN_IF_ERROR(act(*archived, "erasure.decided",
+  LEDGER_RETURN_IF_ERROR(act(*archived, "erasure.decided",
                       {{"request_id", "er-1"}, {"decision", "refused"}, {"ground", "NO:arkivl§6"}},
                       "NO:arkivl§6")
                       .status());
   fmt::print("  -> recorded as erasure.decided refused, ground NO:arkivl§6\n");
 
   const uint64_t size_before = ledger.Size();
-  ASSIGN_OR_RETURN(auto root_before, ledger.RootAt(size_before));
-  RETURN_IF_ERROR(act(*erasable, "erasure.decided",
+  LEDGER_ASSIGN_OR_RETURN(auto root_before, ledger.RootAt(size_before));
+  LEDGER_RETURN_IF_ERROR(act(*erasable, "erasure.decided",
                       {{"request_id", "er-1"}, {"decision", "granted"},
                        {"ground", "GDPR:17(1)(a)"}},
                       "GDPR:17(1)(a)")
                       .status());
-  ASSIGN_OR_RETURN(auto before, ledger.ReadPersonal(erasable->opened_seq, dpo.key_id()));
-  RETURN_IF_ERROR(ShredAndPurge(
+  LEDGER_ASSIGN_OR_RETURN(auto before, ledger.ReadPersonal(erasable->opened_seq, dpo.key_id()));
+  LEDGER_RETURN_IF_ERROR(ShredAndPurge(
       ledger, {DpoEvent(dpo, erasable->subject, "subject.shredded", {{"request_id", "er-1"}},
                         "GDPR:17(1)(a)", now)},
       dpo, "shred"));
-  ASSIGN_OR_RETURN(auto after, ledger.ReadPersonal(erasable->opened_seq, dpo.key_id()));
+  LEDGER_ASSIGN_OR_RETURN(auto after, ledger.ReadPersonal(erasable->opened_seq, dpo.key_id()));
   fmt::print("erase {} (intake {}): granted, shredded, purged from the files\n", erasable->subject,
              erasable->intake_date);
   fmt::print("  case.opened at seq {} read by the dpo before: {} personal values; after: {}\n",
              erasable->opened_seq, before.values.size(),
              after.state == PersonalValues::State::kErased ? "[erased]" : "STILL THERE (BUG)");
   ConsentQuestion q{erasable->subject, "nav", {"identity"}, "case_coordination", now};
-  ASSIGN_OR_RETURN(auto d, ledger.DecideConsent(q));
+  LEDGER_ASSIGN_OR_RETURN(auto d, ledger.DecideConsent(q));
   fmt::print("  consent check for {} now: {}\n", erasable->subject, Reason(d, zone));
 
-  ASSIGN_OR_RETURN(auto checkpoint, ledger.SignCheckpoint());
+  LEDGER_ASSIGN_OR_RETURN(auto checkpoint, ledger.SignCheckpoint());
   (void)checkpoint;
   TreeHead head = ledger.Head();
-  ASSIGN_OR_RETURN(auto proof, ledger.ConsistencyProof(size_before, head.size));
+  LEDGER_ASSIGN_OR_RETURN(auto proof, ledger.ConsistencyProof(size_before, head.size));
   Status consistent = tlog::VerifyConsistency(size_before, head.size, proof, root_before, head.root);
   fmt::print("  the tree before the shredding ({} entries) is a prefix of the tree after ({}): {}\n",
              Thousands(size_before), Thousands(head.size), consistent.ok() ? "proved" : consistent.ToString());
   Progress progress("verify", head.size);
   VerifyOptions options;
   options.progress = [&](uint64_t done, uint64_t) { progress.Update(done); };
-  ASSIGN_OR_RETURN(auto report, VerifyLedger(ledger, options));
+  LEDGER_ASSIGN_OR_RETURN(auto report, VerifyLedger(ledger, options));
   progress.Finish();
   fmt::print("  ledger verify after the erasure: {} ({} entries, every signature and case rule)\n",
              report.ok ? "OK" : "FAILED: " + report.failure.ToString(), Thousands(head.size));

@@ -23,7 +23,7 @@ Status DemoRelease(Ledger& ledger, const MasterKey& master, const SigningKey& le
                    const std::string& keys_dir, const std::string& out_dir, int step) {
   fmt::print("\n== {}. An anonymised release for an evaluator, checked and replayed by them\n",
              step);
-  ASSIGN_OR_RETURN(SigningKey dpo, SigningKey::ReadFile(keys_dir + "/dpo.key"));
+  LEDGER_ASSIGN_OR_RETURN(SigningKey dpo, SigningKey::ReadFile(keys_dir + "/dpo.key"));
   const std::string basis = "GDPR:6(1)(e)";
   nlohmann::ordered_json approval = {{"release_id", "eval-2011"},
                                      {"recipient_org", "ramboll"},
@@ -31,7 +31,7 @@ Status DemoRelease(Ledger& ledger, const MasterKey& master, const SigningKey& le
                                      {"basis", basis},
                                      {"expires_at", FormatInstantMicros(NowMicros() / 1000000 * 1000000 +
                                                                         int64_t{90} * 86400 * 1000000)}};
-  ASSIGN_OR_RETURN(AppendResult approved,
+  LEDGER_ASSIGN_OR_RETURN(AppendResult approved,
                    AppendSigned(ledger, dpo, ReleaseEvent(dpo, "release.approved", basis, approval)));
   fmt::print("the dpo approves release eval-2011 for ramboll (evaluation, {}) at seq {}\n", basis,
              approved.seq);
@@ -40,7 +40,7 @@ Status DemoRelease(Ledger& ledger, const MasterKey& master, const SigningKey& le
   params.intake_from = CivilDate{2008, 1, 1};
   params.intake_to = CivilDate{2008, 12, 31};
   params.as_of = CivilDate{2010, 12, 31};
-  ASSIGN_OR_RETURN(RecordedExport recorded,
+  LEDGER_ASSIGN_OR_RETURN(RecordedExport recorded,
                    ExportAndRecord(ledger, master, ledger_key, dpo, params, out_dir));
   fmt::print("$ ledger release export --release eval-2011 --cohort 2008-01..2008-12 --as-of "
              "2010-12 --out {}\n{}",
@@ -48,11 +48,11 @@ Status DemoRelease(Ledger& ledger, const MasterKey& master, const SigningKey& le
 
   fmt::print("\nThe evaluator checks the signature and every file hash with the ledger's "
              "verifier key, then replays the events into the same projection:\n");
-  ASSIGN_OR_RETURN(release::OpenedRelease opened,
+  LEDGER_ASSIGN_OR_RETURN(release::OpenedRelease opened,
                    release::OpenRelease(out_dir, {ledger_key.verifier().ToString()}));
   replay::OutcomesOptions options;
   options.horizons = opened.horizons;
-  ASSIGN_OR_RETURN(replay::OutcomesReport replayed, release::ReleaseOutcomes(opened, options));
+  LEDGER_ASSIGN_OR_RETURN(replay::OutcomesReport replayed, release::ReleaseOutcomes(opened, options));
   replay::SuppressSmallCells(&replayed, static_cast<uint64_t>(opened.small_cell_threshold));
   const replay::OutcomesReport& ours = recorded.summary.ledger_outcomes;
   Table t({"figure", "ledger (same people)", "release, replayed"});

@@ -24,7 +24,7 @@ json DpoEvent(const SigningKey& key, const std::string& subject, const std::stri
 }
 
 Result<AppendResult> AppendSigned(Ledger& ledger, const SigningKey& key, const json& event) {
-  ASSIGN_OR_RETURN(auto signed_event, SignEventJson(event.dump(), key));
+  LEDGER_ASSIGN_OR_RETURN(auto signed_event, SignEventJson(event.dump(), key));
   return ledger.Append(signed_event);
 }
 
@@ -32,7 +32,7 @@ Status ShredAndPurge(Ledger& ledger, const std::vector<json>& events, const Sign
                        const std::string& label) {
   Progress progress(label, events.size());
   for (size_t i = 0; i < events.size(); ++i) {
-    RETURN_IF_ERROR(AppendSigned(ledger, key, events[i]).status());
+    LEDGER_RETURN_IF_ERROR(AppendSigned(ledger, key, events[i]).status());
     progress.Update(i + 1);
   }
   progress.Finish();

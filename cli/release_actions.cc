@@ -47,7 +47,7 @@ Result<RecordedExport> ExportAndRecord(Ledger& ledger, const MasterKey& master,
     release::Discard(*summary);
     return r.status().WithContext("recording release.exported (nothing was published)");
   }
-  RETURN_IF_ERROR(release::Publish(*summary, out_dir));
+  LEDGER_RETURN_IF_ERROR(release::Publish(*summary, out_dir));
   return RecordedExport{std::move(*summary), r->seq};
 }
 

@@ -39,7 +39,7 @@ void AttachProgress(replay::ReportMoment* moment, Progress* progress) {
 
 Result<ReportSource> OpenReportSource(const ReportArgs& args) {
   ReportSource source;
-  ASSIGN_OR_RETURN(source.ledger, OpenForReading(args.data));
+  LEDGER_ASSIGN_OR_RETURN(source.ledger, OpenForReading(args.data));
   if (!args.state.empty()) {
     auto store = replay::StateStore::Open(args.state);
     if (!store.ok()) return store.status().WithContext("--state");
@@ -70,8 +70,8 @@ Result<replay::OutcomesOptions> OutcomesOptionsFromArgs(const OutcomesArgs& args
 Result<replay::OutcomesQuery> OutcomesQueryFromArgs(const ReportArgs& report,
                                                     const OutcomesArgs& outcomes) {
   replay::OutcomesQuery query;
-  ASSIGN_OR_RETURN(static_cast<replay::ReportMoment&>(query), MomentFromArgs(report));
-  ASSIGN_OR_RETURN(query.options, OutcomesOptionsFromArgs(outcomes));
+  LEDGER_ASSIGN_OR_RETURN(static_cast<replay::ReportMoment&>(query), MomentFromArgs(report));
+  LEDGER_ASSIGN_OR_RETURN(query.options, OutcomesOptionsFromArgs(outcomes));
   return query;
 }
 

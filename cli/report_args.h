@@ -12,7 +12,7 @@
 
 #include "cli_common.h"
 #include "ledger/ledger.h"
-#include "ledger/status.h"
+#include "base/status.h"
 #include "replay/outcomes.h"
 #include "replay/report_run.h"
 #include "replay/state_store.h"

@@ -8,7 +8,7 @@
 #include <filesystem>
 
 #include "crypto.h"
-#include "ledger/durable_file.h"
+#include "base/file.h"
 #include "storage/kv_store.h"
 #include "tlog/base64.h"
 
@@ -111,7 +111,7 @@ Result<AnchorContents> ReadAnchor(const std::string& dir) {
   const std::string head_path = HeadPath(dir);
   auto head = ReadSmallFile(head_path, kHeadFileBytes + 1);
   if (head.ok()) {
-    ASSIGN_OR_RETURN(auto slot, NewestSlot(head_path, *head));
+    LEDGER_ASSIGN_OR_RETURN(auto slot, NewestSlot(head_path, *head));
     out.committed = slot.head;
   } else if (head.status().code() != StatusCode::kNotFound) {
     return head.status();
@@ -133,11 +133,11 @@ Status CheckStoreAgainstAnchor(uint64_t store_size,
                                const std::optional<AnchoredHead>& committed,
                                const std::optional<AnchoredHead>& checkpoint) {
   if (checkpoint) {
-    RETURN_IF_ERROR(CheckOne(kAnchorCheckpointFile, "the ledger signed a checkpoint of",
+    LEDGER_RETURN_IF_ERROR(CheckOne(kAnchorCheckpointFile, "the ledger signed a checkpoint of",
                              store_size, root_at, *checkpoint));
   }
   if (committed) {
-    RETURN_IF_ERROR(CheckOne(kAnchorHeadFile, "the ledger committed", store_size, root_at,
+    LEDGER_RETURN_IF_ERROR(CheckOne(kAnchorHeadFile, "the ledger committed", store_size, root_at,
                              *committed));
   }
   return Status::Ok();
@@ -156,12 +156,12 @@ Result<std::unique_ptr<AnchorWriter>> AnchorWriter::Open(const std::string& dir,
   uint64_t generation = 1;
   auto existing = ReadSmallFile(path, kHeadFileBytes + 1);
   if (existing.ok()) {
-    ASSIGN_OR_RETURN(auto slot, NewestSlot(path, *existing));
+    LEDGER_ASSIGN_OR_RETURN(auto slot, NewestSlot(path, *existing));
     generation = slot.generation;
   } else if (existing.status().code() == StatusCode::kNotFound) {
     // Both slots hold the head, durably, before anything relies on the file.
     std::string bytes = EncodeSlot(0, head) + EncodeSlot(1, head);
-    RETURN_IF_ERROR(WriteFileAtomic(path, bytes, kAnchorFileMode));
+    LEDGER_RETURN_IF_ERROR(WriteFileAtomic(path, bytes, kAnchorFileMode));
   } else {
     return existing.status();
   }

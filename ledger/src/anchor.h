@@ -31,7 +31,7 @@
 #include <string>
 #include <string_view>
 
-#include "ledger/status.h"
+#include "base/status.h"
 #include "tlog/merkle.h"
 
 namespace ledger::internal {

@@ -6,7 +6,7 @@
 
 #include <optional>
 
-#include "ledger/status.h"
+#include "base/status.h"
 #include "ledger/types.h"
 #include "case_rules.h"
 #include "prepared_event.h"

@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
 
+#include "base/file.h"
 #include "crypto.h"
 #include "ledger/time_format.h"
 #include "log_checker.h"
@@ -30,14 +30,6 @@ Status WriteFile(const fs::path& path, std::string_view bytes) {
   return Status::Ok();
 }
 
-Result<std::string> ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("cannot read " + path.string());
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // Number of perfect nodes at tree level `level` in a tree of `size` leaves.
 uint64_t NodesAtLevel(uint64_t size, uint32_t level) {
   return level >= 64 ? 0 : size >> level;
@@ -51,16 +43,16 @@ Result<ExportSummary> ExportAudit(Ledger& ledger, const std::string& dir,
   if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
     return Status::FailedPrecondition(dir + " is not empty");
   }
-  ASSIGN_OR_RETURN(auto note, ledger.LatestCheckpoint());
+  LEDGER_ASSIGN_OR_RETURN(auto note, ledger.LatestCheckpoint());
   auto info = ledger.Info();
-  ASSIGN_OR_RETURN(auto log_key, tlog::MakeVerifier(info.identity.origin, tlog::kAlgEd25519,
+  LEDGER_ASSIGN_OR_RETURN(auto log_key, tlog::MakeVerifier(info.identity.origin, tlog::kAlgEd25519,
                                                     info.identity.public_key));
-  ASSIGN_OR_RETURN(auto checkpoint, tlog::OpenCheckpoint(note, log_key, nullptr));
+  LEDGER_ASSIGN_OR_RETURN(auto checkpoint, tlog::OpenCheckpoint(note, log_key, nullptr));
   const uint64_t n = checkpoint.size;
   ExportSummary summary;
   summary.size = n;
   fs::path root(dir);
-  RETURN_IF_ERROR(WriteFile(root / "checkpoint", note));
+  LEDGER_RETURN_IF_ERROR(WriteFile(root / "checkpoint", note));
   summary.bytes += note.size();
 
   // Hash tiles: tile level L holds tree level 8L.
@@ -72,12 +64,12 @@ Result<ExportSummary> ExportAudit(Ledger& ledger, const std::string& dir,
       std::vector<tlog::Hash> hashes;
       hashes.reserve(width);
       for (uint64_t i = 0; i < width; ++i) {
-        ASSIGN_OR_RETURN(auto h, ledger.TreeNode(static_cast<uint8_t>(tile_level * tlog::kTileHeight),
+        LEDGER_ASSIGN_OR_RETURN(auto h, ledger.TreeNode(static_cast<uint8_t>(tile_level * tlog::kTileHeight),
                                                  t * tlog::kTileWidth + i));
         hashes.push_back(h);
       }
       std::string tile = tlog::EncodeHashTile(hashes);
-      RETURN_IF_ERROR(WriteFile(root / tlog::TilePath(static_cast<uint8_t>(tile_level), t,
+      LEDGER_RETURN_IF_ERROR(WriteFile(root / tlog::TilePath(static_cast<uint8_t>(tile_level), t,
                                                       static_cast<uint32_t>(width)),
                                 tile));
       summary.hash_tiles++;
@@ -90,8 +82,8 @@ Result<ExportSummary> ExportAudit(Ledger& ledger, const std::string& dir,
   std::vector<std::string> bundle;
   uint64_t bundle_index = 0;
   auto flush = [&]() -> Status {
-    ASSIGN_OR_RETURN(auto bytes, tlog::EncodeEntryBundle(bundle));
-    RETURN_IF_ERROR(WriteFile(root / tlog::EntryBundlePath(bundle_index,
+    LEDGER_ASSIGN_OR_RETURN(auto bytes, tlog::EncodeEntryBundle(bundle));
+    LEDGER_RETURN_IF_ERROR(WriteFile(root / tlog::EntryBundlePath(bundle_index,
                                                            static_cast<uint32_t>(bundle.size())),
                               bytes));
     summary.entry_bundles++;
@@ -103,12 +95,12 @@ Result<ExportSummary> ExportAudit(Ledger& ledger, const std::string& dir,
   for (; it->Valid() && it->entry().seq < n; it->Next()) {
     bundle.push_back(it->entry().bytes);
     if (bundle.size() == tlog::kTileWidth) {
-      RETURN_IF_ERROR(flush());
+      LEDGER_RETURN_IF_ERROR(flush());
       if (progress) progress(it->entry().seq + 1, n);
     }
   }
-  RETURN_IF_ERROR(it->status());
-  if (!bundle.empty()) RETURN_IF_ERROR(flush());
+  LEDGER_RETURN_IF_ERROR(it->status());
+  if (!bundle.empty()) LEDGER_RETURN_IF_ERROR(flush());
   if (progress) progress(n, n);
 
   std::string keys;
@@ -118,7 +110,7 @@ Result<ExportSummary> ExportAudit(Ledger& ledger, const std::string& dir,
             " registered_seq=" + std::to_string(k.registered_seq) +
             (k.revoked ? " revoked_seq=" + std::to_string(k.revoked_seq) : "") + "\n";
   }
-  RETURN_IF_ERROR(WriteFile(root / "keys.txt", keys));
+  LEDGER_RETURN_IF_ERROR(WriteFile(root / "keys.txt", keys));
   return summary;
 }
 
@@ -126,8 +118,8 @@ Result<VerifyReport> VerifyAuditExport(const std::string& dir, const std::string
                                        const VerifyOptions& options) {
   auto start = std::chrono::steady_clock::now();
   fs::path root(dir);
-  ASSIGN_OR_RETURN(auto log_key, tlog::ParseVerifierKey(verifier_key));
-  ASSIGN_OR_RETURN(auto note, ReadFile(root / "checkpoint"));
+  LEDGER_ASSIGN_OR_RETURN(auto log_key, tlog::ParseVerifierKey(verifier_key));
+  LEDGER_ASSIGN_OR_RETURN(auto note, ReadFile((root / "checkpoint").string()));
   VerifyReport report;
   auto checkpoint = tlog::OpenCheckpoint(note, log_key, nullptr);
   if (!checkpoint.ok()) {
@@ -156,8 +148,8 @@ Result<VerifyReport> VerifyAuditExport(const std::string& dir, const std::string
       uint64_t width = std::min<uint64_t>(tlog::kTileWidth, count - tile_index * tlog::kTileWidth);
       std::string path = tlog::TilePath(static_cast<uint8_t>(tile_level), tile_index,
                                         static_cast<uint32_t>(width));
-      ASSIGN_OR_RETURN(auto bytes, ReadFile(root / path));
-      ASSIGN_OR_RETURN(auto hashes, tlog::DecodeHashTile(bytes));
+      LEDGER_ASSIGN_OR_RETURN(auto bytes, ReadFile((root / path).string()));
+      LEDGER_ASSIGN_OR_RETURN(auto hashes, tlog::DecodeHashTile(bytes));
       if (hashes.size() != width) return Status::Corruption(path + " has the wrong width");
       tiles.clear();  // keep memory flat: tiles are consumed left to right
       found = tiles.emplace(key, std::move(hashes)).first;
@@ -174,7 +166,7 @@ Result<VerifyReport> VerifyAuditExport(const std::string& dir, const std::string
   for (uint64_t b = 0; b * tlog::kTileWidth < n; ++b) {
     uint64_t width = std::min<uint64_t>(tlog::kTileWidth, n - b * tlog::kTileWidth);
     std::string path = tlog::EntryBundlePath(b, static_cast<uint32_t>(width));
-    auto bytes = ReadFile(root / path);
+    auto bytes = ReadFile((root / path).string());
     Status bad = bytes.status();
     std::vector<std::string> entries;
     if (bad.ok()) {

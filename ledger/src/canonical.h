@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "ledger/status.h"
+#include "base/status.h"
 
 namespace ledger::internal {
 

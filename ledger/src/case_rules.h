@@ -11,7 +11,7 @@
 #include "case_facts.h"
 #include "case_state.h"
 #include "ledger/policy.h"
-#include "ledger/status.h"
+#include "base/status.h"
 
 namespace ledger::internal {
 

@@ -1,5 +1,6 @@
-// Thin wrappers over libsodium: hashing, Ed25519, randomness and the byte encodings used in
-// files and JSON. No libsodium type escapes this file pair.
+// Thin wrappers over libsodium: Ed25519 and randomness. No libsodium type escapes this file
+// pair. Hashing and the byte encodings are base/ (sha256.h, hex.h, base64.h), included here
+// because every user of this header uses them too.
 #ifndef LEDGER_SRC_CRYPTO_H_
 #define LEDGER_SRC_CRYPTO_H_
 
@@ -8,19 +9,15 @@
 #include <string>
 #include <string_view>
 
-#include "ledger/status.h"
+#include "base/base64.h"
+#include "base/hex.h"
+#include "base/sha256.h"
+#include "base/status.h"
 
 namespace ledger::internal {
 
-using Sha256Digest = std::array<uint8_t, 32>;
-
 // Initialises libsodium once; safe to call from any thread, any number of times.
 void EnsureSodium();
-
-Sha256Digest Sha256(std::string_view data);
-// SHA-256 over the concatenation of parts, without copying them together.
-Sha256Digest Sha256Parts(std::initializer_list<std::string_view> parts);
-std::string DigestBytes(const Sha256Digest& d);
 
 std::string RandomBytes(size_t n);
 
@@ -36,12 +33,6 @@ std::string Ed25519SecretFromSeed(std::string_view seed);
 std::string Ed25519Sign(std::string_view secret, std::string_view message);
 bool Ed25519Verify(std::string_view public_key, std::string_view message,
                    std::string_view signature);
-
-std::string HexEncode(std::string_view bytes);
-Result<std::string> HexDecode(std::string_view hex);
-// Standard base64 with padding (RFC 4648 section 4), as c2sp.org/signed-note uses.
-std::string Base64Encode(std::string_view bytes);
-Result<std::string> Base64Decode(std::string_view text);
 
 }  // namespace ledger::internal
 

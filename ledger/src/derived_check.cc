@@ -41,9 +41,9 @@ Status Mismatch(std::string_view column, std::string_view key, std::string what)
 
 // The id of the event stored at `seq`, or why it cannot be read.
 Result<std::string> IdAt(KvStore* store, uint64_t seq) {
-  ASSIGN_OR_RETURN(auto value, store->Get(Column::kEntries, EncodeBE64(seq)));
-  ASSIGN_OR_RETURN(auto entry, UnframeEntry(seq, value));
-  ASSIGN_OR_RETURN(auto summary, SummarizeEvent(entry.event));
+  LEDGER_ASSIGN_OR_RETURN(auto value, store->Get(Column::kEntries, EncodeBE64(seq)));
+  LEDGER_ASSIGN_OR_RETURN(auto entry, UnframeEntry(seq, value));
+  LEDGER_ASSIGN_OR_RETURN(auto summary, SummarizeEvent(entry.event));
   return summary.id;
 }
 
@@ -107,7 +107,7 @@ Status DerivedColumnsCheck::CheckIndexCount(Column column, uint64_t size) {
   uint64_t count = 0;
   auto it = store_->NewIterator(column);
   for (it->Seek(""); it->Valid(); it->Next()) ++count;
-  RETURN_IF_ERROR(it->status());
+  LEDGER_RETURN_IF_ERROR(it->status());
   if (count == size) return Status::Ok();
   const std::string name(ColumnName(column));
   it = store_->NewIterator(column);
@@ -143,7 +143,7 @@ Status DerivedColumnsCheck::CheckIndexCount(Column column, uint64_t size) {
                           std::to_string(size) + " entries");
     }
   }
-  RETURN_IF_ERROR(it->status());
+  LEDGER_RETURN_IF_ERROR(it->status());
   return Mismatch(name, "", "the column holds " + std::to_string(count) + " records for " +
                                 std::to_string(size) + " entries");
 }
@@ -183,7 +183,7 @@ Status DerivedColumnsCheck::CheckStreamHeads(const LogChecker& checker) {
     }
     return Mismatch("stream_heads", Printable(key), what);
   }
-  RETURN_IF_ERROR(it->status());
+  LEDGER_RETURN_IF_ERROR(it->status());
   if (i < rebuilt.size()) {
     return Mismatch("stream_heads", Printable(rebuilt[i]->first),
                     "the stream has entries but no head");
@@ -207,7 +207,7 @@ Status DerivedColumnsCheck::CheckKeys(const LogChecker& checker) {
                       "the key's state (role, scope, revocation) differs from the key events");
     }
   }
-  RETURN_IF_ERROR(it->status());
+  LEDGER_RETURN_IF_ERROR(it->status());
   if (want != checker.keys().end()) {
     return Mismatch("keys", HexEncode(want->first), "a registered key has no state record");
   }
@@ -215,7 +215,7 @@ Status DerivedColumnsCheck::CheckKeys(const LogChecker& checker) {
 }
 
 Status DerivedColumnsCheck::CheckMeta(const LogChecker& checker, uint64_t size) {
-  ASSIGN_OR_RETURN(auto head_bytes, store_->Get(Column::kMeta, std::string(kMetaHeadKey)));
+  LEDGER_ASSIGN_OR_RETURN(auto head_bytes, store_->Get(Column::kMeta, std::string(kMetaHeadKey)));
   auto head = DecodeLedgerHead(head_bytes);
   if (!head.ok()) return Mismatch("meta", kMetaHeadKey, head.status().message());
   if (head->size != size || head->streams != checker.streams().size() ||
@@ -245,7 +245,7 @@ Status DerivedColumnsCheck::CheckMeta(const LogChecker& checker, uint64_t size) 
                           " entries of this type");
     }
   }
-  RETURN_IF_ERROR(it->status());
+  LEDGER_RETURN_IF_ERROR(it->status());
   if (want != checker.type_counts().end()) {
     return Mismatch("meta", std::string(kMetaCountPrefix) + want->first,
                     "no counter, but the log has " + std::to_string(want->second) + " entries");
@@ -325,7 +325,7 @@ Status DerivedColumnsCheck::CheckVault(std::optional<uint64_t>* seq) {
     }
     ++found;
   }
-  RETURN_IF_ERROR(it->status());
+  LEDGER_RETURN_IF_ERROR(it->status());
   uint64_t wanted = 0;
   for (const auto& [subject, seqs] : personal_) {
     if (!shredded_.count(subject)) wanted += 1 + seqs.size();
@@ -348,7 +348,7 @@ Status DerivedColumnsCheck::VaultDifferences(std::vector<std::string>* stray,
     std::optional<uint64_t> at;
     if (WhyStray(it->key(), &at)) stray->emplace_back(it->key());
   }
-  RETURN_IF_ERROR(it->status());
+  LEDGER_RETURN_IF_ERROR(it->status());
   std::optional<uint64_t> at;
   FirstMissing(&at, missing);
   return Status::Ok();

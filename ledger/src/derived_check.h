@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "ledger/status.h"
+#include "base/status.h"
 #include "ledger/types.h"
 #include "log_checker.h"
 #include "prepared_event.h"

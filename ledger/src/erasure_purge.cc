@@ -19,7 +19,7 @@ Result<std::vector<std::string>> PendingKeys(KvStore* store) {
        it->Next()) {
     keys.emplace_back(it->key());
   }
-  RETURN_IF_ERROR(it->status());
+  LEDGER_RETURN_IF_ERROR(it->status());
   return keys;
 }
 
@@ -124,9 +124,9 @@ void ErasurePurger::Run() {
 Status ErasurePurger::PurgeOnce() {
   // Only the to-do records seen before the rewrite began are done by it: a shredding that
   // commits meanwhile keeps its record for the next pass.
-  ASSIGN_OR_RETURN(auto keys, PendingKeys(store_));
+  LEDGER_ASSIGN_OR_RETURN(auto keys, PendingKeys(store_));
   if (keys.empty()) return Status::Ok();
-  RETURN_IF_ERROR(store_->PurgeDeleted(Column::kPersonal).WithContext("erasure purge"));
+  LEDGER_RETURN_IF_ERROR(store_->PurgeDeleted(Column::kPersonal).WithContext("erasure purge"));
   KvWriteBatch done;
   for (auto& key : keys) done.Delete(Column::kMeta, std::move(key));
   return store_->Write(done, /*sync=*/true).WithContext("erasure purge");

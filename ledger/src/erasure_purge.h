@@ -23,7 +23,7 @@
 #include <thread>
 
 #include "ledger/ledger.h"
-#include "ledger/status.h"
+#include "base/status.h"
 #include "storage/kv_store.h"
 
 namespace ledger::internal {

@@ -22,8 +22,8 @@ constexpr std::string_view kPersonalDigestPrefix("ledger/personal/v1\0", 19);
 Result<std::string> EncodeCanonical(const nlohmann::json& json) {
   capnp::MallocMessageBuilder message;
   auto event = message.initRoot<schema::Event>();
-  RETURN_IF_ERROR(internal::EventFromJson(json, event));
-  RETURN_IF_ERROR(internal::ValidateEvent(event.asReader()));
+  LEDGER_RETURN_IF_ERROR(internal::EventFromJson(json, event));
+  LEDGER_RETURN_IF_ERROR(internal::ValidateEvent(event.asReader()));
   return internal::CanonicalBytes(event.asReader());
 }
 
@@ -35,7 +35,7 @@ const std::vector<std::string>& PersonalFields() {
 }
 
 std::string PersonalDigest(std::string_view salt, std::string_view field, std::string_view value) {
-  return internal::DigestBytes(internal::Sha256Parts(
+  return DigestBytes(Sha256Parts(
       {kPersonalDigestPrefix, salt, field, std::string_view("\0", 1), value}));
 }
 
@@ -54,12 +54,12 @@ Result<nlohmann::json> ParseEventJson(std::string_view json_text, size_t max_ele
 }
 
 Result<std::string> CanonicalEventFromJson(std::string_view json_text) {
-  ASSIGN_OR_RETURN(auto json, internal::ParseJsonStrict(json_text));
+  LEDGER_ASSIGN_OR_RETURN(auto json, internal::ParseJsonStrict(json_text));
   return EncodeCanonical(json);
 }
 
 Result<SignedEvent> SignEventJson(std::string_view json_line, const SigningKey& key) {
-  ASSIGN_OR_RETURN(auto json, internal::ParseJsonStrict(json_line));
+  LEDGER_ASSIGN_OR_RETURN(auto json, internal::ParseJsonStrict(json_line));
   return SignEventJsonValue(std::move(json), key);
 }
 
@@ -77,26 +77,26 @@ Result<SignedEvent> SignEventJsonValue(nlohmann::json json, const SigningKey& ke
         return Status::InvalidArgument("personal." + it.key() + ": expected a string");
       }
       const std::string value = it.value().get<std::string>();
-      RETURN_IF_ERROR(internal::CheckPersonalValue(it.key(), value));
+      LEDGER_RETURN_IF_ERROR(internal::CheckPersonalValue(it.key(), value));
       // A fresh random salt, kept only sealed in the vault with the value: once the subject is
       // shredded no key, file or secret that survives lets anyone test a guess against the
       // digest. A retry signs again with new salts; the ledger still recognises it as the same
       // event (docs/formats.md, "Personal digest").
       std::string salt = internal::RandomBytes(internal::kPersonalSaltBytes);
       Disclosure d{std::move(salt), it.key(), value};
-      digests[it.key()] = internal::HexEncode(PersonalDigest(d.salt, d.field, d.value));
+      digests[it.key()] = HexEncode(PersonalDigest(d.salt, d.field, d.value));
       out.disclosures.push_back(std::move(d));
     }
     *personal = std::move(digests);
   }
-  ASSIGN_OR_RETURN(out.event, EncodeCanonical(json));
+  LEDGER_ASSIGN_OR_RETURN(out.event, EncodeCanonical(json));
   out.key_id = key.key_id();
   out.signature = key.Sign(EventSigningMessage(out.event));
   return out;
 }
 
 Result<nlohmann::ordered_json> EventJsonValueFromCanonical(std::string_view canonical_event) {
-  ASSIGN_OR_RETURN(auto msg, internal::CanonicalMessage::Decode(canonical_event, "event"));
+  LEDGER_ASSIGN_OR_RETURN(auto msg, internal::CanonicalMessage::Decode(canonical_event, "event"));
   nlohmann::ordered_json out;
   kj::Maybe<kj::Exception> error = kj::runCatchingExceptions(
       [&]() { out = internal::EventToJson(msg->Root<schema::Event>()); });
@@ -107,7 +107,7 @@ Result<nlohmann::ordered_json> EventJsonValueFromCanonical(std::string_view cano
 }
 
 Result<std::string> EventJsonFromCanonical(std::string_view canonical_event) {
-  ASSIGN_OR_RETURN(auto json, EventJsonValueFromCanonical(canonical_event));
+  LEDGER_ASSIGN_OR_RETURN(auto json, EventJsonValueFromCanonical(canonical_event));
   return json.dump();
 }
 
@@ -116,7 +116,7 @@ Result<std::string> CanonicalEventFromJsonValue(const nlohmann::json& event) {
 }
 
 Result<EventSummary> SummarizeEvent(std::string_view canonical_event) {
-  ASSIGN_OR_RETURN(auto msg, internal::CanonicalMessage::Decode(canonical_event, "event"));
+  LEDGER_ASSIGN_OR_RETURN(auto msg, internal::CanonicalMessage::Decode(canonical_event, "event"));
   EventSummary s;
   kj::Maybe<kj::Exception> error = kj::runCatchingExceptions([&]() {
     auto ev = msg->Root<schema::Event>();
@@ -135,7 +135,7 @@ Result<EventSummary> SummarizeEvent(std::string_view canonical_event) {
 }
 
 Status ValidateCanonicalEvent(std::string_view bytes) {
-  ASSIGN_OR_RETURN(auto msg, internal::CanonicalMessage::Decode(bytes, "event"));
+  LEDGER_ASSIGN_OR_RETURN(auto msg, internal::CanonicalMessage::Decode(bytes, "event"));
   Status status;
   kj::Maybe<kj::Exception> error = kj::runCatchingExceptions(
       [&]() { status = internal::ValidateEvent(msg->Root<schema::Event>()); });

@@ -97,9 +97,9 @@ Status CheckField(DynamicStruct::Reader reader, const FieldRule& rule, const std
         std::string item_path = path + "[" + std::to_string(i) + "]";
         auto item = list[i];
         if (item.getType() == DynamicValue::TEXT) {
-          RETURN_IF_ERROR(CheckText(item.as<capnp::Text>(), rule, item_path));
+          LEDGER_RETURN_IF_ERROR(CheckText(item.as<capnp::Text>(), rule, item_path));
         } else if (item.getType() == DynamicValue::STRUCT) {
-          RETURN_IF_ERROR(CheckStruct(item.as<DynamicStruct>(), item_path));
+          LEDGER_RETURN_IF_ERROR(CheckStruct(item.as<DynamicStruct>(), item_path));
         } else if (item.getType() == DynamicValue::ENUM &&
                    item.as<capnp::DynamicEnum>().getEnumerant() == nullptr) {
           return PathError(item_path, "unknown enum value");
@@ -126,10 +126,10 @@ Status CheckStructSize(DynamicStruct::Reader reader, const std::string& path) {
 }
 
 Status CheckStruct(DynamicStruct::Reader reader, const std::string& path) {
-  RETURN_IF_ERROR(CheckStructSize(reader, path));
+  LEDGER_RETURN_IF_ERROR(CheckStructSize(reader, path));
   for (const auto& rule : RulesFor(reader.getSchema()).fields) {
     if (rule.in_union) continue;
-    RETURN_IF_ERROR(CheckField(reader, rule, Join(path, rule.json_name)));
+    LEDGER_RETURN_IF_ERROR(CheckField(reader, rule, Join(path, rule.json_name)));
   }
   return Status::Ok();
 }
@@ -148,7 +148,7 @@ Status DateOrder(capnp::Text::Reader from, capnp::Text::Reader to, std::string_v
 }
 
 Status CheckAgreement(schema::AgreementSigned::Reader a) {
-  RETURN_IF_ERROR(DateOrder(a.getStart(), a.getEnd(), "start", "end"));
+  LEDGER_RETURN_IF_ERROR(DateOrder(a.getStart(), a.getEnd(), "start", "end"));
   std::set<std::string_view> problems;
   for (auto p : a.getProblems()) {
     if (!problems.insert(p.getProblemId().cStr()).second) {
@@ -203,7 +203,7 @@ Status CheckCrossFields(schema::Event::Reader event) {
     }
     case D::RELEASE_EXPORTED: {
       auto c = data.getReleaseExported().getCohort();
-      RETURN_IF_ERROR(DateOrder(c.getIntakeFrom(), c.getIntakeTo(), "cohort.intake_from",
+      LEDGER_RETURN_IF_ERROR(DateOrder(c.getIntakeFrom(), c.getIntakeTo(), "cohort.intake_from",
                                 "cohort.intake_to"));
       if (c.getAgeMin() > c.getAgeMax()) {
         return Status::InvalidArgument("data.cohort: age_min is above age_max");
@@ -225,8 +225,8 @@ StreamKind StreamKindOfType(std::string_view type) {
 Status ValidateEvent(schema::Event::Reader event) {
   std::string_view type = EventTypeName(event);
   if (type.empty()) return PathError("type", "unknown event type (not in this ledger's catalogue)");
-  RETURN_IF_ERROR(CheckStruct(event, ""));
-  if (auto data = EventData(event, nullptr)) RETURN_IF_ERROR(CheckStruct(*data, "data"));
+  LEDGER_RETURN_IF_ERROR(CheckStruct(event, ""));
+  if (auto data = EventData(event, nullptr)) LEDGER_RETURN_IF_ERROR(CheckStruct(*data, "data"));
   std::string_view stream = event.getStream().cStr();
   switch (StreamKindOfType(type)) {
     case StreamKind::kKeys:

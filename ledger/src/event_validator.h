@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "event.capnp.h"
-#include "ledger/status.h"
+#include "base/status.h"
 
 namespace ledger::internal {
 

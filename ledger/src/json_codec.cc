@@ -411,13 +411,13 @@ Status FillList(const Json& json, DynamicList::Builder list, const FieldRule* ru
     std::string item_path = path + "[" + std::to_string(i) + "]";
     const Json& item = json[i];
     if (element.isStruct()) {
-      RETURN_IF_ERROR(
+      LEDGER_RETURN_IF_ERROR(
           FillStruct(item, list[static_cast<unsigned>(i)].as<DynamicStruct>(), item_path));
     } else if (element.isList()) {
       return PathError(item_path, "nested lists are not supported");
     } else {
       std::string storage;
-      ASSIGN_OR_RETURN(auto value, ScalarFromJson(item, element, rule, item_path, &storage));
+      LEDGER_ASSIGN_OR_RETURN(auto value, ScalarFromJson(item, element, rule, item_path, &storage));
       list.set(static_cast<unsigned>(i), value);
     }
   }
@@ -438,7 +438,7 @@ Status FillField(const Json& value, DynamicStruct::Builder builder, const FieldR
     return FillList(value, list, &rule, path);
   }
   std::string storage;
-  ASSIGN_OR_RETURN(auto scalar, ScalarFromJson(value, type, &rule, path, &storage));
+  LEDGER_ASSIGN_OR_RETURN(auto scalar, ScalarFromJson(value, type, &rule, path, &storage));
   builder.set(rule.field, scalar);
   return Status::Ok();
 }
@@ -463,7 +463,7 @@ Status FillFields(const Json& json, DynamicStruct::Builder builder, const std::s
     const FieldRule* rule = rules.FindByJsonName(it.key());
     if (rule == nullptr) return PathError(Join(path, it.key()), "unknown field");
     if (it.value().is_null() && (rule->optional || rule->has_default)) continue;
-    RETURN_IF_ERROR(FillField(it.value(), builder, *rule, Join(path, it.key())));
+    LEDGER_RETURN_IF_ERROR(FillField(it.value(), builder, *rule, Join(path, it.key())));
   }
   for (const auto& rule : rules.fields) {
     if (rule.in_union || rule.optional || rule.has_default) continue;
@@ -584,7 +584,7 @@ std::string Utf8Prefix(std::string_view text, size_t max_bytes) {
 Status EventFromJson(const nlohmann::json& json, schema::Event::Builder event) {
   if (!json.is_object()) return ExpectedKind("event", "a JSON object", json);
   DynamicStruct::Builder builder = event;
-  RETURN_IF_ERROR(FillFields(json, builder, "", {"type", "data"}));
+  LEDGER_RETURN_IF_ERROR(FillFields(json, builder, "", {"type", "data"}));
   auto type = json.find("type");
   if (type == json.end()) return PathError("type", "missing required field");
   if (!type->is_string()) return ExpectedKind("type", "a string", *type);

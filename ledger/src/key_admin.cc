@@ -25,10 +25,10 @@ nlohmann::ordered_json KeyEnvelope(const SigningKey& admin, std::string_view typ
 
 Result<std::unique_ptr<Ledger>> RegisterFirstAdmin(std::unique_ptr<Ledger> ledger,
                                                    const SigningKey& admin_key) {
-  ASSIGN_OR_RETURN(auto event, SignEventJson(KeyRegisteredJson(admin_key, admin_key.verifier(),
+  LEDGER_ASSIGN_OR_RETURN(auto event, SignEventJson(KeyRegisteredJson(admin_key, admin_key.verifier(),
                                                                "admin", {}),
                                              admin_key));
-  RETURN_IF_ERROR(ledger->Append(event).status());
+  LEDGER_RETURN_IF_ERROR(ledger->Append(event).status());
   return ledger;
 }
 
@@ -38,7 +38,7 @@ std::string NewEventId() {
   std::string b = internal::RandomBytes(16);
   b[6] = static_cast<char>((b[6] & 0x0f) | 0x40);
   b[8] = static_cast<char>((b[8] & 0x3f) | 0x80);
-  std::string hex = internal::HexEncode(b);
+  std::string hex = HexEncode(b);
   return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
          hex.substr(16, 4) + "-" + hex.substr(20);
 }
@@ -49,7 +49,7 @@ std::string KeyRegisteredJson(const SigningKey& admin, const VerifierKey& key,
   nlohmann::ordered_json data;
   data["key_id"] = key.key_id_hex();
   data["name"] = key.name();
-  data["public_key"] = internal::Base64Encode(key.public_key());
+  data["public_key"] = Base64Encode(key.public_key());
   data["role"] = role;
   if (!scope.empty()) data["scope"] = scope;
   j["data"] = data;
@@ -61,7 +61,7 @@ Result<std::unique_ptr<Ledger>> CreateLedgerWithAdmin(const std::string& data_di
                                                       const SigningKey& admin_key,
                                                       const LedgerOptions& options,
                                                       uint32_t max_agreement_problems) {
-  ASSIGN_OR_RETURN(auto ledger,
+  LEDGER_ASSIGN_OR_RETURN(auto ledger,
                    Ledger::Create(data_dir,
                                   {ledger_key.name(), ledger_key.public_key(), admin_key.key_id(),
                                    max_agreement_problems},
@@ -72,7 +72,7 @@ Result<std::unique_ptr<Ledger>> CreateLedgerWithAdmin(const std::string& data_di
 Result<std::unique_ptr<Ledger>> CreateInMemoryLedgerWithAdmin(const SigningKey& ledger_key,
                                                               const SigningKey& admin_key,
                                                               const LedgerOptions& options) {
-  ASSIGN_OR_RETURN(auto ledger,
+  LEDGER_ASSIGN_OR_RETURN(auto ledger,
                    Ledger::CreateInMemory(
                        {ledger_key.name(), ledger_key.public_key(), admin_key.key_id()}, options));
   return RegisterFirstAdmin(std::move(ledger), admin_key);
@@ -80,7 +80,7 @@ Result<std::unique_ptr<Ledger>> CreateInMemoryLedgerWithAdmin(const SigningKey& 
 
 Result<AppendResult> RegisterKey(Ledger& ledger, const SigningKey& admin, const VerifierKey& key,
                                  const std::string& role, const std::vector<std::string>& scope) {
-  ASSIGN_OR_RETURN(auto event, SignEventJson(KeyRegisteredJson(admin, key, role, scope), admin));
+  LEDGER_ASSIGN_OR_RETURN(auto event, SignEventJson(KeyRegisteredJson(admin, key, role, scope), admin));
   return ledger.Append(event);
 }
 
@@ -88,7 +88,7 @@ Result<AppendResult> RevokeKey(Ledger& ledger, const SigningKey& admin,
                                const std::string& key_id_hex, const std::string& reason) {
   auto j = KeyEnvelope(admin, "key.revoked");
   j["data"] = {{"key_id", key_id_hex}, {"reason", reason}};
-  ASSIGN_OR_RETURN(auto event, SignEventJson(j.dump(), admin));
+  LEDGER_ASSIGN_OR_RETURN(auto event, SignEventJson(j.dump(), admin));
   return ledger.Append(event);
 }
 

@@ -10,10 +10,10 @@ Status KeyRegistry::Load(KvStore& store) {
   std::map<std::string, KeyInfo> loaded;
   auto it = store.NewIterator(Column::kKeys);
   for (it->Seek(""); it->Valid(); it->Next()) {
-    ASSIGN_OR_RETURN(auto key, DecodeKeyState(it->value()));
+    LEDGER_ASSIGN_OR_RETURN(auto key, DecodeKeyState(it->value()));
     loaded.emplace(std::string(it->key()), std::move(key));
   }
-  RETURN_IF_ERROR(it->status());
+  LEDGER_RETURN_IF_ERROR(it->status());
   std::unique_lock lock(mu_);
   keys_ = std::move(loaded);
   return Status::Ok();

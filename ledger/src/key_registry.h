@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "ledger/status.h"
+#include "base/status.h"
 #include "ledger/types.h"
 #include "storage/kv_store.h"
 

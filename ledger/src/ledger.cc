@@ -8,7 +8,7 @@
 
 #include "access_policy.h"
 #include "anchor.h"
-#include "ledger/durable_file.h"
+#include "base/file.h"
 #include "case_rules.h"
 #include "crypto.h"
 #include "erasure_purge.h"
@@ -52,17 +52,17 @@ class Ledger::Impl {
   const Status& anchor_at_open() const { return integrity_at_open_; }
 
   Status Load() {
-    ASSIGN_OR_RETURN(auto identity_bytes,
+    LEDGER_ASSIGN_OR_RETURN(auto identity_bytes,
                      store_->Get(Column::kMeta, std::string(internal::kMetaIdentityKey)));
-    ASSIGN_OR_RETURN(identity_, internal::DecodeIdentity(identity_bytes, &created_at_us_));
+    LEDGER_ASSIGN_OR_RETURN(identity_, internal::DecodeIdentity(identity_bytes, &created_at_us_));
     internal::LedgerHeadRecord head;
     auto head_bytes = store_->Get(Column::kMeta, std::string(internal::kMetaHeadKey));
     if (head_bytes.ok()) {
-      ASSIGN_OR_RETURN(head, internal::DecodeLedgerHead(*head_bytes));
+      LEDGER_ASSIGN_OR_RETURN(head, internal::DecodeLedgerHead(*head_bytes));
     } else if (head_bytes.status().code() != StatusCode::kNotFound) {
       return head_bytes.status();
     }
-    RETURN_IF_ERROR(CheckHead(head));
+    LEDGER_RETURN_IF_ERROR(CheckHead(head));
     std::map<std::string, uint64_t> counts;
     auto it = store_->NewIterator(Column::kMeta);
     for (it->Seek(internal::kMetaCountPrefix);
@@ -71,12 +71,12 @@ class Ledger::Impl {
       counts[std::string(it->key().substr(internal::kMetaCountPrefix.size()))] =
           internal::DecodeBE64(it->value());
     }
-    RETURN_IF_ERROR(it->status());
-    RETURN_IF_ERROR(keys_.Load(*store_));
+    LEDGER_RETURN_IF_ERROR(it->status());
+    LEDGER_RETURN_IF_ERROR(keys_.Load(*store_));
     tlog::CompactRange range;
     auto range_bytes = store_->Get(Column::kMeta, std::string(internal::kMetaRangeKey));
     if (range_bytes.ok()) {
-      ASSIGN_OR_RETURN(range, internal::DecodeRange(*range_bytes));
+      LEDGER_ASSIGN_OR_RETURN(range, internal::DecodeRange(*range_bytes));
     } else if (range_bytes.status().code() != StatusCode::kNotFound) {
       return range_bytes.status();
     }
@@ -84,8 +84,8 @@ class Ledger::Impl {
       return Status::Corruption("the Merkle tree covers " + std::to_string(range.size()) +
                                 " entries but the log has " + std::to_string(head.size));
     }
-    ASSIGN_OR_RETURN(auto last, LoadLastCheckpoint());
-    RETURN_IF_ERROR(LoadAnchor(head.size, range, &last));
+    LEDGER_ASSIGN_OR_RETURN(auto last, LoadLastCheckpoint());
+    LEDGER_RETURN_IF_ERROR(LoadAnchor(head.size, range, &last));
     derived_at_open_ = CheckIndexCounts(head.size);
     if (!derived_at_open_.ok() && !read_only()) return derived_at_open_;
     internal::CheckpointPolicy policy;
@@ -102,7 +102,7 @@ class Ledger::Impl {
     policy.origin = identity_.origin;
     policy.first_admin_key_id = identity_.first_admin_key_id;
     policy.interval_us = options_.checkpoint_interval_us;
-    RETURN_IF_ERROR(BindMasterKey());
+    LEDGER_RETURN_IF_ERROR(BindMasterKey());
     LedgerPolicy privacy;
     auto policy_json = store_->Get(Column::kMeta, std::string(internal::kMetaPrivacyPolicyKey));
     if (policy_json.ok()) {
@@ -141,7 +141,7 @@ class Ledger::Impl {
     }
     if (repairing.status().code() != StatusCode::kNotFound) return repairing.status();
     for (Column column : {Column::kIds, Column::kStreams}) {
-      ASSIGN_OR_RETURN(auto counts, store_->WriteCounts(column));
+      LEDGER_ASSIGN_OR_RETURN(auto counts, store_->WriteCounts(column));
       if (counts.deletions != 0 || counts.puts != size) {
         return Status::Corruption(
             std::string(internal::ColumnName(column)) + ": the store counts " +
@@ -197,7 +197,7 @@ class Ledger::Impl {
     }
     std::optional<internal::AnchoredHead> checkpoint;
     if (found.ok() && !contents.checkpoint_note.empty()) {
-      ASSIGN_OR_RETURN(auto verifier, tlog::MakeVerifier(identity_.origin, tlog::kAlgEd25519,
+      LEDGER_ASSIGN_OR_RETURN(auto verifier, tlog::MakeVerifier(identity_.origin, tlog::kAlgEd25519,
                                                          identity_.public_key));
       auto opened = tlog::OpenCheckpoint(contents.checkpoint_note, verifier, nullptr);
       if (!opened.ok()) {
@@ -216,7 +216,7 @@ class Ledger::Impl {
       integrity_at_open_ = found;
       return Status::Ok();
     }
-    RETURN_IF_ERROR(found);
+    LEDGER_RETURN_IF_ERROR(found);
     // What LEDGER-CHECKPOINT holds, before the key's file may replace it below.
     const uint64_t anchored_checkpoint_size = checkpoint ? checkpoint->size : 0;
     const bool anchored_checkpoint = checkpoint.has_value();
@@ -226,7 +226,7 @@ class Ledger::Impl {
       const std::string& file = options_.signed_checkpoint_file;
       auto note = ReadSmallFile(file, size_t{1} << 20);
       if (note.ok()) {
-        ASSIGN_OR_RETURN(auto verifier, tlog::MakeVerifier(identity_.origin, tlog::kAlgEd25519,
+        LEDGER_ASSIGN_OR_RETURN(auto verifier, tlog::MakeVerifier(identity_.origin, tlog::kAlgEd25519,
                                                            identity_.public_key));
         auto opened = tlog::OpenCheckpoint(*note, verifier, nullptr);
         if (!opened.ok()) {
@@ -234,7 +234,7 @@ class Ledger::Impl {
                                    "key (" + opened.status().message() +
                                    "): is it the key file of another ledger?");
         }
-        RETURN_IF_ERROR(internal::CheckStoreAgainstCheckpoint(
+        LEDGER_RETURN_IF_ERROR(internal::CheckStoreAgainstCheckpoint(
             file, store_size, root_at, {opened->size, opened->root}));
         if (!checkpoint || opened->size > checkpoint->size) {
           checkpoint = internal::AnchoredHead{opened->size, opened->root};
@@ -254,12 +254,12 @@ class Ledger::Impl {
                 internal::EncodeBE64(last->size));
     }
     if (!anchored) batch.Put(Column::kMeta, std::string(internal::kMetaAnchoredKey), "");
-    ASSIGN_OR_RETURN(anchor_, internal::AnchorWriter::Open(dir_, {store_size, range.Root()}));
+    LEDGER_ASSIGN_OR_RETURN(anchor_, internal::AnchorWriter::Open(dir_, {store_size, range.Root()}));
     if (!last->note.empty() && (!anchored_checkpoint || anchored_checkpoint_size < last->size)) {
-      RETURN_IF_ERROR(anchor_->RecordCheckpoint(last->note));
+      LEDGER_RETURN_IF_ERROR(anchor_->RecordCheckpoint(last->note));
     }
-    RETURN_IF_ERROR(anchor_->RecordCommitted({store_size, range.Root()}));
-    if (!batch.empty()) RETURN_IF_ERROR(store_->Write(batch, /*sync=*/true));
+    LEDGER_RETURN_IF_ERROR(anchor_->RecordCommitted({store_size, range.Root()}));
+    if (!batch.empty()) LEDGER_RETURN_IF_ERROR(store_->Write(batch, /*sync=*/true));
     return Status::Ok();
   }
 
@@ -304,7 +304,7 @@ class Ledger::Impl {
     }
     if (size_bytes->size() != 8) return Status::Corruption("meta: malformed last checkpoint");
     last.size = internal::DecodeBE64(*size_bytes);
-    ASSIGN_OR_RETURN(last.note, store_->Get(Column::kCheckpoints, internal::EncodeBE64(last.size)));
+    LEDGER_ASSIGN_OR_RETURN(last.note, store_->Get(Column::kCheckpoints, internal::EncodeBE64(last.size)));
     auto verifier = tlog::MakeVerifier(identity_.origin, tlog::kAlgEd25519, identity_.public_key);
     if (!verifier.ok()) return verifier.status();
     auto checkpoint = tlog::OpenCheckpoint(last.note, *verifier, nullptr);
@@ -457,8 +457,8 @@ class Ledger::Impl {
       }
       return value.status();
     }
-    ASSIGN_OR_RETURN(auto record, internal::DecodeIdRecord(*value));
-    ASSIGN_OR_RETURN(auto entry, ReadSeq(record.seq));
+    LEDGER_ASSIGN_OR_RETURN(auto record, internal::DecodeIdRecord(*value));
+    LEDGER_ASSIGN_OR_RETURN(auto entry, ReadSeq(record.seq));
     // The id index is derived state: never hand out another event than the one asked for.
     auto summary = SummarizeEvent(entry.event);
     if (!summary.ok() || summary->id != id) {
@@ -477,29 +477,29 @@ class Ledger::Impl {
     for (it->Seek(internal::StreamIndexKey(stream, from_version));
          it->Valid() && it->key().starts_with(prefix) && out.size() < max_count; it->Next()) {
       if (it->value().size() != 8) return Status::Corruption("stream index: malformed value");
-      ASSIGN_OR_RETURN(auto entry, ReadSeq(internal::DecodeBE64(it->value())));
+      LEDGER_ASSIGN_OR_RETURN(auto entry, ReadSeq(internal::DecodeBE64(it->value())));
       out.push_back(std::move(entry));
     }
-    RETURN_IF_ERROR(it->status());
+    LEDGER_RETURN_IF_ERROR(it->status());
     return out;
   }
 
   Result<internal::StreamHeadRecord> StreamHead(std::string_view stream) {
-    ASSIGN_OR_RETURN(auto bytes, store_->Get(Column::kStreamHeads, stream));
+    LEDGER_ASSIGN_OR_RETURN(auto bytes, store_->Get(Column::kStreamHeads, stream));
     return internal::DecodeStreamHead(bytes);
   }
 
   Result<PersonalValues> ReadPersonal(uint64_t seq, std::string_view reader_key_id) {
     auto reader = keys_.Find(std::string(reader_key_id));
     if (!reader) {
-      return Status::PermissionDenied("unknown key " + internal::HexEncode(reader_key_id) +
+      return Status::PermissionDenied("unknown key " + HexEncode(reader_key_id) +
                                       ": it is not registered in this ledger");
     }
     if (reader->revoked) {
       return Status::PermissionDenied("key " + reader->key_id_hex + " was revoked");
     }
-    ASSIGN_OR_RETURN(auto entry, ReadSeq(seq));
-    ASSIGN_OR_RETURN(auto summary, SummarizeEvent(entry.event));
+    LEDGER_ASSIGN_OR_RETURN(auto entry, ReadSeq(seq));
+    LEDGER_ASSIGN_OR_RETURN(auto summary, SummarizeEvent(entry.event));
     if (reader->role != "dpo" && reader->role != "caseworker") {
       return Status::PermissionDenied("key " + reader->key_id_hex + " has role " + reader->role +
                                       ", which sees personal values only as digests");
@@ -521,7 +521,7 @@ class Ledger::Impl {
     if (!key.ok()) {
       if (key.status().code() != StatusCode::kNotFound) return key.status();
       // Shredded between the two reads?
-      ASSIGN_OR_RETURN(auto again, StreamHead(summary.stream));
+      LEDGER_ASSIGN_OR_RETURN(auto again, StreamHead(summary.stream));
       if (again.shredded) {
         out.state = PersonalValues::State::kErased;
         return out;
@@ -536,7 +536,7 @@ class Ledger::Impl {
       }
       return sealed.status();
     }
-    ASSIGN_OR_RETURN(out.values, vault_->Open(*key, summary.subject, seq, *sealed));
+    LEDGER_ASSIGN_OR_RETURN(out.values, vault_->Open(*key, summary.subject, seq, *sealed));
     out.state = PersonalValues::State::kPresent;
     return out;
   }
@@ -552,12 +552,12 @@ class Ledger::Impl {
     }
     SubjectConsents out;
     out.subject = std::string(subject);
-    RETURN_IF_ERROR(internal::DecodeStreamConsents(*bytes, &out));
+    LEDGER_RETURN_IF_ERROR(internal::DecodeStreamConsents(*bytes, &out));
     return out;
   }
 
   Result<ConsentDecision> Decide(const ConsentQuestion& q) {
-    ASSIGN_OR_RETURN(auto facts, Consents(q.subject));
+    LEDGER_ASSIGN_OR_RETURN(auto facts, Consents(q.subject));
     if (facts.shredded) {
       ConsentDecision d;
       d.answer = ConsentAnswer::kErased;
@@ -574,7 +574,7 @@ class Ledger::Impl {
     }
     internal::KvWriteBatch batch;
     batch.Put(Column::kMeta, std::string(internal::kMetaPrivacyPolicyKey), PolicyToJson(policy));
-    RETURN_IF_ERROR(store_->Write(batch, /*sync=*/true));
+    LEDGER_RETURN_IF_ERROR(store_->Write(batch, /*sync=*/true));
     writer_->SetPrivacyPolicy(policy);
     return Status::Ok();
   }
@@ -584,7 +584,7 @@ class Ledger::Impl {
     std::vector<RetentionStanding> out;
     auto it = store_->NewIterator(Column::kStreamHeads);
     for (it->Seek("case/"); it->Valid() && it->key().starts_with("case/"); it->Next()) {
-      ASSIGN_OR_RETURN(auto head, internal::DecodeStreamHead(it->value()));
+      LEDGER_ASSIGN_OR_RETURN(auto head, internal::DecodeStreamHead(it->value()));
       if (head.shredded || !head.case_state.closed) continue;
       const internal::CaseState& cs = head.case_state;
       RetentionStanding r;
@@ -612,7 +612,7 @@ class Ledger::Impl {
       }
       out.push_back(std::move(r));
     }
-    RETURN_IF_ERROR(it->status());
+    LEDGER_RETURN_IF_ERROR(it->status());
     return out;
   }
 
@@ -753,16 +753,16 @@ Result<std::unique_ptr<Ledger>> Ledger::Create(const std::string& dir,
                                                const LedgerIdentity& identity,
                                                const LedgerOptions& options) {
   if (options.read_only) return Status::InvalidArgument("a ledger cannot be created read-only");
-  ASSIGN_OR_RETURN(auto store, internal::OpenRocksDbStore(dir, /*create=*/true));
+  LEDGER_ASSIGN_OR_RETURN(auto store, internal::OpenRocksDbStore(dir, /*create=*/true));
   auto impl = std::make_unique<Impl>(std::move(store), options, dir);
-  RETURN_IF_ERROR(impl->Initialize(identity));
-  RETURN_IF_ERROR(impl->Load());
+  LEDGER_RETURN_IF_ERROR(impl->Initialize(identity));
+  LEDGER_RETURN_IF_ERROR(impl->Load());
   return std::unique_ptr<Ledger>(new Ledger(std::move(impl)));
 }
 
 Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
                                              const LedgerOptions& options) {
-  ASSIGN_OR_RETURN(auto store,
+  LEDGER_ASSIGN_OR_RETURN(auto store,
                    internal::OpenRocksDbStore(dir, /*create=*/false, options.read_only));
   auto impl = std::make_unique<Impl>(std::move(store), options, dir);
   Status loaded = impl->Load();
@@ -779,8 +779,8 @@ Result<std::unique_ptr<Ledger>> OpenLedgerOnStore(std::unique_ptr<KvStore> store
                                                   const LedgerIdentity* create_with,
                                                   const LedgerOptions& options) {
   auto impl = std::make_unique<Ledger::Impl>(std::move(store), options);
-  if (create_with) RETURN_IF_ERROR(impl->Initialize(*create_with));
-  RETURN_IF_ERROR(impl->Load());
+  if (create_with) LEDGER_RETURN_IF_ERROR(impl->Initialize(*create_with));
+  LEDGER_RETURN_IF_ERROR(impl->Load());
   return std::make_unique<Ledger>(std::move(impl));
 }
 
@@ -789,8 +789,8 @@ Result<std::unique_ptr<Ledger>> OpenLedgerOnStore(std::unique_ptr<KvStore> store
 Result<std::unique_ptr<Ledger>> Ledger::CreateInMemory(const LedgerIdentity& identity,
                                                        const LedgerOptions& options) {
   auto impl = std::make_unique<Impl>(internal::NewMemoryStore(), options);
-  RETURN_IF_ERROR(impl->Initialize(identity));
-  RETURN_IF_ERROR(impl->Load());
+  LEDGER_RETURN_IF_ERROR(impl->Initialize(identity));
+  LEDGER_RETURN_IF_ERROR(impl->Load());
   return std::unique_ptr<Ledger>(new Ledger(std::move(impl)));
 }
 
@@ -898,13 +898,13 @@ Result<std::map<uint64_t, std::string>> Ledger::Checkpoints() {
     if (it->key().size() != 8) return Status::Corruption("checkpoint filed under a bad key");
     out.emplace(internal::DecodeBE64(it->key()), std::string(it->value()));
   }
-  RETURN_IF_ERROR(it->status());
+  LEDGER_RETURN_IF_ERROR(it->status());
   return out;
 }
 
 Result<std::string> Ledger::SignCheckpoint() {
   if (impl_->read_only()) return impl_->ReadOnlyRefusal("signing a checkpoint");
-  ASSIGN_OR_RETURN(auto head, impl_->writer().SignCheckpoint());
+  LEDGER_ASSIGN_OR_RETURN(auto head, impl_->writer().SignCheckpoint());
   return head.note;
 }
 
@@ -962,14 +962,14 @@ Result<TreeHead> Ledger::Backup(const std::string& dir) {
                                  "); a copy now would hold erased values: try again");
     }
   }
-  RETURN_IF_ERROR(impl_->store()->Checkpoint(target.string()));
+  LEDGER_RETURN_IF_ERROR(impl_->store()->Checkpoint(target.string()));
   // The copy's head, read from the copy itself (opened read-only: nothing is replayed into it).
-  ASSIGN_OR_RETURN(
+  LEDGER_ASSIGN_OR_RETURN(
       auto copy, internal::OpenRocksDbStore(target.string(), /*create=*/false, /*read_only=*/true));
   TreeHead head;
   auto range_bytes = copy->Get(Column::kMeta, std::string(internal::kMetaRangeKey));
   if (range_bytes.ok()) {
-    ASSIGN_OR_RETURN(auto range, internal::DecodeRange(*range_bytes));
+    LEDGER_ASSIGN_OR_RETURN(auto range, internal::DecodeRange(*range_bytes));
     head.size = range.size();
     head.root = range.Root();
   } else if (range_bytes.status().code() == StatusCode::kNotFound) {
@@ -990,9 +990,9 @@ Result<TreeHead> Ledger::Backup(const std::string& dir) {
     return last_size.status().WithContext("backup: reading the copy");
   }
   copy.reset();
-  ASSIGN_OR_RETURN(auto anchor,
+  LEDGER_ASSIGN_OR_RETURN(auto anchor,
                    internal::AnchorWriter::Open(target.string(), {head.size, head.root}));
-  if (!last_note.empty()) RETURN_IF_ERROR(anchor->RecordCheckpoint(last_note));
+  if (!last_note.empty()) LEDGER_RETURN_IF_ERROR(anchor->RecordCheckpoint(last_note));
   return head;
 }
 

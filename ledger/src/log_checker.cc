@@ -13,9 +13,7 @@ namespace ledger::internal {
 namespace {
 constexpr size_t kBatchSize = 4096;
 
-std::string HashHex(const tlog::Hash& h) {
-  return HexEncode(std::string_view(reinterpret_cast<const char*>(h.data()), h.size()));
-}
+std::string HashHex(const tlog::Hash& h) { return HexEncode(h); }
 
 // Runs fn(i) for i in [0, n) on up to `threads` threads.
 template <typename Fn>
@@ -117,7 +115,7 @@ Status LogChecker::Flush() {
 }
 
 Status LogChecker::Finish() {
-  RETURN_IF_ERROR(Flush());
+  LEDGER_RETURN_IF_ERROR(Flush());
   for (const auto& [size, expected] : expected_roots_) {
     if (size > range_.size()) {
       return Fail(range_.size(), "checkpoint",

@@ -14,7 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "ledger/status.h"
+#include "base/status.h"
 #include "ledger/types.h"
 #include "ledger/verify.h"
 #include "case_rules.h"

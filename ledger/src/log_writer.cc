@@ -8,9 +8,9 @@
 
 #include "access_policy.h"
 #include "append_rules.h"
+#include "base/file.h"
 #include "crypto.h"
 #include "erasure_purge.h"
-#include "ledger/durable_file.h"
 #include "ledger/event_codec.h"
 #include "ledger/time_format.h"
 #include "same_event.h"
@@ -122,7 +122,7 @@ Status LogWriter::AddCosignatures(uint64_t size,
     }
     return stored.status();
   }
-  ASSIGN_OR_RETURN(auto note, tlog::ParseNote(*stored));
+  LEDGER_ASSIGN_OR_RETURN(auto note, tlog::ParseNote(*stored));
   for (const auto& line : signature_lines) {
     // Parse each line as the signature block of a note over the same text, so that only
     // well-formed signature lines are ever stored.
@@ -142,7 +142,7 @@ Status LogWriter::AddCosignatures(uint64_t size,
   std::string updated = tlog::FormatNote(note);
   KvWriteBatch batch;
   batch.Put(Column::kCheckpoints, EncodeBE64(size), updated);
-  RETURN_IF_ERROR(store_->Write(batch, /*sync=*/true));
+  LEDGER_RETURN_IF_ERROR(store_->Write(batch, /*sync=*/true));
   if (last_checkpoint_.size == size) {
     last_checkpoint_.note = updated;
     std::lock_guard<std::mutex> data_lock(mu_);
@@ -167,13 +167,13 @@ Result<SignedTreeHead> LogWriter::SignCheckpointLocked() {
         return Status::Corruption("tree node " + std::to_string(level) + "/" +
                                   std::to_string(index) + " is missing");
       }
-      ASSIGN_OR_RETURN(auto bytes, std::move(got));
+      LEDGER_ASSIGN_OR_RETURN(auto bytes, std::move(got));
       if (bytes.size() != 32) return Status::Corruption("tree node of the wrong size");
       tlog::Hash h;
       std::memcpy(h.data(), bytes.data(), 32);
       return h;
     };
-    ASSIGN_OR_RETURN(auto proof, tlog::ConsistencyProof(last_checkpoint_.size, next.size, read));
+    LEDGER_ASSIGN_OR_RETURN(auto proof, tlog::ConsistencyProof(last_checkpoint_.size, next.size, read));
     Status consistent = tlog::VerifyConsistency(last_checkpoint_.size, next.size, proof,
                                                 last_checkpoint_.root, next.root);
     if (!consistent.ok()) {
@@ -195,13 +195,13 @@ Result<SignedTreeHead> LogWriter::SignCheckpointLocked() {
   // The anchor learns of the checkpoint before anyone else can: after a crash or a damaged
   // store, the next process still knows what was signed.
   if (!policy_.signed_checkpoint_file.empty()) {
-    RETURN_IF_ERROR(WriteFileAtomic(policy_.signed_checkpoint_file, next.note));
+    LEDGER_RETURN_IF_ERROR(WriteFileAtomic(policy_.signed_checkpoint_file, next.note));
   }
-  if (anchor_) RETURN_IF_ERROR(anchor_->RecordCheckpoint(next.note));
+  if (anchor_) LEDGER_RETURN_IF_ERROR(anchor_->RecordCheckpoint(next.note));
   KvWriteBatch batch;
   batch.Put(Column::kCheckpoints, EncodeBE64(next.size), next.note);
   batch.Put(Column::kMeta, std::string(kMetaLastCheckpointKey), EncodeBE64(next.size));
-  RETURN_IF_ERROR(store_->Write(batch, /*sync=*/true));
+  LEDGER_RETURN_IF_ERROR(store_->Write(batch, /*sync=*/true));
   last_checkpoint_ = next;
   last_checkpoint_at_us_ = clock_();
   std::lock_guard<std::mutex> lock(mu_);
@@ -417,7 +417,7 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
   } else {
     auto got = store_->Get(Column::kIds, p.id);
     if (got.ok()) {
-      ASSIGN_OR_RETURN(stored_id, DecodeIdRecord(*got));
+      LEDGER_ASSIGN_OR_RETURN(stored_id, DecodeIdRecord(*got));
       seen = &stored_id;
     } else if (got.status().code() != StatusCode::kNotFound) {
       return got.status();
@@ -435,11 +435,11 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
         return Status::PermissionDenied("unknown key " + HexEncode(source.key_id) +
                                         ": it is not registered in this ledger");
       }
-      RETURN_IF_ERROR(VerifyEventSignature(source, key->public_key));
+      LEDGER_RETURN_IF_ERROR(VerifyEventSignature(source, key->public_key));
     }
     bool same = seen->content_digest == p.content_digest;
     if (!same) {
-      ASSIGN_OR_RETURN(same, SameEventWithOtherSalts(p, *seen, earlier, in_group));
+      LEDGER_ASSIGN_OR_RETURN(same, SameEventWithOtherSalts(p, *seen, earlier, in_group));
     }
     if (!same) {
       return Status::Conflict("id " + p.id + " was already used at seq " +
@@ -465,10 +465,10 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
       return Status::PermissionDenied("unknown key " + HexEncode(source.key_id) +
                                       ": it is not registered in this ledger");
     }
-    RETURN_IF_ERROR(VerifyEventSignature(source, p.key_change->info.public_key));
+    LEDGER_RETURN_IF_ERROR(VerifyEventSignature(source, p.key_change->info.public_key));
     author = p.key_change->info;
   } else {
-    if (!p.signature_checked) RETURN_IF_ERROR(VerifyEventSignature(source, author->public_key));
+    if (!p.signature_checked) LEDGER_RETURN_IF_ERROR(VerifyEventSignature(source, author->public_key));
   }
 
   // The stream's head.
@@ -486,19 +486,19 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
   } else {
     auto got = store_->Get(Column::kStreamHeads, p.stream);
     if (got.ok()) {
-      ASSIGN_OR_RETURN(head, DecodeStreamHead(*got));
+      LEDGER_ASSIGN_OR_RETURN(head, DecodeStreamHead(*got));
       new_stream = false;
     } else if (got.status().code() != StatusCode::kNotFound) {
       return got.status();
     }
   }
-  RETURN_IF_ERROR(CheckExpectedVersion(p, head));
-  RETURN_IF_ERROR(CheckStreamOrder(p, head));
-  RETURN_IF_ERROR(CheckAuthor(*author, p, head));
-  RETURN_IF_ERROR(CheckCaseRules(p, head, case_rules_));
+  LEDGER_RETURN_IF_ERROR(CheckExpectedVersion(p, head));
+  LEDGER_RETURN_IF_ERROR(CheckStreamOrder(p, head));
+  LEDGER_RETURN_IF_ERROR(CheckAuthor(*author, p, head));
+  LEDGER_RETURN_IF_ERROR(CheckCaseRules(p, head, case_rules_));
   if (case_rules_.enforce && (p.case_facts.op == CaseOp::kErasureDecided ||
                               p.case_facts.op == CaseOp::kSubjectShredded)) {
-    RETURN_IF_ERROR(CheckCasePolicy(p.case_facts, p.stream, p.occurred_at_us, head.case_state,
+    LEDGER_RETURN_IF_ERROR(CheckCasePolicy(p.case_facts, p.stream, p.occurred_at_us, head.case_state,
                                     privacy_policy()));
   }
 
@@ -518,7 +518,7 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
       for (const auto& [id, k] : group.keys) key_in_use = key_in_use || same_key(k);
       for (const auto& [id, k] : unit.keys) key_in_use = key_in_use || same_key(k);
     }
-    ASSIGN_OR_RETURN(key_update, ApplyKeyChange(*p.key_change, find_key(p.key_change->key_id),
+    LEDGER_ASSIGN_OR_RETURN(key_update, ApplyKeyChange(*p.key_change, find_key(p.key_change->key_id),
                                                 key_in_use, seq, recorded_at));
   }
 
@@ -541,7 +541,7 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
     if (p.subject.empty()) {
       return Status::InvalidArgument("personal: values were sent with an event that names no subject");
     }
-    ASSIGN_OR_RETURN(std::string subject_key, SubjectKeyFor(p.subject, group, unit));
+    LEDGER_ASSIGN_OR_RETURN(std::string subject_key, SubjectKeyFor(p.subject, group, unit));
     unit.batch.Put(Column::kPersonal, PersonalValueKey(p.subject, seq),
                    vault_->Seal(subject_key, p.subject, seq, source.disclosures));
     unit.sources[p.id] = &source;
@@ -584,8 +584,8 @@ Result<bool> LogWriter::SameEventWithOtherSalts(const PreparedEvent& p, const Id
   } else if (in_group) {
     return false;  // the earlier event of the group disclosed nothing
   } else {
-    ASSIGN_OR_RETURN(auto framed, store_->Get(Column::kEntries, EncodeBE64(seen.seq)));
-    ASSIGN_OR_RETURN(auto entry, UnframeEntry(seen.seq, framed));
+    LEDGER_ASSIGN_OR_RETURN(auto framed, store_->Get(Column::kEntries, EncodeBE64(seen.seq)));
+    LEDGER_ASSIGN_OR_RETURN(auto entry, UnframeEntry(seen.seq, framed));
     earlier_event = std::move(entry.event);
     earlier_key_id = std::move(entry.key_id);
   }
@@ -593,8 +593,8 @@ Result<bool> LogWriter::SameEventWithOtherSalts(const PreparedEvent& p, const Id
   // guessed values would otherwise learn from "duplicate" or "conflict" whether they guessed
   // right: an oracle on personal values for keys that may not read them.
   if (p.source->key_id != earlier_key_id) return false;
-  ASSIGN_OR_RETURN(auto retried, CanonicalWithoutPersonal(p.source->event));
-  ASSIGN_OR_RETURN(auto stored, CanonicalWithoutPersonal(earlier_event));
+  LEDGER_ASSIGN_OR_RETURN(auto retried, CanonicalWithoutPersonal(p.source->event));
+  LEDGER_ASSIGN_OR_RETURN(auto stored, CanonicalWithoutPersonal(earlier_event));
   if (retried != stored) return false;
   if (stored == earlier_event) return false;  // the stored event carried no personal values
   if (earlier != nullptr) return SameDisclosedValues(p.source->disclosures, earlier->disclosures);
@@ -607,7 +607,7 @@ Result<bool> LogWriter::SameEventWithOtherSalts(const PreparedEvent& p, const Id
     // to name; the retry is simply not the same event.
     auto head = store_->Get(Column::kStreamHeads, p.stream);
     if (!head.ok()) return false;
-    ASSIGN_OR_RETURN(auto record, DecodeStreamHead(*head));
+    LEDGER_ASSIGN_OR_RETURN(auto record, DecodeStreamHead(*head));
     return record.shredded;
   }
   auto sealed = store_->Get(Column::kPersonal, PersonalValueKey(p.subject, seen.seq));
@@ -615,7 +615,7 @@ Result<bool> LogWriter::SameEventWithOtherSalts(const PreparedEvent& p, const Id
     if (sealed.status().code() == StatusCode::kNotFound) return false;  // it disclosed nothing
     return sealed.status();
   }
-  ASSIGN_OR_RETURN(auto values, vault_->Open(*key, p.subject, seen.seq, *sealed));
+  LEDGER_ASSIGN_OR_RETURN(auto values, vault_->Open(*key, p.subject, seen.seq, *sealed));
   return SameDisclosedValues(p.source->disclosures, values);
 }
 
@@ -627,7 +627,7 @@ Result<std::string> LogWriter::SubjectKeyFor(const std::string& subject, const O
   }
   auto committed = vault_->SubjectKey(subject);
   if (committed.ok() || committed.status().code() != StatusCode::kNotFound) return committed;
-  ASSIGN_OR_RETURN(auto created, vault_->CreateSubjectKey(subject));
+  LEDGER_ASSIGN_OR_RETURN(auto created, vault_->CreateSubjectKey(subject));
   unit.batch.Put(Column::kPersonal, SubjectKeyKey(subject), std::move(created.sealed));
   unit.subject_keys[subject] = created.key;
   return created.key;

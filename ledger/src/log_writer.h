@@ -25,7 +25,7 @@
 #include "key_registry.h"
 #include "ledger/policy.h"
 #include "vault.h"
-#include "ledger/status.h"
+#include "base/status.h"
 #include "ledger/types.h"
 #include "prepared_event.h"
 #include "records.h"

@@ -6,9 +6,8 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
+#include "base/file.h"
 #include "crypto.h"
 
 namespace ledger {
@@ -28,7 +27,7 @@ Result<MasterKey> MasterKey::Parse(std::string_view text) {
     return Status::InvalidArgument("not a master key: it must start with \"" +
                                    std::string(kPrefix) + "\"");
   }
-  auto raw = internal::Base64Decode(text.substr(kPrefix.size()));
+  auto raw = Base64Decode(text.substr(kPrefix.size()));
   if (!raw.ok() || raw->size() != kBytes) {
     return Status::InvalidArgument("not a master key: expected the base64 of 32 bytes after \"" +
                                    std::string(kPrefix) + "\"");
@@ -37,17 +36,15 @@ Result<MasterKey> MasterKey::Parse(std::string_view text) {
 }
 
 Result<MasterKey> MasterKey::ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("master key file " + path + " cannot be read");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  auto key = Parse(buffer.str());
+  auto text = ::ledger::ReadFile(path);
+  if (!text.ok()) return Status::NotFound("master key file " + path + " cannot be read");
+  auto key = Parse(*text);
   if (!key.ok()) return Status::InvalidArgument(path + ": " + key.status().message());
   return key;
 }
 
 std::string MasterKey::Format() const {
-  return std::string(kPrefix) + internal::Base64Encode(bytes_) + "\n";
+  return std::string(kPrefix) + Base64Encode(bytes_) + "\n";
 }
 
 Status MasterKey::WriteNewFile(const std::string& path) const {

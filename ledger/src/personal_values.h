@@ -4,7 +4,7 @@
 
 #include <string_view>
 
-#include "ledger/status.h"
+#include "base/status.h"
 
 namespace ledger::internal {
 

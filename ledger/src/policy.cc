@@ -78,22 +78,22 @@ const RetentionRule* LedgerPolicy::FindRetentionRule(std::string_view name) cons
 Result<LedgerPolicy> PolicyFromJson(std::string_view text) {
   json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return Status::InvalidArgument("policy: not valid JSON");
-  RETURN_IF_ERROR(CheckKeys(j, "policy", {"archive", "retention"}));
+  LEDGER_RETURN_IF_ERROR(CheckKeys(j, "policy", {"archive", "retention"}));
   LedgerPolicy p;
   if (j.contains("archive")) {
     if (!j["archive"].is_array()) return Bad("archive", "must be a list");
     for (size_t i = 0; i < j["archive"].size(); ++i) {
       const json& r = j["archive"][i];
       std::string where = "archive[" + std::to_string(i) + "]";
-      RETURN_IF_ERROR(CheckKeys(r, where, {"name", "municipalities", "programmes", "intake_from",
+      LEDGER_RETURN_IF_ERROR(CheckKeys(r, where, {"name", "municipalities", "programmes", "intake_from",
                                            "intake_to", "ground"}));
       ArchiveRule rule;
-      ASSIGN_OR_RETURN(rule.name, GetString(r, "name", where, true));
-      ASSIGN_OR_RETURN(rule.ground, GetString(r, "ground", where, true));
-      ASSIGN_OR_RETURN(rule.municipalities, GetStrings(r, "municipalities", where));
-      ASSIGN_OR_RETURN(rule.programmes, GetStrings(r, "programmes", where));
-      ASSIGN_OR_RETURN(rule.intake_from, GetString(r, "intake_from", where, false));
-      ASSIGN_OR_RETURN(rule.intake_to, GetString(r, "intake_to", where, false));
+      LEDGER_ASSIGN_OR_RETURN(rule.name, GetString(r, "name", where, true));
+      LEDGER_ASSIGN_OR_RETURN(rule.ground, GetString(r, "ground", where, true));
+      LEDGER_ASSIGN_OR_RETURN(rule.municipalities, GetStrings(r, "municipalities", where));
+      LEDGER_ASSIGN_OR_RETURN(rule.programmes, GetStrings(r, "programmes", where));
+      LEDGER_ASSIGN_OR_RETURN(rule.intake_from, GetString(r, "intake_from", where, false));
+      LEDGER_ASSIGN_OR_RETURN(rule.intake_to, GetString(r, "intake_to", where, false));
       for (const auto* d : {&rule.intake_from, &rule.intake_to}) {
         if (!d->empty() && !ParseDate(*d).ok()) return Bad(where, "not a date: " + *d);
       }
@@ -106,9 +106,9 @@ Result<LedgerPolicy> PolicyFromJson(std::string_view text) {
     for (size_t i = 0; i < j["retention"].size(); ++i) {
       const json& r = j["retention"][i];
       std::string where = "retention[" + std::to_string(i) + "]";
-      RETURN_IF_ERROR(CheckKeys(r, where, {"name", "months_after_closure"}));
+      LEDGER_RETURN_IF_ERROR(CheckKeys(r, where, {"name", "months_after_closure"}));
       RetentionRule rule;
-      ASSIGN_OR_RETURN(rule.name, GetString(r, "name", where, true));
+      LEDGER_ASSIGN_OR_RETURN(rule.name, GetString(r, "name", where, true));
       if (rule.name.empty()) return Bad(where + ".name", "empty");
       if (!r.contains("months_after_closure") || !r["months_after_closure"].is_number_unsigned() ||
           r["months_after_closure"].get<uint64_t>() > 1200) {

@@ -67,7 +67,7 @@ Status CheckDisclosures(schema::Event::Reader event, const std::vector<Disclosur
   std::map<std::string, std::string> digests;
   if (event.hasPersonal()) digests = DigestsOf(event.getPersonal());
   for (const auto& d : disclosures) {
-    RETURN_IF_ERROR(CheckPersonalValue(d.field, d.value));
+    LEDGER_RETURN_IF_ERROR(CheckPersonalValue(d.field, d.value));
     if (d.salt.size() != kPersonalSaltBytes) {
       return Status::InvalidArgument("personal." + d.field + ": salt must be 16 bytes");
     }
@@ -94,8 +94,8 @@ Status ExtractKeyChange(schema::Event::Reader event, PreparedEvent* out) {
   auto data = event.getData();
   if (data.isKeyRegistered()) {
     auto k = data.getKeyRegistered();
-    ASSIGN_OR_RETURN(auto raw, Base64Decode(k.getPublicKey().cStr()));
-    ASSIGN_OR_RETURN(auto verifier, VerifierKey::FromPublicKey(k.getName().cStr(), raw));
+    LEDGER_ASSIGN_OR_RETURN(auto raw, Base64Decode(k.getPublicKey().cStr()));
+    LEDGER_ASSIGN_OR_RETURN(auto verifier, VerifierKey::FromPublicKey(k.getName().cStr(), raw));
     if (verifier.key_id_hex() != k.getKeyId().cStr()) {
       return Status::InvalidArgument("data.key_id: " + std::string(k.getKeyId().cStr()) +
                                      " is not the key id of this name and public key (" +
@@ -110,7 +110,7 @@ Status ExtractKeyChange(schema::Event::Reader event, PreparedEvent* out) {
     for (auto s : k.getScope()) change.info.scope.emplace_back(s.cStr());
     out->key_change = std::move(change);
   } else if (data.isKeyRevoked()) {
-    ASSIGN_OR_RETURN(auto raw, HexDecode(data.getKeyRevoked().getKeyId().cStr()));
+    LEDGER_ASSIGN_OR_RETURN(auto raw, HexDecode(data.getKeyRevoked().getKeyId().cStr()));
     KeyChange change;
     change.revoke = true;
     change.key_id = raw;
@@ -182,11 +182,11 @@ Result<PreparedEvent> Prepare(const SignedEvent& event, const KeyRegistry* keys,
   KJ_IF_MAYBE(e, error) {
     return Status::InvalidArgument(std::string("event: ") + e->getDescription().cStr());
   }
-  RETURN_IF_ERROR(status);
+  LEDGER_RETURN_IF_ERROR(status);
   out.content_digest = DigestBytes(Sha256(event.event));
   if (keys == nullptr) return out;
   if (auto key = keys->Find(event.key_id)) {
-    RETURN_IF_ERROR(VerifyEventSignature(event, key->public_key));
+    LEDGER_RETURN_IF_ERROR(VerifyEventSignature(event, key->public_key));
     out.signature_checked = true;
   }
   return out;

@@ -79,7 +79,7 @@ std::string EncodeEntry(std::string_view event, std::string_view key_id,
 }
 
 Result<Entry> DecodeEntry(std::string_view bytes) {
-  ASSIGN_OR_RETURN(auto msg, CanonicalMessage::Decode(bytes, "entry"));
+  LEDGER_ASSIGN_OR_RETURN(auto msg, CanonicalMessage::Decode(bytes, "entry"));
   Entry out;
   Status status;
   kj::Maybe<kj::Exception> error = kj::runCatchingExceptions([&]() {
@@ -99,7 +99,7 @@ Result<Entry> DecodeEntry(std::string_view bytes) {
   KJ_IF_MAYBE(ex, error) {
     return Status::Corruption(std::string("entry: ") + ex->getDescription().cStr());
   }
-  RETURN_IF_ERROR(status);
+  LEDGER_RETURN_IF_ERROR(status);
   out.bytes = std::string(bytes);
   return out;
 }
@@ -131,7 +131,7 @@ Result<Entry> UnframeEntry(uint64_t seq, std::string_view value) {
   auto corrupt = [&](std::string_view why) {
     return Status::Corruption("entry at seq " + std::to_string(seq) + ": " + std::string(why));
   };
-  ASSIGN_OR_RETURN(auto bytes, CheckEntryFrame(seq, value));
+  LEDGER_ASSIGN_OR_RETURN(auto bytes, CheckEntryFrame(seq, value));
   auto entry = DecodeEntry(bytes);
   if (!entry.ok()) return corrupt(entry.status().message());
   if (entry->seq != seq) {
@@ -153,7 +153,7 @@ std::string EncodeStreamHead(const StreamHeadRecord& head) {
 
 Result<StreamHeadRecord> DecodeStreamHead(std::string_view bytes) {
   StreamHeadRecord out;
-  RETURN_IF_ERROR(WithRecord<schema::StreamHead>(bytes, "stream head", [&](auto h) {
+  LEDGER_RETURN_IF_ERROR(WithRecord<schema::StreamHead>(bytes, "stream head", [&](auto h) {
     out.next_version = h.getNextVersion();
     out.office = h.getOffice().cStr();
     out.shredded = h.getShredded();
@@ -182,7 +182,7 @@ std::string EncodeLedgerHead(const LedgerHeadRecord& head) {
 
 Result<LedgerHeadRecord> DecodeLedgerHead(std::string_view bytes) {
   LedgerHeadRecord out;
-  RETURN_IF_ERROR(WithRecord<schema::LedgerHead>(bytes, "ledger head", [&](auto h) {
+  LEDGER_RETURN_IF_ERROR(WithRecord<schema::LedgerHead>(bytes, "ledger head", [&](auto h) {
     out.size = h.getSize();
     out.last_recorded_at_us = h.getLastRecordedAt();
     out.streams = h.getStreams();
@@ -205,7 +205,7 @@ std::string EncodeIdentity(const LedgerIdentity& identity, int64_t created_at_us
 Result<LedgerIdentity> DecodeIdentity(std::string_view bytes, int64_t* created_at_us) {
   LedgerIdentity out;
   uint16_t version = 0;
-  RETURN_IF_ERROR(WithRecord<schema::LedgerIdentity>(bytes, "ledger identity", [&](auto i) {
+  LEDGER_RETURN_IF_ERROR(WithRecord<schema::LedgerIdentity>(bytes, "ledger identity", [&](auto i) {
     out.origin = i.getOrigin().cStr();
     out.public_key = AsView(i.getPublicKey());
     *created_at_us = i.getCreatedAt();
@@ -240,7 +240,7 @@ std::string EncodeKeyState(const KeyInfo& key) {
 
 Result<KeyInfo> DecodeKeyState(std::string_view bytes) {
   KeyInfo out;
-  RETURN_IF_ERROR(WithRecord<schema::KeyState>(bytes, "key state", [&](auto k) {
+  LEDGER_RETURN_IF_ERROR(WithRecord<schema::KeyState>(bytes, "key state", [&](auto k) {
     out.key_id_hex = k.getKeyIdHex().cStr();
     out.name = k.getName().cStr();
     out.public_key = AsView(k.getPublicKey());
@@ -287,7 +287,7 @@ std::string EncodeDisclosures(const std::vector<Disclosure>& disclosures) {
 
 Result<std::vector<Disclosure>> DecodeDisclosures(std::string_view bytes) {
   std::vector<Disclosure> out;
-  RETURN_IF_ERROR(WithRecord<schema::DisclosureList>(bytes, "disclosures", [&](auto l) {
+  LEDGER_RETURN_IF_ERROR(WithRecord<schema::DisclosureList>(bytes, "disclosures", [&](auto l) {
     for (auto d : l.getItems()) {
       out.push_back({std::string(AsView(d.getSalt())), d.getField().cStr(), d.getValue().cStr()});
     }

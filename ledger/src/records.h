@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "ledger/ledger.h"
-#include "ledger/status.h"
+#include "base/status.h"
 #include "ledger/types.h"
 #include "case_state.h"
 #include "tlog/compact_range.h"

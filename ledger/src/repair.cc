@@ -50,7 +50,7 @@ class BatchWriter {
 Status DeleteColumn(KvStore* store, Column c, std::string_view prefix, BatchWriter& out) {
   auto it = store->NewIterator(c);
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    RETURN_IF_ERROR(out.Delete(c, std::string(it->key())));
+    LEDGER_RETURN_IF_ERROR(out.Delete(c, std::string(it->key())));
   }
   return it->status();
 }
@@ -64,7 +64,7 @@ Result<RepairReport> RepairLedger(const std::string& dir, const RepairOptions& o
   {
     LedgerOptions read_only;
     read_only.read_only = true;
-    ASSIGN_OR_RETURN(auto ledger, Ledger::Open(dir, read_only));
+    LEDGER_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(dir, read_only));
     VerifyOptions verify;
     verify.verifier_key = options.verifier_key;
     verify.check_derived = false;
@@ -73,7 +73,7 @@ Result<RepairReport> RepairLedger(const std::string& dir, const RepairOptions& o
         options.progress("verify", done, total);
       };
     }
-    ASSIGN_OR_RETURN(auto verified, VerifyLedger(*ledger, verify));
+    LEDGER_ASSIGN_OR_RETURN(auto verified, VerifyLedger(*ledger, verify));
     if (!verified.ok) {
       return Status::Corruption(
           "the entries fail verification (" + verified.failed_check +
@@ -88,12 +88,12 @@ Result<RepairReport> RepairLedger(const std::string& dir, const RepairOptions& o
   // 2. Rebuild, under a mark that keeps the ledger closed for appends until it is done. The
   // writable store holds RocksDB's lock from here on; a writer that slipped in after step 1
   // would have grown the log, which is checked before anything is written.
-  ASSIGN_OR_RETURN(auto store, internal::OpenRocksDbStore(dir, /*create=*/false));
+  LEDGER_ASSIGN_OR_RETURN(auto store, internal::OpenRocksDbStore(dir, /*create=*/false));
   {
     auto range_bytes = store->Get(Column::kMeta, std::string(internal::kMetaRangeKey));
     uint64_t now = 0;
     if (range_bytes.ok()) {
-      ASSIGN_OR_RETURN(auto range, internal::DecodeRange(*range_bytes));
+      LEDGER_ASSIGN_OR_RETURN(auto range, internal::DecodeRange(*range_bytes));
       now = range.size();
     } else if (range_bytes.status().code() != StatusCode::kNotFound) {
       return range_bytes.status();
@@ -108,14 +108,14 @@ Result<RepairReport> RepairLedger(const std::string& dir, const RepairOptions& o
   {
     KvWriteBatch mark;
     mark.Put(Column::kMeta, std::string(internal::kMetaRepairKey), "");
-    RETURN_IF_ERROR(store->Write(mark, /*sync=*/true));
+    LEDGER_RETURN_IF_ERROR(store->Write(mark, /*sync=*/true));
   }
   BatchWriter out(store.get());
   for (Column c : {Column::kIds, Column::kStreams, Column::kStreamHeads, Column::kKeys}) {
-    RETURN_IF_ERROR(DeleteColumn(store.get(), c, "", out));
+    LEDGER_RETURN_IF_ERROR(DeleteColumn(store.get(), c, "", out));
   }
-  RETURN_IF_ERROR(DeleteColumn(store.get(), Column::kMeta, internal::kMetaCountPrefix, out));
-  RETURN_IF_ERROR(out.Finish());
+  LEDGER_RETURN_IF_ERROR(DeleteColumn(store.get(), Column::kMeta, internal::kMetaCountPrefix, out));
+  LEDGER_RETURN_IF_ERROR(out.Finish());
 
   // Replays the entries (no signature or rule checks: step 1 made them) to rebuild the state.
   internal::LogChecker checker(std::numeric_limits<uint64_t>::max(), 0);
@@ -148,48 +148,48 @@ Result<RepairReport> RepairLedger(const std::string& dir, const RepairOptions& o
   auto it = store->NewIterator(Column::kEntries);
   uint64_t seq = 0;
   for (it->Seek(""); it->Valid() && seq < report.entries; it->Next(), ++seq) {
-    ASSIGN_OR_RETURN(auto bytes, internal::CheckEntryFrame(seq, it->value()));
-    RETURN_IF_ERROR(checker.Add(seq, std::string(bytes)));
+    LEDGER_ASSIGN_OR_RETURN(auto bytes, internal::CheckEntryFrame(seq, it->value()));
+    LEDGER_RETURN_IF_ERROR(checker.Add(seq, std::string(bytes)));
     if (options.progress && seq % 8192 == 0) options.progress("rebuild", seq, report.entries);
   }
-  RETURN_IF_ERROR(it->status());
-  RETURN_IF_ERROR(checker.Finish());
-  RETURN_IF_ERROR(write_status);
+  LEDGER_RETURN_IF_ERROR(it->status());
+  LEDGER_RETURN_IF_ERROR(checker.Finish());
+  LEDGER_RETURN_IF_ERROR(write_status);
   if (checker.size() != report.entries) {
     return Status::Corruption("the entries changed while being repaired");
   }
   for (const auto& [stream, head] : checker.streams()) {
-    RETURN_IF_ERROR(out.Put(Column::kStreamHeads, stream, internal::EncodeStreamHead(head)));
+    LEDGER_RETURN_IF_ERROR(out.Put(Column::kStreamHeads, stream, internal::EncodeStreamHead(head)));
   }
   for (const auto& [key_id, key] : checker.keys()) {
-    RETURN_IF_ERROR(out.Put(Column::kKeys, key_id, internal::EncodeKeyState(key)));
+    LEDGER_RETURN_IF_ERROR(out.Put(Column::kKeys, key_id, internal::EncodeKeyState(key)));
   }
   uint64_t meta = 1;
   internal::LedgerHeadRecord head{report.entries, report.entries ? checker.last_recorded_at_us() : 0,
                                   checker.streams().size()};
-  RETURN_IF_ERROR(out.Put(Column::kMeta, std::string(internal::kMetaHeadKey),
+  LEDGER_RETURN_IF_ERROR(out.Put(Column::kMeta, std::string(internal::kMetaHeadKey),
                           internal::EncodeLedgerHead(head)));
   for (const auto& [type, count] : checker.type_counts()) {
-    RETURN_IF_ERROR(out.Put(Column::kMeta, std::string(internal::kMetaCountPrefix) + type,
+    LEDGER_RETURN_IF_ERROR(out.Put(Column::kMeta, std::string(internal::kMetaCountPrefix) + type,
                             internal::EncodeBE64(count)));
     ++meta;
   }
   std::vector<std::string> stray;
-  RETURN_IF_ERROR(vault.VaultDifferences(&stray, &report.vault_records_missing));
-  for (auto& key : stray) RETURN_IF_ERROR(out.Delete(Column::kPersonal, std::move(key)));
+  LEDGER_RETURN_IF_ERROR(vault.VaultDifferences(&stray, &report.vault_records_missing));
+  for (auto& key : stray) LEDGER_RETURN_IF_ERROR(out.Delete(Column::kPersonal, std::move(key)));
   report.vault_records_removed = stray.size();
-  RETURN_IF_ERROR(out.Finish());
+  LEDGER_RETURN_IF_ERROR(out.Finish());
 
   // 3. Compact, so that the storage engine's counts of the indexes are exact again (the check
   // at open relies on them), and only then lift the mark.
   for (Column c : {Column::kIds, Column::kStreams, Column::kStreamHeads, Column::kKeys,
                    Column::kPersonal, Column::kMeta}) {
-    RETURN_IF_ERROR(store->CompactColumn(c));
+    LEDGER_RETURN_IF_ERROR(store->CompactColumn(c));
   }
   {
     KvWriteBatch unmark;
     unmark.Delete(Column::kMeta, std::string(internal::kMetaRepairKey));
-    RETURN_IF_ERROR(store->Write(unmark, /*sync=*/true));
+    LEDGER_RETURN_IF_ERROR(store->Write(unmark, /*sync=*/true));
   }
   report.records_written = {{"ids", ids},
                             {"streams", streams},

@@ -12,7 +12,7 @@
 namespace ledger::internal {
 
 Result<std::string> CanonicalWithoutPersonal(std::string_view canonical_event) {
-  ASSIGN_OR_RETURN(auto msg, CanonicalMessage::Decode(canonical_event, "event"));
+  LEDGER_ASSIGN_OR_RETURN(auto msg, CanonicalMessage::Decode(canonical_event, "event"));
   std::string out;
   kj::Maybe<kj::Exception> error = kj::runCatchingExceptions([&]() {
     capnp::MallocMessageBuilder copy;

@@ -6,10 +6,9 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 #include <vector>
 
+#include "base/file.h"
 #include "crypto.h"
 #include "value_formats.h"
 
@@ -41,7 +40,7 @@ bool SplitPlus(std::string_view text, size_t n, std::vector<std::string_view>* o
 std::string NoteKeyId(std::string_view name, std::string_view public_key) {
   std::string alg_and_key(1, kEd25519Alg);
   alg_and_key += public_key;
-  auto d = internal::Sha256Parts({name, "\n", alg_and_key});
+  auto d = Sha256Parts({name, "\n", alg_and_key});
   return std::string(reinterpret_cast<const char*>(d.data()), 4);
 }
 
@@ -63,11 +62,11 @@ Result<VerifierKey> VerifierKey::Parse(std::string_view text) {
   if (!SplitPlus(text, 3, &parts)) {
     return Status::InvalidArgument("verifier key must be <name>+<hex id>+<base64 key>");
   }
-  auto decoded = internal::Base64Decode(parts[2]);
+  auto decoded = Base64Decode(parts[2]);
   if (!decoded.ok() || decoded->size() != 33 || (*decoded)[0] != kEd25519Alg) {
     return Status::InvalidArgument("verifier key: not an Ed25519 key (base64 of 0x01 || 32 bytes)");
   }
-  ASSIGN_OR_RETURN(auto key, FromPublicKey(std::string(parts[0]), decoded->substr(1)));
+  LEDGER_ASSIGN_OR_RETURN(auto key, FromPublicKey(std::string(parts[0]), decoded->substr(1)));
   if (key.key_id_hex() != parts[1]) {
     return Status::InvalidArgument("verifier key: key id " + std::string(parts[1]) +
                                    " does not match the key (expected " + key.key_id_hex() + ")");
@@ -75,12 +74,12 @@ Result<VerifierKey> VerifierKey::Parse(std::string_view text) {
   return key;
 }
 
-std::string VerifierKey::key_id_hex() const { return internal::HexEncode(key_id_); }
+std::string VerifierKey::key_id_hex() const { return HexEncode(key_id_); }
 
 std::string VerifierKey::ToString() const {
   std::string alg_and_key(1, kEd25519Alg);
   alg_and_key += public_key_;
-  return name_ + "+" + key_id_hex() + "+" + internal::Base64Encode(alg_and_key);
+  return name_ + "+" + key_id_hex() + "+" + Base64Encode(alg_and_key);
 }
 
 bool VerifierKey::Verify(std::string_view message, std::string_view signature) const {
@@ -99,7 +98,7 @@ SigningKey::~SigningKey() {
 
 Result<SigningKey> SigningKey::Generate(std::string name) {
   std::string seed = internal::RandomBytes(internal::kEd25519SeedSize);
-  ASSIGN_OR_RETURN(auto verifier,
+  LEDGER_ASSIGN_OR_RETURN(auto verifier,
                    VerifierKey::FromPublicKey(std::move(name), internal::Ed25519PublicFromSeed(seed)));
   return SigningKey(std::move(seed), std::move(verifier));
 }
@@ -114,13 +113,13 @@ Result<SigningKey> SigningKey::Parse(std::string_view text) {
   if (!SplitPlus(text.substr(kPrefix.size()), 3, &parts)) {
     return Status::InvalidArgument("private key must be PRIVATE+KEY+<name>+<hex id>+<base64>");
   }
-  auto decoded = internal::Base64Decode(parts[2]);
+  auto decoded = Base64Decode(parts[2]);
   if (!decoded.ok() || decoded->size() != 33 || (*decoded)[0] != kEd25519Alg) {
     return Status::InvalidArgument("private key: not an Ed25519 key (base64 of 0x01 || seed)");
   }
   std::string seed = decoded->substr(1);
   sodium_memzero(decoded->data(), decoded->size());
-  ASSIGN_OR_RETURN(auto verifier, VerifierKey::FromPublicKey(
+  LEDGER_ASSIGN_OR_RETURN(auto verifier, VerifierKey::FromPublicKey(
                                       std::string(parts[0]), internal::Ed25519PublicFromSeed(seed)));
   if (verifier.key_id_hex() != parts[1]) {
     return Status::InvalidArgument("private key: key id " + std::string(parts[1]) +
@@ -130,11 +129,9 @@ Result<SigningKey> SigningKey::Parse(std::string_view text) {
 }
 
 Result<SigningKey> SigningKey::ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("cannot read key file " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  auto key = Parse(ss.str());
+  auto text = ::ledger::ReadFile(path);
+  if (!text.ok()) return Status::NotFound("cannot read key file " + path);
+  auto key = Parse(*text);
   if (!key.ok()) return key.status().WithContext(path);
   return key;
 }
@@ -143,7 +140,7 @@ std::string SigningKey::PrivateKeyText() const {
   std::string alg_and_seed(1, kEd25519Alg);
   alg_and_seed += seed_;
   std::string out = "PRIVATE+KEY+" + name() + "+" + key_id_hex() + "+" +
-                    internal::Base64Encode(alg_and_seed);
+                    Base64Encode(alg_and_seed);
   sodium_memzero(alg_and_seed.data(), alg_and_seed.size());
   return out;
 }

@@ -7,7 +7,7 @@
 
 #include <string_view>
 
-#include "ledger/status.h"
+#include "base/status.h"
 
 namespace ledger::internal {
 

@@ -115,7 +115,7 @@ Status Vault::NeedMaster() const {
 }
 
 Result<Vault::NewKey> Vault::CreateSubjectKey(std::string_view subject) const {
-  RETURN_IF_ERROR(NeedMaster());
+  LEDGER_RETURN_IF_ERROR(NeedMaster());
   NewKey k;
   k.key = RandomBytes(kSubjectKeyBytes);
   k.sealed = SealWith(master_->bytes(), k.key, SubjectKeyAd(origin_, subject));
@@ -123,12 +123,12 @@ Result<Vault::NewKey> Vault::CreateSubjectKey(std::string_view subject) const {
 }
 
 Result<std::string> Vault::SubjectKey(std::string_view subject) {
-  RETURN_IF_ERROR(NeedMaster());
+  LEDGER_RETURN_IF_ERROR(NeedMaster());
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (auto it = cache_.find(subject); it != cache_.end()) return it->second;
   }
-  ASSIGN_OR_RETURN(auto sealed, store_->Get(Column::kPersonal, SubjectKeyKey(subject)));
+  LEDGER_ASSIGN_OR_RETURN(auto sealed, store_->Get(Column::kPersonal, SubjectKeyKey(subject)));
   auto key = OpenWith(master_->bytes(), sealed, SubjectKeyAd(origin_, subject));
   if (!key || key->size() != kSubjectKeyBytes) {
     return Status::Corruption("the key of subject " + std::string(subject) +

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "ledger/master_key.h"
-#include "ledger/status.h"
+#include "base/status.h"
 #include "ledger/types.h"
 #include "storage/kv_store.h"
 

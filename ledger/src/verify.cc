@@ -26,10 +26,10 @@ Result<VerifyReport> VerifyLedger(Ledger& ledger, const VerifyOptions& options) 
   auto start = std::chrono::steady_clock::now();
   VerifyReport report;
   auto info = ledger.Info();
-  ASSIGN_OR_RETURN(auto log_key, tlog::MakeVerifier(info.identity.origin, tlog::kAlgEd25519,
+  LEDGER_ASSIGN_OR_RETURN(auto log_key, tlog::MakeVerifier(info.identity.origin, tlog::kAlgEd25519,
                                                     info.identity.public_key));
   if (!options.verifier_key.empty()) {
-    ASSIGN_OR_RETURN(auto expected, tlog::ParseVerifierKey(options.verifier_key));
+    LEDGER_ASSIGN_OR_RETURN(auto expected, tlog::ParseVerifierKey(options.verifier_key));
     if (!(expected == log_key)) {
       FailReport(&report, "identity",
                  Status::PermissionDenied("the ledger's recorded key (" +
@@ -46,7 +46,7 @@ Result<VerifyReport> VerifyLedger(Ledger& ledger, const VerifyOptions& options) 
     return report;
   }
   // Checkpoints are read before the size, so that one signed meanwhile is within the log.
-  ASSIGN_OR_RETURN(auto checkpoints, ledger.Checkpoints());
+  LEDGER_ASSIGN_OR_RETURN(auto checkpoints, ledger.Checkpoints());
   const uint64_t size = ledger.Size();
   const uint64_t to = options.to == 0 ? size : std::min(options.to, size);
   const bool whole_log = options.from == 0 && options.to == 0;

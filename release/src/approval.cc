@@ -28,11 +28,11 @@ bool BasisNeedsConsent(std::string_view basis) {
 Result<Approval> FindApproval(Ledger& ledger, std::string_view release_id, int64_t now_us) {
   std::optional<Approval> found;
   for (uint64_t from = 0;;) {
-    ASSIGN_OR_RETURN(std::vector<Entry> entries, ledger.ReadStream("releases", from, 1024));
+    LEDGER_ASSIGN_OR_RETURN(std::vector<Entry> entries, ledger.ReadStream("releases", from, 1024));
     if (entries.empty()) break;
     from += entries.size();
     for (const Entry& entry : entries) {
-      ASSIGN_OR_RETURN(std::string text, EventJsonFromCanonical(entry.event));
+      LEDGER_ASSIGN_OR_RETURN(std::string text, EventJsonFromCanonical(entry.event));
       const nlohmann::json event = nlohmann::json::parse(text);
       if (event.at("type") != "release.approved") continue;
       const nlohmann::json& data = event.at("data");
@@ -42,7 +42,7 @@ Result<Approval> FindApproval(Ledger& ledger, std::string_view release_id, int64
       a.recipient_org = data.at("recipient_org");
       a.purpose = data.at("purpose");
       a.basis = data.at("basis");
-      ASSIGN_OR_RETURN(a.expires_at_us,
+      LEDGER_ASSIGN_OR_RETURN(a.expires_at_us,
                        ParseInstantMicros(data.at("expires_at").get<std::string>()));
       found = std::move(a);  // a later approval of the same id replaces the earlier
     }

@@ -23,6 +23,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "base/sha256.h"
 #include "k_anonymity.h"
 #include "ledger/consent.h"
 #include "ledger/event_codec.h"
@@ -150,7 +151,7 @@ void ReleaseValues(nlohmann::ordered_json& value, const std::string& path,
 Result<std::string> Exclusion(Ledger& ledger, const Approval& approval, const Candidate& c,
                               int64_t decide_at_us, int64_t now_us) {
   if (c.shredded) return std::string("erased");
-  ASSIGN_OR_RETURN(SubjectConsents consents, ledger.Consents(c.subject));
+  LEDGER_ASSIGN_OR_RETURN(SubjectConsents consents, ledger.Consents(c.subject));
   if (consents.shredded) return std::string("erased");
   if (RestrictionAt(consents.restrictions, approval.purpose, now_us) != nullptr) {
     return std::string("restricted");
@@ -314,11 +315,11 @@ class PartWriter {
 
   Status Person(const std::string& subject, const Released& person) {
     for (uint64_t from = 0;;) {
-      ASSIGN_OR_RETURN(std::vector<Entry> entries,
+      LEDGER_ASSIGN_OR_RETURN(std::vector<Entry> entries,
                        ledger_.ReadStream("case/" + subject, from, 1024));
       if (entries.empty()) return Status::Ok();
       from += entries.size();
-      for (const Entry& e : entries) RETURN_IF_ERROR(Event(subject, person, e));
+      for (const Entry& e : entries) LEDGER_RETURN_IF_ERROR(Event(subject, person, e));
     }
   }
 
@@ -330,9 +331,9 @@ class PartWriter {
 
  private:
   Status Event(const std::string& subject, const Released& person, const Entry& e) {
-    ASSIGN_OR_RETURN(nlohmann::ordered_json source, EventJsonValueFromCanonical(e.event));
+    LEDGER_ASSIGN_OR_RETURN(nlohmann::ordered_json source, EventJsonValueFromCanonical(e.event));
     const std::string& type = source.at("type").get_ref<const std::string&>();
-    ASSIGN_OR_RETURN(int64_t occurred_us,
+    LEDGER_ASSIGN_OR_RETURN(int64_t occurred_us,
                      ParseInstantMicros(source.at("occurred_at").get<std::string>()));
     if (occurred_us > as_of_end_us_ || !internal::IsReleasedType(type)) return Status::Ok();
     // Follow-up as released: nothing after the end of the month `followed_months` after intake.
@@ -354,7 +355,7 @@ class PartWriter {
     }
     auto f = formats_.find(type);
     if (f == formats_.end()) {
-      ASSIGN_OR_RETURN(auto got, DataFieldFormats(type));
+      LEDGER_ASSIGN_OR_RETURN(auto got, DataFieldFormats(type));
       f = formats_.emplace(type, std::move(got)).first;
     }
     nlohmann::ordered_json data = std::move(source.at("data"));
@@ -506,7 +507,7 @@ Result<ExportParams> ParseExportParams(const ExportParamsText& t) {
   p.age_min = t.age_min;
   p.age_max = t.age_max;
   p.key_of_release = t.link_to;
-  RETURN_IF_ERROR(ValidateExportParams(p));
+  LEDGER_RETURN_IF_ERROR(ValidateExportParams(p));
   return p;
 }
 
@@ -567,8 +568,8 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
                              const ExportParams& params, const std::string& out_dir,
                              int64_t now_us,
                              const std::function<void(const ExportProgress&)>& progress) {
-  RETURN_IF_ERROR(ValidateExportParams(params));
-  ASSIGN_OR_RETURN(Approval approval, FindApproval(ledger, params.release_id, now_us));
+  LEDGER_RETURN_IF_ERROR(ValidateExportParams(params));
+  LEDGER_ASSIGN_OR_RETURN(Approval approval, FindApproval(ledger, params.release_id, now_us));
   if (!params.key_of_release.empty()) {
     auto other = FindApproval(ledger, params.key_of_release, INT64_MIN);
     if (!other.ok()) {
@@ -613,7 +614,7 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
     auto it = ledger.Scan(0, /*decode=*/false);
     for (; it->Valid(); it->Next()) {
       const Entry& e = it->entry();
-      RETURN_IF_ERROR(decoder.DecodeEntryBytes(e.seq, e.bytes, &view));
+      LEDGER_RETURN_IF_ERROR(decoder.DecodeEntryBytes(e.seq, e.bytes, &view));
       if (e.seq % 65536 == 0) report("cohort", e.seq, log_size);
       if (view.subject().empty()) continue;
       const EventType type = view.type();
@@ -660,7 +661,7 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
                  : view.occurred_at_us(),
           e.seq});
     }
-    RETURN_IF_ERROR(it->status());
+    LEDGER_RETURN_IF_ERROR(it->status());
   }
   ExportSummary summary;
   summary.approval = approval;
@@ -675,7 +676,7 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
     std::sort(ordered.begin(), ordered.end(),
               [](const Candidate* a, const Candidate* b) { return a->subject < b->subject; });
     for (const Candidate* c : ordered) {
-      ASSIGN_OR_RETURN(std::string why, Exclusion(ledger, approval, *c, as_of_end_us, now_us));
+      LEDGER_ASSIGN_OR_RETURN(std::string why, Exclusion(ledger, approval, *c, as_of_end_us, now_us));
       if (why.empty()) {
         eligible.push_back(c);
       } else if (why == "erased") {
@@ -695,7 +696,7 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
   }
   std::vector<QuasiIdentifiers> qis;
   for (const Candidate* c : eligible) qis.push_back(c->qi);
-  ASSIGN_OR_RETURN(Anonymisation anon,
+  LEDGER_ASSIGN_OR_RETURN(Anonymisation anon,
                    Anonymise(qis, params.k, params.max_suppressed_permille));
   summary.suppressed = anon.suppressed_count;
 
@@ -1024,7 +1025,7 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
   manifest["projection"] = {{"name", replay::OutcomesProjection::kName},
                             {"version", replay::OutcomesProjection::kVersion}};
   manifest["release_log"] = {{"size", release_point->size},
-                             {"root_sha256", internal::Sha256Hex(std::string_view(
+                             {"root_sha256", Sha256Hex(std::string_view(
                                  reinterpret_cast<const char*>(release_point->root.data()),
                                  release_point->root.size()))}};
   manifest["outcomes_report_sha256"] = summary.report_sha256;
@@ -1032,9 +1033,9 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
       {std::string(kEventsFile),
        {{"sha256", events_hash->first}, {"bytes", events_hash->second}}},
       {std::string(kPersonsFile),
-       {{"sha256", internal::Sha256Hex(persons_csv)}, {"bytes", persons_csv.size()}}}};
+       {{"sha256", Sha256Hex(persons_csv)}, {"bytes", persons_csv.size()}}}};
   summary.manifest_json = manifest.dump(2) + "\n";
-  summary.manifest_sha256 = internal::Sha256Hex(summary.manifest_json);
+  summary.manifest_sha256 = Sha256Hex(summary.manifest_json);
   if (Status s = WriteFile(staging / kManifestFile, summary.manifest_json); !s.ok()) {
     return cleanup(s);
   }

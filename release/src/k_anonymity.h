@@ -23,7 +23,7 @@
 #include <string>
 #include <vector>
 
-#include "ledger/status.h"
+#include "base/status.h"
 #include "ledger/time_format.h"
 
 namespace ledger::release {

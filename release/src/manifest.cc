@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "base/hex.h"
 #include "ledger/event_codec.h"
 #include "ledger/time_format.h"
 #include "release_format.h"
@@ -41,14 +42,14 @@ class Members {
   }
 
   Result<Members> Object(std::string_view key) const {
-    ASSIGN_OR_RETURN(const Json* v, Any(key));
+    LEDGER_ASSIGN_OR_RETURN(const Json* v, Any(key));
     if (!v->is_object()) return Refuse(PathOf(key), "not an object");
     return Members(*v, PathOf(key));
   }
 
   // A string of 1 to `max_bytes` bytes without control characters (it may be printed).
   Result<std::string> String(std::string_view key, size_t max_bytes = 256) const {
-    ASSIGN_OR_RETURN(const Json* v, Any(key));
+    LEDGER_ASSIGN_OR_RETURN(const Json* v, Any(key));
     if (!v->is_string()) return Refuse(PathOf(key), "not a string");
     const std::string& s = v->get_ref<const std::string&>();
     if (s.empty() || s.size() > max_bytes) {
@@ -67,18 +68,18 @@ class Members {
 
   // An integer from `low` to `high`.
   Result<int64_t> Integer(std::string_view key, int64_t low, int64_t high) const {
-    ASSIGN_OR_RETURN(const Json* v, Any(key));
+    LEDGER_ASSIGN_OR_RETURN(const Json* v, Any(key));
     return IntegerValue(*v, PathOf(key), low, high);
   }
 
   Result<uint64_t> Count(std::string_view key) const {
-    ASSIGN_OR_RETURN(int64_t n, Integer(key, 0, static_cast<int64_t>(kMaxManifestCount)));
+    LEDGER_ASSIGN_OR_RETURN(int64_t n, Integer(key, 0, static_cast<int64_t>(kMaxManifestCount)));
     return static_cast<uint64_t>(n);
   }
 
   // A number (integer or not) from 0 to `high`.
   Result<double> Fraction(std::string_view key, double high) const {
-    ASSIGN_OR_RETURN(const Json* v, Any(key));
+    LEDGER_ASSIGN_OR_RETURN(const Json* v, Any(key));
     if (!v->is_number()) return Refuse(PathOf(key), "not a number");
     const double d = v->get<double>();
     if (!std::isfinite(d) || d < 0 || d > high) {
@@ -89,8 +90,8 @@ class Members {
 
   // 64 lowercase hex digits.
   Result<std::string> Sha256(std::string_view key) const {
-    ASSIGN_OR_RETURN(std::string s, String(key, 64));
-    if (s.size() != 64 || s.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    LEDGER_ASSIGN_OR_RETURN(std::string s, String(key, 64));
+    if (s.size() != 64 || !IsLowerHex(s)) {
       return Refuse(PathOf(key), "not a SHA-256 (64 lowercase hex digits)");
     }
     return s;
@@ -98,7 +99,7 @@ class Members {
 
   // "2008-01": the month's first day.
   Result<CivilDate> Month(std::string_view key) const {
-    ASSIGN_OR_RETURN(std::string s, String(key, 16));
+    LEDGER_ASSIGN_OR_RETURN(std::string s, String(key, 16));
     auto m = ParseMonth(s);
     if (!m.ok()) return Refuse(PathOf(key), m.status().message());
     return *m;
@@ -174,92 +175,92 @@ Result<Manifest> ParseManifest(std::string_view text) {
   }
   if (!parsed->is_object()) return Status::Corruption(std::string(kManifestFile) + ": not an object");
   const Members root(*parsed, "");
-  ASSIGN_OR_RETURN(std::string format, root.String("format", 64));
+  LEDGER_ASSIGN_OR_RETURN(std::string format, root.String("format", 64));
   if (format != kFormat) {
     return Refuse("format", Shown(format, 64) + " is not " + std::string(kFormat));
   }
   Manifest m;
   ExportParams& p = m.params;
-  ASSIGN_OR_RETURN(m.release_id, root.String("release_id", 64));
+  LEDGER_ASSIGN_OR_RETURN(m.release_id, root.String("release_id", 64));
   if (!ValidReleaseId(m.release_id)) {
     return Refuse("release_id", "not 1-64 characters of [A-Za-z0-9._-] not starting with '.'");
   }
   p.release_id = m.release_id;
-  ASSIGN_OR_RETURN(m.recipient_org, root.String("recipient_org"));
-  ASSIGN_OR_RETURN(m.purpose, root.String("purpose"));
-  ASSIGN_OR_RETURN(m.basis, root.String("basis"));
+  LEDGER_ASSIGN_OR_RETURN(m.recipient_org, root.String("recipient_org"));
+  LEDGER_ASSIGN_OR_RETURN(m.purpose, root.String("purpose"));
+  LEDGER_ASSIGN_OR_RETURN(m.basis, root.String("basis"));
 
-  ASSIGN_OR_RETURN(Members cohort, root.Object("cohort"));
-  ASSIGN_OR_RETURN(p.intake_from, cohort.Month("intake_from_month"));
-  ASSIGN_OR_RETURN(CivilDate to, cohort.Month("intake_to_month"));
+  LEDGER_ASSIGN_OR_RETURN(Members cohort, root.Object("cohort"));
+  LEDGER_ASSIGN_OR_RETURN(p.intake_from, cohort.Month("intake_from_month"));
+  LEDGER_ASSIGN_OR_RETURN(CivilDate to, cohort.Month("intake_to_month"));
   p.intake_to = CivilDate{to.year, to.month, DaysInMonth(to.year, to.month)};
-  ASSIGN_OR_RETURN(CivilDate as_of, cohort.Month("as_of_month"));
+  LEDGER_ASSIGN_OR_RETURN(CivilDate as_of, cohort.Month("as_of_month"));
   p.as_of = CivilDate{as_of.year, as_of.month, DaysInMonth(as_of.year, as_of.month)};
-  ASSIGN_OR_RETURN(int64_t age_min, cohort.Integer("age_min", kIntMin, kIntMax));
-  ASSIGN_OR_RETURN(int64_t age_max, cohort.Integer("age_max", kIntMin, kIntMax));
+  LEDGER_ASSIGN_OR_RETURN(int64_t age_min, cohort.Integer("age_min", kIntMin, kIntMax));
+  LEDGER_ASSIGN_OR_RETURN(int64_t age_max, cohort.Integer("age_max", kIntMin, kIntMax));
   p.age_min = static_cast<int>(age_min);
   p.age_max = static_cast<int>(age_max);
 
-  ASSIGN_OR_RETURN(const Json* horizons, root.Any("horizons"));
+  LEDGER_ASSIGN_OR_RETURN(const Json* horizons, root.Any("horizons"));
   if (!horizons->is_array() || horizons->empty() || horizons->size() > 64) {
     return Refuse("horizons", "not an array of 1 to 64 whole numbers");
   }
   p.horizons.clear();
   for (size_t i = 0; i < horizons->size(); ++i) {
-    ASSIGN_OR_RETURN(int64_t h, Members::IntegerValue((*horizons)[i],
+    LEDGER_ASSIGN_OR_RETURN(int64_t h, Members::IntegerValue((*horizons)[i],
                                                       fmt::format("horizons[{}]", i), kIntMin,
                                                       kIntMax));
     p.horizons.push_back(static_cast<int>(h));
   }
 
-  ASSIGN_OR_RETURN(Members privacy, root.Object("privacy"));
-  ASSIGN_OR_RETURN(int64_t k, privacy.Integer("k", kIntMin, kIntMax));
-  ASSIGN_OR_RETURN(int64_t small, privacy.Integer("small_cell_threshold", kIntMin, kIntMax));
-  ASSIGN_OR_RETURN(int64_t unit, privacy.Integer("time_unit_days", kIntMin, kIntMax));
-  ASSIGN_OR_RETURN(int64_t most, privacy.Integer("max_suppressed_permille", kIntMin, kIntMax));
+  LEDGER_ASSIGN_OR_RETURN(Members privacy, root.Object("privacy"));
+  LEDGER_ASSIGN_OR_RETURN(int64_t k, privacy.Integer("k", kIntMin, kIntMax));
+  LEDGER_ASSIGN_OR_RETURN(int64_t small, privacy.Integer("small_cell_threshold", kIntMin, kIntMax));
+  LEDGER_ASSIGN_OR_RETURN(int64_t unit, privacy.Integer("time_unit_days", kIntMin, kIntMax));
+  LEDGER_ASSIGN_OR_RETURN(int64_t most, privacy.Integer("max_suppressed_permille", kIntMin, kIntMax));
   p.k = static_cast<int>(k);
   p.small_cell_threshold = static_cast<int>(small);
   p.time_unit_days = static_cast<int>(unit);
   p.max_suppressed_permille = static_cast<int>(most);
-  ASSIGN_OR_RETURN(std::string fingerprint, privacy.String("pseudonym_key_fingerprint", 64));
+  LEDGER_ASSIGN_OR_RETURN(std::string fingerprint, privacy.String("pseudonym_key_fingerprint", 64));
   // LKC-privacy of trajectories: in every release exported since it was introduced; a release
   // without it was made before and is read with the defaults, which pass.
   if (privacy.Has("lkc")) {
-    ASSIGN_OR_RETURN(Members lkc, privacy.Object("lkc"));
-    ASSIGN_OR_RETURN(int64_t l, lkc.Integer("l", kIntMin, kIntMax));
-    ASSIGN_OR_RETURN(int64_t lkc_k, lkc.Integer("k", kIntMin, kIntMax));
-    ASSIGN_OR_RETURN(int64_t bucket, lkc.Integer("bucket_days", kIntMin, kIntMax));
+    LEDGER_ASSIGN_OR_RETURN(Members lkc, privacy.Object("lkc"));
+    LEDGER_ASSIGN_OR_RETURN(int64_t l, lkc.Integer("l", kIntMin, kIntMax));
+    LEDGER_ASSIGN_OR_RETURN(int64_t lkc_k, lkc.Integer("k", kIntMin, kIntMax));
+    LEDGER_ASSIGN_OR_RETURN(int64_t bucket, lkc.Integer("bucket_days", kIntMin, kIntMax));
     p.lkc_l = static_cast<int>(l);
     p.lkc_k = static_cast<int>(lkc_k);
     p.lkc_bucket_days = static_cast<int>(bucket);
   }
   if (Status s = ValidateExportParams(p); !s.ok()) return ParamRefusal(s, p);
 
-  ASSIGN_OR_RETURN(Members generalisation, root.Object("generalisation"));
+  LEDGER_ASSIGN_OR_RETURN(Members generalisation, root.Object("generalisation"));
   for (std::string_view q : {"sex", "age", "municipality", "intake_period"}) {
-    ASSIGN_OR_RETURN(std::string level, generalisation.String(q, 32));
+    LEDGER_ASSIGN_OR_RETURN(std::string level, generalisation.String(q, 32));
   }
   // The risk figures describe the release; a reader only checks their form. Each is optional so
   // that an exporter may report more or fewer of them.
-  ASSIGN_OR_RETURN(Members risk, root.Object("risk"));
+  LEDGER_ASSIGN_OR_RETURN(Members risk, root.Object("risk"));
   for (std::string_view count : {"classes", "smallest_class"}) {
-    if (risk.Has(count)) RETURN_IF_ERROR(risk.Count(count).status());
+    if (risk.Has(count)) LEDGER_RETURN_IF_ERROR(risk.Count(count).status());
   }
   for (std::string_view share : {"max_risk", "mean_risk", "risk_threshold", "share_at_risk"}) {
-    if (risk.Has(share)) RETURN_IF_ERROR(risk.Fraction(share, 1.0).status());
+    if (risk.Has(share)) LEDGER_RETURN_IF_ERROR(risk.Fraction(share, 1.0).status());
   }
 
-  ASSIGN_OR_RETURN(Members counts, root.Object("counts"));
-  ASSIGN_OR_RETURN(m.cohort, counts.Count("cohort"));
-  ASSIGN_OR_RETURN(Members excluded, counts.Object("excluded"));
-  ASSIGN_OR_RETURN(m.excluded.no_consent, excluded.Count("no_consent"));
-  ASSIGN_OR_RETURN(m.excluded.objected, excluded.Count("objected"));
-  ASSIGN_OR_RETURN(m.excluded.restricted, excluded.Count("restricted"));
-  ASSIGN_OR_RETURN(m.excluded.erased, excluded.Count("erased"));
-  ASSIGN_OR_RETURN(m.suppressed, counts.Count("suppressed"));
-  ASSIGN_OR_RETURN(m.persons, counts.Count("persons"));
-  ASSIGN_OR_RETURN(m.events, counts.Count("events"));
-  ASSIGN_OR_RETURN(uint64_t merged, counts.Count("observations_merged"));
+  LEDGER_ASSIGN_OR_RETURN(Members counts, root.Object("counts"));
+  LEDGER_ASSIGN_OR_RETURN(m.cohort, counts.Count("cohort"));
+  LEDGER_ASSIGN_OR_RETURN(Members excluded, counts.Object("excluded"));
+  LEDGER_ASSIGN_OR_RETURN(m.excluded.no_consent, excluded.Count("no_consent"));
+  LEDGER_ASSIGN_OR_RETURN(m.excluded.objected, excluded.Count("objected"));
+  LEDGER_ASSIGN_OR_RETURN(m.excluded.restricted, excluded.Count("restricted"));
+  LEDGER_ASSIGN_OR_RETURN(m.excluded.erased, excluded.Count("erased"));
+  LEDGER_ASSIGN_OR_RETURN(m.suppressed, counts.Count("suppressed"));
+  LEDGER_ASSIGN_OR_RETURN(m.persons, counts.Count("persons"));
+  LEDGER_ASSIGN_OR_RETURN(m.events, counts.Count("events"));
+  LEDGER_ASSIGN_OR_RETURN(uint64_t merged, counts.Count("observations_merged"));
   if (m.persons == 0) return Refuse("counts.persons", "0: an export never releases nobody");
   // Each of these is at most 2^40: the sum cannot overflow.
   const uint64_t accounted = m.persons + m.suppressed + m.excluded.no_consent +
@@ -271,25 +272,25 @@ Result<Manifest> ParseManifest(std::string_view text) {
   }
   (void)merged;
 
-  ASSIGN_OR_RETURN(Members projection, root.Object("projection"));
-  ASSIGN_OR_RETURN(std::string projection_name, projection.String("name", 64));
+  LEDGER_ASSIGN_OR_RETURN(Members projection, root.Object("projection"));
+  LEDGER_ASSIGN_OR_RETURN(std::string projection_name, projection.String("name", 64));
   if (projection_name != replay::OutcomesProjection::kName) {
     return Refuse("projection.name", Shown(projection_name, 64) + " is not " +
                                          std::string(replay::OutcomesProjection::kName));
   }
-  ASSIGN_OR_RETURN(int64_t version, projection.Integer("version", 1, UINT32_MAX));
+  LEDGER_ASSIGN_OR_RETURN(int64_t version, projection.Integer("version", 1, UINT32_MAX));
   (void)version;
 
-  ASSIGN_OR_RETURN(Members log, root.Object("release_log"));
-  ASSIGN_OR_RETURN(uint64_t log_size, log.Count("size"));
+  LEDGER_ASSIGN_OR_RETURN(Members log, root.Object("release_log"));
+  LEDGER_ASSIGN_OR_RETURN(uint64_t log_size, log.Count("size"));
   if (log_size != m.events) {
     return Refuse("release_log.size",
                   fmt::format("{} is not counts.events ({})", log_size, m.events));
   }
-  ASSIGN_OR_RETURN(m.release_root_sha256, log.Sha256("root_sha256"));
-  ASSIGN_OR_RETURN(m.report_sha256, root.Sha256("outcomes_report_sha256"));
+  LEDGER_ASSIGN_OR_RETURN(m.release_root_sha256, log.Sha256("root_sha256"));
+  LEDGER_ASSIGN_OR_RETURN(m.report_sha256, root.Sha256("outcomes_report_sha256"));
 
-  ASSIGN_OR_RETURN(Members files, root.Object("files"));
+  LEDGER_ASSIGN_OR_RETURN(Members files, root.Object("files"));
   if (files.json().empty() || files.json().size() > kMaxManifestFiles) {
     return Refuse("files", fmt::format("not 1 to {} files", kMaxManifestFiles));
   }
@@ -300,11 +301,11 @@ Result<Manifest> ParseManifest(std::string_view text) {
                                  "[A-Za-z0-9._-], not starting with '.', not the manifest or "
                                  "its signature)");
     }
-    ASSIGN_OR_RETURN(Members file, files.Object(name));
+    LEDGER_ASSIGN_OR_RETURN(Members file, files.Object(name));
     ManifestFile f;
     f.name = name;
-    ASSIGN_OR_RETURN(f.sha256, file.Sha256("sha256"));
-    ASSIGN_OR_RETURN(f.bytes, file.Count("bytes"));
+    LEDGER_ASSIGN_OR_RETURN(f.sha256, file.Sha256("sha256"));
+    LEDGER_ASSIGN_OR_RETURN(f.bytes, file.Count("bytes"));
     m.files.push_back(std::move(f));
   }
   for (std::string_view required : {kEventsFile, kPersonsFile}) {

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <map>
 
+#include "base/sha256.h"
 #include "ledger/time_format.h"
 #include "manifest.h"
 #include "release/release.h"
@@ -48,7 +49,7 @@ Result<uintmax_t> RegularFileSize(const fs::path& path, std::string_view name,
 // A file of the release read whole, at most `max_bytes` of it.
 Result<std::string> ReadWhole(const fs::path& root, std::string_view name, uintmax_t max_bytes) {
   const fs::path path = root / std::string(name);
-  ASSIGN_OR_RETURN(uintmax_t size, RegularFileSize(path, name, max_bytes));
+  LEDGER_ASSIGN_OR_RETURN(uintmax_t size, RegularFileSize(path, name, max_bytes));
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::IOError("cannot read " + path.string());
   std::string bytes(static_cast<size_t>(size), '\0');
@@ -99,8 +100,8 @@ Result<OpenedRelease> OpenRelease(const std::string& dir,
   if (!fs::is_directory(root, ec)) return Status::NotFound(dir + ": not a release directory");
   // The signature first, then the manifest's hash against it: no byte of an unsigned manifest
   // reaches a parser beyond the note's.
-  ASSIGN_OR_RETURN(std::string sig_text, ReadWhole(root, kSignatureFile, internal::kMaxManifestBytes));
-  ASSIGN_OR_RETURN(std::string manifest_text,
+  LEDGER_ASSIGN_OR_RETURN(std::string sig_text, ReadWhole(root, kSignatureFile, internal::kMaxManifestBytes));
+  LEDGER_ASSIGN_OR_RETURN(std::string manifest_text,
                    ReadWhole(root, kManifestFile, internal::kMaxManifestBytes));
   auto note = tlog::ParseNote(sig_text);
   if (!note.ok()) {
@@ -114,26 +115,26 @@ Result<OpenedRelease> OpenRelease(const std::string& dir,
     }
     return Status::Corruption(std::string(kSignatureFile) + ": " + std::string(s.message()));
   }
-  ASSIGN_OR_RETURN(internal::SignedManifest signed_manifest, internal::ParseSignedText(note->text));
-  if (internal::Sha256Hex(manifest_text) != signed_manifest.manifest_sha256) {
+  LEDGER_ASSIGN_OR_RETURN(internal::SignedManifest signed_manifest, internal::ParseSignedText(note->text));
+  if (Sha256Hex(manifest_text) != signed_manifest.manifest_sha256) {
     return Status::Corruption(std::string(kManifestFile) +
                               ": its SHA-256 is not the one the signature covers (the manifest "
                               "was changed after signing)");
   }
-  ASSIGN_OR_RETURN(internal::Manifest manifest, internal::ParseManifest(manifest_text));
+  LEDGER_ASSIGN_OR_RETURN(internal::Manifest manifest, internal::ParseManifest(manifest_text));
   if (manifest.release_id != signed_manifest.release_id) {
     return Status::Corruption(std::string(kManifestFile) + ": release_id: " + manifest.release_id +
                               " is not the release the signature names (" +
                               signed_manifest.release_id + ")");
   }
-  RETURN_IF_ERROR(CheckNothingUnlisted(root, manifest));
+  LEDGER_RETURN_IF_ERROR(CheckNothingUnlisted(root, manifest));
   for (const internal::ManifestFile& file : manifest.files) {
     const fs::path path = root / file.name;
-    ASSIGN_OR_RETURN(uintmax_t size, RegularFileSize(path, file.name, UINTMAX_MAX));
+    LEDGER_ASSIGN_OR_RETURN(uintmax_t size, RegularFileSize(path, file.name, UINTMAX_MAX));
     // The size first: a file of the wrong size is not read at all.
     bool same = size == file.bytes;
     if (same) {
-      ASSIGN_OR_RETURN(auto hashed, internal::HashFile(path.string()));
+      LEDGER_ASSIGN_OR_RETURN(auto hashed, internal::HashFile(path.string()));
       same = hashed.first == file.sha256 && hashed.second == file.bytes;
     }
     if (!same) {
@@ -153,9 +154,9 @@ Result<OpenedRelease> OpenRelease(const std::string& dir,
   r.small_cell_threshold = manifest.params.small_cell_threshold;
   r.report_sha256 = manifest.report_sha256;
   r.events = manifest.events;
-  ASSIGN_OR_RETURN(std::string persons,
+  LEDGER_ASSIGN_OR_RETURN(std::string persons,
                    ReadWhole(root, internal::kPersonsFile, internal::kMaxPersonsBytes));
-  ASSIGN_OR_RETURN(r.persons, internal::ParsePersons(persons, r.horizons));
+  LEDGER_ASSIGN_OR_RETURN(r.persons, internal::ParsePersons(persons, r.horizons));
   if (r.persons.size() != manifest.persons) {
     return Status::Corruption(fmt::format("{}: {} persons, {} says {} (counts.persons)",
                                           internal::kPersonsFile, r.persons.size(), kManifestFile,
@@ -176,7 +177,7 @@ Result<replay::OutcomesReport> ReleaseOutcomes(
         "--by age_band: this release gives age only as 18-24 (generalised for k-anonymity)");
   }
   replay::OutcomesProjection projection;
-  ASSIGN_OR_RETURN(replay::LogPoint point,
+  LEDGER_ASSIGN_OR_RETURN(replay::LogPoint point,
                    internal::ReplayEventsFile(
                        (fs::path(release.dir) / internal::kEventsFile).string(), release.persons,
                        {&projection}, [&](uint64_t done) {

@@ -4,6 +4,7 @@
 
 #include <cassert>
 
+#include "base/hex.h"
 #include "release_format.h"
 
 namespace ledger::release {
@@ -76,7 +77,7 @@ std::string Pseudonymizer::KeyFingerprint() const {
   crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(kLabel.data()),
                      kLabel.size(), reinterpret_cast<const unsigned char*>(key_.data()),
                      key_.size());
-  return internal::LowerHex(std::string_view(reinterpret_cast<const char*>(out), sizeof out));
+  return HexEncode(std::span<const uint8_t>(out, sizeof out));
 }
 
 }  // namespace ledger::release

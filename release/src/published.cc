@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "base/sha256.h"
 #include "ledger/event_codec.h"
 #include "release/release.h"
 #include "manifest.h"
@@ -24,11 +25,11 @@ using RecordedManifests = std::map<std::string, std::set<std::string>, std::less
 Result<RecordedManifests> ReadRecordedManifests(Ledger& ledger) {
   RecordedManifests recorded;
   for (uint64_t from = 0;;) {
-    ASSIGN_OR_RETURN(std::vector<Entry> entries, ledger.ReadStream("releases", from, 1024));
+    LEDGER_ASSIGN_OR_RETURN(std::vector<Entry> entries, ledger.ReadStream("releases", from, 1024));
     if (entries.empty()) break;
     from += entries.size();
     for (const Entry& entry : entries) {
-      ASSIGN_OR_RETURN(nlohmann::ordered_json event, EventJsonValueFromCanonical(entry.event));
+      LEDGER_ASSIGN_OR_RETURN(nlohmann::ordered_json event, EventJsonValueFromCanonical(entry.event));
       if (event.at("type") != "release.exported") continue;
       const nlohmann::ordered_json& data = event.at("data");
       recorded[data.at("release_id").get<std::string>()].insert(
@@ -52,7 +53,7 @@ Result<PublishedRelease> CheckPublished(Ledger& ledger, const RecordedManifests&
   if (manifest_bytes > internal::kMaxManifestBytes) {
     return Status::Corruption(manifest_path.string() + ": larger than a manifest can be");
   }
-  ASSIGN_OR_RETURN(Approval approval, FindApproval(ledger, release_id, now_us));
+  LEDGER_ASSIGN_OR_RETURN(Approval approval, FindApproval(ledger, release_id, now_us));
   std::ifstream in(manifest_path, std::ios::binary);
   const std::string manifest_text(std::istreambuf_iterator<char>(in), {});
   if (!in.good() && !in.eof()) return Status::IOError("cannot read " + manifest_path.string());
@@ -60,7 +61,7 @@ Result<PublishedRelease> CheckPublished(Ledger& ledger, const RecordedManifests&
   PublishedRelease r;
   r.approval = std::move(approval);
   r.dir = dir.string();
-  r.manifest_sha256 = internal::Sha256Hex(manifest_text);
+  r.manifest_sha256 = Sha256Hex(manifest_text);
   auto it = recorded.find(release_id);
   if (it == recorded.end() || !it->second.contains(r.manifest_sha256)) {
     return Status::FailedPrecondition(
@@ -107,7 +108,7 @@ bool ValidReleaseId(std::string_view id) {
 
 Result<PublishedRelease> FindPublished(Ledger& ledger, const std::string& releases_dir,
                                        std::string_view release_id, int64_t now_us) {
-  ASSIGN_OR_RETURN(RecordedManifests recorded, ReadRecordedManifests(ledger));
+  LEDGER_ASSIGN_OR_RETURN(RecordedManifests recorded, ReadRecordedManifests(ledger));
   return CheckPublished(ledger, recorded, releases_dir, release_id, now_us);
 }
 
@@ -116,7 +117,7 @@ Result<std::vector<PublishedRelease>> ListPublished(Ledger& ledger, const std::s
   std::vector<PublishedRelease> out;
   std::error_code ec;
   if (!fs::is_directory(releases_dir, ec)) return out;
-  ASSIGN_OR_RETURN(RecordedManifests recorded, ReadRecordedManifests(ledger));
+  LEDGER_ASSIGN_OR_RETURN(RecordedManifests recorded, ReadRecordedManifests(ledger));
   std::vector<std::string> ids;
   for (const auto& e : fs::directory_iterator(releases_dir, ec)) {
     const std::string name = e.path().filename().string();

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <sodium.h>
 
 #include <algorithm>
 #include <array>
@@ -13,6 +12,8 @@
 #include <mutex>
 #include <set>
 
+#include "base/hex.h"
+#include "base/sha256.h"
 #include "ledger/event_codec.h"
 #include "ledger/time_format.h"
 #include "timeline.h"
@@ -93,14 +94,14 @@ Status RestoreValues(nlohmann::json& value, const std::string& path,
                      int32_t anchor_month) {
   if (value.is_object()) {
     for (auto& [key, member] : value.items()) {
-      RETURN_IF_ERROR(RestoreValues(member, path.empty() ? key : path + "." + key, formats,
+      LEDGER_RETURN_IF_ERROR(RestoreValues(member, path.empty() ? key : path + "." + key, formats,
                                     intake_day, anchor_month));
     }
     return Status::Ok();
   }
   if (value.is_array()) {
     for (auto& element : value) {
-      RETURN_IF_ERROR(RestoreValues(element, path, formats, intake_day, anchor_month));
+      LEDGER_RETURN_IF_ERROR(RestoreValues(element, path, formats, intake_day, anchor_month));
     }
     return Status::Ok();
   }
@@ -136,7 +137,7 @@ Result<const std::map<std::string, std::string>*> FormatsOf(const std::string& t
   std::lock_guard lock(mutex);
   auto it = cache.find(type);
   if (it == cache.end()) {
-    ASSIGN_OR_RETURN(auto formats, DataFieldFormats(type));
+    LEDGER_ASSIGN_OR_RETURN(auto formats, DataFieldFormats(type));
     it = cache.emplace(type, std::make_unique<std::map<std::string, std::string>>(
                                  std::move(formats)))
              .first;
@@ -188,7 +189,7 @@ Result<SignedManifest> ParseSignedText(std::string_view text) {
     return refuse();
   }
   out.manifest_sha256 = std::string(rest.substr(kSecond.size(), 64));
-  if (out.manifest_sha256.find_first_not_of("0123456789abcdef") != std::string::npos) {
+  if (!IsLowerHex(out.manifest_sha256)) {
     return refuse();
   }
   return out;
@@ -282,8 +283,8 @@ Result<std::vector<ReleasePerson>> ParsePersons(std::string_view csv,
       return PersonsError(line_no, "anchor_month", "not from 1900-01 to 2199-12");
     }
     p.anchor_month = MonthNumberOf(*anchor);
-    ASSIGN_OR_RETURN(p.followed_months, ParseInt(cells[6], line_no, "followed_months", 0, 1200));
-    ASSIGN_OR_RETURN(p.end_month, ParseInt(cells[7], line_no, "end_month", 0, 1201));
+    LEDGER_ASSIGN_OR_RETURN(p.followed_months, ParseInt(cells[6], line_no, "followed_months", 0, 1200));
+    LEDGER_ASSIGN_OR_RETURN(p.end_month, ParseInt(cells[7], line_no, "end_month", 0, 1201));
     if (p.end_month != p.followed_months && p.end_month != p.followed_months + 1) {
       return PersonsError(line_no, "end_month", "must be followed_months or one more");
     }
@@ -355,10 +356,10 @@ Result<nlohmann::json> CatalogueEvent(const nlohmann::json& line, const ReleaseP
   if (basis_it != line.end() && !basis_it->is_array()) {
     return Status::InvalidArgument("legal_basis: an array");
   }
-  ASSIGN_OR_RETURN(const auto* formats, FormatsOf(type));
+  LEDGER_ASSIGN_OR_RETURN(const auto* formats, FormatsOf(type));
   const int64_t intake_day = DaysFromCivil(SyntheticIntake(person.anchor_month));
   nlohmann::json data = *data_it;
-  RETURN_IF_ERROR(RestoreValues(data, "", *formats, intake_day, person.anchor_month));
+  LEDGER_RETURN_IF_ERROR(RestoreValues(data, "", *formats, intake_day, person.anchor_month));
   if (type == "case.opened") {
     data["municipality"] = ReplayMunicipality(person.municipality);
     data["age_at_intake"] = ReplayAge(person.age_band);
@@ -377,41 +378,21 @@ Result<nlohmann::json> CatalogueEvent(const nlohmann::json& line, const ReleaseP
   return event;
 }
 
-std::string LowerHex(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned char b : bytes) {
-    hex.push_back(kHex[b >> 4]);
-    hex.push_back(kHex[b & 15]);
-  }
-  return hex;
-}
-
 Result<std::pair<std::string, uint64_t>> HashFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::NotFound(path + " is missing");
-  crypto_hash_sha256_state state;
-  crypto_hash_sha256_init(&state);
+  Sha256Hasher hasher;
   std::vector<char> block(1 << 20);
   uint64_t size = 0;
   while (in) {
     in.read(block.data(), static_cast<std::streamsize>(block.size()));
     const auto got = static_cast<size_t>(in.gcount());
     if (got == 0) break;
-    crypto_hash_sha256_update(&state, reinterpret_cast<const unsigned char*>(block.data()), got);
+    hasher.Update(std::string_view(block.data(), got));
     size += got;
   }
   if (in.bad()) return Status::IOError("cannot read " + path);
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_final(&state, digest);
-  return std::make_pair(LowerHex(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest)),
-                        size);
-}
-
-std::string Sha256Hex(std::string_view bytes) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-  return LowerHex(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+  return std::make_pair(HexEncode(hasher.Finish()), size);
 }
 
 }  // namespace ledger::release::internal

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ledger/status.h"
+#include "base/status.h"
 #include "release/release.h"
 
 namespace ledger::release::internal {
@@ -72,9 +72,6 @@ Result<nlohmann::json> CatalogueEvent(const nlohmann::json& line, const ReleaseP
 // and "..." after a cut: a release's bytes never reach a terminal as they are.
 std::string Shown(std::string_view text, size_t max_bytes);
 
-std::string Sha256Hex(std::string_view bytes);
-// Lowercase hex of `bytes`.
-std::string LowerHex(std::string_view bytes);
 // SHA-256 (hex) and size of a file, read in blocks. NotFound if it is missing.
 Result<std::pair<std::string, uint64_t>> HashFile(const std::string& path);
 

@@ -29,7 +29,7 @@ Result<std::string> ConvertLine(
     std::string_view line, uint64_t ordinal,
     const std::unordered_map<std::string_view, const ReleasePerson*>& by_name,
     int64_t* occurred_at_us) {
-  ASSIGN_OR_RETURN(nlohmann::json released, ParseEventJson(line));
+  LEDGER_ASSIGN_OR_RETURN(nlohmann::json released, ParseEventJson(line));
   if (!released.is_object()) return Status::InvalidArgument("not a JSON object");
   auto name = released.find("person");
   if (name == released.end() || !name->is_string()) {
@@ -40,8 +40,8 @@ Result<std::string> ConvertLine(
     return Status::InvalidArgument("person: " + Shown(name->get_ref<const std::string&>(), 64) +
                                    " is not in " + std::string(kPersonsFile));
   }
-  ASSIGN_OR_RETURN(nlohmann::json event, CatalogueEvent(released, *person->second, ordinal));
-  ASSIGN_OR_RETURN(*occurred_at_us,
+  LEDGER_ASSIGN_OR_RETURN(nlohmann::json event, CatalogueEvent(released, *person->second, ordinal));
+  LEDGER_ASSIGN_OR_RETURN(*occurred_at_us,
                    ParseInstantMicros(event.at("occurred_at").get_ref<const std::string&>()));
   return CanonicalEventFromJsonValue(event);
 }

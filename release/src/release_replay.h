@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "ledger/status.h"
+#include "base/status.h"
 #include "release/release.h"
 #include "replay/projection.h"
 #include "replay/outcomes.h"

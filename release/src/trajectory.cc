@@ -116,7 +116,7 @@ Result<TrajectoryRisk> MeasureTrajectories(const std::vector<TrajectoryEvent>& e
   uint64_t unique_types = 0;
   for (const std::string& s : sequences) unique_types += same.at(s) == 1;
 
-  ASSIGN_OR_RETURN(Items items, BuildItems(events, persons, params.bucket_days, suppressed));
+  LEDGER_ASSIGN_OR_RETURN(Items items, BuildItems(events, persons, params.bucket_days, suppressed));
   const Supports support = CountSupports(items, l);
   const auto k = static_cast<uint32_t>(params.k);
   for (const auto& [key, n] : support) risk.violating_sets += n < k;
@@ -142,7 +142,7 @@ Result<Enforcement> EnforceLkc(const std::vector<TrajectoryEvent>& events, uint3
   if (params.l <= 0 || persons == 0) return out;
   const int l = std::min(params.l, 3);
   const auto k = static_cast<uint32_t>(params.k);
-  ASSIGN_OR_RETURN(Items items, BuildItems(events, persons, params.bucket_days, nullptr));
+  LEDGER_ASSIGN_OR_RETURN(Items items, BuildItems(events, persons, params.bucket_days, nullptr));
   // Per person and item: its events, and its class (0 free, 1 needed, 2 never suppressed).
   std::vector<std::unordered_map<uint32_t, std::vector<size_t>>> events_of(persons);
   for (size_t item = 0; item < items.events_of_item.size(); ++item) {

@@ -24,7 +24,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "ledger/status.h"
+#include "base/status.h"
 
 namespace ledger::release {
 

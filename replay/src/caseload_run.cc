@@ -6,7 +6,7 @@ namespace ledger::replay {
 
 Result<CaseloadRun> RunCaseload(Ledger& ledger, const CaseloadQuery& query, StateStore* store) {
   CaseloadProjection caseload;
-  ASSIGN_OR_RETURN(ReportRun run, ReplayForReport(ledger, query, {&caseload}, store));
+  LEDGER_ASSIGN_OR_RETURN(ReportRun run, ReplayForReport(ledger, query, {&caseload}, store));
   return CaseloadRun{caseload.Report(run.at, run.log), run.resume, run.stats};
 }
 

@@ -6,7 +6,7 @@ namespace ledger::replay {
 Result<ComplianceRun> RunCompliance(Ledger& ledger, const ReportMoment& moment,
                                     StateStore* store) {
   ComplianceProjection compliance;
-  ASSIGN_OR_RETURN(ReportRun run, ReplayForReport(ledger, moment, {&compliance}, store));
+  LEDGER_ASSIGN_OR_RETURN(ReportRun run, ReplayForReport(ledger, moment, {&compliance}, store));
   return ComplianceRun{compliance.Report(run.at, run.log), run.resume, run.stats};
 }
 

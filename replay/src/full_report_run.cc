@@ -4,11 +4,11 @@
 namespace ledger::replay {
 
 Result<FullReport> RunFullReport(Ledger& ledger, const OutcomesQuery& query, StateStore* store) {
-  RETURN_IF_ERROR(ValidateOutcomesOptions(query.options));
+  LEDGER_RETURN_IF_ERROR(ValidateOutcomesOptions(query.options));
   CaseloadProjection caseload;
   OutcomesProjection outcomes;
   ComplianceProjection compliance;
-  ASSIGN_OR_RETURN(ReportRun run,
+  LEDGER_ASSIGN_OR_RETURN(ReportRun run,
                    ReplayForReport(ledger, query, {&caseload, &outcomes, &compliance}, store));
   return FullReport{caseload.Report(run.at, run.log),
                     outcomes.Report(run.at, run.log, query.options),

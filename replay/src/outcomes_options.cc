@@ -119,11 +119,11 @@ Result<OutcomesOptions> ParseOutcomesOptions(const OutcomesOptionsText& text,
                                              OptionSpelling spelling) {
   OutcomesOptions options;
   if (!text.cohort_from.empty()) {
-    ASSIGN_OR_RETURN(options.intake_from,
+    LEDGER_ASSIGN_OR_RETURN(options.intake_from,
                      WindowEnd(text.cohort_from, false, OptionName("cohort_from", spelling)));
   }
   if (!text.cohort_to.empty()) {
-    ASSIGN_OR_RETURN(options.intake_to,
+    LEDGER_ASSIGN_OR_RETURN(options.intake_to,
                      WindowEnd(text.cohort_to, true, OptionName("cohort_to", spelling)));
   }
   auto horizons = ParseHorizons(text.horizons);
@@ -133,14 +133,14 @@ Result<OutcomesOptions> ParseOutcomesOptions(const OutcomesOptionsText& text,
   if (!grouping.ok()) return grouping.status().WithContext(OptionName("by", spelling));
   options.grouping = *grouping;
   if (!text.baseline_month.empty()) {
-    ASSIGN_OR_RETURN(options.stock_baseline,
+    LEDGER_ASSIGN_OR_RETURN(options.stock_baseline,
                      Month(text.baseline_month, OptionName("baseline_month", spelling)));
   }
   if (!text.stock_month.empty()) {
-    ASSIGN_OR_RETURN(options.stock_month,
+    LEDGER_ASSIGN_OR_RETURN(options.stock_month,
                      Month(text.stock_month, OptionName("stock_month", spelling)));
   }
-  RETURN_IF_ERROR(ValidateOutcomesOptions(options));
+  LEDGER_RETURN_IF_ERROR(ValidateOutcomesOptions(options));
   return options;
 }
 

@@ -4,9 +4,9 @@
 namespace ledger::replay {
 
 Result<OutcomesRun> RunOutcomes(Ledger& ledger, const OutcomesQuery& query, StateStore* store) {
-  RETURN_IF_ERROR(ValidateOutcomesOptions(query.options));
+  LEDGER_RETURN_IF_ERROR(ValidateOutcomesOptions(query.options));
   OutcomesProjection outcomes;
-  ASSIGN_OR_RETURN(ReportRun run, ReplayForReport(ledger, query, {&outcomes}, store));
+  LEDGER_ASSIGN_OR_RETURN(ReportRun run, ReplayForReport(ledger, query, {&outcomes}, store));
   return OutcomesRun{outcomes.Report(run.at, run.log, query.options), run.resume, run.stats};
 }
 

@@ -94,7 +94,7 @@ Result<ResumeInfo> Replayer::Resume(const StateStore& store) {
                    " is beyond the log's end " + std::to_string(size) +
                    ": the state came from another log");
   }
-  ASSIGN_OR_RETURN(tlog::Hash root, ledger_.RootAt(saved.position));
+  LEDGER_ASSIGN_OR_RETURN(tlog::Hash root, ledger_.RootAt(saved.position));
   if (root != saved.log_root) {
     return rebuild("the log's root at " + std::to_string(saved.position) +
                    " differs from the saved one: the state came from another log");
@@ -168,8 +168,8 @@ Result<RunStats> Replayer::Run(const RunOptions& options) {
     return Status::Corruption("entry at seq " + std::to_string(position_) + ": " +
                               e->getDescription().cStr());
   }
-  RETURN_IF_ERROR(status);
-  RETURN_IF_ERROR(it->status());
+  LEDGER_RETURN_IF_ERROR(status);
+  LEDGER_RETURN_IF_ERROR(it->status());
   if (position_ != end) {
     return Status::Corruption("the log ended at seq " + std::to_string(position_) +
                               " before the expected end " + std::to_string(end));
@@ -188,7 +188,7 @@ Status Replayer::ApplyAppended(const SignedEvent& event, const AppendResult& res
   if (result.seq > position_) {
     RunOptions to_it;
     to_it.to_seq = result.seq;
-    RETURN_IF_ERROR(Run(to_it).status());
+    LEDGER_RETURN_IF_ERROR(Run(to_it).status());
   }
   Entry entry;
   entry.seq = result.seq;
@@ -211,14 +211,14 @@ Status Replayer::ApplyAppended(const SignedEvent& event, const AppendResult& res
     return Status::Corruption("appended entry at seq " + std::to_string(result.seq) + ": " +
                               e->getDescription().cStr());
   }
-  RETURN_IF_ERROR(status);
+  LEDGER_RETURN_IF_ERROR(status);
   ++position_;
   damaged_ = false;
   return Status::Ok();
 }
 
 Result<LogPoint> Replayer::Point() {
-  ASSIGN_OR_RETURN(tlog::Hash root, ledger_.RootAt(position_));
+  LEDGER_ASSIGN_OR_RETURN(tlog::Hash root, ledger_.RootAt(position_));
   return LogPoint{position_, root};
 }
 
@@ -228,7 +228,7 @@ Result<SavedState> Replayer::Snapshot() {
   }
   SavedState s;
   s.position = position_;
-  ASSIGN_OR_RETURN(s.log_root, ledger_.RootAt(position_));
+  LEDGER_ASSIGN_OR_RETURN(s.log_root, ledger_.RootAt(position_));
   s.occurred_at_most_us = filter_.occurred_at_most_us;
   for (Projection* p : projections_) {
     s.projections.push_back(SavedProjection{std::string(p->name()), p->version(), p->Serialize()});
@@ -240,7 +240,7 @@ Result<SavedState> Replayer::Snapshot() {
 }
 
 Status Replayer::Save(StateStore& store) {
-  ASSIGN_OR_RETURN(SavedState s, Snapshot());
+  LEDGER_ASSIGN_OR_RETURN(SavedState s, Snapshot());
   return store.Save(s);
 }
 

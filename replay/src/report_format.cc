@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "digest.h"
+#include "base/sha256.h"
 #include "ledger/time_format.h"
 
 namespace ledger::replay::internal {

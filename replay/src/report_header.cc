@@ -1,11 +1,11 @@
 #include "report_header.h"
 
-#include "digest.h"
+#include "base/hex.h"
 #include "ledger/time_format.h"
 
 namespace ledger::replay::internal {
 
-std::string RootHex(const LogPoint& log) { return Hex(log.root.data(), log.root.size()); }
+std::string RootHex(const LogPoint& log) { return HexEncode(log.root); }
 
 nlohmann::json ReportHeaderJson(std::string_view kind, uint32_t version, const ReportTime& at,
                                 const LogPoint& log) {

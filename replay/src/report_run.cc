@@ -18,28 +18,28 @@ Result<ReportRun> ReplayForReport(Ledger& ledger, const ReportMoment& moment,
                                    ": the log has only " + std::to_string(ledger.Size()) +
                                    " entries");
   }
-  ASSIGN_OR_RETURN(auto replayer, Replayer::Create(ledger, projections, filter));
+  LEDGER_ASSIGN_OR_RETURN(auto replayer, Replayer::Create(ledger, projections, filter));
   ReportRun run;
   const bool whole_log_now = !moment.as_of && !moment.at_seq;
   if (whole_log_now && store != nullptr) {
-    ASSIGN_OR_RETURN(run.resume, replayer->Resume(*store));
+    LEDGER_ASSIGN_OR_RETURN(run.resume, replayer->Resume(*store));
   }
   RunOptions options;
   options.to_seq = moment.at_seq;
   options.progress = moment.progress;
-  ASSIGN_OR_RETURN(run.stats, replayer->Run(options));
-  if (whole_log_now && store != nullptr) RETURN_IF_ERROR(replayer->Save(*store));
+  LEDGER_ASSIGN_OR_RETURN(run.stats, replayer->Run(options));
+  if (whole_log_now && store != nullptr) LEDGER_RETURN_IF_ERROR(replayer->Save(*store));
   if (!at) {
     int64_t instant = now;
     if (moment.at_seq && *moment.at_seq > 0) {
       // The ledger's clock at that position. A resumed or empty run read no entry itself.
-      ASSIGN_OR_RETURN(Entry last, ledger.ReadSeq(*moment.at_seq - 1));
+      LEDGER_ASSIGN_OR_RETURN(Entry last, ledger.ReadSeq(*moment.at_seq - 1));
       instant = last.recorded_at_us;
     }
     at = ReportTime::AtInstant(instant, moment.zone);
   }
   run.at = *at;
-  ASSIGN_OR_RETURN(run.log, replayer->Point());
+  LEDGER_ASSIGN_OR_RETURN(run.log, replayer->Point());
   return run;
 }
 

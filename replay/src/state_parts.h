@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "event_key.h"
-#include "ledger/status.h"
+#include "base/status.h"
 #include "replay/consent.h"
 #include "replay/state_codec.h"
 

@@ -8,7 +8,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "digest.h"
+#include "base/sha256.h"
 #include "replay/state_codec.h"
 
 namespace ledger::replay {
@@ -79,7 +79,7 @@ std::string EncodeSavedState(const SavedState& state) {
     body.PutUvarint(p.version);
     body.PutBytes(p.state);
   }
-  auto digest = internal::Sha256(body.data());
+  auto digest = Sha256(body.data());
   std::string out(kMagic);
   out += body.data();
   out.append(reinterpret_cast<const char*>(digest.data()), digest.size());
@@ -92,7 +92,7 @@ Result<SavedState> DecodeSavedState(std::string_view bytes) {
   }
   std::string_view body = bytes.substr(kMagic.size(), bytes.size() - kMagic.size() - 32);
   std::string_view digest = bytes.substr(bytes.size() - 32);
-  auto expected = internal::Sha256(body);
+  auto expected = Sha256(body);
   if (std::memcmp(expected.data(), digest.data(), 32) != 0) {
     return Status::Corruption("replay state: digest mismatch (the file is damaged)");
   }
@@ -124,7 +124,7 @@ Result<SavedState> DecodeSavedState(std::string_view bytes) {
     r.GetBytes(&p.state);
     state.projections.push_back(std::move(p));
   }
-  RETURN_IF_ERROR(r.Finish("replay state"));
+  LEDGER_RETURN_IF_ERROR(r.Finish("replay state"));
   return state;
 }
 
@@ -164,7 +164,7 @@ Status StateStore::Save(const SavedState& state) {
   {
     Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
     if (fd.get() < 0) return Errno("create", tmp);
-    RETURN_IF_ERROR(WriteAll(fd.get(), bytes, tmp));
+    LEDGER_RETURN_IF_ERROR(WriteAll(fd.get(), bytes, tmp));
     if (::fsync(fd.get()) != 0) return Errno("fsync", tmp);
     if (fd.Close() != 0) return Errno("close", tmp);
   }

@@ -9,13 +9,12 @@
 #include <nlohmann/json.hpp>
 
 #include "atomic_file.h"
-#include "bytes.h"
+#include "base/hex.h"
+#include "base/sha256.h"
 #include "ledger/time_format.h"
 
 namespace ledger::server {
 namespace {
-
-using internal::HexEncode;
 
 constexpr std::string_view kDomain = std::string_view("ledger/access-log/v1\0", 21);
 constexpr std::string_view kHashField = ",\"hash\":\"";
@@ -24,7 +23,7 @@ std::string RecordHash(std::string_view prev, std::string_view body) {
   std::string message(kDomain);
   message.append(prev);
   message.append(body);
-  return internal::Sha256(message);
+  return DigestBytes(Sha256(message));
 }
 
 // Walks the lines of `text`; returns the number of records and the last hash.
@@ -85,7 +84,7 @@ Result<std::unique_ptr<AccessLog>> AccessLog::Open(const std::string& path) {
   } else if (read.status().code() != StatusCode::kNotFound) {
     return read.status();
   }
-  ASSIGN_OR_RETURN(auto chain, CheckChain(text, path));
+  LEDGER_ASSIGN_OR_RETURN(auto chain, CheckChain(text, path));
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
@@ -136,8 +135,8 @@ Status AccessLog::CopyTo(const std::string& path) const {
 }
 
 Result<AccessLogSummary> VerifyAccessLog(const std::string& path) {
-  ASSIGN_OR_RETURN(std::string text, internal::ReadFile(path));
-  ASSIGN_OR_RETURN(auto chain, CheckChain(text, path));
+  LEDGER_ASSIGN_OR_RETURN(std::string text, internal::ReadFile(path));
+  LEDGER_ASSIGN_OR_RETURN(auto chain, CheckChain(text, path));
   return AccessLogSummary{chain.first, HexEncode(chain.second)};
 }
 

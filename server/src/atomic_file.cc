@@ -8,8 +8,6 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace ledger::server::internal {
 namespace {
@@ -21,19 +19,6 @@ Status Errno(const std::string& what) {
 }
 
 }  // namespace
-
-Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::error_code ec;
-    if (!fs::exists(path, ec)) return Status::NotFound("no file " + path);
-    return Status::IOError("cannot read " + path);
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return Status::IOError("cannot read " + path);
-  return ss.str();
-}
 
 Result<FileLock> FileLock::Acquire(const std::string& path) {
   std::error_code ec;

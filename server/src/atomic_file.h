@@ -1,21 +1,20 @@
-// Small files the server owns under <data>/server/: written whole and atomically.
+// Small files the server owns under <data>/server/: read whole, written whole and atomically
+// (the project's primitives, base/file.h), and locked while a command changes them.
 #ifndef SERVER_SRC_ATOMIC_FILE_H_
 #define SERVER_SRC_ATOMIC_FILE_H_
 
 #include <string>
 #include <string_view>
 
-#include "ledger/durable_file.h"
-#include "ledger/status.h"
+#include "base/file.h"
+#include "base/status.h"
 
 namespace ledger::server::internal {
 
-// Writes `bytes` to `path` so that a reader (or a crash) sees the old file or the new one, never
-// a mix (the ledger's primitive, ledger/durable_file.h).
+// WriteFileAtomic: a reader (or a crash) sees the old file or the new one, never a mix.
+// ReadFile: the whole file; NotFound if it does not exist.
+using ::ledger::ReadFile;
 using ::ledger::WriteFileAtomic;
-
-// The whole file; NotFound if it does not exist.
-Result<std::string> ReadFile(const std::string& path);
 
 // An exclusive advisory lock (flock) on `path` (created if missing), released on destruction.
 class FileLock {

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bytes.h"
+#include "base/hex.h"
 #include "ledger/event_codec.h"
 
 namespace ledger::server::internal {
@@ -28,7 +28,7 @@ Authenticator::Authenticator(std::string tokens_path, Ledger& ledger)
 Status Authenticator::Load() {
   std::lock_guard<std::mutex> lock(mu_);
   file_mtime_ns_ = MtimeNs(path_);
-  ASSIGN_OR_RETURN(store_, TokenStore::Load(path_));
+  LEDGER_ASSIGN_OR_RETURN(store_, TokenStore::Load(path_));
   return Status::Ok();
 }
 
@@ -73,13 +73,14 @@ Result<Principal> Authenticator::Authenticate(std::string_view authorization) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     ReloadIfChanged();
-    ASSIGN_OR_RETURN(record, store_.Authenticate(authorization.substr(kBearer.size())));
+    LEDGER_ASSIGN_OR_RETURN(record, store_.Authenticate(authorization.substr(kBearer.size())));
   }
   Principal p;
-  RETURN_IF_ERROR(CheckKey(ledger_, record.key_id_hex, record.role, &p.scope));
+  LEDGER_RETURN_IF_ERROR(CheckKey(ledger_, record.key_id_hex, record.role, &p.scope));
   p.token_id = record.id;
   p.key_id_hex = record.key_id_hex;
-  p.key_id = HexDecode(record.key_id_hex).value_or("");
+  auto key_id = HexDecode(record.key_id_hex);
+  p.key_id = key_id.ok() ? *key_id : "";
   p.role = record.role;
   return p;
 }

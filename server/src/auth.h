@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "ledger/ledger.h"
-#include "ledger/status.h"
+#include "base/status.h"
 #include "server/token_store.h"
 
 namespace ledger::server::internal {

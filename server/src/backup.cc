@@ -50,7 +50,7 @@ Result<std::vector<std::string>> CopyServerFiles(const std::string& data_dir,
   for (const char* name : {kTokensFile, kGroupsFile, kAccessLogFile}) {
     const std::string dest = (staging / name).string();
     if (name == std::string_view(kAccessLogFile) && access_log != nullptr) {
-      RETURN_IF_ERROR(access_log->CopyTo(dest));
+      LEDGER_RETURN_IF_ERROR(access_log->CopyTo(dest));
       copied.emplace_back(name);
       continue;
     }
@@ -58,7 +58,7 @@ Result<std::vector<std::string>> CopyServerFiles(const std::string& data_dir,
     auto bytes = internal::ReadFile((from / name).string());
     if (!bytes.ok() && bytes.status().code() == StatusCode::kNotFound) continue;
     if (!bytes.ok()) return bytes.status();
-    RETURN_IF_ERROR(internal::WriteFileAtomic(dest, *bytes));
+    LEDGER_RETURN_IF_ERROR(internal::WriteFileAtomic(dest, *bytes));
     copied.emplace_back(name);
   }
   return copied;
@@ -70,7 +70,7 @@ Result<BackupResult> BackupDataDir(Ledger& ledger, const std::string& data_dir,
                                    const std::string& out, const AccessLog* access_log) {
   if (out.empty()) return Status::InvalidArgument("backup: no directory given");
   const fs::path target = fs::absolute(fs::path(out)).lexically_normal();
-  RETURN_IF_ERROR(CheckTarget(target));
+  LEDGER_RETURN_IF_ERROR(CheckTarget(target));
   std::error_code ec;
   fs::create_directories(target.parent_path(), ec);
   if (ec) {
@@ -102,8 +102,8 @@ Result<BackupResult> BackupDataDir(Ledger& ledger, const std::string& data_dir,
                            " but its server files could not be moved in from " + staging.string() +
                            ": " + ec.message());
   }
-  RETURN_IF_ERROR(SyncDir(target));
-  RETURN_IF_ERROR(SyncDir(target.parent_path()));
+  LEDGER_RETURN_IF_ERROR(SyncDir(target));
+  LEDGER_RETURN_IF_ERROR(SyncDir(target.parent_path()));
   return result;
 }
 

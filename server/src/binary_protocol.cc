@@ -117,7 +117,7 @@ Result<ClientMessage> ReadClient(pb::ClientMessage::Reader m) {
       batch.atomic = a.getAtomic();
       size_t i = 0;
       for (auto e : a.getEvents()) {
-        ASSIGN_OR_RETURN(SignedEvent event, ReadEvent(e, i++));
+        LEDGER_ASSIGN_OR_RETURN(SignedEvent event, ReadEvent(e, i++));
         batch.events.push_back(std::move(event));
       }
       return ClientMessage(std::move(batch));
@@ -127,8 +127,8 @@ Result<ClientMessage> ReadClient(pb::ClientMessage::Reader m) {
       Subscribe sub;
       sub.from = s.getFrom();
       sub.from_end = s.getFromEnd();
-      ASSIGN_OR_RETURN(sub.type_prefixes, ReadTexts(s.getTypePrefixes(), "typePrefixes"));
-      ASSIGN_OR_RETURN(sub.stream_prefixes, ReadTexts(s.getStreamPrefixes(), "streamPrefixes"));
+      LEDGER_ASSIGN_OR_RETURN(sub.type_prefixes, ReadTexts(s.getTypePrefixes(), "typePrefixes"));
+      LEDGER_ASSIGN_OR_RETURN(sub.stream_prefixes, ReadTexts(s.getStreamPrefixes(), "streamPrefixes"));
       if (!GoodText(s.getGroup())) return Status::InvalidArgument("group: bad text");
       sub.group = Str(s.getGroup());
       sub.heartbeat_ms = s.getHeartbeatMs();

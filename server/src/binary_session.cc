@@ -13,7 +13,7 @@
 
 #include "connection_guard.h"
 #include "read_deadline.h"
-#include "run_blocking.h"
+#include "base/run_blocking.h"
 #include "server/binary_protocol.h"
 #include "server_core.h"
 #include "session_revocation.h"

@@ -15,7 +15,12 @@
 #define SERVER_SRC_BODY_BUDGET_H_
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <thread>
 
 namespace ledger::server::internal {
 
@@ -41,7 +46,7 @@ class BodyBudget {
     bool TakeHeavySlot(size_t slots);
     // Gives the share back, its heavy slot with it. True if there was a share: a large body is
     // done, and what its parse left free in the heap should go back to the system
-    // (ReturnFreeHeapMemory).
+    // (HeapTrimmer::LargeBodyDone).
     bool Release();
     size_t bytes() const { return bytes_; }
     bool heavy() const { return heavy_; }
@@ -67,10 +72,34 @@ class BodyBudget {
 // block that large in its own mapping, unmapped when freed.
 void ConfigureAllocatorForBodies();
 
-// Returns the heap's free pages to the system (glibc's malloc_trim, every arena): what a burst
-// of large parses left behind. Takes milliseconds on a large heap: call it off the network
-// threads. Concurrent calls are skipped, not queued.
-void ReturnFreeHeapMemory();
+// Returns the heap's free pages to the system (glibc's malloc_trim, every arena) after large
+// bodies: what a burst of large parses left behind. A trim walks every arena holding its lock,
+// milliseconds on a large heap, and requests allocating meanwhile wait for it: so at most one a
+// period (a second), on this object's own thread, and one within a period after the last large
+// body, so that the memory is back soon after a burst ends. (Trimming after every large body
+// from a worker put groups of slow requests into a normal client's tail under a body attack.)
+class HeapTrimmer {
+ public:
+  explicit HeapTrimmer(std::chrono::milliseconds period = std::chrono::seconds(1));
+  ~HeapTrimmer();  // Stops.
+  HeapTrimmer(const HeapTrimmer&) = delete;
+  HeapTrimmer& operator=(const HeapTrimmer&) = delete;
+
+  void Start();
+  void Stop();
+  // A large body is done: a trim is due within the period.
+  void LargeBodyDone() { due_.store(true, std::memory_order_relaxed); }
+  uint64_t trims() const { return trims_.load(std::memory_order_relaxed); }
+
+ private:
+  const std::chrono::milliseconds period_;
+  std::atomic<bool> due_{false};
+  std::atomic<uint64_t> trims_{0};
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;  // GUARDED_BY(mu_)
+  std::thread thread_;
+};
 
 }  // namespace ledger::server::internal
 

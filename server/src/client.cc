@@ -31,12 +31,12 @@ void RunUntil(asio::io_context& ioc, const bool& done) {
 }  // namespace
 
 Result<std::string> SignedEventBody(std::string_view json_line, const SigningKey& key) {
-  ASSIGN_OR_RETURN(SignedEvent event, SignEventJson(json_line, key));
+  LEDGER_ASSIGN_OR_RETURN(SignedEvent event, SignEventJson(json_line, key));
   return SignedEventBody(event);
 }
 
 Result<std::string> SignedEventBody(const SignedEvent& event) {
-  ASSIGN_OR_RETURN(auto j, internal::SignedEventToJson(event));
+  LEDGER_ASSIGN_OR_RETURN(auto j, internal::SignedEventToJson(event));
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::strict);
 }
 
@@ -45,7 +45,7 @@ Result<std::string> BatchBody(const std::vector<SignedEvent>& events, bool atomi
   j["atomic"] = atomic;
   j["events"] = nlohmann::ordered_json::array();
   for (const auto& e : events) {
-    ASSIGN_OR_RETURN(auto one, internal::SignedEventToJson(e));
+    LEDGER_ASSIGN_OR_RETURN(auto one, internal::SignedEventToJson(e));
     j["events"].push_back(std::move(one));
   }
   return j.dump();
@@ -79,7 +79,7 @@ class Client::Impl {
     auto first = Once(method, target, body, headers);
     if (first.ok() || first.status().code() != StatusCode::kUnavailable) return first;
     // The kept-alive connection was closed by the server: once more on a new one.
-    RETURN_IF_ERROR(Connect());
+    LEDGER_RETURN_IF_ERROR(Connect());
     auto second = Once(method, target, body, headers);
     if (!second.ok() && second.status().code() == StatusCode::kUnavailable) {
       return Status::IOError(second.status().message());
@@ -92,7 +92,7 @@ class Client::Impl {
   Result<HttpResponse> Once(std::string_view method, std::string_view target,
                             std::string_view body,
                             const std::map<std::string, std::string>& headers) {
-    if (!stream_) RETURN_IF_ERROR(Connect());
+    if (!stream_) LEDGER_RETURN_IF_ERROR(Connect());
     http::request<http::string_body> req;
     req.method_string(beast::string_view(method.data(), method.size()));
     req.target(beast::string_view(target.data(), target.size()));
@@ -162,7 +162,7 @@ Result<std::unique_ptr<Client>> Client::Connect(const ClientOptions& options) {
     return Status::InvalidArgument("TLS is not supported by this client yet");
   }
   auto impl = std::make_unique<Impl>(options);
-  RETURN_IF_ERROR(impl->Connect());
+  LEDGER_RETURN_IF_ERROR(impl->Connect());
   return std::unique_ptr<Client>(new Client(std::move(impl)));
 }
 
@@ -284,7 +284,7 @@ Subscription::~Subscription() = default;
 Result<std::unique_ptr<Subscription>> Subscription::Open(const ClientOptions& options,
                                                          std::string_view query) {
   auto impl = std::make_unique<Impl>(options);
-  RETURN_IF_ERROR(impl->Open(query));
+  LEDGER_RETURN_IF_ERROR(impl->Open(query));
   return std::unique_ptr<Subscription>(new Subscription(std::move(impl)));
 }
 

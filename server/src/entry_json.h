@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "ledger/status.h"
+#include "base/status.h"
 #include "ledger/types.h"
 
 namespace ledger::server::internal {

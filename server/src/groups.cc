@@ -45,7 +45,7 @@ Result<uint64_t> GroupStore::Ack(const std::string& key_id_hex, const std::strin
   j["version"] = 1;
   j["groups"] = nlohmann::ordered_json::object();
   for (const auto& [n, p] : next) j["groups"][n] = p;
-  RETURN_IF_ERROR(WriteFileAtomic(path_, j.dump(1) + "\n"));
+  LEDGER_RETURN_IF_ERROR(WriteFileAtomic(path_, j.dump(1) + "\n"));
   positions_ = std::move(next);
   return position;
 }

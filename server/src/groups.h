@@ -11,7 +11,7 @@
 #include <optional>
 #include <string>
 
-#include "ledger/status.h"
+#include "base/status.h"
 
 namespace ledger::server::internal {
 

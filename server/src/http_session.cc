@@ -12,7 +12,7 @@
 #include "connection_guard.h"
 #include "http_subscribe.h"
 #include "read_deadline.h"
-#include "run_blocking.h"
+#include "base/run_blocking.h"
 #include "server_core.h"
 #include "session_revocation.h"
 
@@ -583,11 +583,11 @@ awaitable<void> HttpLoop(ServerCore& core, Stream& stream) {
     // (Named: g++ 12 miscompiles some co_await expressions used directly as conditions.)
     const bool open = co_await HandleRequest(core, stream, req, std::move(admission->principal),
                                              revocation);
-    // A large body is done: hand what its parse left free in the heap back to the system, on a
-    // worker (it can take milliseconds). Not only after the last one: each parse runs on some
-    // worker's malloc arena, and memory freed in one arena is not reused by the others, so
-    // under a steady stream of large bodies the free memory of every arena would add up.
-    if (body_share.Release()) net::asio::post(*core.workers, [] { ReturnFreeHeapMemory(); });
+    // A large body is done: what its parse left free in the heap goes back to the system within
+    // a second (HeapTrimmer). Not only after the last one: each parse runs on some thread's
+    // malloc arena, and memory freed in one arena is not reused by the others, so under a
+    // steady stream of large bodies the free memory of every arena would add up.
+    if (body_share.Release()) core.heap_trimmer.LargeBodyDone();
     if (!open) co_return;
   }
 }

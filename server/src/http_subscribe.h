@@ -9,7 +9,7 @@
 #include <string>
 
 #include "ledger/event_codec.h"
-#include "run_blocking.h"
+#include "base/run_blocking.h"
 #include "server_core.h"
 #include "subscription.h"
 
@@ -117,9 +117,8 @@ net::asio::awaitable<void> ServeSse(ServerCore& core, Stream& stream, const Requ
   // A reconnecting EventSource sends the last id it saw: the position to resume from.
   const auto last_id = req["Last-Event-ID"];
   if (!last_id.empty()) {
-    uint64_t v = 0;
-    if (ParseDecimal(net::View(last_id), &v)) {
-      spec.from = v;
+    if (auto v = ParseDecimal(net::View(last_id)); v.ok()) {
+      spec.from = *v;
       spec.group.clear();
     }
   }

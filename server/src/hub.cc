@@ -244,10 +244,10 @@ Result<std::vector<EntryPtr>> ReadFromDisk(Ledger& ledger, uint64_t from, uint64
   const uint64_t stop = std::min<uint64_t>(end, from + max);
   auto it = ledger.Scan(from);
   for (; it->Valid() && it->entry().seq < stop; it->Next()) {
-    ASSIGN_OR_RETURN(EntryPtr e, MakeDeliveredEntry(it->entry()));
+    LEDGER_ASSIGN_OR_RETURN(EntryPtr e, MakeDeliveredEntry(it->entry()));
     out.push_back(std::move(e));
   }
-  RETURN_IF_ERROR(it->status());
+  LEDGER_RETURN_IF_ERROR(it->status());
   return out;
 }
 

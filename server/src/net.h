@@ -1,57 +1,20 @@
-// The one place the server includes Asio and Beast, so that every file gets the Boost 1.74
-// workarounds (STYLE.md, toolchain facts). Mirrors witness/src/net.h.
+// The server's Asio and Beast: the project's one net header (base/net.h, with the Boost 1.74
+// workarounds) plus TLS and WebSocket, which only the server uses.
 #ifndef SERVER_SRC_NET_H_
 #define SERVER_SRC_NET_H_
 
-// Boost 1.74's asio/awaitable.hpp uses std::exchange without including <utility>.
-#include <utility>
+#include "base/net.h"
 
-// Boost 1.74 detects coroutine support only for GCC and MSVC.
-#if defined(__clang__)
-#ifndef BOOST_ASIO_HAS_CO_AWAIT
-#define BOOST_ASIO_HAS_CO_AWAIT 1
-#endif
-#ifndef BOOST_ASIO_HAS_STD_COROUTINE
-#define BOOST_ASIO_HAS_STD_COROUTINE 1
-#endif
-#endif
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/read.hpp>
-#include <boost/asio/write.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/network_v6.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/post.hpp>
-#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/asio/thread_pool.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 
 namespace ledger::server::net {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = boost::beast::http;
+using namespace ::ledger::net;  // NOLINT: the shared aliases (asio, beast, http, tcp, ...)
 namespace websocket = boost::beast::websocket;
 namespace ssl = boost::asio::ssl;
-using tcp = boost::asio::ip::tcp;
-using boost::system::error_code;
-using Strand = asio::strand<asio::io_context::executor_type>;
-
-// Every asynchronous operation reports errors through an error_code, never by throwing.
-inline auto UseAwaitable(error_code& ec) { return asio::redirect_error(asio::use_awaitable, ec); }
-
-// Beast 1.74's string_view is its own type.
-inline std::string_view View(boost::beast::string_view s) { return {s.data(), s.size()}; }
 
 }  // namespace ledger::server::net
 

@@ -1,14 +1,10 @@
 #include "query.h"
 
+#include "base/hex.h"
+
 namespace ledger::server::internal {
 
 std::optional<std::string> PercentDecode(std::string_view text) {
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
   std::string out;
   out.reserve(text.size());
   for (size_t i = 0; i < text.size(); ++i) {
@@ -17,25 +13,12 @@ std::optional<std::string> PercentDecode(std::string_view text) {
       continue;
     }
     if (i + 2 >= text.size()) return std::nullopt;
-    const int hi = hex(text[i + 1]), lo = hex(text[i + 2]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out.push_back(static_cast<char>(hi << 4 | lo));
+    auto byte = HexDecode(text.substr(i + 1, 2));
+    if (!byte.ok()) return std::nullopt;
+    out += *byte;
     i += 2;
   }
   return out;
-}
-
-bool ParseDecimal(std::string_view text, uint64_t* value) {
-  if (text.empty() || text.size() > 20 || (text.size() > 1 && text[0] == '0')) return false;
-  uint64_t v = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-    const uint64_t digit = static_cast<uint64_t>(c - '0');
-    if (v > (UINT64_MAX - digit) / 10) return false;
-    v = v * 10 + digit;
-  }
-  *value = v;
-  return true;
 }
 
 Result<Target> ParseTarget(std::string_view target) {
@@ -67,12 +50,12 @@ Result<Target> ParseTarget(std::string_view target) {
 Result<std::optional<uint64_t>> DecimalParam(const Target& target, const std::string& name) {
   auto it = target.params.find(name);
   if (it == target.params.end()) return std::optional<uint64_t>();
-  uint64_t v = 0;
-  if (!ParseDecimal(it->second, &v)) {
+  auto v = ParseDecimal(it->second);
+  if (!v.ok()) {
     return Status::InvalidArgument("parameter " + name + " must be a decimal number, got \"" +
                                    it->second + "\"");
   }
-  return std::optional<uint64_t>(v);
+  return std::optional<uint64_t>(*v);
 }
 
 }  // namespace ledger::server::internal

@@ -8,7 +8,8 @@
 #include <string>
 #include <string_view>
 
-#include "ledger/status.h"
+#include "base/decimal.h"  // ParseDecimal, for every parser of query values
+#include "base/status.h"
 
 namespace ledger::server::internal {
 
@@ -22,9 +23,6 @@ Result<Target> ParseTarget(std::string_view target);
 
 // Percent-decoding ('+' stays '+'); nullopt for a bad escape.
 std::optional<std::string> PercentDecode(std::string_view text);
-
-// A decimal without sign or leading zeros that fits uint64.
-bool ParseDecimal(std::string_view text, uint64_t* value);
 
 // Parameter `name` as a decimal: nullopt if absent; InvalidArgument naming it if malformed.
 Result<std::optional<uint64_t>> DecimalParam(const Target& target, const std::string& name);

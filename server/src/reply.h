@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "ledger/status.h"
+#include "base/status.h"
 
 namespace ledger::server::internal {
 

@@ -4,7 +4,6 @@
 #include <nlohmann/json.hpp>
 
 #include "api.h"
-#include "bytes.h"
 #include "ledger/time_format.h"
 #include "signed_event_json.h"
 

@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api.h"
-#include "bytes.h"
+#include "base/base64.h"
 #include "entry_json.h"
 #include "ledger/event_codec.h"
 #include "ledger/time_format.h"
@@ -16,7 +16,7 @@ constexpr uint64_t kDefaultLimit = 100;
 constexpr uint64_t kMaxLimit = 1000;
 
 Result<uint64_t> LimitParam(const Target& t) {
-  ASSIGN_OR_RETURN(auto limit, DecimalParam(t, "limit"));
+  LEDGER_ASSIGN_OR_RETURN(auto limit, DecimalParam(t, "limit"));
   if (!limit) return kDefaultLimit;
   if (*limit == 0 || *limit > kMaxLimit) {
     return Status::InvalidArgument("limit must be 1 to " + std::to_string(kMaxLimit));
@@ -25,7 +25,7 @@ Result<uint64_t> LimitParam(const Target& t) {
 }
 
 Result<std::string> StreamOf(const Entry& e) {
-  ASSIGN_OR_RETURN(EventSummary s, SummarizeEvent(e.event));
+  LEDGER_ASSIGN_OR_RETURN(EventSummary s, SummarizeEvent(e.event));
   return s.stream;
 }
 
@@ -120,7 +120,7 @@ Reply Personal(ApiContext& ctx, const ApiRequest& req, uint64_t seq) {
     nlohmann::ordered_json v;
     v["field"] = d.field;
     v["value"] = d.value;
-    v["salt"] = tlog::Base64Encode(d.salt);
+    v["salt"] = Base64Encode(d.salt);
     j["values"].push_back(std::move(v));
   }
   return JsonReply(200, j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
@@ -143,7 +143,7 @@ Reply Keys(ApiContext& ctx, const ApiRequest& req) {
     nlohmann::ordered_json j;
     j["key_id"] = k.key_id_hex;
     j["name"] = k.name;
-    j["public_key"] = tlog::Base64Encode(k.public_key);
+    j["public_key"] = Base64Encode(k.public_key);
     j["role"] = k.role;
     j["scope"] = k.scope;
     j["registered_seq"] = k.registered_seq;
@@ -181,12 +181,12 @@ Reply HandleRead(ApiContext& ctx, const ApiRequest& req, bool* handled) {
       rest.resize(rest.size() - 9);
       personal = true;
     }
-    uint64_t seq = 0;
-    if (!ParseDecimal(rest, &seq)) {
+    auto seq = ParseDecimal(rest);
+    if (!seq.ok()) {
       return ErrorReply(400, "bad_path", "expected /v1/entries/<seq>, got " + path);
     }
-    if (personal) return Personal(ctx, req, seq);
-    return EntryReply(ctx, req, ctx.ledger.ReadSeq(seq));
+    if (personal) return Personal(ctx, req, *seq);
+    return EntryReply(ctx, req, ctx.ledger.ReadSeq(*seq));
   }
   if (path.starts_with("/v1/events/")) {
     return EntryReply(ctx, req, ctx.ledger.ReadId(path.substr(11)));

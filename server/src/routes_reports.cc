@@ -43,10 +43,11 @@ std::optional<Reply> ParseReportParams(const ApiRequest& req, uint64_t log_size,
       }
       out->moment.as_of = *date;
     } else if (name == "at_seq") {
-      uint64_t v = 0;
-      if (!ParseDecimal(value, &v)) {
+      auto parsed = ParseDecimal(value);
+      if (!parsed.ok()) {
         return ErrorReply(422, "invalid_argument", "at_seq: not a number");
       }
+      const uint64_t v = *parsed;
       // (The log only grows, so a position within it now is within it when the replay runs.)
       if (v > log_size) {
         return ErrorReply(

@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "report_pool.h"
-#include "run_blocking.h"
+#include "base/run_blocking.h"
 #include "server_core.h"
 
 namespace ledger::server::internal {

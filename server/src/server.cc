@@ -20,9 +20,9 @@ class Server::Impl {
   ~Impl() { Stop(); }
 
   Status Listen() {
-    RETURN_IF_ERROR(Bind(http_acceptor_, core_->options.http_port, &http_port_));
+    LEDGER_RETURN_IF_ERROR(Bind(http_acceptor_, core_->options.http_port, &http_port_));
     if (core_->options.binary_port) {
-      RETURN_IF_ERROR(Bind(binary_acceptor_, *core_->options.binary_port, &binary_port_));
+      LEDGER_RETURN_IF_ERROR(Bind(binary_acceptor_, *core_->options.binary_port, &binary_port_));
     }
     if (!core_->options.tls_cert_file.empty()) {
       tls_ = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
@@ -48,6 +48,7 @@ class Server::Impl {
   void Start() {
     core_->hub->Start();
     core_->revocations->Start();
+    core_->heap_trimmer.Start();
     net::asio::co_spawn(http_acceptor_.get_executor(), AcceptLoop(http_acceptor_, false),
                         net::asio::detached);
     if (core_->options.binary_port) {
@@ -89,6 +90,7 @@ class Server::Impl {
     // 4. Close what is left (idle keep-alive connections, stuck peers). The revocation watch
     // stops first: it reads the ledger, which goes below (sessions still Remove themselves).
     core_->revocations->Stop();
+    core_->heap_trimmer.Stop();
     {
       std::lock_guard<std::mutex> connections(core_->connections_mu);
       for (auto& [id, closer] : core_->connections) closer();
@@ -215,13 +217,13 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options,
   core->options = std::move(options);
   const ServerOptions& o = core->options;
   if (!ledger) {
-    ASSIGN_OR_RETURN(ledger, Ledger::Open(o.data_dir, o.ledger_options));
+    LEDGER_ASSIGN_OR_RETURN(ledger, Ledger::Open(o.data_dir, o.ledger_options));
   }
   core->ledger = std::move(ledger);
-  ASSIGN_OR_RETURN(core->groups, internal::GroupStore::Open(o.data_dir + "/server/groups.json"));
-  ASSIGN_OR_RETURN(core->access_log, AccessLog::Open(AccessLogPath(o.data_dir)));
+  LEDGER_ASSIGN_OR_RETURN(core->groups, internal::GroupStore::Open(o.data_dir + "/server/groups.json"));
+  LEDGER_ASSIGN_OR_RETURN(core->access_log, AccessLog::Open(AccessLogPath(o.data_dir)));
   core->auth = std::make_unique<internal::Authenticator>(TokensPath(o.data_dir), *core->ledger);
-  RETURN_IF_ERROR(core->auth->Load());
+  LEDGER_RETURN_IF_ERROR(core->auth->Load());
   core->revocations = std::make_unique<internal::RevocationWatch>(
       *core->auth, std::chrono::milliseconds(100));
   core->rate = std::make_unique<internal::RateLimiter>(o.limits.requests_per_second,
@@ -237,7 +239,7 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options,
                                            *core->groups, *core->access_log, core->options,
                                            core->options.limits, o.log});
   auto impl = std::make_unique<Impl>(std::move(core));
-  RETURN_IF_ERROR(impl->Listen());
+  LEDGER_RETURN_IF_ERROR(impl->Listen());
   impl->Start();
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }

@@ -43,6 +43,7 @@ struct ServerCore {
   std::unique_ptr<ApiContext> api;
 
   BodyBudget body_budget;  // of options.limits.max_body_memory
+  HeapTrimmer heap_trimmer;  // the heap's free pages back after large bodies
 
   std::atomic<bool> stopping{false};
   std::atomic<int64_t> in_flight{0};  // requests and appends being handled

@@ -1,8 +1,8 @@
 #include "signed_event_json.h"
 
-#include "bytes.h"
+#include "base/base64.h"
+#include "base/hex.h"
 #include "ledger/event_codec.h"
-#include "tlog/base64.h"
 
 namespace ledger::server::internal {
 
@@ -26,21 +26,24 @@ Result<SignedEvent> SignedEventFromJson(const nlohmann::json& j) {
     out.event = std::move(canonical).value();
   } else {
     const auto& b = j["event_bytes"];
-    auto bytes = b.is_string() ? tlog::Base64Decode(b.get<std::string>()) : std::nullopt;
-    if (!bytes) return Status::InvalidArgument("event_bytes: must be standard base64");
+    Result<std::string> bytes = Status::InvalidArgument("not a string");
+    if (b.is_string()) bytes = Base64Decode(b.get<std::string>());
+    if (!bytes.ok()) return Status::InvalidArgument("event_bytes: must be standard base64");
     out.event = std::move(*bytes);
   }
   if (!j.contains("key_id") || !j["key_id"].is_string()) {
     return Status::InvalidArgument("key_id: required, 8 hex digits");
   }
   auto key_id = HexDecode(j["key_id"].get<std::string>());
-  if (!key_id || key_id->size() != 4) return Status::InvalidArgument("key_id: must be 8 hex digits");
+  if (!key_id.ok() || key_id->size() != 4) {
+    return Status::InvalidArgument("key_id: must be 8 hex digits");
+  }
   out.key_id = std::move(*key_id);
   if (!j.contains("signature") || !j["signature"].is_string()) {
     return Status::InvalidArgument("signature: required, base64 of 64 bytes");
   }
-  auto signature = tlog::Base64Decode(j["signature"].get<std::string>());
-  if (!signature || signature->size() != 64) {
+  auto signature = Base64Decode(j["signature"].get<std::string>());
+  if (!signature.ok() || signature->size() != 64) {
     return Status::InvalidArgument("signature: must be standard base64 of 64 bytes");
   }
   out.signature = std::move(*signature);
@@ -55,8 +58,8 @@ Result<SignedEvent> SignedEventFromJson(const nlohmann::json& j) {
           d.size() != 3) {
         return Status::InvalidArgument(where + ": must be {\"salt\", \"field\", \"value\"} strings");
       }
-      auto salt = tlog::Base64Decode(d["salt"].get<std::string>());
-      if (!salt) return Status::InvalidArgument(where + ".salt: must be standard base64");
+      auto salt = Base64Decode(d["salt"].get<std::string>());
+      if (!salt.ok()) return Status::InvalidArgument(where + ".salt: must be standard base64");
       out.disclosures.push_back(
           Disclosure{std::move(*salt), d["field"].get<std::string>(), d["value"].get<std::string>()});
     }
@@ -65,16 +68,16 @@ Result<SignedEvent> SignedEventFromJson(const nlohmann::json& j) {
 }
 
 Result<nlohmann::ordered_json> SignedEventToJson(const SignedEvent& event) {
-  ASSIGN_OR_RETURN(std::string json, EventJsonFromCanonical(event.event));
+  LEDGER_ASSIGN_OR_RETURN(std::string json, EventJsonFromCanonical(event.event));
   nlohmann::ordered_json j;
   j["event"] = nlohmann::ordered_json::parse(json);
   j["key_id"] = HexEncode(event.key_id);
-  j["signature"] = tlog::Base64Encode(event.signature);
+  j["signature"] = Base64Encode(event.signature);
   if (!event.disclosures.empty()) {
     j["disclosures"] = nlohmann::ordered_json::array();
     for (const auto& d : event.disclosures) {
       j["disclosures"].push_back(
-          {{"salt", tlog::Base64Encode(d.salt)}, {"field", d.field}, {"value", d.value}});
+          {{"salt", Base64Encode(d.salt)}, {"field", d.field}, {"value", d.value}});
     }
   }
   return j;

@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "ledger/status.h"
+#include "base/status.h"
 #include "ledger/types.h"
 
 namespace ledger::server::internal {

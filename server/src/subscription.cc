@@ -1,7 +1,7 @@
 #include "subscription.h"
 
 #include "query.h"
-#include "run_blocking.h"
+#include "base/run_blocking.h"
 
 namespace ledger::server::internal {
 namespace {
@@ -56,12 +56,12 @@ Result<SubscriptionSpec> ParseSubscriptionParams(const std::map<std::string, std
       if (value == "end") {
         spec.from.reset();
       } else {
-        uint64_t v = 0;
-        if (!ParseDecimal(value, &v)) {
+        auto v = ParseDecimal(value);
+        if (!v.ok()) {
           return Status::InvalidArgument("from must be a position or \"end\", got \"" + value +
                                          "\"");
         }
-        spec.from = v;
+        spec.from = *v;
       }
     } else if (name == "types") {
       spec.type_prefixes = SplitCommas(value);
@@ -73,11 +73,11 @@ Result<SubscriptionSpec> ParseSubscriptionParams(const std::map<std::string, std
       }
       spec.group = value;
     } else if (name == "heartbeat_ms") {
-      uint64_t v = 0;
-      if (!ParseDecimal(value, &v) || v < 100 || v > 60000) {
+      auto v = ParseDecimal(value);
+      if (!v.ok() || *v < 100 || *v > 60000) {
         return Status::InvalidArgument("heartbeat_ms must be 100 to 60000");
       }
-      spec.heartbeat = std::chrono::milliseconds(v);
+      spec.heartbeat = std::chrono::milliseconds(*v);
     } else if (name == "token") {
       // Not accepted in the URL (it would end up in logs); named so the error is clear.
       return Status::InvalidArgument("send the token in the Authorization header, not the URL");

@@ -3,13 +3,13 @@
 #include <nlohmann/json.hpp>
 
 #include "atomic_file.h"
+#include "base/hex.h"
+#include "base/sha256.h"
 #include "bytes.h"
 #include "ledger/time_format.h"
 
 namespace ledger::server {
 namespace {
-
-using internal::HexEncode;
 
 constexpr std::string_view kTokenPrefix = "ldgr_";
 constexpr std::string_view kHashDomain = std::string_view("ledger/api-token/v1\0", 20);
@@ -18,16 +18,10 @@ constexpr int kFileVersion = 1;
 std::string TokenHashHex(std::string_view token) {
   std::string message(kHashDomain);
   message.append(token);
-  return HexEncode(internal::Sha256(message));
+  return Sha256Hex(message);
 }
 
-bool IsHex(std::string_view s, size_t n) {
-  if (s.size() != n) return false;
-  for (char c : s) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
+bool IsHex(std::string_view s, size_t n) { return s.size() == n && IsLowerHex(s); }
 
 Result<std::vector<TokenRecord>> Parse(const std::string& text, const std::string& path) {
   std::vector<TokenRecord> out;
@@ -95,7 +89,7 @@ bool IsKnownRole(std::string_view role) {
 
 Result<TokenStore> TokenStore::Load(const std::string& path) {
   TokenStore store;
-  ASSIGN_OR_RETURN(store.tokens_, LoadRecords(path));
+  LEDGER_ASSIGN_OR_RETURN(store.tokens_, LoadRecords(path));
   return store;
 }
 
@@ -106,8 +100,8 @@ Result<NewToken> TokenStore::Create(const std::string& path, const std::string& 
                                    "\"");
   }
   if (!IsKnownRole(role)) return Status::InvalidArgument("unknown role \"" + role + "\"");
-  ASSIGN_OR_RETURN(auto lock, internal::FileLock::Acquire(path + ".lock"));
-  ASSIGN_OR_RETURN(auto records, LoadRecords(path));
+  LEDGER_ASSIGN_OR_RETURN(auto lock, internal::FileLock::Acquire(path + ".lock"));
+  LEDGER_ASSIGN_OR_RETURN(auto records, LoadRecords(path));
   NewToken out;
   out.record.id = HexEncode(internal::RandomBytes(8));
   out.token = std::string(kTokenPrefix) + out.record.id + "_" + HexEncode(internal::RandomBytes(32));
@@ -117,13 +111,13 @@ Result<NewToken> TokenStore::Create(const std::string& path, const std::string& 
   out.record.name = name;
   out.record.created_at_us = NowMicros();
   records.push_back(out.record);
-  RETURN_IF_ERROR(internal::WriteFileAtomic(path, Serialize(records)));
+  LEDGER_RETURN_IF_ERROR(internal::WriteFileAtomic(path, Serialize(records)));
   return out;
 }
 
 Status TokenStore::Revoke(const std::string& path, const std::string& id) {
-  ASSIGN_OR_RETURN(auto lock, internal::FileLock::Acquire(path + ".lock"));
-  ASSIGN_OR_RETURN(auto records, LoadRecords(path));
+  LEDGER_ASSIGN_OR_RETURN(auto lock, internal::FileLock::Acquire(path + ".lock"));
+  LEDGER_ASSIGN_OR_RETURN(auto records, LoadRecords(path));
   bool found = false;
   for (auto& r : records) {
     if (r.id == id) {

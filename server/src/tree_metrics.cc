@@ -54,11 +54,11 @@ Result<TreeGauges> ReadTreeGauges(Ledger& ledger, uint64_t log_size, int64_t now
     }
   }
   if (g.checkpoint_size > 0) {
-    ASSIGN_OR_RETURN(Entry newest, ledger.ReadSeq(g.checkpoint_size - 1));
+    LEDGER_ASSIGN_OR_RETURN(Entry newest, ledger.ReadSeq(g.checkpoint_size - 1));
     g.checkpoint_age_seconds = SecondsBetween(newest.recorded_at_us, now_us);
   }
   if (log_size > g.checkpoint_size) {
-    ASSIGN_OR_RETURN(Entry waiting, ledger.ReadSeq(g.checkpoint_size));
+    LEDGER_ASSIGN_OR_RETURN(Entry waiting, ledger.ReadSeq(g.checkpoint_size));
     g.uncheckpointed_entry_age_seconds = SecondsBetween(waiting.recorded_at_us, now_us);
   }
   return g;

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "ledger/ledger.h"
-#include "ledger/status.h"
+#include "base/status.h"
 
 namespace ledger::server::internal {
 

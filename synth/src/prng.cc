@@ -2,6 +2,8 @@
 
 #include <cassert>
 
+#include "base/hex.h"
+
 namespace ledger::synth {
 namespace {
 
@@ -109,19 +111,24 @@ std::vector<size_t> Rng::Distinct(const int* weights, size_t n, size_t count) {
 }
 
 std::string Rng::Hex(size_t n) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out(n, '0');
+  // The digits are drawn as they always were (each Next() gives 16, lowest nibble first), so a
+  // seed still makes the same cohort; they are packed two to a byte for the one hex encoder.
+  std::string packed((n + 1) / 2, '\0');
   uint64_t bits = 0;
   int left = 0;
-  for (char& c : out) {
+  for (size_t i = 0; i < n; ++i) {
     if (left == 0) {
       bits = Next();
       left = 16;
     }
-    c = kDigits[bits & 0xf];
+    const auto nibble = static_cast<uint8_t>(bits & 0xf);
     bits >>= 4;
     --left;
+    char& b = packed[i / 2];
+    b = static_cast<char>(i % 2 == 0 ? nibble << 4 : (static_cast<uint8_t>(b) | nibble));
   }
+  std::string out = HexEncode(packed);
+  out.resize(n);
   return out;
 }
 

@@ -34,10 +34,10 @@ class CaseRulesTest : public ::testing::Test {
     auto created = [&]() -> Result<std::unique_ptr<Ledger>> {
       LedgerIdentity identity{ledger_key_.name(), ledger_key_.public_key(), admin_.key_id(),
                               max_problems};
-      ASSIGN_OR_RETURN(auto ledger, Ledger::CreateInMemory(identity, options));
+      LEDGER_ASSIGN_OR_RETURN(auto ledger, Ledger::CreateInMemory(identity, options));
       auto reg = SignEventJson(KeyRegisteredJson(admin_, admin_.verifier(), "admin", {}), admin_);
       if (!reg.ok()) return reg.status();
-      RETURN_IF_ERROR(ledger->Append(*reg).status());
+      LEDGER_RETURN_IF_ERROR(ledger->Append(*reg).status());
       return ledger;
     }();
     ASSERT_TRUE(created.ok()) << created.status().ToString();

@@ -18,6 +18,7 @@
 #include "records.h"
 #include "storage/kv_store.h"
 #include "test_events.h"
+#include "../temp_dir.h"
 
 namespace ledger {
 namespace {
@@ -28,21 +29,7 @@ using testing::MakeKey;
 using testing::PhaseEntered;
 using testing::Sign;
 
-class TempDir {
- public:
-  TempDir() {
-    path_ = (std::filesystem::temp_directory_path() /
-             ("ledger-test-" + std::to_string(::getpid()) + "-" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name()))
-                .string();
-    std::filesystem::remove_all(path_);
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using testing::TempDir;
 
 // One master key for every ledger of this file (the crash child opens the parent's ledger).
 LedgerOptions VaultOptions() {

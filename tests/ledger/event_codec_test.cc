@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "base/hex.h"
 #include "test_events.h"
 
 namespace ledger {
@@ -75,12 +76,7 @@ TEST(EventCodecTest, PersonalDigestGrammarIsStable) {
   // SHA-256("ledger/personal/v1" 0x00 || salt || "name" 0x00 || "Kari Nordmann").
   std::string salt(16, '\x01');
   auto d = PersonalDigest(salt, "name", "Kari Nordmann");
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned char c : d) {
-    hex.push_back(kDigits[c >> 4]);
-    hex.push_back(kDigits[c & 15]);
-  }
+  const std::string hex = HexEncode(d);
   EXPECT_EQ(hex, "37c75d1dfab467089244e2029e975a8b62b88beb56f0fbd7782ac48dc171eeba")
       << "if this changed, stored digests no longer verify: bump the grammar version instead";
 }

@@ -29,6 +29,7 @@
 #include "test_events.h"
 #include "tlog/checkpoint.h"
 #include "vault.h"
+#include "../temp_dir.h"
 
 namespace ledger {
 namespace {
@@ -40,21 +41,7 @@ using testing::MakeKey;
 using testing::PhaseEntered;
 using testing::Sign;
 
-class TempDir {
- public:
-  explicit TempDir(const std::string& suffix = "") {
-    path_ = (fs::temp_directory_path() /
-             ("ledger-integrity-" + std::to_string(::getpid()) + "-" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name() + suffix))
-                .string();
-    fs::remove_all(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using testing::TempDir;
 
 LedgerOptions Options(const SigningKey* ledger_key = nullptr) {
   static const MasterKey* master = new MasterKey(MasterKey::Generate());

@@ -26,6 +26,7 @@
 #include "storage/kv_store.h"
 #include "test_events.h"
 #include "vault.h"
+#include "../temp_dir.h"
 
 namespace ledger {
 namespace {
@@ -37,21 +38,7 @@ using testing::MakeKey;
 using testing::Sign;
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    path_ = (fs::temp_directory_path() /
-             ("ledger-vault-" + std::to_string(::getpid()) + "-" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name()))
-                .string();
-    fs::remove_all(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using testing::TempDir;
 
 nlohmann::json Opened(const std::string& subject, const std::string& name,
                       const std::string& national_id) {

@@ -32,6 +32,7 @@
 #include "tlog/note.h"
 #include "tlog/tiles.h"
 #include "tlog/verify.h"
+#include "../temp_dir.h"
 
 namespace ledger {
 namespace {
@@ -46,25 +47,10 @@ using testing::Sign;
 
 constexpr char kOrigin[] = "verify.example/ledger";
 
-class TempDir {
+// On tmpfs when it can be (the suite writes many ledgers).
+class TempDir : public testing::TempDir {
  public:
-  explicit TempDir(const std::string& tag = "") {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    // RocksDB syncs every write; on tmpfs that costs nothing and keeps the tests fast.
-    std::error_code ec;
-    fs::path base = fs::is_directory("/dev/shm", ec) && ::access("/dev/shm", W_OK) == 0
-                        ? fs::path("/dev/shm")
-                        : fs::temp_directory_path();
-    path_ = (base / ("ledger-verify-test-" + std::to_string(::getpid()) + "-" +
-                     (info ? std::string(info->name()) : std::string("suite")) + tag))
-                .string();
-    fs::remove_all(path_);
-  }
-  ~TempDir() { fs::remove_all(path_); }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
+  explicit TempDir(const std::string& tag = "") : testing::TempDir(tag, Where::kTmpfsIfWritable) {}
 };
 
 // A clock that starts now (key events occur now) and moves one millisecond per reading, so

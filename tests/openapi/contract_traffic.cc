@@ -22,7 +22,7 @@
 
 #include "../server/server_fixture.h"
 #include "ledger/event_codec.h"
-#include "tlog/base64.h"
+#include "base/base64.h"
 
 namespace ledger::server::testing {
 namespace {
@@ -130,7 +130,7 @@ class ContractTraffic : public ServerFixture {
     j["stream"] = stream;
     const std::string type = a.headers.count("content-type") ? a.headers.at("content-type") : "";
     if (stream || type == "application/octet-stream") {
-      j["body_base64"] = tlog::Base64Encode(a.body);
+      j["body_base64"] = Base64Encode(a.body);
     } else {
       j["body"] = a.body;
     }

@@ -8,8 +8,6 @@
 #ifndef LEDGER_TESTS_RELEASE_SIGNED_RELEASE_H_
 #define LEDGER_TESTS_RELEASE_SIGNED_RELEASE_H_
 
-#include <sodium.h>
-
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -19,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "base/sha256.h"
 #include "ledger/signing_key.h"
 #include "tlog/note.h"
 
@@ -33,17 +32,7 @@ inline std::string ReadSeed(const std::string& relative) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-inline std::string Sha256Hex(const std::string& bytes) {
-  unsigned char d[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(d, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned char b : d) {
-    hex.push_back(kHex[b >> 4]);
-    hex.push_back(kHex[b & 15]);
-  }
-  return hex;
-}
+inline std::string Sha256Hex(const std::string& bytes) { return ledger::Sha256Hex(bytes); }
 
 struct SignedRelease {
   nlohmann::ordered_json manifest;

@@ -177,7 +177,8 @@ TEST_F(ConnectionsTest, ServerThreadsAreNamedForOperators) {
     std::getline(comm, name);
     names.insert(name);
   }
-  for (const char* want : {"ledger-net", "ledger-worker", "ledger-hub", "ledger-revoke"}) {
+  for (const char* want :
+       {"ledger-net", "ledger-worker", "ledger-hub", "ledger-revoke", "ledger-trim"}) {
     EXPECT_GE(names.count(want), 1u) << want;
   }
 }

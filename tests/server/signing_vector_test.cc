@@ -8,10 +8,11 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "base/base64.h"
+#include "base/hex.h"
 #include "ledger/event_codec.h"
 #include "ledger/signing_key.h"
 #include "server/client.h"
-#include "tlog/base64.h"
 
 #ifndef LEDGER_TESTDATA
 #error "LEDGER_TESTDATA must name tests/testdata"
@@ -19,16 +20,6 @@
 
 namespace ledger::server {
 namespace {
-
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 15]);
-  }
-  return out;
-}
 
 TEST(SigningVectorTest, CanonicalBytesAndSignatureMatchTheVector) {
   std::ifstream in(std::string(LEDGER_TESTDATA) + "/server/signing_vector.json");
@@ -38,22 +29,22 @@ TEST(SigningVectorTest, CanonicalBytesAndSignatureMatchTheVector) {
   auto v = nlohmann::json::parse(ss.str());
   // The key: name and 32-byte seed from the vector.
   ASSERT_EQ(sodium_init() >= 0, true);
-  const std::string seed = tlog::Base64Decode(v["seed_base64"].get<std::string>()).value();
+  const std::string seed = Base64Decode(v["seed_base64"].get<std::string>()).value();
   unsigned char pk[crypto_sign_PUBLICKEYBYTES], sk[crypto_sign_SECRETKEYBYTES];
   crypto_sign_seed_keypair(pk, sk, reinterpret_cast<const unsigned char*>(seed.data()));
   const std::string public_key(reinterpret_cast<char*>(pk), sizeof pk);
   const std::string name = v["key_name"];
   const std::string id = NoteKeyId(name, public_key);
-  auto key = SigningKey::Parse("PRIVATE+KEY+" + name + "+" + Hex(id) + "+" +
-                               tlog::Base64Encode(std::string("\x01", 1) + seed));
+  auto key = SigningKey::Parse("PRIVATE+KEY+" + name + "+" + HexEncode(id) + "+" +
+                               Base64Encode(std::string("\x01", 1) + seed));
   ASSERT_TRUE(key.ok()) << key.status().ToString();
   EXPECT_EQ(key->key_id_hex(), v["key_id"]);
 
   auto bytes = CanonicalEventFromJson(v["event"].dump());
   ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
-  EXPECT_EQ(Hex(*bytes), v["canonical_hex"]);
-  EXPECT_EQ(Hex(EventSigningMessage(*bytes)).substr(0, 32), v["signing_prefix_hex"]);
-  EXPECT_EQ(tlog::Base64Encode(key->Sign(EventSigningMessage(*bytes))), v["signature_base64"]);
+  EXPECT_EQ(HexEncode(*bytes), v["canonical_hex"]);
+  EXPECT_EQ(HexEncode(EventSigningMessage(*bytes)).substr(0, 32), v["signing_prefix_hex"]);
+  EXPECT_EQ(Base64Encode(key->Sign(EventSigningMessage(*bytes))), v["signature_base64"]);
   // The client library's body carries exactly these.
   SignedEvent e{*bytes, key->key_id(), key->Sign(EventSigningMessage(*bytes)), {}};
   auto body = nlohmann::json::parse(SignedEventBody(e).value());

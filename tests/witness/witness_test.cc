@@ -31,6 +31,7 @@
 #include "witness/state_store.h"
 #include "witness/witness_client.h"
 #include "witness/witness_state.h"
+#include "../temp_dir.h"
 
 namespace witness {
 namespace {
@@ -378,17 +379,10 @@ TEST_F(WitnessStateTest, ConcurrentAddsFromOneOldSizeCosignOnlyOne) {
 
 // --- state_store.h ------------------------------------------------------------------------
 
-class TempDir {
+// A directory that exists: the state files are written into it.
+class TempDir : public ledger::testing::TempDir {
  public:
-  TempDir() {
-    std::string pattern = ::testing::TempDir() + "witness_test.XXXXXX";
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string path() const { return path_; }
-
- private:
-  std::string path_;
+  TempDir() : ledger::testing::TempDir("", Where::kTmp, Create::kYes) {}
 };
 
 std::string ReadFile(const std::string& path) {

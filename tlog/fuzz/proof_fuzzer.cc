@@ -13,7 +13,7 @@
 #include <cstring>
 #include <vector>
 
-#include "ledger/status.h"
+#include "base/status.h"
 #include "tlog/merkle.h"
 #include "tlog/proof.h"
 #include "tlog/verify.h"

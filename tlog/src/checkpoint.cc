@@ -4,12 +4,15 @@
 #include <cassert>
 #include <optional>
 
-#include "tlog/base64.h"
+#include "base/base64.h"
+#include "base/decimal.h"
 #include "text.h"
 
 namespace tlog {
 namespace {
 
+using ledger::Base64Decode;
+using ledger::Base64Encode;
 using ledger::Status;
 
 // The body without validation; the caller validates or has validated.
@@ -53,7 +56,7 @@ ledger::Result<Checkpoint> ParseCheckpointBody(std::string_view text) {
                                    " bytes; at most " + std::to_string(kMaxNoteSize) +
                                    " are accepted");
   }
-  RETURN_IF_ERROR(internal::CheckNoteCharacters(text, "checkpoint"));
+  LEDGER_RETURN_IF_ERROR(internal::CheckNoteCharacters(text, "checkpoint"));
   if (!text.ends_with('\n')) {
     return Status::InvalidArgument("checkpoint does not end in a newline");
   }
@@ -66,8 +69,8 @@ ledger::Result<Checkpoint> ParseCheckpointBody(std::string_view text) {
   if (!internal::NextLine(&text, &line)) {
     return Status::InvalidArgument("checkpoint has no tree size line");
   }
-  std::optional<uint64_t> size = internal::ParseDecimalUint64(line);
-  if (!size) {
+  auto size = ledger::ParseDecimal(line);
+  if (!size.ok()) {
     return Status::InvalidArgument("checkpoint tree size " + internal::Quote(line) +
                                    " is not a decimal below 2^64 without leading zeros");
   }
@@ -75,8 +78,8 @@ ledger::Result<Checkpoint> ParseCheckpointBody(std::string_view text) {
   if (!internal::NextLine(&text, &line)) {
     return Status::InvalidArgument("checkpoint has no root hash line");
   }
-  std::optional<std::string> root = Base64Decode(line);
-  if (!root || root->size() != c.root.size()) {
+  auto root = Base64Decode(line);
+  if (!root.ok() || root->size() != c.root.size()) {
     return Status::InvalidArgument("checkpoint root hash " + internal::Quote(line) +
                                    " is not canonical base64 of 32 bytes");
   }
@@ -97,13 +100,13 @@ ledger::Result<Checkpoint> OpenCheckpoint(std::string_view signed_note, const No
     return Status::InvalidArgument("log key " + log_key.name +
                                    " is not an Ed25519 (type 0x01) note key");
   }
-  ASSIGN_OR_RETURN(Note note, ParseNote(signed_note));
-  ASSIGN_OR_RETURN(Checkpoint checkpoint, ParseCheckpointBody(note.text));
+  LEDGER_ASSIGN_OR_RETURN(Note note, ParseNote(signed_note));
+  LEDGER_ASSIGN_OR_RETURN(Checkpoint checkpoint, ParseCheckpointBody(note.text));
   if (checkpoint.origin != log_key.name) {
     return Status::InvalidArgument("checkpoint origin " + internal::Quote(checkpoint.origin) +
                                    " is not the log key's name " + internal::Quote(log_key.name));
   }
-  RETURN_IF_ERROR(VerifyNote(note, {log_key}, nullptr).WithContext("checkpoint"));
+  LEDGER_RETURN_IF_ERROR(VerifyNote(note, {log_key}, nullptr).WithContext("checkpoint"));
   if (other_signatures != nullptr) {
     other_signatures->clear();
     for (NoteSignature& sig : note.signatures) {

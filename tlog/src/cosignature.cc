@@ -31,7 +31,7 @@ ledger::Result<NoteSignature> CosignCheckpoint(std::string_view checkpoint_body,
   }
   auto body = ParseCheckpointBody(checkpoint_body);
   if (!body.ok()) return body.status().WithContext("cosigning");
-  ASSIGN_OR_RETURN(NoteVerifier verifier, VerifierFromSeed(name, kAlgCosignatureV1, seed));
+  LEDGER_ASSIGN_OR_RETURN(NoteVerifier verifier, VerifierFromSeed(name, kAlgCosignatureV1, seed));
   std::string bytes(kTimestampSize, '\0');
   for (size_t i = 0; i < kTimestampSize; ++i) {
     bytes[i] = static_cast<char>(timestamp >> (8 * (kTimestampSize - 1 - i)));

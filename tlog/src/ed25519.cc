@@ -21,15 +21,6 @@ const unsigned char* Bytes(std::string_view s) {
 
 }  // namespace
 
-std::array<uint8_t, 32> Sha256Parts(std::initializer_list<std::string_view> parts) {
-  crypto_hash_sha256_state st;
-  crypto_hash_sha256_init(&st);
-  for (std::string_view p : parts) crypto_hash_sha256_update(&st, Bytes(p), p.size());
-  std::array<uint8_t, 32> out;
-  crypto_hash_sha256_final(&st, out.data());
-  return out;
-}
-
 std::string Ed25519PublicKeyFromSeed(std::string_view seed) {
   assert(seed.size() == crypto_sign_SEEDBYTES);
   EnsureSodium();

@@ -1,4 +1,4 @@
-// Ed25519 (RFC 8032) and SHA-256 through libsodium, for the signed-note units. No libsodium type
+// Ed25519 (RFC 8032) through libsodium (SHA-256: base/sha256.h), for the signed-note units. No libsodium type
 // escapes this file pair, so the public headers stay free of it.
 #ifndef TLOG_SRC_ED25519_H_
 #define TLOG_SRC_ED25519_H_
@@ -14,9 +14,6 @@ namespace tlog::internal {
 inline constexpr size_t kEd25519SeedSize = 32;
 inline constexpr size_t kEd25519PublicKeySize = 32;
 inline constexpr size_t kEd25519SignatureSize = 64;
-
-// SHA-256 over the concatenation of `parts`.
-std::array<uint8_t, 32> Sha256Parts(std::initializer_list<std::string_view> parts);
 
 // REQUIRES: seed.size() == kEd25519SeedSize.
 std::string Ed25519PublicKeyFromSeed(std::string_view seed);

@@ -1,37 +1,27 @@
 #include "tlog/merkle.h"
 
-#include <sodium.h>
-
 #include <algorithm>
+#include <type_traits>
+
+#include "base/sha256.h"
 
 namespace tlog {
 
+// Hash is ledger::Sha256Digest: one 32-byte array type for every SHA-256 value.
+static_assert(std::is_same_v<Hash, ledger::Sha256Digest>);
+
 Hash HashLeaf(std::string_view leaf_data) {
-  crypto_hash_sha256_state st;
-  crypto_hash_sha256_init(&st);
-  const unsigned char prefix = 0x00;
-  crypto_hash_sha256_update(&st, &prefix, 1);
-  crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(leaf_data.data()),
-                            leaf_data.size());
-  Hash out;
-  crypto_hash_sha256_final(&st, out.data());
-  return out;
+  return ledger::Sha256Parts({std::string_view("\x00", 1), leaf_data});
 }
 
 Hash HashChildren(const Hash& left, const Hash& right) {
-  unsigned char buf[65];
+  char buf[65];
   buf[0] = 0x01;
   std::copy(left.begin(), left.end(), buf + 1);
   std::copy(right.begin(), right.end(), buf + 33);
-  Hash out;
-  crypto_hash_sha256(out.data(), buf, sizeof buf);
-  return out;
+  return ledger::Sha256(std::string_view(buf, sizeof buf));
 }
 
-Hash EmptyRoot() {
-  Hash out;
-  crypto_hash_sha256(out.data(), nullptr, 0);
-  return out;
-}
+Hash EmptyRoot() { return ledger::Sha256(""); }
 
 }  // namespace tlog

@@ -3,7 +3,9 @@
 #include <cassert>
 #include <optional>
 
-#include "tlog/base64.h"
+#include "base/base64.h"
+#include "base/hex.h"
+#include "base/sha256.h"
 #include "ed25519.h"
 #include "text.h"
 #include "tlog/cosignature.h"
@@ -11,33 +13,11 @@
 namespace tlog {
 namespace {
 
+using ledger::Base64Decode;
+using ledger::Base64Encode;
 using ledger::Status;
 
 constexpr std::string_view kSigPrefix = "\xe2\x80\x94 ";  // em dash U+2014, space
-
-std::string KeyIdHex(uint32_t id) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out(8, '0');
-  for (int i = 7; i >= 0; --i, id >>= 4) out[static_cast<size_t>(i)] = kDigits[id & 15];
-  return out;
-}
-
-std::optional<uint32_t> ParseKeyIdHex(std::string_view hex) {
-  if (hex.size() != 8) return std::nullopt;
-  uint32_t id = 0;
-  for (char c : hex) {
-    uint32_t nibble;
-    if (c >= '0' && c <= '9') {
-      nibble = static_cast<uint32_t>(c - '0');
-    } else if (c >= 'a' && c <= 'f') {
-      nibble = static_cast<uint32_t>(c - 'a' + 10);
-    } else {
-      return std::nullopt;
-    }
-    id = id << 4 | nibble;
-  }
-  return id;
-}
 
 std::string KeyIdBytes(uint32_t id) {
   return {static_cast<char>(id >> 24), static_cast<char>(id >> 16), static_cast<char>(id >> 8),
@@ -51,6 +31,14 @@ uint32_t ReadKeyId(std::string_view bytes) {
          static_cast<uint32_t>(static_cast<uint8_t>(bytes[1])) << 16 |
          static_cast<uint32_t>(static_cast<uint8_t>(bytes[2])) << 8 |
          static_cast<uint32_t>(static_cast<uint8_t>(bytes[3]));
+}
+
+// The key id as 8 lowercase hex digits (big-endian), and back: exactly 8 lowercase digits.
+std::string KeyIdHex(uint32_t id) { return ledger::HexEncode(KeyIdBytes(id)); }
+
+std::optional<uint32_t> ParseKeyIdHex(std::string_view hex) {
+  if (hex.size() != 8 || !ledger::IsLowerHex(hex)) return std::nullopt;
+  return ReadKeyId(ledger::HexDecode(hex).value());
 }
 
 std::string KeyLabel(std::string_view name, uint32_t key_id) {
@@ -75,8 +63,8 @@ ledger::Result<NoteSignature> ParseSignatureLine(std::string_view line, size_t n
     return Status::InvalidArgument(where + ": invalid key name " + internal::Quote(name) +
                                    " (empty, or has white space or '+')");
   }
-  std::optional<std::string> raw = Base64Decode(b64);
-  if (!raw) {
+  auto raw = Base64Decode(b64);
+  if (!raw.ok()) {
     return Status::InvalidArgument(where + ": signature of " + std::string(name) +
                                    " is not canonical standard base64");
   }
@@ -117,7 +105,7 @@ Status VerifyOne(const Note& note, const NoteSignature& sig, const NoteVerifier&
 
 uint32_t NoteKeyId(std::string_view name, uint8_t alg, std::string_view public_key) {
   const char alg_byte = static_cast<char>(alg);
-  auto digest = internal::Sha256Parts({name, "\n", std::string_view(&alg_byte, 1), public_key});
+  auto digest = ledger::Sha256Parts({name, "\n", std::string_view(&alg_byte, 1), public_key});
   return ReadKeyId(std::string_view(reinterpret_cast<const char*>(digest.data()), 4));
 }
 
@@ -164,8 +152,8 @@ ledger::Result<NoteVerifier> ParseVerifierKey(std::string_view text) {
     return Status::InvalidArgument("verifier key: key id " + internal::Quote(id_hex) +
                                    " is not 8 lowercase hex digits");
   }
-  std::optional<std::string> key = Base64Decode(text.substr(plus2 + 1));
-  if (!key || key->empty()) {
+  auto key = Base64Decode(text.substr(plus2 + 1));
+  if (!key.ok() || key->empty()) {
     return Status::InvalidArgument(
         "verifier key: key is not canonical standard base64 of "
         "an algorithm byte and a public key");
@@ -193,7 +181,7 @@ ledger::Result<Note> ParseNote(std::string_view message) {
                                    " bytes; at most " + std::to_string(kMaxNoteSize) +
                                    " are accepted");
   }
-  RETURN_IF_ERROR(internal::CheckNoteCharacters(message, "note"));
+  LEDGER_RETURN_IF_ERROR(internal::CheckNoteCharacters(message, "note"));
   size_t split = message.rfind("\n\n");
   if (split == std::string_view::npos) {
     return Status::InvalidArgument("note has no blank line between text and signatures");
@@ -211,7 +199,7 @@ ledger::Result<Note> ParseNote(std::string_view message) {
       return Status::InvalidArgument("note has more than " + std::to_string(kMaxNoteSignatures) +
                                      " signatures");
     }
-    ASSIGN_OR_RETURN(NoteSignature sig, ParseSignatureLine(line, note.signatures.size() + 1));
+    LEDGER_ASSIGN_OR_RETURN(NoteSignature sig, ParseSignatureLine(line, note.signatures.size() + 1));
     note.signatures.push_back(std::move(sig));
   }
   return note;
@@ -255,7 +243,7 @@ Status VerifyNote(const Note& note, const std::vector<NoteVerifier>& known,
       match = &v;
     }
     if (match == nullptr) continue;  // the spec: ignore signatures by unknown keys
-    RETURN_IF_ERROR(VerifyOne(note, sig, *match));
+    LEDGER_RETURN_IF_ERROR(VerifyOne(note, sig, *match));
     bool seen = false;
     for (const NoteVerifier& v : verified) seen = seen || v == *match;
     if (!seen) verified.push_back(*match);

@@ -30,7 +30,7 @@ Result<Hash> RangeHash(uint64_t begin, uint64_t end, const NodeReader& read_node
     const uint64_t width = uint64_t{1} << level;
     // Invariant: pos is aligned to width (see REQUIRES), so this is a stored perfect node.
     assert(pos % width == 0);
-    ASSIGN_OR_RETURN(Hash part, read_node(static_cast<uint8_t>(level), pos >> level));
+    LEDGER_ASSIGN_OR_RETURN(Hash part, read_node(static_cast<uint8_t>(level), pos >> level));
     parts.push_back(part);
     pos += width;
     rest -= width;
@@ -55,20 +55,20 @@ Status AppendPathSiblings(uint8_t level, uint64_t index, uint64_t size, const No
     const int l = level + i;
     const uint64_t sibling = node ^ 1;
     if (i + 1 < below) {
-      ASSIGN_OR_RETURN(Hash hash, read_node(static_cast<uint8_t>(l), sibling));
+      LEDGER_ASSIGN_OR_RETURN(Hash hash, read_node(static_cast<uint8_t>(l), sibling));
       proof->push_back(hash);
     } else {
       // Invariant: here node is even and sibling == last: the right subtree holding the last
       // leaf, which starts at a multiple of 2^l and may end early.
       assert(sibling == last);
-      ASSIGN_OR_RETURN(Hash hash, RangeHash(sibling << l, size, read_node));
+      LEDGER_ASSIGN_OR_RETURN(Hash hash, RangeHash(sibling << l, size, read_node));
       proof->push_back(hash);
     }
   }
   // On the right border: an odd node has a perfect left sibling; an even one has none.
   for (int l = level + below; node != 0; ++l, node >>= 1) {
     if (node & 1) {
-      ASSIGN_OR_RETURN(Hash hash, read_node(static_cast<uint8_t>(l), node - 1));
+      LEDGER_ASSIGN_OR_RETURN(Hash hash, read_node(static_cast<uint8_t>(l), node - 1));
       proof->push_back(hash);
     }
   }
@@ -84,7 +84,7 @@ Result<std::vector<Hash>> InclusionProof(uint64_t index, uint64_t size,
                                    " is not below tree size " + std::to_string(size));
   }
   std::vector<Hash> proof;
-  RETURN_IF_ERROR(AppendPathSiblings(0, index, size, read_node, &proof));
+  LEDGER_RETURN_IF_ERROR(AppendPathSiblings(0, index, size, read_node, &proof));
   return proof;
 }
 
@@ -103,10 +103,10 @@ Result<std::vector<Hash>> ConsistencyProof(uint64_t old_size, uint64_t new_size,
   const int level = std::countr_zero(old_size);
   const uint64_t node = (old_size - 1) >> level;
   if (node != 0) {
-    ASSIGN_OR_RETURN(Hash hash, read_node(static_cast<uint8_t>(level), node));
+    LEDGER_ASSIGN_OR_RETURN(Hash hash, read_node(static_cast<uint8_t>(level), node));
     proof.push_back(hash);
   }
-  RETURN_IF_ERROR(
+  LEDGER_RETURN_IF_ERROR(
       AppendPathSiblings(static_cast<uint8_t>(level), node, new_size, read_node, &proof));
   return proof;
 }

@@ -4,7 +4,8 @@
 #include <cassert>
 #include <optional>
 
-#include "tlog/base64.h"
+#include "base/base64.h"
+#include "base/decimal.h"
 #include "text.h"
 #include "tlog/checkpoint.h"
 #include "tlog/note.h"
@@ -12,6 +13,8 @@
 namespace tlog {
 namespace {
 
+using ledger::Base64Decode;
+using ledger::Base64Encode;
 using ledger::Status;
 
 constexpr std::string_view kHeader = "c2sp.org/tlog-proof@v1";
@@ -61,8 +64,8 @@ ledger::Result<ProofFile> ParseProofFile(std::string_view text) {
     return Status::InvalidArgument("proof file ends after its first line");
   }
   if (line.starts_with(kExtraPrefix)) {
-    std::optional<std::string> extra = Base64Decode(line.substr(kExtraPrefix.size()));
-    if (!extra || extra->empty()) {
+    auto extra = Base64Decode(line.substr(kExtraPrefix.size()));
+    if (!extra.ok() || extra->empty()) {
       return Status::InvalidArgument("proof file extra data is not non-empty canonical base64");
     }
     proof.extra = std::move(*extra);
@@ -74,8 +77,8 @@ ledger::Result<ProofFile> ParseProofFile(std::string_view text) {
     return Status::InvalidArgument("proof file has " + internal::Quote(line) +
                                    " where the line \"index <i>\" belongs");
   }
-  std::optional<uint64_t> index = internal::ParseDecimalUint64(line.substr(kIndexPrefix.size()));
-  if (!index) {
+  auto index = ledger::ParseDecimal(line.substr(kIndexPrefix.size()));
+  if (!index.ok()) {
     return Status::InvalidArgument("proof file index " +
                                    internal::Quote(line.substr(kIndexPrefix.size())) +
                                    " is not a decimal below 2^64 without leading zeros");
@@ -91,9 +94,9 @@ ledger::Result<ProofFile> ParseProofFile(std::string_view text) {
                                      std::to_string(kMaxInclusionProofHashes) +
                                      " inclusion proof hashes");
     }
-    std::optional<std::string> raw = Base64Decode(line);
+    auto raw = Base64Decode(line);
     Hash h;
-    if (!raw || raw->size() != h.size()) {
+    if (!raw.ok() || raw->size() != h.size()) {
       return Status::InvalidArgument(
           "proof file inclusion proof line " + std::to_string(proof.inclusion_proof.size() + 1) +
           " " + internal::Quote(line) + " is not canonical base64 of a 32-byte hash");

@@ -11,6 +11,8 @@
 
 #include "tlog/verify.h"
 
+#include "base/hex.h"
+
 namespace tlog {
 namespace {
 
@@ -20,24 +22,14 @@ using ledger::Status;
 // x >> n that is 0 for n >= 64 instead of undefined: bit_width can be 64.
 uint64_t ShiftRight(uint64_t x, int n) { return n >= 64 ? 0 : x >> n; }
 
-std::string Hex(const Hash& hash) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * hash.size());
-  for (uint8_t b : hash) {
-    out.push_back(kDigits[b >> 4]);
-    out.push_back(kDigits[b & 0xf]);
-  }
-  return out;
-}
-
 std::string WrongLength(size_t expected, size_t got) {
   return "wrong proof length: expected " + std::to_string(expected) + " hashes, got " +
          std::to_string(got);
 }
 
 std::string Mismatch(const char* what, const Hash& computed, const Hash& expected) {
-  return std::string(what) + " mismatch: computed " + Hex(computed) + ", expected " + Hex(expected);
+  return std::string(what) + " mismatch: computed " + ledger::HexEncode(computed) +
+         ", expected " + ledger::HexEncode(expected);
 }
 
 struct PathShape {
@@ -75,7 +67,7 @@ Result<Hash> RootFromInclusionProof(const Hash& leaf_hash, uint64_t index, uint6
 
 Status VerifyInclusion(const Hash& leaf_hash, uint64_t index, uint64_t size,
                        const std::vector<Hash>& proof, const Hash& root) {
-  ASSIGN_OR_RETURN(Hash computed, RootFromInclusionProof(leaf_hash, index, size, proof));
+  LEDGER_ASSIGN_OR_RETURN(Hash computed, RootFromInclusionProof(leaf_hash, index, size, proof));
   if (computed != root) {
     return Status::Corruption("inclusion proof for leaf " + std::to_string(index) +
                               " in tree of size " + std::to_string(size) + ": " +

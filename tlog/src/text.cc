@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "base/hex.h"
+
 namespace tlog::internal {
 namespace {
 
@@ -90,18 +92,6 @@ bool IsValidKeyName(std::string_view name) {
   return true;
 }
 
-std::optional<uint64_t> ParseDecimalUint64(std::string_view text) {
-  if (text.empty() || (text.size() > 1 && text[0] == '0')) return std::nullopt;
-  uint64_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return std::nullopt;
-    uint64_t digit = static_cast<uint64_t>(c - '0');
-    if (value > (UINT64_MAX - digit) / 10) return std::nullopt;
-    value = value * 10 + digit;
-  }
-  return value;
-}
-
 bool NextLine(std::string_view* text, std::string_view* line) {
   size_t nl = text->find('\n');
   if (nl == std::string_view::npos) return false;
@@ -116,10 +106,8 @@ std::string Quote(std::string_view untrusted) {
   for (size_t i = 0; i < untrusted.size() && i < kMaxShown; ++i) {
     auto c = static_cast<unsigned char>(untrusted[i]);
     if (c < 0x20 || c == 0x7f || c == '"' || c == '\\') {
-      static constexpr char kHex[] = "0123456789abcdef";
       out += "\\x";
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
+      out += ledger::HexEncode(untrusted.substr(i, 1));
     } else {
       out.push_back(static_cast<char>(c));
     }

@@ -1,5 +1,5 @@
-// Lexical rules shared by the c2sp.org text formats: the character set of signed notes, key
-// names, and unsigned decimal numbers.
+// Lexical rules shared by the c2sp.org text formats: the character set of signed notes and key
+// names (decimal numbers: base/decimal.h).
 #ifndef TLOG_SRC_TEXT_H_
 #define TLOG_SRC_TEXT_H_
 
@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "ledger/status.h"
+#include "base/status.h"
 
 namespace tlog::internal {
 
@@ -20,10 +20,6 @@ ledger::Status CheckNoteCharacters(std::string_view text, std::string_view what)
 // A key name: non-empty, valid UTF-8, no Unicode white space (as Go's unicode.IsSpace) and no
 // '+' (c2sp.org/signed-note).
 bool IsValidKeyName(std::string_view name);
-
-// An ASCII decimal with no sign and no leading zeros ("0" itself is allowed) that fits in a
-// uint64; nullopt otherwise.
-std::optional<uint64_t> ParseDecimalUint64(std::string_view text);
 
 // Splits off the text up to the first '\n' into *line and drops it and the '\n' from *text.
 // False if *text has no '\n'.

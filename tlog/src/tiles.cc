@@ -4,6 +4,7 @@
 #include <cassert>
 #include <optional>
 
+#include "base/decimal.h"
 #include "text.h"
 
 namespace tlog {
@@ -46,8 +47,8 @@ std::optional<std::pair<uint64_t, uint32_t>> ReadIndexAndWidth(std::string_view 
   uint32_t width = kTileWidth;
   size_t p = text.find(kPartialInfix);
   if (p != std::string_view::npos) {
-    std::optional<uint64_t> w = internal::ParseDecimalUint64(text.substr(p + kPartialInfix.size()));
-    if (!w || *w == 0 || *w >= kTileWidth) return std::nullopt;
+    auto w = ledger::ParseDecimal(text.substr(p + kPartialInfix.size()));
+    if (!w.ok() || *w == 0 || *w >= kTileWidth) return std::nullopt;
     width = static_cast<uint32_t>(*w);
     text = text.substr(0, p);
   }
@@ -92,8 +93,8 @@ ledger::Result<TileCoord> ParseTilePath(std::string_view path) {
   std::string_view rest = path.substr(kTilePrefix.size());
   size_t slash = rest.find('/');
   if (slash == std::string_view::npos) return bad("has no index after the level");
-  std::optional<uint64_t> level = internal::ParseDecimalUint64(rest.substr(0, slash));
-  if (!level || *level > kMaxTileLevel) {
+  auto level = ledger::ParseDecimal(rest.substr(0, slash));
+  if (!level.ok() || *level > kMaxTileLevel) {
     return bad("level is not a decimal from 0 to 63 without leading zeros");
   }
   auto iw = ReadIndexAndWidth(rest.substr(slash + 1));

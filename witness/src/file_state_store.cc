@@ -10,7 +10,6 @@
 // The rename makes a torn file impossible on a POSIX file system; the checksum catches damage
 // after the fact (a bit flip in a root would otherwise let the witness cosign a fork).
 #include <fcntl.h>
-#include <sodium.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -19,8 +18,10 @@
 #include <filesystem>
 #include <utility>
 
+#include "base/base64.h"
+#include "base/decimal.h"
+#include "base/sha256.h"
 #include "tlog/base64.h"
-#include "text.h"
 #include "witness/state_store.h"
 
 namespace witness {
@@ -35,9 +36,7 @@ constexpr std::string_view kChecksumPrefix = "sha256 ";
 constexpr size_t kMaxStateFileBytes = size_t{16} << 20;
 
 std::string Sha256Base64(std::string_view bytes) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-  return tlog::Base64Encode(std::string_view(reinterpret_cast<char*>(digest), sizeof digest));
+  return ledger::Base64Encode(ledger::DigestBytes(ledger::Sha256(bytes)));
 }
 
 Status ErrnoError(std::string_view what, const std::string& path) {
@@ -99,9 +98,11 @@ Result<LogHeads> Deserialize(std::string_view text) {
     LogHead head;
     std::optional<tlog::Hash> root =
         tlog::HashFromBase64(line.substr(space1 + 1, space2 - space1 - 1));
-    if (!internal::ParseDecimal(line.substr(0, space1), &head.size) || !root) {
+    auto size = ledger::ParseDecimal(line.substr(0, space1));
+    if (!size.ok() || !root) {
       return Status::Corruption(where + " has a malformed size or root");
     }
+    head.size = *size;
     head.root = *root;
     std::string origin(line.substr(space2 + 1));
     if (!heads.empty() && heads.rbegin()->first >= origin) {
@@ -170,8 +171,6 @@ class FileStateStore final : public StateStore {
 }  // namespace
 
 Result<std::unique_ptr<StateStore>> OpenFileStateStore(std::string path) {
-  // sodium_init fails only without a randomness source, which SHA-256 does not use.
-  [[maybe_unused]] static const bool initialised = sodium_init() >= 0;
   const std::string lock_path = path + ".lock";
   Fd lock(::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
   if (lock.get() < 0) return ErrnoError("cannot open", lock_path);

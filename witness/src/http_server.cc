@@ -8,14 +8,16 @@
 #include <thread>
 #include <utility>
 
-#include "net.h"
-#include "run_blocking.h"
+#include "base/net.h"
+#include "base/run_blocking.h"
 #include "witness/protocol.h"
 #include "witness/state_store.h"
 #include "witness/witness_state.h"
 
 namespace witness {
 namespace {
+
+namespace net = ::ledger::net;
 
 using ledger::Result;
 using ledger::Status;
@@ -303,7 +305,7 @@ class WitnessServer::Impl {
                                                          options_.now_seconds(), &latest_size);
       return ReplyFor(result, latest_size);
     };
-    Reply reply = co_await internal::RunBlocking(blocking_, std::move(update));
+    Reply reply = co_await ledger::RunBlocking(blocking_, std::move(update));
     co_return reply;
   }
 
@@ -336,13 +338,13 @@ Result<std::unique_ptr<WitnessServer>> StartWitnessServer(WitnessServerOptions o
   if (options.max_body_bytes == 0 || options.io_timeout.count() <= 0) {
     return Status::InvalidArgument("body limit and I/O timeout must be positive");
   }
-  ASSIGN_OR_RETURN(std::unique_ptr<StateStore> store, OpenFileStateStore(options.state_path));
+  LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<StateStore> store, OpenFileStateStore(options.state_path));
   WitnessConfig config{
       .name = options.witness_name, .seed = options.witness_seed, .logs = options.logs};
-  ASSIGN_OR_RETURN(std::unique_ptr<WitnessState> state,
+  LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<WitnessState> state,
                    WitnessState::Open(std::move(config), std::move(store)));
   auto impl = std::make_unique<WitnessServer::Impl>(std::move(options), std::move(state));
-  RETURN_IF_ERROR(impl->Listen());
+  LEDGER_RETURN_IF_ERROR(impl->Listen());
   impl->Start();
   return std::unique_ptr<WitnessServer>(new WitnessServer(std::move(impl)));
 }

@@ -2,8 +2,8 @@
 
 #include <cassert>
 
+#include "base/decimal.h"
 #include "tlog/base64.h"
-#include "text.h"
 
 namespace witness {
 namespace {
@@ -37,10 +37,13 @@ ledger::Result<AddCheckpointRequest> ParseAddCheckpointBody(std::string_view bod
   AddCheckpointRequest request;
   std::string_view line;
   if (!NextLine(&body, &line)) return Status::InvalidArgument("body has no old size line");
-  if (!line.starts_with("old ") || !internal::ParseDecimal(line.substr(4), &request.old_size)) {
+  // Without the "old " prefix the empty text is parsed, which fails.
+  auto old_size = ledger::ParseDecimal(line.starts_with("old ") ? line.substr(4) : "");
+  if (!old_size.ok()) {
     return Status::InvalidArgument(
         "first line is not \"old <size>\" with a decimal size without leading zeros");
   }
+  request.old_size = *old_size;
   for (size_t number = 2;; ++number) {
     if (!NextLine(&body, &line)) {
       return Status::InvalidArgument("body has no empty line before the checkpoint");
@@ -64,11 +67,11 @@ ledger::Result<AddCheckpointRequest> ParseAddCheckpointBody(std::string_view bod
 std::string FormatSizeBody(uint64_t size) { return std::to_string(size) + "\n"; }
 
 ledger::Result<uint64_t> ParseSizeBody(std::string_view body) {
-  uint64_t size = 0;
-  if (!body.ends_with('\n') || !internal::ParseDecimal(body.substr(0, body.size() - 1), &size)) {
+  auto size = ledger::ParseDecimal(body.ends_with('\n') ? body.substr(0, body.size() - 1) : "");
+  if (!size.ok()) {
     return Status::InvalidArgument("tree size body is not a decimal size and a newline");
   }
-  return size;
+  return *size;
 }
 
 }  // namespace witness

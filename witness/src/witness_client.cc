@@ -4,11 +4,13 @@
 #include <optional>
 #include <utility>
 
-#include "net.h"
+#include "base/net.h"
 #include "witness/protocol.h"
 
 namespace witness {
 namespace {
+
+namespace net = ::ledger::net;
 
 using ledger::Result;
 using ledger::Status;

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "base/base64.h"
 #include "tlog/base64.h"
 #include "tlog/checkpoint.h"
 #include "tlog/cosignature.h"
@@ -21,7 +22,7 @@ std::string FormatSignatureLine(const tlog::NoteSignature& signature) {
   std::string raw = {static_cast<char>(id >> 24), static_cast<char>(id >> 16),
                      static_cast<char>(id >> 8), static_cast<char>(id)};
   raw += signature.signature;
-  return std::string(kSignaturePrefix) + signature.name + " " + tlog::Base64Encode(raw) + "\n";
+  return std::string(kSignaturePrefix) + signature.name + " " + ledger::Base64Encode(raw) + "\n";
 }
 
 }  // namespace
@@ -45,7 +46,7 @@ Result<std::unique_ptr<WitnessState>> WitnessState::Open(WitnessConfig config,
     }
     keys.push_back(key);
   }
-  ASSIGN_OR_RETURN(LogHeads heads, store->Load());
+  LEDGER_ASSIGN_OR_RETURN(LogHeads heads, store->Load());
   return std::unique_ptr<WitnessState>(new WitnessState(std::move(config), std::move(*verifier),
                                                         std::move(log_keys), std::move(store),
                                                         std::move(heads)));
@@ -65,8 +66,8 @@ Result<std::string> WitnessState::AddCheckpoint(uint64_t old_size,
                                                 std::string_view signed_checkpoint,
                                                 uint64_t now_seconds, uint64_t* latest_size) {
   // Parsing and the log's signature depend on no state: check them before taking the lock.
-  ASSIGN_OR_RETURN(tlog::Note note, tlog::ParseNote(signed_checkpoint));
-  ASSIGN_OR_RETURN(tlog::Checkpoint checkpoint, tlog::ParseCheckpointBody(note.text));
+  LEDGER_ASSIGN_OR_RETURN(tlog::Note note, tlog::ParseNote(signed_checkpoint));
+  LEDGER_ASSIGN_OR_RETURN(tlog::Checkpoint checkpoint, tlog::ParseCheckpointBody(note.text));
   auto keys = log_keys_.find(checkpoint.origin);
   if (keys == log_keys_.end()) {
     return Status::NotFound("unknown log origin \"" + checkpoint.origin + "\"");
@@ -114,7 +115,7 @@ Result<std::string> WitnessState::AddCheckpoint(uint64_t old_size,
     // Save a copy first: heads_ must keep matching the store if the save fails.
     LogHeads next = heads_;
     next[checkpoint.origin] = LogHead{.size = checkpoint.size, .root = checkpoint.root};
-    RETURN_IF_ERROR(store_->Save(next));
+    LEDGER_RETURN_IF_ERROR(store_->Save(next));
     heads_ = std::move(next);
     if (latest_size != nullptr) *latest_size = checkpoint.size;
   }

@@ -15,7 +15,7 @@
 #include <string>
 
 #include "ledger/ledger.h"
-#include "ledger/status.h"
+#include "base/status.h"
 #include "ledger/verify.h"
 
 namespace ledger {

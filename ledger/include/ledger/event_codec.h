@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "ledger/signing_key.h"
-#include "ledger/status.h"
+#include "base/status.h"
 #include "ledger/types.h"
 
 namespace ledger {

@@ -9,7 +9,7 @@
 
 #include "ledger/ledger.h"
 #include "ledger/signing_key.h"
-#include "ledger/status.h"
+#include "base/status.h"
 
 namespace ledger {
 

@@ -24,7 +24,7 @@
 #include "ledger/master_key.h"
 #include "ledger/policy.h"
 #include "ledger/signing_key.h"
-#include "ledger/status.h"
+#include "base/status.h"
 #include "ledger/types.h"
 #include "tlog/merkle.h"
 

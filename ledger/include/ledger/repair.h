@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "ledger/status.h"
+#include "base/status.h"
 
 namespace ledger {
 

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "ledger/ledger.h"
-#include "ledger/status.h"
+#include "base/status.h"
 #include "tlog/merkle.h"
 
 namespace ledger {

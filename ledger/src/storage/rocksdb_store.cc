@@ -96,23 +96,23 @@ class RocksStore final : public KvStore {
   Status FlushAll() override {
     rocksdb::FlushOptions fo;
     fo.wait = true;
-    RETURN_IF_ERROR(FromRocks(db_->Flush(fo, handles_), "flush"));
+    LEDGER_RETURN_IF_ERROR(FromRocks(db_->Flush(fo, handles_), "flush"));
     return FromRocks(db_->FlushWAL(true), "flush WAL");
   }
 
   Status CompactAll() override {
-    RETURN_IF_ERROR(FlushAll());
+    LEDGER_RETURN_IF_ERROR(FlushAll());
     rocksdb::CompactRangeOptions co;
     co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
     for (auto* h : handles_) {
-      RETURN_IF_ERROR(FromRocks(db_->CompactRange(co, h, nullptr, nullptr), "compact"));
+      LEDGER_RETURN_IF_ERROR(FromRocks(db_->CompactRange(co, h, nullptr, nullptr), "compact"));
     }
     return Status::Ok();
   }
 
   Status CompactColumn(Column c) override {
     auto* h = handles_[static_cast<int>(c)];
-    RETURN_IF_ERROR(FromRocks(db_->Flush(rocksdb::FlushOptions(), h), "flush"));
+    LEDGER_RETURN_IF_ERROR(FromRocks(db_->Flush(rocksdb::FlushOptions(), h), "flush"));
     rocksdb::CompactRangeOptions co;
     co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
     return FromRocks(db_->CompactRange(co, h, nullptr, nullptr), "compact");
@@ -132,16 +132,16 @@ class RocksStore final : public KvStore {
     }
     // Every memtable to files: a write-ahead log becomes obsolete, and is deleted, once no
     // memtable of any column needs it, so the logs that carried the deleted records go too.
-    RETURN_IF_ERROR(FlushAll());
+    LEDGER_RETURN_IF_ERROR(FlushAll());
     rocksdb::CompactRangeOptions co;
     co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
     co.exclusive_manual_compaction = false;  // other columns' compactions go on meanwhile
-    RETURN_IF_ERROR(FromRocks(db_->CompactRange(co, h, nullptr, nullptr), "compact"));
+    LEDGER_RETURN_IF_ERROR(FromRocks(db_->CompactRange(co, h, nullptr, nullptr), "compact"));
     // Obsolete write-ahead logs are deleted at the storage engine's next full scan for
     // obsolete files, which re-enabling file deletions runs now (without force: while a
     // backup holds deletions off, nothing is deleted and the check below says so).
-    RETURN_IF_ERROR(FromRocks(db_->DisableFileDeletions(), "disable file deletions"));
-    RETURN_IF_ERROR(FromRocks(db_->EnableFileDeletions(/*force=*/false), "enable file deletions"));
+    LEDGER_RETURN_IF_ERROR(FromRocks(db_->DisableFileDeletions(), "disable file deletions"));
+    LEDGER_RETURN_IF_ERROR(FromRocks(db_->EnableFileDeletions(/*force=*/false), "enable file deletions"));
     // A compaction keeps a deleted record that a snapshot can still see.
     uint64_t snapshots = 0;
     if (db_->GetIntProperty("rocksdb.num-snapshots", &snapshots) && snapshots > 0) {
@@ -152,7 +152,7 @@ class RocksStore final : public KvStore {
     // compaction's return by a moment, so look a few times before reporting.
     std::string held;
     for (int attempt = 0; attempt < 40; ++attempt) {
-      ASSIGN_OR_RETURN(held, StillOnDisk(replaced));
+      LEDGER_ASSIGN_OR_RETURN(held, StillOnDisk(replaced));
       if (held.empty()) return Status::Ok();
       std::this_thread::sleep_for(std::chrono::milliseconds(25));
     }
@@ -163,7 +163,7 @@ class RocksStore final : public KvStore {
   Result<ColumnWriteCounts> WriteCounts(Column c) override {
     auto* h = handles_[static_cast<int>(c)];
     rocksdb::TablePropertiesCollection tables;
-    RETURN_IF_ERROR(FromRocks(db_->GetPropertiesOfAllTables(h, &tables), "table properties"));
+    LEDGER_RETURN_IF_ERROR(FromRocks(db_->GetPropertiesOfAllTables(h, &tables), "table properties"));
     ColumnWriteCounts counts;
     for (const auto& [file, props] : tables) {
       counts.puts += props->num_entries - props->num_deletions - props->num_merge_operands;
@@ -187,7 +187,7 @@ class RocksStore final : public KvStore {
 
   Status Checkpoint(const std::string& dir) override {
     rocksdb::Checkpoint* raw = nullptr;
-    RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "checkpoint"));
+    LEDGER_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "checkpoint"));
     std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
     // log_size_for_flush = 0: flush the memtables first, so that the copy is made of (linked)
     // table files plus at most a short WAL; RocksDB keeps the column families consistent.

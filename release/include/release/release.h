@@ -28,7 +28,7 @@
 #include "ledger/ledger.h"
 #include "ledger/master_key.h"
 #include "ledger/signing_key.h"
-#include "ledger/status.h"
+#include "base/status.h"
 #include "ledger/time_format.h"
 #include "replay/outcomes.h"
 

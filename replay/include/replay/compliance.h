@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "ledger/ledger.h"
-#include "ledger/status.h"
+#include "base/status.h"
 #include "replay/projection.h"
 #include "replay/replayer.h"
 #include "replay/report_run.h"

@@ -18,7 +18,7 @@
 #include <string_view>
 
 #include "event.capnp.h"
-#include "ledger/status.h"
+#include "base/status.h"
 #include "ledger/types.h"
 
 namespace ledger::replay {

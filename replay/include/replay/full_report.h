@@ -7,7 +7,7 @@
 #include <string>
 
 #include "ledger/ledger.h"
-#include "ledger/status.h"
+#include "base/status.h"
 #include "replay/caseload.h"
 #include "replay/compliance.h"
 #include "replay/outcomes.h"

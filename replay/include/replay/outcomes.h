@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "ledger/ledger.h"
-#include "ledger/status.h"
+#include "base/status.h"
 #include "ledger/time_format.h"
 #include "replay/projection.h"
 #include "replay/replayer.h"

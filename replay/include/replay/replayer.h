@@ -2,11 +2,11 @@
 // saved position, and saves their state with that position atomically (state_store.h).
 //
 //   auto caseload = std::make_unique<CaseloadProjection>();
-//   ASSIGN_OR_RETURN(auto replayer, Replayer::Create(ledger, {caseload.get()}));
-//   ASSIGN_OR_RETURN(auto store, StateStore::Open(dir));
-//   ASSIGN_OR_RETURN(ResumeInfo resumed, replayer->Resume(*store));  // or start at 0
-//   ASSIGN_OR_RETURN(RunStats run, replayer->Run());                 // up to the log's end
-//   RETURN_IF_ERROR(replayer->Save(*store));
+//   LEDGER_ASSIGN_OR_RETURN(auto replayer, Replayer::Create(ledger, {caseload.get()}));
+//   LEDGER_ASSIGN_OR_RETURN(auto store, StateStore::Open(dir));
+//   LEDGER_ASSIGN_OR_RETURN(ResumeInfo resumed, replayer->Resume(*store));  // or start at 0
+//   LEDGER_ASSIGN_OR_RETURN(RunStats run, replayer->Run());                 // up to the log's end
+//   LEDGER_RETURN_IF_ERROR(replayer->Save(*store));
 //
 // A replayer applies each entry to every projection in the order given, then moves on. A
 // filter (business time) decides which entries are applied; the others are skipped but still
@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "ledger/ledger.h"
-#include "ledger/status.h"
+#include "base/status.h"
 #include "replay/projection.h"
 #include "replay/state_store.h"
 #include "tlog/merkle.h"

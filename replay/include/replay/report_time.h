@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "ledger/status.h"
+#include "base/status.h"
 #include "ledger/time_format.h"
 
 namespace ledger::replay {

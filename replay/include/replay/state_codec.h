@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-#include "ledger/status.h"
+#include "base/status.h"
 
 namespace ledger::replay {
 

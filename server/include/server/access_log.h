@@ -16,7 +16,7 @@
 #include <mutex>
 #include <string>
 
-#include "ledger/status.h"
+#include "base/status.h"
 
 namespace ledger::server {
 

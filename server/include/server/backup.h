@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "ledger/ledger.h"
-#include "ledger/status.h"
+#include "base/status.h"
 #include "server/access_log.h"
 
 namespace ledger::server {

@@ -14,7 +14,7 @@
 #include <variant>
 #include <vector>
 
-#include "ledger/status.h"
+#include "base/status.h"
 #include "ledger/types.h"
 
 namespace ledger::server::binary {

@@ -23,7 +23,7 @@
 #include <string_view>
 
 #include "ledger/ledger.h"
-#include "ledger/status.h"
+#include "base/status.h"
 
 namespace ledger::server {
 

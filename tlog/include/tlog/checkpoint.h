@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ledger/status.h"
+#include "base/status.h"
 #include "tlog/merkle.h"
 #include "tlog/note.h"
 

@@ -18,7 +18,7 @@
 #include <string>
 #include <string_view>
 
-#include "ledger/status.h"
+#include "base/status.h"
 #include "tlog/note.h"
 
 namespace tlog {

@@ -22,7 +22,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ledger/status.h"
+#include "base/status.h"
 #include "tlog/merkle.h"
 
 namespace tlog {

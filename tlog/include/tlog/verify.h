@@ -17,7 +17,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "ledger/status.h"
+#include "base/status.h"
 #include "tlog/merkle.h"
 
 namespace tlog {

@@ -20,7 +20,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ledger/status.h"
+#include "base/status.h"
 #include "tlog/note.h"
 
 namespace witness {

@@ -13,7 +13,7 @@
 #include <memory>
 #include <string>
 
-#include "ledger/status.h"
+#include "base/status.h"
 #include "tlog/merkle.h"
 
 namespace witness {

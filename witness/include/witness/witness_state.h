@@ -19,7 +19,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ledger/status.h"
+#include "base/status.h"
 #include "tlog/merkle.h"
 #include "tlog/note.h"
 #include "witness/state_store.h"

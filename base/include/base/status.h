@@ -1,11 +1,12 @@
-// Status and Result<T>: the one error type that crosses module boundaries.
+// Status and Result<T>: the one error type that crosses module boundaries (base/, below every
+// other module; the namespace stays `ledger`).
 //
 // A Status is cheap when OK (no allocation) and carries a code and a message otherwise. Codes are
 // few and stable: programs (the CLI's exit codes, the server's HTTP statuses) map them, people
 // read the message. Anything that came from disk, the network or a caller is reported through a
 // Status; programming errors are asserts beside an `// Invariant:` comment.
-#ifndef LEDGER_STATUS_H_
-#define LEDGER_STATUS_H_
+#ifndef BASE_STATUS_H_
+#define BASE_STATUS_H_
 
 #include <cassert>
 #include <memory>
@@ -115,19 +116,20 @@ class [[nodiscard]] Result {
 #define LEDGER_CONCAT_INNER_(a, b) a##b
 #define LEDGER_CONCAT_(a, b) LEDGER_CONCAT_INNER_(a, b)
 
-// Returns from the enclosing function if `expr` (a Status) is not OK.
-#define RETURN_IF_ERROR(expr)                            \
-  do {                                                   \
-    ::ledger::Status ledger_status_ = (expr);            \
-    if (!ledger_status_.ok()) return ledger_status_;     \
+// Returns from the enclosing function if `expr` (a Status) is not OK. Prefixed so that it cannot
+// collide with Abseil's (or any other library's) RETURN_IF_ERROR.
+#define LEDGER_RETURN_IF_ERROR(expr)                 \
+  do {                                               \
+    ::ledger::Status ledger_status_ = (expr);        \
+    if (!ledger_status_.ok()) return ledger_status_; \
   } while (0)
 
-// `ASSIGN_OR_RETURN(auto x, MakeX());` declares x from a Result or returns its Status.
-#define ASSIGN_OR_RETURN(lhs, rexpr) \
-  ASSIGN_OR_RETURN_IMPL_(LEDGER_CONCAT_(ledger_result_, __LINE__), lhs, rexpr)
-#define ASSIGN_OR_RETURN_IMPL_(result, lhs, rexpr) \
-  auto result = (rexpr);                           \
-  if (!result.ok()) return result.status();        \
+// `LEDGER_ASSIGN_OR_RETURN(auto x, MakeX());` declares x from a Result or returns its Status.
+#define LEDGER_ASSIGN_OR_RETURN(lhs, rexpr) \
+  LEDGER_ASSIGN_OR_RETURN_IMPL_(LEDGER_CONCAT_(ledger_result_, __LINE__), lhs, rexpr)
+#define LEDGER_ASSIGN_OR_RETURN_IMPL_(result, lhs, rexpr) \
+  auto result = (rexpr);                                  \
+  if (!result.ok()) return result.status();               \
   lhs = std::move(result).value()
 
-#endif  // LEDGER_STATUS_H_
+#endif  // BASE_STATUS_H_

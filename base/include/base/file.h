@@ -1,13 +1,14 @@
-// Small files written whole and durably: the one home of this primitive for every module (the
-// ledger's anchor, the server's token and group files, backups).
-#ifndef LEDGER_DURABLE_FILE_H_
-#define LEDGER_DURABLE_FILE_H_
+// Whole files: read at once, or written whole and durably. The one home of these primitives for
+// every module (the ledger's anchor, the server's token and group files, backups, the CLI's
+// inputs, audit exports).
+#ifndef BASE_FILE_H_
+#define BASE_FILE_H_
 
 #include <cstddef>
 #include <string>
 #include <string_view>
 
-#include "ledger/status.h"
+#include "base/status.h"
 
 namespace ledger {
 
@@ -16,8 +17,12 @@ namespace ledger {
 // Creates the parent directory if needed. The file gets `mode` (less the umask).
 Status WriteFileAtomic(const std::string& path, std::string_view bytes, unsigned mode = 0600);
 
-// The whole file; NotFound if it does not exist, Corruption if it is larger than `max_bytes`
-// (read no further than that: a file that size is not one we wrote).
+// The whole file. NotFound if it does not exist, IOError if it cannot be read (a directory, no
+// permission); both messages name the path and the reason.
+Result<std::string> ReadFile(const std::string& path);
+
+// The whole file, as ReadFile, but Corruption if it is larger than `max_bytes` (read no further
+// than that: a file that size is not one we wrote).
 Result<std::string> ReadSmallFile(const std::string& path, size_t max_bytes = size_t{16} << 20);
 
 // fsync of a directory, so that the names created or renamed in it are durable.
@@ -25,4 +30,4 @@ Status SyncDirectory(const std::string& dir);
 
 }  // namespace ledger
 
-#endif  // LEDGER_DURABLE_FILE_H_
+#endif  // BASE_FILE_H_

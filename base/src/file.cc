@@ -1,4 +1,4 @@
-#include "ledger/durable_file.h"
+#include "base/file.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 
 namespace ledger {
 namespace {
@@ -67,7 +68,10 @@ Status WriteFileAtomic(const std::string& path, std::string_view bytes, unsigned
   return SyncDirectory(parent);
 }
 
-Result<std::string> ReadSmallFile(const std::string& path, size_t max_bytes) {
+namespace {
+
+// Reads `path` whole; with `max_bytes` set, refuses a larger file without reading past it.
+Result<std::string> ReadWhole(const std::string& path, std::optional<size_t> max_bytes) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Errno("open " + path);
   std::string out;
@@ -81,15 +85,23 @@ Result<std::string> ReadSmallFile(const std::string& path, size_t max_bytes) {
       return s;
     }
     if (n == 0) break;
-    if (out.size() + static_cast<size_t>(n) > max_bytes) {
+    if (max_bytes && out.size() + static_cast<size_t>(n) > *max_bytes) {
       ::close(fd);
-      return Status::Corruption(path + " is larger than " + std::to_string(max_bytes) +
+      return Status::Corruption(path + " is larger than " + std::to_string(*max_bytes) +
                                 " bytes: not a file the ledger wrote");
     }
     out.append(buf, static_cast<size_t>(n));
   }
   ::close(fd);
   return out;
+}
+
+}  // namespace
+
+Result<std::string> ReadFile(const std::string& path) { return ReadWhole(path, std::nullopt); }
+
+Result<std::string> ReadSmallFile(const std::string& path, size_t max_bytes) {
+  return ReadWhole(path, max_bytes);
 }
 
 }  // namespace ledger

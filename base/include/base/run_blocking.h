@@ -1,18 +1,20 @@
 // Awaiting a blocking call (an append that waits for its synced group, a RocksDB read, a file
-// fsync) without blocking a network thread. The same construction as witness/src/run_blocking.h.
-#ifndef SERVER_SRC_RUN_BLOCKING_H_
-#define SERVER_SRC_RUN_BLOCKING_H_
+// fsync) without blocking a network thread: the server's and the witness's. Header-only; link the
+// `ledger_base_net` target.
+#ifndef BASE_RUN_BLOCKING_H_
+#define BASE_RUN_BLOCKING_H_
 
 #include <type_traits>
 #include <utility>
 
-#include "net.h"
+#include "base/net.h"
 
-namespace ledger::server::internal {
+namespace ledger {
 
 // Runs `fn` on `pool` and resumes the awaiting coroutine on its own executor with the result.
 // The coroutine's executor counts as busy meanwhile, so its io_context does not return from
-// run() while `fn` is in flight.
+// run() while `fn` is in flight. If that io_context is destroyed before the result arrives, the
+// coroutine is destroyed without resuming.
 // REQUIRES: the result of `fn` is default-constructible and movable (use_awaitable's rule).
 template <typename Fn>
 net::asio::awaitable<std::invoke_result_t<Fn&>> RunBlocking(net::asio::thread_pool& pool, Fn fn) {
@@ -32,6 +34,6 @@ net::asio::awaitable<std::invoke_result_t<Fn&>> RunBlocking(net::asio::thread_po
       std::move(initiate), net::asio::use_awaitable, std::move(fn));
 }
 
-}  // namespace ledger::server::internal
+}  // namespace ledger
 
-#endif  // SERVER_SRC_RUN_BLOCKING_H_
+#endif  // BASE_RUN_BLOCKING_H_
