@@ -7,8 +7,8 @@
 // memory, and a client of large bodies can retry. Small bodies never take a share. A heavy body
 // (over kHeavyBodyBytes) also takes one of the heavy slots (one per heavy request thread): its
 // read and parse cost a core for tens of milliseconds, and several at once took the cores from
-// appends and reads (bench attack: normal client p99 11-30 ms with two 16 MiB bodies at a time,
-// 7-9 ms with one).
+// appends and reads (bench attack on 2 cores: normal client p99 10-30 ms with two 16 MiB bodies
+// at a time, 5-22 ms with one, median of runs about 10).
 //
 // Thread-safe: connections on every network thread share one budget.
 #ifndef SERVER_SRC_BODY_BUDGET_H_

@@ -223,8 +223,7 @@ namespace {
 
 // Bodies over 1 MiB are heavy work (api.h, kHeavyBodyBytes): at most one per heavy request
 // thread is read and handled at once; another is refused at once, before it is read, with 503
-// busy naming the limit. (bench attack: two 16 MiB bodies at a time took the normal client's
-// p99 to 11-30 ms, one at a time kept it under 10.)
+// busy naming the limit (body_budget.h says why).
 class HeavyBodyTest : public BodyAdmissionTest {
  protected:
   void SetUp() override {
