@@ -1,5 +1,7 @@
 #include "log_writer.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstring>
@@ -82,7 +84,11 @@ LogWriter::LogWriter(KvStore* store, KeyRegistry* keys, Vault* vault, LedgerHead
       policy_(std::move(policy)),
       last_checkpoint_(last_checkpoint),
       last_checkpoint_copy_(std::move(last_checkpoint)) {
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    // Named for top -H and perf (at most 15 characters).
+    ::pthread_setname_np(::pthread_self(), "ledger-writer");
+    Run();
+  });
 }
 
 LogWriter::~LogWriter() {

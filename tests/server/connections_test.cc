@@ -178,7 +178,8 @@ TEST_F(ConnectionsTest, ServerThreadsAreNamedForOperators) {
     names.insert(name);
   }
   for (const char* want :
-       {"ledger-net", "ledger-worker", "ledger-hub", "ledger-revoke", "ledger-trim"}) {
+       {"ledger-net", "ledger-worker", "ledger-hub", "ledger-revoke", "ledger-trim",
+        "ledger-writer"}) {
     EXPECT_GE(names.count(want), 1u) << want;
   }
 }
