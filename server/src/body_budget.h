@@ -49,7 +49,6 @@ class BodyBudget {
     // (HeapTrimmer::LargeBodyDone).
     bool Release();
     size_t bytes() const { return bytes_; }
-    bool heavy() const { return heavy_; }
 
    private:
     BodyBudget* budget_;
@@ -58,7 +57,6 @@ class BodyBudget {
   };
 
   size_t in_use() const { return in_use_.load(std::memory_order_relaxed); }
-  size_t heavy_in_flight() const { return heavy_.load(std::memory_order_relaxed); }
 
  private:
   std::atomic<size_t> in_use_{0};
