@@ -1,7 +1,6 @@
 #include "body_budget.h"
 
 #include <malloc.h>
-#include <pthread.h>
 
 namespace ledger::server::internal {
 
@@ -48,28 +47,13 @@ HeapTrimmer::HeapTrimmer(std::chrono::milliseconds period) : period_(period) {}
 HeapTrimmer::~HeapTrimmer() { Stop(); }
 
 void HeapTrimmer::Start() {
-  thread_ = std::thread([this] {
-    ::pthread_setname_np(::pthread_self(), "ledger-trim");
-    std::unique_lock<std::mutex> lock(mu_);
-    while (!stopping_) {
-      wake_.wait_for(lock, period_, [this] { return stopping_; });
-      if (stopping_) break;
-      if (!due_.exchange(false, std::memory_order_relaxed)) continue;
-      lock.unlock();
-      malloc_trim(0);
-      trims_.fetch_add(1, std::memory_order_relaxed);
-      lock.lock();
-    }
+  thread_.Start("ledger-trim", period_, [this] {
+    if (!due_.exchange(false, std::memory_order_relaxed)) return;
+    malloc_trim(0);
+    trims_.fetch_add(1, std::memory_order_relaxed);
   });
 }
 
-void HeapTrimmer::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void HeapTrimmer::Stop() { thread_.Stop(); }
 
 }  // namespace ledger::server::internal

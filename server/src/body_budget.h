@@ -16,11 +16,10 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <mutex>
-#include <thread>
+
+#include "periodic_thread.h"
 
 namespace ledger::server::internal {
 
@@ -93,10 +92,7 @@ class HeapTrimmer {
   const std::chrono::milliseconds period_;
   std::atomic<bool> due_{false};
   std::atomic<uint64_t> trims_{0};
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;  // GUARDED_BY(mu_)
-  std::thread thread_;
+  PeriodicThread thread_;
 };
 
 }  // namespace ledger::server::internal

@@ -1,7 +1,5 @@
 #include "revocation_watch.h"
 
-#include <pthread.h>
-
 #include <unordered_map>
 #include <vector>
 
@@ -12,28 +10,9 @@ RevocationWatch::RevocationWatch(Authenticator& auth, std::chrono::milliseconds 
 
 RevocationWatch::~RevocationWatch() { Stop(); }
 
-void RevocationWatch::Start() {
-  thread_ = std::thread([this] {
-    ::pthread_setname_np(::pthread_self(), "ledger-revoke");
-    std::unique_lock<std::mutex> lock(mu_);
-    while (!stopping_) {
-      wake_.wait_for(lock, interval_, [this] { return stopping_; });
-      if (stopping_) break;
-      lock.unlock();
-      CheckNow();
-      lock.lock();
-    }
-  });
-}
+void RevocationWatch::Start() { thread_.Start("ledger-revoke", interval_, [this] { CheckNow(); }); }
 
-void RevocationWatch::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void RevocationWatch::Stop() { thread_.Stop(); }
 
 uint64_t RevocationWatch::Add(Session session) {
   std::lock_guard<std::mutex> lock(mu_);

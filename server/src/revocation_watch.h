@@ -8,15 +8,14 @@
 #define SERVER_SRC_REVOCATION_WATCH_H_
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <string>
-#include <thread>
 
 #include "auth.h"
+#include "periodic_thread.h"
 
 namespace ledger::server::internal {
 
@@ -61,11 +60,9 @@ class RevocationWatch {
   Authenticator& auth_;
   const std::chrono::milliseconds interval_;
   mutable std::mutex mu_;
-  std::condition_variable wake_;
   std::map<uint64_t, Entry> sessions_;  // GUARDED_BY(mu_)
   uint64_t next_id_ = 0;                // GUARDED_BY(mu_)
-  bool stopping_ = false;               // GUARDED_BY(mu_)
-  std::thread thread_;
+  PeriodicThread thread_;  // last: stopped first when destroyed
 };
 
 }  // namespace ledger::server::internal
