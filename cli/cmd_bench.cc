@@ -503,6 +503,7 @@ void RegisterBenchCommand(CLI::App& app, int* exit_code) {
   cmd->callback([=] {
     if (cmd->got_subcommand("server")) return;  // ledger bench server: cmd_bench_server.cc
     if (cmd->got_subcommand("attack")) return;  // ledger bench attack: cmd_bench_attack.cc
+    if (cmd->got_subcommand("replicate")) return;  // cmd_bench_replicate.cc
     if (args->what == "replay") {
       ReplayBenchOptions o;
       o.data = args->data;

@@ -10,8 +10,10 @@
 
 #include "cli_common.h"
 #include "commands.h"
+#include "late_metrics.h"
 #include "ledger/ledger.h"
 #include "ledger/time_format.h"
+#include "replication/publisher.h"
 #include "server/access_log.h"
 #include "server/backup.h"
 #include "server/server.h"
@@ -52,17 +54,39 @@ struct ServeArgs {
   double rate = 2000;
   int heartbeat_ms = 5000, read_timeout_ms = 10000, idle_timeout_ms = 60000,
       delivery_interval_ms = 20;
+  bool read_only = false;
+  std::string nats, nats_stream = "LEDGER";
+  int nats_replicas = 1;
+  int64_t checkpoint_interval_ms = 1000;
 };
 
 int RunServe(const ServeArgs& a) {
   const std::string data = ResolveDataDir(a.data);
-  auto options = WriterOptions(a.ledger_key, a.keys_dir);
-  if (!options.ok()) return Fail(options.status());
-  // The vault's master key: required, so that caseworkers and the DPO can read personal values
-  // and events carrying them can be appended.
-  auto master = ResolveMasterKey(a.master_key, a.keys_dir, data);
-  if (!master.ok()) return Fail(master.status());
-  options->master_key = std::move(master).value();
+  if (a.read_only && !a.nats.empty()) {
+    return Fail(Status::InvalidArgument("--nats publishes appends: not with --read-only"));
+  }
+  Result<LedgerOptions> options = LedgerOptions{};
+  if (a.read_only) {
+    // A copy (a stopped replica, a backup) served as it is: nothing is appended or signed,
+    // and no personal value is shown.
+    options->read_only = true;
+  } else {
+    options = WriterOptions(a.ledger_key, a.keys_dir);
+    if (!options.ok()) return Fail(options.status());
+    // The vault's master key: required, so that caseworkers and the DPO can read personal
+    // values and events carrying them can be appended.
+    auto master = ResolveMasterKey(a.master_key, a.keys_dir, data);
+    if (!master.ok()) return Fail(master.status());
+    options->master_key = std::move(master).value();
+    options->checkpoint_interval_us = a.checkpoint_interval_ms * 1000;
+  }
+  std::optional<SigningKey> ledger_key = options->checkpoint_key;
+  if (!a.nats.empty() && !ledger_key) {
+    return Fail(Status::InvalidArgument(
+        "--nats needs the ledger's key (--ledger-key or <keys>/ledger.key): it signs the "
+        "stream's identity message and the checkpoints replicas verify"));
+  }
+  auto late_metrics = std::make_shared<LateMetrics>();
 
   server::ServerOptions so;
   so.data_dir = data;
@@ -103,6 +127,7 @@ int RunServe(const ServeArgs& a) {
   so.log = [](std::string_view line) {
     fmt::print(stderr, "{} ledger serve: {}\n", FormatInstantMicros(NowMicros()), line);
   };
+  so.extra_metrics = LateMetrics::Hook(late_metrics);
   // Signals before the server starts, so that a SIGTERM right after the banner is graceful.
   ::signal(SIGINT, OnSignal);
   ::signal(SIGTERM, OnSignal);
@@ -114,10 +139,33 @@ int RunServe(const ServeArgs& a) {
   if ((*server)->binary_port() != 0) {
     fmt::print(", binary protocol on {}:{}", http->first, (*server)->binary_port());
   }
+  std::unique_ptr<replication::Publisher> publisher;
+  if (!a.nats.empty()) {
+    replication::PublisherOptions po;
+    po.nats_urls = a.nats;
+    po.stream = a.nats_stream;
+    po.stream_replicas = a.nats_replicas;
+    po.log = so.log;
+    auto started = replication::Publisher::Start((*server)->ledger(), *ledger_key, std::move(po));
+    if (!started.ok()) {
+      (*server)->Stop();
+      return Fail(started.status().WithContext("--nats"));
+    }
+    publisher = std::move(started).value();
+    late_metrics->Set([p = publisher.get()] { return p->MetricsText(); });
+    fmt::print(", publishing to NATS stream {} at {}", a.nats_stream, a.nats);
+  }
   fmt::print("\n");
   std::fflush(stdout);
   while (!g_stop) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   fmt::print(stderr, "ledger serve: stopping (finishing appends, ending subscriptions)\n");
+  if (publisher) {
+    // What was committed before the stop is published now when NATS is there; what is
+    // committed after (and the last checkpoint, signed at the close) at the next start.
+    publisher->Drain(std::chrono::milliseconds(2000));
+    late_metrics->Set(nullptr);
+    publisher->Stop();
+  }
   (*server)->Stop();
   fmt::print(stderr, "ledger serve: stopped\n");
   return kExitOk;
@@ -300,6 +348,23 @@ void RegisterServeCommands(CLI::App& app, int* exit_code) {
                     "(default: <data>/releases)");
   serve->add_option("--idle-timeout-ms", a->idle_timeout_ms, "Idle keep-alive connections")
       ->capture_default_str();
+  serve->add_option("--checkpoint-interval-ms", a->checkpoint_interval_ms,
+                    "Sign a checkpoint at most this often while appending (and about this long "
+                    "after the last append); replicas store entries when one covers them")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{10}, int64_t{3600000}));
+  serve->add_flag("--read-only", a->read_only,
+                  "Serve a copy (a stopped replica, a backup) read-only: no appends, no "
+                  "checkpoints, no personal values; no keys needed");
+  serve->add_option("--nats", a->nats,
+                    "Publish every committed entry and checkpoint to NATS JetStream at these "
+                    "servers (comma-separated URLs; docs/replication.md)");
+  serve->add_option("--nats-stream", a->nats_stream, "The JetStream stream (and subject prefix)")
+      ->capture_default_str();
+  serve->add_option("--nats-replicas", a->nats_replicas,
+                    "Copies JetStream keeps when it creates the stream (3 in a cluster)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 5));
   serve->callback([=] { *exit_code = RunServe(*a); });
 
   auto t = std::make_shared<TokenArgs>();

@@ -21,10 +21,13 @@ void RegisterOutcomesCommand(CLI::App& app, int* exit_code);    // outcomes
 void RegisterComplianceCommand(CLI::App& app, int* exit_code);  // compliance
 void RegisterReportCommand(CLI::App& app, int* exit_code);      // report --html
 void RegisterServeCommands(CLI::App& app, int* exit_code);    // serve, tokens, access-log
+void RegisterFollowCommand(CLI::App& app, int* exit_code);    // follow (a verified replica)
 // bench server; REQUIRES: RegisterBenchCommand ran first.
 void RegisterBenchServerCommand(CLI::App& app, int* exit_code);
 // bench attack; REQUIRES: RegisterBenchCommand ran first.
 void RegisterBenchAttackCommand(CLI::App& app, int* exit_code);
+// bench replicate; REQUIRES: RegisterBenchCommand ran first.
+void RegisterBenchReplicateCommand(CLI::App& app, int* exit_code);
 // consent check|show, erasure request|decide|shred, retention run, policy show|set
 void RegisterPrivacyCommands(CLI::App& app, int* exit_code);
 // release approve|export, replay DIR outcomes|check

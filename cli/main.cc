@@ -23,12 +23,14 @@ int main(int argc, char** argv) {
   ledger::cli::RegisterComplianceCommand(app, &exit_code);
   ledger::cli::RegisterReportCommand(app, &exit_code);
   ledger::cli::RegisterServeCommands(app, &exit_code);
+  ledger::cli::RegisterFollowCommand(app, &exit_code);
   ledger::cli::RegisterPrivacyCommands(app, &exit_code);
   ledger::cli::RegisterReleaseCommands(app, &exit_code);
   ledger::cli::RegisterGenerateCommand(app, &exit_code);
   ledger::cli::RegisterBenchCommand(app, &exit_code);
   ledger::cli::RegisterBenchServerCommand(app, &exit_code);
   ledger::cli::RegisterBenchAttackCommand(app, &exit_code);
+  ledger::cli::RegisterBenchReplicateCommand(app, &exit_code);
   ledger::cli::RegisterDemoCommand(app, &exit_code);
   try {
     app.parse(argc, argv);

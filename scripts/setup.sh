@@ -9,6 +9,8 @@ packages=(
   libboost-dev libboost-system-dev
   nlohmann-json3-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev
+  # Replication over NATS JetStream (docs/replication.md); its tests start nats-server.
+  libnats-dev nats-server
   # The auditor's page is tested in a real browser (tests/browser/audit_page_test.mjs).
   chromium nodejs
 )
@@ -31,6 +33,7 @@ install_npm_tools() {
 install_all_npm_tools() {
   install_npm_tools browser
   install_npm_tools openapi
+  install_npm_tools replication-consumer
 }
 
 missing=()

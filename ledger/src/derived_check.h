@@ -32,7 +32,7 @@ namespace ledger::internal {
 
 class DerivedColumnsCheck {
  public:
-  explicit DerivedColumnsCheck(KvStore* store) : store_(store) {}
+  explicit DerivedColumnsCheck(KvStore* store);
 
   // Per entry, on any thread: the entry's id and stream index records. Sets `column` to the
   // column to blame when it fails.
@@ -64,6 +64,9 @@ class DerivedColumnsCheck {
                                           std::vector<std::string>* all) const;
 
   KvStore* const store_;
+  // Entries before this seq keep no personal values here (a replica's: records.h); an error
+  // reading it is reported by Finish.
+  Result<uint64_t> values_from_;
   // Entries carrying personal digests, by subject (seqs ascending), and shredded subjects.
   std::map<std::string, std::vector<uint64_t>> personal_;
   std::set<std::string> shredded_;

@@ -20,7 +20,9 @@
 #include "log_writer.h"
 #include "prepared_event.h"
 #include "records.h"
+#include "replica_input.h"
 #include "storage/kv_store.h"
+#include "tlog/base64.h"
 #include "tlog/checkpoint.h"
 #include "tlog/note.h"
 #include "tlog/proof.h"
@@ -102,6 +104,20 @@ class Ledger::Impl {
     policy.origin = identity_.origin;
     policy.first_admin_key_id = identity_.first_admin_key_id;
     policy.interval_us = options_.checkpoint_interval_us;
+    LEDGER_ASSIGN_OR_RETURN(values_from_, internal::PersonalValuesKeptFrom(*store_));
+    replica_ = values_from_ == UINT64_MAX;
+    if (replica_ && options_.checkpoint_key && !read_only()) {
+      // Failover: a replica opened with the ledger's key becomes the primary. It keeps the
+      // personal values of what is appended from now on; those of the replicated entries stayed
+      // with the old primary.
+      internal::KvWriteBatch promote;
+      promote.Delete(Column::kMeta, std::string(internal::kMetaReplicaKey));
+      promote.Put(Column::kMeta, std::string(internal::kMetaValuesFromKey),
+                  internal::EncodeBE64(head.size));
+      LEDGER_RETURN_IF_ERROR(store_->Write(promote, /*sync=*/true));
+      values_from_ = head.size;
+      replica_ = false;
+    }
     LEDGER_RETURN_IF_ERROR(BindMasterKey());
     LedgerPolicy privacy;
     auto policy_json = store_->Get(Column::kMeta, std::string(internal::kMetaPrivacyPolicyKey));
@@ -357,7 +373,8 @@ class Ledger::Impl {
     return Status::Ok();
   }
 
-  Status Initialize(const LedgerIdentity& identity) {
+  // `replica`: the ledger takes entries only through AppendReplicated (records.h).
+  Status Initialize(const LedgerIdentity& identity, bool replica = false) {
     if (identity.origin.empty() || identity.public_key.size() != 32 ||
         identity.first_admin_key_id.size() != 4) {
       return Status::InvalidArgument(
@@ -371,12 +388,21 @@ class Ledger::Impl {
               internal::EncodeIdentity(identity, options_.clock()));
     batch.Put(Column::kMeta, std::string(internal::kMetaHeadKey),
               internal::EncodeLedgerHead({}));
+    if (replica) batch.Put(Column::kMeta, std::string(internal::kMetaReplicaKey), "");
     return store_->Write(batch, /*sync=*/true);
   }
 
   std::vector<Result<AppendResult>> Append(const std::vector<SignedEvent>& events, bool atomic) {
     if (read_only()) {
       return std::vector<Result<AppendResult>>(events.size(), ReadOnlyRefusal("append"));
+    }
+    if (replica_) {
+      return std::vector<Result<AppendResult>>(
+          events.size(),
+          Status::FailedPrecondition(
+              "this ledger is a replica: it takes entries only from its primary (`ledger "
+              "follow`); opened with the ledger's key it becomes the primary "
+              "(docs/replication.md, \"Failover\")"));
     }
     const int64_t now = options_.clock();
     std::vector<std::optional<Result<internal::PreparedEvent>>> prepared(events.size());
@@ -484,6 +510,37 @@ class Ledger::Impl {
     return out;
   }
 
+  Status AppendReplicated(const std::vector<std::string>& entries, std::string_view checkpoint) {
+    if (!replica_) {
+      return Status::FailedPrecondition(
+          "this ledger is not a replica: only one created as a replica (`ledger follow`) takes "
+          "another ledger's entries");
+    }
+    const uint64_t first = size();
+    LEDGER_ASSIGN_OR_RETURN(auto batch,
+                            internal::PrepareReplicated(entries, first, checkpoint, identity_));
+    const internal::SignedTreeHead& signed_head = batch->checkpoint;
+    if (entries.empty() && signed_head.size <= first) {
+      // A checkpoint of entries already here: it must agree with them (one that does not is a
+      // signed fork). Only one of the current size that is not stored yet is stored.
+      LEDGER_ASSIGN_OR_RETURN(auto root, tlog::RootAt(signed_head.size, NodeReader()));
+      if (root != signed_head.root) {
+        return Status::Corruption(
+            "the checkpoint of size " + std::to_string(signed_head.size) + " has root " +
+            tlog::HashToBase64(signed_head.root) + ", but the entries replicated so far give " +
+            tlog::HashToBase64(root) + ": the ledger signed two different histories");
+      }
+      if (signed_head.size < first || writer_->last_checkpoint().size == first) {
+        return Status::Ok();
+      }
+    }
+    bool shreds = false;
+    for (const auto& p : batch->events) shreds = shreds || p.type == "subject.shredded";
+    Status stored = writer_->SubmitReplicated(std::move(batch->events), signed_head);
+    if (stored.ok() && shreds && purger_) purger_->Notify();
+    return stored;
+  }
+
   Result<internal::StreamHeadRecord> StreamHead(std::string_view stream) {
     LEDGER_ASSIGN_OR_RETURN(auto bytes, store_->Get(Column::kStreamHeads, stream));
     return internal::DecodeStreamHead(bytes);
@@ -516,6 +573,11 @@ class Ledger::Impl {
     if (head->shredded) {
       out.state = PersonalValues::State::kErased;
       return out;
+    }
+    if (seq < values_from_) {
+      return Status::FailedPrecondition(
+          "the personal values of entry " + std::to_string(seq) +
+          " are kept only by the primary: this directory is a replica of it (docs/replication.md)");
     }
     auto key = vault_->SubjectKey(summary.subject);
     if (!key.ok()) {
@@ -664,6 +726,9 @@ class Ledger::Impl {
   Status derived_at_open_;    // the index counts (CheckIndexCounts)
   // Before writer_: the writer records into it until it is destroyed.
   std::unique_ptr<internal::AnchorWriter> anchor_;
+  // A replica (records.h, kMetaReplicaKey) and the first seq whose personal values are kept here.
+  bool replica_ = false;
+  uint64_t values_from_ = 0;
   LedgerIdentity identity_;
   int64_t created_at_us_ = 0;
   internal::KeyRegistry keys_;
@@ -786,6 +851,24 @@ Result<std::unique_ptr<Ledger>> OpenLedgerOnStore(std::unique_ptr<KvStore> store
 
 }  // namespace internal
 
+Result<std::unique_ptr<Ledger>> Ledger::CreateReplica(const std::string& dir,
+                                                      const LedgerIdentity& identity,
+                                                      const LedgerOptions& options) {
+  if (options.read_only || options.checkpoint_key) {
+    return Status::InvalidArgument("a replica is created writable and without the ledger's key");
+  }
+  std::unique_ptr<KvStore> store;
+  if (dir.empty()) {
+    store = internal::NewMemoryStore();
+  } else {
+    LEDGER_ASSIGN_OR_RETURN(store, internal::OpenRocksDbStore(dir, /*create=*/true));
+  }
+  auto impl = std::make_unique<Impl>(std::move(store), options, dir);
+  LEDGER_RETURN_IF_ERROR(impl->Initialize(identity, /*replica=*/true));
+  LEDGER_RETURN_IF_ERROR(impl->Load());
+  return std::unique_ptr<Ledger>(new Ledger(std::move(impl)));
+}
+
 Result<std::unique_ptr<Ledger>> Ledger::CreateInMemory(const LedgerIdentity& identity,
                                                        const LedgerOptions& options) {
   auto impl = std::make_unique<Impl>(internal::NewMemoryStore(), options);
@@ -892,14 +975,26 @@ Result<std::string> Ledger::CheckpointAt(uint64_t size) {
 }
 
 Result<std::map<uint64_t, std::string>> Ledger::Checkpoints() {
+  return Checkpoints(0, SIZE_MAX);
+}
+
+Result<std::map<uint64_t, std::string>> Ledger::Checkpoints(uint64_t from_size,
+                                                            size_t max_count) {
   std::map<uint64_t, std::string> out;
   auto it = impl_->store()->NewIterator(Column::kCheckpoints);
-  for (it->Seek(""); it->Valid(); it->Next()) {
+  for (it->Seek(internal::EncodeBE64(from_size)); it->Valid() && out.size() < max_count;
+       it->Next()) {
     if (it->key().size() != 8) return Status::Corruption("checkpoint filed under a bad key");
     out.emplace(internal::DecodeBE64(it->key()), std::string(it->value()));
   }
   LEDGER_RETURN_IF_ERROR(it->status());
   return out;
+}
+
+Status Ledger::AppendReplicated(const std::vector<std::string>& entries,
+                                std::string_view checkpoint) {
+  if (impl_->read_only()) return impl_->ReadOnlyRefusal("replicating");
+  return impl_->AppendReplicated(entries, checkpoint);
 }
 
 Result<std::string> Ledger::SignCheckpoint() {

@@ -13,9 +13,11 @@
 #include "base/file.h"
 #include "crypto.h"
 #include "erasure_purge.h"
+#include "replica_input.h"
 #include "ledger/event_codec.h"
 #include "ledger/time_format.h"
 #include "same_event.h"
+#include "tlog/base64.h"
 #include "tlog/checkpoint.h"
 #include "tlog/note.h"
 #include "tlog/proof.h"
@@ -31,6 +33,8 @@ struct LogWriter::Job {
   bool atomic = false;
   std::vector<Result<AppendResult>> results;
   std::promise<void> done;
+  // Set for a replicated job (SubmitReplicated): the checkpoint its entries must reach.
+  std::optional<SignedTreeHead> checkpoint;
 };
 
 // State changed by a group (or by one unit inside it) but not yet committed.
@@ -46,6 +50,8 @@ struct LogWriter::Overlay {
   std::vector<std::string> shredded;                // subjects shredded
   // The sources of events with personal values, by id, for recognising a retry (same_event.h).
   std::unordered_map<std::string, const SignedEvent*> sources;
+  // A replicated checkpoint stored with the group (SubmitReplicated).
+  std::optional<SignedTreeHead> checkpoint;
 
   void MergeFrom(Overlay&& unit) {
     for (auto& [k, v] : unit.subject_keys) subject_keys[k] = std::move(v);
@@ -60,6 +66,7 @@ struct LogWriter::Overlay {
     for (auto& [k, v] : unit.count_deltas) count_deltas[k] += v;
     head = unit.head;
     range = std::move(unit.range);
+    if (unit.checkpoint) checkpoint = std::move(unit.checkpoint);
     auto& ops = batch.mutable_ops();
     for (auto& op : unit.batch.mutable_ops()) ops.push_back(std::move(op));
   }
@@ -241,6 +248,22 @@ std::vector<Result<AppendResult>> LogWriter::Submit(std::vector<PreparedEvent> e
   Job job;
   job.events = std::move(events);
   job.atomic = atomic;
+  RunJob(job);
+  return std::move(job.results);
+}
+
+Status LogWriter::SubmitReplicated(std::vector<PreparedEvent> events,
+                                   SignedTreeHead checkpoint) {
+  Job job;
+  job.events = std::move(events);
+  job.atomic = true;
+  job.checkpoint = std::move(checkpoint);
+  RunJob(job);
+  return job.results.empty() ? Status::Unavailable("the writer stopped")
+                             : job.results.front().status();
+}
+
+void LogWriter::RunJob(Job& job) {
   auto done = job.done.get_future();
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -248,7 +271,6 @@ std::vector<Result<AppendResult>> LogWriter::Submit(std::vector<PreparedEvent> e
   }
   work_cv_.notify_one();
   done.wait();
-  return std::move(job.results);
 }
 
 namespace {
@@ -314,7 +336,9 @@ void LogWriter::CommitGroup(std::vector<Job*>& jobs) {
   }
   for (Job* job : jobs) {
     job->results.clear();
-    if (job->atomic) {
+    if (job->checkpoint) {
+      ApplyReplicatedJob(*job, group);
+    } else if (job->atomic) {
       Overlay unit;
       unit.head = group.head;
       unit.range = group.range;
@@ -388,10 +412,23 @@ void LogWriter::CommitGroup(std::vector<Job*>& jobs) {
         range_ = group.range;
         for (const auto& [type, count] : new_counts) counts_[type] = count;
       }
+      if (group.checkpoint) {
+        std::lock_guard<std::mutex> checkpoint_lock(checkpoint_mu_);
+        last_checkpoint_ = *group.checkpoint;
+        last_checkpoint_at_us_ = clock_();
+        std::lock_guard<std::mutex> lock(mu_);
+        last_checkpoint_copy_ = *group.checkpoint;
+      }
       if (anchor_) {
         // The group is durable and acknowledged below; if its head cannot be anchored, later
         // appends are refused rather than left unprotected.
         Status anchored = anchor_->RecordCommitted({group.range.size(), group.range.Root()});
+        // A replicated checkpoint is anchored once stored: it was signed (and published) by
+        // the ledger it came from, so an anchor that lags the store is the only risk left, and
+        // a writable open brings the anchor up to the store.
+        if (anchored.ok() && group.checkpoint) {
+          anchored = anchor_->RecordCheckpoint(group.checkpoint->note);
+        }
         if (!anchored.ok()) {
           failed_ = anchored.WithContext("recording the committed head; reopen the ledger");
         }
@@ -402,10 +439,56 @@ void LogWriter::CommitGroup(std::vector<Job*>& jobs) {
   MaybeCheckpoint();
 }
 
+void LogWriter::ApplyReplicatedJob(Job& job, Overlay& group) {
+  Overlay unit;
+  unit.head = group.head;
+  unit.range = group.range;
+  Status refused;
+  for (const PreparedEvent& p : job.events) {
+    AppendResult ignored;
+    refused = ApplyEvent(p, group, unit, &ignored);
+    if (!refused.ok()) break;
+  }
+  const SignedTreeHead& checkpoint = *job.checkpoint;
+  if (refused.ok() && unit.range.size() != checkpoint.size) {
+    refused = Status::InvalidArgument(
+        "the checkpoint is of " + std::to_string(checkpoint.size) + " entries, but the log " +
+        "would have " + std::to_string(unit.range.size()));
+  }
+  if (refused.ok() && unit.range.Root() != checkpoint.root) {
+    const uint64_t first = group.range.size();
+    refused = Status::Corruption(
+        "seq " + std::to_string(first) + " to " + std::to_string(checkpoint.size - 1) +
+        " (checkpoint): the root of the first " + std::to_string(checkpoint.size) + " entries is " +
+        tlog::HashToBase64(unit.range.Root()) + ", but the signed checkpoint of that size says " +
+        tlog::HashToBase64(checkpoint.root) +
+        ": an entry was altered, or the checkpoint was signed for another history");
+  }
+  if (!refused.ok()) {
+    job.results.push_back(refused);
+    return;
+  }
+  unit.batch.Put(Column::kCheckpoints, EncodeBE64(checkpoint.size), checkpoint.note);
+  unit.batch.Put(Column::kMeta, std::string(kMetaLastCheckpointKey), EncodeBE64(checkpoint.size));
+  unit.checkpoint = checkpoint;
+  group.MergeFrom(std::move(unit));
+  job.results.push_back(AppendResult{});
+}
+
 Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overlay& unit,
                              AppendResult* result) {
   if (!failed_.ok()) return failed_;
   const SignedEvent& source = *p.source;
+  const ReplicatedPosition* replicated = p.replicated ? &*p.replicated : nullptr;
+  if (replicated && replicated->seq != unit.head.size) {
+    return AtSeq(replicated->seq, "seq",
+                 Status::InvalidArgument("out of order: the next entry is seq " +
+                                         std::to_string(unit.head.size)));
+  }
+  // A replicated entry's refusal names the check, as `ledger verify` does; an append's is as is.
+  auto named = [&](std::string_view check, Status status) {
+    return replicated && !status.ok() ? AtSeq(replicated->seq, check, status) : status;
+  };
 
   // The permanent id index: the same id with the same content is the first append's result.
   const IdRecord* seen = nullptr;
@@ -428,6 +511,10 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
     } else if (got.status().code() != StatusCode::kNotFound) {
       return got.status();
     }
+  }
+  if (seen != nullptr && replicated) {
+    return named("ids", Status::Corruption("id " + p.id + " was already used at seq " +
+                                           std::to_string(seen->seq)));
   }
   if (seen != nullptr) {
     // Answer only someone who can sign it: a valid signature by a key the ledger knows (even one
@@ -468,13 +555,14 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
                    p.key_change->info.role == "admin" && p.key_change->key_id == source.key_id &&
                    source.key_id == policy_.first_admin_key_id;
     if (!genesis) {
-      return Status::PermissionDenied("unknown key " + HexEncode(source.key_id) +
-                                      ": it is not registered in this ledger");
+      return named("key", Status::PermissionDenied("unknown key " + HexEncode(source.key_id) +
+                                                   ": it is not registered in this ledger"));
     }
-    LEDGER_RETURN_IF_ERROR(VerifyEventSignature(source, p.key_change->info.public_key));
+    LEDGER_RETURN_IF_ERROR(
+        named("signature", VerifyEventSignature(source, p.key_change->info.public_key)));
     author = p.key_change->info;
-  } else {
-    if (!p.signature_checked) LEDGER_RETURN_IF_ERROR(VerifyEventSignature(source, author->public_key));
+  } else if (!p.signature_checked) {
+    LEDGER_RETURN_IF_ERROR(named("signature", VerifyEventSignature(source, author->public_key)));
   }
 
   // The stream's head.
@@ -498,21 +586,34 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
       return got.status();
     }
   }
-  LEDGER_RETURN_IF_ERROR(CheckExpectedVersion(p, head));
-  LEDGER_RETURN_IF_ERROR(CheckStreamOrder(p, head));
-  LEDGER_RETURN_IF_ERROR(CheckAuthor(*author, p, head));
-  LEDGER_RETURN_IF_ERROR(CheckCaseRules(p, head, case_rules_));
-  if (case_rules_.enforce && (p.case_facts.op == CaseOp::kErasureDecided ||
-                              p.case_facts.op == CaseOp::kSubjectShredded)) {
+  LEDGER_RETURN_IF_ERROR(named("rules", CheckExpectedVersion(p, head)));
+  LEDGER_RETURN_IF_ERROR(named("rules", CheckStreamOrder(p, head)));
+  LEDGER_RETURN_IF_ERROR(named("rules", CheckAuthor(*author, p, head)));
+  LEDGER_RETURN_IF_ERROR(named("rules", CheckCaseRules(p, head, case_rules_)));
+  if (replicated && replicated->version != head.next_version) {
+    return named("version", Status::Corruption("version " + std::to_string(replicated->version) +
+                                               " but the stream's next is " +
+                                               std::to_string(head.next_version)));
+  }
+  // The privacy policy is the primary's configuration, not part of the log: a replica judges
+  // what the log holds, as `ledger verify` does.
+  if (!replicated && case_rules_.enforce &&
+      (p.case_facts.op == CaseOp::kErasureDecided ||
+       p.case_facts.op == CaseOp::kSubjectShredded)) {
     LEDGER_RETURN_IF_ERROR(CheckCasePolicy(p.case_facts, p.stream, p.occurred_at_us, head.case_state,
                                     privacy_policy()));
   }
 
   // Key registry changes.
-  const int64_t recorded_at = std::max(clock_(), unit.head.last_recorded_at_us);
+  const int64_t recorded_at = replicated ? replicated->recorded_at_us
+                                         : std::max(clock_(), unit.head.last_recorded_at_us);
+  if (recorded_at < unit.head.last_recorded_at_us) {
+    return named("recorded_at", Status::Corruption("recorded_at goes back in time"));
+  }
   // The bound is checked again against the time actually recorded, which the verifier uses.
   if (p.occurred_at_us > recorded_at + kMaxFutureMicros) {
-    return Status::InvalidArgument("occurred_at is more than 5 minutes ahead of the ledger clock");
+    return named("encoding", Status::InvalidArgument(
+                                    "occurred_at is more than 5 minutes ahead of the ledger clock"));
   }
   const uint64_t seq = unit.head.size;
   std::optional<KeyInfo> key_update;
@@ -524,15 +625,21 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
       for (const auto& [id, k] : group.keys) key_in_use = key_in_use || same_key(k);
       for (const auto& [id, k] : unit.keys) key_in_use = key_in_use || same_key(k);
     }
-    LEDGER_ASSIGN_OR_RETURN(key_update, ApplyKeyChange(*p.key_change, find_key(p.key_change->key_id),
-                                                key_in_use, seq, recorded_at));
+    auto changed = ApplyKeyChange(*p.key_change, find_key(p.key_change->key_id), key_in_use, seq,
+                                  recorded_at);
+    if (!changed.ok()) return named("rules", changed.status());
+    key_update = std::move(changed).value();
   }
 
   std::string entry = EncodeEntry(source.event, source.key_id, source.signature, seq,
                                   head.next_version, recorded_at);
   if (entry.size() > kMaxEntryBytes) {
-    return Status::InvalidArgument("entry would be " + std::to_string(entry.size()) +
-                                   " bytes: at most 65535 are allowed");
+    return named("encoding", Status::InvalidArgument("entry would be " + std::to_string(entry.size()) +
+                                                 " bytes: at most 65535 are allowed"));
+  }
+  if (replicated && entry != replicated->entry_bytes) {
+    return named("encoding", Status::Corruption("the entry's bytes are not the canonical "
+                                                 "encoding of its fields"));
   }
   unit.range.Append(tlog::HashLeaf(entry), [&](uint8_t level, uint64_t index,
                                                 const tlog::Hash& hash) {

@@ -67,6 +67,12 @@ class LogWriter {
   // blocks until their group is durable or refused. One result per event, in order.
   std::vector<Result<AppendResult>> Submit(std::vector<PreparedEvent> events, bool atomic);
 
+  // Appends entries replicated from another ledger with the same identity (each event has
+  // `replicated`, in seq order from the head), all or nothing, together with `checkpoint`: the
+  // other ledger's signed checkpoint of the tree they extend this one to, whose root the writer
+  // compares with the tree it builds. A failure names the seq and the check; nothing is stored.
+  Status SubmitReplicated(std::vector<PreparedEvent> events, SignedTreeHead checkpoint);
+
   // The privacy policy later appends are checked against (archive duty, retention).
   void SetPrivacyPolicy(LedgerPolicy policy);
   LedgerPolicy privacy_policy() const;
@@ -88,9 +94,13 @@ class LogWriter {
   struct Overlay;
 
   void Run();
+  // Queues `job` for the writer thread and waits until it is committed or refused.
+  void RunJob(Job& job);
   // REQUIRES: checkpoint_mu_ held.
   Result<SignedTreeHead> SignCheckpointLocked();
   void CommitGroup(std::vector<Job*>& jobs);
+  // Applies a replicated job (SubmitReplicated) to `group`, or fills its results with the refusal.
+  void ApplyReplicatedJob(Job& job, Overlay& group);
   // Signs a checkpoint if the interval has passed since the last one (writer thread).
   void MaybeCheckpoint();
   Status ApplyEvent(const PreparedEvent& p, const Overlay& group, Overlay& unit,

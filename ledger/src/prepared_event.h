@@ -26,6 +26,16 @@ struct KeyChange {
   KeyInfo info;        // for a registration: name, key, role, scope
 };
 
+// The position another ledger gave a stored entry that this one replicates
+// (Ledger::AppendReplicated): the writer takes it instead of assigning one, after checking it is
+// the one it would assign, and stores exactly `entry_bytes`.
+struct ReplicatedPosition {
+  uint64_t seq = 0;
+  uint64_t version = 0;
+  int64_t recorded_at_us = 0;
+  std::string entry_bytes;
+};
+
 struct PreparedEvent {
   const SignedEvent* source = nullptr;
   std::string id;
@@ -44,6 +54,8 @@ struct PreparedEvent {
   // False when the author's key was not in the committed registry when prepared (a key
   // registered earlier in the same group, or the ledger's first key): the writer checks then.
   bool signature_checked = false;
+  // Set for a replicated entry only.
+  std::optional<ReplicatedPosition> replicated;
 };
 
 // Decodes, validates and (when the key is known) verifies `event`. `now_us` is the ledger

@@ -327,4 +327,17 @@ std::string StreamIndexKey(std::string_view stream, uint64_t version) {
   return key;
 }
 
+Result<uint64_t> PersonalValuesKeptFrom(KvStore& store) {
+  auto replica = store.Get(Column::kMeta, std::string(kMetaReplicaKey));
+  if (replica.ok()) return UINT64_MAX;
+  if (replica.status().code() != StatusCode::kNotFound) return replica.status();
+  auto from = store.Get(Column::kMeta, std::string(kMetaValuesFromKey));
+  if (!from.ok()) {
+    if (from.status().code() == StatusCode::kNotFound) return uint64_t{0};
+    return from.status();
+  }
+  if (from->size() != 8) return Status::Corruption("meta: malformed values_from");
+  return DecodeBE64(*from);
+}
+
 }  // namespace ledger::internal

@@ -89,6 +89,16 @@ inline constexpr std::string_view kMetaAnchoredKey = "anchored";
 // Present while `ledger repair` rebuilds the derived columns: until it finishes they are
 // incomplete, and the ledger refuses to open for appends.
 inline constexpr std::string_view kMetaRepairKey = "repair_in_progress";
+// Present (empty value) while the ledger is a replica (Ledger::CreateReplica): entries come only
+// through AppendReplicated, and no personal value is kept here (they stay with the primary).
+inline constexpr std::string_view kMetaReplicaKey = "replica";
+// BE64 seq, in a promoted replica (opened with the ledger's key): the entries before it were
+// replicated, so their personal values were never in this directory.
+inline constexpr std::string_view kMetaValuesFromKey = "values_from";
+// The first seq whose personal values this directory keeps (see the two keys above): 0 in a
+// ledger that was never a replica, none (UINT64_MAX) in a replica.
+class KvStore;
+Result<uint64_t> PersonalValuesKeptFrom(KvStore& store);
 // "purge/" BE64(seq): the to-do a subject.shredded at seq leaves, in its own batch, until what it
 // deleted is physically gone from the files (erasure_purge.h).
 inline constexpr std::string_view kMetaPurgePrefix = "purge/";

@@ -77,7 +77,8 @@ Reply MetricsReply(ApiContext& ctx, const ApiRequest& request) {
   g.erasure_purge_failing = !purge.last_error.ok();
   auto tree = ReadTreeGauges(ctx.ledger, ctx.ledger.Size(), NowMicros());
   if (!tree.ok()) return ErrorFor(tree.status());
-  return TextReply(200, ctx.metrics.Render(g) + RenderTreeGauges(*tree),
+  std::string extra = ctx.options.extra_metrics ? ctx.options.extra_metrics() : std::string();
+  return TextReply(200, ctx.metrics.Render(g) + RenderTreeGauges(*tree) + extra,
                    "text/plain; version=0.0.4; charset=utf-8");
 }
 

@@ -167,6 +167,14 @@ class Ledger {
   // Opens an existing ledger. Unavailable if another process has it open.
   static Result<std::unique_ptr<Ledger>> Open(const std::string& dir,
                                               const LedgerOptions& options = {});
+  // Creates a replica of the ledger `identity` names in `dir` (empty: in memory, for tests): it
+  // takes entries only through AppendReplicated, and keeps no personal values (they stay with
+  // the primary: ReadPersonal is FailedPrecondition). Opened later with the ledger's key
+  // (LedgerOptions::checkpoint_key) it becomes a primary for good: the failover of
+  // docs/replication.md.
+  static Result<std::unique_ptr<Ledger>> CreateReplica(const std::string& dir,
+                                                       const LedgerIdentity& identity,
+                                                       const LedgerOptions& options = {});
   // A ledger that lives in memory only (tests, tools).
   static Result<std::unique_ptr<Ledger>> CreateInMemory(const LedgerIdentity& identity,
                                                         const LedgerOptions& options = {});
@@ -237,12 +245,27 @@ class Ledger {
   Result<std::string> CheckpointAt(uint64_t size);
   // Every stored checkpoint, by size.
   Result<std::map<uint64_t, std::string>> Checkpoints();
+  // The stored checkpoints of `from_size` entries or more, at most `max_count` of them, by size.
+  Result<std::map<uint64_t, std::string>> Checkpoints(uint64_t from_size, size_t max_count);
   // Signs a checkpoint of the current tree now (needs LedgerOptions::checkpoint_key).
   Result<std::string> SignCheckpoint();
   // Keeps witnesses' cosignatures (c2sp.org/tlog-cosignature signature lines, "— name base64")
   // with the stored checkpoint of `size`; the served note then carries them. Lines already
   // present are skipped. The caller has verified them against the witnesses' keys.
   Status AddCosignatures(uint64_t size, const std::vector<std::string>& signature_lines);
+
+  // ---- Replication (docs/replication.md) ----
+  // Extends this ledger, a replica of another with the same identity, by `entries`: the other's
+  // stored entry bytes from seq Size() on, exactly as stored there, and `checkpoint`, that
+  // ledger's signed checkpoint of Size() + entries.size() entries. Each entry is checked as
+  // `ledger verify` checks it (canonical bytes; seq, version and recorded_at in order; the
+  // author's signature, key, role and scope as of that seq; the catalogue and the case rules),
+  // and the root of the tree they make must be the checkpoint's. Then all of them and the
+  // checkpoint are stored in one synced write; on any failure nothing is, and the error names
+  // the seq and the check ("seq 12 (signature): ..."). With no entries, a checkpoint of entries
+  // already here is checked against them (Corruption if it disagrees: a signed fork) and stored
+  // if it is of the current size. FailedPrecondition read-only or opened with the ledger's key.
+  Status AppendReplicated(const std::vector<std::string>& entries, std::string_view checkpoint);
 
   std::vector<KeyInfo> Keys();
   LedgerInfo Info();

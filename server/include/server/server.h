@@ -94,6 +94,9 @@ struct ServerOptions {
   std::function<void(std::string_view path)> before_heavy_request;
   // Operator messages (one line each, no newline). Empty: none.
   std::function<void(std::string_view)> log;
+  // More metrics in the Prometheus text format, appended to GET /v1/metrics (the replication
+  // publisher's or follower's, docs/replication.md). Called on a worker thread. Empty: none.
+  std::function<std::string()> extra_metrics;
 };
 
 class Server {

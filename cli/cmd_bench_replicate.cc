@@ -1,0 +1,348 @@
+// bench replicate: the primary's appends beside what the publisher and a verifying replica
+// carry through NATS JetStream in the same run, and the commit-to-replica lag at a steady rate
+// (docs/replication.md, docs/cli.md).
+#include <fmt/format.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <unordered_map>
+
+#include "bench_common.h"
+#include "cli_common.h"
+#include "commands.h"
+#include "ledger/event_codec.h"
+#include "ledger/key_admin.h"
+#include "ledger/ledger.h"
+#include "ledger/time_format.h"
+#include "replication/follower.h"
+#include "replication/publisher.h"
+
+namespace ledger::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+struct Args {
+  std::string nats, dir, format = "table";
+  int events = 20000, clients = 4, batch = 64, seconds = 10, runs = 3;
+  double rate = 1000;
+  int checkpoint_ms = 100;
+};
+
+double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+int FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// A nats-server with JetStream in `dir`, for the run only.
+class LocalNats {
+ public:
+  static Result<std::unique_ptr<LocalNats>> Start(const std::string& dir) {
+    std::string binary;
+    for (const char* p : {"/usr/sbin/nats-server", "/usr/bin/nats-server"}) {
+      if (::access(p, X_OK) == 0) binary = p;
+    }
+    if (binary.empty()) {
+      return Status::NotFound("nats-server is not installed (apt-get install nats-server), and "
+                              "no --nats URL was given");
+    }
+    auto n = std::unique_ptr<LocalNats>(new LocalNats());
+    n->port_ = FreePort();
+    fs::create_directories(dir);
+    const std::string port = std::to_string(n->port_), log = dir + "/nats.log";
+    n->pid_ = ::fork();
+    if (n->pid_ == 0) {
+      FILE* out = std::freopen(log.c_str(), "a", stderr);
+      (void)out;
+      ::dup2(STDERR_FILENO, STDOUT_FILENO);
+      ::execl(binary.c_str(), binary.c_str(), "-a", "127.0.0.1", "-p", port.c_str(), "-js", "-sd",
+              dir.c_str(), static_cast<char*>(nullptr));
+      std::_Exit(127);
+    }
+    // Ready once it accepts connections.
+    for (int i = 0; i < 500; ++i) {
+      int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+      sockaddr_in addr{};
+      addr.sin_family = AF_INET;
+      addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      addr.sin_port = htons(static_cast<uint16_t>(n->port_));
+      const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+      ::close(fd);
+      if (ok) return n;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return Status::Unavailable("nats-server did not start; see " + log);
+  }
+  ~LocalNats() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+  std::string url() const { return "nats://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  LocalNats() = default;
+  int port_ = 0;
+  pid_t pid_ = -1;
+};
+
+struct Primary {
+  SigningKey ledger_key = SigningKey::Generate("bench.example/ledger").value();
+  SigningKey admin = SigningKey::Generate("bench-admin").value();
+  SigningKey caseworker = SigningKey::Generate("bench-cw").value();
+  std::unique_ptr<Ledger> ledger;
+};
+
+Result<Primary> MakePrimary(const std::string& dir, int checkpoint_ms) {
+  Primary p;
+  LedgerOptions o;
+  o.checkpoint_key = p.ledger_key;
+  o.checkpoint_interval_us = int64_t{checkpoint_ms} * 1000;
+  o.master_key = MasterKey::Generate();
+  LEDGER_ASSIGN_OR_RETURN(p.ledger, CreateLedgerWithAdmin(dir, p.ledger_key, p.admin, o));
+  LEDGER_RETURN_IF_ERROR(
+      RegisterKey(*p.ledger, p.admin, p.caseworker.verifier(), "caseworker", {}).status());
+  return p;
+}
+
+std::vector<SignedEvent> SignEvents(const SigningKey& key, int n, int first) {
+  std::vector<SignedEvent> out;
+  out.reserve(n);
+  for (int i = 0; i < n; ++i) {
+    out.push_back(
+        SignEventJson(BenchCaseOpenedJson("b-" + std::to_string(first + i)).dump(), key).value());
+  }
+  return out;
+}
+
+struct RunFigures {
+  double append_rate = 0, publish_rate = 0, replica_rate = 0, catch_up_ms = 0;
+  double lag_p50_ms = 0, lag_p99_ms = 0, lag_max_ms = 0;
+  size_t lag_samples = 0;
+};
+
+// One run: a fresh primary, stream and replica.
+Result<RunFigures> RunOnce(const Args& a, const std::string& nats, const std::string& dir, int run) {
+  RunFigures f;
+  LEDGER_ASSIGN_OR_RETURN(auto primary, MakePrimary(dir + "/primary", a.checkpoint_ms));
+  const std::string stream = "BENCH" + std::to_string(run);
+  replication::PublisherOptions po;
+  po.nats_urls = nats;
+  po.stream = stream;
+  LEDGER_ASSIGN_OR_RETURN(auto publisher,
+                          replication::Publisher::Start(*primary.ledger, primary.ledger_key, po));
+  replication::ReplicaSource source{nats, stream, primary.ledger_key.verifier().ToString()};
+  LEDGER_ASSIGN_OR_RETURN(auto replica, replication::OpenReplica(source, dir + "/replica", {},
+                                                                 std::chrono::seconds(20)));
+  std::mutex stored_mu;
+  std::vector<std::pair<uint64_t, int64_t>> stored;  // (end seq, when) per stored checkpoint
+  replication::FollowerOptions fo;
+  fo.source = source;
+  fo.position_file = dir + "/replica-position";
+  fo.on_stored = [&](uint64_t, uint64_t end) {
+    std::lock_guard<std::mutex> lock(stored_mu);
+    stored.emplace_back(end, NowMicros());
+  };
+  LEDGER_ASSIGN_OR_RETURN(auto follower, replication::Follower::Start(*replica, fo));
+
+  // Throughput: every client appends its share in batches as fast as it can.
+  const int per_client = a.events / a.clients;
+  std::vector<std::vector<SignedEvent>> work;
+  for (int c = 0; c < a.clients; ++c) work.push_back(SignEvents(primary.caseworker, per_client, c * per_client));
+  const uint64_t start_size = primary.ledger->Size();
+  const auto t0 = Clock::now();
+  std::vector<std::thread> clients;
+  for (int c = 0; c < a.clients; ++c) {
+    clients.emplace_back([&, c] {
+      const auto& events = work[c];
+      for (size_t i = 0; i < events.size(); i += a.batch) {
+        std::vector<SignedEvent> batch(events.begin() + i,
+                                       events.begin() + std::min(events.size(), i + a.batch));
+        primary.ledger->AppendEach(batch);
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  const auto t_append = Clock::now();
+  const uint64_t target = primary.ledger->Size();
+  const double n = static_cast<double>(target - start_size);
+  Clock::time_point t_published{}, t_replicated{};
+  const auto deadline = Clock::now() + std::chrono::seconds(120);
+  while ((t_published == Clock::time_point{} || t_replicated == Clock::time_point{}) &&
+         Clock::now() < deadline) {
+    if (t_published == Clock::time_point{} && publisher->stats().published >= target) {
+      t_published = Clock::now();
+    }
+    if (t_replicated == Clock::time_point{} && replica->Size() >= target) {
+      t_replicated = Clock::now();
+    }
+    LEDGER_RETURN_IF_ERROR(follower->Wait(std::chrono::milliseconds(1)));
+  }
+  if (t_replicated == Clock::time_point{}) {
+    return Status::Unavailable("the replica did not catch up within 120 s");
+  }
+  f.append_rate = n / Seconds(t_append - t0);
+  f.publish_rate = n / Seconds(t_published - t0);
+  f.replica_rate = n / Seconds(t_replicated - t0);
+  f.catch_up_ms = Seconds(t_replicated - t_append) * 1000;
+
+  // Lag at a steady rate: one event every 1/rate s, in slices of 10 ms.
+  {
+    std::lock_guard<std::mutex> lock(stored_mu);
+    stored.clear();
+  }
+  const int total = static_cast<int>(a.rate * a.seconds);
+  auto steady = SignEvents(primary.caseworker, total, a.events + 1);
+  const uint64_t lag_first = primary.ledger->Size();
+  const auto begin = Clock::now();
+  int sent = 0;
+  while (sent < total) {
+    const auto now = Clock::now();
+    const int due = std::min(total, static_cast<int>(Seconds(now - begin) * a.rate) + 1);
+    if (due > sent) {
+      std::vector<SignedEvent> batch(steady.begin() + sent, steady.begin() + due);
+      primary.ledger->AppendEach(batch);
+      sent = due;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  const uint64_t lag_end = primary.ledger->Size();
+  while (replica->Size() < lag_end && Clock::now() < begin + std::chrono::seconds(a.seconds + 60)) {
+    LEDGER_RETURN_IF_ERROR(follower->Wait(std::chrono::milliseconds(5)));
+  }
+  std::vector<double> lags;
+  {
+    std::lock_guard<std::mutex> lock(stored_mu);
+    size_t k = 0;
+    for (uint64_t seq = lag_first; seq < lag_end; ++seq) {
+      while (k < stored.size() && stored[k].first <= seq) ++k;
+      if (k == stored.size()) break;
+      auto entry = primary.ledger->ReadSeq(seq);
+      if (!entry.ok()) continue;
+      lags.push_back(static_cast<double>(stored[k].second - entry->recorded_at_us) / 1000.0);
+    }
+  }
+  f.lag_samples = lags.size();
+  f.lag_p50_ms = Percentile(lags, 0.5);
+  f.lag_p99_ms = Percentile(lags, 0.99);
+  f.lag_max_ms = lags.empty() ? 0 : *std::max_element(lags.begin(), lags.end());
+  follower->Stop();
+  publisher->Stop();
+  return f;
+}
+
+double Median(std::vector<double> v) { return Percentile(std::move(v), 0.5); }
+
+int RunBenchReplicate(const Args& a) {
+  const bool keep = !a.dir.empty();
+  const std::string dir =
+      keep ? a.dir
+           : (fs::temp_directory_path() / ("ledger-bench-replicate-" + std::to_string(::getpid())))
+                 .string();
+  fs::create_directories(dir);
+  std::unique_ptr<LocalNats> local;
+  std::string nats = a.nats;
+  if (nats.empty()) {
+    auto started = LocalNats::Start(dir + "/nats");
+    if (!started.ok()) return Fail(started.status());
+    local = std::move(started).value();
+    nats = local->url();
+  }
+  std::vector<RunFigures> runs;
+  for (int r = 0; r < a.runs; ++r) {
+    if (StderrIsTerminal()) fmt::print(stderr, "run {} of {}...\n", r + 1, a.runs);
+    auto f = RunOnce(a, nats, dir + "/run" + std::to_string(r), r);
+    if (!f.ok()) return Fail(f.status());
+    runs.push_back(*f);
+  }
+  local.reset();
+  if (!keep) fs::remove_all(dir);
+  auto median = [&](double RunFigures::*field) {
+    std::vector<double> v;
+    for (const auto& r : runs) v.push_back(r.*field);
+    return Median(v);
+  };
+  const double append = median(&RunFigures::append_rate);
+  const double replica = median(&RunFigures::replica_rate);
+  const double publish = median(&RunFigures::publish_rate);
+  if (a.format == "json") {
+    nlohmann::ordered_json j;
+    j["runs"] = a.runs;
+    j["events"] = a.events;
+    j["checkpoint_interval_ms"] = a.checkpoint_ms;
+    j["append_events_per_s"] = append;
+    j["publish_events_per_s"] = publish;
+    j["replica_events_per_s"] = replica;
+    j["replica_over_append"] = replica / append;
+    j["catch_up_ms"] = median(&RunFigures::catch_up_ms);
+    j["steady_rate"] = a.rate;
+    j["lag_p50_ms"] = median(&RunFigures::lag_p50_ms);
+    j["lag_p99_ms"] = median(&RunFigures::lag_p99_ms);
+    j["lag_max_ms"] = median(&RunFigures::lag_max_ms);
+    fmt::print("{}\n", j.dump());
+    return kExitOk;
+  }
+  Table t({"measure", fmt::format("median of {} runs", a.runs)});
+  t.AddRow({"primary's durable appends (events/s)", fmt::format("{:.0f}", append)});
+  t.AddRow({"through the publisher (events/s, same run)", fmt::format("{:.0f}", publish)});
+  t.AddRow({"stored by the verifying replica (events/s)", fmt::format("{:.0f}", replica)});
+  t.AddRow({"replica / primary", fmt::format("{:.2f}", replica / append)});
+  t.AddRow({"replica done after the last append (ms)",
+            fmt::format("{:.0f}", median(&RunFigures::catch_up_ms))});
+  t.AddRow({fmt::format("commit-to-replica lag p50 at {:.0f} ev/s (ms)", a.rate),
+            fmt::format("{:.1f}", median(&RunFigures::lag_p50_ms))});
+  t.AddRow({"commit-to-replica lag p99 (ms)", fmt::format("{:.1f}", median(&RunFigures::lag_p99_ms))});
+  t.AddRow({"checkpoint interval (ms)", std::to_string(a.checkpoint_ms)});
+  fmt::print("{}", t.Render());
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterBenchReplicateCommand(CLI::App& app, int* exit_code) {
+  CLI::App* bench = app.get_subcommand("bench");
+  auto a = std::make_shared<Args>();
+  auto* cmd = bench->add_subcommand(
+      "replicate", "Appends beside what the publisher and a verifying replica carry, and the lag");
+  cmd->add_option("--nats", a->nats, "NATS URL (default: start a nats-server here)");
+  cmd->add_option("--dir", a->dir, "Scratch directory (kept)");
+  cmd->add_option("--events", a->events, "Events appended in the throughput phase")
+      ->capture_default_str();
+  cmd->add_option("--clients", a->clients, "Appending threads")->capture_default_str();
+  cmd->add_option("--batch", a->batch, "Events per append call")->capture_default_str();
+  cmd->add_option("--rate", a->rate, "Events per second in the lag phase")->capture_default_str();
+  cmd->add_option("--seconds", a->seconds, "Length of the lag phase")->capture_default_str();
+  cmd->add_option("--runs", a->runs, "Repetitions; medians are reported")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 20));
+  cmd->add_option("--checkpoint-interval-ms", a->checkpoint_ms,
+                  "The primary's checkpoint interval (the replica stores what one covers)")
+      ->capture_default_str();
+  cmd->add_option("--format", a->format, "table or json")
+      ->check(CLI::IsMember({"table", "json"}));
+  cmd->callback([=] { *exit_code = RunBenchReplicate(*a); });
+}
+
+}  // namespace ledger::cli

@@ -1,0 +1,404 @@
+#include "replication/follower.h"
+
+#include <pthread.h>
+
+#include <charconv>
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include "base/file.h"
+#include "metrics_text.h"
+#include "nats_client.h"
+#include "replication/messages.h"
+#include "tlog/note.h"
+
+namespace ledger::replication {
+
+using internal::NatsConnection;
+using internal::NatsMessage;
+
+namespace {
+
+Result<uint64_t> ParseU64(const std::string& text, std::string_view what) {
+  uint64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+    return Status::InvalidArgument(std::string(what) + ": not a number: \"" + text + "\"");
+  }
+  return v;
+}
+
+// Whether a refusal of AppendReplicated is about the checkpoint message itself (not signed by
+// the ledger: someone else put it in the stream), rather than about the entries.
+bool CheckpointNotSigned(const Status& s) {
+  return s.message().find("the checkpoint is not one signed by") != std::string::npos;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Ledger>> OpenReplica(const ReplicaSource& source, const std::string& dir,
+                                            const LedgerOptions& options,
+                                            std::chrono::milliseconds wait) {
+  LEDGER_RETURN_IF_ERROR(ValidateStreamName(source.stream));
+  LEDGER_ASSIGN_OR_RETURN(auto verifier, tlog::ParseVerifierKey(source.verifier_key));
+  std::error_code ec;
+  if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec)) {
+    LEDGER_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(dir, options));
+    const LedgerIdentity identity = ledger->Info().identity;
+    if (identity.origin != verifier.name || identity.public_key != verifier.public_key) {
+      return Status::FailedPrecondition(dir + " holds a copy of " + identity.origin +
+                                        ", not of the ledger of the verifier key " +
+                                        verifier.name);
+    }
+    return ledger;
+  }
+  const StreamSubjects subjects(source.stream);
+  LEDGER_ASSIGN_OR_RETURN(auto conn, NatsConnection::Connect(source.nats_urls, "ledger replica"));
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  Status last = Status::Unavailable("no answer from NATS yet");
+  for (;;) {
+    auto message = conn->GetLastMessage(subjects.stream, subjects.identity());
+    if (message.ok()) {
+      LEDGER_ASSIGN_OR_RETURN(auto identity, OpenIdentity(message->data, source.verifier_key));
+      return Ledger::CreateReplica(dir, identity, options);
+    }
+    last = message.status();
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return Status::Unavailable("no ledger identity in stream " + subjects.stream + " after " +
+                                 std::to_string(wait.count()) + " ms (" + last.ToString() +
+                                 "): is the primary publishing to it?");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+}
+
+class Follower::Impl {
+ public:
+  Impl(Ledger& ledger, FollowerOptions options)
+      : ledger_(ledger),
+        identity_(ledger.Info().identity),
+        options_(std::move(options)),
+        subjects_(options_.source.stream) {}
+
+  Status Start() {
+    LEDGER_RETURN_IF_ERROR(ValidateStreamName(options_.source.stream));
+    LEDGER_ASSIGN_OR_RETURN(
+        conn_, NatsConnection::Connect(options_.source.nats_urls, "ledger replica " +
+                                                                      identity_.origin));
+    if (!options_.position_file.empty()) {
+      auto text = ReadFile(options_.position_file);
+      if (text.ok()) {
+        while (!text->empty() && text->back() == '\n') text->pop_back();
+        auto seq = ParseU64(*text, options_.position_file);
+        if (seq.ok()) resume_seq_ = *seq;
+      }
+    }
+    stored_ = ledger_.Size();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stats_.size = stored_;
+    }
+    thread_ = std::thread([this] {
+      ::pthread_setname_np(::pthread_self(), "ledger-follow");
+      Run();
+    });
+    return Status::Ok();
+  }
+
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return;
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+    conn_.reset();
+  }
+
+  Status Wait(std::chrono::milliseconds timeout) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, timeout, [&] { return stats_.stopped; });
+    return stats_.stopped ? failure_ : Status::Ok();
+  }
+
+  FollowerStats stats() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    FollowerStats s = stats_;
+    s.connected = conn_ && conn_->connected();
+    if (!pending_since_.empty()) {
+      s.lag_seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - pending_since_.front())
+              .count();
+    }
+    return s;
+  }
+
+ private:
+  bool stopping() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return stopping_;
+  }
+  void Pause(std::chrono::milliseconds wait) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, wait, [&] { return stopping_; });
+  }
+  void Log(const std::string& line) {
+    if (options_.log) options_.log("replica: " + line);
+  }
+
+  void Run() {
+    std::unique_ptr<internal::NatsSubscription> sub;
+    while (!stopping()) {
+      if (!sub) {
+        auto made = conn_->SubscribeOrdered(subjects_.stream, subjects_.log_wildcard(), resume_seq_);
+        if (!made.ok()) {
+          Log(made.status().ToString() + " (retrying)");
+          Pause(std::chrono::milliseconds(500));
+          continue;
+        }
+        sub = std::move(made).value();
+      }
+      auto message = sub->Next(250);
+      if (!message.ok()) {
+        if (message.status().code() != StatusCode::kNotFound) {
+          Log(message.status().ToString() + " (subscribing again)");
+          sub.reset();
+          Pause(std::chrono::milliseconds(250));
+        }
+        continue;
+      }
+      Status handled = Handle(*message);
+      if (!handled.ok()) {
+        Log("stopped: " + handled.ToString() + "; the replica holds seq 0 to " +
+            std::to_string(stored_) + " (exclusive), all verified");
+        std::lock_guard<std::mutex> lock(mu_);
+        failure_ = handled;
+        stats_.stopped = true;
+        stats_.failure = handled.ToString();
+        cv_.notify_all();
+        return;
+      }
+    }
+  }
+
+  // A non-OK status stops the follower: the entries cannot be verified, even as the primary
+  // gives them, or the replica's disk failed.
+  Status Handle(const NatsMessage& message) {
+    if (message.subject == subjects_.identity()) {
+      auto theirs = OpenIdentity(message.data, options_.source.verifier_key);
+      if (!theirs.ok()) {
+        Log("ignored an identity message not signed by the ledger: " + theirs.status().ToString());
+      } else if (theirs->first_admin_key_id != identity_.first_admin_key_id ||
+                 theirs->max_agreement_problems != identity_.max_agreement_problems) {
+        return Status::FailedPrecondition("the stream's identity is not this replica's");
+      }
+      return Status::Ok();
+    }
+    if (message.subject == subjects_.entries()) return HandleEntries(message);
+    if (message.subject == subjects_.checkpoint()) return HandleCheckpoint(message);
+    return Status::Ok();  // another kind, from a later version: not needed to verify
+  }
+
+  uint64_t next() const { return stored_ + pending_.size(); }
+
+  Status HandleEntries(const NatsMessage& message) {
+    auto first = ParseU64(message.Header(std::string(kFirstSeqHeader)), "Ledger-First-Seq");
+    auto count = ParseU64(message.Header(std::string(kCountHeader)), "Ledger-Count");
+    if (!first.ok() || !count.ok()) {
+      Log("ignored an entries message with malformed headers (stream seq " +
+          std::to_string(message.stream_seq) + ")");
+      return Status::Ok();
+    }
+    if (*first + *count <= next()) return Status::Ok();  // already here
+    auto entries = DecodeEntries(message.data, *count);
+    if (!entries.ok()) {
+      Log("ignored a malformed entries message (stream seq " +
+          std::to_string(message.stream_seq) + "): " + entries.status().ToString());
+      return Status::Ok();
+    }
+    if (*first > next()) {
+      // The stream lacks entries before these (a message lost or removed): ask the primary.
+      Status fetched = FetchInto(*first, message.stream_seq);
+      if (!fetched.ok()) {
+        Log("entries from seq " + std::to_string(next()) + " are missing from the stream and " +
+            "the primary did not give them: " + fetched.ToString() + " (asking again later)");
+        return Status::Ok();
+      }
+    }
+    for (uint64_t i = next() - *first; i < *count; ++i) {
+      AddPending(std::move((*entries)[i]), message.stream_seq);
+    }
+    return Status::Ok();
+  }
+
+  void AddPending(std::string entry, uint64_t stream_seq) {
+    pending_.push_back(std::move(entry));
+    pending_stream_seq_.push_back(stream_seq);
+    std::lock_guard<std::mutex> lock(mu_);
+    pending_since_.push_back(std::chrono::steady_clock::now());
+    stats_.pending = pending_.size();
+  }
+
+  void DropPending(size_t n) {
+    pending_.erase(pending_.begin(), pending_.begin() + static_cast<ptrdiff_t>(n));
+    pending_stream_seq_.erase(pending_stream_seq_.begin(),
+                              pending_stream_seq_.begin() + static_cast<ptrdiff_t>(n));
+    std::lock_guard<std::mutex> lock(mu_);
+    pending_since_.erase(pending_since_.begin(),
+                         pending_since_.begin() + static_cast<ptrdiff_t>(n));
+    stats_.pending = pending_.size();
+  }
+
+  // Fetches entries [next(), end) from the primary into the pending ones.
+  Status FetchInto(uint64_t end, uint64_t stream_seq) {
+    while (next() < end) {
+      LEDGER_ASSIGN_OR_RETURN(auto got, Fetch(next(), end - next()));
+      for (auto& e : got) AddPending(std::move(e), stream_seq);
+    }
+    return Status::Ok();
+  }
+
+  // Up to `count` entries from `first`, from the primary's own log.
+  Result<std::vector<std::string>> Fetch(uint64_t first, uint64_t count) {
+    LEDGER_ASSIGN_OR_RETURN(auto reply, conn_->Request(subjects_.fetch(),
+                                                       std::to_string(first) + " " +
+                                                           std::to_string(count),
+                                                       options_.fetch_timeout.count()));
+    if (!reply.Header("Ledger-Error").empty()) {
+      return Status::Unavailable("the primary: " + reply.Header("Ledger-Error"));
+    }
+    auto got_first = ParseU64(reply.Header(std::string(kFirstSeqHeader)), "Ledger-First-Seq");
+    auto got_count = ParseU64(reply.Header(std::string(kCountHeader)), "Ledger-Count");
+    if (!got_first.ok() || !got_count.ok() || *got_first != first) {
+      return Status::Unavailable("the primary's answer has malformed headers");
+    }
+    if (*got_count == 0) {
+      return Status::Unavailable("the primary has no entry at seq " + std::to_string(first));
+    }
+    LEDGER_ASSIGN_OR_RETURN(auto entries, DecodeEntries(reply.data, *got_count));
+    if (entries.size() > count) entries.resize(count);
+    std::lock_guard<std::mutex> lock(mu_);
+    stats_.refetched += entries.size();
+    return entries;
+  }
+
+  Status HandleCheckpoint(const NatsMessage& message) {
+    auto size = ParseU64(message.Header(std::string(kSizeHeader)), "Ledger-Size");
+    if (!size.ok()) {
+      Log("ignored a checkpoint message without a valid Ledger-Size");
+      return Status::Ok();
+    }
+    if (*size <= stored_) {
+      Status agrees = ledger_.AppendReplicated({}, message.data);
+      if (!agrees.ok() && !CheckpointNotSigned(agrees)) return agrees;  // a signed fork
+      return Status::Ok();
+    }
+    Status complete = FetchInto(*size, message.stream_seq);
+    if (!complete.ok()) {
+      Log("cannot verify the checkpoint of size " + std::to_string(*size) +
+          ": entries are missing and the primary did not give them: " + complete.ToString());
+      return Status::Ok();
+    }
+    const size_t n = static_cast<size_t>(*size - stored_);
+    std::vector<std::string> batch(pending_.begin(), pending_.begin() + static_cast<ptrdiff_t>(n));
+    Status stored = ledger_.AppendReplicated(batch, message.data);
+    if (!stored.ok() && CheckpointNotSigned(stored)) {
+      Log("ignored a checkpoint message not signed by the ledger (stream seq " +
+          std::to_string(message.stream_seq) + ")");
+      return Status::Ok();
+    }
+    if (!stored.ok() && stored.code() == StatusCode::kIOError) return stored;
+    if (!stored.ok()) {
+      // As the stream gave them, the entries fail: altered or reordered in transit or in the
+      // stream. The primary's own copy decides.
+      Log("entries " + std::to_string(stored_) + " to " + std::to_string(*size - 1) +
+          " from the stream failed: " + stored.ToString() + "; fetching them from the primary");
+      DropPending(pending_.size());
+      Status again = FetchInto(*size, message.stream_seq);
+      if (!again.ok()) {
+        Log("the primary did not give them: " + again.ToString() + " (asking again later)");
+        return Status::Ok();
+      }
+      batch.assign(pending_.begin(), pending_.begin() + static_cast<ptrdiff_t>(n));
+      stored = ledger_.AppendReplicated(batch, message.data);
+      if (!stored.ok()) return stored;  // the primary's own entries fail: stop here
+      std::lock_guard<std::mutex> lock(mu_);
+      ++stats_.retried_batches;
+    }
+    const uint64_t first = stored_;
+    stored_ = *size;
+    DropPending(n);
+    resume_seq_ = pending_.empty() ? message.stream_seq + 1 : pending_stream_seq_.front();
+    if (!options_.position_file.empty()) {
+      // Losing it only means reading more of the stream again: no need to wait for a sync.
+      Status saved = WriteFileAtomic(options_.position_file, std::to_string(resume_seq_) + "\n");
+      if (!saved.ok()) Log("cannot note the position: " + saved.ToString());
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stats_.size = stored_;
+      ++stats_.checkpoints;
+    }
+    if (options_.on_stored) options_.on_stored(first, stored_);
+    return Status::Ok();
+  }
+
+  Ledger& ledger_;
+  const LedgerIdentity identity_;
+  const FollowerOptions options_;
+  const StreamSubjects subjects_;
+  std::unique_ptr<NatsConnection> conn_;
+
+  // Owned by the follower thread.
+  uint64_t stored_ = 0;        // entries stored in the replica
+  uint64_t resume_seq_ = 1;    // the stream sequence to subscribe from
+  std::deque<std::string> pending_;  // entries stored_, stored_ + 1, ...
+  std::deque<uint64_t> pending_stream_seq_;  // the message each came in
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;  // GUARDED_BY(mu_)
+  std::deque<std::chrono::steady_clock::time_point> pending_since_;  // GUARDED_BY(mu_)
+  FollowerStats stats_;  // GUARDED_BY(mu_)
+  Status failure_;       // GUARDED_BY(mu_)
+  std::thread thread_;
+};
+
+Follower::Follower(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Follower::~Follower() { Stop(); }
+
+Result<std::unique_ptr<Follower>> Follower::Start(Ledger& replica, FollowerOptions options) {
+  auto impl = std::make_unique<Impl>(replica, std::move(options));
+  LEDGER_RETURN_IF_ERROR(impl->Start());
+  return std::unique_ptr<Follower>(new Follower(std::move(impl)));
+}
+
+void Follower::Stop() { impl_->Stop(); }
+Status Follower::Wait(std::chrono::milliseconds timeout) { return impl_->Wait(timeout); }
+FollowerStats Follower::stats() const { return impl_->stats(); }
+
+std::string Follower::MetricsText() const {
+  const FollowerStats s = stats();
+  internal::MetricsText m;
+  m.Gauge("ledger_replication_replica_entries", "Entries the replica holds, verified",
+          static_cast<double>(s.size));
+  m.Gauge("ledger_replication_replica_pending_entries",
+          "Entries received from the stream, waiting for a signed checkpoint",
+          static_cast<double>(s.pending));
+  m.Gauge("ledger_replication_replica_lag_seconds",
+          "How long the oldest received entry has waited to be verified and stored (0: none)",
+          s.lag_seconds);
+  m.Gauge("ledger_replication_replica_stopped",
+          "1 if the replica stopped on an entry that failed verification", s.stopped ? 1 : 0);
+  m.Gauge("ledger_replication_nats_connected", "1 while connected to NATS", s.connected ? 1 : 0);
+  m.Counter("ledger_replication_replica_refetched_entries_total",
+            "Entries fetched from the primary because the stream lacked them or they failed",
+            static_cast<double>(s.refetched));
+  return m.text();
+}
+
+}  // namespace ledger::replication
