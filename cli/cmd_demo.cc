@@ -18,6 +18,7 @@
 #include "ledger/verify.h"
 #include "demo_privacy.h"
 #include "demo_release.h"
+#include "demo_scenarios.h"
 #include "replay/caseload.h"
 #include "replay/full_report.h"
 #include "synth/cohort_generator.h"
@@ -247,6 +248,9 @@ int RunDemo(const DemoArgs& a) {
       !s.ok()) {
     return Fail(s);
   }
+  if (Status s = DemoScenarios(a.dir, *ledger_key, *admin, master, a.seed, 16); !s.ok()) {
+    return Fail(s);
+  }
 
   fmt::print("\nTry: build/bin/ledger stats --data {0}\n"
              "     build/bin/ledger caseload --data {0} --as-of 2009-06-30\n"
@@ -255,6 +259,7 @@ int RunDemo(const DemoArgs& a) {
              "     build/bin/ledger read --data {0} --limit 5 --as {1}/dpo.key --keys {1}\n"
              "     build/bin/ledger consent show --data {0} --subject <subject> --at 2009-06-30\n"
              "     build/bin/ledger replay {2}/release-eval-2011 outcomes --by sex --vkey {1}/ledger.key.pub\n"
+             "     build/bin/ledger scenario --scenario narvik --data {2}/scenario-narvik/data --format json\n"
              "     build/bin/ledger prove --data {0} --seq 3\n"
              "     build/bin/ledger audit-export --data {0} --out audit && "
              "build/bin/ledger audit-verify audit --vkey {1}/ledger.key.pub\n",
