@@ -14,15 +14,17 @@ namespace ledger::cli {
 
 Status DemoScenarios(const std::string& dir, const SigningKey& ledger_key, const SigningKey& admin,
                      const MasterKey& master, uint64_t seed, int step) {
-  fmt::print("\n== {}. The reports' own figures, replayed: each report's cohort in a ledger of "
-             "its own\n",
-             step);
+  fmt::print(
+      "\n== {}. The reports' own figures, replayed: each report's cohort in a ledger of "
+      "its own\n",
+      step);
   for (synth::Scenario scenario : {synth::Scenario::kDrammen, synth::Scenario::kNarvik}) {
     const std::string name(synth::ScenarioName(scenario));
     const std::string data = dir + "/scenario-" + name + "/data";
     std::error_code ec;
     std::filesystem::create_directories(dir + "/scenario-" + name, ec);
-    if (ec) return Status::IOError("cannot create " + dir + "/scenario-" + name + ": " + ec.message());
+    if (ec)
+      return Status::IOError("cannot create " + dir + "/scenario-" + name + ": " + ec.message());
     LedgerOptions options;
     options.checkpoint_key = ledger_key;
     options.master_key = master;
@@ -35,16 +37,18 @@ Status DemoScenarios(const std::string& dir, const SigningKey& ledger_key, const
       keys.emplace(role, std::move(key));
     }
     std::vector<std::string> lines;
-    const std::string error = synth::GenerateCohort(
-        synth::ScenarioOptions(scenario, seed),
-        [&](std::string_view line) { lines.emplace_back(line); });
+    const std::string error =
+        synth::GenerateCohort(synth::ScenarioOptions(scenario, seed),
+                              [&](std::string_view line) { lines.emplace_back(line); });
     if (!error.empty()) return Status::InvalidArgument(error);
     LEDGER_ASSIGN_OR_RETURN(std::vector<SignedEvent> events, SignCohortLines(lines, keys));
     const LoadSummary load = AppendInBatches(*ledger, events, 1024, "append " + name);
-    if (load.refused > 0) return load.first_error.WithContext("the " + name + " cohort was refused");
-    fmt::print("\n$ ledger generate --scenario {} --seed {} | ledger append ...  ({} events in "
-               "{:.1f} s)\n$ ledger scenario --scenario {} --data {}\n",
-               name, seed, Thousands(load.appended), load.seconds, name, data);
+    if (load.refused > 0)
+      return load.first_error.WithContext("the " + name + " cohort was refused");
+    fmt::print(
+        "\n$ ledger generate --scenario {} --seed {} | ledger append ...  ({} events in "
+        "{:.1f} s)\n$ ledger scenario --scenario {} --data {}\n",
+        name, seed, Thousands(load.appended), load.seconds, name, data);
     LEDGER_ASSIGN_OR_RETURN(ScenarioComparison comparison,
                             CompareScenarioInLedger(scenario, *ledger));
     fmt::print("{}", ScenarioComparisonText(comparison));

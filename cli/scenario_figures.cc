@@ -22,9 +22,16 @@ std::string RatioText(uint64_t num, uint64_t den) {
 ScenarioFigure Figure(std::string figure, std::string source, std::string reported,
                       std::string indicator, uint64_t reported_num, uint64_t reported_den,
                       uint64_t replayed_num, uint64_t replayed_den, bool above = false) {
-  ScenarioFigure f{std::move(figure), std::move(source), std::move(reported),
-                   std::move(indicator), reported_num, reported_den, replayed_num, replayed_den,
-                   above, false};
+  ScenarioFigure f{std::move(figure),
+                   std::move(source),
+                   std::move(reported),
+                   std::move(indicator),
+                   reported_num,
+                   reported_den,
+                   replayed_num,
+                   replayed_den,
+                   above,
+                   false};
   f.within = WithinTenPercent(replayed_num, replayed_den, reported_num, reported_den) &&
              (!above || replayed_num * reported_den > reported_num * replayed_den);
   return f;
@@ -56,8 +63,8 @@ Result<ScenarioComparison> Drammen(const OutcomesFor& outcomes) {
   ScenarioComparison c;
   c.title = "P1824, Drammen (2007-2010)";
   c.figures.push_back(Figure("recipients aged 18-24 in 2007", "P1824, slide 18", "428",
-                             "O10 recipients in 2007 (intakes 2007)", 428, 1,
-                             RecipientsIn(a, 2007), 1));
+                             "O10 recipients in 2007 (intakes 2007)", 428, 1, RecipientsIn(a, 2007),
+                             1));
   c.figures.push_back(Figure("of them still recipients at the end of 2009", "P1824, slide 18",
                              "about 50", "O13 recipients in 2009-12", 50, 1, a.stock->recipients,
                              1));
@@ -85,11 +92,10 @@ Result<ScenarioComparison> Narvik(const OutcomesFor& outcomes) {
   c.title = "Aktiv Hverdag, Narvik (2002-2004)";
   c.figures.push_back(Figure("participants by May 2004", "Aktiv Hverdag, slide 10", "235",
                              "O1 cohort (intakes 2002-01 .. 2004-05)", 235, 1, g.cohort, 1));
-  c.figures.push_back(Figure("entirely off the social office, May 2004",
-                             "Aktiv Hverdag, slide 10", "140",
-                             "O1 cohort - O13 recipients in 2004-05", 140, 1, off, 1));
-  c.figures.push_back(Figure("passive assistance only, May 2004", "Aktiv Hverdag, slide 10",
-                             "20", "O13 passive (no activity condition) in 2004-05", 20, 1,
+  c.figures.push_back(Figure("entirely off the social office, May 2004", "Aktiv Hverdag, slide 10",
+                             "140", "O1 cohort - O13 recipients in 2004-05", 140, 1, off, 1));
+  c.figures.push_back(Figure("passive assistance only, May 2004", "Aktiv Hverdag, slide 10", "20",
+                             "O13 passive (no activity condition) in 2004-05", 20, 1,
                              g.stock->passive, 1));
   return c;
 }

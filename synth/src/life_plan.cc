@@ -98,7 +98,8 @@ Day ExitWithin(const WorkCalendar& cal, double hazard, Day lo, Day hi, Rng& rng)
   }
   const Day from = std::max(lo, FirstDayOfMonthIndex(month));
   const Day to = std::min(hi, LastDayOfMonthIndex(month));
-  const Day exit = cal.OnOrAfter(from + static_cast<Day>(rng.Below(static_cast<uint64_t>(to - from + 1))));
+  const Day exit =
+      cal.OnOrAfter(from + static_cast<Day>(rng.Below(static_cast<uint64_t>(to - from + 1))));
   return exit <= hi ? exit : cal.OnOrBefore(hi);
 }
 
@@ -109,7 +110,8 @@ Day ExitAfter(const Cohort& cohort, double hazard, Day after, Rng& rng) {
     const Day from = std::max(after + 1, FirstDayOfMonthIndex(m)), to = LastDayOfMonthIndex(m);
     if (from >= cohort.window_end) return kNoDay;
     if (from <= to && rng.Chance(hazard)) {
-      return cohort.calendar.OnOrAfter(from + static_cast<Day>(rng.Below(static_cast<uint64_t>(to - from + 1))));
+      const auto days = static_cast<uint64_t>(to - from + 1);
+      return cohort.calendar.OnOrAfter(from + static_cast<Day>(rng.Below(days)));
     }
   }
 }

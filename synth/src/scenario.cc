@@ -2,13 +2,14 @@
 // (scenario_plan.h). The published figures these quotas stand for are quoted in
 // docs/evaluator-guide.md; cli/scenario_figures.cc holds them again, independently, to check the
 // replayed figures against them.
+#include "synth/scenario.h"
+
 #include <algorithm>
 
 #include "cohort.h"
 #include "identity_registry.h"
 #include "prng.h"
 #include "scenario_plan.h"
-#include "synth/scenario.h"
 
 namespace ledger::synth {
 

@@ -17,13 +17,13 @@ class IdentityRegistry;
 struct Cohort;
 
 enum class Role : uint8_t {
-  kFree,         // the default cohort: exits drawn from the hazards alone
-  kLeaves,       // every episode ends on or before leave_by: not paid in the figure months
-  kLeavesLate,   // paid in the first figure month, exits in [late_from, late_by]
-  kSupplement,   // on assistance past stay_after; from income_from main income is not assistance
-  kMainIncome,   // on assistance past stay_after; from income_from main income is assistance
-  kActive,       // on assistance past stay_after, with an activity condition on every grant
-  kPassive,      // on assistance past stay_after, exempted from activity conditions
+  kFree,        // the default cohort: exits drawn from the hazards alone
+  kLeaves,      // every episode ends on or before leave_by: not paid in the figure months
+  kLeavesLate,  // paid in the first figure month, exits in [late_from, late_by]
+  kSupplement,  // on assistance past stay_after; from income_from main income is not assistance
+  kMainIncome,  // on assistance past stay_after; from income_from main income is assistance
+  kActive,      // on assistance past stay_after, with an activity condition on every grant
+  kPassive,     // on assistance past stay_after, exempted from activity conditions
 };
 
 // A role that is still on assistance in the first figure month.

@@ -123,7 +123,8 @@ class StatusWriter {
     const bool kept = day >= cohort_.plan.income_from &&
                       (p_.role == Role::kSupplement || p_.role == Role::kMainIncome);
     if (!kept) {
-      Observe(OfficeTime(rng_, day), day, status, self ? "self_report" : "caseworker", worker, 0.75);
+      Observe(OfficeTime(rng_, day), day, status, self ? "self_report" : "caseworker", worker,
+              0.75);
       return;
     }
     // A scenario's recipient whose main income the figures count: recorded at every

@@ -24,8 +24,8 @@ using synth::Scenario;
 // `options`' cohort replayed as of the scenario's report date: events after its end in Oslo are
 // left out, as a replay for that date leaves them out.
 Result<ScenarioComparison> Replayed(Scenario scenario, const synth::CohortOptions& options) {
-  const replay::ReportTime at = replay::ReportTime::EndOfDay(ScenarioReportDate(scenario),
-                                                             replay::ReportZone::EuropeOslo());
+  const replay::ReportTime at =
+      replay::ReportTime::EndOfDay(ScenarioReportDate(scenario), replay::ReportZone::EuropeOslo());
   replay::OutcomesProjection projection;
   replay::EventDecoder decoder;
   replay::EventView view;

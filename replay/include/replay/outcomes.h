@@ -5,9 +5,9 @@
 //
 // The projection keeps, per case stream, the facts the indicators read (intake, age, sex,
 // municipality, category assignments, paid months with amounts, status and income observations,
-// activity conditions, shredding); every figure is computed by Report() for the report date, so the same state
-// answers any cohort window, horizon or grouping. As for the caseload, a report as of a date is
-// made from a replay filtered to the end of that date (report_run.h).
+// activity conditions, shredding); every figure is computed by Report() for the report date, so
+// the same state answers any cohort window, horizon or grouping. As for the caseload, a report as
+// of a date is made from a replay filtered to the end of that date (report_run.h).
 //
 // All figures are counts or exact ratios of counts (num / den); nothing is a floating-point
 // number, so reports are byte-identical wherever they are computed.
