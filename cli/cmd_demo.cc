@@ -284,7 +284,7 @@ void RegisterDemoCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--participants", args->participants, "Cohort size")->capture_default_str();
   cmd->add_option("--seed", args->seed, "Cohort seed")->capture_default_str();
   cmd->add_flag("--no-scenarios", args->no_scenarios,
-                "Skip the last step (the reports' scenario cohorts, about 20 s)");
+                "Skip the last step (the reports' scenario cohorts, 10-20 s)");
   cmd->callback([=] { *exit_code = RunDemo(*args); });
 }
 
