@@ -1,7 +1,9 @@
 // demo: the README's first command. Creates a fresh ledger in a local directory, registers
 // keys, generates a realistic synthetic cohort, signs and appends it, shows what is refused,
 // prints what the ledger holds, verifies it, and prints the caseload, the cohort's outcomes and
-// the compliance checks rebuilt by replaying the log, with the HTML report beside the ledger.
+// the compliance checks rebuilt by replaying the log, with the HTML report beside the ledger;
+// then consent, erasure and a release, and last the two reports' scenario cohorts with their
+// published figures beside the replayed ones.
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -18,6 +20,7 @@
 #include "ledger/verify.h"
 #include "demo_privacy.h"
 #include "demo_release.h"
+#include "demo_scenarios.h"
 #include "replay/caseload.h"
 #include "replay/full_report.h"
 #include "synth/cohort_generator.h"
@@ -34,6 +37,7 @@ struct DemoArgs {
   std::string dir = "demo-ledger";
   int participants = 428;
   uint64_t seed = 1;
+  bool no_scenarios = false;
 };
 
 void Heading(const std::string& text) { fmt::print("\n== {}\n", text); }
@@ -247,6 +251,11 @@ int RunDemo(const DemoArgs& a) {
       !s.ok()) {
     return Fail(s);
   }
+  if (!a.no_scenarios) {
+    if (Status s = DemoScenarios(a.dir, *ledger_key, *admin, master, a.seed, 16); !s.ok()) {
+      return Fail(s);
+    }
+  }
 
   fmt::print("\nTry: build/bin/ledger stats --data {0}\n"
              "     build/bin/ledger caseload --data {0} --as-of 2009-06-30\n"
@@ -255,6 +264,8 @@ int RunDemo(const DemoArgs& a) {
              "     build/bin/ledger read --data {0} --limit 5 --as {1}/dpo.key --keys {1}\n"
              "     build/bin/ledger consent show --data {0} --subject <subject> --at 2009-06-30\n"
              "     build/bin/ledger replay {2}/release-eval-2011 outcomes --by sex --vkey {1}/ledger.key.pub\n"
+             "     build/bin/ledger scenario --scenario narvik --data {2}/scenario-narvik/data "
+             "--format json\n"
              "     build/bin/ledger prove --data {0} --seq 3\n"
              "     build/bin/ledger audit-export --data {0} --out audit && "
              "build/bin/ledger audit-verify audit --vkey {1}/ledger.key.pub\n",
@@ -272,6 +283,8 @@ void RegisterDemoCommand(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->add_option("--participants", args->participants, "Cohort size")->capture_default_str();
   cmd->add_option("--seed", args->seed, "Cohort seed")->capture_default_str();
+  cmd->add_flag("--no-scenarios", args->no_scenarios,
+                "Skip the last step (the reports' scenario cohorts, 10-20 s)");
   cmd->callback([=] { *exit_code = RunDemo(*args); });
 }
 

@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "ledger/time_format.h"
 #include "synth/cohort_generator.h"
+#include "synth/scenario.h"
 
 namespace ledger::cli {
 namespace {
@@ -17,13 +18,23 @@ struct GenerateArgs {
   synth::CohortOptions options;
   std::string from = "2008-01";
   std::string out = "-";
+  std::string scenario;
 };
 
 int RunGenerate(GenerateArgs a) {
-  auto month = ParseMonth(a.from);
-  if (!month.ok()) return Fail(month.status().WithContext("--from"));
-  a.options.from_year = month->year;
-  a.options.from_month = month->month;
+  if (!a.scenario.empty()) {
+    const std::optional<synth::Scenario> scenario = synth::ParseScenario(a.scenario);
+    if (!scenario) {
+      return Fail(Status::InvalidArgument("--scenario: " + a.scenario +
+                                          " is not a scenario (drammen or narvik)"));
+    }
+    a.options = synth::ScenarioOptions(*scenario, a.options.seed);
+  } else {
+    auto month = ParseMonth(a.from);
+    if (!month.ok()) return Fail(month.status().WithContext("--from"));
+    a.options.from_year = month->year;
+    a.options.from_month = month->month;
+  }
   std::ofstream file;
   std::ostream* out = &std::cout;
   if (a.out != "-") {
@@ -52,14 +63,25 @@ void RegisterGenerateCommand(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<GenerateArgs>();
   auto* cmd = app.add_subcommand(
       "generate", "Write a realistic synthetic cohort as JSON Lines (deterministic for a seed)");
-  cmd->add_option("--participants", args->options.participants, "Number of young people")
-      ->capture_default_str();
-  cmd->add_option("--from", args->from, "First intake month, YYYY-MM")->capture_default_str();
-  cmd->add_option("--months", args->options.months, "Length of the window in months")
-      ->capture_default_str();
+  auto* participants =
+      cmd->add_option("--participants", args->options.participants, "Number of young people")
+          ->capture_default_str();
+  auto* from =
+      cmd->add_option("--from", args->from, "First intake month, YYYY-MM")->capture_default_str();
+  auto* months = cmd->add_option("--months", args->options.months, "Length of the window in months")
+                     ->capture_default_str();
   cmd->add_option("--seed", args->options.seed, "Random seed")->capture_default_str();
-  cmd->add_option("--municipality", args->options.municipality, "4-digit kommunenummer")
-      ->capture_default_str();
+  auto* municipality =
+      cmd->add_option("--municipality", args->options.municipality, "4-digit kommunenummer")
+          ->capture_default_str();
+  cmd->add_option("--scenario", args->scenario,
+                  "A published project's cohort, its outcomes built in: drammen (P1824, "
+                  "2007-2010) or narvik (Aktiv Hverdag, 2002-2004); fixes participants, window "
+                  "and municipality")
+      ->excludes(participants)
+      ->excludes(from)
+      ->excludes(months)
+      ->excludes(municipality);
   cmd->add_option("--out,-o", args->out, "Output file, or - for standard output");
   cmd->callback([=] { *exit_code = RunGenerate(*args); });
 }

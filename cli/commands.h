@@ -11,6 +11,7 @@ void RegisterKeyCommands(CLI::App& app, int* exit_code);     // init, keygen, ke
 void RegisterAppendCommand(CLI::App& app, int* exit_code);   // append
 void RegisterReadCommands(CLI::App& app, int* exit_code);    // read, stats
 void RegisterGenerateCommand(CLI::App& app, int* exit_code); // generate
+void RegisterScenarioCommand(CLI::App& app, int* exit_code); // scenario
 void RegisterBenchCommand(CLI::App& app, int* exit_code);    // bench
 void RegisterDemoCommand(CLI::App& app, int* exit_code);     // demo
 // checkpoint, prove, consistency, entry, verify, verify-proof, audit-export, audit-verify

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   ledger::cli::RegisterPrivacyCommands(app, &exit_code);
   ledger::cli::RegisterReleaseCommands(app, &exit_code);
   ledger::cli::RegisterGenerateCommand(app, &exit_code);
+  ledger::cli::RegisterScenarioCommand(app, &exit_code);
   ledger::cli::RegisterBenchCommand(app, &exit_code);
   ledger::cli::RegisterBenchServerCommand(app, &exit_code);
   ledger::cli::RegisterBenchAttackCommand(app, &exit_code);

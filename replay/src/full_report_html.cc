@@ -194,9 +194,10 @@ std::string OutcomesSection(const OutcomesReport& r) {
       rows.push_back({Label(g), Str(x.baseline_recipients), Str(x.recipients), Str(x.both),
                       PercentText(static_cast<int64_t>(x.recipients) -
                                       static_cast<int64_t>(x.baseline_recipients),
-                                  x.baseline_recipients)});
+                                  x.baseline_recipients),
+                      Str(x.supplementary), Str(x.passive)});
     }
-    out += Table({"group", d0, d1, "both", "change"}, rows);
+    out += Table({"group", d0, d1, "both", "change", "supplement only", "passive"}, rows);
   }
   return out + "</section>";
 }

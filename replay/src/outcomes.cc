@@ -47,6 +47,7 @@ void OutcomesProjection::Apply(const EventView& ev) {
     case W::STATUS_OBSERVED:
     case W::INCOME_RECORDED:
     case W::CATEGORY_ASSIGNED:
+    case W::CONDITION_SET:
     case W::SUBJECT_SHREDDED:
       break;
     default:
@@ -106,6 +107,14 @@ void OutcomesProjection::Apply(const EventView& ev) {
       if (!from || a.getCategory() < 1 || a.getCategory() > 4) return;
       c.categories.push_back(
           CategoryAssignment{*from, EventKey{ev.occurred_at_us(), ev.seq()}, a.getCategory()});
+      return;
+    }
+    case W::CONDITION_SET: {
+      auto s = d.getConditionSet();
+      auto start = DayField(s.getStart());
+      auto end = DayField(s.getEnd());
+      if (!start || !end) return;
+      c.conditions.push_back(OutcomeCondition{*start, *end});
       return;
     }
     case W::SUBJECT_SHREDDED:

@@ -113,7 +113,9 @@ json GroupJson(const OutcomeGroup& g) {
              {"baseline_recipients", CountJson(s.baseline_recipients)},
              {"recipients", CountJson(s.recipients)},
              {"both", CountJson(s.both)},
-             {"change", RatioJson(StockChange(s), s.baseline_recipients)}};
+             {"change", RatioJson(StockChange(s), s.baseline_recipients)},
+             {"supplementary", RatioJson(Num(s.supplementary), s.recipients)},
+             {"passive", RatioJson(Num(s.passive), s.recipients)}};
   }
   return {{"dimension", g.dimension},
           {"value", g.value},
@@ -259,11 +261,13 @@ std::string OutcomesText(const OutcomesReport& r) {
     const StockOutcome& s0 = *r.groups.front().stock;
     out += "\nRecipients in " + MonthText(s0.month) + " against " + MonthText(s0.baseline) +
            " (O13)\n";
-    TextTable stock({"group", MonthText(s0.baseline), MonthText(s0.month), "both", "change"});
+    TextTable stock({"group", MonthText(s0.baseline), MonthText(s0.month), "both", "change",
+                     "supplement only", "passive"});
     for (const OutcomeGroup& g : r.groups) {
       const StockOutcome& s = *g.stock;
       stock.AddRow({Label(g), CountText(s.baseline_recipients), CountText(s.recipients),
-                    CountText(s.both), PercentText(StockChange(s), s.baseline_recipients)});
+                    CountText(s.both), PercentText(StockChange(s), s.baseline_recipients),
+                    CountText(s.supplementary), CountText(s.passive)});
     }
     out += stock.Render();
   }
@@ -324,6 +328,8 @@ std::string OutcomesCsv(const OutcomesReport& r) {
       row(g, "O13", MonthText(s.month), "recipients", n(s.recipients), std::nullopt);
       row(g, "O13", MonthText(s.month), "both", n(s.both), std::nullopt);
       row(g, "O13", MonthText(s.month), "change", StockChange(s), s.baseline_recipients);
+      row(g, "O13", MonthText(s.month), "supplementary", n(s.supplementary), s.recipients);
+      row(g, "O13", MonthText(s.month), "passive", n(s.passive), s.recipients);
     }
   }
   return out;

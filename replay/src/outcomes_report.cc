@@ -165,11 +165,25 @@ void AddYears(const Person& p, GroupSums& g) {
   }
 }
 
+// A condition.set whose days meet [first, last].
+bool ActivityIn(const OutcomeCaseState& c, int32_t first, int32_t last) {
+  return std::any_of(c.conditions.begin(), c.conditions.end(), [&](const OutcomeCondition& k) {
+    return k.start <= last && k.end >= first;
+  });
+}
+
 void AddStock(const Person& p, int32_t baseline, int32_t month, OutcomeGroup& g) {
   const bool at_baseline = Paid(*p.c, baseline), at_month = Paid(*p.c, month);
   g.stock->baseline_recipients += at_baseline;
   g.stock->recipients += at_month;
   g.stock->both += at_baseline && at_month;
+  if (!at_month) return;
+  const int32_t first = static_cast<int32_t>(DaysFromCivil(internal::FirstDayOfMonthNumber(month)));
+  const int32_t last =
+      static_cast<int32_t>(DaysFromCivil(internal::FirstDayOfMonthNumber(month + 1))) - 1;
+  const int income = IncomeAt(*p.c, last);
+  g.stock->supplementary += income >= 0 && income != kSocialAssistance;
+  g.stock->passive += !ActivityIn(*p.c, first, last);
 }
 
 std::string AgeBand(uint8_t age) { return age <= 20 ? "18-20" : "21-24"; }
@@ -280,7 +294,7 @@ OutcomesReport OutcomesProjection::Report(const ReportTime& at, const LogPoint& 
     }
     if (stock_baseline) {
       g.out.stock = StockOutcome{internal::FirstDayOfMonthNumber(*stock_baseline),
-                                 internal::FirstDayOfMonthNumber(*stock_month), 0, 0, 0};
+                                 internal::FirstDayOfMonthNumber(*stock_month)};
     }
     return g;
   };

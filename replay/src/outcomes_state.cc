@@ -1,6 +1,6 @@
 // The outcomes projection's state as canonical bytes: Serialize and Restore.
 //
-// State grammar, version 1 (terms of replay/state_codec.h and state_parts.h; do not change
+// State grammar, version 2 (terms of replay/state_codec.h and state_parts.h; do not change
 // without a new OutcomesProjection::kVersion):
 //   state    = count n, n * case                  (strictly ascending subject, bytewise)
 //   case     = bytes subject, bool opened, svarint intake, u8 age, u8 sex, bytes municipality,
@@ -9,6 +9,7 @@
 //              count, * (svarint month, uvarint grant, uvarint loan, uvarint payments)
 //              count, * (svarint day, u8 status)
 //              count, * (svarint day, key, u8 source)
+//              count, * (svarint start, svarint end)                     (log order)
 // Months and days strictly ascending within their list.
 #include "enum_names.h"
 #include "outcomes_state.h"
@@ -49,6 +50,11 @@ void PutCase(StateWriter& w, const OutcomeCaseState& c) {
     w.PutSvarint(i.day);
     PutKey(w, i.key);
     w.PutU8(i.source);
+  }
+  w.PutUvarint(c.conditions.size());
+  for (const OutcomeCondition& k : c.conditions) {
+    w.PutSvarint(k.start);
+    w.PutSvarint(k.end);
   }
 }
 
@@ -93,6 +99,12 @@ void GetCase(StateReader& r, OutcomeCaseState& c) {
     GetU8Below(r, &x.source, internal::kIncomeSourceCount);
   }
   CheckAscending(r, c.incomes, &OutcomeIncome::day);
+  r.GetCount(&n);
+  for (uint64_t i = 0; i < n && !r.failed(); ++i) {
+    OutcomeCondition& k = c.conditions.emplace_back();
+    r.GetI32(&k.start);
+    r.GetI32(&k.end);
+  }
 }
 
 }  // namespace

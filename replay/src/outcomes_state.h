@@ -40,6 +40,12 @@ struct OutcomeIncome {
   uint8_t source = 0;
 };
 
+// The days of one `condition.set` (start and end both included).
+struct OutcomeCondition {
+  int32_t start = 0;
+  int32_t end = 0;
+};
+
 struct OutcomeCaseState {
   bool opened = false;  // case.opened applied
   int32_t intake = 0;
@@ -53,6 +59,7 @@ struct OutcomeCaseState {
   std::vector<OutcomeMonth> months;         // ascending month
   std::vector<OutcomeStatus> statuses;      // ascending day, one per day
   std::vector<OutcomeIncome> incomes;       // ascending day, one per day
+  std::vector<OutcomeCondition> conditions;  // log order
 };
 
 struct OutcomesProjection::State {

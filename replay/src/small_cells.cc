@@ -119,6 +119,11 @@ void SuppressGroup(const Suppressor& s, uint64_t threshold, OutcomeGroup& g) {
       if (whole) s.Hide(*c);
       s.Cell(*c);
     }
+    // Parts of the recipients of D: each goes with its complement, and with a hidden total.
+    for (uint64_t* c : {&st.supplementary, &st.passive}) {
+      if (whole) s.Hide(*c);
+      s.Pair(*c, st.recipients);
+    }
   }
   if (whole) s.Hide(g.cohort);
 }

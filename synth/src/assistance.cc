@@ -93,7 +93,8 @@ class AssistanceWriter {
 
   void Conditions(size_t decision, const synth::Episode& e) {
     const Decision& d = p_.decisions[decision];
-    if (rng_.Chance(kMissingCondition)) return;
+    // A scenario's active recipients are never without one.
+    if (rng_.Chance(kMissingCondition) && p_.role != Role::kActive) return;
     const std::string worker = p_.Worker(rng_, cohort_);
     if (p_.exempt) {
       const Minute at = d.at + rng_.Range(3, 20);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "synth/scenario.h"
+
 namespace ledger::synth {
 namespace {
 
@@ -44,6 +46,16 @@ std::string Cohort::Make(const CohortOptions& options, Cohort* out) {
   }
   if (!IsCode(options.programme)) return "programme must be a code of 1-64 [A-Za-z0-9._:-]";
   if (options.slice_events < 0) return "slice_events must not be negative";
+  if (options.scenario != Scenario::kNone) {
+    const CohortOptions fixed = ScenarioOptions(options.scenario, options.seed);
+    if (options.participants != fixed.participants || options.from_year != fixed.from_year ||
+        options.from_month != fixed.from_month || options.months != fixed.months ||
+        options.municipality != fixed.municipality || options.programme != fixed.programme) {
+      return "the " + std::string(ScenarioName(options.scenario)) +
+             " scenario fixes participants, window, municipality and programme (only the seed "
+             "may change)";
+    }
+  }
 
   Cohort& c = *out;
   c.seed = options.seed;
@@ -57,8 +69,14 @@ std::string Cohort::Make(const CohortOptions& options, Cohort* out) {
   c.window_start = FirstDayOfMonthIndex(first_index);
   c.window_end = FirstDayOfMonthIndex(end_index);
   c.end_minute = AtTime(c.window_end, 0, 0);
-  // Intakes spread over the first 18 months, or over the first half of a shorter window.
-  const int intake_months = std::max(1, std::min(18, options.months / 2));
+  c.scenario = options.scenario;
+  c.roles.clear();
+  if (c.scenario != Scenario::kNone) c.plan = PlanOf(c.scenario);
+  // Intakes spread over the first 18 months, or over the first half of a shorter window; a
+  // scenario says over how many.
+  const int intake_months = c.scenario != Scenario::kNone
+                                ? c.plan.intake_months
+                                : std::max(1, std::min(18, options.months / 2));
   c.intake_span_days = FirstDayOfMonthIndex(first_index + intake_months) - c.window_start;
 
   // One office per ~200 participants (at most 12), the first ones larger; one caseworker per

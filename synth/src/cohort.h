@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "calendar.h"
+#include "scenario_plan.h"
 #include "synth/cohort_generator.h"
 
 namespace ledger::synth {
@@ -28,6 +29,7 @@ enum class StreamTag : uint64_t {
   kStatus = 10,
   kEventIds = 11,
   kLifecycle = 12,
+  kScenario = 13,  // the cohort's dealing of scenario roles (participant 0's key, this tag)
 };
 
 struct Cohort {
@@ -53,6 +55,12 @@ struct Cohort {
   Day course_anchor = 0;
 
   WorkCalendar calendar;
+
+  // Scenario::kNone, or a published project's cohort: its plan, and every participant's role
+  // (filled by GenerateCohort once the intakes are known; empty without a scenario).
+  Scenario scenario = Scenario::kNone;
+  ScenarioPlan plan;
+  std::vector<Role> roles;
 
   // Validates the options and derives the rest. Returns an error message, empty on success.
   static std::string Make(const CohortOptions& options, Cohort* out);

@@ -32,6 +32,7 @@ std::string GenerateCohort(const CohortOptions& options,
   Cohort cohort;
   if (std::string error = Cohort::Make(options, &cohort); !error.empty()) return error;
   const IdentityRegistry registry(cohort);
+  if (cohort.scenario != Scenario::kNone) cohort.roles = AssignRoles(cohort, registry);
 
   const int days = cohort.window_end - cohort.window_start;
   const int64_t expected = int64_t{cohort.participants} * kEventsPerParticipantEstimate *

@@ -27,23 +27,10 @@ ExitReason DrawReason(Rng& rng, int category) {
   return static_cast<ExitReason>(rng.Weighted(kWeights[category], 6));
 }
 
-// Fills exit, after-care and close of an episode that starts at e->start.
-void DrawExit(const Cohort& cohort, const Participant& p, size_t index, Rng& rng, Episode* e) {
+// Fills reason, after-care and close of an episode that ends at `exit` (nothing when that is
+// at or after the window's end: still on assistance then).
+void FinishExit(const Cohort& cohort, const Participant& p, Day exit, Rng& rng, Episode* e) {
   const WorkCalendar& cal = cohort.calendar;
-  const double factor = index == 0 ? 1.0 : 1.3;  // returners know the way out
-  Day exit = kNoDay;
-  const CivilDate start = CivilFromDay(e->start);
-  for (int k = 0;; ++k) {
-    const Day month_start = AddMonths(start, k), month_end = AddMonths(start, k + 1);
-    if (month_start >= cohort.window_end) break;
-    const double hazard = (k < 2 ? kEarlyExitHazard[p.category] : kExitHazard[p.category]) * factor;
-    if (rng.Chance(hazard)) {
-      Day day =
-          month_start + static_cast<Day>(rng.Below(static_cast<uint64_t>(month_end - month_start)));
-      exit = cal.OnOrAfter(std::max(day, e->start + 21));
-      break;
-    }
-  }
   if (exit >= cohort.window_end) return;  // still on assistance at the window end
   e->exit_day = exit;
   e->reason = DrawReason(rng, p.category);
@@ -61,6 +48,105 @@ void DrawExit(const Cohort& cohort, const Participant& p, size_t index, Rng& rng
   e->close_at = TimeBetween(rng, close, 12, 15);
 }
 
+// Fills exit, after-care and close of an episode that starts at e->start.
+void DrawExit(const Cohort& cohort, const Participant& p, size_t index, Rng& rng, Episode* e) {
+  const WorkCalendar& cal = cohort.calendar;
+  const double factor = index == 0 ? 1.0 : 1.3;  // returners know the way out
+  Day exit = kNoDay;
+  const CivilDate start = CivilFromDay(e->start);
+  for (int k = 0;; ++k) {
+    const Day month_start = AddMonths(start, k), month_end = AddMonths(start, k + 1);
+    if (month_start >= cohort.window_end) break;
+    const double hazard = (k < 2 ? kEarlyExitHazard[p.category] : kExitHazard[p.category]) * factor;
+    if (rng.Chance(hazard)) {
+      Day day =
+          month_start + static_cast<Day>(rng.Below(static_cast<uint64_t>(month_end - month_start)));
+      exit = cal.OnOrAfter(std::max(day, e->start + 21));
+      break;
+    }
+  }
+  FinishExit(cohort, p, exit, rng, e);
+}
+
+// The day a closed case is reopened (kNoDay: not within the window), by the re-entry hazard.
+Day DrawReopen(const Cohort& cohort, const Participant& p, const Episode& last, Rng& rng) {
+  const double hazard = kReentryHazard[static_cast<int>(last.reason)] *
+                        (p.category == 2 || p.category == 4 ? 1.5 : 1.0);
+  const CivilDate closed = CivilFromDay(DayOf(last.close_at));
+  for (int k = 1;; ++k) {
+    const Day month_start = AddMonths(closed, k);
+    if (month_start >= cohort.window_end) return kNoDay;
+    if (rng.Chance(hazard)) {
+      return cohort.calendar.OnOrAfter(month_start + static_cast<Day>(rng.Below(28)));
+    }
+  }
+}
+
+// A scenario's exit in [lo, hi] (REQUIRES: a working day in it): the month by the hazard,
+// conditioned on falling in the range (month by month from lo's, starting over after hi's), the
+// day uniform in it.
+Day ExitWithin(const WorkCalendar& cal, double hazard, Day lo, Day hi, Rng& rng) {
+  const int first = MonthIndex(lo), last = MonthIndex(hi);
+  int month = last;
+  for (bool hit = false; !hit;) {
+    for (int m = first; m <= last && !hit; ++m) {
+      if (rng.Chance(hazard)) {
+        month = m;
+        hit = true;
+      }
+    }
+  }
+  const Day from = std::max(lo, FirstDayOfMonthIndex(month));
+  const Day to = std::min(hi, LastDayOfMonthIndex(month));
+  const Day exit =
+      cal.OnOrAfter(from + static_cast<Day>(rng.Below(static_cast<uint64_t>(to - from + 1))));
+  return exit <= hi ? exit : cal.OnOrBefore(hi);
+}
+
+// A scenario's exit after `after`, by the hazard month by month; kNoDay if none by the window's
+// end.
+Day ExitAfter(const Cohort& cohort, double hazard, Day after, Rng& rng) {
+  for (int m = MonthIndex(after);; ++m) {
+    const Day from = std::max(after + 1, FirstDayOfMonthIndex(m)), to = LastDayOfMonthIndex(m);
+    if (from >= cohort.window_end) return kNoDay;
+    if (from <= to && rng.Chance(hazard)) {
+      const auto days = static_cast<uint64_t>(to - from + 1);
+      return cohort.calendar.OnOrAfter(from + static_cast<Day>(rng.Below(days)));
+    }
+  }
+}
+
+// The episodes of a participant with a scenario role (scenario_plan.h): the first exit kept to
+// the role's range; leavers may come back, but only for a spell that also ends by leave_by.
+void DrawScenarioEpisodes(const Cohort& cohort, Participant* p, Rng& rng) {
+  const ScenarioPlan& plan = cohort.plan;
+  const double hazard = kExitHazard[p->category];
+  Episode first;
+  first.open_at = p->demo.open_at;
+  first.start = p->demo.intake;
+  const Day exit =
+      p->role == Role::kLeaves
+          ? ExitWithin(cohort.calendar, hazard, first.start + kLeaveMargin, plan.leave_by, rng)
+      : p->role == Role::kLeavesLate
+          ? ExitWithin(cohort.calendar, hazard, plan.late_from, plan.late_by, rng)
+          : ExitAfter(cohort, hazard, plan.stay_after, rng);
+  FinishExit(cohort, *p, exit, rng, &first);
+  p->episodes.push_back(first);
+  while (p->role == Role::kLeaves && p->episodes.size() < kMaxEpisodes) {
+    const Episode& last = p->episodes.back();
+    if (last.close_at >= cohort.end_minute) break;
+    const Day reopen = DrawReopen(cohort, *p, last, rng);
+    if (reopen == kNoDay || reopen + kLeaveMargin > plan.leave_by) break;
+    Episode next;
+    next.start = reopen;
+    next.open_at = TimeBetween(rng, reopen, 9, 13);
+    FinishExit(cohort, *p,
+               ExitWithin(cohort.calendar, hazard * 1.3, reopen + 28, plan.leave_by, rng), rng,
+               &next);
+    p->episodes.push_back(next);
+  }
+}
+
 }  // namespace
 
 const char* ActivityName(int activity) {
@@ -74,11 +160,20 @@ void DrawLifePlan(const Cohort& cohort, Participant* p) {
   const WorkCalendar& cal = cohort.calendar;
 
   // Category 1 and 3 about 35 % each, 2 and 4 about 15 % each.
-  p->category = 1 + static_cast<int>(rng.Weighted({35, 15, 35, 15}));
+  // Those a scenario keeps on assistance are more often the limited or unwilling.
+  p->category = 1 + static_cast<int>(Stays(p->role) ? rng.Weighted({20, 20, 30, 30})
+                                                     : rng.Weighted({35, 15, 35, 15}));
   p->exempt = rng.Chance(0.10);
   p->exemption_ground = static_cast<int>(rng.Weighted({50, 25, 15, 10}));
   p->refused_first = rng.Chance(0.04);
   p->reapplies = p->refused_first && rng.Chance(0.6);
+  if (p->role != Role::kFree) {
+    // A scenario's people were all recipients: a refused first application is followed by a
+    // granted one. Its passive recipients are exempted from activity, its active ones never.
+    p->reapplies = p->refused_first;
+    if (p->role == Role::kPassive) p->exempt = true;
+    if (p->role == Role::kActive) p->exempt = false;
+  }
   switch (p->category) {
     case 1:
       p->activity = rng.Chance(0.6) ? kWorkOriented : kEducationActivity;
@@ -100,6 +195,11 @@ void DrawLifePlan(const Cohort& cohort, Participant* p) {
   p->own_housing = rng.Chance(0.45);
   p->base_grant = p->own_housing ? rng.Range(650, 900) * 10 : rng.Range(400, 560) * 10;
 
+  if (p->role != Role::kFree) {
+    DrawScenarioEpisodes(cohort, p, rng);
+    return;
+  }
+
   Episode first;
   first.open_at = p->demo.open_at;
   first.start = p->demo.intake;
@@ -120,18 +220,7 @@ void DrawLifePlan(const Cohort& cohort, Participant* p) {
   while (p->episodes.size() < kMaxEpisodes) {
     const Episode& last = p->episodes.back();
     if (last.close_at >= cohort.end_minute) break;
-    const double hazard = kReentryHazard[static_cast<int>(last.reason)] *
-                          (p->category == 2 || p->category == 4 ? 1.5 : 1.0);
-    const CivilDate closed = CivilFromDay(DayOf(last.close_at));
-    Day reopen = kNoDay;
-    for (int k = 1;; ++k) {
-      const Day month_start = AddMonths(closed, k);
-      if (month_start >= cohort.window_end) break;
-      if (rng.Chance(hazard)) {
-        reopen = cal.OnOrAfter(month_start + static_cast<Day>(rng.Below(28)));
-        break;
-      }
-    }
+    const Day reopen = DrawReopen(cohort, *p, last, rng);
     if (reopen >= cohort.window_end) break;
     Episode next;
     next.start = reopen;

@@ -32,6 +32,7 @@ bool Consent::InForceAt(Minute t) const {
 }
 
 void Participant::Reset() {
+  role = Role::kFree;
   demo = Demography{};
   category = 1;
   exempt = false;

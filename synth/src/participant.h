@@ -103,6 +103,7 @@ struct Consent {
 
 struct Participant {
   uint32_t index = 0;
+  Role role = Role::kFree;  // the scenario's outcome role (scenario_plan.h); kFree by default
   std::string subject;
   Demography demo;
   std::string primary_id;    // "cw-NNN" of the primary contact

@@ -11,6 +11,7 @@ void SimulateParticipant(const Cohort& cohort, const IdentityRegistry& registry,
   Participant& p = *scratch;
   p.Reset();
   p.index = index;
+  if (!cohort.roles.empty()) p.role = cohort.roles[index];
   p.subject = SubjectRef(cohort.seed, index);
   DrawDemography(cohort, index, &p.demo);
   p.primary_id = NumberedId("cw", p.demo.caseworker, cohort.worker_id_width);

@@ -120,7 +120,23 @@ class StatusWriter {
     }
     const bool self = rng_.Chance(0.1);
     const std::string worker = p_.Worker(rng_, cohort_);
-    Observe(OfficeTime(rng_, day), day, status, self ? "self_report" : "caseworker", worker, 0.75);
+    const bool kept = day >= cohort_.plan.income_from &&
+                      (p_.role == Role::kSupplement || p_.role == Role::kMainIncome);
+    if (!kept) {
+      Observe(OfficeTime(rng_, day), day, status, self ? "self_report" : "caseworker", worker,
+              0.75);
+      return;
+    }
+    // A scenario's recipient whose main income the figures count: recorded at every
+    // observation, part-time work or a qualification benefit beside the assistance, or the
+    // assistance itself.
+    int income = kSocialAssistance;
+    if (p_.role == Role::kSupplement) {
+      status = rng_.Chance(0.75) ? kWorkPart : kQualification;
+      income = status == kWorkPart ? kWork : kQualificationBenefit;
+    }
+    Observe(OfficeTime(rng_, day), day, status, self ? "self_report" : "caseworker", worker, 1.0,
+            income);
   }
 
   void Closed(Day day, int status) {
@@ -142,12 +158,14 @@ class StatusWriter {
     }
   }
 
+  // `income` >= 0 is recorded as it is; otherwise one follows from the status.
   void Observe(Minute at, Day as_of, int status, const char* source, const std::string& worker,
-               double income_share) {
+               double income_share, int income = -1) {
     const bool on_assistance = p_.IsActive(as_of);
     Write(at, as_of, status, source, worker);
     if (rng_.Chance(income_share)) {
-      WriteIncome(at + 1, as_of, IncomeFor(status, on_assistance), worker, Basis::kAdvice);
+      WriteIncome(at + 1, as_of, income >= 0 ? income : IncomeFor(status, on_assistance), worker,
+                  Basis::kAdvice);
     }
   }
 

@@ -18,7 +18,8 @@ class CaseloadCliTest : public ::testing::Test {
     dir_ = MakeTempDir("ledger_caseload_cli_test");
     ASSERT_FALSE(dir_.empty());
     // The demo makes a ledger with a generated cohort, signed by keys of the right roles.
-    RunResult demo = Run({"demo", "--dir", "d", "--participants", "40", "--seed", "5"});
+    RunResult demo =
+        Run({"demo", "--dir", "d", "--participants", "40", "--seed", "5", "--no-scenarios"});
     ASSERT_EQ(demo.exit_code, kExitOk) << Describe(demo);
   }
   void TearDown() override {

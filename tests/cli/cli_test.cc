@@ -708,6 +708,38 @@ TEST_F(CliTest, GenerateRefusesZeroParticipants) {
   EXPECT_NE(r.err.find("participants"), std::string::npos) << Describe(r);
 }
 
+// The Narvik report's cohort, appended through the CLI and compared with the report
+// (`ledger scenario`): the whole path an evaluator takes.
+TEST_F(CliTest, GenerateScenarioAppendedReplaysToTheReportsFigures) {
+  const std::string cw = InitWithCaseworker();
+  std::string id;
+  const std::string svc = AddKey("svc", "service", &id);
+  const std::string cohort = (dir_ / "narvik.jsonl").string();
+  RunResult gen = Run({"generate", "--scenario", "narvik", "--out", cohort});
+  ASSERT_EQ(gen.exit_code, kExitOk) << Describe(gen);
+  EXPECT_NE(gen.err.find(" events for 235 participants"), std::string::npos) << Describe(gen);
+  RunResult appended = Append(cw, cohort, {"--key", svc, "--errors-only"});
+  ASSERT_EQ(appended.exit_code, kExitOk) << Describe(appended);
+  RunResult compared =
+      Run({"scenario", "--scenario", "narvik", "--data", data_, "--format", "json"});
+  ASSERT_EQ(compared.exit_code, kExitOk) << Describe(compared);
+  const json j = json::parse(compared.out, nullptr, false);
+  ASSERT_TRUE(j.is_object()) << Describe(compared);
+  EXPECT_EQ(j["all_within"], true) << compared.out;
+  EXPECT_EQ(j["figures"][1]["replayed"]["num"], 140) << compared.out;
+  RunResult table = Run({"scenario", "--scenario", "narvik", "--data", data_});
+  EXPECT_NE(table.out.find("passive assistance only, May 2004"), std::string::npos)
+      << Describe(table);
+
+  RunResult unknown = Run({"scenario", "--scenario", "oslo", "--data", data_});
+  EXPECT_EQ(unknown.exit_code, kExitRefused) << Describe(unknown);
+  EXPECT_NE(unknown.err.find("--scenario: oslo is not a scenario"), std::string::npos)
+      << Describe(unknown);
+  RunResult mixed = Run({"generate", "--scenario", "drammen", "--participants", "5"});
+  EXPECT_EQ(mixed.exit_code, kExitUsage) << Describe(mixed);
+  EXPECT_TRUE(mixed.out.empty()) << Describe(mixed);
+}
+
 // --- usage -----------------------------------------------------------------------------------
 
 TEST_F(CliTest, UsageErrorsExitTwoWithAMessage) {

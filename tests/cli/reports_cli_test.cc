@@ -19,7 +19,8 @@ class ReportsCliTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new fs::path(MakeTempDir("ledger_reports_cli_test"));
     ASSERT_FALSE(dir_->empty());
-    RunResult demo = Run({"demo", "--dir", "d", "--participants", "40", "--seed", "5"});
+    RunResult demo =
+        Run({"demo", "--dir", "d", "--participants", "40", "--seed", "5", "--no-scenarios"});
     ASSERT_EQ(demo.exit_code, kExitOk) << Describe(demo);
     demo_out_ = new std::string(demo.out);
   }

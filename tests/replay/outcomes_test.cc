@@ -318,6 +318,43 @@ TEST_F(OutcomesTest, StockAgainstABaselineMonth) {
       << text;
 }
 
+// Of the recipients in D (2009-03: a, b, c), those whose main income on D's last day is known
+// and not social_assistance, and those without an activity condition meeting D.
+TEST_F(OutcomesTest, StockCountsSupplementaryAndPassiveRecipients) {
+  auto condition = [&](const std::string& s, const std::string& id, const std::string& start,
+                       const std::string& end) {
+    log_.Add(s, "condition.set", Noon("2009-01-02"),
+             {{"condition_id", id},
+              {"decision_id", "dec-1"},
+              {"activity", "qualifying"},
+              {"start", start},
+              {"end", end},
+              {"hours_per_week", 20}});
+  };
+  condition("sub-a", "cond-1", "2009-03-31", "2009-06-30");  // meets March on its last day
+  condition("sub-b", "cond-1", "2009-01-01", "2009-02-28");  // ends before March
+  Income(log_, "sub-a", "2009-03-31", "social_assistance");   // assistance is the main income
+  Income(log_, "sub-b", "2009-04-01", "work");                // after March 31: b stays unknown
+  Income(log_, "sub-c", "2009-03-20", "work");                // a supplement
+  const OutcomesReport report = AsOf("2009-12-31");
+  const OutcomeGroup& g = report.groups[0];
+  ASSERT_TRUE(g.stock.has_value());
+  EXPECT_EQ(g.stock->recipients, 3u);
+  EXPECT_EQ(g.stock->supplementary, 1u);  // c
+  EXPECT_EQ(g.stock->passive, 2u);        // b, c
+  const std::string text = OutcomesJson(AsOf("2009-12-31"));
+  EXPECT_NE(text.find("\"passive\":{\"den\":3,\"milli\":667,\"num\":2}"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\"supplementary\":{\"den\":3,\"milli\":333,\"num\":1}"),
+            std::string::npos);
+  const std::string csv = OutcomesCsv(AsOf("2009-12-31"));
+  EXPECT_NE(csv.find("all,all,O13,2009-03,passive,2,3,0.6667"), std::string::npos) << csv;
+  // As of 2009-03-19 c's income (as of, and recorded, 03-20) is not there yet.
+  const OutcomesReport before = AsOf("2009-03-19");
+  EXPECT_EQ(before.groups[0].stock->supplementary, 0u);
+  EXPECT_EQ(before.groups[0].stock->passive, 2u);
+}
+
 TEST_F(OutcomesTest, GroupedBySex) {
   OutcomesOptions o = Window();
   o.grouping = OutcomeGrouping::kSex;

@@ -2,6 +2,7 @@
 // formats, the catalogue's refusal rules (checked per stream as the ledger would), privacy of
 // personal values, and the shape of the cohort against the P1824 and Aktiv Hverdag reports.
 #include "synth/cohort_generator.h"
+#include "synth/scenario.h"
 
 #include <gtest/gtest.h>
 
@@ -213,6 +214,56 @@ TEST(CohortGeneratorTest, InvalidOptionsAreRefusedAndWriteNothing) {
     o.from_year = 2025;
     o.from_month = 12;
   }));
+}
+
+// ---- Scenarios (the reports' cohorts; their figures are checked by replaying them, in
+// tests/cli/scenario_figures_test.cc) ----
+
+TEST(CohortGeneratorTest, ScenariosAreNamedAndFixTheirOptions) {
+  EXPECT_EQ(ParseScenario("drammen"), Scenario::kDrammen);
+  EXPECT_EQ(ParseScenario("narvik"), Scenario::kNarvik);
+  EXPECT_FALSE(ParseScenario("none").has_value());
+  EXPECT_FALSE(ParseScenario("Drammen").has_value());
+  EXPECT_EQ(ScenarioName(Scenario::kNarvik), "narvik");
+  const CohortOptions narvik = ScenarioOptions(Scenario::kNarvik, 9);
+  EXPECT_EQ(narvik.participants, 235);
+  EXPECT_EQ(narvik.seed, 9u);
+  EXPECT_EQ(narvik.municipality, "1805");
+  for (auto change : {+[](CohortOptions& o) { o.participants = 236; },
+                      +[](CohortOptions& o) { o.months = 30; },
+                      +[](CohortOptions& o) { o.municipality = "3005"; }}) {
+    CohortOptions options = narvik;
+    change(options);
+    int calls = 0;
+    const std::string error = GenerateCohort(options, [&](std::string_view) { ++calls; });
+    EXPECT_NE(error.find("narvik scenario fixes"), std::string::npos) << error;
+    EXPECT_EQ(calls, 0);
+  }
+}
+
+TEST(CohortGeneratorTest, ScenarioCohortsAreDeterministicAndTheirIntakesInTheReportsYears) {
+  const auto first = Generate(ScenarioOptions(Scenario::kNarvik, 1));
+  EXPECT_EQ(first, Generate(ScenarioOptions(Scenario::kNarvik, 1)));
+  EXPECT_NE(first, Generate(ScenarioOptions(Scenario::kNarvik, 2)));
+  auto intakes = [](const std::vector<std::string>& lines) {
+    std::set<std::string> out;
+    for (const std::string& line : lines) {
+      const Json e = Json::parse(line);
+      if (e["type"] != "case.opened") continue;
+      EXPECT_GE(e["data"]["age_at_intake"].get<int>(), 18);
+      EXPECT_LE(e["data"]["age_at_intake"].get<int>(), 24);
+      out.insert(e["data"]["intake_date"].get<std::string>());
+    }
+    return out;
+  };
+  const std::set<std::string> narvik = intakes(first);
+  ASSERT_FALSE(narvik.empty());
+  EXPECT_GE(*narvik.begin(), "2002-01-01");
+  EXPECT_LE(*narvik.rbegin(), "2003-12-31");
+  const std::set<std::string> drammen = intakes(Generate(ScenarioOptions(Scenario::kDrammen)));
+  ASSERT_FALSE(drammen.empty());
+  EXPECT_GE(*drammen.begin(), "2007-01-01");
+  EXPECT_LE(*drammen.rbegin(), "2007-11-30");
 }
 
 TEST(CohortGeneratorTest, ShortWindowStaysInsideIt) {

@@ -5,9 +5,9 @@
 //
 // The projection keeps, per case stream, the facts the indicators read (intake, age, sex,
 // municipality, category assignments, paid months with amounts, status and income observations,
-// shredding); every figure is computed by Report() for the report date, so the same state
-// answers any cohort window, horizon or grouping. As for the caseload, a report as of a date is
-// made from a replay filtered to the end of that date (report_run.h).
+// activity conditions, shredding); every figure is computed by Report() for the report date, so
+// the same state answers any cohort window, horizon or grouping. As for the caseload, a report as
+// of a date is made from a replay filtered to the end of that date (report_run.h).
 //
 // All figures are counts or exact ratios of counts (num / den); nothing is a floating-point
 // number, so reports are byte-identical wherever they are computed.
@@ -117,13 +117,18 @@ struct YearOutcome {
   uint64_t long_term_assistance = 0;  // O12 numerator (denominator: recipients)
 };
 
-// O13.
+// O13, and two counts among the recipients of D (docs/projections.md, "Outcomes").
 struct StockOutcome {
   CivilDate baseline;  // D0, day 1
   CivilDate month;     // D, day 1
   uint64_t baseline_recipients = 0;  // cohort members with a paid month D0
   uint64_t recipients = 0;           // ... D
   uint64_t both = 0;                 // ... D0 and D
+  // Recipients in D whose main income on D's last day is known and not social_assistance:
+  // assistance only as a supplement.
+  uint64_t supplementary = 0;
+  // Recipients in D without a condition.set whose [start, end] meets D: passive assistance.
+  uint64_t passive = 0;
 };
 
 // Every indicator for one group of the cohort ("all", or one value of the grouping).
@@ -165,8 +170,8 @@ struct PersonOutcome {
 class OutcomesProjection final : public Projection {
  public:
   static constexpr std::string_view kName = "outcomes";
-  // 1: first version.
-  static constexpr uint32_t kVersion = 1;
+  // 1: first version. 2: the state keeps activity conditions (O13's passive recipients).
+  static constexpr uint32_t kVersion = 2;
 
   OutcomesProjection();
   ~OutcomesProjection() override;

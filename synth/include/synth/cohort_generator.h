@@ -24,6 +24,9 @@
 
 namespace ledger::synth {
 
+// A published project's cohort (scenario.h), or none: the default generator.
+enum class Scenario : uint8_t { kNone, kDrammen, kNarvik };
+
 struct CohortOptions {
   int participants = 428;  // number of young people, 1..1,000,000
   // First intake month. Intakes spread over the first ~18 months of the window (half the window
@@ -38,6 +41,9 @@ struct CohortOptions {
   // Tuning only: about how many events to hold in memory at a time (0: the default, ~80,000).
   // The output is byte-identical for every value; smaller values use less memory and more time.
   int64_t slice_events = 0;
+  // With a scenario, participants, window, municipality and programme must be the scenario's
+  // (ScenarioOptions in scenario.h): its outcome quotas are counts of that cohort.
+  Scenario scenario = Scenario::kNone;
 };
 
 // Calls sink(line) once per event, each a complete JSON object on one line (no newline in it),
@@ -45,7 +51,7 @@ struct CohortOptions {
 // options: participants outside 1..1,000,000, months outside 1..120, a month outside 1..12, a
 // first year before 1996 (the EU daylight-saving rule is used for offsets), a window ending
 // after 2026-01-01, a municipality that is not 4 digits, a programme that is not a code, or a
-// negative slice_events.
+// negative slice_events, or a scenario whose fixed options were changed.
 // Nothing is written when the options are invalid.
 std::string GenerateCohort(const CohortOptions& options,
                            const std::function<void(std::string_view line)>& sink);
