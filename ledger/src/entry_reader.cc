@@ -5,19 +5,11 @@
 
 #include <string>
 
+#include "canonical.h"
 #include "entry_codec.h"
 
 namespace ledger {
 namespace {
-
-capnp::ReaderOptions Limits() {
-  capnp::ReaderOptions options;
-  // An entry is at most 64 KiB (8192 words); the limit leaves room to read every field a few
-  // times without letting damaged pointers make the reader walk far.
-  options.traversalLimitInWords = 1 << 20;
-  options.nestingLimit = 16;
-  return options;
-}
 
 std::string At(uint64_t seq) { return "entry at seq " + std::to_string(seq); }
 
@@ -37,7 +29,7 @@ Status EntryReader::Read(uint64_t seq, std::string_view bytes, EntryFields* out)
   kj::Maybe<kj::Exception> error = kj::runCatchingExceptions([&]() {
     kj::ArrayPtr<const capnp::word> segments[1] = {
         kj::arrayPtr(static_cast<const capnp::word*>(words), n)};
-    capnp::SegmentArrayMessageReader reader(kj::arrayPtr(segments, 1), Limits());
+    capnp::SegmentArrayMessageReader reader(kj::arrayPtr(segments, 1), internal::ReaderLimits());
     status = internal::ReadEntryRoot(reader.getRoot<schema::Entry>(), out);
   });
   KJ_IF_MAYBE (e, error) {
