@@ -112,6 +112,39 @@ TEST_F(VerifyOnlyTest, AChangedEntryIsFoundAndNamed) {
                                      << report->failure.ToString();
 }
 
+// ledger-audit-verify, the command linked with ledger_verify alone, judges as the library does.
+TEST_F(VerifyOnlyTest, TheStandaloneAuditVerifyToolAgrees) {
+  auto run = [&](const std::vector<std::string>& args) {
+    cli_testing::RunFiles files;
+    files.stdout_path = *root_ / ".tool.stdout";
+    files.stderr_path = *root_ / ".tool.stderr";
+    return cli_testing::RunLedger(*root_, args, files, "ledger-audit-verify",
+                                  LEDGER_AUDIT_VERIFY_BINARY);
+  };
+  RunResult ok = run({"export", "--vkey", VerifierKeyText(), "--format", "json"});
+  ASSERT_EQ(ok.exit_code, kExitOk) << Describe(ok);
+  auto j = nlohmann::json::parse(ok.out, nullptr, false);
+  ASSERT_TRUE(j.is_object()) << Describe(ok);
+  EXPECT_EQ(j["ok"], true);
+  EXPECT_GT(j["entries_checked"].get<uint64_t>(), 10u);
+
+  // The same export with entry 3 changed (its bundle's framing kept).
+  fs::path copy = *root_ / "changed_for_tool";
+  fs::remove_all(copy);
+  fs::copy(*root_ / "export", copy, fs::copy_options::recursive);
+  fs::path bundle_path = FirstBundle(copy);
+  auto entries = tlog::DecodeEntryBundle(ReadWholeFile(bundle_path));
+  ASSERT_TRUE(entries.ok());
+  (*entries)[3][(*entries)[3].size() / 2] ^= 0x01;
+  WriteWholeFile(bundle_path, tlog::EncodeEntryBundle(*entries).value());
+  RunResult bad = run({"changed_for_tool", "--vkey", VerifierKeyText()});
+  EXPECT_EQ(bad.exit_code, cli_testing::kExitCorruption) << Describe(bad);
+  EXPECT_NE(bad.err.find("at entry 3"), std::string::npos) << Describe(bad);
+
+  RunResult no_key = run({"export"});
+  EXPECT_EQ(no_key.exit_code, cli_testing::kExitUsage) << Describe(no_key);
+}
+
 TEST_F(VerifyOnlyTest, TheEntryReaderReadsEveryExportedEntry) {
   auto entries = tlog::DecodeEntryBundle(ReadWholeFile(FirstBundle(*root_ / "export")));
   ASSERT_TRUE(entries.ok()) << entries.status().ToString();
