@@ -4,6 +4,7 @@
 
 #include "audit_verify_command.h"
 #include "cli_common.h"
+#include "run_app.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -13,11 +14,5 @@ int main(int argc, char** argv) {
                        "Print the version and exit");
   int exit_code = ledger::cli::kExitOk;
   ledger::cli::SetUpAuditVerify(&app, &exit_code);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
-    return rc == 0 ? ledger::cli::kExitOk : ledger::cli::kExitUsage;
-  }
-  return exit_code;
+  return ledger::cli::RunApp(app, argc, argv, &exit_code);
 }
