@@ -206,17 +206,6 @@ std::string Thousands(uint64_t v) {
   return std::string(out.rbegin(), out.rend());
 }
 
-Result<std::unique_ptr<Ledger>> OpenForReading(const std::string& data_flag,
-                                               LedgerOptions options) {
-  options.read_only = true;
-  LEDGER_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(ResolveDataDir(data_flag), options));
-  if (Status found = ledger->IntegrityAtOpen(); !found.ok()) {
-    fmt::print(stderr, "ledger: warning: {} (`ledger verify` reports it; this ledger refuses "
-               "appends until it is dealt with)\n", found.ToString());
-  }
-  return ledger;
-}
-
 Result<std::vector<HeldCheckpoint>> ReadHeldCheckpoints(const std::vector<std::string>& files) {
   std::vector<HeldCheckpoint> held;
   for (const auto& file : files) {

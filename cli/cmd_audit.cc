@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "audit_verify_command.h"
 #include "cli_common.h"
 #include "commands.h"
 #include "ledger/audit_export.h"
@@ -19,6 +20,7 @@
 #include "tlog/checkpoint.h"
 #include "tlog/note.h"
 #include "tlog/proof_file.h"
+#include "verify_report.h"
 #include "tlog/verify.h"
 
 namespace ledger::cli {
@@ -26,58 +28,6 @@ namespace {
 
 std::string HashBase64(const tlog::Hash& h) { return tlog::HashToBase64(h); }
 
-// A report for people or programs.
-int PrintReport(const VerifyReport& r, const std::string& format, const std::string& what) {
-  if (format == "json") {
-    nlohmann::ordered_json j;
-    j["ok"] = r.ok;
-    j["entries"] = r.size;
-    j["entries_checked"] = r.entries_checked;
-    j["entries_replayed"] = r.entries_replayed;
-    j["streams"] = r.streams;
-    j["keys"] = r.keys;
-    j["checkpoints_checked"] = r.checkpoints_checked;
-    j["tree_nodes_checked"] = r.tree_nodes_checked;
-    j["held_checkpoints_checked"] = r.held_checkpoints_checked;
-    j["derived_columns_checked"] = r.derived_checked;
-    j["root"] = HashBase64(r.root);
-    j["seconds"] = r.seconds;
-    if (!r.ok) {
-      if (r.failed_seq) j["failed_seq"] = *r.failed_seq;
-      j["failed_check"] = r.failed_check;
-      j["error"] = StatusCodeName(r.failure.code());
-      j["message"] = r.failure.message();
-    }
-    fmt::print("{}\n", j.dump());
-  } else {
-    Table t({what, r.ok ? "OK" : "FAILED"});
-    t.AddRow({"entries in the log", Thousands(r.size)});
-    t.AddRow({"entries fully checked", Thousands(r.entries_checked)});
-    if (r.entries_replayed) t.AddRow({"entries replayed", Thousands(r.entries_replayed)});
-    t.AddRow({"streams", Thousands(r.streams)});
-    t.AddRow({"keys", Thousands(r.keys)});
-    t.AddRow({"checkpoints checked", Thousands(r.checkpoints_checked)});
-    t.AddRow({"tree nodes checked", Thousands(r.tree_nodes_checked)});
-    if (r.held_checkpoints_checked) {
-      t.AddRow({"held checkpoints given", Thousands(r.held_checkpoints_checked)});
-    }
-    if (what == "verify") {
-      t.AddRow({"derived columns (ids, streams, heads, keys, meta, vault)",
-                r.derived_checked ? "checked" : "not checked"});
-    }
-    t.AddRow({"root", HashBase64(r.root)});
-    t.AddRow({"time", fmt::format("{:.2f} s ({:.0f} entries/s)", r.seconds,
-                                  r.seconds > 0 ? (r.entries_checked + r.entries_replayed) / r.seconds
-                                                : 0.0)});
-    fmt::print("{}", t.Render());
-    if (!r.ok) {
-      fmt::print(stderr, "ledger: verification FAILED{}: {}: {}\n",
-                 r.failed_seq ? fmt::format(" at entry {}", *r.failed_seq) : "", r.failed_check,
-                 r.failure.ToString());
-    }
-  }
-  return r.ok ? kExitOk : kExitCorruption;
-}
 
 struct CommonArgs {
   std::string data, format = "table";
@@ -367,35 +317,10 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
     });
   }
   // audit-verify
-  {
-    struct Args {
-      std::string dir, vkey, format = "table";
-      std::vector<std::string> checkpoints;
-    };
-    auto a = std::make_shared<Args>();
-    auto* cmd = app.add_subcommand(
-        "audit-verify", "Verify an exported directory with only the verifier key (no RocksDB)");
-    cmd->add_option("dir", a->dir, "The exported directory")->required();
-    cmd->add_option("--vkey", a->vkey, "The ledger's verifier key, or a file holding it")->required();
-    cmd->add_option("--checkpoint", a->checkpoints,
-                    "A checkpoint you hold from earlier (a file; repeatable): the exported log "
-                    "must extend it");
-    cmd->add_option("--format", a->format, "table or json")->check(CLI::IsMember({"table", "json"}));
-    cmd->callback([=] {
-      auto vkey = Result<std::string>(KeyArgumentText(a->vkey));
-      if (!vkey.ok()) { *exit_code = Fail(vkey.status()); return; }
-      auto held = ReadHeldCheckpoints(a->checkpoints);
-      if (!held.ok()) { *exit_code = Fail(held.status().WithContext("--checkpoint")); return; }
-      VerifyOptions options;
-      options.held_checkpoints = std::move(held).value();
-      Progress progress("audit-verify", 0);
-      options.progress = [&](uint64_t done, uint64_t) { progress.Update(done); };
-      auto report = VerifyAuditExport(a->dir, *vkey, options);
-      progress.Finish();
-      if (!report.ok()) { *exit_code = Fail(report.status()); return; }
-      *exit_code = PrintReport(*report, a->format, "audit-verify");
-    });
-  }
+  SetUpAuditVerify(
+      app.add_subcommand("audit-verify",
+                         "Verify an exported directory with only the verifier key (no RocksDB)"),
+      exit_code);
 }
 
 }  // namespace ledger::cli

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli_common.h"
+#include "run_app.h"
 #include "commands.h"
 
 int main(int argc, char** argv) {
@@ -33,11 +34,5 @@ int main(int argc, char** argv) {
   ledger::cli::RegisterBenchAttackCommand(app, &exit_code);
   ledger::cli::RegisterBenchReplicateCommand(app, &exit_code);
   ledger::cli::RegisterDemoCommand(app, &exit_code);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
-    return rc == 0 ? ledger::cli::kExitOk : ledger::cli::kExitUsage;
-  }
-  return exit_code;
+  return ledger::cli::RunApp(app, argc, argv, &exit_code);
 }

@@ -1,13 +1,14 @@
 # The Debian package (docs/operations.md, "The Debian package"): `cpack -G DEB` in the build
 # directory makes ledger_<version>_amd64.deb with
 #   /usr/bin/ledger                          the binary (stripped)
+#   /usr/bin/ledger-audit-verify             audit-verify alone, without RocksDB (stripped)
 #   /lib/systemd/system/ledger.service       `ledger serve` as user ledger, hardened
 #   /etc/default/ledger                      its options (a conffile)
 #   /usr/share/doc/ledger/                   README.md and docs/*.md
 # and maintainer scripts (packaging/debian/) that create the user and the data and key
-# directories. Depends: from dpkg-shlibdeps on the binary, plus adduser for postinst.
+# directories. Depends: from dpkg-shlibdeps on the binaries, plus adduser for postinst.
 # tests/package/deb_test.sh builds, unpacks and checks it (CTest: DebPackageTest, label package).
-install(TARGETS ledger RUNTIME DESTINATION bin)
+install(TARGETS ledger ledger-audit-verify RUNTIME DESTINATION bin)
 # /lib, not /usr/lib: where Debian 12 packages put units (dh_installsystemd).
 install(FILES packaging/ledger.service DESTINATION /lib/systemd/system)
 install(FILES packaging/ledger.default DESTINATION /etc/default RENAME ledger)

@@ -7,6 +7,13 @@
 
 namespace ledger::internal {
 
+capnp::ReaderOptions ReaderLimits() {
+  capnp::ReaderOptions options;
+  options.traversalLimitInWords = 1 << 20;
+  options.nestingLimit = 16;
+  return options;
+}
+
 Result<std::unique_ptr<CanonicalMessage>> CanonicalMessage::Decode(std::string_view bytes,
                                                                    std::string_view what) {
   if (bytes.empty() || bytes.size() % sizeof(capnp::word) != 0) {
@@ -15,11 +22,9 @@ Result<std::unique_ptr<CanonicalMessage>> CanonicalMessage::Decode(std::string_v
   auto msg = std::make_unique<CanonicalMessage>();
   msg->words_ = kj::heapArray<capnp::word>(bytes.size() / sizeof(capnp::word));
   std::memcpy(msg->words_.begin(), bytes.data(), bytes.size());
-  capnp::ReaderOptions options;
   // Canonical form forbids shared or overlapping pointers, so once isCanonical() has passed
-  // (itself bounded by this limit) a message cannot amplify; the limit allows several walks.
-  options.traversalLimitInWords = 1 << 20;
-  options.nestingLimit = 16;
+  // (itself bounded by the limits) a message cannot amplify; the limit allows several walks.
+  const capnp::ReaderOptions options = ReaderLimits();
   // Cap'n Proto reports malformed input by exception; this is the one place we catch it.
   kj::Maybe<kj::Exception> error = kj::runCatchingExceptions([&]() {
     kj::ArrayPtr<const capnp::word> segments[1] = {msg->words_.asPtr()};

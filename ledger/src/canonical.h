@@ -15,6 +15,12 @@
 
 namespace ledger::internal {
 
+// The reader limits for bytes from outside (a writer, the disk): an entry or event is at most
+// 64 KiB (8192 words), so a traversal limit of 2^20 words allows several walks over every field
+// while damaged pointers cannot make a reader walk far; nesting is bounded as deep as the schema
+// can need.
+capnp::ReaderOptions ReaderLimits();
+
 // Owns aligned words copied from the input and a reader over them.
 class CanonicalMessage {
  public:

@@ -2,21 +2,11 @@
 
 #include <mutex>
 
-#include "records.h"
-
 namespace ledger::internal {
 
-Status KeyRegistry::Load(KvStore& store) {
-  std::map<std::string, KeyInfo> loaded;
-  auto it = store.NewIterator(Column::kKeys);
-  for (it->Seek(""); it->Valid(); it->Next()) {
-    LEDGER_ASSIGN_OR_RETURN(auto key, DecodeKeyState(it->value()));
-    loaded.emplace(std::string(it->key()), std::move(key));
-  }
-  LEDGER_RETURN_IF_ERROR(it->status());
+void KeyRegistry::Reset(std::map<std::string, KeyInfo> keys) {
   std::unique_lock lock(mu_);
-  keys_ = std::move(loaded);
-  return Status::Ok();
+  keys_ = std::move(keys);
 }
 
 std::optional<KeyInfo> KeyRegistry::Find(const std::string& key_id) const {

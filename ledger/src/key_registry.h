@@ -11,13 +11,13 @@
 
 #include "base/status.h"
 #include "ledger/types.h"
-#include "storage/kv_store.h"
 
 namespace ledger::internal {
 
 class KeyRegistry {
  public:
-  Status Load(KvStore& store);
+  // Replaces the whole registry (on open: key_registry_store.h reads it from the store).
+  void Reset(std::map<std::string, KeyInfo> keys);
   // By 4-byte key id.
   std::optional<KeyInfo> Find(const std::string& key_id) const;
   void Put(const std::string& key_id, const KeyInfo& key);

@@ -12,7 +12,7 @@
 #include "case_rules.h"
 #include "crypto.h"
 #include "erasure_purge.h"
-#include "key_registry.h"
+#include "key_registry_store.h"
 #include "vault.h"
 #include "ledger/event_codec.h"
 #include "ledger_on_store.h"
@@ -74,7 +74,7 @@ class Ledger::Impl {
           internal::DecodeBE64(it->value());
     }
     LEDGER_RETURN_IF_ERROR(it->status());
-    LEDGER_RETURN_IF_ERROR(keys_.Load(*store_));
+    LEDGER_RETURN_IF_ERROR(internal::LoadKeyRegistry(*store_, &keys_));
     tlog::CompactRange range;
     auto range_bytes = store_->Get(Column::kMeta, std::string(internal::kMetaRangeKey));
     if (range_bytes.ok()) {

@@ -5,6 +5,7 @@
 
 #include "append_rules.h"
 #include "crypto.h"
+#include "entry_codec.h"
 #include "ledger/time_format.h"
 #include "prepared_event.h"
 #include "tlog/merkle.h"

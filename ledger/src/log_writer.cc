@@ -12,6 +12,7 @@
 #include "append_rules.h"
 #include "base/file.h"
 #include "crypto.h"
+#include "entry_codec.h"
 #include "erasure_purge.h"
 #include "replica_input.h"
 #include "ledger/event_codec.h"

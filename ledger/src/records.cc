@@ -7,16 +7,14 @@
 
 #include <cstring>
 
-#include "canonical.h"
 #include "case_state_codec.h"
-#include "entry.capnp.h"
+#include "entry_codec.h"
 #include "storage.capnp.h"
 #include "storage/kv_store.h"
 
 namespace ledger::internal {
 namespace {
 
-constexpr uint16_t kEntryFormatVersion = 1;
 // 2: the Merkle tree (tree, checkpoints columns, meta/range) is part of every commit.
 constexpr uint16_t kStorageFormatVersion = 3;  // 3: case state, personal vault
 
@@ -62,47 +60,6 @@ uint32_t Crc32(std::string_view bytes) {
 }
 
 }  // namespace
-
-std::string EncodeEntry(std::string_view event, std::string_view key_id,
-                        std::string_view signature, uint64_t seq, uint64_t version,
-                        int64_t recorded_at_us) {
-  capnp::MallocMessageBuilder message(static_cast<unsigned>(event.size() / 8 + 32));
-  auto e = message.initRoot<schema::Entry>();
-  e.setEvent(AsData(event));
-  e.setKeyId(AsData(key_id));
-  e.setSignature(AsData(signature));
-  e.setSeq(seq);
-  e.setVersion(version);
-  e.setRecordedAt(recorded_at_us);
-  e.setFormatVersion(kEntryFormatVersion);
-  return CanonicalBytes(e.asReader());
-}
-
-Result<Entry> DecodeEntry(std::string_view bytes) {
-  LEDGER_ASSIGN_OR_RETURN(auto msg, CanonicalMessage::Decode(bytes, "entry"));
-  Entry out;
-  Status status;
-  kj::Maybe<kj::Exception> error = kj::runCatchingExceptions([&]() {
-    auto e = msg->Root<schema::Entry>();
-    if (e.getFormatVersion() != kEntryFormatVersion) {
-      status = Status::Corruption("entry: unknown format version " +
-                                  std::to_string(e.getFormatVersion()));
-      return;
-    }
-    out.seq = e.getSeq();
-    out.version = e.getVersion();
-    out.recorded_at_us = e.getRecordedAt();
-    out.key_id = AsView(e.getKeyId());
-    out.signature = AsView(e.getSignature());
-    out.event = AsView(e.getEvent());
-  });
-  KJ_IF_MAYBE(ex, error) {
-    return Status::Corruption(std::string("entry: ") + ex->getDescription().cStr());
-  }
-  LEDGER_RETURN_IF_ERROR(status);
-  out.bytes = std::string(bytes);
-  return out;
-}
 
 std::string FrameEntry(std::string_view entry_bytes) {
   uint32_t crc = Crc32(entry_bytes);

@@ -38,13 +38,6 @@ struct IdRecord {
   std::string content_digest;  // SHA-256 of the canonical event bytes
 };
 
-// The canonical entry bytes (the Merkle leaf data) for the given fields.
-std::string EncodeEntry(std::string_view event, std::string_view key_id,
-                        std::string_view signature, uint64_t seq, uint64_t version,
-                        int64_t recorded_at_us);
-// Decodes canonical entry bytes; Corruption if they are not a canonical entry.
-Result<Entry> DecodeEntry(std::string_view bytes);
-
 // Stored value = CRC-32 (4 bytes, big-endian) || entry bytes.
 std::string FrameEntry(std::string_view entry_bytes);
 // Checks the frame's checksum and returns the entry bytes inside it (not decoded).

@@ -1,5 +1,6 @@
 #include "replica_input.h"
 
+#include "entry_codec.h"
 #include "records.h"
 #include "tlog/checkpoint.h"
 #include "tlog/note.h"

@@ -96,16 +96,6 @@ Result<PublishedRelease> CheckPublished(Ledger& ledger, const RecordedManifests&
 
 }  // namespace
 
-bool ValidReleaseId(std::string_view id) {
-  if (id.empty() || id.size() > 64 || id.front() == '.') return false;
-  for (char c : id) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '.' || c == '_' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
-
 Result<PublishedRelease> FindPublished(Ledger& ledger, const std::string& releases_dir,
                                        std::string_view release_id, int64_t now_us) {
   LEDGER_ASSIGN_OR_RETURN(RecordedManifests recorded, ReadRecordedManifests(ledger));

@@ -110,13 +110,13 @@ struct RunFiles {
   std::filesystem::path stderr_path;
 };
 
-// Forks and execs LEDGER_BINARY with `args` in the directory `cwd`, its streams as `files` says.
+// Forks and execs `binary` (LEDGER_BINARY unless another is named) with `args` in the directory
+// `cwd`, its streams as `files` says.
 // LEDGER_DATA and LEDGER_KEYS are unset (in this process too, so the child cannot inherit them).
 // Does not wait: returns the child's pid, or -1 (and fails the test) if fork fails. A child that
 // cannot open its files or enter `cwd` exits with 127 before exec.
 inline pid_t SpawnLedger(const std::filesystem::path& cwd, const std::vector<std::string>& args,
-                         const RunFiles& files) {
-  const std::string binary = LEDGER_BINARY;
+                         const RunFiles& files, const std::string& binary = LEDGER_BINARY) {
   const std::string in_s = files.stdin_path.string();
   const std::string out_s = files.stdout_path.string();
   const std::string err_s = files.stderr_path.string();
@@ -153,9 +153,10 @@ inline pid_t SpawnLedger(const std::filesystem::path& cwd, const std::vector<std
 // and exit_code is 128 + N. If it cannot be run or waited for, the test fails and the result
 // is the default RunResult (exit_code -1, no output).
 inline RunResult RunLedger(const std::filesystem::path& cwd, const std::vector<std::string>& args,
-                           const RunFiles& files, const std::string& label) {
+                           const RunFiles& files, const std::string& label,
+                           const std::string& binary = LEDGER_BINARY) {
   RunResult r;
-  pid_t pid = SpawnLedger(cwd, args, files);
+  pid_t pid = SpawnLedger(cwd, args, files, binary);
   if (pid < 0) return r;
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0) {

@@ -24,6 +24,7 @@
 #include "ledger/ledger.h"
 #include "ledger/repair.h"
 #include "ledger/verify.h"
+#include "entry_codec.h"
 #include "records.h"
 #include "storage/kv_store.h"
 #include "test_events.h"

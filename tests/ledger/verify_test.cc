@@ -23,6 +23,7 @@
 #include "ledger/event_codec.h"
 #include "ledger/key_admin.h"
 #include "ledger/ledger.h"
+#include "entry_codec.h"
 #include "records.h"
 #include "storage/kv_store.h"
 #include "test_events.h"

@@ -4,7 +4,8 @@
 # the machine, so the test unpacks with `dpkg-deb -x` into a scratch root instead and checks
 # what dpkg would act on: the control fields (Depends from dpkg-shlibdeps), the files with their
 # owners and modes, the maintainer scripts and conffiles, the unit (systemd-analyze verify when
-# the machine has it), and runs `ledger --version` and a short demo from the unpacked binary,
+# the machine has it), and runs `ledger --version`, `ledger-audit-verify --version` and a short
+# demo from the unpacked binaries,
 # ending with `ledger serve` started exactly as the unit's ExecStart line with the packaged
 # /etc/default/ledger. Everything runs under a time limit; the server is stopped by the test.
 #
@@ -51,6 +52,7 @@ expect_file() {  # mode path
     { cat "$tmp/contents" >&2; fail "no ./$2 with mode $1 owned by root"; }
 }
 expect_file -rwxr-xr-x usr/bin/ledger
+expect_file -rwxr-xr-x usr/bin/ledger-audit-verify
 expect_file -rw-r--r-- lib/systemd/system/ledger.service
 expect_file -rw-r--r-- etc/default/ledger
 for doc in README.md api.md operations.md auditor-guide.md formats.md; do
@@ -58,11 +60,12 @@ for doc in README.md api.md operations.md auditor-guide.md formats.md; do
 done
 # Exactly these files (directories aside): no build or test output slipped in.
 expected=$(printf '%s\n' ./etc/default/ledger ./lib/systemd/system/ledger.service ./usr/bin/ledger \
+  ./usr/bin/ledger-audit-verify \
   ./usr/share/doc/ledger/README.md \
   $(cd "$(dirname "$0")/../../docs" && ls ./*.md | sed 's|^\./|./usr/share/doc/ledger/|') | sort)
 actual=$(awk '$1 !~ /^d/ {print $6}' "$tmp/contents" | sort)
 [ "$actual" = "$expected" ] || fail "the package's files differ: $(diff <(echo "$expected") <(echo "$actual"))"
-ok "files: the binary, the unit, /etc/default/ledger and the docs, root-owned, no others"
+ok "files: the two binaries, the unit, /etc/default/ledger and the docs, root-owned, no others"
 
 # ---- maintainer scripts and conffiles ----------------------------------------------------
 dpkg-deb -e "$deb" "$tmp/control"
@@ -112,6 +115,12 @@ fi
 [ "$("$bin" --version)" = "ledger $version" ] || fail "ledger --version says '$("$bin" --version)'"
 if readelf -S "$bin" | grep -q '\.debug_info'; then fail "the binary is not stripped"; fi
 ok "ledger --version: ledger $version (stripped)"
+averify="$tmp/root/usr/bin/ledger-audit-verify"
+[ "$("$averify" --version)" = "ledger-audit-verify $version" ] ||
+  fail "ledger-audit-verify --version says '$("$averify" --version)'"
+if readelf -S "$averify" | grep -q '\.debug_info'; then fail "ledger-audit-verify is not stripped"; fi
+if readelf -d "$averify" | grep -q 'librocksdb'; then fail "ledger-audit-verify links librocksdb"; fi
+ok "ledger-audit-verify --version: ledger-audit-verify $version (stripped, no librocksdb)"
 
 cd "$tmp"
 export LEDGER_DATA="$tmp/data" LEDGER_KEYS="$tmp/keys"

@@ -32,6 +32,16 @@ TEST(TilesTest, PathsMatchTheSpec) {
   EXPECT_EQ(EntryBundlePath(0, 256), "tile/entries/000");
 }
 
+TEST(TilesTest, NodesAtLevelCountsPerfectSubtrees) {
+  EXPECT_EQ(NodesAtLevel(1000, 0), 1000u);
+  EXPECT_EQ(NodesAtLevel(1000, 8), 3u);  // 3 full 256-leaf subtrees
+  EXPECT_EQ(NodesAtLevel(1000, 9), 1u);
+  EXPECT_EQ(NodesAtLevel(1000, 10), 0u);
+  EXPECT_EQ(NodesAtLevel(UINT64_MAX, 63), 1u);
+  EXPECT_EQ(NodesAtLevel(UINT64_MAX, 64), 0u);
+  EXPECT_EQ(NodesAtLevel(UINT64_MAX, 200), 0u);
+}
+
 TEST(TilesTest, PathsRoundTrip) {
   const uint64_t indexes[] = {
       0,         1,      9,      10,      99,      100, 999,        1000,

@@ -73,6 +73,11 @@ std::optional<std::pair<uint64_t, uint32_t>> ReadIndexAndWidth(std::string_view 
 
 }  // namespace
 
+uint64_t NodesAtLevel(uint64_t size, uint32_t level) {
+  // A shift by 64 or more is undefined; no tree has a perfect node that high.
+  return level >= 64 ? 0 : size >> level;
+}
+
 std::string TilePath(uint8_t level, uint64_t index, uint32_t width) {
   // Invariant (REQUIRES): see the header.
   assert(level <= kMaxTileLevel && width >= 1 && width <= kTileWidth);

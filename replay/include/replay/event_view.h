@@ -18,7 +18,9 @@
 #include <string_view>
 
 #include "event.capnp.h"
+#include "base/aligned_words.h"
 #include "base/status.h"
+#include "ledger/entry_reader.h"
 #include "ledger/types.h"
 
 namespace ledger::replay {
@@ -69,25 +71,21 @@ class EventDecoder {
   EventDecoder(const EventDecoder&) = delete;
   EventDecoder& operator=(const EventDecoder&) = delete;
 
-  // `entry_bytes` are the canonical entry bytes (schema/entry.capnp; Entry::bytes, as
-  // Ledger::Scan(from, /*decode=*/false) returns them) of the entry at `seq`. Checks the entry's
-  // format version and that it names `seq`. The view refers to `entry_bytes` or to this
-  // decoder's buffer: keep both alive while using it.
+  // `entry_bytes` are the canonical entry bytes (Entry::bytes, as Ledger::Scan(from,
+  // /*decode=*/false) returns them) of the entry at `seq`, read by the ledger's EntryReader
+  // (which checks the entry's format version and that it names `seq`). The view refers to
+  // `entry_bytes` or to this decoder's buffers: keep both alive while using it.
   Status DecodeEntryBytes(uint64_t seq, std::string_view entry_bytes, EventView* out);
 
   // From an entry the ledger decoded already (Ledger::ReadSeq, Scan with decode = true).
   Status DecodeEntry(const Entry& entry, EventView* out);
 
  private:
-  // `bytes` as words: in place if aligned, else copied into words_.
-  const capnp::word* Aligned(std::string_view bytes);
   Status DecodeEvent(uint64_t seq, const capnp::word* words, size_t n, EventView* out);
 
-  std::unique_ptr<capnp::word[]> words_;
-  size_t capacity_ = 0;
-  kj::ArrayPtr<const capnp::word> entry_segment_[1];
+  AlignedWords aligned_;  // for DecodeEntry's event bytes
+  EntryReader entry_reader_;
   kj::ArrayPtr<const capnp::word> event_segment_[1];
-  std::optional<capnp::SegmentArrayMessageReader> entry_reader_;
   std::optional<capnp::SegmentArrayMessageReader> event_reader_;
 };
 

@@ -47,6 +47,10 @@ struct BundleCoord {
   bool operator==(const BundleCoord&) const = default;
 };
 
+// The perfect nodes at tree level `level` (0: the leaves) of a tree of `size` leaves: the hashes
+// tile level level / kTileHeight holds at that level, full and partial tiles together.
+uint64_t NodesAtLevel(uint64_t size, uint32_t level);
+
 // "tile/<L>/<N>[.p/<W>]". REQUIRES: level <= kMaxTileLevel and 1 <= width <= kTileWidth.
 std::string TilePath(uint8_t level, uint64_t index, uint32_t width);
 // "tile/entries/<N>[.p/<W>]". REQUIRES: 1 <= width <= kTileWidth.
