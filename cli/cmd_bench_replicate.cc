@@ -147,7 +147,8 @@ struct RunFigures {
 Result<RunFigures> RunOnce(const Args& a, const std::string& nats, const std::string& dir, int run) {
   RunFigures f;
   LEDGER_ASSIGN_OR_RETURN(auto primary, MakePrimary(dir + "/primary", a.checkpoint_ms));
-  const std::string stream = "BENCH" + std::to_string(run);
+  // Unique per process: a second run against the same NATS server must not meet this one's.
+  const std::string stream = "BENCH" + std::to_string(::getpid()) + "-" + std::to_string(run);
   replication::PublisherOptions po;
   po.nats_urls = nats;
   po.stream = stream;
@@ -329,9 +330,14 @@ void RegisterBenchReplicateCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--nats", a->nats, "NATS URL (default: start a nats-server here)");
   cmd->add_option("--dir", a->dir, "Scratch directory (kept)");
   cmd->add_option("--events", a->events, "Events appended in the throughput phase")
-      ->capture_default_str();
-  cmd->add_option("--clients", a->clients, "Appending threads")->capture_default_str();
-  cmd->add_option("--batch", a->batch, "Events per append call")->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000000));
+  cmd->add_option("--clients", a->clients, "Appending threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  cmd->add_option("--batch", a->batch, "Events per append call")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
   cmd->add_option("--rate", a->rate, "Events per second in the lag phase")->capture_default_str();
   cmd->add_option("--seconds", a->seconds, "Length of the lag phase")->capture_default_str();
   cmd->add_option("--runs", a->runs, "Repetitions; medians are reported")

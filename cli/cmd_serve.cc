@@ -54,7 +54,7 @@ struct ServeArgs {
   double rate = 2000;
   int heartbeat_ms = 5000, read_timeout_ms = 10000, idle_timeout_ms = 60000,
       delivery_interval_ms = 20;
-  bool read_only = false;
+  bool read_only = false, promote = false;
   std::string nats, nats_stream = "LEDGER";
   int nats_replicas = 1;
   int64_t checkpoint_interval_ms = 1000;
@@ -79,6 +79,7 @@ int RunServe(const ServeArgs& a) {
     if (!master.ok()) return Fail(master.status());
     options->master_key = std::move(master).value();
     options->checkpoint_interval_us = a.checkpoint_interval_ms * 1000;
+    options->promote_replica = a.promote;
   }
   std::optional<SigningKey> ledger_key = options->checkpoint_key;
   if (!a.nats.empty() && !ledger_key) {
@@ -356,6 +357,9 @@ void RegisterServeCommands(CLI::App& app, int* exit_code) {
   serve->add_flag("--read-only", a->read_only,
                   "Serve a copy (a stopped replica, a backup) read-only: no appends, no "
                   "checkpoints, no personal values; no keys needed");
+  serve->add_flag("--promote", a->promote,
+                  "Failover: make this replica the primary, for good (with the ledger's key; "
+                  "docs/replication.md)");
   serve->add_option("--nats", a->nats,
                     "Publish every committed entry and checkpoint to NATS JetStream at these "
                     "servers (comma-separated URLs; docs/replication.md)");

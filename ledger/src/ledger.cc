@@ -42,6 +42,7 @@ class Ledger::Impl {
   }
 
   bool read_only() const { return options_.read_only; }
+  bool replica() const { return replica_; }
   Status ReadOnlyRefusal(std::string_view what) const {
     return Status::FailedPrecondition(std::string(what) +
                                       ": the ledger was opened read-only");
@@ -106,17 +107,12 @@ class Ledger::Impl {
     policy.interval_us = options_.checkpoint_interval_us;
     LEDGER_ASSIGN_OR_RETURN(values_from_, internal::PersonalValuesKeptFrom(*store_));
     replica_ = values_from_ == UINT64_MAX;
-    if (replica_ && options_.checkpoint_key && !read_only()) {
-      // Failover: a replica opened with the ledger's key becomes the primary. It keeps the
-      // personal values of what is appended from now on; those of the replicated entries stayed
-      // with the old primary.
-      internal::KvWriteBatch promote;
-      promote.Delete(Column::kMeta, std::string(internal::kMetaReplicaKey));
-      promote.Put(Column::kMeta, std::string(internal::kMetaValuesFromKey),
-                  internal::EncodeBE64(head.size));
-      LEDGER_RETURN_IF_ERROR(store_->Write(promote, /*sync=*/true));
-      values_from_ = head.size;
-      replica_ = false;
+    const bool promote = replica_ && options_.checkpoint_key && !read_only();
+    if (promote && !options_.promote_replica) {
+      return Status::FailedPrecondition(
+          "this directory is a replica: opened with the ledger's key it would become the primary "
+          "for good; do that only in a failover, explicitly (`ledger serve --promote`, "
+          "docs/replication.md \"Failover\"), or open it without the key");
     }
     LEDGER_RETURN_IF_ERROR(BindMasterKey());
     LedgerPolicy privacy;
@@ -137,6 +133,18 @@ class Ledger::Impl {
     if (!read_only()) {
       purger_ = std::make_unique<internal::ErasurePurger>(
           store_.get(), std::chrono::milliseconds(std::max<int64_t>(0, options_.erasure_purge_delay_ms)));
+    }
+    if (promote) {
+      // Failover: written last, once everything else about the open succeeded. The replica
+      // keeps the personal values of what is appended from now on; those of the replicated
+      // entries stayed with the old primary.
+      internal::KvWriteBatch promotion;
+      promotion.Delete(Column::kMeta, std::string(internal::kMetaReplicaKey));
+      promotion.Put(Column::kMeta, std::string(internal::kMetaValuesFromKey),
+                    internal::EncodeBE64(head.size));
+      LEDGER_RETURN_IF_ERROR(store_->Write(promotion, /*sync=*/true));
+      values_from_ = head.size;
+      replica_ = false;
     }
     return Status::Ok();
   }
@@ -990,6 +998,8 @@ Result<std::map<uint64_t, std::string>> Ledger::Checkpoints(uint64_t from_size,
   LEDGER_RETURN_IF_ERROR(it->status());
   return out;
 }
+
+bool Ledger::IsReplica() { return impl_->replica(); }
 
 Status Ledger::AppendReplicated(const std::vector<std::string>& entries,
                                 std::string_view checkpoint) {

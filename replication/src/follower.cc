@@ -7,12 +7,14 @@
 #include <deque>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "base/file.h"
 #include "metrics_text.h"
 #include "nats_client.h"
 #include "replication/messages.h"
+#include "tlog/checkpoint.h"
 #include "tlog/note.h"
 
 namespace ledger::replication {
@@ -31,10 +33,18 @@ Result<uint64_t> ParseU64(const std::string& text, std::string_view what) {
   return v;
 }
 
-// Whether a refusal of AppendReplicated is about the checkpoint message itself (not signed by
-// the ledger: someone else put it in the stream), rather than about the entries.
-bool CheckpointNotSigned(const Status& s) {
-  return s.message().find("the checkpoint is not one signed by") != std::string::npos;
+// Whether a refusal of AppendReplicated names an entry and the check it failed ("seq 12
+// (signature): ...", "seq 3 to 9 (checkpoint): ..."): the entries are at fault, not the message
+// that carried the checkpoint (unsigned, or of another size than its header says).
+bool EntriesFailed(const Status& s) { return s.message().starts_with("seq "); }
+
+// The size of a checkpoint note as its signed text says (the header is not signed).
+std::optional<uint64_t> NoteSize(std::string_view text) {
+  auto note = tlog::ParseNote(text);
+  if (!note.ok()) return std::nullopt;
+  auto checkpoint = tlog::ParseCheckpointBody(note->text);
+  if (!checkpoint.ok()) return std::nullopt;
+  return checkpoint->size;
 }
 
 }  // namespace
@@ -47,6 +57,11 @@ Result<std::unique_ptr<Ledger>> OpenReplica(const ReplicaSource& source, const s
   std::error_code ec;
   if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec)) {
     LEDGER_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(dir, options));
+    if (!ledger->IsReplica()) {
+      return Status::FailedPrecondition(
+          dir + " holds a ledger that is not a replica (a primary, or a promoted replica): "
+                "`ledger follow` only extends a replica");
+    }
     const LedgerIdentity identity = ledger->Info().identity;
     if (identity.origin != verifier.name || identity.public_key != verifier.public_key) {
       return Status::FailedPrecondition(dir + " holds a copy of " + identity.origin +
@@ -116,7 +131,7 @@ class Follower::Impl {
     }
     cv_.notify_all();
     if (thread_.joinable()) thread_.join();
-    conn_.reset();
+    // conn_ stays until destruction: stats() may still read it.
   }
 
   Status Wait(std::chrono::milliseconds timeout) {
@@ -287,14 +302,20 @@ class Follower::Impl {
   }
 
   Status HandleCheckpoint(const NatsMessage& message) {
-    auto size = ParseU64(message.Header(std::string(kSizeHeader)), "Ledger-Size");
-    if (!size.ok()) {
-      Log("ignored a checkpoint message without a valid Ledger-Size");
+    const std::optional<uint64_t> size = NoteSize(message.data);
+    if (!size) {
+      Log("ignored a checkpoint message that is not a checkpoint note (stream seq " +
+          std::to_string(message.stream_seq) + ")");
       return Status::Ok();
     }
     if (*size <= stored_) {
       Status agrees = ledger_.AppendReplicated({}, message.data);
-      if (!agrees.ok() && !CheckpointNotSigned(agrees)) return agrees;  // a signed fork
+      // A validly signed checkpoint that disagrees with verified entries is a signed fork.
+      if (!agrees.ok() && agrees.code() == StatusCode::kCorruption &&
+          agrees.message().find("two different histories") != std::string::npos) {
+        return agrees;
+      }
+      if (!agrees.ok()) Log("ignored a checkpoint message: " + agrees.ToString());
       return Status::Ok();
     }
     Status complete = FetchInto(*size, message.stream_seq);
@@ -306,12 +327,12 @@ class Follower::Impl {
     const size_t n = static_cast<size_t>(*size - stored_);
     std::vector<std::string> batch(pending_.begin(), pending_.begin() + static_cast<ptrdiff_t>(n));
     Status stored = ledger_.AppendReplicated(batch, message.data);
-    if (!stored.ok() && CheckpointNotSigned(stored)) {
-      Log("ignored a checkpoint message not signed by the ledger (stream seq " +
-          std::to_string(message.stream_seq) + ")");
+    if (!stored.ok() && stored.code() == StatusCode::kIOError) return stored;
+    if (!stored.ok() && !EntriesFailed(stored)) {
+      Log("ignored a checkpoint message (stream seq " + std::to_string(message.stream_seq) +
+          "): " + stored.ToString());
       return Status::Ok();
     }
-    if (!stored.ok() && stored.code() == StatusCode::kIOError) return stored;
     if (!stored.ok()) {
       // As the stream gave them, the entries fail: altered or reordered in transit or in the
       // stream. The primary's own copy decides.
@@ -325,7 +346,15 @@ class Follower::Impl {
       }
       batch.assign(pending_.begin(), pending_.begin() + static_cast<ptrdiff_t>(n));
       stored = ledger_.AppendReplicated(batch, message.data);
-      if (!stored.ok()) return stored;  // the primary's own entries fail: stop here
+      if (!stored.ok() && EntriesFailed(stored) && stored.code() != StatusCode::kIOError) {
+        return stored;  // the primary's own entries fail: stop here
+      }
+      if (!stored.ok()) {
+        if (stored.code() == StatusCode::kIOError) return stored;
+        Log("the checkpoint could not be stored: " + stored.ToString());
+        DropPending(pending_.size());
+        return Status::Ok();
+      }
       std::lock_guard<std::mutex> lock(mu_);
       ++stats_.retried_batches;
     }

@@ -94,7 +94,7 @@ class Publisher::Impl {
     cv_.notify_all();
     if (publish_thread_.joinable()) publish_thread_.join();
     if (fetch_thread_.joinable()) fetch_thread_.join();
-    conn_.reset();
+    // conn_ stays until destruction: stats() may still read it.
   }
 
   bool Drain(std::chrono::milliseconds timeout) {
@@ -180,32 +180,40 @@ class Publisher::Impl {
     if (!identity.ok() && identity.status().code() != StatusCode::kNotFound) {
       return identity.status();
     }
-    if (!identity.ok()) {
-      if (state.last_seq != 0) {
-        return Status::FailedPrecondition("stream " + subjects_.stream + " holds " +
-                                          std::to_string(state.messages) +
-                                          " messages but no ledger identity: not this ledger's");
-      }
-      int code = 0;
-      LEDGER_ASSIGN_OR_RETURN(
-          state.last_seq,
-          conn_->Publish(subjects_.identity(), {}, identity_note_,
-                         MessageId("identity", 0, 0, identity_note_), std::nullopt, &code));
-    } else {
+    // The identity must be this ledger's. One missing (removed by the stream's limits) or not
+    // signed by the ledger (junk someone put there) is published again: replicas ignore
+    // unsigned ones. One signed by this key for another identity means another ledger.
+    bool publish_identity = !identity.ok();
+    if (identity.ok()) {
       auto theirs = OpenIdentity(identity->data, verifier_key_);
-      if (!theirs.ok() || theirs->first_admin_key_id != identity_.first_admin_key_id ||
-          theirs->max_agreement_problems != identity_.max_agreement_problems) {
-        return Status::FailedPrecondition(
-            "stream " + subjects_.stream + " belongs to another ledger than " + identity_.origin +
-            (theirs.ok() ? std::string() : ": " + theirs.status().ToString()));
+      if (theirs.ok() && (theirs->first_admin_key_id != identity_.first_admin_key_id ||
+                          theirs->max_agreement_problems != identity_.max_agreement_problems)) {
+        return Status::FailedPrecondition("stream " + subjects_.stream +
+                                          " belongs to another ledger of the key " +
+                                          identity_.origin);
       }
+      publish_identity = !theirs.ok();
+    }
+    if (publish_identity) {
+      int code = 0;
+      auto published =
+          conn_->Publish(subjects_.identity(), {}, identity_note_,
+                         MessageId("identity", 0, 0, identity_note_),
+                         state.last_seq == 0 ? std::nullopt : std::optional(state.last_seq), &code);
+      if (!published.ok()) return published.status();
     }
     LEDGER_ASSIGN_OR_RETURN(const uint64_t entries_end, PublishedEnd());
     uint64_t checkpoint_end = 0;
     auto last_checkpoint = conn_->GetLastMessage(subjects_.stream, subjects_.checkpoint());
     if (last_checkpoint.ok()) {
-      auto size = ParseU64(last_checkpoint->Header(std::string(kSizeHeader)), "Ledger-Size");
-      if (size.ok()) checkpoint_end = std::min(*size, entries_end);
+      // The size its signed text says, if it is one of this ledger's stored checkpoints (the
+      // header is not signed): otherwise every checkpoint is published again.
+      const uint64_t size = CheckpointSize(last_checkpoint->data);
+      auto stored = ledger_.CheckpointAt(size);
+      if (size > 0 && stored.ok() && tlog::ParseNote(*stored).ok() &&
+          tlog::ParseNote(*stored)->text == tlog::ParseNote(last_checkpoint->data)->text) {
+        checkpoint_end = std::min(size, entries_end);
+      }
     } else if (last_checkpoint.status().code() != StatusCode::kNotFound) {
       return last_checkpoint.status();
     }

@@ -240,6 +240,14 @@ TEST_F(ReplicatedAppendTest, DurableReplicaVerifiesAndCanBecomeThePrimary) {
   as_primary.checkpoint_key = primary_.ledger_key;
   as_primary.master_key = MasterKey::Generate();
   {
+    // Not without saying so: the key beside the data must not promote a replica by itself.
+    auto refused = Ledger::Open(dir.path(), as_primary);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
+    EXPECT_NE(refused.status().message().find("--promote"), std::string::npos);
+  }
+  as_primary.promote_replica = true;
+  {
     auto opened = Ledger::Open(dir.path(), as_primary);
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     auto promoted = std::move(opened).value();

@@ -275,6 +275,31 @@ TEST_F(ReplicationNatsTest, MessageAlteredInTheStreamIsRefusedThenFetchedFromThe
   ExpectReplicaIsThePrimary();
 }
 
+TEST_F(ReplicationNatsTest, ReplayedCheckpointWithAForgedHeaderDoesNotStopTheReplica) {
+  // A genuine, signed checkpoint note published again with another Ledger-Size header (and
+  // junk on the identity subject): the replica reads sizes from signed text only, so it neither
+  // stops nor stores anything it has not verified.
+  StartNats(1);
+  CreatePrimary();
+  StartPublisher();
+  StartReplica();
+  AppendCases(10);
+  WaitForReplica();
+  auto conn = replication::internal::NatsConnection::Connect(nats_->urls(), "test").value();
+  const std::string note = primary_->LatestCheckpoint().value();
+  int code = 0;
+  ASSERT_TRUE(conn->Publish("LEDGER.log.checkpoint",
+                            {{"Ledger-Size", std::to_string(primary_->Size() + 5)}}, note,
+                            "replayed", std::nullopt, &code)
+                  .ok());
+  ASSERT_TRUE(conn->Publish("LEDGER.log.identity", {}, "not a note", "junk", std::nullopt, &code)
+                  .ok());
+  AppendCases(10);
+  WaitForReplica();
+  EXPECT_FALSE(follower_->stats().stopped);
+  ExpectReplicaIsThePrimary();
+}
+
 TEST_F(ReplicationNatsTest, EntryThePrimaryShouldHaveRefusedStopsTheReplicaBeforeIt) {
   // A primary that skips the case rules (as `bench append` may) commits and signs a second
   // case.closed: the replica stores what came before and stops at that entry, naming it.

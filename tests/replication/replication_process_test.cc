@@ -114,12 +114,13 @@ class ReplicationProcessTest : public ::testing::Test {
   }
 
   // `ledger serve` on `data` with the ledger key, publishing; waits for its HTTP port.
-  Process Serve(const std::string& data, int port, bool master_key = true) {
+  Process Serve(const std::string& data, int port, bool promote = false) {
     std::vector<std::string> args = {"serve", "--data", data, "--ledger-key", "keys/ledger.key",
                                      "--listen", "127.0.0.1:" + std::to_string(port),
                                      "--binary-listen", "off", "--nats", nats_->urls(),
                                      "--checkpoint-interval-ms", "100"};
-    if (master_key) args.insert(args.end(), {"--master-key", "keys/master.key"});
+    args.insert(args.end(), {"--master-key", "keys/master.key"});
+    if (promote) args.push_back("--promote");
     Process p = Spawn(args);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (!testing::PortAccepts(port) && std::chrono::steady_clock::now() < deadline) {
@@ -257,7 +258,7 @@ TEST_F(ReplicationProcessTest, FailoverPromotesTheReplicaOnlyOnceItHoldsWhatWasS
        "caseworker", "--format", "json"});
   auto refused = Run({"serve", "--data", "replica", "--ledger-key", "keys/ledger.key",
                       "--master-key", "keys/master.key", "--listen", "127.0.0.1:0",
-                      "--binary-listen", "off"},
+                      "--binary-listen", "off", "--promote"},
                      7);
   EXPECT_NE(refused.err.find("checkpoint"), std::string::npos) << refused.err;
 
@@ -265,14 +266,77 @@ TEST_F(ReplicationProcessTest, FailoverPromotesTheReplicaOnlyOnceItHoldsWhatWasS
   follow = Follow();
   WaitForReplicaSize(follow, 52);
   ASSERT_EQ(follow.Stop(), 0);
+  // Without --promote, the key alone does not make it the primary.
+  auto unasked = Run({"serve", "--data", "replica", "--ledger-key", "keys/ledger.key",
+                      "--master-key", "keys/master.key", "--listen", "127.0.0.1:0",
+                      "--binary-listen", "off"},
+                     9);
+  EXPECT_NE(unasked.err.find("--promote"), std::string::npos) << unasked.err;
   const std::string replica_token = Token("replica");
   const int new_port = testing::FreeLoopbackPort();
-  Process promoted = Serve("replica", new_port);
+  Process promoted = Serve("replica", new_port, /*promote=*/true);
   EXPECT_EQ(Append(new_port, replica_token, 3), 3) << promoted.err();
   EXPECT_EQ(promoted.Stop(), 0) << promoted.err();
   EXPECT_EQ(SizeOf("replica"), 55u);
   auto verified = Run({"verify", "--data", "replica", "--vkey", "keys/ledger.key.pub"});
   EXPECT_NE(verified.out.find("OK"), std::string::npos) << verified.out;
+}
+
+TEST_F(ReplicationProcessTest, ReadOnlyReplicaServesTheSameAnswersAsThePrimary) {
+  const std::string token = Token("primary");
+  const int port = testing::FreeLoopbackPort();
+  Process serve = Serve("primary", port);
+  Process follow = Follow();
+  ASSERT_EQ(Append(port, token, 20), 20);
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));  // the trailing checkpoint
+  ASSERT_EQ(serve.Stop(), 0);
+  const uint64_t size = SizeOf("primary");
+  WaitForReplicaSize(follow, size);
+  ASSERT_EQ(follow.Stop(), 0);
+
+  // Both served read-only, no keys: the same reads give the same bytes.
+  const std::string replica_token = Token("replica");
+  const int p1 = testing::FreeLoopbackPort(), p2 = testing::FreeLoopbackPort();
+  auto read_only = [&](const std::string& data, int p) {
+    Process proc = Spawn({"serve", "--data", data, "--read-only", "--listen",
+                          "127.0.0.1:" + std::to_string(p), "--binary-listen", "off"});
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (!testing::PortAccepts(p) && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return proc;
+  };
+  Process primary_ro = read_only("primary", p1);
+  Process replica_ro = read_only("replica", p2);
+  auto client = [&](int p, const std::string& t) {
+    server::ClientOptions co;
+    co.port = static_cast<uint16_t>(p);
+    co.token = t;
+    return server::Client::Connect(co).value();
+  };
+  auto a = client(p1, token), b = client(p2, replica_token);
+  const std::string n = std::to_string(size);
+  for (const std::string& target : std::vector<std::string>{
+           "/v1/head", "/checkpoint", "/v1/entries/7", "/v1/entries?from=0&limit=100",
+        "/tile/0/000.p/" + n, "/tile/entries/000.p/" + n, "/v1/proof/inclusion?seq=5&size=" + n,
+        "/v1/proof/consistency?old=3&new=" + n, "/v1/streams/case/p-3"}) {
+    auto x = a->Get(target);
+    auto y = b->Get(target);
+    ASSERT_TRUE(x.ok() && y.ok()) << target;
+    EXPECT_EQ(x->status, 200u) << target << ": " << x->body;
+    EXPECT_EQ(x->status, y->status) << target;
+    EXPECT_EQ(x->body, y->body) << target;
+  }
+  // The replica keeps no personal values, and neither takes appends.
+  auto personal = b->Get("/v1/entries/3/personal");
+  ASSERT_TRUE(personal.ok());
+  EXPECT_EQ(personal->status, 409u) << personal->body;
+  auto body = server::SignedEventBody(testing::CaseOpened("p-x").dump(), *caseworker_).value();
+  auto appended = b->Post("/v1/events", body);
+  ASSERT_TRUE(appended.ok());
+  EXPECT_EQ(appended->status, 409u) << appended->body;
+  EXPECT_EQ(primary_ro.Stop(), 0);
+  EXPECT_EQ(replica_ro.Stop(), 0);
 }
 
 TEST_F(ReplicationProcessTest, NodeConsumerVerifiesTheStreamAndRefusesAForgedEntry) {

@@ -77,6 +77,11 @@ struct LedgerOptions {
   // shredding commits (shreddings within the delay share one rewrite), and at once at an open
   // that finds one not done. PurgeErased() does it now.
   int64_t erasure_purge_delay_ms = 1000;
+  // Opening a replica (CreateReplica) with checkpoint_key makes it the primary, for good (the
+  // failover of docs/replication.md), only with this set; without it such an open is refused,
+  // so that no command that merely finds the ledger's key beside the data promotes a replica
+  // while the old primary may still be signing.
+  bool promote_replica = false;
 };
 
 // What erasure still has to do in the files (docs/privacy.md, "What erasure does").
@@ -170,8 +175,8 @@ class Ledger {
   // Creates a replica of the ledger `identity` names in `dir` (empty: in memory, for tests): it
   // takes entries only through AppendReplicated, and keeps no personal values (they stay with
   // the primary: ReadPersonal is FailedPrecondition). Opened later with the ledger's key
-  // (LedgerOptions::checkpoint_key) it becomes a primary for good: the failover of
-  // docs/replication.md.
+  // (LedgerOptions::checkpoint_key) and LedgerOptions::promote_replica it becomes a primary for
+  // good: the failover of docs/replication.md.
   static Result<std::unique_ptr<Ledger>> CreateReplica(const std::string& dir,
                                                        const LedgerIdentity& identity,
                                                        const LedgerOptions& options = {});
@@ -266,6 +271,9 @@ class Ledger {
   // already here is checked against them (Corruption if it disagrees: a signed fork) and stored
   // if it is of the current size. FailedPrecondition read-only or opened with the ledger's key.
   Status AppendReplicated(const std::vector<std::string>& entries, std::string_view checkpoint);
+
+  // A replica: it takes entries only through AppendReplicated.
+  bool IsReplica();
 
   std::vector<KeyInfo> Keys();
   LedgerInfo Info();

@@ -56,7 +56,7 @@ struct FollowerStats {
   uint64_t checkpoints = 0;      // checkpoints stored by this process
   uint64_t refetched = 0;        // entries fetched from the primary
   uint64_t retried_batches = 0;  // batches that failed as the stream gave them, then passed
-  double lag_seconds = 0;        // recorded_at of the newest received entry to now (0 if none)
+  double lag_seconds = 0;        // how long the oldest received entry has waited (0 if none)
   bool connected = false;
   bool stopped = false;
   std::string failure;  // why it stopped (a verification failure), if it did
