@@ -101,9 +101,11 @@ class ReplicationProcessTest : public ::testing::Test {
   }
 
   // A token for the caseworker on the ledger in `data`.
-  std::string Token(const std::string& data) {
-    auto r = Run({"tokens", "create", "--data", data, "--key-id", caseworker_->key_id_hex(),
-                  "--role", "caseworker", "--format", "json"});
+  std::string Token(const std::string& data, std::string key_id = {},
+                    const std::string& role = "caseworker") {
+    if (key_id.empty()) key_id = caseworker_->key_id_hex();
+    auto r = Run({"tokens", "create", "--data", data, "--key-id", key_id, "--role", role,
+                  "--format", "json"});
     return nlohmann::json::parse(r.out)["token"].template get<std::string>();
   }
 
@@ -283,6 +285,10 @@ TEST_F(ReplicationProcessTest, FailoverPromotesTheReplicaOnlyOnceItHoldsWhatWasS
 }
 
 TEST_F(ReplicationProcessTest, ReadOnlyReplicaServesTheSameAnswersAsThePrimary) {
+  Run({"keygen", "--name", "aud", "--out", "aud.key"});
+  Run({"keys", "add", "--data", "primary", "--key", "keys/admin.key", "--vkey", "aud.key.pub",
+       "--role", "auditor"});
+  const std::string auditor = SigningKey::ReadFile(Path("aud.key")).value().key_id_hex();
   const std::string token = Token("primary");
   const int port = testing::FreeLoopbackPort();
   Process serve = Serve("primary", port);
@@ -295,7 +301,8 @@ TEST_F(ReplicationProcessTest, ReadOnlyReplicaServesTheSameAnswersAsThePrimary) 
   ASSERT_EQ(follow.Stop(), 0);
 
   // Both served read-only, no keys: the same reads give the same bytes.
-  const std::string replica_token = Token("replica");
+  const std::string replica_token = Token("replica", auditor, "auditor");
+  const std::string primary_token = Token("primary", auditor, "auditor");
   const int p1 = testing::FreeLoopbackPort(), p2 = testing::FreeLoopbackPort();
   auto read_only = [&](const std::string& data, int p) {
     Process proc = Spawn({"serve", "--data", data, "--read-only", "--listen",
@@ -314,12 +321,13 @@ TEST_F(ReplicationProcessTest, ReadOnlyReplicaServesTheSameAnswersAsThePrimary) 
     co.token = t;
     return server::Client::Connect(co).value();
   };
-  auto a = client(p1, token), b = client(p2, replica_token);
+  auto a = client(p1, primary_token), b = client(p2, replica_token);
+  auto cw = client(p2, Token("replica"));
   const std::string n = std::to_string(size);
   for (const std::string& target : std::vector<std::string>{
            "/v1/head", "/checkpoint", "/v1/entries/7", "/v1/entries?from=0&limit=100",
         "/tile/0/000.p/" + n, "/tile/entries/000.p/" + n, "/v1/proof/inclusion?seq=5&size=" + n,
-        "/v1/proof/consistency?old=3&new=" + n, "/v1/streams/case/p-3"}) {
+        "/v1/proof/consistency?from=3&to=" + n, "/v1/streams/case/p-3"}) {
     auto x = a->Get(target);
     auto y = b->Get(target);
     ASSERT_TRUE(x.ok() && y.ok()) << target;
@@ -328,11 +336,11 @@ TEST_F(ReplicationProcessTest, ReadOnlyReplicaServesTheSameAnswersAsThePrimary) 
     EXPECT_EQ(x->body, y->body) << target;
   }
   // The replica keeps no personal values, and neither takes appends.
-  auto personal = b->Get("/v1/entries/3/personal");
+  auto personal = cw->Get("/v1/entries/3/personal");
   ASSERT_TRUE(personal.ok());
   EXPECT_EQ(personal->status, 409u) << personal->body;
   auto body = server::SignedEventBody(testing::CaseOpened("p-x").dump(), *caseworker_).value();
-  auto appended = b->Post("/v1/events", body);
+  auto appended = cw->Post("/v1/events", body);
   ASSERT_TRUE(appended.ok());
   EXPECT_EQ(appended->status, 409u) << appended->body;
   EXPECT_EQ(primary_ro.Stop(), 0);
