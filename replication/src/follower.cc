@@ -75,7 +75,14 @@ Result<std::unique_ptr<Ledger>> OpenReplica(const ReplicaSource& source, const s
   const auto deadline = std::chrono::steady_clock::now() + wait;
   Status last = Status::Unavailable("no answer from NATS yet");
   for (;;) {
-    auto message = conn->GetLastMessage(subjects.stream, subjects.identity());
+    // Only once the stream exists and holds messages: Debian's nats-server 2.9.10 panics on a
+    // message read that races with the stream's creation.
+    auto state = conn->GetStreamState(subjects.stream);
+    Result<NatsMessage> message =
+        !state.ok() ? Result<NatsMessage>(state.status())
+        : state->messages == 0
+            ? Result<NatsMessage>(Status::NotFound("stream " + subjects.stream + " is empty"))
+            : conn->GetLastMessage(subjects.stream, subjects.identity());
     if (message.ok()) {
       LEDGER_ASSIGN_OR_RETURN(auto identity, OpenIdentity(message->data, source.verifier_key));
       return Ledger::CreateReplica(dir, identity, options);

@@ -178,6 +178,19 @@ Result<NatsConnection::StreamState> NatsConnection::EnsureStream(
   return state;
 }
 
+Result<NatsConnection::StreamState> NatsConnection::GetStreamState(const std::string& stream) {
+  jsStreamInfo* info = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  natsStatus s = js_GetStreamInfo(&info, h_->js, stream.c_str(), nullptr, &code);
+  if (s == NATS_NOT_FOUND || code == kStreamNotFound) {
+    return Status::NotFound("no stream " + stream);
+  }
+  LEDGER_RETURN_IF_ERROR(FromNats(s, "js_GetStreamInfo " + stream, code));
+  StreamState state{info->State.LastSeq, info->State.Msgs};
+  jsStreamInfo_Destroy(info);
+  return state;
+}
+
 Result<uint64_t> NatsConnection::Publish(const std::string& subject,
                                          const std::map<std::string, std::string>& headers,
                                          std::string_view data, const std::string& msg_id,

@@ -66,6 +66,9 @@ class NatsConnection {
   Result<StreamState> EnsureStream(const std::string& stream,
                                    const std::vector<std::string>& subjects, int replicas);
 
+  // The stream's state; NotFound if it does not exist (nothing is created).
+  Result<StreamState> GetStreamState(const std::string& stream);
+
   // Publishes to the stream; with `expect_last_seq`, the server refuses it (code
   // kWrongLastSequence) unless the stream's last message is that one. Returns the message's
   // stream sequence. `msg_id` lets the server drop a duplicate within its window.

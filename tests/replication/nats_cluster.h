@@ -64,6 +64,16 @@ class NatsCluster {
   }
   ~NatsCluster() {
     for (size_t i = 0; i < nodes_.size(); ++i) Kill(i);
+    // LEDGER_KEEP_NATS_LOGS=DIR keeps each node's log there (the store goes with the test).
+    if (const char* keep = std::getenv("LEDGER_KEEP_NATS_LOGS")) {
+      std::error_code ec;
+      for (size_t i = 0; i < nodes_.size(); ++i) {
+        std::filesystem::copy_file(dir_ + "/nats-" + std::to_string(i) + ".log",
+                                   std::string(keep) + "/nats-" + std::to_string(nodes_[i].port) +
+                                       ".log",
+                                   std::filesystem::copy_options::overwrite_existing, ec);
+      }
+    }
   }
   NatsCluster(const NatsCluster&) = delete;
   NatsCluster& operator=(const NatsCluster&) = delete;

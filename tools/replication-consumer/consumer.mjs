@@ -33,7 +33,11 @@ function fail(message) {
 
 // "<name>+<8 hex key id>+<base64(0x01 || 32-byte Ed25519 key)>" (c2sp.org/signed-note).
 function parseVerifierKey(text) {
-  const [name, idHex, b64] = text.trim().split("+");
+  // The name has no "+", the key id is 8 hex digits; base64 may contain "+".
+  const t = text.trim();
+  const first = t.indexOf("+");
+  const second = t.indexOf("+", first + 1);
+  const [name, idHex, b64] = [t.slice(0, first), t.slice(first + 1, second), t.slice(second + 1)];
   const raw = Buffer.from(b64, "base64");
   if (raw.length !== 33 || raw[0] !== 1) fail("the verifier key is not an Ed25519 note key");
   const key = createPublicKey({
