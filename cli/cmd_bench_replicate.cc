@@ -146,6 +146,8 @@ struct RunFigures {
 // One run: a fresh primary, stream and replica.
 Result<RunFigures> RunOnce(const Args& a, const std::string& nats, const std::string& dir, int run) {
   RunFigures f;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
   LEDGER_ASSIGN_OR_RETURN(auto primary, MakePrimary(dir + "/primary", a.checkpoint_ms));
   // Unique per process: a second run against the same NATS server must not meet this one's.
   const std::string stream = "BENCH" + std::to_string(::getpid()) + "-" + std::to_string(run);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <thread>
 
@@ -447,28 +448,49 @@ class Ledger::Impl {
     return results;
   }
 
+  // The signatures of replicated events whose authors' keys are already registered, checked on
+  // all cores before the writer sees them, as appends are (PrepareAll): a key id names one public
+  // key for good, so the check does not depend on the log's state. The writer still judges the
+  // key (revoked? role? scope?) as of the entry's seq, and checks the signatures left unchecked
+  // (keys registered in the same batch, or a signature that failed here: it names the seq).
+  void VerifyKnownSignatures(std::vector<internal::PreparedEvent>& events) {
+    auto work = [&](size_t begin, size_t end) {
+      for (size_t i = begin; i < end; ++i) {
+        auto& p = events[i];
+        auto key = keys_.Find(p.source->key_id);
+        p.signature_checked =
+            key && internal::VerifyEventSignature(*p.source, key->public_key).ok();
+      }
+    };
+    RunOnAllCores(events.size(), work);
+  }
+
+  // work(begin, end) over [0, n), split over the cores when n is large enough to pay for it.
+  static void RunOnAllCores(size_t n, const std::function<void(size_t, size_t)>& work) {
+    constexpr size_t kMinPerThread = 64;
+    const size_t threads =
+        std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), n / kMinPerThread);
+    if (threads <= 1) {
+      work(0, n);
+      return;
+    }
+    std::vector<std::thread> pool;
+    const size_t per = (n + threads - 1) / threads;
+    for (size_t t = 1; t < threads; ++t) {
+      pool.emplace_back(work, t * per, std::min(n, (t + 1) * per));
+    }
+    work(0, std::min(n, per));
+    for (auto& th : pool) th.join();
+  }
+
   // Decoding and signature checks are independent per event: a large batch spreads them over
   // the cores, so that one appender can use the whole machine while commit order stays the
   // batch's order.
   void PrepareAll(const std::vector<SignedEvent>& events, int64_t now,
                   std::vector<std::optional<Result<internal::PreparedEvent>>>& out) {
-    constexpr size_t kMinPerThread = 64;
-    size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()),
-                                      events.size() / kMinPerThread);
-    auto work = [&](size_t begin, size_t end) {
+    RunOnAllCores(events.size(), [&](size_t begin, size_t end) {
       for (size_t i = begin; i < end; ++i) out[i] = internal::PrepareEvent(events[i], keys_, now);
-    };
-    if (threads <= 1) {
-      work(0, events.size());
-      return;
-    }
-    std::vector<std::thread> pool;
-    size_t per = (events.size() + threads - 1) / threads;
-    for (size_t t = 1; t < threads; ++t) {
-      pool.emplace_back(work, t * per, std::min(events.size(), (t + 1) * per));
-    }
-    work(0, std::min(events.size(), per));
-    for (auto& th : pool) th.join();
+    });
   }
 
   Result<Entry> ReadSeq(uint64_t seq) {
@@ -542,6 +564,7 @@ class Ledger::Impl {
         return Status::Ok();
       }
     }
+    VerifyKnownSignatures(batch->events);
     bool shreds = false;
     for (const auto& p : batch->events) shreds = shreds || p.type == "subject.shredded";
     Status stored = writer_->SubmitReplicated(std::move(batch->events), signed_head);
