@@ -2,7 +2,6 @@
 
 #include <pthread.h>
 
-#include <charconv>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -10,6 +9,7 @@
 #include <optional>
 #include <thread>
 
+#include "base/decimal.h"
 #include "base/file.h"
 #include "metrics_text.h"
 #include "nats_client.h"
@@ -23,15 +23,6 @@ using internal::NatsConnection;
 using internal::NatsMessage;
 
 namespace {
-
-Result<uint64_t> ParseU64(const std::string& text, std::string_view what) {
-  uint64_t v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
-    return Status::InvalidArgument(std::string(what) + ": not a number: \"" + text + "\"");
-  }
-  return v;
-}
 
 // Whether a refusal of AppendReplicated names an entry and the check it failed ("seq 12
 // (signature): ...", "seq 3 to 9 (checkpoint): ..."): the entries are at fault, not the message
@@ -114,7 +105,7 @@ class Follower::Impl {
       auto text = ReadFile(options_.position_file);
       if (text.ok()) {
         while (!text->empty() && text->back() == '\n') text->pop_back();
-        auto seq = ParseU64(*text, options_.position_file);
+        auto seq = ParseDecimal(*text);
         if (seq.ok()) resume_seq_ = *seq;
       }
     }
@@ -228,8 +219,8 @@ class Follower::Impl {
   uint64_t next() const { return stored_ + pending_.size(); }
 
   Status HandleEntries(const NatsMessage& message) {
-    auto first = ParseU64(message.Header(std::string(kFirstSeqHeader)), "Ledger-First-Seq");
-    auto count = ParseU64(message.Header(std::string(kCountHeader)), "Ledger-Count");
+    auto first = message.NumberHeader(kFirstSeqHeader);
+    auto count = message.NumberHeader(kCountHeader);
     if (!first.ok() || !count.ok()) {
       Log("ignored an entries message with malformed headers (stream seq " +
           std::to_string(message.stream_seq) + ")");
@@ -293,8 +284,8 @@ class Follower::Impl {
     if (!reply.Header("Ledger-Error").empty()) {
       return Status::Unavailable("the primary: " + reply.Header("Ledger-Error"));
     }
-    auto got_first = ParseU64(reply.Header(std::string(kFirstSeqHeader)), "Ledger-First-Seq");
-    auto got_count = ParseU64(reply.Header(std::string(kCountHeader)), "Ledger-Count");
+    auto got_first = reply.NumberHeader(kFirstSeqHeader);
+    auto got_count = reply.NumberHeader(kCountHeader);
     if (!got_first.ok() || !got_count.ok() || *got_first != first) {
       return Status::Unavailable("the primary's answer has malformed headers");
     }

@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "base/decimal.h"
+
 namespace ledger::replication::internal {
 namespace {
 
@@ -78,6 +80,12 @@ Result<MsgPtr> NewMessage(const std::string& subject,
 std::string NatsMessage::Header(const std::string& name) const {
   auto it = headers.find(name);
   return it == headers.end() ? std::string() : it->second;
+}
+
+Result<uint64_t> NatsMessage::NumberHeader(std::string_view name) const {
+  auto value = ParseDecimal(Header(std::string(name)));
+  if (!value.ok()) return value.status().WithContext(name);
+  return value;
 }
 
 struct NatsConnection::Handles {

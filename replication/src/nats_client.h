@@ -29,6 +29,8 @@ struct NatsMessage {
 
   // A header's value, or empty.
   std::string Header(const std::string& name) const;
+  // A header holding an unsigned decimal (base/decimal.h); InvalidArgument naming the header.
+  Result<uint64_t> NumberHeader(std::string_view name) const;
 };
 
 // The JetStream error code the server gave (0: none): JSStreamWrongLastSequenceErr is 10071,

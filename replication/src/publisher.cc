@@ -4,12 +4,12 @@
 
 #include <algorithm>
 #include <atomic>
-#include <charconv>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 #include <vector>
 
+#include "base/decimal.h"
 #include "base/sha256.h"
 #include "ledger/time_format.h"
 #include "metrics_text.h"
@@ -24,15 +24,6 @@ using internal::NatsConnection;
 using internal::NatsMessage;
 
 namespace {
-
-Result<uint64_t> ParseU64(const std::string& text, std::string_view what) {
-  uint64_t v = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
-    return Status::InvalidArgument(std::string(what) + ": not a number: \"" + text + "\"");
-  }
-  return v;
-}
 
 // A message id that names the content: a retry of the same message is dropped by JetStream's
 // duplicate window, while a message with other bytes under the same seqs is not.
@@ -274,8 +265,8 @@ class Publisher::Impl {
   // first + count of an entries message that holds exactly this ledger's entries; nullopt for
   // one that is malformed or holds other bytes.
   std::optional<uint64_t> OursEnd(const NatsMessage& message) {
-    auto first = ParseU64(message.Header(std::string(kFirstSeqHeader)), "Ledger-First-Seq");
-    auto count = ParseU64(message.Header(std::string(kCountHeader)), "Ledger-Count");
+    auto first = message.NumberHeader(kFirstSeqHeader);
+    auto count = message.NumberHeader(kCountHeader);
     if (!first.ok() || !count.ok() || *count == 0) return std::nullopt;
     if (*first + *count > ledger_.Size()) return std::nullopt;
     auto entries = DecodeEntries(message.data, *count);
@@ -391,9 +382,9 @@ class Publisher::Impl {
 
   void Answer(const NatsMessage& request) {
     const size_t space = request.data.find(' ');
-    auto first = ParseU64(request.data.substr(0, space), "first seq");
+    auto first = ParseDecimal(request.data.substr(0, space));
     auto count = space == std::string::npos ? Result<uint64_t>(Status::InvalidArgument("no count"))
-                                            : ParseU64(request.data.substr(space + 1), "count");
+                                            : ParseDecimal(request.data.substr(space + 1));
     if (!first.ok() || !count.ok()) {
       conn_->Respond(request.reply, {{"Ledger-Error", "expected \"<first seq> <count>\""}}, "")
           .IgnoreError();
