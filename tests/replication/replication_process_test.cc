@@ -347,6 +347,52 @@ TEST_F(ReplicationProcessTest, ReadOnlyReplicaServesTheSameAnswersAsThePrimary) 
   EXPECT_EQ(replica_ro.Stop(), 0);
 }
 
+TEST_F(ReplicationProcessTest, PublisherAndReplicaMetricsAreThereAndPassPromtool) {
+  const std::string token = Token("primary");
+  const int port = testing::FreeLoopbackPort(), replica_port = testing::FreeLoopbackPort();
+  Process serve = Serve("primary", port);
+  Process follow = Spawn({"follow", "--nats", nats_->urls(), "--data", "replica", "--vkey",
+                          "keys/ledger.key.pub", "--format", "json", "--status-interval-ms", "50",
+                          "--listen", "127.0.0.1:" + std::to_string(replica_port)});
+  ASSERT_EQ(Append(port, token, 5), 5);
+  WaitForReplicaSize(follow, 7);
+  const std::string replica_token = Token("replica");  // written while `follow` holds it
+  auto scrape = [&](int p, const std::string& t, const std::string& file) {
+    server::ClientOptions co;
+    co.port = static_cast<uint16_t>(p);
+    co.token = t;
+    auto r = server::Client::Connect(co).value()->Get("/v1/metrics");
+    EXPECT_TRUE(r.ok() && r->status == 200u) << (r.ok() ? r->body : r.status().ToString());
+    cli_testing::WriteWholeFile(Path(file), r.ok() ? r->body : "");
+    return r.ok() ? r->body : std::string();
+  };
+  const std::string primary = scrape(port, token, "primary.metrics");
+  const std::string replica = scrape(replica_port, replica_token, "replica.metrics");
+  for (const char* name : {"ledger_replication_publish_lag_entries 0",
+                           "ledger_replication_publish_lag_seconds",
+                           "ledger_replication_nats_connected 1",
+                           "ledger_replication_publish_errors_total",
+                           "ledger_replication_fetches_answered_total"}) {
+    EXPECT_NE(primary.find(name), std::string::npos) << name;
+  }
+  for (const char* name : {"ledger_replication_replica_entries 7",
+                           "ledger_replication_replica_pending_entries",
+                           "ledger_replication_replica_lag_seconds",
+                           "ledger_replication_replica_stopped 0",
+                           "ledger_replication_replica_refetched_entries_total"}) {
+    EXPECT_NE(replica.find(name), std::string::npos) << name;
+  }
+  for (const std::string file : {"primary.metrics", "replica.metrics"}) {
+    const std::string cmd = "promtool check metrics < " + Path(file) + " > " + Path(file + ".out") +
+                            " 2>&1";
+    const int status = std::system(cmd.c_str());
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        << file << ": " << cli_testing::ReadWholeFile(Path(file + ".out"));
+  }
+  EXPECT_EQ(follow.Stop(), 0);
+  EXPECT_EQ(serve.Stop(), 0);
+}
+
 TEST_F(ReplicationProcessTest, NodeConsumerVerifiesTheStreamAndRefusesAForgedEntry) {
   const std::string token = Token("primary");
   const int port = testing::FreeLoopbackPort();
