@@ -389,6 +389,15 @@ TEST_F(ReplicationProcessTest, PublisherAndReplicaMetricsAreThereAndPassPromtool
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
         << file << ": " << cli_testing::ReadWholeFile(Path(file + ".out"));
   }
+  // The dashboard's replication panels query what these two export (docs/grafana/ledger.json;
+  // the API contract's dashboard check leaves ledger_replication_* to this test).
+  const std::string check = std::string(LEDGER_NODE) + " " + LEDGER_SOURCE_DIR +
+                            "/tools/openapi/check_dashboard.mjs " + LEDGER_SOURCE_DIR +
+                            "/docs/grafana/ledger.json " + Path("primary.metrics") + " " +
+                            Path("replica.metrics") + " > " + Path("dashboard.out") + " 2>&1";
+  const int status = std::system(check.c_str());
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      << cli_testing::ReadWholeFile(Path("dashboard.out"));
   EXPECT_EQ(follow.Stop(), 0);
   EXPECT_EQ(serve.Stop(), 0);
 }
