@@ -97,7 +97,9 @@ class ReplicationNatsTest : public ::testing::Test {
     const auto deadline = std::chrono::steady_clock::now() + kConverge;
     for (;;) {
       const uint64_t want = primary_->Size();
-      if (replica_->Size() == want && want > 0) return;
+      // The follower's own count: it moves after the follower has recorded how it got there
+      // (replica_->Size() moves inside the store, a moment earlier).
+      if (follower_->stats().size == want && want > 0) return;
       Status stopped = follower_->Wait(std::chrono::milliseconds(20));
       ASSERT_TRUE(stopped.ok()) << stopped.ToString();
       ASSERT_LT(std::chrono::steady_clock::now(), deadline)
@@ -259,7 +261,7 @@ TEST_F(ReplicationNatsTest, MessageAlteredInTheStreamIsRefusedThenFetchedFromThe
   const uint64_t first = 23;
   std::vector<std::string> forged;
   for (uint64_t s = first; s < primary_->Size(); ++s) forged.push_back(primary_->ReadSeq(s)->bytes);
-  forged[2][forged[2].size() - 70] ^= 0x01;  // inside the signature
+  forged[2][forged[2].size() - 70] ^= 0x01;  // near the end: the key id or the signature
   auto conn = replication::internal::NatsConnection::Connect(nats_->urls(), "test").value();
   int code = 0;
   ASSERT_TRUE(conn->Publish("LEDGER.log.entries",
