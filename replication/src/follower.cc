@@ -14,6 +14,7 @@
 #include "metrics_text.h"
 #include "nats_client.h"
 #include "replication/messages.h"
+#include "stop_signal.h"
 #include "tlog/checkpoint.h"
 #include "tlog/note.h"
 
@@ -122,12 +123,7 @@ class Follower::Impl {
   }
 
   void Stop() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (stopping_) return;
-      stopping_ = true;
-    }
-    cv_.notify_all();
+    if (!signal_.Stop()) return;
     if (thread_.joinable()) thread_.join();
     // conn_ stays until destruction: stats() may still read it.
   }
@@ -151,14 +147,8 @@ class Follower::Impl {
   }
 
  private:
-  bool stopping() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return stopping_;
-  }
-  void Pause(std::chrono::milliseconds wait) {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait_for(lock, wait, [&] { return stopping_; });
-  }
+  bool stopping() const { return signal_.stopped(); }
+  void Pause(std::chrono::milliseconds wait) { signal_.Pause(wait); }
   void Log(const std::string& line) {
     if (options_.log) options_.log("replica: " + line);
   }
@@ -387,8 +377,8 @@ class Follower::Impl {
   std::deque<uint64_t> pending_stream_seq_;  // the message each came in
 
   mutable std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;  // GUARDED_BY(mu_)
+  std::condition_variable cv_;  // stats_.stopped became true (Wait)
+  internal::StopSignal signal_;
   std::deque<std::chrono::steady_clock::time_point> pending_since_;  // GUARDED_BY(mu_)
   FollowerStats stats_;  // GUARDED_BY(mu_)
   Status failure_;       // GUARDED_BY(mu_)

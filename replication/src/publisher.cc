@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <condition_variable>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -15,6 +14,7 @@
 #include "metrics_text.h"
 #include "nats_client.h"
 #include "replication/messages.h"
+#include "stop_signal.h"
 #include "tlog/checkpoint.h"
 #include "tlog/note.h"
 
@@ -68,21 +68,10 @@ class Publisher::Impl {
     return Status::Ok();
   }
 
-  void Notify() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      notified_ = true;
-    }
-    cv_.notify_one();
-  }
+  void Notify() { signal_.Wake(); }
 
   void Stop() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (stopping_) return;
-      stopping_ = true;
-    }
-    cv_.notify_all();
+    if (!signal_.Stop()) return;
     if (publish_thread_.joinable()) publish_thread_.join();
     if (fetch_thread_.joinable()) fetch_thread_.join();
     // conn_ stays until destruction: stats() may still read it.
@@ -122,17 +111,9 @@ class Publisher::Impl {
   }
 
  private:
-  bool stopping() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return stopping_;
-  }
-
+  bool stopping() const { return signal_.stopped(); }
   // Sleeps `wait` or until Notify/Stop.
-  void Pause(std::chrono::milliseconds wait) {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait_for(lock, wait, [&] { return stopping_ || notified_; });
-    notified_ = false;
-  }
+  void Pause(std::chrono::milliseconds wait) { signal_.Pause(wait); }
 
   void NoteError(const Status& s) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -424,9 +405,7 @@ class Publisher::Impl {
   uint64_t next_checkpoint_ = 1;  // the smallest checkpoint size not yet published
 
   mutable std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;  // GUARDED_BY(mu_)
-  bool notified_ = false;  // GUARDED_BY(mu_)
+  internal::StopSignal signal_;
   PublisherStats stats_;   // GUARDED_BY(mu_)
   std::thread publish_thread_, fetch_thread_;
 };
