@@ -19,6 +19,7 @@
 #include "ledger_on_store.h"
 #include "ledger/time_format.h"
 #include "log_writer.h"
+#include "parallel.h"
 #include "prepared_event.h"
 #include "records.h"
 #include "replica_input.h"
@@ -462,25 +463,7 @@ class Ledger::Impl {
             key && internal::VerifyEventSignature(*p.source, key->public_key).ok();
       }
     };
-    RunOnAllCores(events.size(), work);
-  }
-
-  // work(begin, end) over [0, n), split over the cores when n is large enough to pay for it.
-  static void RunOnAllCores(size_t n, const std::function<void(size_t, size_t)>& work) {
-    constexpr size_t kMinPerThread = 64;
-    const size_t threads =
-        std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), n / kMinPerThread);
-    if (threads <= 1) {
-      work(0, n);
-      return;
-    }
-    std::vector<std::thread> pool;
-    const size_t per = (n + threads - 1) / threads;
-    for (size_t t = 1; t < threads; ++t) {
-      pool.emplace_back(work, t * per, std::min(n, (t + 1) * per));
-    }
-    work(0, std::min(n, per));
-    for (auto& th : pool) th.join();
+    internal::RunOnAllCores(events.size(), work);
   }
 
   // Decoding and signature checks are independent per event: a large batch spreads them over
@@ -488,7 +471,7 @@ class Ledger::Impl {
   // batch's order.
   void PrepareAll(const std::vector<SignedEvent>& events, int64_t now,
                   std::vector<std::optional<Result<internal::PreparedEvent>>>& out) {
-    RunOnAllCores(events.size(), [&](size_t begin, size_t end) {
+    internal::RunOnAllCores(events.size(), [&](size_t begin, size_t end) {
       for (size_t i = begin; i < end; ++i) out[i] = internal::PrepareEvent(events[i], keys_, now);
     });
   }
