@@ -65,6 +65,10 @@ int RunServe(const ServeArgs& a) {
   if (a.read_only && !a.nats.empty()) {
     return Fail(Status::InvalidArgument("--nats publishes appends: not with --read-only"));
   }
+  if (a.read_only && a.promote) {
+    return Fail(
+        Status::InvalidArgument("--promote opens the replica to append: not with --read-only"));
+  }
   Result<LedgerOptions> options = LedgerOptions{};
   if (a.read_only) {
     // A copy (a stopped replica, a backup) served as it is: nothing is appended or signed,

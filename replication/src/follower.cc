@@ -351,7 +351,8 @@ class Follower::Impl {
     DropPending(n);
     resume_seq_ = pending_.empty() ? message.stream_seq + 1 : pending_stream_seq_.front();
     if (!options_.position_file.empty()) {
-      // Losing it only means reading more of the stream again: no need to wait for a sync.
+      // Losing it only means reading more of the stream again; written whole or not at all
+      // (WriteFileAtomic syncs: one sync per stored checkpoint, on this thread).
       Status saved = WriteFileAtomic(options_.position_file, std::to_string(resume_seq_) + "\n");
       if (!saved.ok()) Log("cannot note the position: " + saved.ToString());
     }

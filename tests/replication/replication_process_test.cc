@@ -274,6 +274,11 @@ TEST_F(ReplicationProcessTest, FailoverPromotesTheReplicaOnlyOnceItHoldsWhatWasS
                       "--binary-listen", "off"},
                      9);
   EXPECT_NE(unasked.err.find("--promote"), std::string::npos) << unasked.err;
+  auto contradictory = Run({"serve", "--data", "replica", "--read-only", "--promote",
+                            "--listen", "127.0.0.1:0", "--binary-listen", "off"},
+                           3);
+  EXPECT_NE(contradictory.err.find("not with --read-only"), std::string::npos)
+      << contradictory.err;
   const std::string replica_token = Token("replica");
   const int new_port = testing::FreeLoopbackPort();
   Process promoted = Serve("replica", new_port, /*promote=*/true);
