@@ -19,12 +19,14 @@
 #include "cli_common.h"
 #include "cohort_loader.h"
 #include "commands.h"
+#include "ledger/append_stages.h"
 #include "ledger/event_codec.h"
 #include "ledger/key_admin.h"
 #include "ledger/ledger.h"
 #include "ledger/time_format.h"
 #include "ledger/verify.h"
 #include "synth/cohort_generator.h"
+#include "thread_cpu.h"
 
 namespace ledger::cli {
 namespace {
@@ -101,6 +103,8 @@ struct AppendRun {
   uint64_t events = 0;
   uint64_t refused = 0;
   uint64_t rss_start = 0, rss_mid = 0, rss_end = 0;
+  AppendStageTimes stages;  // ledger/append_stages.h, over the run
+  ThreadCpu cpu;            // CPU seconds over the run, by kind of thread
 };
 
 // Appends `events` from `clients` threads, each owning whole streams (so each stream's order
@@ -114,6 +118,8 @@ AppendRun RunAppend(Ledger& ledger, const std::vector<SignedEvent>& events,
   std::atomic<uint64_t> refused{0};
   std::atomic<uint64_t> done{0};
   std::atomic<uint64_t> rss_mid{0};
+  ResetAppendStageTimes();
+  const ThreadCpu cpu_before = ReadThreadCpu();
   auto start = Clock::now();
   std::vector<std::thread> pool;
   for (int c = 0; c < clients; ++c) {
@@ -133,6 +139,10 @@ AppendRun RunAppend(Ledger& ledger, const std::vector<SignedEvent>& events,
   }
   for (auto& th : pool) th.join();
   run.seconds = Seconds(start);
+  const ThreadCpu cpu_after = ReadThreadCpu();
+  run.stages = ReadAppendStageTimes();
+  run.cpu = {cpu_after.process_s - cpu_before.process_s, cpu_after.writer_s - cpu_before.writer_s,
+             cpu_after.background_s - cpu_before.background_s};
   run.events = events.size();
   run.refused = refused;
   run.rss_mid = rss_mid;
@@ -201,6 +211,45 @@ std::string RatesText(const std::vector<double>& rates) {
   return out;
 }
 
+struct Stage {
+  std::string key;    // for --format json
+  std::string label;  // for the table
+  double us_per_event;
+};
+
+// Where one run's time went, in microseconds per event: the appenders' and the writer's stages
+// (ledger/append_stages.h), the CPU of each kind of thread, and the cores left idle.
+std::vector<Stage> Breakdown(const AppendRun& run, unsigned cores) {
+  const auto& t = run.stages;
+  const double n = static_cast<double>(std::max<uint64_t>(1, run.events));
+  auto us = [&](double ns) { return ns / 1000.0 / n; };
+  auto us_s = [&](double seconds) { return seconds * 1e6 / n; };
+  const double writer_stages = static_cast<double>(t.id_index_ns + t.rules_ns + t.tree_ns +
+                                                   t.records_ns);
+  const double appender_cpu = run.cpu.process_s - run.cpu.writer_s - run.cpu.background_s;
+  return {
+      {"appenders_decode", "appenders: decode and validate", us(t.decode_ns)},
+      {"appenders_verify", "appenders: signature check", us(t.verify_ns)},
+      {"appenders_other", "appenders: the rest (batches, threads, waits)",
+       us_s(appender_cpu) - us(t.decode_ns + t.verify_ns)},
+      {"writer_id_index", "writer: id index", us(t.id_index_ns)},
+      {"writer_rules", "writer: stream head, keys, case rules", us(t.rules_ns)},
+      {"writer_tree", "writer: entry encoding, leaf hash, tree", us(t.tree_ns)},
+      {"writer_records", "writer: index records, sealing, stream head", us(t.records_ns)},
+      {"writer_units", "writer: units and groups (copies, merges)",
+       us(static_cast<double>(t.apply_ns) - writer_stages)},
+      {"writer_store_write_cpu", "writer: store write, CPU (memtables, WAL)", us(t.write_cpu_ns)},
+      {"writer_sync_wait", "writer: waiting for the sync",
+       us(static_cast<double>(t.write_ns) - static_cast<double>(t.write_cpu_ns))},
+      {"writer_publish", "writer: after the write (caches, anchor)", us(t.publish_ns)},
+      {"writer_checkpoints", "writer: checkpoints", us(t.checkpoint_ns)},
+      {"cpu_appenders", "CPU: appenders' threads", us_s(appender_cpu)},
+      {"cpu_writer", "CPU: writer thread", us_s(run.cpu.writer_s)},
+      {"cpu_background", "CPU: RocksDB flushes and compactions", us_s(run.cpu.background_s)},
+      {"idle", "cores idle", us_s(cores * run.seconds - run.cpu.process_s)},
+  };
+}
+
 int RunBenchAppend(const BenchArgs& a) {
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   std::string root = ScratchRoot(a);
@@ -210,6 +259,7 @@ int RunBenchAppend(const BenchArgs& a) {
   auto cohort = PrepareCohort(a.participants, a.clients);
   if (!cohort.ok()) return Fail(cohort.status());
   const auto& events = cohort->events;
+  EnableAppendStageTimes(true);
 
   std::vector<SignedEvent> sample(events.begin(),
                                   events.begin() + std::min<size_t>(events.size(), 4096));
@@ -254,6 +304,16 @@ int RunBenchAppend(const BenchArgs& a) {
   double median_no_rules = Median(rates_no_rules);
   double rules_cost = median_no_rules > 0 ? 1.0 - median_rate / median_no_rules : 0;
   const auto& last = runs.back();
+  // The breakdown of the production run with the median rate.
+  std::vector<const AppendRun*> by_rate;
+  for (const auto& run : runs) by_rate.push_back(&run);
+  std::sort(by_rate.begin(), by_rate.end(), [](const AppendRun* x, const AppendRun* y) {
+    return x->events / x->seconds < y->events / y->seconds;
+  });
+  const auto stages = Breakdown(*by_rate[by_rate.size() / 2], cores);
+  const double groups = static_cast<double>(by_rate[by_rate.size() / 2]->stages.groups);
+  const double events_per_group =
+      groups > 0 ? static_cast<double>(by_rate[by_rate.size() / 2]->events) / groups : 0;
   if (a.format == "json") {
     nlohmann::ordered_json j;
     j["cores"] = cores;
@@ -270,6 +330,10 @@ int RunBenchAppend(const BenchArgs& a) {
     j["case_rules_cost"] = rules_cost;
     j["case_rules_cost_target"] = 0.10;
     j["rss_bytes"] = {last.rss_start, last.rss_mid, last.rss_end};
+    j["events_per_group"] = events_per_group;
+    nlohmann::ordered_json b;
+    for (const auto& stage : stages) b[stage.key] = stage.us_per_event;
+    j["breakdown_us_per_event"] = b;
     fmt::print("{}\n", j.dump());
     return kExitOk;
   }
@@ -292,6 +356,10 @@ int RunBenchAppend(const BenchArgs& a) {
             fmt::format("{:.0f} / {:.0f} / {:.0f}", last.rss_start / 1048576.0,
                         last.rss_mid / 1048576.0, last.rss_end / 1048576.0)});
   fmt::print("{}", t.Render());
+  Table b({"where the time goes (median production run)", "us per event"});
+  for (const auto& stage : stages) b.AddRow({stage.label, fmt::format("{:.1f}", stage.us_per_event)});
+  b.AddRow({"events per group commit", fmt::format("{:.0f}", events_per_group)});
+  fmt::print("\n{}", b.Render());
   return kExitOk;
 }
 

@@ -49,6 +49,7 @@ struct LogChecker::Item {
   std::optional<KeyInfo> key_update;
   Status key_change_status;
   Status signature_status;
+  bool signature_checked = false;  // in CheckAlone, against a key known before the batch
   Status derived_status;  // the entry against its derived records (SetEntryCheck)
   std::string derived_check;
 };
@@ -90,17 +91,17 @@ Status LogChecker::Add(uint64_t seq, std::string entry_bytes) {
   item.bytes = std::move(entry_bytes);
   batch_.push_back(std::move(item));
   if (batch_.size() < kBatchSize) return Status::Ok();
-  // failure_ may only be read once the batch in flight has finished.
-  Drain();
-  if (!failure_.ok()) {
-    batch_.clear();
-    return failure_;
-  }
   std::vector<Item> items;
   items.swap(batch_);
   batch_.reserve(kBatchSize);
+  // While the batch in flight is checked in order, this one is decoded on all cores, with the
+  // keys known before the batch in flight (a key it registers is checked in order, phase 3).
+  CheckAlone(items, *KnownKeys());
+  // failure_ may only be read once the batch in flight has finished.
+  Drain();
+  if (!failure_.ok()) return failure_;
   inflight_ = std::async(std::launch::async, [this, items = std::move(items)]() mutable {
-    ProcessBatch(std::move(items)).IgnoreError();
+    CheckInOrder(std::move(items)).IgnoreError();
   });
   return Status::Ok();
 }
@@ -110,7 +111,8 @@ Status LogChecker::Flush() {
   if (failure_.ok() && !batch_.empty()) {
     std::vector<Item> items;
     items.swap(batch_);
-    ProcessBatch(std::move(items)).IgnoreError();
+    CheckAlone(items, *KnownKeys());
+    CheckInOrder(std::move(items)).IgnoreError();
   }
   return failure_;
 }
@@ -129,8 +131,12 @@ Status LogChecker::Finish() {
   return Status::Ok();
 }
 
-Status LogChecker::ProcessBatch(std::vector<Item> items) {
-  // Phase 1, any order: decode and check each entry on its own.
+std::shared_ptr<const LogChecker::PublicKeys> LogChecker::KnownKeys() const {
+  std::lock_guard<std::mutex> lock(known_keys_mu_);
+  return known_keys_;
+}
+
+void LogChecker::CheckAlone(std::vector<Item>& items, const PublicKeys& known) {
   ParallelFor(items.size(), threads_, [&](size_t i) {
     Item& it = items[i];
     it.leaf = tlog::HashLeaf(it.bytes);
@@ -147,10 +153,18 @@ Status LogChecker::ProcessBatch(std::vector<Item> items) {
       return;
     }
     it.prepared = std::move(prepared).value();
-    if (entry_check_ && it.seq >= check_from_) {
+    if (it.seq < check_from_) return;
+    if (auto key = known.find(it.entry.key_id); key != known.end()) {
+      it.signature_status = VerifyEventSignature(it.event, key->second);
+      it.signature_checked = true;
+    }
+    if (entry_check_) {
       it.derived_status = entry_check_(it.seq, it.entry, *it.prepared, &it.derived_check);
     }
   });
+}
+
+Status LogChecker::CheckInOrder(std::vector<Item> items) {
 
   // Phase 2, in order: the key registry as of each entry.
   for (Item& it : items) {
@@ -183,12 +197,25 @@ Status LogChecker::ProcessBatch(std::vector<Item> items) {
     }
   }
 
-  // Phase 3, any order: signatures of the entries to check.
-  ParallelFor(items.size(), threads_, [&](size_t i) {
-    Item& it = items[i];
-    if (!it.decode_status.ok() || !it.author || it.seq < check_from_) return;
+  // Phase 3, any order: the signatures CheckAlone could not check (their key was registered in
+  // this batch or the one before), against the author's key as of the entry.
+  std::vector<size_t> unchecked;
+  for (size_t i = 0; i < items.size(); ++i) {
+    const Item& it = items[i];
+    if (it.decode_status.ok() && it.author && it.seq >= check_from_ && !it.signature_checked) {
+      unchecked.push_back(i);
+    }
+  }
+  ParallelFor(unchecked.size(), threads_, [&](size_t k) {
+    Item& it = items[unchecked[k]];
     it.signature_status = VerifyEventSignature(it.event, it.author->public_key);
   });
+  {
+    auto known = std::make_shared<PublicKeys>();
+    for (const auto& [id, key] : keys_) known->emplace(id, key.public_key);
+    std::lock_guard<std::mutex> lock(known_keys_mu_);
+    known_keys_ = std::move(known);
+  }
 
   // Phase 4, in order: everything that depends on the entries before. The first failure is
   // kept, not returned at once, because a tree node of an earlier entry (checked afterwards, on

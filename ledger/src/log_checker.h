@@ -1,7 +1,8 @@
 // The verification engine behind ledger/verify.h: fed entries in seq order from any source (the
 // ledger's RocksDB, an auditor's exported tiles), it checks each one against the state of the
 // log before it. Work that needs no state (decoding, signatures, leaf hashes) runs on all cores
-// a batch at a time; the rest runs in order.
+// a batch at a time; the rest runs in order. Two batches are in flight: while one is checked in
+// order (on a worker thread), the next is decoded and its signatures checked (on all cores).
 #ifndef LEDGER_SRC_LOG_CHECKER_H_
 #define LEDGER_SRC_LOG_CHECKER_H_
 
@@ -9,6 +10,8 @@
 #include <functional>
 #include <future>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -77,8 +80,15 @@ class LogChecker {
 
  private:
   struct Item;
-  // Checks one batch; runs on a worker thread while the caller reads the next batch.
-  Status ProcessBatch(std::vector<Item> items);
+  // The authors' public keys known before a batch, by key id: a key id names one public key for
+  // good (ApplyKeyChange refuses to register one twice), so a signature checked against it
+  // before the batch's keys are resolved in order is the check the ordered phase would make.
+  using PublicKeys = std::unordered_map<std::string, std::string>;
+  // Phase 1, on all cores: decodes each entry and checks what needs no state, the signatures of
+  // entries whose author is in `known` included.
+  void CheckAlone(std::vector<Item>& items, const PublicKeys& known);
+  // Phases 2-4, in order (on a worker thread while the caller decodes the next batch).
+  Status CheckInOrder(std::vector<Item> items);
   // Waits for the batch in flight.
   void Drain();
   Status Fail(uint64_t seq, std::string check, Status status);
@@ -91,6 +101,11 @@ class LogChecker {
   std::future<void> inflight_;
   tlog::CompactRange range_;
   std::map<std::string, KeyInfo> keys_;  // by 4-byte key id
+  // keys_' public keys as of the end of the last batch checked in order, for CheckAlone of a
+  // later one: published by the batch in flight, taken by the caller meanwhile.
+  std::shared_ptr<const PublicKeys> KnownKeys() const;
+  mutable std::mutex known_keys_mu_;
+  std::shared_ptr<const PublicKeys> known_keys_ = std::make_shared<PublicKeys>();  // GUARDED_BY(known_keys_mu_)
   std::unordered_map<std::string, StreamHeadRecord> streams_;
   struct ExpectedRoot {
     tlog::Hash root;

@@ -18,6 +18,7 @@
 #include "ledger/event_codec.h"
 #include "ledger/time_format.h"
 #include "same_event.h"
+#include "stage_timer.h"
 #include "tlog/base64.h"
 #include "tlog/checkpoint.h"
 #include "tlog/note.h"
@@ -329,6 +330,8 @@ void LogWriter::MaybeCheckpoint() {
 }
 
 void LogWriter::CommitGroup(std::vector<Job*>& jobs) {
+  auto& stages = Stages().writer;
+  StageTimer timer;
   Overlay group;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -375,6 +378,12 @@ void LogWriter::CommitGroup(std::vector<Job*>& jobs) {
       }
     }
   }
+  if (timer.on()) {
+    uint64_t events = 0;
+    for (const Job* job : jobs) events += job->events.size();
+    stages.events.fetch_add(events, std::memory_order_relaxed);
+    stages.groups.fetch_add(1, std::memory_order_relaxed);
+  }
   if (!group.batch.empty()) {
     for (const auto& [stream, head] : group.heads) {
       group.batch.Put(Column::kStreamHeads, stream, EncodeStreamHead(head));
@@ -391,7 +400,13 @@ void LogWriter::CommitGroup(std::vector<Job*>& jobs) {
     for (const auto& [type, count] : new_counts) {
       group.batch.Put(Column::kMeta, std::string(kMetaCountPrefix) + type, EncodeBE64(count));
     }
+    timer.Lap(stages.apply_ns);
+    const uint64_t wall_before = timer.on() ? MonotonicNs() : 0;
     Status written = store_->Write(group.batch, /*sync=*/true);
+    timer.Lap(stages.write_cpu_ns);
+    if (timer.on()) {
+      stages.write_ns.fetch_add(MonotonicNs() - wall_before, std::memory_order_relaxed);
+    }
     if (!written.ok()) {
       failed_ = written.WithContext("ledger write failed; reopen the ledger");
       const uint64_t committed_size = head().size;
@@ -436,8 +451,10 @@ void LogWriter::CommitGroup(std::vector<Job*>& jobs) {
       }
     }
   }
+  timer.Lap(group.batch.empty() ? stages.apply_ns : stages.publish_ns);
   for (Job* job : jobs) job->done.set_value();
   MaybeCheckpoint();
+  timer.Lap(stages.checkpoint_ns);
 }
 
 void LogWriter::ApplyReplicatedJob(Job& job, Overlay& group) {
@@ -479,6 +496,8 @@ void LogWriter::ApplyReplicatedJob(Job& job, Overlay& group) {
 Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overlay& unit,
                              AppendResult* result) {
   if (!failed_.ok()) return failed_;
+  auto& stages = Stages().writer;
+  StageTimer timer;
   const SignedEvent& source = *p.source;
   const ReplicatedPosition* replicated = p.replicated ? &*p.replicated : nullptr;
   if (replicated && replicated->seq != unit.head.size) {
@@ -540,8 +559,10 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
                               std::to_string(seen->seq) + " for other content");
     }
     *result = AppendResult{seen->seq, seen->version, seen->recorded_at_us, true};
+    timer.Lap(stages.id_index_ns);
     return Status::Ok();
   }
+  timer.Lap(stages.id_index_ns);
 
   // The author's key, as of this point in the log.
   auto find_key = [&](const std::string& key_id) -> std::optional<KeyInfo> {
@@ -632,6 +653,7 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
     key_update = std::move(changed).value();
   }
 
+  timer.Lap(stages.rules_ns);
   std::string entry = EncodeEntry(source.event, source.key_id, source.signature, seq,
                                   head.next_version, recorded_at);
   if (entry.size() > kMaxEntryBytes) {
@@ -647,6 +669,7 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
     unit.batch.Put(Column::kTree, TreeNodeKey(level, index),
                    std::string(reinterpret_cast<const char*>(hash.data()), hash.size()));
   });
+  timer.Lap(stages.tree_ns);
   IdRecord id_record{seq, head.next_version, recorded_at, p.content_digest};
   unit.batch.Put(Column::kEntries, EncodeBE64(seq), FrameEntry(entry));
   unit.batch.Put(Column::kIds, p.id, EncodeIdRecord(id_record));
@@ -685,6 +708,7 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
   unit.head.size = seq + 1;
   unit.head.last_recorded_at_us = recorded_at;
   if (new_stream) unit.head.streams++;
+  timer.Lap(stages.records_ns);
   return Status::Ok();
 }
 

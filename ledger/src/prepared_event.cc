@@ -131,8 +131,7 @@ Status VerifyEventSignature(const SignedEvent& event, std::string_view public_ke
 
 namespace {
 
-Result<PreparedEvent> Prepare(const SignedEvent& event, const KeyRegistry* keys, int64_t now_us,
-                              bool check_disclosures) {
+Result<PreparedEvent> Prepare(const SignedEvent& event, int64_t now_us, bool check_disclosures) {
   if (event.event.size() + kEntryOverheadBytes > kMaxEntryBytes) {
     return Status::InvalidArgument("event is " + std::to_string(event.event.size()) +
                                    " bytes: an entry may be at most 65535 bytes");
@@ -184,23 +183,17 @@ Result<PreparedEvent> Prepare(const SignedEvent& event, const KeyRegistry* keys,
   }
   LEDGER_RETURN_IF_ERROR(status);
   out.content_digest = DigestBytes(Sha256(event.event));
-  if (keys == nullptr) return out;
-  if (auto key = keys->Find(event.key_id)) {
-    LEDGER_RETURN_IF_ERROR(VerifyEventSignature(event, key->public_key));
-    out.signature_checked = true;
-  }
   return out;
 }
 
 }  // namespace
 
-Result<PreparedEvent> PrepareEvent(const SignedEvent& event, const KeyRegistry& keys,
-                                   int64_t now_us) {
-  return Prepare(event, &keys, now_us, /*check_disclosures=*/true);
+Result<PreparedEvent> PrepareEvent(const SignedEvent& event, int64_t now_us) {
+  return Prepare(event, now_us, /*check_disclosures=*/true);
 }
 
 Result<PreparedEvent> PrepareStoredEvent(const SignedEvent& event, int64_t recorded_at_us) {
-  return Prepare(event, nullptr, recorded_at_us, /*check_disclosures=*/false);
+  return Prepare(event, recorded_at_us, /*check_disclosures=*/false);
 }
 
 }  // namespace ledger::internal

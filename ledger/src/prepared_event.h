@@ -58,10 +58,10 @@ struct PreparedEvent {
   std::optional<ReplicatedPosition> replicated;
 };
 
-// Decodes, validates and (when the key is known) verifies `event`. `now_us` is the ledger
-// clock for the occurred_at bound.
-Result<PreparedEvent> PrepareEvent(const SignedEvent& event, const KeyRegistry& keys,
-                                   int64_t now_us);
+// Decodes and validates `event`, its disclosures included. `now_us` is the ledger clock for the
+// occurred_at bound. The signature is left to the caller (signature_checked stays false): the
+// appenders check it against a registered key, the writer against a key of the same batch.
+Result<PreparedEvent> PrepareEvent(const SignedEvent& event, int64_t now_us);
 
 // The same checks on a stored entry's event, for verification: disclosures are not part of the
 // entry and the signature is left to the caller (signature_checked stays false); occurred_at is

@@ -8,6 +8,7 @@
 #include "storage/kv_store.h"
 #include "tlog/checkpoint.h"
 #include "tlog/note.h"
+#include "tree_cursor.h"
 
 namespace ledger {
 namespace {
@@ -76,8 +77,11 @@ Result<VerifyReport> VerifyLedger(Ledger& ledger, const VerifyOptions& options) 
   }
 
   checker.SetCaseRules({info.identity.max_agreement_problems, true});
+  // Nodes are completed in ascending index per level: a cursor steps through the stored ones
+  // (checked in order, on the thread that checks entries in order).
+  internal::TreeCursor tree(internal::StoreOf(ledger));
   checker.SetNodeCheck([&](uint8_t level, uint64_t index, const tlog::Hash& hash) -> Status {
-    auto stored = ledger.TreeNode(level, index);
+    auto stored = tree.Read(level, index);
     if (!stored.ok()) return stored.status();
     if (*stored != hash) {
       return Status::Corruption("stored tree node " + std::to_string(level) + "/" +
@@ -85,7 +89,7 @@ Result<VerifyReport> VerifyLedger(Ledger& ledger, const VerifyOptions& options) 
                                 " differs from the hash of the entries (proofs would be wrong)");
     }
     return Status::Ok();
-  }, /*thread_safe=*/true);
+  }, /*thread_safe=*/false);
   std::optional<internal::DerivedColumnsCheck> derived;
   if (options.check_derived) {
     derived.emplace(internal::StoreOf(ledger));

@@ -52,6 +52,38 @@ TYPED_TEST(KvStoreTest, BatchIsAppliedWhole) {
   EXPECT_EQ(store->Get(Column::kKeys, "a").status().code(), StatusCode::kNotFound);
 }
 
+// The store may reorder a batch's puts for speed (rocksdb_store.cc), but never across a
+// deletion, and the last of two puts of one key wins.
+TYPED_TEST(KvStoreTest, BatchKeepsTheOrderOfItsOperationsOnEachKey) {
+  auto store = this->factory_.Make();
+  KvWriteBatch seed;
+  seed.Put(Column::kPersonal, "s1/1", "old");
+  seed.Put(Column::kPersonal, "s1/2", "old");
+  ASSERT_TRUE(store->Write(seed, true).ok());
+  KvWriteBatch b;
+  b.Put(Column::kIds, "z", "first");
+  b.Put(Column::kIds, "a", "x");
+  b.Put(Column::kIds, "z", "second");     // a later put of the same key wins
+  b.Put(Column::kEntries, "gone", "v");
+  b.Delete(Column::kEntries, "gone");     // deleted after it was put
+  b.Delete(Column::kEntries, "back");
+  b.Put(Column::kEntries, "back", "v2");  // put after its deletion: stays
+  b.Put(Column::kPersonal, "s1/4", "put before the range deletion");
+  b.DeleteRange(Column::kPersonal, "s1/", "s1/~");
+  b.Put(Column::kPersonal, "s1/3", "new");  // put after the range deletion: stays
+  b.Put(Column::kPersonal, "a", "outside");
+  ASSERT_TRUE(store->Write(b, true).ok());
+  EXPECT_EQ(store->Get(Column::kIds, "z").value(), "second");
+  EXPECT_EQ(store->Get(Column::kIds, "a").value(), "x");
+  EXPECT_EQ(store->Get(Column::kEntries, "gone").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store->Get(Column::kEntries, "back").value(), "v2");
+  EXPECT_EQ(store->Get(Column::kPersonal, "s1/1").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store->Get(Column::kPersonal, "s1/2").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store->Get(Column::kPersonal, "s1/4").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store->Get(Column::kPersonal, "s1/3").value(), "new");
+  EXPECT_EQ(store->Get(Column::kPersonal, "a").value(), "outside");
+}
+
 TYPED_TEST(KvStoreTest, IteratorSeesKeysInByteOrder) {
   auto store = this->factory_.Make();
   KvWriteBatch b;

@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "ledger/append_stages.h"
 #include "ledger/event_codec.h"
 #include "ledger/key_admin.h"
 #include "ledger/time_format.h"
@@ -65,6 +66,35 @@ TEST(LedgerTest, AppendsAndReadsBackBySeqIdAndStream) {
   ASSERT_TRUE(personal.ok()) << personal.status().ToString();
   EXPECT_EQ(personal->state, PersonalValues::State::kPresent);
   EXPECT_EQ(personal->values.size(), 3u);
+}
+
+// ledger/append_stages.h: while on, every stage of an append is counted; while off, nothing is.
+TEST(LedgerTest, AppendStageTimesCountEveryEventOnlyWhileOn) {
+  TestLedger t;
+  std::vector<SignedEvent> batch;
+  for (int i = 0; i < 40; ++i) {
+    batch.push_back(Sign(CaseOpened("ystage" + std::to_string(i)), t.caseworker));
+  }
+  EnableAppendStageTimes(false);
+  ResetAppendStageTimes();
+  for (auto& r : t.ledger->AppendEach({batch.begin(), batch.begin() + 20})) ASSERT_TRUE(r.ok());
+  AppendStageTimes off = ReadAppendStageTimes();
+  EXPECT_EQ(off.events, 0u);
+  EXPECT_EQ(off.verify_ns + off.decode_ns + off.apply_ns + off.write_ns, 0u);
+
+  EnableAppendStageTimes(true);
+  for (auto& r : t.ledger->AppendEach({batch.begin() + 20, batch.end()})) ASSERT_TRUE(r.ok());
+  EnableAppendStageTimes(false);
+  AppendStageTimes on = ReadAppendStageTimes();
+  EXPECT_EQ(on.events, 20u);
+  EXPECT_GE(on.groups, 1u);
+  EXPECT_GT(on.decode_ns, 0u);
+  EXPECT_GT(on.verify_ns, 0u);  // every key is registered: the appenders check each signature
+  EXPECT_GT(on.tree_ns, 0u);
+  EXPECT_GT(on.write_ns, 0u);
+  EXPECT_GE(on.apply_ns, on.id_index_ns + on.rules_ns + on.tree_ns + on.records_ns);
+  ResetAppendStageTimes();
+  EXPECT_EQ(ReadAppendStageTimes().events, 0u);
 }
 
 TEST(LedgerTest, SameIdSameContentReturnsFirstPosition) {

@@ -795,6 +795,102 @@ TEST_F(VerifyTest, CheckpointFiledUnderAnotherSizeFails) {
 
 // --- the auditor's export ------------------------------------------------------------------
 
+// --- a log of several verification batches --------------------------------------------------
+
+// LogChecker checks a batch of 4096 entries at a time, and the signatures of entries whose key
+// was registered before the batch in flight are checked early, on all cores, while the previous
+// batch is judged in order; a key registered later is checked in order. Both must catch a
+// changed event. Entries 0..2 register keys, cw1 appends up to kLate, then cw2 is registered and
+// appends the rest.
+class ManyBatchesVerifyTest : public ::testing::Test {
+ protected:
+  static constexpr uint64_t kLate = 8300;   // cw2's registration: in the third batch
+  static constexpr uint64_t kSize = 8400;
+
+  void SetUp() override {
+    LedgerOptions o;
+    o.master_key = MasterKey::Generate();
+    o.checkpoint_key = ledger_key_;
+    o.checkpoint_interval_us = std::numeric_limits<int64_t>::max();
+    auto created = CreateLedgerWithAdmin(dir_.path(), ledger_key_, admin_, o);
+    ASSERT_TRUE(created.ok()) << created.status().ToString();
+    auto ledger = std::move(created).value();
+    ASSERT_TRUE(RegisterKey(*ledger, admin_, cw1_.verifier(), "caseworker", {}).ok());
+    auto append = [&](const SigningKey& key, uint64_t until) {
+      std::vector<SignedEvent> batch;
+      for (uint64_t i = ledger->Size(); i < until; ++i) {
+        batch.push_back(Sign(CaseOpened("ymany" + std::to_string(i)), key));
+      }
+      for (auto& r : ledger->AppendEach(batch)) ASSERT_TRUE(r.ok()) << r.status().ToString();
+    };
+    append(cw1_, kLate);
+    ASSERT_TRUE(RegisterKey(*ledger, admin_, cw2_.verifier(), "caseworker", {}).ok());
+    append(cw2_, kSize);
+    ASSERT_EQ(ledger->Size(), kSize);
+  }
+
+  // Changes one hex digit of the event id of entry `seq` (valid checksum, canonical event).
+  void ChangeEvent(uint64_t seq) {
+    auto store = internal::OpenRocksDbStore(dir_.path(), false).value();
+    auto framed = store->Get(Column::kEntries, EncodeBE64(seq)).value();
+    Entry e = internal::UnframeEntry(seq, framed).value();
+    std::string bytes = e.bytes;
+    size_t pos = bytes.find(SummarizeEvent(e.event).value().id);
+    ASSERT_NE(pos, std::string::npos);
+    pos += 2;
+    bytes[pos] = bytes[pos] == 'a' ? 'b' : 'a';
+    internal::KvWriteBatch b;
+    b.Put(Column::kEntries, EncodeBE64(seq), internal::FrameEntry(bytes));
+    ASSERT_TRUE(store->Write(b, true).ok());
+  }
+
+  VerifyReport Verify() {
+    LedgerOptions read_only;
+    read_only.read_only = true;
+    auto ledger = Ledger::Open(dir_.path(), read_only);
+    EXPECT_TRUE(ledger.ok()) << ledger.status().ToString();
+    if (!ledger.ok()) return Failed();
+    auto report = VerifyLedger(**ledger, {});
+    EXPECT_TRUE(report.ok()) << report.status().ToString();
+    return report.ok() ? *report : Failed();
+  }
+
+  TempDir dir_{"-many"};
+  SigningKey ledger_key_ = MakeKey(kOrigin);
+  SigningKey admin_ = MakeKey("admin");
+  SigningKey cw1_ = MakeKey("cw1");
+  SigningKey cw2_ = MakeKey("cw2");
+};
+
+TEST_F(ManyBatchesVerifyTest, UntamperedVerifies) {
+  VerifyReport r = Verify();
+  EXPECT_TRUE(r.ok) << Describe(r);
+  EXPECT_EQ(r.entries_checked, kSize) << Describe(r);
+  EXPECT_TRUE(r.derived_checked) << Describe(r);
+}
+
+TEST_F(ManyBatchesVerifyTest, ChangedEventOfAnEarlyKeyFailsItsSignature) {
+  const uint64_t target = 8250;  // cw1's key was known two batches before
+  ChangeEvent(target);
+  VerifyReport r = Verify();
+  ASSERT_FALSE(r.ok) << Describe(r);
+  ASSERT_TRUE(r.failed_seq.has_value()) << Describe(r);
+  EXPECT_EQ(*r.failed_seq, target) << Describe(r);
+  EXPECT_EQ(r.failed_check, "signature") << Describe(r);
+  EXPECT_TRUE(Contains(r.failure.message(), cw1_.key_id_hex())) << Describe(r);
+}
+
+TEST_F(ManyBatchesVerifyTest, ChangedEventOfAKeyOfTheSameBatchFailsItsSignature) {
+  const uint64_t target = kLate + 5;  // cw2 was registered in this batch
+  ChangeEvent(target);
+  VerifyReport r = Verify();
+  ASSERT_FALSE(r.ok) << Describe(r);
+  ASSERT_TRUE(r.failed_seq.has_value()) << Describe(r);
+  EXPECT_EQ(*r.failed_seq, target) << Describe(r);
+  EXPECT_EQ(r.failed_check, "signature") << Describe(r);
+  EXPECT_TRUE(Contains(r.failure.message(), cw2_.key_id_hex())) << Describe(r);
+}
+
 // A bigger log (300 entries: two entry bundles, two level-0 hash tiles and one level-1 tile),
 // in memory, exported once per test.
 class AuditExportTest : public ::testing::Test {
