@@ -24,6 +24,7 @@
 #include "replay/outcomes.h"
 #include "replay/replayer.h"
 #include "synth/cohort_generator.h"
+#include "thread_cpu.h"
 
 extern char** environ;
 
@@ -204,6 +205,8 @@ struct Figures {
   uint64_t entries = 0;
   double scan_bytes = 0;
   std::vector<double> scan_rates, decode_rates, rebuild_rates, rebuild_wall_rates;
+  std::vector<double> scan_wall_rates;
+  std::vector<double> rebuild_cpu_us;  // CPU of every thread of the process per entry
   std::vector<double> incremental_us, incremental_wall_us;  // ApplyAppended
   std::vector<double> catch_up_us, catch_up_wall_us;        // Run, reading one entry
   double report_ms = 0;
@@ -218,21 +221,26 @@ std::string Rates(const std::vector<double>& v) {
 }
 
 void Print(const Figures& f, const std::string& format) {
-  const double scan = Median(f.scan_rates), rebuild = Median(f.rebuild_rates);
+  // The rebuild reads the log on one core while it decodes and applies on another
+  // (replay/src/entry_prefetcher.h): its wall-clock rate is set against the raw scan's, which
+  // runs on one thread. The CPU of the replaying thread alone is shown beside it.
+  const double scan = Median(f.scan_wall_rates), rebuild = Median(f.rebuild_wall_rates);
   const double ratio = scan > 0 ? rebuild / scan : 0;
   const double incremental = Median(f.incremental_us);
   if (format == "json") {
     nlohmann::ordered_json j;
     j["entries"] = f.entries;
-    j["raw_scan_per_s_runs"] = f.scan_rates;
+    j["raw_scan_per_s_runs"] = f.scan_wall_rates;
     j["raw_scan_per_s_median"] = scan;
-    j["scan_and_decode_per_s_median"] = Median(f.decode_rates);
-    j["rebuild_all_per_s_runs"] = f.rebuild_rates;
+    j["raw_scan_cpu_per_s_median"] = Median(f.scan_rates);
+    j["scan_and_decode_cpu_per_s_median"] = Median(f.decode_rates);
+    j["rebuild_all_per_s_runs"] = f.rebuild_wall_rates;
     j["rebuild_all_per_s_median"] = rebuild;
-    j["rebuild_all_wall_per_s_median"] = Median(f.rebuild_wall_rates);
+    j["rebuild_all_replaying_thread_cpu_per_s_median"] = Median(f.rebuild_rates);
+    j["rebuild_all_cpu_us_per_entry_median"] = Median(f.rebuild_cpu_us);
     j["ratio_to_raw_scan"] = ratio;
     j["target_rebuild_per_s"] = 1000000;
-    j["target_ratio"] = 0.3;
+    j["target_ratio"] = 0.8;
     j["incremental_us_per_event_median"] = incremental;
     j["incremental_wall_us_per_event_median"] = Median(f.incremental_wall_us);
     j["catch_up_read_us_per_event_median"] = Median(f.catch_up_us);
@@ -244,22 +252,23 @@ void Print(const Figures& f, const std::string& format) {
     fmt::print("{}\n", j.dump());
     return;
   }
-  Table t({"measure (one core: CPU time of the replaying thread)", "value"});
+  Table t({"measure (wall clock; CPU time where it says so)", "value"});
   t.AddRow({"entries", Thousands(f.entries)});
   t.AddRow({"entry bytes (MB)", fmt::format("{:.1f}", f.scan_bytes / 1e6)});
   t.AddRow({"runs", std::to_string(f.rebuild_rates.size())});
-  t.AddRow({"raw RocksDB scan, each run (entries/s)", Rates(f.scan_rates)});
+  t.AddRow({"raw RocksDB scan, each run (entries/s)", Rates(f.scan_wall_rates)});
   t.AddRow({"raw RocksDB scan, median (entries/s)", Thousands(static_cast<uint64_t>(scan))});
-  t.AddRow({"scan + event decode, median (entries/s)",
+  t.AddRow({"  scan + event decode, one core's CPU (entries/s)",
             Thousands(static_cast<uint64_t>(Median(f.decode_rates)))});
-  t.AddRow({"rebuild of all projections, each run (entries/s)", Rates(f.rebuild_rates)});
+  t.AddRow({"rebuild of all projections, each run (entries/s)", Rates(f.rebuild_wall_rates)});
   t.AddRow({"rebuild of all projections, median (entries/s)",
             Thousands(static_cast<uint64_t>(rebuild))});
-  t.AddRow({"  same, wall clock (entries/s)",
-            Thousands(static_cast<uint64_t>(Median(f.rebuild_wall_rates)))});
+  t.AddRow({"  CPU of the replaying thread (entries/s)",
+            Thousands(static_cast<uint64_t>(Median(f.rebuild_rates)))});
+  t.AddRow({"  CPU of all threads per entry (us)", fmt::format("{:.2f}", Median(f.rebuild_cpu_us))});
   t.AddRow({"target (entries/s)", "1,000,000"});
   t.AddRow({"ratio rebuild / raw scan", fmt::format("{:.2f}", ratio)});
-  t.AddRow({"target ratio", "0.30"});
+  t.AddRow({"target ratio", "0.80"});
   auto us = [](const std::vector<double>& v) {
     return v.empty() ? std::string("-") : fmt::format("{:.2f}", Median(v));
   };
@@ -291,6 +300,7 @@ Status Measure(Ledger& ledger, const ReplayBenchOptions& o, std::vector<SignedEv
       for (; it->Valid(); it->Next()) bytes += it->entry().bytes.size();
       LEDGER_RETURN_IF_ERROR(it->status());
       f.scan_rates.push_back(n / w.Cpu());
+      f.scan_wall_rates.push_back(n / w.Wall());
       f.scan_bytes = static_cast<double>(bytes);
     }
     {
@@ -305,10 +315,13 @@ Status Measure(Ledger& ledger, const ReplayBenchOptions& o, std::vector<SignedEv
       f.decode_rates.push_back(n / w.Cpu());
     }
     LEDGER_ASSIGN_OR_RETURN(auto all, NewProjections(ledger));
+    const double process_cpu = ReadThreadCpu().process_s;
     Stopwatch w;
     LEDGER_ASSIGN_OR_RETURN(replay::RunStats stats, all->replayer->Run());
     f.rebuild_rates.push_back(static_cast<double>(stats.applied) / w.Cpu());
     f.rebuild_wall_rates.push_back(static_cast<double>(stats.applied) / w.Wall());
+    f.rebuild_cpu_us.push_back((ReadThreadCpu().process_s - process_cpu) * 1e6 /
+                               static_cast<double>(std::max<uint64_t>(1, stats.applied)));
     last = std::move(all);
   }
   {

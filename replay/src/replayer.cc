@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
+#include "entry_prefetcher.h"
 #include "replay/event_view.h"
 
 namespace ledger::replay {
@@ -138,7 +140,31 @@ Result<RunStats> Replayer::Run(const RunOptions& options) {
   }
 
   damaged_ = true;  // until the run completes
-  auto it = ledger_.Scan(position_, /*decode=*/false);
+  // A long run reads the log ahead on another core (entry_prefetcher.h) while this thread
+  // decodes and applies; a short one (an incremental catch-up) reads it here.
+  std::unique_ptr<EntryIterator> it;
+  std::optional<EntryPrefetcher> prefetcher;
+  if (end - position_ >= 2 * EntryPrefetcher::kBatchEntries) {
+    prefetcher.emplace(ledger_, position_, end);
+  } else {
+    it = ledger_.Scan(position_, /*decode=*/false);
+  }
+  std::vector<std::string> batch;
+  size_t in_batch = 0;
+  bool started = false;
+  // The next entry's bytes, or null where the log ends.
+  auto next_entry = [&]() -> const std::string* {
+    if (prefetcher) {
+      if (in_batch == batch.size()) {
+        if (!prefetcher->Next(&batch)) return nullptr;
+        in_batch = 0;
+      }
+      return &batch[in_batch++];
+    }
+    if (started) it->Next();
+    started = true;
+    return it->Valid() ? &it->entry().bytes : nullptr;
+  };
   EventDecoder decoder;
   EventView view;
   const std::optional<int64_t> cutoff = filter_.occurred_at_most_us;
@@ -147,8 +173,10 @@ Result<RunStats> Replayer::Run(const RunOptions& options) {
   // One catch for the whole loop: Cap'n Proto reports damaged data by exception, also while a
   // projection reads a field. position_ is then the seq being applied.
   kj::Maybe<kj::Exception> error = kj::runCatchingExceptions([&]() {
-    for (; position_ < end && it->Valid(); it->Next()) {
-      status = decoder.DecodeEntryBytes(position_, it->entry().bytes, &view);
+    while (position_ < end) {
+      const std::string* bytes = next_entry();
+      if (bytes == nullptr) break;
+      status = decoder.DecodeEntryBytes(position_, *bytes, &view);
       if (!status.ok()) return;
       stats.last_recorded_at_us = view.recorded_at_us();
       if (cutoff && view.occurred_at_us() > *cutoff) {
@@ -169,7 +197,7 @@ Result<RunStats> Replayer::Run(const RunOptions& options) {
                               e->getDescription().cStr());
   }
   LEDGER_RETURN_IF_ERROR(status);
-  LEDGER_RETURN_IF_ERROR(it->status());
+  LEDGER_RETURN_IF_ERROR(prefetcher ? prefetcher->status() : it->status());
   if (position_ != end) {
     return Status::Corruption("the log ended at seq " + std::to_string(position_) +
                               " before the expected end " + std::to_string(end));

@@ -339,5 +339,56 @@ TEST_F(ReplayerTest, PointIsTheLedgerRootAtThePosition) {
   EXPECT_EQ(point->root, *log_.ledger().RootAt(6));
 }
 
+// A long run reads the log ahead on another thread (entry_prefetcher.h); short runs read it
+// themselves. Both must see every entry once, in order; a failure in a long run stops the
+// reading thread and names the entry's seq.
+class LongReplayerTest : public ::testing::Test {
+ protected:
+  static constexpr int kCases = 5000;  // over twice the read-ahead batch
+  void SetUp() override {
+    for (int i = 0; i < kCases; ++i) {
+      log_.Open("long-" + std::to_string(i), "office-1", "2009-01-05T10:00:00+01:00");
+    }
+  }
+  ReplayTestLog log_;
+};
+
+TEST_F(LongReplayerTest, OneLongRunSeesWhatShortRunsSee) {
+  RecordingProjection whole, steps;
+  auto a = Replayer::Create(log_.ledger(), {&whole});
+  ASSERT_TRUE(a.ok());
+  auto run = (*a)->Run();
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  const uint64_t size = log_.ledger().Size();
+  EXPECT_EQ(run->applied, size);
+  auto b = Replayer::Create(log_.ledger(), {&steps});
+  ASSERT_TRUE(b.ok());
+  for (uint64_t to = 0; to < size;) {
+    to = std::min<uint64_t>(size, to + 1000);  // below the read-ahead threshold
+    RunOptions o;
+    o.to_seq = to;
+    ASSERT_TRUE((*b)->Run(o).ok());
+  }
+  ASSERT_EQ(whole.seen().size(), size);
+  EXPECT_EQ(whole.seen(), steps.seen());
+  for (uint64_t i = 0; i < size; ++i) ASSERT_EQ(whole.seen()[i].first, i);
+}
+
+TEST_F(LongReplayerTest, AFailureInALongRunNamesItsSeqAndStopsReading) {
+  RecordingProjection p;
+  p.FailAt(3000);
+  auto r = Replayer::Create(log_.ledger(), {&p});
+  ASSERT_TRUE(r.ok());
+  auto stats = (*r)->Run();
+  EXPECT_EQ(stats.status().code(), StatusCode::kCorruption);
+  EXPECT_NE(stats.status().message().find("seq 3000"), std::string::npos)
+      << stats.status().ToString();
+  p.FailAt(~uint64_t{0});
+  (*r)->Reset();
+  auto again = (*r)->Run();
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->applied, log_.ledger().Size());
+}
+
 }  // namespace
 }  // namespace ledger::replay

@@ -1,0 +1,53 @@
+// Reads a range of the log ahead of its consumer, on a thread of its own: the scan (RocksDB
+// reads, checksums, copies) runs on one core while the consumer decodes and applies entries on
+// another. Memory is bounded: at most kMaxBatches batches of kBatchEntries entries are read
+// ahead.
+#ifndef REPLAY_SRC_ENTRY_PREFETCHER_H_
+#define REPLAY_SRC_ENTRY_PREFETCHER_H_
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "base/status.h"
+#include "ledger/ledger.h"
+
+namespace ledger::replay {
+
+class EntryPrefetcher {
+ public:
+  static constexpr size_t kBatchEntries = 1024;
+  static constexpr size_t kMaxBatches = 4;
+
+  // Starts reading entries [from, end) of `ledger`.
+  EntryPrefetcher(Ledger& ledger, uint64_t from, uint64_t end);
+  // Stops the reading thread (also when the consumer gave up early) and waits for it.
+  ~EntryPrefetcher();
+  EntryPrefetcher(const EntryPrefetcher&) = delete;
+  EntryPrefetcher& operator=(const EntryPrefetcher&) = delete;
+
+  // The next entries' bytes, in seq order, into `out` (replacing what it held); false once every
+  // entry read was handed out. Then status() says why the reading ended: OK when the log ended
+  // (at `end` or before it: the caller checks the count), else the storage error.
+  bool Next(std::vector<std::string>* out);
+  Status status();
+
+ private:
+  void Read(Ledger& ledger, uint64_t from, uint64_t end);
+
+  std::mutex mu_;
+  std::condition_variable changed_;
+  std::deque<std::vector<std::string>> ready_;  // GUARDED_BY(mu_)
+  bool done_ = false;                           // GUARDED_BY(mu_): the reader has finished
+  bool stop_ = false;                           // GUARDED_BY(mu_): the consumer has gone
+  Status status_;                               // GUARDED_BY(mu_)
+  std::thread reader_;
+};
+
+}  // namespace ledger::replay
+
+#endif  // REPLAY_SRC_ENTRY_PREFETCHER_H_
