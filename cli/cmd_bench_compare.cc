@@ -4,9 +4,13 @@
 // projection against PostgreSQL reading the events back with a trivial projection
 // (docs/cli.md, "bench compare").
 #include <fmt/format.h>
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -24,6 +28,44 @@ namespace ledger::cli {
 namespace {
 
 namespace fs = std::filesystem;
+
+// Ctrl-C, TERM or HUP during the run: `cleanup` (stop the scratch server, remove the scratch
+// directory) and exit 128 + the signal, since a server pg_ctl started is in a session of its
+// own and would outlive this process. The signals are blocked in the constructing thread and
+// so in every thread started after it, and taken by one watcher thread. REQUIRES: constructed
+// before any other thread of the process starts.
+class CleanupOnSignal {
+ public:
+  explicit CleanupOnSignal(std::function<void()> cleanup) : cleanup_(std::move(cleanup)) {
+    sigemptyset(&signals_);
+    for (int s : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&signals_, s);
+    pthread_sigmask(SIG_BLOCK, &signals_, &before_);
+    watcher_ = std::thread([this] {
+      while (!done_.load()) {
+        const timespec tick{0, 200 * 1000 * 1000};
+        const int sig = sigtimedwait(&signals_, nullptr, &tick);
+        if (sig <= 0) continue;
+        fmt::print(stderr, "interrupted (signal {}): stopping PostgreSQL, removing scratch...\n",
+                   sig);
+        cleanup_();
+        std::_Exit(128 + sig);
+      }
+    });
+  }
+  ~CleanupOnSignal() {
+    done_ = true;
+    watcher_.join();
+    pthread_sigmask(SIG_SETMASK, &before_, nullptr);
+  }
+  CleanupOnSignal(const CleanupOnSignal&) = delete;
+  CleanupOnSignal& operator=(const CleanupOnSignal&) = delete;
+
+ private:
+  std::function<void()> cleanup_;
+  sigset_t signals_{}, before_{};
+  std::atomic<bool> done_{false};
+  std::thread watcher_;
+};
 
 struct Args {
   std::string pg, dir, format = "table";
@@ -91,7 +133,7 @@ Result<double> PgAppendRun(const std::string& conninfo, PgConnection& admin,
 }
 
 struct Figures {
-  std::vector<double> ledger_append, pg_append, ledger_replay, ledger_replay_cpu, pg_replay;
+  std::vector<double> ledger_append, pg_append, ledger_replay, ledger_replay_cpu, pg_replay, pg_read;
   uint64_t events = 0, streams = 0, ledger_entries = 0;
   size_t pg_types = 0;
   std::string pg_version, pg_fsync, pg_synchronous_commit;
@@ -145,6 +187,10 @@ Status RunOnce(const Args& a, int r, const std::string& root, const std::string&
     }
     f.pg_types = replay.per_type.size();
     f.pg_replay.push_back(static_cast<double>(replay.events) / seconds);
+    // The read alone, without parsing: PostgreSQL's own limit for the replay.
+    const auto read_start = BenchClock::now();
+    LEDGER_ASSIGN_OR_RETURN(PgReplay read, ReplayPgEvents(admin, /*parse=*/false));
+    f.pg_read.push_back(static_cast<double>(read.events) / SecondsSince(read_start));
     return Status::Ok();
   };
   if (r % 2 == 0) {
@@ -185,6 +231,7 @@ void Print(const Args& a, const Figures& f) {
     j["ledger_replay_cpu_per_s_median"] = Median(f.ledger_replay_cpu);
     j["postgres_replay_per_s_runs"] = f.pg_replay;
     j["postgres_replay_per_s_median"] = pg_replay;
+    j["postgres_read_only_per_s_median"] = Median(f.pg_read);
     j["postgres_replay_event_types"] = f.pg_types;
     j["replay_ratio"] = replay_ratio;
     j["replay_target_ratio"] = 4.0;
@@ -196,9 +243,10 @@ void Print(const Args& a, const Figures& f) {
   t.AddRow({"events (participants)", fmt::format("{} ({})", Thousands(f.events), a.participants)});
   t.AddRow({"clients x batch", fmt::format("{} x {}", a.clients, a.batch)});
   t.AddRow({"runs", std::to_string(a.runs)});
-  t.AddRow({"PostgreSQL", fmt::format("{}{}, fsync={}, synchronous_commit={}", f.pg_version,
-                                      f.local_pg ? " (started here)" : "", f.pg_fsync,
-                                      f.pg_synchronous_commit)});
+  t.AddRow({"PostgreSQL", f.pg_version.substr(0, f.pg_version.find(' ')) +
+                              (f.local_pg ? " (started here)" : " (--pg)")});
+  t.AddRow({"PostgreSQL fsync / synchronous_commit",
+            fmt::format("{} / {}", f.pg_fsync, f.pg_synchronous_commit)});
   t.AddRow({"ledger: durable signed appends, each run (/s)", RatesText(f.ledger_append)});
   t.AddRow({"ledger: durable signed appends, median (/s)", n(ledger_append)});
   t.AddRow({"PostgreSQL: unsigned appends, each run (/s)", RatesText(f.pg_append)});
@@ -208,6 +256,7 @@ void Print(const Args& a, const Figures& f) {
   t.AddRow({"ledger: rebuild of every projection, median (/s)", n(ledger_replay)});
   t.AddRow({"PostgreSQL: read back + trivial projection, each run (/s)", RatesText(f.pg_replay)});
   t.AddRow({"PostgreSQL: read back + trivial projection, median (/s)", n(pg_replay)});
+  t.AddRow({"  PostgreSQL: the read alone, no parsing, median (/s)", n(Median(f.pg_read))});
   t.AddRow({"ratio ledger / PostgreSQL (target >= 4.0)", fmt::format("{:.2f}", replay_ratio)});
   fmt::print("{}", t.Render());
 }
@@ -233,11 +282,24 @@ int RunBenchCompare(const Args& a) {
 
   Figures f;
   std::unique_ptr<LocalPostgres> local;
+  std::atomic<LocalPostgres*> running{nullptr};
+  CleanupOnSignal on_signal([&] {
+    if (LocalPostgres* pg = running.load()) pg->Stop();
+    std::error_code ignored;
+    if (own_root) fs::remove_all(root, ignored);
+    for (const auto& entry : fs::directory_iterator(root, ignored)) {
+      const std::string name = entry.path().filename().string();
+      if (name == "postgres" || name.rfind("ledger-run-", 0) == 0) {
+        fs::remove_all(entry.path(), ignored);
+      }
+    }
+  });
   std::string conninfo = a.pg;
   if (conninfo.empty()) {
     auto started = LocalPostgres::Start(root + "/postgres");
     if (!started.ok()) return Fail(started.status());
     local = std::move(started).value();
+    running = local.get();
     conninfo = local->conninfo();
     f.local_pg = true;
   }

@@ -74,7 +74,12 @@ int Run(const std::vector<std::string>& args, const std::string& log, const std:
   const pid_t pid = ::fork();
   if (pid < 0) return -1;
   if (pid == 0) {
-    // Child: only async-signal-safe calls until exec. The user first, so that it owns the log.
+    // Child: only async-signal-safe calls until exec. No signal blocked (the benchmark blocks
+    // some for its watcher thread; a server that inherited that could not be stopped); the
+    // user first, so that it owns the log.
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
     if (uid >= 0 && (::setgroups(0, nullptr) != 0 || ::setgid(static_cast<gid_t>(gid)) != 0 ||
                      ::setuid(static_cast<uid_t>(uid)) != 0)) {
       ::_exit(126);
@@ -130,7 +135,11 @@ Result<std::unique_ptr<LocalPostgres>> LocalPostgres::Start(const std::string& d
                 "--locale=C", "--no-sync"},
                pg->log_, dir, pg->uid_, pg->gid_);
   if (rc != 0) {
-    return Status::IOError(fmt::format("initdb failed (exit {}): {}", rc, Tail(pg->log_)));
+    return Status::IOError(fmt::format(
+        "initdb failed (exit {}){}: {}", rc,
+        pg->uid_ >= 0 ? " (it runs as the postgres user, who must be able to reach " + dir + ")"
+                      : "",
+        Tail(pg->log_)));
   }
   // The durable defaults, spelled out so that a changed default cannot weaken the comparison;
   // no TCP listener, the socket in `dir`.
@@ -154,8 +163,7 @@ Result<std::unique_ptr<LocalPostgres>> LocalPostgres::Start(const std::string& d
 }
 
 void LocalPostgres::Stop() {
-  if (!started_) return;
-  started_ = false;
+  if (!started_.exchange(false)) return;
   fmt::print(stderr, "postgresql: stopping...\n");
   const int rc = Run({bin_ + "/pg_ctl", "-D", data_, "-m", "fast", "-w", "-t", "60", "stop"},
                      log_, dir_, uid_, gid_);

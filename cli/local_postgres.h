@@ -7,6 +7,7 @@
 #ifndef LEDGER_CLI_LOCAL_POSTGRES_H_
 #define LEDGER_CLI_LOCAL_POSTGRES_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -27,6 +28,8 @@ class LocalPostgres {
 
   // Stops the server (pg_ctl stop -m fast) and removes the directory.
   ~LocalPostgres();
+  // Stops the server now, once (later calls do nothing); the directory stays until destruction.
+  void Stop();
   LocalPostgres(const LocalPostgres&) = delete;
   LocalPostgres& operator=(const LocalPostgres&) = delete;
 
@@ -35,11 +38,10 @@ class LocalPostgres {
 
  private:
   LocalPostgres() = default;
-  void Stop();
 
   std::string bin_, dir_, data_, log_, conninfo_;
   int uid_ = -1, gid_ = -1;  // the user the server runs as, when not this process's
-  bool started_ = false;
+  std::atomic<bool> started_{false};  // Stop may come from a signal-watching thread
 };
 
 }  // namespace ledger::cli

@@ -92,9 +92,10 @@ struct PgReplay {
 };
 
 // Reads every event back in seq_id order (COPY .. TO STDOUT, binary) and parses each body
-// (a full JSON parse of the jsonb text), counting events per type and per stream from it.
-// Corruption if a body is not JSON or disagrees with its row's type or stream.
-Result<PgReplay> ReplayPgEvents(PgConnection& conn);
+// (a full JSON parse of the jsonb text, with nlohmann::json's SAX parser), counting events per
+// type and per stream from it. Corruption if a body is not JSON or disagrees with its row's
+// type or stream. With `parse` false it only counts the rows: the read alone.
+Result<PgReplay> ReplayPgEvents(PgConnection& conn, bool parse = true);
 
 }  // namespace ledger::cli
 
