@@ -266,6 +266,22 @@ void Print(const Args& a, const Figures& f) {
   fmt::print("{}", t.Render());
 }
 
+// Removes what a run puts in the scratch directory `root` (the server's directory, the
+// ledgers), or all of `root` when the benchmark made it.
+void RemoveScratchOf(const std::string& root, bool own_root) {
+  std::error_code ignored;
+  if (own_root) {
+    fs::remove_all(root, ignored);
+    return;
+  }
+  for (const auto& entry : fs::directory_iterator(root, ignored)) {
+    const std::string name = entry.path().filename().string();
+    if (name == "postgres" || name.rfind("ledger-run-", 0) == 0) {
+      fs::remove_all(entry.path(), ignored);
+    }
+  }
+}
+
 int RunBenchCompare(const Args& a) {
   const bool own_root = a.dir.empty();
   const std::string root =
@@ -277,27 +293,18 @@ int RunBenchCompare(const Args& a) {
   fs::create_directories(root, ec);
   if (ec) return Fail(Status::IOError("cannot create " + root));
   // Declared before the server, so that the server stops before its directory goes.
-  struct RemoveRoot {
-    std::string dir;
-    ~RemoveRoot() {
-      std::error_code ignored;
-      if (!dir.empty()) fs::remove_all(dir, ignored);
-    }
-  } remove_root{own_root ? root : ""};
+  struct RemoveScratch {
+    const std::string& root;
+    bool own_root;
+    ~RemoveScratch() { RemoveScratchOf(root, own_root); }
+  } remove_scratch{root, own_root};
 
   Figures f;
   std::unique_ptr<LocalPostgres> local;
   std::atomic<LocalPostgres*> running{nullptr};
   CleanupOnSignal on_signal([&] {
     if (LocalPostgres* pg = running.load()) pg->Stop();
-    std::error_code ignored;
-    if (own_root) fs::remove_all(root, ignored);
-    for (const auto& entry : fs::directory_iterator(root, ignored)) {
-      const std::string name = entry.path().filename().string();
-      if (name == "postgres" || name.rfind("ledger-run-", 0) == 0) {
-        fs::remove_all(entry.path(), ignored);
-      }
-    }
+    RemoveScratchOf(root, own_root);
   });
   std::string conninfo = a.pg;
   if (conninfo.empty()) {
