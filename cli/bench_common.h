@@ -1,5 +1,5 @@
-// What the server benchmarks (`ledger bench server`, `ledger bench attack`) share: the
-// percentile they quote and the event their clients append.
+// What the benchmarks share: the percentile and median they quote, how they print each run's
+// rate, and the event the server benchmarks' clients append.
 #ifndef CLI_BENCH_COMMON_H_
 #define CLI_BENCH_COMMON_H_
 
@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_common.h"
 #include "ledger/key_admin.h"
 
 namespace ledger::cli {
@@ -17,6 +18,20 @@ inline double Percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
   return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
+}
+
+// The median of `v` (the mean of the middle two for an even count); 0 for no samples.
+inline double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  size_t n = v.size();
+  return n == 0 ? 0 : (n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2);
+}
+
+// Each run's rate, "12,345, 12,001, ...", as the tables print them.
+inline std::string RatesText(const std::vector<double>& rates) {
+  std::string out;
+  for (double r : rates) out += (out.empty() ? "" : ", ") + Thousands(static_cast<uint64_t>(r));
+  return out;
 }
 
 // A case.opened for a fresh `subject`, in a stream of its own (so appends never conflict).

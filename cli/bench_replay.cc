@@ -14,6 +14,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "bench_common.h"
 #include "cli_common.h"
 #include "cohort_loader.h"
 #include "ledger/key_admin.h"
@@ -51,12 +52,6 @@ struct Stopwatch {
   double Wall() const { return std::chrono::duration<double>(Clock::now() - wall0).count(); }
 };
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  size_t n = v.size();
-  return n == 0 ? 0 : (n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2);
-}
-
 // The three projections and a replayer feeding them.
 struct AllProjections {
   replay::CaseloadProjection caseload;
@@ -71,6 +66,14 @@ Result<std::unique_ptr<AllProjections>> NewProjections(Ledger& ledger) {
                    replay::Replayer::Create(ledger, {&all->caseload, &all->outcomes,
                                                      &all->compliance}));
   return all;
+}
+
+// One rebuild of `all` from where its replayer stands (position 0 when new), timed.
+Result<RebuildTiming> TimeRebuild(AllProjections& all) {
+  const double process_cpu = ReadThreadCpu().process_s;
+  Stopwatch w;
+  LEDGER_ASSIGN_OR_RETURN(replay::RunStats stats, all.replayer->Run());
+  return RebuildTiming{stats.applied, w.Cpu(), w.Wall(), ReadThreadCpu().process_s - process_cpu};
 }
 
 // The reports a rebuild is for, at the ledger's clock: they are part of the memory measured.
@@ -214,12 +217,6 @@ struct Figures {
   uint64_t peak_rss = 0;
 };
 
-std::string Rates(const std::vector<double>& v) {
-  std::string out;
-  for (double r : v) out += (out.empty() ? "" : ", ") + Thousands(static_cast<uint64_t>(r));
-  return out;
-}
-
 void Print(const Figures& f, const std::string& format) {
   // The rebuild reads the log on one core while it decodes and applies on another
   // (replay/src/entry_prefetcher.h): its wall-clock rate is set against the raw scan's, which
@@ -256,11 +253,11 @@ void Print(const Figures& f, const std::string& format) {
   t.AddRow({"entries", Thousands(f.entries)});
   t.AddRow({"entry bytes (MB)", fmt::format("{:.1f}", f.scan_bytes / 1e6)});
   t.AddRow({"runs", std::to_string(f.rebuild_rates.size())});
-  t.AddRow({"raw RocksDB scan, each run (entries/s)", Rates(f.scan_wall_rates)});
+  t.AddRow({"raw RocksDB scan, each run (entries/s)", RatesText(f.scan_wall_rates)});
   t.AddRow({"raw RocksDB scan, median (entries/s)", Thousands(static_cast<uint64_t>(scan))});
   t.AddRow({"  scan + event decode, one core's CPU (entries/s)",
             Thousands(static_cast<uint64_t>(Median(f.decode_rates)))});
-  t.AddRow({"rebuild of all projections, each run (entries/s)", Rates(f.rebuild_wall_rates)});
+  t.AddRow({"rebuild of all projections, each run (entries/s)", RatesText(f.rebuild_wall_rates)});
   t.AddRow({"rebuild of all projections, median (entries/s)",
             Thousands(static_cast<uint64_t>(rebuild))});
   t.AddRow({"  CPU of the replaying thread (entries/s)",
@@ -315,13 +312,11 @@ Status Measure(Ledger& ledger, const ReplayBenchOptions& o, std::vector<SignedEv
       f.decode_rates.push_back(n / w.Cpu());
     }
     LEDGER_ASSIGN_OR_RETURN(auto all, NewProjections(ledger));
-    const double process_cpu = ReadThreadCpu().process_s;
-    Stopwatch w;
-    LEDGER_ASSIGN_OR_RETURN(replay::RunStats stats, all->replayer->Run());
-    f.rebuild_rates.push_back(static_cast<double>(stats.applied) / w.Cpu());
-    f.rebuild_wall_rates.push_back(static_cast<double>(stats.applied) / w.Wall());
-    f.rebuild_cpu_us.push_back((ReadThreadCpu().process_s - process_cpu) * 1e6 /
-                               static_cast<double>(std::max<uint64_t>(1, stats.applied)));
+    LEDGER_ASSIGN_OR_RETURN(RebuildTiming t, TimeRebuild(*all));
+    f.rebuild_rates.push_back(static_cast<double>(t.applied) / t.cpu_seconds);
+    f.rebuild_wall_rates.push_back(static_cast<double>(t.applied) / t.wall_seconds);
+    f.rebuild_cpu_us.push_back(t.process_cpu_seconds * 1e6 /
+                               static_cast<double>(std::max<uint64_t>(1, t.applied)));
     last = std::move(all);
   }
   {
@@ -366,6 +361,11 @@ Status Measure(Ledger& ledger, const ReplayBenchOptions& o, std::vector<SignedEv
 }
 
 }  // namespace
+
+Result<RebuildTiming> TimeRebuildAll(Ledger& ledger) {
+  LEDGER_ASSIGN_OR_RETURN(auto all, NewProjections(ledger));
+  return TimeRebuild(*all);
+}
 
 int RunBenchReplay(const ReplayBenchOptions& o) {
   if (o.memory_child) return RunMemoryChild(o.data);

@@ -5,7 +5,11 @@
 #ifndef LEDGER_CLI_BENCH_REPLAY_H_
 #define LEDGER_CLI_BENCH_REPLAY_H_
 
+#include <cstdint>
 #include <string>
+
+#include "base/status.h"
+#include "ledger/ledger.h"
 
 namespace ledger::cli {
 
@@ -24,6 +28,18 @@ struct ReplayBenchOptions {
   // projection, makes their reports and exits.
   bool memory_child = false;
 };
+
+// One rebuild of every projection from position 0, as `bench replay` times it: the entries
+// applied, the CPU time of the calling (replaying) thread, the wall time and the CPU time of
+// every thread of the process (the replay reads the log ahead on a thread of its own), in
+// seconds.
+struct RebuildTiming {
+  uint64_t applied = 0;
+  double cpu_seconds = 0;
+  double wall_seconds = 0;
+  double process_cpu_seconds = 0;
+};
+Result<RebuildTiming> TimeRebuildAll(Ledger& ledger);
 
 // Prints the figures (table or JSON) and returns an exit code.
 int RunBenchReplay(const ReplayBenchOptions& options);

@@ -5,15 +5,14 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <map>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
 
+#include "bench_cohort.h"
+#include "bench_common.h"
 #include "bench_release.h"
 #include "bench_replay.h"
 #include "cli_common.h"
@@ -25,14 +24,12 @@
 #include "ledger/ledger.h"
 #include "ledger/time_format.h"
 #include "ledger/verify.h"
-#include "synth/cohort_generator.h"
-#include "thread_cpu.h"
 
 namespace ledger::cli {
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
+using Clock = BenchClock;
 
 struct BenchArgs {
   std::string what = "append";
@@ -50,165 +47,10 @@ struct BenchArgs {
   std::string demo;
 };
 
-double Seconds(Clock::time_point since) {
-  return std::chrono::duration<double>(Clock::now() - since).count();
-}
-
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  size_t n = v.size();
-  return n == 0 ? 0 : (n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2);
-}
-
-uint64_t RssBytes() {
-  std::ifstream in("/proc/self/statm");
-  uint64_t pages = 0, resident = 0;
-  in >> pages >> resident;
-  return resident * static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
-}
-
-// Verifies the given signed events' signatures over and over on `threads` threads for about
-// `seconds`; returns verifications per second. The work is exactly the signature check the
-// ledger does per event, with nothing else.
-double RawVerifyRate(const std::vector<SignedEvent>& sample, const KeysByRole& keys,
-                     unsigned threads, double seconds) {
-  std::map<std::string, VerifierKey> by_id;
-  for (const auto& [role, key] : keys) by_id.emplace(key.key_id(), key.verifier());
-  std::vector<std::string> messages;
-  for (const auto& e : sample) messages.push_back(EventSigningMessage(e.event));
-  std::atomic<bool> stop{false};
-  std::atomic<uint64_t> total{0};
-  std::atomic<uint64_t> failures{0};
-  auto start = Clock::now();
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < threads; ++t) {
-    pool.emplace_back([&, t] {
-      uint64_t n = 0;
-      for (size_t i = t; !stop.load(std::memory_order_relaxed); i = (i + 1) % messages.size()) {
-        if (!by_id.at(sample[i].key_id).Verify(messages[i], sample[i].signature)) failures++;
-        ++n;
-      }
-      total += n;
-    });
-  }
-  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
-  stop = true;
-  for (auto& th : pool) th.join();
-  double rate = total / Seconds(start);
-  return failures ? 0 : rate;
-}
-
-struct AppendRun {
-  double seconds = 0;
-  uint64_t events = 0;
-  uint64_t refused = 0;
-  uint64_t rss_start = 0, rss_mid = 0, rss_end = 0;
-  AppendStageTimes stages;  // ledger/append_stages.h, over the run
-  ThreadCpu cpu;            // CPU seconds over the run, by kind of thread
-};
-
-// Appends `events` from `clients` threads, each owning whole streams (so each stream's order
-// is kept), in batches of `batch`.
-AppendRun RunAppend(Ledger& ledger, const std::vector<SignedEvent>& events,
-                    const std::vector<int>& client_of, int clients, size_t batch) {
-  std::vector<std::vector<const SignedEvent*>> per_client(clients);
-  for (size_t i = 0; i < events.size(); ++i) per_client[client_of[i]].push_back(&events[i]);
-  AppendRun run;
-  run.rss_start = RssBytes();
-  std::atomic<uint64_t> refused{0};
-  std::atomic<uint64_t> done{0};
-  std::atomic<uint64_t> rss_mid{0};
-  ResetAppendStageTimes();
-  const ThreadCpu cpu_before = ReadThreadCpu();
-  auto start = Clock::now();
-  std::vector<std::thread> pool;
-  for (int c = 0; c < clients; ++c) {
-    pool.emplace_back([&, c] {
-      std::vector<SignedEvent> chunk;
-      const auto& mine = per_client[c];
-      for (size_t i = 0; i < mine.size(); i += batch) {
-        chunk.clear();
-        for (size_t k = i; k < std::min(mine.size(), i + batch); ++k) chunk.push_back(*mine[k]);
-        for (auto& r : ledger.AppendEach(chunk)) {
-          if (!r.ok()) refused++;
-        }
-        uint64_t now_done = done += chunk.size();
-        if (now_done >= events.size() / 2 && rss_mid == 0) rss_mid = RssBytes();
-      }
-    });
-  }
-  for (auto& th : pool) th.join();
-  run.seconds = Seconds(start);
-  const ThreadCpu cpu_after = ReadThreadCpu();
-  run.stages = ReadAppendStageTimes();
-  run.cpu = {cpu_after.process_s - cpu_before.process_s, cpu_after.writer_s - cpu_before.writer_s,
-             cpu_after.background_s - cpu_before.background_s};
-  run.events = events.size();
-  run.refused = refused;
-  run.rss_mid = rss_mid;
-  run.rss_end = RssBytes();
-  return run;
-}
-
-// A cohort generated and signed in memory, with each event's client (by stream).
-struct PreparedCohort {
-  SigningKey ledger_key = SigningKey::Generate("bench.ledger/log").value();
-  SigningKey admin = SigningKey::Generate("bench-admin").value();
-  KeysByRole keys;
-  std::vector<SignedEvent> events;
-  std::vector<int> client_of;
-};
-
-Result<PreparedCohort> PrepareCohort(int participants, int clients) {
-  fmt::print(stderr, "preparing: generating and signing a cohort of {} participants...\n",
-             participants);
-  PreparedCohort c;
-  c.keys.emplace("caseworker", SigningKey::Generate("bench-caseworker").value());
-  c.keys.emplace("service", SigningKey::Generate("bench-service").value());
-  synth::CohortOptions options;
-  options.participants = participants;
-  std::vector<std::string> lines;
-  std::string error =
-      synth::GenerateCohort(options, [&](std::string_view l) { lines.emplace_back(l); });
-  if (!error.empty()) return Status::InvalidArgument(error);
-  LEDGER_ASSIGN_OR_RETURN(c.events, SignCohortLines(lines, c.keys));
-  c.client_of.resize(lines.size());
-  for (size_t i = 0; i < lines.size(); ++i) {
-    auto j = nlohmann::json::parse(lines[i]);
-    c.client_of[i] = static_cast<int>(std::hash<std::string>{}(j["stream"].get<std::string>()) %
-                                      static_cast<size_t>(clients));
-  }
-  return c;
-}
-
-// A fresh ledger in `dir` with the cohort's keys registered.
-Result<std::unique_ptr<Ledger>> FreshLedger(const std::string& dir, const PreparedCohort& c,
-                                            bool checkpoints, bool case_rules = true) {
-  std::error_code ec;
-  fs::remove_all(dir, ec);
-  LedgerOptions options;
-  options.master_key = MasterKey::Generate();
-  options.check_case_rules = case_rules;
-  if (checkpoints) options.checkpoint_key = c.ledger_key;
-  LEDGER_ASSIGN_OR_RETURN(auto ledger, CreateLedgerWithAdmin(dir, c.ledger_key, c.admin, options));
-  for (const auto& [role, key] : c.keys) {
-    LEDGER_RETURN_IF_ERROR(RegisterKey(*ledger, c.admin, key.verifier(), role, {}).status());
-  }
-  return ledger;
-}
-
 std::string ScratchRoot(const BenchArgs& a) {
   return a.dir.empty()
              ? (fs::temp_directory_path() / fmt::format("ledger-bench-{}", ::getpid())).string()
              : a.dir;
-}
-
-std::string RatesText(const std::vector<double>& rates) {
-  std::string out;
-  for (double r : rates) {
-    out += (out.empty() ? "" : ", ") + Thousands(static_cast<uint64_t>(r));
-  }
-  return out;
 }
 
 struct Stage {
@@ -489,12 +331,12 @@ int RunBenchVerify(const BenchArgs& a) {
     uint64_t seq = rng() % size;
     auto t0 = Clock::now();
     auto proof = (*ledger)->InclusionProof(seq, size);
-    inclusion_us.push_back(Seconds(t0) * 1e6);
+    inclusion_us.push_back(SecondsSince(t0) * 1e6);
     if (!proof.ok()) return Fail(proof.status());
     uint64_t old_size = 1 + rng() % size;
     t0 = Clock::now();
     auto cons = (*ledger)->ConsistencyProof(old_size, size);
-    consistency_us.push_back(Seconds(t0) * 1e6);
+    consistency_us.push_back(SecondsSince(t0) * 1e6);
     if (!cons.ok()) return Fail(cons.status());
   }
   ledger->reset();
@@ -572,6 +414,7 @@ void RegisterBenchCommand(CLI::App& app, int* exit_code) {
     if (cmd->got_subcommand("server")) return;  // ledger bench server: cmd_bench_server.cc
     if (cmd->got_subcommand("attack")) return;  // ledger bench attack: cmd_bench_attack.cc
     if (cmd->got_subcommand("replicate")) return;  // cmd_bench_replicate.cc
+    if (cmd->got_subcommand("compare")) return;    // cmd_bench_compare.cc
     if (args->what == "replay") {
       ReplayBenchOptions o;
       o.data = args->data;

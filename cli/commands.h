@@ -29,6 +29,8 @@ void RegisterBenchServerCommand(CLI::App& app, int* exit_code);
 void RegisterBenchAttackCommand(CLI::App& app, int* exit_code);
 // bench replicate; REQUIRES: RegisterBenchCommand ran first.
 void RegisterBenchReplicateCommand(CLI::App& app, int* exit_code);
+// bench compare (against PostgreSQL); REQUIRES: RegisterBenchCommand ran first.
+void RegisterBenchCompareCommand(CLI::App& app, int* exit_code);
 // consent check|show, erasure request|decide|shred, retention run, policy show|set
 void RegisterPrivacyCommands(CLI::App& app, int* exit_code);
 // release approve|export, replay DIR outcomes|check

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   ledger::cli::RegisterBenchServerCommand(app, &exit_code);
   ledger::cli::RegisterBenchAttackCommand(app, &exit_code);
   ledger::cli::RegisterBenchReplicateCommand(app, &exit_code);
+  ledger::cli::RegisterBenchCompareCommand(app, &exit_code);
   ledger::cli::RegisterDemoCommand(app, &exit_code);
   return ledger::cli::RunApp(app, argc, argv, &exit_code);
 }

@@ -11,6 +11,8 @@ packages=(
   libgtest-dev libgmock-dev
   # Replication over NATS JetStream (docs/replication.md); its tests start nats-server.
   libnats-dev nats-server
+  # `ledger bench compare` (docs/cli.md): libpq to build it, a PostgreSQL to compare against.
+  libpq-dev postgresql
   # The auditor's page is tested in a real browser (tests/browser/audit_page_test.mjs).
   chromium nodejs
 )
