@@ -349,7 +349,7 @@ void LogWriter::CommitGroup(std::vector<Job*>& jobs) {
       std::vector<Result<AppendResult>> results;
       for (size_t i = 0; i < job->events.size(); ++i) {
         AppendResult r;
-        Status s = ApplyEvent(job->events[i], group, unit, &r);
+        Status s = ApplyEvent(job->events[i], group, unit, &r, /*single=*/false);
         if (!s.ok()) {
           results.clear();
           Status whole = s.WithContext("event " + std::to_string(i) + " of the atomic batch");
@@ -368,7 +368,7 @@ void LogWriter::CommitGroup(std::vector<Job*>& jobs) {
         unit.head = group.head;
         unit.range = group.range;
         AppendResult r;
-        Status s = ApplyEvent(event, group, unit, &r);
+        Status s = ApplyEvent(event, group, unit, &r, /*single=*/true);
         if (s.ok()) {
           group.MergeFrom(std::move(unit));
           job->results.push_back(r);
@@ -464,7 +464,7 @@ void LogWriter::ApplyReplicatedJob(Job& job, Overlay& group) {
   Status refused;
   for (const PreparedEvent& p : job.events) {
     AppendResult ignored;
-    refused = ApplyEvent(p, group, unit, &ignored);
+    refused = ApplyEvent(p, group, unit, &ignored, /*single=*/false);
     if (!refused.ok()) break;
   }
   const SignedTreeHead& checkpoint = *job.checkpoint;
@@ -493,8 +493,8 @@ void LogWriter::ApplyReplicatedJob(Job& job, Overlay& group) {
   job.results.push_back(AppendResult{});
 }
 
-Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overlay& unit,
-                             AppendResult* result) {
+Status LogWriter::ApplyEvent(const PreparedEvent& p, Overlay& group, Overlay& unit,
+                             AppendResult* result, bool single) {
   if (!failed_.ok()) return failed_;
   auto& stages = Stages().writer;
   StageTimer timer;
@@ -587,27 +587,31 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
     LEDGER_RETURN_IF_ERROR(named("signature", VerifyEventSignature(source, author->public_key)));
   }
 
-  // The stream's head.
-  StreamHeadRecord head;
+  // The stream's head: the group's own when this event is a unit of its own (advanced in place
+  // at the end, where nothing can fail), else a copy advanced in the unit.
+  StreamHeadRecord copy;
+  StreamHeadRecord* group_head = nullptr;
   bool new_stream = true;
   if (auto it = unit.heads.find(p.stream); it != unit.heads.end()) {
-    head = it->second;
+    copy = it->second;
     new_stream = false;
   } else if (auto git = group.heads.find(p.stream); git != group.heads.end()) {
-    head = git->second;
+    if (single) group_head = &git->second;
+    else copy = git->second;
     new_stream = false;
   } else if (auto cached = head_cache_.find(p.stream); cached != head_cache_.end()) {
-    head = cached->second;
+    copy = cached->second;
     new_stream = false;
   } else {
     auto got = store_->Get(Column::kStreamHeads, p.stream);
     if (got.ok()) {
-      LEDGER_ASSIGN_OR_RETURN(head, DecodeStreamHead(*got));
+      LEDGER_ASSIGN_OR_RETURN(copy, DecodeStreamHead(*got));
       new_stream = false;
     } else if (got.status().code() != StatusCode::kNotFound) {
       return got.status();
     }
   }
+  StreamHeadRecord& head = group_head != nullptr ? *group_head : copy;
   LEDGER_RETURN_IF_ERROR(named("rules", CheckExpectedVersion(p, head)));
   LEDGER_RETURN_IF_ERROR(named("rules", CheckStreamOrder(p, head)));
   LEDGER_RETURN_IF_ERROR(named("rules", CheckAuthor(*author, p, head)));
@@ -701,8 +705,10 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, const Overlay& group, Overl
 
   // The case state is kept even when the rules are not enforced (bench append measures the
   // checks alone), so that stream heads always equal what verify rebuilds.
+  // Nothing below can fail: the group's own head may be advanced now.
   AdvanceStreamHead(head, p, seq, /*keep_case_state=*/true);
-  unit.heads[p.stream] = std::move(head);  // written once per group, in CommitGroup
+  if (group_head == nullptr) unit.heads[p.stream] = std::move(copy);  // merged into the group
+  // (Heads are written once per group, in CommitGroup.)
   unit.ids[p.id] = id_record;
   unit.count_deltas[p.type]++;
   unit.head.size = seq + 1;

@@ -103,8 +103,12 @@ class LogWriter {
   void ApplyReplicatedJob(Job& job, Overlay& group);
   // Signs a checkpoint if the interval has passed since the last one (writer thread).
   void MaybeCheckpoint();
-  Status ApplyEvent(const PreparedEvent& p, const Overlay& group, Overlay& unit,
-                    AppendResult* result);
+  // Judges `p` against the committed state, `group` and `unit`, and records what it changes in
+  // `unit`. `single`: the unit is this one event (AppendEach), so the stream's head, if the
+  // group already holds it, is advanced in place there once nothing can fail any more, instead
+  // of being copied (with its case state) into the unit and merged back.
+  Status ApplyEvent(const PreparedEvent& p, Overlay& group, Overlay& unit, AppendResult* result,
+                    bool single);
   // The subject's key: created in this unit or group, committed, or new (added to the unit).
   // Whether `p`, whose id was used at `seen` for other bytes, is a retry of that event signed
   // again with new salts (same_event.h). `earlier`: that event's source when it is in the

@@ -97,6 +97,43 @@ TEST(LedgerTest, AppendStageTimesCountEveryEventOnlyWhileOn) {
   EXPECT_EQ(ReadAppendStageTimes().events, 0u);
 }
 
+// The writer advances a stream's head in place within a group (log_writer.cc, ApplyEvent):
+// an event refused between two accepted ones of the same stream, in one call, must leave no
+// trace in the head, and the stored heads must equal what verification rebuilds.
+TEST(LedgerTest, ARefusedEventBetweenAcceptedOnesOfItsStreamLeavesTheHeadAsItWas) {
+  TestLedger t;
+  auto opened = CaseOpened("yinplace");
+  auto stale = PhaseEntered("yinplace", "clarification");
+  stale["expected_version"] = 7;  // the stream will be at 2
+  auto reopened = CaseOpened("yinplace");  // case.opened only as the stream's first event
+  std::vector<SignedEvent> batch = {Sign(opened, t.caseworker),
+                                    Sign(PhaseEntered("yinplace", "intake"), t.caseworker),
+                                    Sign(stale, t.caseworker),
+                                    Sign(PhaseEntered("yinplace", "clarification"), t.caseworker),
+                                    Sign(reopened, t.caseworker),
+                                    Sign(PhaseEntered("yinplace", "follow_up"), t.caseworker)};
+  auto results = t.ledger->AppendEach(batch);
+  ASSERT_EQ(results.size(), batch.size());
+  ASSERT_TRUE(results[0].ok() && results[1].ok() && results[3].ok() && results[5].ok());
+  EXPECT_EQ(results[2].status().code(), StatusCode::kConflict) << results[2].status().ToString();
+  EXPECT_FALSE(results[4].ok());
+  EXPECT_EQ(results[1]->version, 1u);
+  EXPECT_EQ(results[3]->version, 2u);
+  EXPECT_EQ(results[5]->version, 3u);
+  auto stream = t.ledger->ReadStream("case/yinplace", 0, 100);
+  ASSERT_TRUE(stream.ok());
+  EXPECT_EQ(stream->size(), 4u);
+  // The next append sees version 4 next.
+  auto next = PhaseEntered("yinplace", "after_care");
+  next["expected_version"] = 3;
+  auto appended = t.ledger->Append(Sign(next, t.caseworker));
+  ASSERT_TRUE(appended.ok()) << appended.status().ToString();
+  EXPECT_EQ(appended->version, 4u);
+  auto report = VerifyLedger(*t.ledger, {});
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(report->ok) << report->failed_check << " " << report->failure.ToString();
+}
+
 TEST(LedgerTest, SameIdSameContentReturnsFirstPosition) {
   TestLedger t;
   auto e = Sign(CaseOpened("yabc"), t.caseworker);
