@@ -587,16 +587,17 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, Overlay& group, Overlay& un
     LEDGER_RETURN_IF_ERROR(named("signature", VerifyEventSignature(source, author->public_key)));
   }
 
-  // The stream's head: the group's own when this event is a unit of its own (advanced in place
-  // at the end, where nothing can fail), else a copy advanced in the unit.
+  // The stream's head, advanced in place at the end (where nothing can fail) when it is the
+  // unit's own (a failed unit is dropped whole) or, for an event that is a unit of its own, the
+  // group's; else a copy, advanced and put in the unit.
   StreamHeadRecord copy;
-  StreamHeadRecord* group_head = nullptr;
+  StreamHeadRecord* own_head = nullptr;
   bool new_stream = true;
   if (auto it = unit.heads.find(p.stream); it != unit.heads.end()) {
-    copy = it->second;
+    own_head = &it->second;
     new_stream = false;
   } else if (auto git = group.heads.find(p.stream); git != group.heads.end()) {
-    if (single) group_head = &git->second;
+    if (single) own_head = &git->second;
     else copy = git->second;
     new_stream = false;
   } else if (auto cached = head_cache_.find(p.stream); cached != head_cache_.end()) {
@@ -611,7 +612,7 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, Overlay& group, Overlay& un
       return got.status();
     }
   }
-  StreamHeadRecord& head = group_head != nullptr ? *group_head : copy;
+  StreamHeadRecord& head = own_head != nullptr ? *own_head : copy;
   LEDGER_RETURN_IF_ERROR(named("rules", CheckExpectedVersion(p, head)));
   LEDGER_RETURN_IF_ERROR(named("rules", CheckStreamOrder(p, head)));
   LEDGER_RETURN_IF_ERROR(named("rules", CheckAuthor(*author, p, head)));
@@ -705,9 +706,9 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, Overlay& group, Overlay& un
 
   // The case state is kept even when the rules are not enforced (bench append measures the
   // checks alone), so that stream heads always equal what verify rebuilds.
-  // Nothing below can fail: the group's own head may be advanced now.
+  // Nothing below can fail: a head of the unit's or the group's own may be advanced now.
   AdvanceStreamHead(head, p, seq, /*keep_case_state=*/true);
-  if (group_head == nullptr) unit.heads[p.stream] = std::move(copy);  // merged into the group
+  if (own_head == nullptr) unit.heads[p.stream] = std::move(copy);  // merged into the group
   // (Heads are written once per group, in CommitGroup.)
   unit.ids[p.id] = id_record;
   unit.count_deltas[p.type]++;

@@ -104,9 +104,10 @@ class LogWriter {
   // Signs a checkpoint if the interval has passed since the last one (writer thread).
   void MaybeCheckpoint();
   // Judges `p` against the committed state, `group` and `unit`, and records what it changes in
-  // `unit`. `single`: the unit is this one event (AppendEach), so the stream's head, if the
-  // group already holds it, is advanced in place there once nothing can fail any more, instead
-  // of being copied (with its case state) into the unit and merged back.
+  // `unit`. A stream head the unit already holds is advanced in place (a refused unit is dropped
+  // whole); `single`: the unit is this one event (AppendEach), so a head the group already holds
+  // is advanced in place there too, once nothing can fail any more, instead of being copied
+  // (with its case state) into the unit and merged back.
   Status ApplyEvent(const PreparedEvent& p, Overlay& group, Overlay& unit, AppendResult* result,
                     bool single);
   // The subject's key: created in this unit or group, committed, or new (added to the unit).

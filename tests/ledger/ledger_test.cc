@@ -134,6 +134,32 @@ TEST(LedgerTest, ARefusedEventBetweenAcceptedOnesOfItsStreamLeavesTheHeadAsItWas
   EXPECT_TRUE(report->ok) << report->failed_check << " " << report->failure.ToString();
 }
 
+// Within an atomic batch the writer advances the stream's head in place in the batch's own
+// unit (log_writer.cc, ApplyEvent): a refusal anywhere in it drops the batch whole, and the
+// stream's head is as before.
+TEST(LedgerTest, ARefusedAtomicBatchLeavesItsStreamsHeadAsItWas) {
+  TestLedger t;
+  ASSERT_TRUE(t.ledger->Append(Sign(CaseOpened("yatomic"), t.caseworker)).ok());
+  std::vector<SignedEvent> refused = {Sign(PhaseEntered("yatomic", "intake"), t.caseworker),
+                                      Sign(PhaseEntered("yatomic", "clarification"), t.caseworker),
+                                      Sign(CaseOpened("yatomic"), t.caseworker)};
+  const uint64_t size = t.ledger->Size();
+  auto result = t.ledger->AppendAtomic(refused);
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("event 2 of the atomic batch"), std::string::npos)
+      << result.status().ToString();
+  EXPECT_EQ(t.ledger->Size(), size);
+  std::vector<SignedEvent> accepted = {Sign(PhaseEntered("yatomic", "intake"), t.caseworker),
+                                       Sign(PhaseEntered("yatomic", "clarification"), t.caseworker)};
+  auto ok = t.ledger->AppendAtomic(accepted);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ((*ok)[0].version, 1u);
+  EXPECT_EQ((*ok)[1].version, 2u);
+  auto report = VerifyLedger(*t.ledger, {});
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(report->ok) << report->failed_check << " " << report->failure.ToString();
+}
+
 TEST(LedgerTest, SameIdSameContentReturnsFirstPosition) {
   TestLedger t;
   auto e = Sign(CaseOpened("yabc"), t.caseworker);
