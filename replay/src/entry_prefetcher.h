@@ -20,8 +20,11 @@ namespace ledger::replay {
 
 class EntryPrefetcher {
  public:
-  static constexpr size_t kBatchEntries = 1024;
-  static constexpr size_t kMaxBatches = 4;
+  // Chosen by measurement (`ledger bench replay`, 1.08 M entries, 2 cores): smaller batches wake
+  // the consumer more often and lose to the hand-over (256: 0.55 of the raw scan, 1,024: 0.63,
+  // 4,096: 0.69); larger ones fall out of the caches (16,384: 0.62); more batches gain nothing.
+  static constexpr size_t kBatchEntries = 4096;
+  static constexpr size_t kMaxBatches = 2;
 
   // Starts reading entries [from, end) of `ledger`.
   EntryPrefetcher(Ledger& ledger, uint64_t from, uint64_t end);

@@ -144,7 +144,7 @@ Result<RunStats> Replayer::Run(const RunOptions& options) {
   // decodes and applies; a short one (an incremental catch-up) reads it here.
   std::unique_ptr<EntryIterator> it;
   std::optional<EntryPrefetcher> prefetcher;
-  if (end - position_ >= 2 * EntryPrefetcher::kBatchEntries) {
+  if (end - position_ >= EntryPrefetcher::kBatchEntries) {
     prefetcher.emplace(ledger_, position_, end);
   } else {
     it = ledger_.Scan(position_, /*decode=*/false);

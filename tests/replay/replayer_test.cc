@@ -344,7 +344,7 @@ TEST_F(ReplayerTest, PointIsTheLedgerRootAtThePosition) {
 // reading thread and names the entry's seq.
 class LongReplayerTest : public ::testing::Test {
  protected:
-  static constexpr int kCases = 5000;  // over twice the read-ahead batch
+  static constexpr int kCases = 9000;  // over twice the read-ahead batch (4,096 entries)
   void SetUp() override {
     for (int i = 0; i < kCases; ++i) {
       log_.Open("long-" + std::to_string(i), "office-1", "2009-01-05T10:00:00+01:00");
