@@ -22,33 +22,38 @@ EntryPrefetcher::~EntryPrefetcher() {
 
 void EntryPrefetcher::Read(Ledger& ledger, uint64_t from, uint64_t end) {
   auto it = ledger.Scan(from, /*decode=*/false);
-  std::vector<std::string> batch;
-  batch.reserve(kBatchEntries);
+  EntryBatch batch;
   uint64_t seq = from;
-  // Hands `batch` over, waiting while kMaxBatches are unread; false if the consumer has gone.
+  // Hands `batch` over, waiting while kMaxBatches are unread, and takes a spare one to fill
+  // next; false if the consumer has gone.
   auto hand_over = [&]() {
     std::unique_lock<std::mutex> lock(mu_);
     changed_.wait(lock, [&] { return stop_ || ready_.size() < kMaxBatches; });
     if (stop_) return false;
     ready_.push_back(std::move(batch));
     changed_.notify_all();
-    batch = {};
-    batch.reserve(kBatchEntries);
+    batch = EntryBatch();
+    if (!spare_.empty()) {
+      batch = std::move(spare_.back());
+      spare_.pop_back();
+    }
+    batch.Clear();
     return true;
   };
   for (; seq < end && it->Valid(); it->Next(), ++seq) {
-    batch.push_back(it->entry().bytes);
+    batch.Add(it->entry().bytes);
     if (batch.size() == kBatchEntries && !hand_over()) return;
   }
-  if (!batch.empty() && !hand_over()) return;
+  if (batch.size() > 0 && !hand_over()) return;
   std::lock_guard<std::mutex> lock(mu_);
   status_ = it->status();
   done_ = true;
   changed_.notify_all();
 }
 
-bool EntryPrefetcher::Next(std::vector<std::string>* out) {
+bool EntryPrefetcher::Next(EntryBatch* out) {
   std::unique_lock<std::mutex> lock(mu_);
+  if (out->size() > 0 && spare_.size() < kMaxBatches) spare_.push_back(std::move(*out));
   changed_.wait(lock, [&] { return done_ || !ready_.empty(); });
   if (ready_.empty()) return false;
   *out = std::move(ready_.front());

@@ -1,7 +1,8 @@
 // Reads a range of the log ahead of its consumer, on a thread of its own: the scan (RocksDB
 // reads, checksums, copies) runs on one core while the consumer decodes and applies entries on
 // another. Memory is bounded: at most kMaxBatches batches of kBatchEntries entries are read
-// ahead.
+// ahead, and the consumer hands each batch back for the reader to refill (no allocation per
+// entry once the buffers have grown).
 #ifndef REPLAY_SRC_ENTRY_PREFETCHER_H_
 #define REPLAY_SRC_ENTRY_PREFETCHER_H_
 
@@ -10,6 +11,7 @@
 #include <deque>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -17,6 +19,29 @@
 #include "ledger/ledger.h"
 
 namespace ledger::replay {
+
+// Consecutive entries' bytes in one buffer. Each entry starts at a multiple of 8 bytes from the
+// buffer's (allocated, so aligned) start: Cap'n Proto reads an aligned entry in place.
+class EntryBatch {
+ public:
+  size_t size() const { return spans_.size(); }
+  std::string_view entry(size_t k) const {
+    return std::string_view(bytes_).substr(spans_[k].first, spans_[k].second);
+  }
+  void Clear() {
+    bytes_.clear();
+    spans_.clear();
+  }
+  void Add(std::string_view entry) {
+    bytes_.resize((bytes_.size() + 7) & ~size_t{7});
+    spans_.emplace_back(bytes_.size(), entry.size());
+    bytes_.append(entry);
+  }
+
+ private:
+  std::string bytes_;
+  std::vector<std::pair<size_t, size_t>> spans_;  // offset and length of each entry
+};
 
 class EntryPrefetcher {
  public:
@@ -33,10 +58,11 @@ class EntryPrefetcher {
   EntryPrefetcher(const EntryPrefetcher&) = delete;
   EntryPrefetcher& operator=(const EntryPrefetcher&) = delete;
 
-  // The next entries' bytes, in seq order, into `out` (replacing what it held); false once every
-  // entry read was handed out. Then status() says why the reading ended: OK when the log ended
-  // (at `end` or before it: the caller checks the count), else the storage error.
-  bool Next(std::vector<std::string>* out);
+  // The next entries, in seq order, into `out`; what `out` held is handed back to be refilled.
+  // False once every entry read was handed out. Then status() says why the reading ended: OK
+  // when the log ended (at `end` or before it: the caller checks the count), else the storage
+  // error.
+  bool Next(EntryBatch* out);
   Status status();
 
  private:
@@ -44,10 +70,11 @@ class EntryPrefetcher {
 
   std::mutex mu_;
   std::condition_variable changed_;
-  std::deque<std::vector<std::string>> ready_;  // GUARDED_BY(mu_)
-  bool done_ = false;                           // GUARDED_BY(mu_): the reader has finished
-  bool stop_ = false;                           // GUARDED_BY(mu_): the consumer has gone
-  Status status_;                               // GUARDED_BY(mu_)
+  std::deque<EntryBatch> ready_;  // GUARDED_BY(mu_)
+  std::vector<EntryBatch> spare_;  // GUARDED_BY(mu_): handed back, to be refilled
+  bool done_ = false;              // GUARDED_BY(mu_): the reader has finished
+  bool stop_ = false;              // GUARDED_BY(mu_): the consumer has gone
+  Status status_;                  // GUARDED_BY(mu_)
   std::thread reader_;
 };
 

@@ -149,21 +149,22 @@ Result<RunStats> Replayer::Run(const RunOptions& options) {
   } else {
     it = ledger_.Scan(position_, /*decode=*/false);
   }
-  std::vector<std::string> batch;
+  EntryBatch batch;
   size_t in_batch = 0;
   bool started = false;
-  // The next entry's bytes, or null where the log ends.
-  auto next_entry = [&]() -> const std::string* {
+  // The next entry's bytes, or nullopt where the log ends.
+  auto next_entry = [&]() -> std::optional<std::string_view> {
     if (prefetcher) {
       if (in_batch == batch.size()) {
-        if (!prefetcher->Next(&batch)) return nullptr;
+        if (!prefetcher->Next(&batch)) return std::nullopt;
         in_batch = 0;
       }
-      return &batch[in_batch++];
+      return batch.entry(in_batch++);
     }
     if (started) it->Next();
     started = true;
-    return it->Valid() ? &it->entry().bytes : nullptr;
+    if (!it->Valid()) return std::nullopt;
+    return std::string_view(it->entry().bytes);
   };
   EventDecoder decoder;
   EventView view;
@@ -174,8 +175,8 @@ Result<RunStats> Replayer::Run(const RunOptions& options) {
   // projection reads a field. position_ is then the seq being applied.
   kj::Maybe<kj::Exception> error = kj::runCatchingExceptions([&]() {
     while (position_ < end) {
-      const std::string* bytes = next_entry();
-      if (bytes == nullptr) break;
+      const std::optional<std::string_view> bytes = next_entry();
+      if (!bytes) break;
       status = decoder.DecodeEntryBytes(position_, *bytes, &view);
       if (!status.ok()) return;
       stats.last_recorded_at_us = view.recorded_at_us();
