@@ -298,6 +298,18 @@ int RunBenchCompare(const Args& a) {
                 .string()
           : a.dir;
   std::error_code ec;
+  if (!own_root) {
+    // What the run makes in a given --dir is removed afterwards: it may not be there already.
+    for (const auto& entry : fs::directory_iterator(root, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name == "postgres" || name.rfind("ledger-run-", 0) == 0) {
+        return Fail(Status::FailedPrecondition(
+            entry.path().string() + " exists already: the benchmark makes and removes that "
+            "name in --dir, so give a directory without it"));
+      }
+    }
+    ec.clear();
+  }
   fs::create_directories(root, ec);
   if (ec) return Fail(Status::IOError("cannot create " + root));
   // Declared before the server, so that the server stops before its directory goes.
@@ -310,10 +322,24 @@ int RunBenchCompare(const Args& a) {
   Figures f;
   std::unique_ptr<LocalPostgres> local;
   std::atomic<LocalPostgres*> running{nullptr};
+  const bool start_local = a.pg.empty();
   CleanupOnSignal on_signal([&] {
-    if (LocalPostgres* pg = running.load()) pg->Stop();
+    if (LocalPostgres* pg = running.load()) {
+      pg->Stop();
+    } else if (start_local) {
+      // Interrupted while starting: no object stands for the server yet.
+      LocalPostgres::StopServerIn(root + "/postgres");
+    }
     RemoveScratchOf(root, own_root);
   });
+  // Declared after the watcher, so that the server stops while the signals are still taken by
+  // it (its directory goes later, with `local`).
+  struct StopServerFirst {
+    std::unique_ptr<LocalPostgres>& local;
+    ~StopServerFirst() {
+      if (local) local->Stop();
+    }
+  } stop_server_first{local};
   std::string conninfo = a.pg;
   if (conninfo.empty()) {
     auto started = LocalPostgres::Start(root + "/postgres");

@@ -105,15 +105,21 @@ int Run(const std::vector<std::string>& args, const std::string& log, const std:
 
 Result<std::unique_ptr<LocalPostgres>> LocalPostgres::Start(const std::string& dir) {
   LEDGER_ASSIGN_OR_RETURN(std::string bin, FindBinDir());
+  if (auto bad = dir.find_first_of("'\"$`\\,\n\r"); bad != std::string::npos) {
+    return Status::InvalidArgument(fmt::format(
+        "the scratch directory {} holds the character {:?} at position {}, which pg_ctl's shell "
+        "or the server's socket list would take apart: choose another --dir",
+        dir, dir[bad], bad));
+  }
   std::unique_ptr<LocalPostgres> pg(new LocalPostgres());
   pg->bin_ = bin;
-  pg->dir_ = dir;
   pg->data_ = dir + "/data";
   pg->log_ = dir + "/tools.log";  // initdb's and pg_ctl's output; the server's: server.log
   std::error_code ec;
   if (fs::exists(dir, ec)) return Status::FailedPrecondition(dir + " exists already");
   if (!fs::create_directories(dir, ec) || ec) return Status::IOError("cannot create " + dir);
-  // From here on the destructor removes `dir`.
+  // From here on the destructor removes `dir`, which this call made.
+  pg->dir_ = dir;
   if (::geteuid() == 0) {
     const passwd* pw = ::getpwnam("postgres");
     if (pw == nullptr) {
@@ -168,14 +174,24 @@ void LocalPostgres::Stop() {
   const int rc = Run({bin_ + "/pg_ctl", "-D", data_, "-m", "fast", "-w", "-t", "60", "stop"},
                      log_, dir_, uid_, gid_);
   if (rc == 0) return;
-  // pg_ctl could not stop it: the postmaster's pid is the first line of postmaster.pid.
-  std::ifstream pid_file(data_ + "/postmaster.pid");
+  // pg_ctl could not stop it.
+  StopServerIn(dir_);
+}
+
+void LocalPostgres::StopServerIn(const std::string& dir) {
+  // The postmaster's pid is the first line of postmaster.pid.
+  std::ifstream pid_file(dir + "/data/postmaster.pid");
   long pid = 0;
-  if (pid_file >> pid && pid > 1) ::kill(static_cast<pid_t>(pid), SIGQUIT);
+  if (!(pid_file >> pid) || pid <= 1) return;
+  const auto postmaster = static_cast<pid_t>(pid);
+  ::kill(postmaster, SIGINT);  // fast shutdown
+  for (int i = 0; i < 50 && ::kill(postmaster, 0) == 0; ++i) ::usleep(100 * 1000);
+  if (::kill(postmaster, 0) == 0) ::kill(postmaster, SIGQUIT);  // immediate shutdown
 }
 
 LocalPostgres::~LocalPostgres() {
   Stop();
+  if (dir_.empty()) return;  // Start failed before it made the directory
   std::error_code ec;
   fs::remove_all(dir_, ec);
   if (ec) fmt::print(stderr, "postgresql: cannot remove {}: {}\n", dir_, ec.message());

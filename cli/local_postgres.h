@@ -21,10 +21,17 @@ class LocalPostgres {
   // a message naming the package and --pg when there is none.
   static Result<std::string> FindBinDir();
 
-  // initdb into `dir` (created; it must not exist yet) and start the server. When this process
-  // runs as root, the server runs as the `postgres` user (PostgreSQL refuses root) and `dir` is
-  // given to that user. Progress goes to stderr.
+  // initdb into `dir` (created; it must not exist yet, and it is never removed unless this call
+  // created it) and start the server. When this process runs as root, the server runs as the
+  // `postgres` user (PostgreSQL refuses root) and `dir` is given to that user. `dir` may not
+  // hold a quote, `$`, a backquote, a backslash, a comma or a line break: pg_ctl passes it
+  // through a shell and the server's list of socket directories. Progress goes to stderr.
   static Result<std::unique_ptr<LocalPostgres>> Start(const std::string& dir);
+
+  // Stops a server in `dir` (as Start made it) that no LocalPostgres object stands for, e.g. one
+  // a signal interrupted Start for, by the pid in its postmaster.pid: a fast shutdown, then an
+  // immediate one after 5 s. Nothing when there is no pid file.
+  static void StopServerIn(const std::string& dir);
 
   // Stops the server (pg_ctl stop -m fast) and removes the directory.
   ~LocalPostgres();

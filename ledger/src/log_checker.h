@@ -46,7 +46,9 @@ class LogChecker {
   // Called on all cores for every fully checked entry that decoded, with its prepared event;
   // a non-OK status fails verification at that entry with check `column` taken from the
   // status's context (the source compares the entry with its derived records: verify.cc).
-  // Must be thread-safe. Failures are reported in seq order, after the entry's own checks.
+  // Must be thread-safe, also against the EntryVisitor and the node check, which run at the
+  // same time for the batch before. Failures are reported in seq order, after the entry's own
+  // checks.
   using EntryCheck = std::function<Status(uint64_t seq, const Entry& entry,
                                           const PreparedEvent& event, std::string* check)>;
   void SetEntryCheck(EntryCheck check) { entry_check_ = std::move(check); }

@@ -51,6 +51,12 @@ Result<VerifyReport> VerifyLedger(Ledger& ledger, const VerifyOptions& options) 
   const uint64_t size = ledger.Size();
   const uint64_t to = options.to == 0 ? size : std::min(options.to, size);
   const bool whole_log = options.from == 0 && options.to == 0;
+  // Declared before the checker, which uses both from its worker thread until it is drained
+  // (its destructor), also when this function is left by an exception.
+  // Nodes are completed in ascending index per level: a cursor steps through the stored ones
+  // (checked in order, on the thread that checks entries in order).
+  internal::TreeCursor tree(internal::StoreOf(ledger));
+  std::optional<internal::DerivedColumnsCheck> derived;
   internal::LogChecker checker(options.from, options.threads);
   for (const auto& [cp_size, note] : checkpoints) {
     auto checkpoint = tlog::OpenCheckpoint(note, log_key, nullptr);
@@ -77,9 +83,6 @@ Result<VerifyReport> VerifyLedger(Ledger& ledger, const VerifyOptions& options) 
   }
 
   checker.SetCaseRules({info.identity.max_agreement_problems, true});
-  // Nodes are completed in ascending index per level: a cursor steps through the stored ones
-  // (checked in order, on the thread that checks entries in order).
-  internal::TreeCursor tree(internal::StoreOf(ledger));
   checker.SetNodeCheck([&](uint8_t level, uint64_t index, const tlog::Hash& hash) -> Status {
     auto stored = tree.Read(level, index);
     if (!stored.ok()) return stored.status();
@@ -90,7 +93,6 @@ Result<VerifyReport> VerifyLedger(Ledger& ledger, const VerifyOptions& options) 
     }
     return Status::Ok();
   }, /*thread_safe=*/false);
-  std::optional<internal::DerivedColumnsCheck> derived;
   if (options.check_derived) {
     derived.emplace(internal::StoreOf(ledger));
     checker.SetEntryCheck([&](uint64_t seq, const Entry& entry,

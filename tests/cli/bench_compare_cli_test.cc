@@ -111,5 +111,35 @@ TEST_F(BenchCompareCliTest, AnUnreachableServerFailsNamingTheConnection) {
   ExpectNothingLeft();
 }
 
+// Regression (review): a --dir that already held `postgres` lost it, since the server's
+// directory was removed on the way out even when the benchmark had not made it.
+TEST_F(BenchCompareCliTest, ADirThatHoldsItsNamesAlreadyIsRefusedAndKept) {
+  fs::create_directory(dir_ / "scratch" / "postgres");
+  WriteWholeFile(dir_ / "scratch" / "postgres" / "mine.txt", "kept");
+  RunResult r = Compare({"--participants", "50", "--runs", "1"});
+  EXPECT_EQ(r.exit_code, kExitPrecondition) << Describe(r);
+  EXPECT_NE(r.err.find((dir_ / "scratch" / "postgres").string() + " exists already"),
+            std::string::npos)
+      << Describe(r);
+  EXPECT_EQ(ReadWholeFile(dir_ / "scratch" / "postgres" / "mine.txt"), "kept");
+  EXPECT_EQ(r.err.find("preparing"), std::string::npos) << Describe(r);
+}
+
+// pg_ctl passes the data directory through a shell: a --dir it would take apart is refused,
+// naming the character, before anything runs.
+TEST_F(BenchCompareCliTest, AScratchPathWithAQuoteIsRefusedNamingIt) {
+  if (!PostgresInstalled()) GTEST_SKIP() << "PostgreSQL is not installed (package postgresql)";
+  const fs::path quoted = dir_ / "it's";
+  fs::create_directory(quoted);
+  RunFiles files{"/dev/null", dir_ / "out", dir_ / "err"};
+  RunResult r = RunLedger(dir_, {"bench", "compare", "--dir", quoted.string(), "--participants",
+                                 "50", "--runs", "1"},
+                          files, "bench compare");
+  EXPECT_NE(r.exit_code, kExitOk) << Describe(r);
+  EXPECT_NE(r.err.find("holds the character '\\''"), std::string::npos) << Describe(r);
+  EXPECT_TRUE(fs::is_empty(quoted));
+  EXPECT_EQ(ProcessesMentioning(quoted.string()), std::vector<std::string>{});
+}
+
 }  // namespace
 }  // namespace ledger::cli_testing
