@@ -24,16 +24,25 @@ void SetUpAuditVerify(CLI::App* cmd, int* exit_code) {
   cmd->add_option("--format", a->format, "table or json")->check(CLI::IsMember({"table", "json"}));
   cmd->callback([=] {
     auto vkey = Result<std::string>(KeyArgumentText(a->vkey));
-    if (!vkey.ok()) { *exit_code = Fail(vkey.status()); return; }
+    if (!vkey.ok()) {
+      *exit_code = Fail(vkey.status());
+      return;
+    }
     auto held = ReadHeldCheckpoints(a->checkpoints);
-    if (!held.ok()) { *exit_code = Fail(held.status().WithContext("--checkpoint")); return; }
+    if (!held.ok()) {
+      *exit_code = Fail(held.status().WithContext("--checkpoint"));
+      return;
+    }
     VerifyOptions options;
     options.held_checkpoints = std::move(held).value();
     Progress progress("audit-verify", 0);
     options.progress = [&](uint64_t done, uint64_t) { progress.Update(done); };
     auto report = VerifyAuditExport(a->dir, *vkey, options);
     progress.Finish();
-    if (!report.ok()) { *exit_code = Fail(report.status()); return; }
+    if (!report.ok()) {
+      *exit_code = Fail(report.status());
+      return;
+    }
     *exit_code = PrintReport(*report, a->format, "audit-verify");
   });
 }

@@ -44,8 +44,12 @@ inline nlohmann::json BenchCaseOpenedJson(const std::string& subject) {
           {"actor", {{"id", "cw-bench"}, {"role", "caseworker"}}},
           {"legal_basis", {"NO:sotjl§18"}},
           {"data",
-           {{"municipality", "3005"}, {"office", "bench"}, {"programme", "P1824"},
-            {"intake_date", "2008-01-15"}, {"age_at_intake", 19}, {"sex", "female"},
+           {{"municipality", "3005"},
+            {"office", "bench"},
+            {"programme", "P1824"},
+            {"intake_date", "2008-01-15"},
+            {"age_at_intake", 19},
+            {"sex", "female"},
             {"referral_source", "nav"}}}};
 }
 

@@ -38,9 +38,8 @@ Status MakeDemo(const std::string& dir, int participants) {
   self[n] = '\0';
   fmt::print(stderr, "making a demo ledger of {} participants in {} (a few minutes)...\n",
              participants, dir);
-  const std::string command =
-      fmt::format("'{}' demo --dir '{}' --participants {} > '{}.log' 2>&1", self, dir,
-                  participants, dir);
+  const std::string command = fmt::format("'{}' demo --dir '{}' --participants {} > '{}.log' 2>&1",
+                                          self, dir, participants, dir);
   if (std::system(command.c_str()) != 0) {
     return Status::IOError("ledger demo failed; see " + dir + ".log");
   }
@@ -150,18 +149,17 @@ int RunBenchRelease(const ReleaseBenchOptions& o) {
   const double scan = Median(scan_rates);
   const double export_rate = static_cast<double>(events) / export_s;
   if (o.format == "json") {
-    nlohmann::ordered_json j = {
-        {"entries", entries},
-        {"persons", persons},
-        {"events_released", events},
-        {"raw_scan_entries_per_s", scan},
-        {"export_seconds_median", export_s},
-        {"export_seconds", export_seconds},
-        {"export_target_seconds", 30},
-        {"export_events_per_s", export_rate},
-        {"ratio_export_to_raw_scan", export_rate / scan},
-        {"replay_seconds_median", Median(replay_seconds)},
-        {"agree_with_ledger", agree}};
+    nlohmann::ordered_json j = {{"entries", entries},
+                                {"persons", persons},
+                                {"events_released", events},
+                                {"raw_scan_entries_per_s", scan},
+                                {"export_seconds_median", export_s},
+                                {"export_seconds", export_seconds},
+                                {"export_target_seconds", 30},
+                                {"export_events_per_s", export_rate},
+                                {"ratio_export_to_raw_scan", export_rate / scan},
+                                {"replay_seconds_median", Median(replay_seconds)},
+                                {"agree_with_ledger", agree}};
     fmt::print("{}\n", j.dump(2));
     return kExitOk;
   }
@@ -183,8 +181,8 @@ int RunBenchRelease(const ReleaseBenchOptions& o) {
   t.AddRow({"  phases of the last run (s)", phase_text});
   t.AddRow({"export, released events/s", Thousands(static_cast<uint64_t>(export_rate))});
   t.AddRow({"ratio export / raw scan", fmt::format("{:.3f}", export_rate / scan)});
-  t.AddRow({"evaluator's check + replay, median (s)",
-            fmt::format("{:.1f}", Median(replay_seconds))});
+  t.AddRow(
+      {"evaluator's check + replay, median (s)", fmt::format("{:.1f}", Median(replay_seconds))});
   t.AddRow({"release agrees with the ledger (O1-O11)", agree ? "yes" : "NO"});
   fmt::print("{}", t.Render());
   return kExitOk;

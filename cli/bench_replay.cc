@@ -62,9 +62,9 @@ struct AllProjections {
 
 Result<std::unique_ptr<AllProjections>> NewProjections(Ledger& ledger) {
   auto all = std::make_unique<AllProjections>();
-  LEDGER_ASSIGN_OR_RETURN(all->replayer,
-                   replay::Replayer::Create(ledger, {&all->caseload, &all->outcomes,
-                                                     &all->compliance}));
+  LEDGER_ASSIGN_OR_RETURN(
+      all->replayer,
+      replay::Replayer::Create(ledger, {&all->caseload, &all->outcomes, &all->compliance}));
   return all;
 }
 
@@ -262,7 +262,8 @@ void Print(const Figures& f, const std::string& format) {
             Thousands(static_cast<uint64_t>(rebuild))});
   t.AddRow({"  CPU of the replaying thread (entries/s)",
             Thousands(static_cast<uint64_t>(Median(f.rebuild_rates)))});
-  t.AddRow({"  CPU of all threads per entry (us)", fmt::format("{:.2f}", Median(f.rebuild_cpu_us))});
+  t.AddRow(
+      {"  CPU of all threads per entry (us)", fmt::format("{:.2f}", Median(f.rebuild_cpu_us))});
   t.AddRow({"target (entries/s)", "1,000,000"});
   t.AddRow({"ratio rebuild / raw scan", fmt::format("{:.2f}", ratio)});
   t.AddRow({"target ratio", "0.80"});
@@ -338,8 +339,8 @@ Status Measure(Ledger& ledger, const ReplayBenchOptions& o, std::vector<SignedEv
     } else {
       LEDGER_ASSIGN_OR_RETURN(replay::RunStats stats, last->replayer->Run());
       if (stats.applied + stats.skipped != 1) {
-        return Status::FailedPrecondition("incremental run read " +
-                                          std::to_string(stats.applied) + " entries, not 1");
+        return Status::FailedPrecondition("incremental run read " + std::to_string(stats.applied) +
+                                          " entries, not 1");
       }
     }
     (apply ? f.incremental_us : f.catch_up_us).push_back(w.Cpu() * 1e6);

@@ -174,13 +174,12 @@ Result<std::vector<Session>> OpenSessions(const RevocationBenchTarget& t,
 
 }  // namespace
 
-Result<std::vector<RevocationTimes>> MeasureRevocation(const RevocationBenchTarget& t,
-                                                       int runs) {
+Result<std::vector<RevocationTimes>> MeasureRevocation(const RevocationBenchTarget& t, int runs) {
   std::vector<RevocationTimes> times;
   const std::string tokens = server::TokensPath(t.data_dir);
   for (int run = 0; run < runs; ++run) {
-    LEDGER_ASSIGN_OR_RETURN(auto token,
-                     server::TokenStore::Create(tokens, t.key_id_hex, t.role, "bench-revocation"));
+    LEDGER_ASSIGN_OR_RETURN(
+        auto token, server::TokenStore::Create(tokens, t.key_id_hex, t.role, "bench-revocation"));
     LEDGER_ASSIGN_OR_RETURN(auto sessions, OpenSessions(t, token.token));
     if (times.empty()) {
       for (const auto& s : sessions) times.push_back({s.name, {}, 0});

@@ -21,9 +21,9 @@ struct RevocationBenchTarget {
 };
 
 struct RevocationTimes {
-  std::string session;      // "SSE subscription", "WebSocket subscription", ...
-  std::vector<double> ms;   // per run: from the revocation to the session's close
-  int not_closed = 0;       // runs in which it was still open after 5 s
+  std::string session;     // "SSE subscription", "WebSocket subscription", ...
+  std::vector<double> ms;  // per run: from the revocation to the session's close
+  int not_closed = 0;      // runs in which it was still open after 5 s
 };
 
 // `runs` rounds; each opens every kind of session, waits until each is established, revokes

@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include "ledger/signing_key.h"
-
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -12,19 +10,30 @@
 #include <fstream>
 #include <sstream>
 
+#include "ledger/signing_key.h"
+
 namespace ledger::cli {
 
 int ExitCodeFor(const Status& status) {
   switch (status.code()) {
-    case StatusCode::kOk: return kExitOk;
-    case StatusCode::kInvalidArgument: return kExitRefused;
-    case StatusCode::kNotFound: return kExitNotFound;
-    case StatusCode::kConflict: return kExitConflict;
-    case StatusCode::kPermissionDenied: return kExitPermission;
-    case StatusCode::kCorruption: return kExitCorruption;
-    case StatusCode::kUnavailable: return kExitUnavailable;
-    case StatusCode::kFailedPrecondition: return kExitPrecondition;
-    case StatusCode::kIOError: return kExitFailure;
+    case StatusCode::kOk:
+      return kExitOk;
+    case StatusCode::kInvalidArgument:
+      return kExitRefused;
+    case StatusCode::kNotFound:
+      return kExitNotFound;
+    case StatusCode::kConflict:
+      return kExitConflict;
+    case StatusCode::kPermissionDenied:
+      return kExitPermission;
+    case StatusCode::kCorruption:
+      return kExitCorruption;
+    case StatusCode::kUnavailable:
+      return kExitUnavailable;
+    case StatusCode::kFailedPrecondition:
+      return kExitPrecondition;
+    case StatusCode::kIOError:
+      return kExitFailure;
   }
   return kExitFailure;
 }
@@ -164,7 +173,8 @@ std::string Table::Render() const {
       const std::string cell = i < row.size() ? row[i] : "";
       bool right = !header && LooksNumeric(cell);
       if (i) out += "  ";
-      out += right ? fmt::format("{:>{}}", cell, widths[i]) : fmt::format("{:<{}}", cell, widths[i]);
+      out +=
+          right ? fmt::format("{:>{}}", cell, widths[i]) : fmt::format("{:<{}}", cell, widths[i]);
     }
     while (!out.empty() && out.back() == ' ') out.pop_back();
     out += '\n';

@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "ledger/ledger.h"
-#include "ledger/master_key.h"
 #include "base/file.h"
 #include "base/hex.h"
 #include "base/status.h"
+#include "ledger/ledger.h"
+#include "ledger/master_key.h"
 #include "ledger/verify.h"
 
 namespace ledger::cli {
@@ -20,15 +20,15 @@ namespace ledger::cli {
 // Exit codes a script can rely on (docs/cli.md).
 enum ExitCode : int {
   kExitOk = 0,
-  kExitFailure = 1,        // I/O error or anything else unexpected
-  kExitUsage = 2,          // bad command line
-  kExitRefused = 3,        // input refused (malformed, invalid, some events not appended)
+  kExitFailure = 1,  // I/O error or anything else unexpected
+  kExitUsage = 2,    // bad command line
+  kExitRefused = 3,  // input refused (malformed, invalid, some events not appended)
   kExitNotFound = 4,
-  kExitConflict = 5,       // version conflict, id reused with other content
-  kExitPermission = 6,     // bad signature, unknown/revoked key, role not allowed
-  kExitCorruption = 7,     // stored data failed a check
-  kExitUnavailable = 8,    // ledger in use by another process
-  kExitPrecondition = 9,   // state does not allow it (already exists, shredded stream, ...)
+  kExitConflict = 5,      // version conflict, id reused with other content
+  kExitPermission = 6,    // bad signature, unknown/revoked key, role not allowed
+  kExitCorruption = 7,    // stored data failed a check
+  kExitUnavailable = 8,   // ledger in use by another process
+  kExitPrecondition = 9,  // state does not allow it (already exists, shredded stream, ...)
 };
 
 int ExitCodeFor(const Status& status);

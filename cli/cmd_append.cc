@@ -246,8 +246,9 @@ int RunAppend(const AppendArgs& a) {
     }
     if (a.atomic) {
       if (all.size() >= kMaxAtomicEvents) {
-        return Fail(Status::InvalidArgument("an atomic batch may hold at most 10,000 events; "
-                                            "nothing was appended"));
+        return Fail(
+            Status::InvalidArgument("an atomic batch may hold at most 10,000 events; "
+                                    "nothing was appended"));
       }
       all.push_back(std::move(line));
       continue;
@@ -302,7 +303,8 @@ void RegisterAppendCommand(CLI::App& app, int* exit_code) {
   cmd->add_flag("--atomic", args->atomic, "All or nothing: append every event or none");
   cmd->add_option("--ledger-key", args->ledger_key,
                   "The ledger's key, to sign checkpoints (default <keys>/ledger.key if present)");
-  cmd->add_option("--keys", args->keys_dir, "Key directory (default $LEDGER_KEYS or ./ledger-keys)");
+  cmd->add_option("--keys", args->keys_dir,
+                  "Key directory (default $LEDGER_KEYS or ./ledger-keys)");
   cmd->add_option("--master-key", args->master_key,
                   "The vault's master key file (default $LEDGER_MASTER_KEY or <keys>/master.key)");
   cmd->add_flag("--errors-only", args->errors_only, "Print result lines only for refused events");

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "audit_verify_command.h"
+#include "base/base64.h"
 #include "cli_common.h"
 #include "commands.h"
 #include "ledger/audit_export.h"
@@ -15,19 +16,17 @@
 #include "ledger/repair.h"
 #include "ledger/time_format.h"
 #include "ledger/verify.h"
-#include "base/base64.h"
 #include "tlog/base64.h"
 #include "tlog/checkpoint.h"
 #include "tlog/note.h"
 #include "tlog/proof_file.h"
-#include "verify_report.h"
 #include "tlog/verify.h"
+#include "verify_report.h"
 
 namespace ledger::cli {
 namespace {
 
 std::string HashBase64(const tlog::Hash& h) { return tlog::HashToBase64(h); }
-
 
 struct CommonArgs {
   std::string data, format = "table";
@@ -44,27 +43,37 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
       bool sign = false;
     };
     auto a = std::make_shared<Args>();
-    auto* cmd = app.add_subcommand("checkpoint",
-                                   "Print the latest signed checkpoint (or one of --size)");
+    auto* cmd =
+        app.add_subcommand("checkpoint", "Print the latest signed checkpoint (or one of --size)");
     cmd->add_option("--data", a->data, "Ledger directory");
     cmd->add_option("--size", a->size, "The checkpoint of exactly this tree size");
-    cmd->add_flag("--sign", a->sign, "Sign a checkpoint of the current tree first (needs the ledger key)");
+    cmd->add_flag("--sign", a->sign,
+                  "Sign a checkpoint of the current tree first (needs the ledger key)");
     cmd->add_option("--ledger-key", a->ledger_key, "The ledger's key");
     cmd->add_option("--keys", a->keys_dir, "Key directory");
     cmd->callback([=] {
       LedgerOptions options;
       if (a->sign) {
         auto o = WriterOptions(a->ledger_key, a->keys_dir);
-        if (!o.ok()) { *exit_code = Fail(o.status()); return; }
+        if (!o.ok()) {
+          *exit_code = Fail(o.status());
+          return;
+        }
         options = *o;
       }
-      auto ledger = a->sign ? Ledger::Open(ResolveDataDir(a->data), options)
-                            : OpenForReading(a->data);
-      if (!ledger.ok()) { *exit_code = Fail(ledger.status()); return; }
-      Result<std::string> note = a->sign ? (*ledger)->SignCheckpoint()
+      auto ledger =
+          a->sign ? Ledger::Open(ResolveDataDir(a->data), options) : OpenForReading(a->data);
+      if (!ledger.ok()) {
+        *exit_code = Fail(ledger.status());
+        return;
+      }
+      Result<std::string> note = a->sign   ? (*ledger)->SignCheckpoint()
                                  : a->size ? (*ledger)->CheckpointAt(a->size)
                                            : (*ledger)->LatestCheckpoint();
-      if (!note.ok()) { *exit_code = Fail(note.status()); return; }
+      if (!note.ok()) {
+        *exit_code = Fail(note.status());
+        return;
+      }
       fmt::print("{}", *note);
       *exit_code = kExitOk;
     });
@@ -84,13 +93,25 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
     cmd->add_option("--out,-o", a->out, "Output file (default: standard output)");
     cmd->callback([=] {
       auto ledger = OpenForReading(a->data);
-      if (!ledger.ok()) { *exit_code = Fail(ledger.status()); return; }
+      if (!ledger.ok()) {
+        *exit_code = Fail(ledger.status());
+        return;
+      }
       auto note = a->size ? (*ledger)->CheckpointAt(a->size) : (*ledger)->LatestCheckpoint();
-      if (!note.ok()) { *exit_code = Fail(note.status()); return; }
+      if (!note.ok()) {
+        *exit_code = Fail(note.status());
+        return;
+      }
       auto body = tlog::ParseNote(*note);
-      if (!body.ok()) { *exit_code = Fail(body.status()); return; }
+      if (!body.ok()) {
+        *exit_code = Fail(body.status());
+        return;
+      }
       auto cp = tlog::ParseCheckpointBody(body->text);
-      if (!cp.ok()) { *exit_code = Fail(cp.status()); return; }
+      if (!cp.ok()) {
+        *exit_code = Fail(cp.status());
+        return;
+      }
       if (a->seq >= cp->size) {
         *exit_code = Fail(Status::FailedPrecondition(
             fmt::format("entry {} is not covered by the checkpoint of size {}; sign a newer one "
@@ -99,7 +120,10 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
         return;
       }
       auto proof = (*ledger)->InclusionProof(a->seq, cp->size);
-      if (!proof.ok()) { *exit_code = Fail(proof.status()); return; }
+      if (!proof.ok()) {
+        *exit_code = Fail(proof.status());
+        return;
+      }
       std::string text = tlog::FormatProofFile({"", a->seq, *proof, *note});
       if (a->out.empty()) {
         fmt::print("{}", text);
@@ -117,16 +141,22 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
       uint64_t from = 0, to = 0;
     };
     auto a = std::make_shared<Args>();
-    auto* cmd = app.add_subcommand(
-        "consistency", "Print an RFC 9162 consistency proof, one base64 hash per line");
+    auto* cmd = app.add_subcommand("consistency",
+                                   "Print an RFC 9162 consistency proof, one base64 hash per line");
     cmd->add_option("--data", a->data, "Ledger directory");
     cmd->add_option("--from", a->from, "Older tree size")->required();
     cmd->add_option("--to", a->to, "Newer tree size")->required();
     cmd->callback([=] {
       auto ledger = OpenForReading(a->data);
-      if (!ledger.ok()) { *exit_code = Fail(ledger.status()); return; }
+      if (!ledger.ok()) {
+        *exit_code = Fail(ledger.status());
+        return;
+      }
       auto proof = (*ledger)->ConsistencyProof(a->from, a->to);
-      if (!proof.ok()) { *exit_code = Fail(proof.status()); return; }
+      if (!proof.ok()) {
+        *exit_code = Fail(proof.status());
+        return;
+      }
       for (const auto& h : *proof) fmt::print("{}\n", HashBase64(h));
       *exit_code = kExitOk;
     });
@@ -146,10 +176,16 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
     cmd->add_option("--out,-o", a->out, "Write to a file instead of standard output");
     cmd->callback([=] {
       auto ledger = OpenForReading(a->data);
-      if (!ledger.ok()) { *exit_code = Fail(ledger.status()); return; }
+      if (!ledger.ok()) {
+        *exit_code = Fail(ledger.status());
+        return;
+      }
       auto e = (*ledger)->ReadSeq(a->seq);
-      if (!e.ok()) { *exit_code = Fail(e.status()); return; }
-      std::string text = a->format == "raw" ? e->bytes
+      if (!e.ok()) {
+        *exit_code = Fail(e.status());
+        return;
+      }
+      std::string text = a->format == "raw"   ? e->bytes
                          : a->format == "hex" ? HexEncode(e->bytes) + "\n"
                                               : Base64Encode(e->bytes) + "\n";
       if (a->out.empty()) {
@@ -180,26 +216,39 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
     cmd->add_option("--checkpoint", a->checkpoints,
                     "A checkpoint you hold from earlier (a file; repeatable): the log must "
                     "extend it");
-    cmd->add_option("--format", a->format, "table or json")->check(CLI::IsMember({"table", "json"}));
+    cmd->add_option("--format", a->format, "table or json")
+        ->check(CLI::IsMember({"table", "json"}));
     cmd->callback([=] {
       auto held = ReadHeldCheckpoints(a->checkpoints);
-      if (!held.ok()) { *exit_code = Fail(held.status().WithContext("--checkpoint")); return; }
+      if (!held.ok()) {
+        *exit_code = Fail(held.status().WithContext("--checkpoint"));
+        return;
+      }
       auto ledger = OpenForReading(a->data);
-      if (!ledger.ok()) { *exit_code = Fail(ledger.status()); return; }
+      if (!ledger.ok()) {
+        *exit_code = Fail(ledger.status());
+        return;
+      }
       VerifyOptions options;
       options.held_checkpoints = std::move(held).value();
       options.from = a->from;
       options.to = a->to;
       if (!a->vkey.empty()) {
         auto text = Result<std::string>(KeyArgumentText(a->vkey));
-        if (!text.ok()) { *exit_code = Fail(text.status()); return; }
+        if (!text.ok()) {
+          *exit_code = Fail(text.status());
+          return;
+        }
         options.verifier_key = *text;
       }
       Progress progress("verify", (*ledger)->Size());
       options.progress = [&](uint64_t done, uint64_t) { progress.Update(done); };
       auto report = VerifyLedger(**ledger, options);
       progress.Finish();
-      if (!report.ok()) { *exit_code = Fail(report.status()); return; }
+      if (!report.ok()) {
+        *exit_code = Fail(report.status());
+        return;
+      }
       *exit_code = PrintReport(*report, a->format, "verify");
     });
   }
@@ -216,7 +265,8 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
     cmd->add_option("--data", a->data, "Ledger directory");
     cmd->add_option("--vkey", a->vkey,
                     "The ledger's verifier key as you hold it (or a file): checked as by verify");
-    cmd->add_option("--format", a->format, "table or json")->check(CLI::IsMember({"table", "json"}));
+    cmd->add_option("--format", a->format, "table or json")
+        ->check(CLI::IsMember({"table", "json"}));
     cmd->callback([=] {
       RepairOptions options;
       if (!a->vkey.empty()) options.verifier_key = KeyArgumentText(a->vkey);
@@ -232,7 +282,10 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
       };
       auto report = RepairLedger(ResolveDataDir(a->data), options);
       if (progress) progress->Finish();
-      if (!report.ok()) { *exit_code = Fail(report.status()); return; }
+      if (!report.ok()) {
+        *exit_code = Fail(report.status());
+        return;
+      }
       if (a->format == "json") {
         nlohmann::ordered_json j;
         j["ok"] = report->vault_records_missing.empty();
@@ -271,8 +324,10 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
     auto* cmd = app.add_subcommand(
         "verify-proof", "Check a tlog-proof file for an entry, with only the verifier key");
     cmd->add_option("file", a->file, "The tlog-proof file")->required();
-    cmd->add_option("--vkey", a->vkey, "The ledger's verifier key, or a file holding it")->required();
-    cmd->add_option("--entry", a->entry, "File with the entry's raw bytes (ledger entry --format raw)")
+    cmd->add_option("--vkey", a->vkey, "The ledger's verifier key, or a file holding it")
+        ->required();
+    cmd->add_option("--entry", a->entry,
+                    "File with the entry's raw bytes (ledger entry --format raw)")
         ->required();
     cmd->callback([=] {
       auto run = [&]() -> Status {
@@ -283,7 +338,7 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
         LEDGER_ASSIGN_OR_RETURN(auto proof, tlog::ParseProofFile(text));
         LEDGER_ASSIGN_OR_RETURN(auto cp, tlog::OpenCheckpoint(proof.checkpoint, vkey, nullptr));
         LEDGER_RETURN_IF_ERROR(tlog::VerifyInclusion(tlog::HashLeaf(entry), proof.index, cp.size,
-                                              proof.inclusion_proof, cp.root));
+                                                     proof.inclusion_proof, cp.root));
         fmt::print("OK: entry {} is in the tree of {} entries signed by {} (root {})\n",
                    proof.index, cp.size, cp.origin, HashBase64(cp.root));
         return Status::Ok();
@@ -304,12 +359,18 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
     cmd->add_option("--out", a->out, "Directory to create (must be empty or absent)")->required();
     cmd->callback([=] {
       auto ledger = OpenForReading(a->data);
-      if (!ledger.ok()) { *exit_code = Fail(ledger.status()); return; }
+      if (!ledger.ok()) {
+        *exit_code = Fail(ledger.status());
+        return;
+      }
       Progress progress("export", (*ledger)->Size());
-      auto summary = ExportAudit(**ledger, a->out,
-                                 [&](uint64_t done, uint64_t) { progress.Update(done); });
+      auto summary =
+          ExportAudit(**ledger, a->out, [&](uint64_t done, uint64_t) { progress.Update(done); });
       progress.Finish();
-      if (!summary.ok()) { *exit_code = Fail(summary.status()); return; }
+      if (!summary.ok()) {
+        *exit_code = Fail(summary.status());
+        return;
+      }
       fmt::print("exported {} entries to {}: {} hash tiles, {} entry bundles, {:.1f} MiB\n",
                  Thousands(summary->size), a->out, summary->hash_tiles, summary->entry_bundles,
                  summary->bytes / 1048576.0);

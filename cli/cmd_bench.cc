@@ -66,8 +66,8 @@ std::vector<Stage> Breakdown(const AppendRun& run, unsigned cores) {
   const double n = static_cast<double>(std::max<uint64_t>(1, run.events));
   auto us = [&](double ns) { return ns / 1000.0 / n; };
   auto us_s = [&](double seconds) { return seconds * 1e6 / n; };
-  const double writer_stages = static_cast<double>(t.id_index_ns + t.rules_ns + t.tree_ns +
-                                                   t.records_ns);
+  const double writer_stages =
+      static_cast<double>(t.id_index_ns + t.rules_ns + t.tree_ns + t.records_ns);
   const double appender_cpu = run.cpu.process_s - run.cpu.writer_s - run.cpu.background_s;
   return {
       {"appenders_decode", "appenders: decode and validate", us(t.decode_ns)},
@@ -127,7 +127,7 @@ int RunBenchAppend(const BenchArgs& a) {
       if (run.refused) {
         return Fail(Status::FailedPrecondition(fmt::format("{} events were refused", run.refused)));
       }
-      (config == kProduction     ? rates
+      (config == kProduction      ? rates
        : config == kNoCheckpoints ? rates_plain
                                   : rates_no_rules)
           .push_back(run.events / run.seconds);
@@ -150,7 +150,8 @@ int RunBenchAppend(const BenchArgs& a) {
     profiled = RunAppend(**ledger, events, cohort->client_of, a.clients, a.batch);
     EnableAppendStageTimes(false);
     if (profiled.refused) {
-      return Fail(Status::FailedPrecondition(fmt::format("{} events were refused", profiled.refused)));
+      return Fail(
+          Status::FailedPrecondition(fmt::format("{} events were refused", profiled.refused)));
     }
     ledger->reset();
     fs::remove_all(dir, ec);
@@ -204,15 +205,15 @@ int RunBenchAppend(const BenchArgs& a) {
   t.AddRow({"target ratio", "0.80"});
   t.AddRow({"same, no checkpoints, median (/s)", Thousands(static_cast<uint64_t>(median_plain))});
   t.AddRow({"cost of checkpointing", fmt::format("{:.1f}%", 100 * checkpoint_cost)});
-  t.AddRow({"same, no case rules, median (/s)",
-            Thousands(static_cast<uint64_t>(median_no_rules))});
+  t.AddRow({"same, no case rules, median (/s)", Thousands(static_cast<uint64_t>(median_no_rules))});
   t.AddRow({"cost of the case rules (target <= 10%)", fmt::format("{:.1f}%", 100 * rules_cost)});
   t.AddRow({"RSS at start / half / end (MiB)",
             fmt::format("{:.0f} / {:.0f} / {:.0f}", last.rss_start / 1048576.0,
                         last.rss_mid / 1048576.0, last.rss_end / 1048576.0)});
   fmt::print("{}", t.Render());
   Table b({"where the time goes (a production run with stage counters)", "us per event"});
-  for (const auto& stage : stages) b.AddRow({stage.label, fmt::format("{:.1f}", stage.us_per_event)});
+  for (const auto& stage : stages)
+    b.AddRow({stage.label, fmt::format("{:.1f}", stage.us_per_event)});
   b.AddRow({"events per group commit", fmt::format("{:.0f}", events_per_group)});
   b.AddRow({"that run's rate (/s)", Thousands(static_cast<uint64_t>(profiled_rate))});
   fmt::print("\n{}", b.Render());
@@ -248,7 +249,10 @@ int RunBenchConsent(const BenchArgs& a) {
   const uint64_t size = (*ledger)->Size();
   Progress progress("consent", 2 * kSamples);
   for (int i = 0; i < kSamples; ++i) {
-    ConsentQuestion q{subjects[rng() % subjects.size()], "nav", {"identity"}, "case_coordination",
+    ConsentQuestion q{subjects[rng() % subjects.size()],
+                      "nav",
+                      {"identity"},
+                      "case_coordination",
                       from + static_cast<int64_t>(rng() % static_cast<uint64_t>(span))};
     auto start = Clock::now();
     auto d = (*ledger)->DecideConsent(q);
@@ -285,8 +289,8 @@ int RunBenchConsent(const BenchArgs& a) {
     return kExitOk;
   }
   Table t({"measure", "value"});
-  t.AddRow({"subjects / events", fmt::format("{} / {}", Thousands(subjects.size()),
-                                             Thousands(cohort->events.size()))});
+  t.AddRow({"subjects / events",
+            fmt::format("{} / {}", Thousands(subjects.size()), Thousands(cohort->events.size()))});
   t.AddRow({"decisions (random subject and time)", Thousands(kSamples)});
   t.AddRow({"answered yes", fmt::format("{:.1f}%", 100.0 * allowed / kSamples)});
   t.AddRow({"consent decision, median (µs)", fmt::format("{:.1f}", decide)});
@@ -385,8 +389,8 @@ int RunBenchVerify(const BenchArgs& a) {
   t.AddRow({"full verification, median (entries/s)", Thousands(static_cast<uint64_t>(median))});
   t.AddRow({"ratio to raw verify, all cores", fmt::format("{:.2f}", ratio)});
   t.AddRow({"target ratio", "0.80"});
-  t.AddRow({"entries only (no derived columns), each run (entries/s)",
-            RatesText(entries_only_rates)});
+  t.AddRow(
+      {"entries only (no derived columns), each run (entries/s)", RatesText(entries_only_rates)});
   t.AddRow({"entries only, median (entries/s)", Thousands(static_cast<uint64_t>(entries_only))});
   t.AddRow({"full to entries-only ratio (target >= 0.90)", fmt::format("{:.2f}", derived_share)});
   t.AddRow({"inclusion proof, median (us)", fmt::format("{:.1f}", Median(inclusion_us))});
@@ -425,8 +429,8 @@ void RegisterBenchCommand(CLI::App& app, int* exit_code) {
                   "directory)");
   cmd->add_flag("--memory-child", args->memory_child)->group("");  // internal
   cmd->callback([=] {
-    if (cmd->got_subcommand("server")) return;  // ledger bench server: cmd_bench_server.cc
-    if (cmd->got_subcommand("attack")) return;  // ledger bench attack: cmd_bench_attack.cc
+    if (cmd->got_subcommand("server")) return;     // ledger bench server: cmd_bench_server.cc
+    if (cmd->got_subcommand("attack")) return;     // ledger bench attack: cmd_bench_attack.cc
     if (cmd->got_subcommand("replicate")) return;  // cmd_bench_replicate.cc
     if (cmd->got_subcommand("compare")) return;    // cmd_bench_compare.cc
     if (args->what == "replay") {

@@ -17,13 +17,12 @@
 //              revoked, the time to each session's close (bench_revocation.h).
 // The attackers stream their bodies from one small shared buffer and the normal client keeps a
 // few KiB, so what grows in this process during the attack is the server's.
-#include <fmt/format.h>
 #include <arpa/inet.h>
+#include <fmt/format.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
-#include <sched.h>
 #include <sched.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -35,12 +34,12 @@
 #include <fstream>
 #include <map>
 #include <mutex>
-#include <random>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <thread>
 
-#include "bench_revocation.h"
 #include "bench_common.h"
+#include "bench_revocation.h"
 #include "cli_common.h"
 #include "commands.h"
 #include "ledger/event_codec.h"
@@ -57,11 +56,11 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 struct Args {
-  int connections = 12;        // per role and route
-  int body_mib = 16;           // each attacking body
-  int seconds = 10;            // each timed phase
-  int slowloris = 200;         // slowloris sockets
-  int revocation_runs = 5;     // rounds of the revocation phase
+  int connections = 12;     // per role and route
+  int body_mib = 16;        // each attacking body
+  int seconds = 10;         // each timed phase
+  int slowloris = 200;      // slowloris sockets
+  int revocation_runs = 5;  // rounds of the revocation phase
   // The attacking threads' scheduling: "idle" (SCHED_IDLE), "low" (nice 19) or "normal".
   std::string attackers = "idle";
   int rate = 50;               // the normal client's requests per second
@@ -133,9 +132,10 @@ Latencies RunNormalClient(const server::ClientOptions& options, const SigningKey
       // A new case each time: a second case.opened on one stream would be refused.
       static const std::string kRun = NewEventId();
       static std::atomic<uint64_t> next_case{0};
-      body = server::SignedEventBody(
-                 BenchCaseOpenedJson("normal-" + kRun + "-" + std::to_string(next_case++)).dump(), key)
-                 .value();
+      body =
+          server::SignedEventBody(
+              BenchCaseOpenedJson("normal-" + kRun + "-" + std::to_string(next_case++)).dump(), key)
+              .value();
     }
     const auto sent = Clock::now();
     auto r = append ? (*client)->Post("/v1/events", body) : (*client)->Get("/v1/head");
@@ -379,7 +379,9 @@ Latencies WithNormalClient(const server::ClientOptions& normal, const SigningKey
   return latencies;
 }
 
-std::string Mib(uint64_t bytes) { return fmt::format("{:.1f}", static_cast<double>(bytes) / (1 << 20)); }
+std::string Mib(uint64_t bytes) {
+  return fmt::format("{:.1f}", static_cast<double>(bytes) / (1 << 20));
+}
 
 int Run(const Args& a) {
   if (a.connections < 1 || a.body_mib < 1 || a.seconds < 1 || a.rate < 1 || a.slowloris < 0 ||
@@ -398,8 +400,10 @@ int Run(const Args& a) {
     ::setrlimit(RLIMIT_NOFILE, &nofile);
   }
   const std::string scratch =
-      a.dir.empty() ? (std::filesystem::temp_directory_path() / ("ledger-bench-attack-" + NewEventId())).string()
-                    : a.dir;
+      a.dir.empty()
+          ? (std::filesystem::temp_directory_path() / ("ledger-bench-attack-" + NewEventId()))
+                .string()
+          : a.dir;
   const std::string data = scratch + "/data";
   std::error_code ec;
   std::filesystem::create_directories(scratch, ec);
@@ -422,8 +426,8 @@ int Run(const Args& a) {
       if (auto r = RegisterKey(**ledger, admin, key.verifier(), role, scope); !r.ok()) {
         return Fail(r.status());
       }
-      auto token = server::TokenStore::Create(server::TokensPath(data), key.key_id_hex(), role,
-                                              "bench");
+      auto token =
+          server::TokenStore::Create(server::TokensPath(data), key.key_id_hex(), role, "bench");
       if (!token.ok()) return Fail(token.status());
       attackers.push_back({role, token->token});
       if (role == "caseworker") caseworker = key;
@@ -435,8 +439,8 @@ int Run(const Args& a) {
     attackers.push_back({"unauthenticated", ""});
   }
   // The normal client is a caseworker of its own token.
-  auto normal_token = server::TokenStore::Create(server::TokensPath(data),
-                                                 caseworker->key_id_hex(), "caseworker", "normal");
+  auto normal_token = server::TokenStore::Create(server::TokensPath(data), caseworker->key_id_hex(),
+                                                 "caseworker", "normal");
   if (!normal_token.ok()) return Fail(normal_token.status());
   server::ServerOptions so;
   so.data_dir = data;
@@ -482,8 +486,9 @@ int Run(const Args& a) {
   Latencies baseline = WithNormalClient(normal, *caseworker, a, [](const std::atomic<bool>&) {});
   report["baseline"] = LatencyJson(baseline);
 
-  fmt::print(stderr, "bench attack: body attack ({} roles x 2 routes x {} connections, {} MiB "
-                     "bodies, {} s)...\n",
+  fmt::print(stderr,
+             "bench attack: body attack ({} roles x 2 routes x {} connections, {} MiB "
+             "bodies, {} s)...\n",
              attackers.size(), a.connections, a.body_mib, a.seconds);
   nlohmann::ordered_json answers;
   uint64_t peak = 0;
@@ -518,17 +523,18 @@ int Run(const Args& a) {
                          {"connections_opened", opened},
                          {"normal_client", LatencyJson(slow)}};
   fmt::print(stderr, "bench attack: revocation ({} rounds)...\n", a.revocation_runs);
-  auto revocation = MeasureRevocation({port, local->binary_port(), data,
-                                       caseworker->key_id_hex(), "caseworker"},
-                                      a.revocation_runs);
+  auto revocation =
+      MeasureRevocation({port, local->binary_port(), data, caseworker->key_id_hex(), "caseworker"},
+                        a.revocation_runs);
   if (!revocation.ok()) return Fail(revocation.status());
   report["revocation"] = nlohmann::ordered_json::array();
   for (const auto& r : *revocation) {
-    report["revocation"].push_back({{"session", r.session},
-                                    {"median_ms", Percentile(r.ms, 0.5)},
-                                    {"max_ms", r.ms.empty() ? 0.0 : *std::max_element(r.ms.begin(), r.ms.end())},
-                                    {"runs", r.ms.size()},
-                                    {"not_closed_within_5s", r.not_closed}});
+    report["revocation"].push_back(
+        {{"session", r.session},
+         {"median_ms", Percentile(r.ms, 0.5)},
+         {"max_ms", r.ms.empty() ? 0.0 : *std::max_element(r.ms.begin(), r.ms.end())},
+         {"runs", r.ms.size()},
+         {"not_closed_within_5s", r.not_closed}});
   }
   report["targets"] = {{"peak_rss_over_idle_bytes", uint64_t{512} << 20},
                        {"normal_p99_ms", 10},
@@ -553,9 +559,9 @@ int Run(const Args& a) {
   auto latency_rows = [&](const std::string& what, const Latencies& l) {
     out.AddRow({what + ": normal client p50 / p99 (ms)",
                 fmt::format("{:.2f} / {:.2f}", Percentile(l.all, 0.5), Percentile(l.all, 0.99))});
-    out.AddRow({"  GET /v1/head p99 / single append p99 (ms)",
-                fmt::format("{:.2f} / {:.2f}", Percentile(l.head, 0.99),
-                            Percentile(l.append, 0.99))});
+    out.AddRow(
+        {"  GET /v1/head p99 / single append p99 (ms)",
+         fmt::format("{:.2f} / {:.2f}", Percentile(l.head, 0.99), Percentile(l.append, 0.99))});
     out.AddRow({"  requests / failed", fmt::format("{} / {}", l.all.size(), l.failures)});
   };
   latency_rows("no attack", baseline);
@@ -576,24 +582,27 @@ int Run(const Args& a) {
   }
   out.AddRow({"2 s after the attack: resident memory over idle (MiB)",
               Mib(after > idle ? after - idle : 0)});
-  out.AddRow({fmt::format("slowloris: {} sockets, a header byte a second, {} s", a.slowloris,
-                          a.seconds),
-              fmt::format("{} connections", opened)});
+  out.AddRow(
+      {fmt::format("slowloris: {} sockets, a header byte a second, {} s", a.slowloris, a.seconds),
+       fmt::format("{} connections", opened)});
   latency_rows("  during slowloris", slow);
   out.AddRow({"target normal client p99 (ms)", "< 10"});
-  out.AddRow({fmt::format("revocation to close, median / max of {} rounds (ms)", a.revocation_runs),
-              ""});
+  out.AddRow(
+      {fmt::format("revocation to close, median / max of {} rounds (ms)", a.revocation_runs), ""});
   for (const auto& r : *revocation) {
-    out.AddRow({"  " + r.session,
-                r.ms.empty() ? "never closed"
-                             : fmt::format("{:.0f} / {:.0f}{}", Percentile(r.ms, 0.5),
-                                           *std::max_element(r.ms.begin(), r.ms.end()),
-                                           r.not_closed ? fmt::format(" ({} not closed)", r.not_closed) : "")});
+    out.AddRow(
+        {"  " + r.session,
+         r.ms.empty()
+             ? "never closed"
+             : fmt::format("{:.0f} / {:.0f}{}", Percentile(r.ms, 0.5),
+                           *std::max_element(r.ms.begin(), r.ms.end()),
+                           r.not_closed ? fmt::format(" ({} not closed)", r.not_closed) : "")});
   }
   out.AddRow({"target revocation to close (ms)", "<= 1000"});
   fmt::print("{}", out.Render());
-  fmt::print("(the server runs in this process; the attackers stream from one 64 KiB buffer, so "
-             "the memory measured is the server's)\n");
+  fmt::print(
+      "(the server runs in this process; the attackers stream from one 64 KiB buffer, so "
+      "the memory measured is the server's)\n");
   return kExitOk;
 }
 
@@ -604,8 +613,7 @@ void RegisterBenchAttackCommand(CLI::App& app, int* exit_code) {
   auto a = std::make_shared<Args>();
   auto* cmd = bench->add_subcommand(
       "attack", "The server's memory and a normal client's latency under hostile clients");
-  cmd->add_option("--connections", a->connections,
-                  "Attacking connections per role and route")
+  cmd->add_option("--connections", a->connections, "Attacking connections per role and route")
       ->capture_default_str();
   cmd->add_option("--body-mib", a->body_mib, "Size of each attacking body")->capture_default_str();
   cmd->add_option("--seconds", a->seconds, "Length of each timed phase")->capture_default_str();
@@ -622,8 +630,8 @@ void RegisterBenchAttackCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--rate", a->rate, "The normal client's requests per second")
       ->capture_default_str();
   cmd->add_flag("--lockstep", a->lockstep,
-               "Every attacker pauses exactly --pause-ms, so that they send in waves (default: a "
-               "random pause of 0 to twice --pause-ms each)");
+                "Every attacker pauses exactly --pause-ms, so that they send in waves (default: a "
+                "random pause of 0 to twice --pause-ms each)");
   cmd->add_option("--pause-ms", a->pause_ms,
                   "Each attacker's pause between an answer and its next body")
       ->capture_default_str();

@@ -133,7 +133,8 @@ Result<double> PgAppendRun(const std::string& conninfo, PgConnection& admin,
 }
 
 struct Figures {
-  std::vector<double> ledger_append, pg_append, ledger_replay, ledger_replay_cpu, pg_replay, pg_read;
+  std::vector<double> ledger_append, pg_append, ledger_replay, ledger_replay_cpu, pg_replay,
+      pg_read;
   uint64_t events = 0, streams = 0, ledger_entries = 0;
   size_t pg_types = 0;
   std::string pg_version, pg_fsync, pg_synchronous_commit;
@@ -147,8 +148,8 @@ Status RunOnce(const Args& a, int r, const std::string& root, const std::string&
                const std::vector<PgEvent>& pg_events, Figures& f) {
   auto ledger_side = [&]() -> Status {
     const std::string dir = root + fmt::format("/ledger-run-{}", r);
-    fmt::print(stderr, "run {}/{}: ledger: appending {} signed events from {} clients...\n",
-               r + 1, a.runs, Thousands(cohort.events.size()), a.clients);
+    fmt::print(stderr, "run {}/{}: ledger: appending {} signed events from {} clients...\n", r + 1,
+               a.runs, Thousands(cohort.events.size()), a.clients);
     LEDGER_ASSIGN_OR_RETURN(auto ledger, FreshLedger(dir, cohort, /*checkpoints=*/true));
     AppendRun run = RunAppend(*ledger, cohort.events, cohort.client_of, a.clients, a.batch);
     if (run.refused) {
@@ -168,10 +169,10 @@ Status RunOnce(const Args& a, int r, const std::string& root, const std::string&
     return Status::Ok();
   };
   auto pg_side = [&]() -> Status {
-    fmt::print(stderr, "run {}/{}: postgresql: appending {} events from {} connections...\n",
-               r + 1, a.runs, Thousands(pg_events.size()), a.clients);
-    LEDGER_ASSIGN_OR_RETURN(double rate, PgAppendRun(conninfo, admin, pg_events, cohort.client_of,
-                                                     a.clients, a.batch));
+    fmt::print(stderr, "run {}/{}: postgresql: appending {} events from {} connections...\n", r + 1,
+               a.runs, Thousands(pg_events.size()), a.clients);
+    LEDGER_ASSIGN_OR_RETURN(
+        double rate, PgAppendRun(conninfo, admin, pg_events, cohort.client_of, a.clients, a.batch));
     f.pg_append.push_back(rate);
     // Statistics for the planner (untimed), so that reading in seq_id order takes the primary
     // key's index rather than sorting on disk.
@@ -181,9 +182,9 @@ Status RunOnce(const Args& a, int r, const std::string& root, const std::string&
     LEDGER_ASSIGN_OR_RETURN(PgReplay replay, ReplayPgEvents(admin));
     const double seconds = SecondsSince(start);
     if (replay.events != pg_events.size() || replay.per_stream.size() != f.streams) {
-      return Status::Corruption(fmt::format(
-          "PostgreSQL gave back {} events of {} streams, not {} of {}", replay.events,
-          replay.per_stream.size(), pg_events.size(), f.streams));
+      return Status::Corruption(
+          fmt::format("PostgreSQL gave back {} events of {} streams, not {} of {}", replay.events,
+                      replay.per_stream.size(), pg_events.size(), f.streams));
     }
     f.pg_types = replay.per_type.size();
     f.pg_replay.push_back(static_cast<double>(replay.events) / seconds);
@@ -193,7 +194,8 @@ Status RunOnce(const Args& a, int r, const std::string& root, const std::string&
     f.pg_read.push_back(static_cast<double>(read.events) / SecondsSince(read_start));
     // PostgreSQL's deferred writes (dirty pages, a checkpoint the WAL volume calls for) done
     // now, untimed, rather than during the ledger's timing; the ledger's background work ends
-    // when it is closed. Needs a superuser or pg_checkpoint on a --pg server: without, a note says so.
+    // when it is closed. Needs a superuser or pg_checkpoint on a --pg server: without, a note says
+    // so.
     Status checkpoint = admin.Exec("CHECKPOINT");
     if (!checkpoint.ok()) {
       fmt::print(stderr, "note: {}; PostgreSQL's deferred writes may fall into the ledger's run\n",
@@ -293,19 +295,19 @@ void RemoveScratchOf(const std::string& root, bool own_root) {
 int RunBenchCompare(const Args& a) {
   const bool own_root = a.dir.empty();
   const std::string root =
-      own_root
-          ? (fs::temp_directory_path() / fmt::format("ledger-bench-compare-{}", ::getpid()))
-                .string()
-          : a.dir;
+      own_root ? (fs::temp_directory_path() / fmt::format("ledger-bench-compare-{}", ::getpid()))
+                     .string()
+               : a.dir;
   std::error_code ec;
   if (!own_root) {
     // What the run makes in a given --dir is removed afterwards: it may not be there already.
     for (const auto& entry : fs::directory_iterator(root, ec)) {
       const std::string name = entry.path().filename().string();
       if (name == "postgres" || name.rfind("ledger-run-", 0) == 0) {
-        return Fail(Status::FailedPrecondition(
-            entry.path().string() + " exists already: the benchmark makes and removes that "
-            "name in --dir, so give a directory without it"));
+        return Fail(
+            Status::FailedPrecondition(entry.path().string() +
+                                       " exists already: the benchmark makes and removes that "
+                                       "name in --dir, so give a directory without it"));
       }
     }
     ec.clear();
@@ -351,9 +353,9 @@ int RunBenchCompare(const Args& a) {
   }
   auto admin = PgConnection::Connect(conninfo);
   if (!admin.ok()) return Fail(admin.status());
-  for (auto [query, out] : {std::pair{"SHOW server_version", &f.pg_version},
-                            std::pair{"SHOW fsync", &f.pg_fsync},
-                            std::pair{"SHOW synchronous_commit", &f.pg_synchronous_commit}}) {
+  for (auto [query, out] :
+       {std::pair{"SHOW server_version", &f.pg_version}, std::pair{"SHOW fsync", &f.pg_fsync},
+        std::pair{"SHOW synchronous_commit", &f.pg_synchronous_commit}}) {
     auto v = (*admin)->QueryValue(query);
     if (!v.ok()) return Fail(v.status());
     *out = *v;
@@ -404,8 +406,7 @@ void RegisterBenchCompareCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--batch", a->batch, "Events per append call and per transaction")
       ->capture_default_str()
       ->check(CLI::Range(1, 13107));
-  cmd->add_option("--format", a->format, "table or json")
-      ->check(CLI::IsMember({"table", "json"}));
+  cmd->add_option("--format", a->format, "table or json")->check(CLI::IsMember({"table", "json"}));
   cmd->callback([=] { *exit_code = RunBenchCompare(*a); });
 }
 

@@ -1,14 +1,13 @@
 // bench replicate: the primary's appends beside what the publisher and a verifying replica
 // carry through NATS JetStream in the same run, and the commit-to-replica lag at a steady rate
 // (docs/replication.md, docs/cli.md).
+#include <arpa/inet.h>
 #include <fmt/format.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 
 #include <atomic>
 #include <chrono>
@@ -64,8 +63,9 @@ class LocalNats {
       if (::access(p, X_OK) == 0) binary = p;
     }
     if (binary.empty()) {
-      return Status::NotFound("nats-server is not installed (apt-get install nats-server), and "
-                              "no --nats URL was given");
+      return Status::NotFound(
+          "nats-server is not installed (apt-get install nats-server), and "
+          "no --nats URL was given");
     }
     auto n = std::unique_ptr<LocalNats>(new LocalNats());
     n->port_ = FreePort();
@@ -144,7 +144,8 @@ struct RunFigures {
 };
 
 // One run: a fresh primary, stream and replica.
-Result<RunFigures> RunOnce(const Args& a, const std::string& nats, const std::string& dir, int run) {
+Result<RunFigures> RunOnce(const Args& a, const std::string& nats, const std::string& dir,
+                           int run) {
   RunFigures f;
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -173,7 +174,8 @@ Result<RunFigures> RunOnce(const Args& a, const std::string& nats, const std::st
   // Throughput: every client appends its share in batches as fast as it can.
   const int per_client = a.events / a.clients;
   std::vector<std::vector<SignedEvent>> work;
-  for (int c = 0; c < a.clients; ++c) work.push_back(SignEvents(primary.caseworker, per_client, c * per_client));
+  for (int c = 0; c < a.clients; ++c)
+    work.push_back(SignEvents(primary.caseworker, per_client, c * per_client));
   const uint64_t start_size = primary.ledger->Size();
   const auto t0 = Clock::now();
   std::vector<std::thread> clients;
@@ -316,7 +318,8 @@ int RunBenchReplicate(const Args& a) {
             fmt::format("{:.0f}", median(&RunFigures::catch_up_ms))});
   t.AddRow({fmt::format("commit-to-replica lag p50 at {:.0f} ev/s (ms)", a.rate),
             fmt::format("{:.1f}", median(&RunFigures::lag_p50_ms))});
-  t.AddRow({"commit-to-replica lag p99 (ms)", fmt::format("{:.1f}", median(&RunFigures::lag_p99_ms))});
+  t.AddRow(
+      {"commit-to-replica lag p99 (ms)", fmt::format("{:.1f}", median(&RunFigures::lag_p99_ms))});
   t.AddRow({"checkpoint interval (ms)", std::to_string(a.checkpoint_ms)});
   fmt::print("{}", t.Render());
   return kExitOk;
@@ -348,8 +351,7 @@ void RegisterBenchReplicateCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--checkpoint-interval-ms", a->checkpoint_ms,
                   "The primary's checkpoint interval (the replica stores what one covers)")
       ->capture_default_str();
-  cmd->add_option("--format", a->format, "table or json")
-      ->check(CLI::IsMember({"table", "json"}));
+  cmd->add_option("--format", a->format, "table or json")->check(CLI::IsMember({"table", "json"}));
   cmd->callback([=] { *exit_code = RunBenchReplicate(*a); });
 }
 

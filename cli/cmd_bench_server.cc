@@ -5,8 +5,8 @@
 // Against a running server (--url, --token for a caseworker key, --key that key, --sub-token for
 // the subscribers), or, without --url, against a server this command starts on a scratch ledger
 // in the same process (still over loopback sockets).
-#include <fmt/format.h>
 #include <arpa/inet.h>
+#include <fmt/format.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/resource.h>
@@ -96,8 +96,8 @@ double RawVerifyRate(const SigningKey& key, double seconds) {
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
   stop = true;
   for (auto& th : pool) th.join();
-  const double rate =
-      static_cast<double>(total.load()) / std::chrono::duration<double>(Clock::now() - start).count();
+  const double rate = static_cast<double>(total.load()) /
+                      std::chrono::duration<double>(Clock::now() - start).count();
   return failures ? 0 : rate;
 }
 
@@ -128,11 +128,14 @@ uint64_t ServerRss(const Target& t) {
 // Phase 1: `clients` connections each posting batches of `batch` events.
 void BenchBatch(const Target& t, const Args& a, Table& out) {
   const size_t per_client = static_cast<size_t>(std::max(1, a.batch)) * 12;
-  auto events = Prepare(*t.key, per_client * static_cast<size_t>(a.clients), "bb-" + NewEventId() + "-");
+  auto events =
+      Prepare(*t.key, per_client * static_cast<size_t>(a.clients), "bb-" + NewEventId() + "-");
   std::vector<std::string> bodies;
   for (size_t i = 0; i < events.size(); i += static_cast<size_t>(a.batch)) {
-    std::vector<SignedEvent> chunk(events.begin() + static_cast<long>(i),
-                                   events.begin() + static_cast<long>(std::min(events.size(), i + static_cast<size_t>(a.batch))));
+    std::vector<SignedEvent> chunk(
+        events.begin() + static_cast<long>(i),
+        events.begin() +
+            static_cast<long>(std::min(events.size(), i + static_cast<size_t>(a.batch))));
     bodies.push_back(server::BatchBody(chunk, false).value());
   }
   std::atomic<size_t> next{0};
@@ -145,15 +148,17 @@ void BenchBatch(const Target& t, const Args& a, Table& out) {
       if (!client.ok()) return;
       for (size_t i; (i = next++) < bodies.size();) {
         auto r = (*client)->Post("/v1/events/batch", bodies[i]);
-        if (r.ok() && r->status == 200) ok += nlohmann::json::parse(r->body)["appended"].get<uint64_t>();
+        if (r.ok() && r->status == 200)
+          ok += nlohmann::json::parse(r->body)["appended"].get<uint64_t>();
       }
     });
   }
   for (auto& th : threads) th.join();
   const double s = std::chrono::duration<double>(Clock::now() - start).count();
   const double rate = static_cast<double>(ok) / s;
-  out.AddRow({fmt::format("batched appends, HTTP/JSON, {} clients x {} (events/s)", a.clients, a.batch),
-              Thousands(static_cast<uint64_t>(rate))});
+  out.AddRow(
+      {fmt::format("batched appends, HTTP/JSON, {} clients x {} (events/s)", a.clients, a.batch),
+       Thousands(static_cast<uint64_t>(rate))});
   out.AddRow({"  ratio to raw Ed25519 verify, all cores", RatioText(rate, t.verify_per_s)});
   out.AddRow({"  target", ">= 20,000"});
   out.AddRow({"  events appended", Thousands(ok)});
@@ -176,8 +181,10 @@ class BinaryConn {
   bool Send(const std::string& frame) {
     for (size_t done = 0; ok_ && done < frame.size();) {
       ssize_t n = ::send(fd_, frame.data() + done, frame.size() - done, MSG_NOSIGNAL);
-      if (n <= 0) ok_ = false;
-      else done += static_cast<size_t>(n);
+      if (n <= 0)
+        ok_ = false;
+      else
+        done += static_cast<size_t>(n);
     }
     return ok_;
   }
@@ -210,13 +217,15 @@ class BinaryConn {
 // Phase 1b: the same batches over the binary protocol (canonical bytes, no JSON).
 void BenchBatchBinary(const Target& t, const Args& a, Table& out) {
   const size_t per_client = static_cast<size_t>(std::max(1, a.batch)) * 12;
-  auto events = Prepare(*t.key, per_client * static_cast<size_t>(a.clients), "bn-" + NewEventId() + "-");
+  auto events =
+      Prepare(*t.key, per_client * static_cast<size_t>(a.clients), "bn-" + NewEventId() + "-");
   std::vector<std::string> frames;
   for (size_t i = 0; i < events.size(); i += static_cast<size_t>(a.batch)) {
     server::binary::AppendBatch b;
     b.request_id = i;
     b.events.assign(events.begin() + static_cast<long>(i),
-                    events.begin() + static_cast<long>(std::min(events.size(), i + static_cast<size_t>(a.batch))));
+                    events.begin() + static_cast<long>(std::min(events.size(),
+                                                                i + static_cast<size_t>(a.batch))));
     frames.push_back(server::binary::EncodeFrame(server::binary::ClientMessage(std::move(b))));
   }
   std::atomic<size_t> next{0};
@@ -226,7 +235,8 @@ void BenchBatchBinary(const Target& t, const Args& a, Table& out) {
   for (int c = 0; c < a.clients; ++c) {
     threads.emplace_back([&] {
       BinaryConn conn(t.host, t.binary_port);
-      conn.Send(server::binary::EncodeFrame(server::binary::ClientMessage(server::binary::Hello{t.token})));
+      conn.Send(server::binary::EncodeFrame(
+          server::binary::ClientMessage(server::binary::Hello{t.token})));
       if (!conn.Next()) return;
       for (size_t i; (i = next++) < frames.size();) {
         if (!conn.Send(frames[i])) return;
@@ -241,7 +251,8 @@ void BenchBatchBinary(const Target& t, const Args& a, Table& out) {
   for (auto& th : threads) th.join();
   const double s = std::chrono::duration<double>(Clock::now() - start).count();
   const double rate = static_cast<double>(ok) / s;
-  out.AddRow({fmt::format("batched appends, binary protocol, {} clients x {} (events/s)", a.clients, a.batch),
+  out.AddRow({fmt::format("batched appends, binary protocol, {} clients x {} (events/s)", a.clients,
+                          a.batch),
               Thousands(static_cast<uint64_t>(rate))});
   out.AddRow({"  ratio to raw Ed25519 verify, all cores", RatioText(rate, t.verify_per_s)});
   out.AddRow({"  target", ">= 20,000"});
@@ -264,7 +275,8 @@ void BenchSingle(const Target& t, const Args& a, Table& out) {
       if (!client.ok()) return;
       std::vector<double> mine;
       for (size_t i = static_cast<size_t>(c); i < n; i += kClients) {
-        const auto due = start + std::chrono::microseconds(static_cast<int64_t>(i) * 1000000 / a.rate);
+        const auto due =
+            start + std::chrono::microseconds(static_cast<int64_t>(i) * 1000000 / a.rate);
         std::this_thread::sleep_until(due);
         const auto sent = Clock::now();
         auto r = (*client)->Post("/v1/events", bodies[i]);
@@ -345,8 +357,8 @@ void BenchReports(const Target& t, const Args& a, Table& out) {
       if (!client.ok()) return;
       std::vector<double> mine;
       for (size_t i = static_cast<size_t>(c); i < n; i += kClients) {
-        std::this_thread::sleep_until(start + std::chrono::microseconds(
-                                                  static_cast<int64_t>(i) * 1000000 / a.rate));
+        std::this_thread::sleep_until(
+            start + std::chrono::microseconds(static_cast<int64_t>(i) * 1000000 / a.rate));
         const auto sent = Clock::now();
         auto r = (*client)->Post("/v1/events", bodies[i]);
         if (r.ok() && r->status == 201) {
@@ -412,7 +424,8 @@ void BenchSubscribe(const Target& t, const Args& a, Table& out) {
              at = text.find("\"recorded_at\":\"", at + 1)) {
           const size_t from = at + 15, to = text.find('"', from);
           auto rec = ParseInstantMicros(std::string_view(text).substr(from, to - from));
-          if (rec.ok() && (count % 16 == 0)) mine.push_back(static_cast<double>(now - *rec) / 1000.0);
+          if (rec.ok() && (count % 16 == 0))
+            mine.push_back(static_cast<double>(now - *rec) / 1000.0);
           ++count;
         }
       }
@@ -432,7 +445,8 @@ void BenchSubscribe(const Target& t, const Args& a, Table& out) {
       auto client = server::Client::Connect(Options(t, t.token));
       if (!client.ok()) return;
       for (size_t i = static_cast<size_t>(c); i < n; i += kClients) {
-        std::this_thread::sleep_until(start + std::chrono::microseconds(static_cast<int64_t>(i) * 1000000 / a.rate));
+        std::this_thread::sleep_until(
+            start + std::chrono::microseconds(static_cast<int64_t>(i) * 1000000 / a.rate));
         (void)(*client)->Post("/v1/events", bodies[i]);
       }
     });
@@ -442,11 +456,13 @@ void BenchSubscribe(const Target& t, const Args& a, Table& out) {
   std::this_thread::sleep_for(milliseconds(2000));
   done = true;
   for (auto& s : subs) s.join();
-  out.AddRow({fmt::format("{} WebSocket subscribers at {} events/s: lag p50 (ms)", a.subscribers, a.rate),
-              fmt::format("{:.1f}", Percentile(lags, 0.5))});
+  out.AddRow(
+      {fmt::format("{} WebSocket subscribers at {} events/s: lag p50 (ms)", a.subscribers, a.rate),
+       fmt::format("{:.1f}", Percentile(lags, 0.5))});
   out.AddRow({"  lag p99 (ms)", fmt::format("{:.1f}", Percentile(lags, 0.99))});
   out.AddRow({"  target p99 (ms)", "<= 100"});
-  out.AddRow({"  subscribers that received every event", fmt::format("{} of {}", complete.load(), a.subscribers)});
+  out.AddRow({"  subscribers that received every event",
+              fmt::format("{} of {}", complete.load(), a.subscribers)});
   out.AddRow({"  server resident memory (MiB)", Thousands(rss_during >> 20)});
   out.AddRow({"  target memory (MiB)", "< 1,024"});
 }
@@ -465,14 +481,19 @@ int Run(const Args& a) {
     t.token = a.token;
     t.sub_token = a.sub_token;
     if (!a.binary_url.empty()) {
-      t.binary_port = static_cast<uint16_t>(std::stoi(a.binary_url.substr(a.binary_url.rfind(':') + 1)));
+      t.binary_port =
+          static_cast<uint16_t>(std::stoi(a.binary_url.substr(a.binary_url.rfind(':') + 1)));
     }
     auto key = SigningKey::ReadFile(a.key);
     if (!key.ok()) return Fail(key.status());
     t.key = *key;
   } else {
     // A scratch ledger and a server in this process, on loopback.
-    scratch = a.dir.empty() ? (std::filesystem::temp_directory_path() / ("ledger-bench-server-" + NewEventId())).string() : a.dir;
+    scratch =
+        a.dir.empty()
+            ? (std::filesystem::temp_directory_path() / ("ledger-bench-server-" + NewEventId()))
+                  .string()
+            : a.dir;
     const std::string data = scratch + "/data";
     std::error_code ec;
     std::filesystem::create_directories(scratch, ec);
@@ -486,11 +507,17 @@ int Run(const Args& a) {
     {
       auto ledger = CreateLedgerWithAdmin(data, ledger_key, admin, lo);
       if (!ledger.ok()) return Fail(ledger.status());
-      if (auto r = RegisterKey(**ledger, admin, cw.verifier(), "caseworker", {}); !r.ok()) return Fail(r.status());
-      if (auto r = RegisterKey(**ledger, admin, au.verifier(), "auditor", {}); !r.ok()) return Fail(r.status());
+      if (auto r = RegisterKey(**ledger, admin, cw.verifier(), "caseworker", {}); !r.ok())
+        return Fail(r.status());
+      if (auto r = RegisterKey(**ledger, admin, au.verifier(), "auditor", {}); !r.ok())
+        return Fail(r.status());
     }
-    t.token = server::TokenStore::Create(server::TokensPath(data), cw.key_id_hex(), "caseworker", "bench")->token;
-    t.sub_token = server::TokenStore::Create(server::TokensPath(data), au.key_id_hex(), "auditor", "bench")->token;
+    t.token =
+        server::TokenStore::Create(server::TokensPath(data), cw.key_id_hex(), "caseworker", "bench")
+            ->token;
+    t.sub_token =
+        server::TokenStore::Create(server::TokensPath(data), au.key_id_hex(), "auditor", "bench")
+            ->token;
     t.key = cw;
     t.host = "127.0.0.1";
     server::ServerOptions so;
@@ -522,9 +549,11 @@ int Run(const Args& a) {
   Table out({"measure", "value"});
   t.verify_per_s = RawVerifyRate(*t.key, 1.5);
   out.AddRow({"cores", std::to_string(std::thread::hardware_concurrency())});
-  out.AddRow({"raw Ed25519 verify, all cores (/s)", Thousands(static_cast<uint64_t>(t.verify_per_s))});
+  out.AddRow(
+      {"raw Ed25519 verify, all cores (/s)", Thousands(static_cast<uint64_t>(t.verify_per_s))});
   if (a.phases.find("batch") != std::string::npos) BenchBatch(t, a, out);
-  if (a.phases.find("binary") != std::string::npos && t.binary_port != 0) BenchBatchBinary(t, a, out);
+  if (a.phases.find("binary") != std::string::npos && t.binary_port != 0)
+    BenchBatchBinary(t, a, out);
   if (a.phases.find("single") != std::string::npos) BenchSingle(t, a, out);
   if (a.phases.find("reports") != std::string::npos) BenchReports(t, a, out);
   if (a.phases.find("subscribe") != std::string::npos) BenchSubscribe(t, a, out);
@@ -545,7 +574,8 @@ int Run(const Args& a) {
 void RegisterBenchServerCommand(CLI::App& app, int* exit_code) {
   CLI::App* bench = app.get_subcommand("bench");
   auto a = std::make_shared<Args>();
-  auto* cmd = bench->add_subcommand("server", "The server over loopback: appends, latency, subscribers");
+  auto* cmd =
+      bench->add_subcommand("server", "The server over loopback: appends, latency, subscribers");
   cmd->add_option("--url", a->url, "HOST:PORT of a running server (default: start one here)");
   cmd->add_option("--binary-url", a->binary_url, "HOST:PORT of its binary protocol (batch phase)");
   cmd->add_option("--token", a->token, "Token of a caseworker key (appends)");
@@ -555,7 +585,8 @@ void RegisterBenchServerCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--clients", a->clients, "Batch-appending connections")->capture_default_str();
   cmd->add_option("--batch", a->batch, "Events per batch")->capture_default_str();
   cmd->add_option("--seconds", a->seconds, "Length of the paced phases")->capture_default_str();
-  cmd->add_option("--rate", a->rate, "Events per second in the paced phases")->capture_default_str();
+  cmd->add_option("--rate", a->rate, "Events per second in the paced phases")
+      ->capture_default_str();
   cmd->add_option("--subscribers", a->subscribers, "WebSocket subscribers")->capture_default_str();
   cmd->add_option("--phases", a->phases,
                   "Comma-separated: batch, binary, single, reports, subscribe")

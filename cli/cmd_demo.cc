@@ -13,14 +13,14 @@
 #include "cli_common.h"
 #include "cohort_loader.h"
 #include "commands.h"
+#include "demo_privacy.h"
+#include "demo_release.h"
+#include "demo_scenarios.h"
 #include "ledger/event_codec.h"
 #include "ledger/key_admin.h"
 #include "ledger/ledger.h"
 #include "ledger/time_format.h"
 #include "ledger/verify.h"
-#include "demo_privacy.h"
-#include "demo_release.h"
-#include "demo_scenarios.h"
 #include "replay/caseload.h"
 #include "replay/full_report.h"
 #include "synth/cohort_generator.h"
@@ -47,7 +47,8 @@ Status PrepareDir(const std::string& dir) {
   std::error_code ec;
   if (fs::exists(dir, ec)) {
     if (!fs::exists(fs::path(dir) / kDemoMarker, ec)) {
-      return Status::FailedPrecondition(dir + " exists and was not made by `ledger demo`; "
+      return Status::FailedPrecondition(dir +
+                                        " exists and was not made by `ledger demo`; "
                                         "choose another --dir");
     }
     fs::remove_all(dir, ec);
@@ -92,21 +93,23 @@ void ShowRefusals(Ledger& ledger, const std::vector<std::string>& lines,
   auto reused_event = SignEventJson(reused.dump(), keys.at("caseworker"));
   if (reused_event.ok()) {
     auto r = ledger.Append(*reused_event);
-    t.AddRow({"an event id reused with other content", r.ok() ? "appended (BUG)" : Show(r.status())});
+    t.AddRow(
+        {"an event id reused with other content", r.ok() ? "appended (BUG)" : Show(r.status())});
   }
 
   auto again = ledger.Append(events[0]);
   t.AddRow({"the first event sent again (a retry)",
-            again.ok() ? fmt::format("accepted as duplicate of seq {} (not appended twice)",
-                                     again->seq)
-                       : Show(again.status())});
+            again.ok()
+                ? fmt::format("accepted as duplicate of seq {} (not appended twice)", again->seq)
+                : Show(again.status())});
 
   auto key_event = SignEventJson(
       KeyRegisteredJson(keys.at("caseworker"), keys.at("caseworker").verifier(), "admin", {}),
       keys.at("caseworker"));
   if (key_event.ok()) {
     auto r = ledger.Append(*key_event);
-    t.AddRow({"a caseworker key making itself admin", r.ok() ? "appended (BUG)" : Show(r.status())});
+    t.AddRow(
+        {"a caseworker key making itself admin", r.ok() ? "appended (BUG)" : Show(r.status())});
   }
   fmt::print("{}", t.Render());
   fmt::print("entries before: {}, after: {} (nothing was appended)\n", Thousands(size_before),
@@ -157,9 +160,8 @@ int RunDemo(const DemoArgs& a) {
   cohort.participants = a.participants;
   cohort.seed = a.seed;
   std::vector<std::string> lines;
-  std::string error = synth::GenerateCohort(cohort, [&](std::string_view line) {
-    lines.emplace_back(line);
-  });
+  std::string error =
+      synth::GenerateCohort(cohort, [&](std::string_view line) { lines.emplace_back(line); });
   if (!error.empty()) return Fail(Status::InvalidArgument(error));
   fmt::print("{} participants aged 18-24, intake from 2008-01, 36 months: {} events\n",
              a.participants, Thousands(lines.size()));
@@ -205,7 +207,8 @@ int RunDemo(const DemoArgs& a) {
   progress.Finish();
   if (!report.ok()) return Fail(report.status());
   Table v({"verify", report->ok ? "OK" : "FAILED"});
-  v.AddRow({"entries checked (signature, key, role, versions)", Thousands(report->entries_checked)});
+  v.AddRow(
+      {"entries checked (signature, key, role, versions)", Thousands(report->entries_checked)});
   v.AddRow({"tree nodes checked", Thousands(report->tree_nodes_checked)});
   v.AddRow({"signed checkpoints checked", Thousands(report->checkpoints_checked)});
   v.AddRow({"time", fmt::format("{:.2f} s", report->seconds)});
@@ -247,7 +250,8 @@ int RunDemo(const DemoArgs& a) {
   fmt::print("wrote {} ({} bytes)\n", html_path, Thousands(page.size()));
 
   if (Status s = DemoConsentAndErasure(**ledger, *admin, keys_dir, 13); !s.ok()) return Fail(s);
-  if (Status s = DemoRelease(**ledger, master, *ledger_key, keys_dir, a.dir + "/release-eval-2011", 15);
+  if (Status s =
+          DemoRelease(**ledger, master, *ledger_key, keys_dir, a.dir + "/release-eval-2011", 15);
       !s.ok()) {
     return Fail(s);
   }
@@ -257,19 +261,21 @@ int RunDemo(const DemoArgs& a) {
     }
   }
 
-  fmt::print("\nTry: build/bin/ledger stats --data {0}\n"
-             "     build/bin/ledger caseload --data {0} --as-of 2009-06-30\n"
-             "     build/bin/ledger outcomes --data {0} --as-of 2010-12-31 --by sex\n"
-             "     build/bin/ledger compliance --data {0} --as-of 2010-12-31 --format csv\n"
-             "     build/bin/ledger read --data {0} --limit 5 --as {1}/dpo.key --keys {1}\n"
-             "     build/bin/ledger consent show --data {0} --subject <subject> --at 2009-06-30\n"
-             "     build/bin/ledger replay {2}/release-eval-2011 outcomes --by sex --vkey {1}/ledger.key.pub\n"
-             "     build/bin/ledger scenario --scenario narvik --data {2}/scenario-narvik/data "
-             "--format json\n"
-             "     build/bin/ledger prove --data {0} --seq 3\n"
-             "     build/bin/ledger audit-export --data {0} --out audit && "
-             "build/bin/ledger audit-verify audit --vkey {1}/ledger.key.pub\n",
-             data, keys_dir, a.dir);
+  fmt::print(
+      "\nTry: build/bin/ledger stats --data {0}\n"
+      "     build/bin/ledger caseload --data {0} --as-of 2009-06-30\n"
+      "     build/bin/ledger outcomes --data {0} --as-of 2010-12-31 --by sex\n"
+      "     build/bin/ledger compliance --data {0} --as-of 2010-12-31 --format csv\n"
+      "     build/bin/ledger read --data {0} --limit 5 --as {1}/dpo.key --keys {1}\n"
+      "     build/bin/ledger consent show --data {0} --subject <subject> --at 2009-06-30\n"
+      "     build/bin/ledger replay {2}/release-eval-2011 outcomes --by sex --vkey "
+      "{1}/ledger.key.pub\n"
+      "     build/bin/ledger scenario --scenario narvik --data {2}/scenario-narvik/data "
+      "--format json\n"
+      "     build/bin/ledger prove --data {0} --seq 3\n"
+      "     build/bin/ledger audit-export --data {0} --out audit && "
+      "build/bin/ledger audit-verify audit --vkey {1}/ledger.key.pub\n",
+      data, keys_dir, a.dir);
   return kExitOk;
 }
 
@@ -279,7 +285,8 @@ void RegisterDemoCommand(CLI::App& app, int* exit_code) {
   auto args = std::make_shared<DemoArgs>();
   auto* cmd = app.add_subcommand(
       "demo", "Create a fresh ledger, load a synthetic cohort, show refusals and contents");
-  cmd->add_option("--dir", args->dir, "Directory for the demo (replaced if an earlier demo made it)")
+  cmd->add_option("--dir", args->dir,
+                  "Directory for the demo (replaced if an earlier demo made it)")
       ->capture_default_str();
   cmd->add_option("--participants", args->participants, "Cohort size")->capture_default_str();
   cmd->add_option("--seed", args->seed, "Cohort seed")->capture_default_str();

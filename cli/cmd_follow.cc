@@ -58,8 +58,8 @@ int RunFollow(const FollowArgs& a) {
   ::signal(SIGINT, OnSignal);
   ::signal(SIGTERM, OnSignal);
   ::signal(SIGPIPE, SIG_IGN);
-  auto opened = replication::OpenReplica(source, data, LedgerOptions{},
-                                         std::chrono::milliseconds(a.wait_ms));
+  auto opened =
+      replication::OpenReplica(source, data, LedgerOptions{}, std::chrono::milliseconds(a.wait_ms));
   if (!opened.ok()) return Fail(opened.status());
   std::unique_ptr<Ledger> owned = std::move(opened).value();
   Ledger* replica = owned.get();
@@ -144,11 +144,13 @@ void RegisterFollowCommand(CLI::App& app, int* exit_code) {
       ->required();
   follow->add_option("--listen", a->listen,
                      "Also serve the replica read-only over HTTP at host:port (0: any port)");
-  follow->add_option("--wait-ms", a->wait_ms,
-                     "How long to wait for the primary's identity in the stream on first use")
+  follow
+      ->add_option("--wait-ms", a->wait_ms,
+                   "How long to wait for the primary's identity in the stream on first use")
       ->capture_default_str();
-  follow->add_option("--status-interval-ms", a->status_interval_ms,
-                     "Print the replica's state this often (0: never)")
+  follow
+      ->add_option("--status-interval-ms", a->status_interval_ms,
+                   "Print the replica's state this often (0: never)")
       ->capture_default_str();
   follow->add_option("--format", a->format, "table or json (one object per status line)")
       ->check(CLI::IsMember({"table", "json"}));

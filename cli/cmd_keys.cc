@@ -201,7 +201,8 @@ void RegisterKeyCommands(CLI::App& app, int* exit_code) {
   add->add_option("--scope", add_args->scope,
                   "Allowed streams: office:<id> or a stream prefix (repeatable; none = all)");
   add->add_option("--ledger-key", add_args->ledger_key, "The ledger's key, to sign checkpoints");
-  add->add_option("--keys", add_args->keys_dir, "Key directory (default $LEDGER_KEYS or ./ledger-keys)");
+  add->add_option("--keys", add_args->keys_dir,
+                  "Key directory (default $LEDGER_KEYS or ./ledger-keys)");
   add->callback([=] {
     auto admin = SigningKey::ReadFile(add_args->admin_key);
     if (!admin.ok()) {
@@ -239,8 +240,10 @@ void RegisterKeyCommands(CLI::App& app, int* exit_code) {
   revoke->add_option("--key", revoke_args->admin_key, "Admin's private key file")->required();
   revoke->add_option("--key-id", revoke_args->key_id, "8-hex key id to revoke")->required();
   revoke->add_option("--reason", revoke_args->reason, "Reason code (default: retired)");
-  revoke->add_option("--ledger-key", revoke_args->ledger_key, "The ledger's key, to sign checkpoints");
-  revoke->add_option("--keys", revoke_args->keys_dir, "Key directory (default $LEDGER_KEYS or ./ledger-keys)");
+  revoke->add_option("--ledger-key", revoke_args->ledger_key,
+                     "The ledger's key, to sign checkpoints");
+  revoke->add_option("--keys", revoke_args->keys_dir,
+                     "Key directory (default $LEDGER_KEYS or ./ledger-keys)");
   revoke->callback([=] {
     auto admin = SigningKey::ReadFile(revoke_args->admin_key);
     if (!admin.ok()) {

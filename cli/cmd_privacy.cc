@@ -8,7 +8,6 @@
 #include "cli_common.h"
 #include "commands.h"
 #include "consent_text.h"
-#include "privacy_actions.h"
 #include "ledger/consent.h"
 #include "ledger/event_codec.h"
 #include "ledger/key_admin.h"
@@ -16,6 +15,7 @@
 #include "ledger/policy.h"
 #include "ledger/signing_key.h"
 #include "ledger/time_format.h"
+#include "privacy_actions.h"
 #include "replay/report_time.h"
 
 namespace ledger::cli {
@@ -71,9 +71,9 @@ int RunConsentCheck(const ConsentArgs& a) {
     j["reason"] = Reason(*d, *zone);
     fmt::print("{}\n", j.dump());
   } else {
-    fmt::print("{}: may {} receive {} about {} for {} at {}?\n  {}\n",
-               d->allowed() ? "YES" : "NO", a.recipient, Join(a.categories), a.subject, a.purpose,
-               Local(*at, *zone), Reason(*d, *zone));
+    fmt::print("{}: may {} receive {} about {} for {} at {}?\n  {}\n", d->allowed() ? "YES" : "NO",
+               a.recipient, Join(a.categories), a.subject, a.purpose, Local(*at, *zone),
+               Reason(*d, *zone));
   }
   return d->allowed() ? kExitOk : kExitRefused;
 }
@@ -126,10 +126,10 @@ int RunConsentShow(const ConsentArgs& a) {
     ConsentStanding s = StandingAt(c, *at);
     int64_t since = StandingSince(c, s, *at);
     t.AddRow({c.consent_id, std::string(ConsentStandingName(s)),
-              since ? Local(since, *zone) : (s == ConsentStanding::kInForce
-                                                 ? Local(c.given_at_us, *zone) : ""),
-              c.given ? Local(ExpiryAt(c, *at), *zone) : "", Join(c.purposes),
-              Join(c.recipients), Join(c.data_categories)});
+              since ? Local(since, *zone)
+                    : (s == ConsentStanding::kInForce ? Local(c.given_at_us, *zone) : ""),
+              c.given ? Local(ExpiryAt(c, *at), *zone) : "", Join(c.purposes), Join(c.recipients),
+              Join(c.data_categories)});
   }
   fmt::print("{}", t.Render());
   for (const auto& r : facts->restrictions) {
@@ -178,16 +178,16 @@ int RunErasureDecide(const DpoArgs& a) {
   auto ledger = OpenForDpo(a);
   if (!ledger.ok()) return Fail(ledger.status());
   auto decide = [&](const std::string& decision, const std::string& ground) {
-    return AppendSigned(**ledger, *key,
-                        DpoEvent(*key, a.subject, "erasure.decided",
-                                 {{"request_id", a.request}, {"decision", decision},
-                                  {"ground", ground}},
-                                 ground, NowMicros()));
+    return AppendSigned(
+        **ledger, *key,
+        DpoEvent(*key, a.subject, "erasure.decided",
+                 {{"request_id", a.request}, {"decision", decision}, {"ground", ground}}, ground,
+                 NowMicros()));
   };
   auto r = decide(a.grant ? "granted" : "refused", a.ground);
   if (r.ok()) {
-    fmt::print("erasure request {} {} ({}), seq {}\n", a.request,
-               a.grant ? "granted" : "refused", a.ground, r->seq);
+    fmt::print("erasure request {} {} ({}), seq {}\n", a.request, a.grant ? "granted" : "refused",
+               a.ground, r->seq);
     return kExitOk;
   }
   // The archive duty keeps the case: record the refusal with the rule's ground.
@@ -220,18 +220,21 @@ int RunErasureShred(const DpoArgs& a) {
                a.subject);
     return kExitOk;
   }
-  auto event = DpoEvent(*key, a.subject, "subject.shredded", {{"request_id", a.request}},
-                        "GDPR:17", NowMicros());
+  auto event = DpoEvent(*key, a.subject, "subject.shredded", {{"request_id", a.request}}, "GDPR:17",
+                        NowMicros());
   if (Status s = ShredAndPurge(**ledger, {event}, *key, "shred"); !s.ok()) return Fail(s);
-  fmt::print("{} shredded: its key and personal values are gone; the entries keep their "
-             "digests, so every proof still verifies\n", a.subject);
+  fmt::print(
+      "{} shredded: its key and personal values are gone; the entries keep their "
+      "digests, so every proof still verifies\n",
+      a.subject);
   return kExitOk;
 }
 
 int RunRetention(const DpoArgs& a) {
   std::optional<SigningKey> key;
   if (!a.dry_run) {
-    if (a.key.empty()) return Fail(Status::InvalidArgument("--key (a dpo key) is required unless --dry-run"));
+    if (a.key.empty())
+      return Fail(Status::InvalidArgument("--key (a dpo key) is required unless --dry-run"));
     auto k = SigningKey::ReadFile(a.key);
     if (!k.ok()) return Fail(k.status().WithContext("--key"));
     key = std::move(k).value();
@@ -256,8 +259,10 @@ int RunRetention(const DpoArgs& a) {
   if (a.format == "json") {
     json j = json::array();
     for (const auto& r : *review) {
-      j.push_back({{"subject", r.subject}, {"closed_at", FormatInstantMicros(r.closed_at_us)},
-                   {"due_rule", r.due_rule}, {"archive_rule", r.archive_rule},
+      j.push_back({{"subject", r.subject},
+                   {"closed_at", FormatInstantMicros(r.closed_at_us)},
+                   {"due_rule", r.due_rule},
+                   {"archive_rule", r.archive_rule},
                    {"reason", r.reason}});
     }
     fmt::print("{}\n", j.dump());
@@ -324,8 +329,9 @@ void RegisterPrivacyCommands(CLI::App& app, int* exit_code) {
   consent->require_subcommand(1);
   auto check = std::make_shared<ConsentArgs>();
   auto* c = consent->add_subcommand(
-      "check", "May RECIPIENT receive CATEGORY data about SUBJECT for PURPOSE at --at? "
-               "(exit 0 yes, 3 no)");
+      "check",
+      "May RECIPIENT receive CATEGORY data about SUBJECT for PURPOSE at --at? "
+      "(exit 0 yes, 3 no)");
   c->add_option("--data", check->data, "Ledger directory");
   c->add_option("--subject", check->subject, "The participant's pseudonym")->required();
   c->add_option("--recipient", check->recipient, "e.g. nav, school, evaluator:<org>")->required();
@@ -334,7 +340,8 @@ void RegisterPrivacyCommands(CLI::App& app, int* exit_code) {
       ->required();
   c->add_option("--at", check->at,
                 "RFC 3339 instant, or a date meaning its end in --zone (default now)");
-  c->add_option("--zone", check->zone, "Zone of dates and of the times shown (default Europe/Oslo)");
+  c->add_option("--zone", check->zone,
+                "Zone of dates and of the times shown (default Europe/Oslo)");
   c->add_option("--format", check->format, "text or json")->check(CLI::IsMember({"text", "json"}));
   c->callback([=] { *exit_code = RunConsentCheck(*check); });
 
@@ -358,8 +365,9 @@ void RegisterPrivacyCommands(CLI::App& app, int* exit_code) {
 
   auto dec = std::make_shared<DpoArgs>();
   auto* d = erasure->add_subcommand(
-      "decide", "Grant or refuse a request; a grant the archive duty forbids is recorded as "
-                "refused with the duty's ground (exit 3)");
+      "decide",
+      "Grant or refuse a request; a grant the archive duty forbids is recorded as "
+      "refused with the duty's ground (exit 3)");
   AddDpoOptions(d, dec.get(), true);
   d->add_option("--subject", dec->subject, "The participant's pseudonym")->required();
   d->add_option("--request", dec->request, "Request id")->required();

@@ -3,8 +3,8 @@
 
 #include <iostream>
 #include <limits>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "cli_common.h"
 #include "commands.h"
@@ -70,11 +70,12 @@ int RunRead(const ReadArgs& a) {
     bool allowed = false;
     for (const auto& k : (*ledger)->Keys()) {
       if (k.key_id_hex == reader->key_id_hex()) {
-        if (k.revoked) return Fail(Status::PermissionDenied("--as: key " + k.key_id_hex + " was revoked"));
+        if (k.revoked)
+          return Fail(Status::PermissionDenied("--as: key " + k.key_id_hex + " was revoked"));
         allowed = k.role == "dpo" || k.role == "caseworker";
         if (!allowed) {
-          return Fail(Status::PermissionDenied("--as: key " + k.key_id_hex + " has role " +
-                                               k.role + ", which sees personal values only as "
+          return Fail(Status::PermissionDenied("--as: key " + k.key_id_hex + " has role " + k.role +
+                                               ", which sees personal values only as "
                                                "digests"));
         }
       }
@@ -169,11 +170,10 @@ int RunStats(const std::string& data_flag, const std::string& format) {
   }
   summary.AddRow({"size on disk", fmt::format("{:.1f} MiB", info.disk_bytes / 1048576.0)});
   summary.AddRow({"tree root", tlog::HashToBase64(head.root)});
-  summary.AddRow({"signed checkpoints",
-                  fmt::format("{} (latest covers {} entries)", Thousands(checkpoint_count),
-                              Thousands(checkpoint_size))});
-  summary.AddRow({"erasure purges pending",
-                  fmt::format("{}", (*ledger)->ErasurePurge().pending)});
+  summary.AddRow(
+      {"signed checkpoints", fmt::format("{} (latest covers {} entries)",
+                                         Thousands(checkpoint_count), Thousands(checkpoint_size))});
+  summary.AddRow({"erasure purges pending", fmt::format("{}", (*ledger)->ErasurePurge().pending)});
   fmt::print("{}\n", summary.Render());
   Table types({"event type", "count"});
   for (const auto& [type, count] : info.events_by_type) types.AddRow({type, Thousands(count)});
@@ -195,7 +195,8 @@ void RegisterReadCommands(CLI::App& app, int* exit_code) {
   read->add_option("--master-key", args->master_key,
                    "The vault's master key file, with --as (default $LEDGER_MASTER_KEY or "
                    "<keys>/master.key)");
-  read->add_option("--keys", args->keys_dir, "Key directory (default $LEDGER_KEYS or ./ledger-keys)");
+  read->add_option("--keys", args->keys_dir,
+                   "Key directory (default $LEDGER_KEYS or ./ledger-keys)");
   read->add_option("--limit", args->limit, "At most this many entries");
   read->add_option("--stream", args->stream, "Only this stream, e.g. case/yabc123");
   read->add_option("--id", args->id, "Only the event with this id");

@@ -31,12 +31,13 @@ int RunReportCommand(const ReportCommandArgs& a) {
   if (Status s = WriteWholeFile(a.html, page); !s.ok()) return Fail(s.WithContext("--html"));
   uint64_t exceptions = 0;
   for (const auto& check : run->compliance.checks) exceptions += check.exceptions.size();
-  fmt::print("wrote {} ({} bytes): as of {}, {} open cases, a cohort of {}, {} compliance "
-             "exceptions\n",
-             a.html, Thousands(page.size()), FormatDate(run->caseload.at.date),
-             Thousands(run->caseload.summary.open_cases),
-             Thousands(run->outcomes.groups.empty() ? 0 : run->outcomes.groups.front().cohort),
-             Thousands(exceptions));
+  fmt::print(
+      "wrote {} ({} bytes): as of {}, {} open cases, a cohort of {}, {} compliance "
+      "exceptions\n",
+      a.html, Thousands(page.size()), FormatDate(run->caseload.at.date),
+      Thousands(run->caseload.summary.open_cases),
+      Thousands(run->outcomes.groups.empty() ? 0 : run->outcomes.groups.front().cohort),
+      Thousands(exceptions));
   return kExitOk;
 }
 

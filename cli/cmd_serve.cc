@@ -32,12 +32,12 @@ Result<std::pair<std::string, uint16_t>> SplitHostPort(const std::string& text) 
   if (colon == std::string::npos) return Status::InvalidArgument("expected host:port, got " + text);
   const std::string digits = text.substr(colon + 1);
   if (digits.empty() || digits.size() > 5 ||
-      digits.find_first_not_of("0123456789") != std::string::npos ||
-      std::stoi(digits) > 65535) {
+      digits.find_first_not_of("0123456789") != std::string::npos || std::stoi(digits) > 65535) {
     return Status::InvalidArgument("bad port in " + text);
   }
   std::string host = text.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   return std::make_pair(host, static_cast<uint16_t>(std::stoi(digits)));
 }
 
@@ -306,34 +306,39 @@ void RegisterServeCommands(CLI::App& app, int* exit_code) {
                     "<keys>/master.key); required");
   serve->add_option("--listen", a->listen, "HTTP address:port (0: any free port)")
       ->capture_default_str();
-  serve->add_option("--binary-listen", a->binary_listen,
-                    "Binary protocol address:port, or \"off\"")
+  serve->add_option("--binary-listen", a->binary_listen, "Binary protocol address:port, or \"off\"")
       ->capture_default_str();
   serve->add_option("--tls-cert", a->tls_cert, "PEM certificate chain: serve TLS on both ports");
   serve->add_option("--tls-key", a->tls_key, "PEM private key of --tls-cert");
-  serve->add_option("--threads", a->threads, "Network threads")->capture_default_str()
+  serve->add_option("--threads", a->threads, "Network threads")
+      ->capture_default_str()
       ->check(CLI::Range(1, 64));
   serve->add_option("--workers", a->workers, "Worker threads (appends, reads)")
-      ->capture_default_str()->check(CLI::Range(1, 512));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 512));
   serve->add_option("--max-connections", a->max_connections, "Open connections")
       ->capture_default_str();
-  serve->add_option("--max-connections-per-address", a->max_connections_per_address,
-                    "Open connections from one client address (behind a proxy: raise to "
-                    "--max-connections)")
+  serve
+      ->add_option("--max-connections-per-address", a->max_connections_per_address,
+                   "Open connections from one client address (behind a proxy: raise to "
+                   "--max-connections)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  serve->add_option("--report-threads", a->report_threads,
-                    "Threads for reports, release exports and backups (0: half the cores)")
+  serve
+      ->add_option("--report-threads", a->report_threads,
+                   "Threads for reports, release exports and backups (0: half the cores)")
       ->capture_default_str()
       ->check(CLI::Range(0, 512));
-  serve->add_option("--max-queued-reports", a->max_queued_reports,
-                    "Reports, release exports and backups waiting for a report thread (more: "
-                    "503 busy)")
+  serve
+      ->add_option("--max-queued-reports", a->max_queued_reports,
+                   "Reports, release exports and backups waiting for a report thread (more: "
+                   "503 busy)")
       ->capture_default_str();
   serve->add_option("--max-body", a->max_body, "HTTP body bytes")->capture_default_str();
-  serve->add_option("--max-body-memory", a->max_body_memory,
-                    "bytes that bodies over 64 KiB in flight may take together, parses counted "
-                    "(503 body_memory_busy beyond)")
+  serve
+      ->add_option("--max-body-memory", a->max_body_memory,
+                   "bytes that bodies over 64 KiB in flight may take together, parses counted "
+                   "(503 body_memory_busy beyond)")
       ->capture_default_str();
   serve->add_option("--max-batch", a->max_batch, "Events per batch")->capture_default_str();
   serve->add_option("--rate", a->rate, "Requests per second per token (0: no limit)")
@@ -342,8 +347,9 @@ void RegisterServeCommands(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   serve->add_option("--read-timeout-ms", a->read_timeout_ms, "Time to receive one request")
       ->capture_default_str();
-  serve->add_option("--delivery-interval-ms", a->delivery_interval_ms,
-                    "Subscribers get new entries at most once per this many ms under load")
+  serve
+      ->add_option("--delivery-interval-ms", a->delivery_interval_ms,
+                   "Subscribers get new entries at most once per this many ms under load")
       ->capture_default_str()
       ->check(CLI::Range(0, 1000));
   serve->add_option("--backup-dir", a->backup_dir,
@@ -353,9 +359,10 @@ void RegisterServeCommands(CLI::App& app, int* exit_code) {
                     "(default: <data>/releases)");
   serve->add_option("--idle-timeout-ms", a->idle_timeout_ms, "Idle keep-alive connections")
       ->capture_default_str();
-  serve->add_option("--checkpoint-interval-ms", a->checkpoint_interval_ms,
-                    "Sign a checkpoint at most this often while appending (and about this long "
-                    "after the last append); replicas store entries when one covers them")
+  serve
+      ->add_option("--checkpoint-interval-ms", a->checkpoint_interval_ms,
+                   "Sign a checkpoint at most this often while appending (and about this long "
+                   "after the last append); replicas store entries when one covers them")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{10}, int64_t{3600000}));
   serve->add_flag("--read-only", a->read_only,
@@ -369,8 +376,9 @@ void RegisterServeCommands(CLI::App& app, int* exit_code) {
                     "servers (comma-separated URLs; docs/replication.md)");
   serve->add_option("--nats-stream", a->nats_stream, "The JetStream stream (and subject prefix)")
       ->capture_default_str();
-  serve->add_option("--nats-replicas", a->nats_replicas,
-                    "Copies JetStream keeps when it creates the stream (3 in a cluster)")
+  serve
+      ->add_option("--nats-replicas", a->nats_replicas,
+                   "Copies JetStream keeps when it creates the stream (3 in a cluster)")
       ->capture_default_str()
       ->check(CLI::Range(1, 5));
   serve->callback([=] { *exit_code = RunServe(*a); });
@@ -388,8 +396,7 @@ void RegisterServeCommands(CLI::App& app, int* exit_code) {
   create->callback([=] { *exit_code = RunTokenCreate(*t); });
   auto* list = tokens->add_subcommand("list", "Tokens (ids, keys, roles; never the secrets)");
   list->add_option("--data", t->data, "Ledger directory");
-  list->add_option("--format", t->format, "table or json")
-      ->check(CLI::IsMember({"table", "json"}));
+  list->add_option("--format", t->format, "table or json")->check(CLI::IsMember({"table", "json"}));
   list->callback([=] { *exit_code = RunTokenList(*t); });
   auto* revoke = tokens->add_subcommand("revoke", "Revoke a token (takes effect within a second)");
   revoke->add_option("--data", t->data, "Ledger directory");

@@ -95,10 +95,10 @@ int RunPush(const PushArgs& a) {
     auto proof = (*ledger)->ConsistencyProof(old_size, checkpoint->size);
     if (!proof.ok()) return Fail(proof.status());
     uint64_t witness_size = 0;
-    auto line = witness::PushCheckpoint(hp->first, hp->second, old_size, *proof, *note,
-                                        &witness_size);
-    if (!line.ok() && line.status().code() == StatusCode::kConflict &&
-        witness_size != old_size && witness_size <= checkpoint->size) {
+    auto line =
+        witness::PushCheckpoint(hp->first, hp->second, old_size, *proof, *note, &witness_size);
+    if (!line.ok() && line.status().code() == StatusCode::kConflict && witness_size != old_size &&
+        witness_size <= checkpoint->size) {
       old_size = witness_size;
       continue;
     }
@@ -115,8 +115,8 @@ int RunPush(const PushArgs& a) {
       lines.push_back(tlog::FormatNote({parsed->text, {sig}}).substr(parsed->text.size() + 1));
     }
     if (lines.empty()) {
-      return Fail(Status::PermissionDenied("no cosignature from the witness key " +
-                                           cosigner->name + " verified"));
+      return Fail(Status::PermissionDenied("no cosignature from the witness key " + cosigner->name +
+                                           " verified"));
     }
     if (Status s = (*ledger)->AddCosignatures(checkpoint->size, lines); !s.ok()) return Fail(s);
     auto stored = (*ledger)->CheckpointAt(checkpoint->size);
@@ -135,8 +135,9 @@ void RegisterWitnessCommands(CLI::App& app, int* exit_code) {
   auto* serve = cmd->add_subcommand("serve", "Run a witness for the logs whose keys are given");
   serve->add_option("--key", serve_args->key, "The witness's private key file (ledger keygen)")
       ->required();
-  serve->add_option("--log-vkey", serve_args->log_vkeys,
-                    "Verifier key of a log to witness, or a file holding it (repeatable)")
+  serve
+      ->add_option("--log-vkey", serve_args->log_vkeys,
+                   "Verifier key of a log to witness, or a file holding it (repeatable)")
       ->required();
   serve->add_option("--state", serve_args->state, "State file (latest cosigned size per log)")
       ->required();

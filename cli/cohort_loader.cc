@@ -67,8 +67,7 @@ LoadSummary AppendInBatches(Ledger& ledger, const std::vector<SignedEvent>& even
     progress.Update(end);
   }
   progress.Finish();
-  summary.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return summary;
 }
 

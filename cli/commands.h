@@ -7,22 +7,22 @@
 
 namespace ledger::cli {
 
-void RegisterKeyCommands(CLI::App& app, int* exit_code);     // init, keygen, keys, vkey
-void RegisterAppendCommand(CLI::App& app, int* exit_code);   // append
-void RegisterReadCommands(CLI::App& app, int* exit_code);    // read, stats
-void RegisterGenerateCommand(CLI::App& app, int* exit_code); // generate
-void RegisterScenarioCommand(CLI::App& app, int* exit_code); // scenario
-void RegisterBenchCommand(CLI::App& app, int* exit_code);    // bench
-void RegisterDemoCommand(CLI::App& app, int* exit_code);     // demo
+void RegisterKeyCommands(CLI::App& app, int* exit_code);      // init, keygen, keys, vkey
+void RegisterAppendCommand(CLI::App& app, int* exit_code);    // append
+void RegisterReadCommands(CLI::App& app, int* exit_code);     // read, stats
+void RegisterGenerateCommand(CLI::App& app, int* exit_code);  // generate
+void RegisterScenarioCommand(CLI::App& app, int* exit_code);  // scenario
+void RegisterBenchCommand(CLI::App& app, int* exit_code);     // bench
+void RegisterDemoCommand(CLI::App& app, int* exit_code);      // demo
 // checkpoint, prove, consistency, entry, verify, verify-proof, audit-export, audit-verify
 void RegisterAuditCommands(CLI::App& app, int* exit_code);
-void RegisterWitnessCommands(CLI::App& app, int* exit_code);  // witness serve, witness push
-void RegisterCaseloadCommand(CLI::App& app, int* exit_code);  // caseload
+void RegisterWitnessCommands(CLI::App& app, int* exit_code);    // witness serve, witness push
+void RegisterCaseloadCommand(CLI::App& app, int* exit_code);    // caseload
 void RegisterOutcomesCommand(CLI::App& app, int* exit_code);    // outcomes
 void RegisterComplianceCommand(CLI::App& app, int* exit_code);  // compliance
 void RegisterReportCommand(CLI::App& app, int* exit_code);      // report --html
-void RegisterServeCommands(CLI::App& app, int* exit_code);    // serve, tokens, access-log
-void RegisterFollowCommand(CLI::App& app, int* exit_code);    // follow (a verified replica)
+void RegisterServeCommands(CLI::App& app, int* exit_code);      // serve, tokens, access-log
+void RegisterFollowCommand(CLI::App& app, int* exit_code);      // follow (a verified replica)
 // bench server; REQUIRES: RegisterBenchCommand ran first.
 void RegisterBenchServerCommand(CLI::App& app, int* exit_code);
 // bench attack; REQUIRES: RegisterBenchCommand ran first.

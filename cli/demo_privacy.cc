@@ -67,8 +67,11 @@ Status DemoConsentAndErasure(Ledger& ledger, const SigningKey& admin, const std:
     if (!facts.ok()) return facts.status();
     for (const ConsentFacts& f : facts->consents) {
       if (!f.given) continue;
-      ConsentQuestion q{c.subject, f.recipients.front(), {f.data_categories.front()},
-                        f.purposes.front(), f.given_at_us + 7 * kDayUs};
+      ConsentQuestion q{c.subject,
+                        f.recipients.front(),
+                        {f.data_categories.front()},
+                        f.purposes.front(),
+                        f.given_at_us + 7 * kDayUs};
       if (!allowed && InForceAt(f, q.at_us)) {
         rows.push_back({c.subject, q});
         allowed = true;
@@ -83,8 +86,8 @@ Status DemoConsentAndErasure(Ledger& ledger, const SigningKey& admin, const std:
         q.at_us = *f.withdrawn_effective_us + kDayUs;
         rows.push_back({c.subject, q});
         withdrawn = true;
-      } else if (!expired && f.renewals.empty() && !f.withdrawn_effective_us &&
-                 !f.revoked_at_us && !f.invalidated_at_us) {
+      } else if (!expired && f.renewals.empty() && !f.withdrawn_effective_us && !f.revoked_at_us &&
+                 !f.invalidated_at_us) {
         q.at_us = f.expires_at_us + kDayUs;
         rows.push_back({c.subject, q});
         expired = true;
@@ -105,8 +108,9 @@ Status DemoConsentAndErasure(Ledger& ledger, const SigningKey& admin, const std:
     for (int i = 0; i < 2001; ++i) {
       auto start = std::chrono::steady_clock::now();
       auto d = ledger.DecideConsent(rows[static_cast<size_t>(i) % rows.size()].q);
-      us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() -
-                                                             start).count());
+      us.push_back(
+          std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
+              .count());
       if (!d.ok()) return d.status();
     }
     std::nth_element(us.begin(), us.begin() + 1000, us.end());
@@ -118,12 +122,14 @@ Status DemoConsentAndErasure(Ledger& ledger, const SigningKey& admin, const std:
   LEDGER_ASSIGN_OR_RETURN(auto dpo, SigningKey::Generate("nav-drammen-dpo"));
   LEDGER_RETURN_IF_ERROR(RegisterKey(ledger, admin, dpo.verifier(), "dpo", {}).status());
   LEDGER_RETURN_IF_ERROR(dpo.WriteFile(keys_dir + "/dpo.key"));
-  LEDGER_ASSIGN_OR_RETURN(auto policy, PolicyFromJson(R"({"archive":[{"name":"drammen-2008-01-sample",
+  LEDGER_ASSIGN_OR_RETURN(auto policy,
+                          PolicyFromJson(R"({"archive":[{"name":"drammen-2008-01-sample",
       "municipalities":["3005"],"intake_from":"2008-01-01","intake_to":"2008-01-31",
       "ground":"NO:arkivl§6"}],"retention":[{"name":"closed-60m","months_after_closure":60}]})"));
   LEDGER_RETURN_IF_ERROR(ledger.SetPrivacyPolicy(policy, admin.key_id()));
-  fmt::print("policy: cases opened in January 2008 are archived (NO:arkivl§6); closed cases may "
-             "be shredded 60 months after closure\n");
+  fmt::print(
+      "policy: cases opened in January 2008 are archived (NO:arkivl§6); closed cases may "
+      "be shredded 60 months after closure\n");
   const Case* archived = nullptr;
   const Case* erasable = nullptr;
   for (const Case& c : cases) {
@@ -139,31 +145,33 @@ Status DemoConsentAndErasure(Ledger& ledger, const SigningKey& admin, const std:
     return AppendSigned(ledger, dpo, DpoEvent(dpo, c.subject, type, std::move(data), basis, now));
   };
   for (const Case* c : {archived, erasable}) {
-    LEDGER_RETURN_IF_ERROR(act(*c, "erasure.requested", {{"request_id", "er-1"}}, "GDPR:17").status());
+    LEDGER_RETURN_IF_ERROR(
+        act(*c, "erasure.requested", {{"request_id", "er-1"}}, "GDPR:17").status());
   }
   auto grant = act(*archived, "erasure.decided",
                    {{"request_id", "er-1"}, {"decision", "granted"}, {"ground", "GDPR:17(1)(a)"}},
                    "GDPR:17(1)(a)");
   fmt::print("grant erasure of {} (intake {}): {}\n", archived->subject, archived->intake_date,
              grant.ok() ? "accepted (BUG)" : grant.status().message());
-  LEDGER_RETURN_IF_ERROR(act(*archived, "erasure.decided",
-                      {{"request_id", "er-1"}, {"decision", "refused"}, {"ground", "NO:arkivl§6"}},
-                      "NO:arkivl§6")
-                      .status());
+  LEDGER_RETURN_IF_ERROR(
+      act(*archived, "erasure.decided",
+          {{"request_id", "er-1"}, {"decision", "refused"}, {"ground", "NO:arkivl§6"}},
+          "NO:arkivl§6")
+          .status());
   fmt::print("  -> recorded as erasure.decided refused, ground NO:arkivl§6\n");
 
   const uint64_t size_before = ledger.Size();
   LEDGER_ASSIGN_OR_RETURN(auto root_before, ledger.RootAt(size_before));
-  LEDGER_RETURN_IF_ERROR(act(*erasable, "erasure.decided",
-                      {{"request_id", "er-1"}, {"decision", "granted"},
-                       {"ground", "GDPR:17(1)(a)"}},
-                      "GDPR:17(1)(a)")
-                      .status());
+  LEDGER_RETURN_IF_ERROR(
+      act(*erasable, "erasure.decided",
+          {{"request_id", "er-1"}, {"decision", "granted"}, {"ground", "GDPR:17(1)(a)"}},
+          "GDPR:17(1)(a)")
+          .status());
   LEDGER_ASSIGN_OR_RETURN(auto before, ledger.ReadPersonal(erasable->opened_seq, dpo.key_id()));
-  LEDGER_RETURN_IF_ERROR(ShredAndPurge(
-      ledger, {DpoEvent(dpo, erasable->subject, "subject.shredded", {{"request_id", "er-1"}},
-                        "GDPR:17(1)(a)", now)},
-      dpo, "shred"));
+  LEDGER_RETURN_IF_ERROR(ShredAndPurge(ledger,
+                                       {DpoEvent(dpo, erasable->subject, "subject.shredded",
+                                                 {{"request_id", "er-1"}}, "GDPR:17(1)(a)", now)},
+                                       dpo, "shred"));
   LEDGER_ASSIGN_OR_RETURN(auto after, ledger.ReadPersonal(erasable->opened_seq, dpo.key_id()));
   fmt::print("erase {} (intake {}): granted, shredded, purged from the files\n", erasable->subject,
              erasable->intake_date);
@@ -178,9 +186,12 @@ Status DemoConsentAndErasure(Ledger& ledger, const SigningKey& admin, const std:
   (void)checkpoint;
   TreeHead head = ledger.Head();
   LEDGER_ASSIGN_OR_RETURN(auto proof, ledger.ConsistencyProof(size_before, head.size));
-  Status consistent = tlog::VerifyConsistency(size_before, head.size, proof, root_before, head.root);
-  fmt::print("  the tree before the shredding ({} entries) is a prefix of the tree after ({}): {}\n",
-             Thousands(size_before), Thousands(head.size), consistent.ok() ? "proved" : consistent.ToString());
+  Status consistent =
+      tlog::VerifyConsistency(size_before, head.size, proof, root_before, head.root);
+  fmt::print(
+      "  the tree before the shredding ({} entries) is a prefix of the tree after ({}): {}\n",
+      Thousands(size_before), Thousands(head.size),
+      consistent.ok() ? "proved" : consistent.ToString());
   Progress progress("verify", head.size);
   VerifyOptions options;
   options.progress = [&](uint64_t done, uint64_t) { progress.Update(done); };

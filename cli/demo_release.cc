@@ -25,14 +25,16 @@ Status DemoRelease(Ledger& ledger, const MasterKey& master, const SigningKey& le
              step);
   LEDGER_ASSIGN_OR_RETURN(SigningKey dpo, SigningKey::ReadFile(keys_dir + "/dpo.key"));
   const std::string basis = "GDPR:6(1)(e)";
-  nlohmann::ordered_json approval = {{"release_id", "eval-2011"},
-                                     {"recipient_org", "ramboll"},
-                                     {"purpose", "evaluation"},
-                                     {"basis", basis},
-                                     {"expires_at", FormatInstantMicros(NowMicros() / 1000000 * 1000000 +
-                                                                        int64_t{90} * 86400 * 1000000)}};
-  LEDGER_ASSIGN_OR_RETURN(AppendResult approved,
-                   AppendSigned(ledger, dpo, ReleaseEvent(dpo, "release.approved", basis, approval)));
+  nlohmann::ordered_json approval = {
+      {"release_id", "eval-2011"},
+      {"recipient_org", "ramboll"},
+      {"purpose", "evaluation"},
+      {"basis", basis},
+      {"expires_at",
+       FormatInstantMicros(NowMicros() / 1000000 * 1000000 + int64_t{90} * 86400 * 1000000)}};
+  LEDGER_ASSIGN_OR_RETURN(
+      AppendResult approved,
+      AppendSigned(ledger, dpo, ReleaseEvent(dpo, "release.approved", basis, approval)));
   fmt::print("the dpo approves release eval-2011 for ramboll (evaluation, {}) at seq {}\n", basis,
              approved.seq);
   release::ExportParams params;
@@ -41,18 +43,21 @@ Status DemoRelease(Ledger& ledger, const MasterKey& master, const SigningKey& le
   params.intake_to = CivilDate{2008, 12, 31};
   params.as_of = CivilDate{2010, 12, 31};
   LEDGER_ASSIGN_OR_RETURN(RecordedExport recorded,
-                   ExportAndRecord(ledger, master, ledger_key, dpo, params, out_dir));
-  fmt::print("$ ledger release export --release eval-2011 --cohort 2008-01..2008-12 --as-of "
-             "2010-12 --out {}\n{}",
-             out_dir, ExportSummaryText(recorded, out_dir));
+                          ExportAndRecord(ledger, master, ledger_key, dpo, params, out_dir));
+  fmt::print(
+      "$ ledger release export --release eval-2011 --cohort 2008-01..2008-12 --as-of "
+      "2010-12 --out {}\n{}",
+      out_dir, ExportSummaryText(recorded, out_dir));
 
-  fmt::print("\nThe evaluator checks the signature and every file hash with the ledger's "
-             "verifier key, then replays the events into the same projection:\n");
+  fmt::print(
+      "\nThe evaluator checks the signature and every file hash with the ledger's "
+      "verifier key, then replays the events into the same projection:\n");
   LEDGER_ASSIGN_OR_RETURN(release::OpenedRelease opened,
-                   release::OpenRelease(out_dir, {ledger_key.verifier().ToString()}));
+                          release::OpenRelease(out_dir, {ledger_key.verifier().ToString()}));
   replay::OutcomesOptions options;
   options.horizons = opened.horizons;
-  LEDGER_ASSIGN_OR_RETURN(replay::OutcomesReport replayed, release::ReleaseOutcomes(opened, options));
+  LEDGER_ASSIGN_OR_RETURN(replay::OutcomesReport replayed,
+                          release::ReleaseOutcomes(opened, options));
   replay::SuppressSmallCells(&replayed, static_cast<uint64_t>(opened.small_cell_threshold));
   const replay::OutcomesReport& ours = recorded.summary.ledger_outcomes;
   Table t({"figure", "ledger (same people)", "release, replayed"});
@@ -73,15 +78,15 @@ Status DemoRelease(Ledger& ledger, const MasterKey& master, const SigningKey& le
   t.AddRow({"median months to exit (O8)",
             a.survival.median_months ? std::to_string(*a.survival.median_months) : "-",
             b.survival.median_months ? std::to_string(*b.survival.median_months) : "-"});
-  t.AddRow({"re-entered after exit (O9)", Share(a.reentered, a.exited),
-            Share(b.reentered, b.exited)});
+  t.AddRow(
+      {"re-entered after exit (O9)", Share(a.reentered, a.exited), Share(b.reentered, b.exited)});
   fmt::print("{}", t.Render());
-  fmt::print("replayed report sha256 {} ({} the manifest's)\n",
-             nlohmann::json::parse(replay::OutcomesJson(replayed)).at("sha256").get<std::string>(),
-             nlohmann::json::parse(replay::OutcomesJson(replayed)).at("sha256") ==
-                     opened.report_sha256
-                 ? "equal to"
-                 : "NOT equal to");
+  fmt::print(
+      "replayed report sha256 {} ({} the manifest's)\n",
+      nlohmann::json::parse(replay::OutcomesJson(replayed)).at("sha256").get<std::string>(),
+      nlohmann::json::parse(replay::OutcomesJson(replayed)).at("sha256") == opened.report_sha256
+          ? "equal to"
+          : "NOT equal to");
   if (!recorded.summary.disagreements.empty()) {
     return Status::Corruption("the release's outcomes differ from the ledger's own: " +
                               recorded.summary.disagreements.front());

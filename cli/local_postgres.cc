@@ -65,7 +65,8 @@ Result<std::string> LocalPostgres::FindBinDir() {
 namespace {
 
 // Runs `args` (args[0] a path) to completion with stdout and stderr appended to `log`, in
-// `cwd`, as uid/gid when uid >= 0 (which then owns `log`). Returns its exit status (-1 if it could not be run).
+// `cwd`, as uid/gid when uid >= 0 (which then owns `log`). Returns its exit status (-1 if it could
+// not be run).
 int Run(const std::vector<std::string>& args, const std::string& log, const std::string& cwd,
         int uid, int gid) {
   std::vector<char*> argv;
@@ -171,8 +172,8 @@ Result<std::unique_ptr<LocalPostgres>> LocalPostgres::Start(const std::string& d
 void LocalPostgres::Stop() {
   if (!started_.exchange(false)) return;
   fmt::print(stderr, "postgresql: stopping...\n");
-  const int rc = Run({bin_ + "/pg_ctl", "-D", data_, "-m", "fast", "-w", "-t", "60", "stop"},
-                     log_, dir_, uid_, gid_);
+  const int rc = Run({bin_ + "/pg_ctl", "-D", data_, "-m", "fast", "-w", "-t", "60", "stop"}, log_,
+                     dir_, uid_, gid_);
   if (rc == 0) return;
   // pg_ctl could not stop it.
   StopServerIn(dir_);

@@ -47,7 +47,7 @@ class LocalPostgres {
   LocalPostgres() = default;
 
   std::string bin_, dir_, data_, log_, conninfo_;
-  int uid_ = -1, gid_ = -1;  // the user the server runs as, when not this process's
+  int uid_ = -1, gid_ = -1;           // the user the server runs as, when not this process's
   std::atomic<bool> started_{false};  // Stop may come from a signal-watching thread
 };
 

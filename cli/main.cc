@@ -2,8 +2,8 @@
 #include <CLI/CLI.hpp>
 
 #include "cli_common.h"
-#include "run_app.h"
 #include "commands.h"
+#include "run_app.h"
 
 int main(int argc, char** argv) {
   CLI::App app{

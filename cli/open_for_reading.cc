@@ -11,8 +11,10 @@ Result<std::unique_ptr<Ledger>> OpenForReading(const std::string& data_flag,
   options.read_only = true;
   LEDGER_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(ResolveDataDir(data_flag), options));
   if (Status found = ledger->IntegrityAtOpen(); !found.ok()) {
-    fmt::print(stderr, "ledger: warning: {} (`ledger verify` reports it; this ledger refuses "
-               "appends until it is dealt with)\n", found.ToString());
+    fmt::print(stderr,
+               "ledger: warning: {} (`ledger verify` reports it; this ledger refuses "
+               "appends until it is dealt with)\n",
+               found.ToString());
   }
   return ledger;
 }

@@ -50,9 +50,9 @@ using ResultPtr = std::unique_ptr<PGresult, ResultCloser>;
 Status CheckResult(const PGresult* r, PGconn* conn, std::string_view what) {
   const ExecStatusType s = r == nullptr ? PGRES_FATAL_ERROR : PQresultStatus(r);
   if (s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK) return Status::Ok();
-  return Status::IOError(fmt::format(
-      "PostgreSQL, {}: {}", what,
-      ErrorText(r != nullptr ? PQresultErrorMessage(r) : PQerrorMessage(conn))));
+  return Status::IOError(
+      fmt::format("PostgreSQL, {}: {}", what,
+                  ErrorText(r != nullptr ? PQresultErrorMessage(r) : PQerrorMessage(conn))));
 }
 
 // Picks the top-level "type" and "stream" of an event's JSON body while parsing all of it.
@@ -217,11 +217,11 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Connect(const std::string& c
   if (raw == nullptr) return Status::Unavailable("cannot connect to PostgreSQL: out of memory");
   std::unique_ptr<PgConnection> conn(new PgConnection(raw));
   if (PQstatus(raw) != CONNECTION_OK) {
-    return Status::Unavailable("cannot connect to PostgreSQL: " +
-                               ErrorText(PQerrorMessage(raw)));
+    return Status::Unavailable("cannot connect to PostgreSQL: " + ErrorText(PQerrorMessage(raw)));
   }
   // Every commit waits for its WAL flush, whatever the server's default.
-  LEDGER_RETURN_IF_ERROR(conn->Exec("SET synchronous_commit = on; SET client_min_messages = warning"));
+  LEDGER_RETURN_IF_ERROR(
+      conn->Exec("SET synchronous_commit = on; SET client_min_messages = warning"));
   return conn;
 }
 
@@ -257,8 +257,7 @@ Result<std::unique_ptr<PgAppender>> PgAppender::Create(PgConnection& conn, size_
 
 Status PgAppender::PrepareInsert(size_t rows) {
   if (insert_statements_.count(rows)) return Status::Ok();
-  std::string sql =
-      "INSERT INTO ledger_bench.events (id, stream_id, version, data, type) VALUES ";
+  std::string sql = "INSERT INTO ledger_bench.events (id, stream_id, version, data, type) VALUES ";
   for (size_t i = 0; i < rows; ++i) {
     const size_t p = 5 * i;
     sql += fmt::format("{}(${}::uuid, ${}, ${}::int, ${}::jsonb, ${})", i ? "," : "", p + 1, p + 2,
@@ -302,9 +301,9 @@ Status PgAppender::AppendBatch(const std::vector<const PgEvent*>& events) {
   std::vector<const char*> values;
   values.reserve(5 * events.size());
   for (size_t i = 0; i < events.size(); ++i) {
-    values.insert(values.end(), {events[i]->id.c_str(), events[i]->stream.c_str(),
-                                 versions[i].c_str(), events[i]->json->c_str(),
-                                 events[i]->type.c_str()});
+    values.insert(values.end(),
+                  {events[i]->id.c_str(), events[i]->stream.c_str(), versions[i].c_str(),
+                   events[i]->json->c_str(), events[i]->type.c_str()});
   }
 
   PGconn* c = conn_.raw();
@@ -342,10 +341,10 @@ Status PgAppender::AppendBatch(const std::vector<const PgEvent*>& events) {
     const bool is_stream = i >= 1 && i <= runs.size();
     if (failed.ok() && PQresultStatus(r.get()) != PGRES_PIPELINE_ABORTED) {
       failed = CheckResult(r.get(), c,
-                           i == 0               ? "BEGIN"
-                           : is_stream          ? "stream version"
+                           i == 0              ? "BEGIN"
+                           : is_stream         ? "stream version"
                            : i == commands - 2 ? "insert events"
-                                                : "COMMIT");
+                                               : "COMMIT");
     }
     if (failed.ok() && is_stream) {
       const Run& run = runs[i - 1];

@@ -81,7 +81,7 @@ class PgAppender {
 
   PgConnection& conn_;
   std::map<size_t, std::string> insert_statements_;  // by rows
-  std::unordered_map<std::string, int> versions_;     // by stream
+  std::unordered_map<std::string, int> versions_;    // by stream
 };
 
 // What reading every event back gave: a trivial projection of the events' JSON bodies.

@@ -9,8 +9,8 @@ namespace ledger::cli {
 
 using json = nlohmann::ordered_json;
 
-json DpoEvent(const SigningKey& key, const std::string& subject, const std::string& type,
-              json data, const std::string& legal_basis, int64_t at_us) {
+json DpoEvent(const SigningKey& key, const std::string& subject, const std::string& type, json data,
+              const std::string& legal_basis, int64_t at_us) {
   json j;
   j["id"] = NewEventId();
   j["stream"] = "case/" + subject;
@@ -29,7 +29,7 @@ Result<AppendResult> AppendSigned(Ledger& ledger, const SigningKey& key, const j
 }
 
 Status ShredAndPurge(Ledger& ledger, const std::vector<json>& events, const SigningKey& key,
-                       const std::string& label) {
+                     const std::string& label) {
   Progress progress(label, events.size());
   for (size_t i = 0; i < events.size(); ++i) {
     LEDGER_RETURN_IF_ERROR(AppendSigned(ledger, key, events[i]).status());

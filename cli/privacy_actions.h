@@ -21,7 +21,7 @@ Result<AppendResult> AppendSigned(Ledger& ledger, const SigningKey& key,
 // Appends the shreddings one by one (progress on a terminal), then waits for the ledger's
 // erasure purge (Ledger::PurgeErased) so that the values are gone from the files on return.
 Status ShredAndPurge(Ledger& ledger, const std::vector<nlohmann::ordered_json>& events,
-                       const SigningKey& key, const std::string& label);
+                     const SigningKey& key, const std::string& label);
 
 }  // namespace ledger::cli
 

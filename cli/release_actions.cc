@@ -36,7 +36,8 @@ Result<RecordedExport> ExportAndRecord(Ledger& ledger, const MasterKey& master,
     }
     bar->Update(e.done);
   };
-  auto summary = release::Export(ledger, master, ledger_key, params, out_dir, NowMicros(), progress);
+  auto summary =
+      release::Export(ledger, master, ledger_key, params, out_dir, NowMicros(), progress);
   if (bar) bar->Finish();
   if (!summary.ok()) return summary.status();
   // The record comes before the files are published: no release exists without it.
@@ -71,7 +72,9 @@ std::string ExportSummaryText(const RecordedExport& recorded, const std::string&
   if (manifest.is_object() && manifest.contains("risk") && manifest.contains("trajectories")) {
     const auto& risk = manifest["risk"];
     const auto& lkc = manifest["privacy"]["lkc"];
-    auto pct = [](const nlohmann::json& v) { return fmt::format("{:.1f}%", 100 * v.get<double>()); };
+    auto pct = [](const nlohmann::json& v) {
+      return fmt::format("{:.1f}%", 100 * v.get<double>());
+    };
     for (const char* when : {"before", "after"}) {
       const auto& r = risk[when];
       t.AddRow({fmt::format("risk {} (QIs)", when),

@@ -10,9 +10,9 @@
 #include <memory>
 #include <string>
 
+#include "base/status.h"
 #include "cli_common.h"
 #include "ledger/ledger.h"
-#include "base/status.h"
 #include "replay/outcomes.h"
 #include "replay/report_run.h"
 #include "replay/state_store.h"

@@ -32,8 +32,10 @@ ThreadCpu ReadThreadCpu() {
     }
     rest >> utime >> stime;
     const double s = static_cast<double>(utime + stime) / tick;
-    if (name == "ledger-writer") cpu.writer_s += s;
-    else if (name.rfind("rocksdb:", 0) == 0) cpu.background_s += s;
+    if (name == "ledger-writer")
+      cpu.writer_s += s;
+    else if (name.rfind("rocksdb:", 0) == 0)
+      cpu.background_s += s;
   }
   return cpu;
 }

@@ -48,9 +48,10 @@ int PrintReport(const VerifyReport& r, const std::string& format, const std::str
                 r.derived_checked ? "checked" : "not checked"});
     }
     t.AddRow({"root", tlog::HashToBase64(r.root)});
-    t.AddRow({"time", fmt::format("{:.2f} s ({:.0f} entries/s)", r.seconds,
-                                  r.seconds > 0 ? (r.entries_checked + r.entries_replayed) / r.seconds
-                                                : 0.0)});
+    t.AddRow(
+        {"time",
+         fmt::format("{:.2f} s ({:.0f} entries/s)", r.seconds,
+                     r.seconds > 0 ? (r.entries_checked + r.entries_replayed) / r.seconds : 0.0)});
     fmt::print("{}", t.Render());
     if (!r.ok) {
       fmt::print(stderr, "ledger: verification FAILED{}: {}: {}\n",

@@ -2,6 +2,7 @@
 #ifndef TESTS_TEMP_DIR_H_
 #define TESTS_TEMP_DIR_H_
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -10,8 +11,6 @@
 #include <string>
 #include <string_view>
 #include <system_error>
-
-#include <gtest/gtest.h>
 
 namespace ledger::testing {
 

@@ -33,9 +33,7 @@ std::string Encode(const Byte* data, size_t size) {
 
 std::string HexEncode(std::string_view bytes) { return Encode(bytes.data(), bytes.size()); }
 
-std::string HexEncode(std::span<const uint8_t> bytes) {
-  return Encode(bytes.data(), bytes.size());
-}
+std::string HexEncode(std::span<const uint8_t> bytes) { return Encode(bytes.data(), bytes.size()); }
 
 Result<std::string> HexDecode(std::string_view hex) {
   if (hex.size() % 2 != 0) {

@@ -6,8 +6,8 @@ namespace ledger::internal {
 namespace {
 
 constexpr std::array<std::string_view, 6> kDpoTypes = {
-    "erasure.decided", "subject.shredded", "processing.restricted", "processing.unrestricted",
-    "erasure.requested", "release.approved"};
+    "erasure.decided",         "subject.shredded",  "processing.restricted",
+    "processing.unrestricted", "erasure.requested", "release.approved"};
 
 bool IsDpoOnly(std::string_view type) {
   return type == "erasure.decided" || type == "subject.shredded" ||

@@ -7,8 +7,8 @@
 #include <cstring>
 #include <filesystem>
 
-#include "crypto.h"
 #include "base/file.h"
+#include "crypto.h"
 #include "storage/kv_store.h"
 #include "tlog/base64.h"
 
@@ -83,11 +83,12 @@ Status CheckOne(std::string_view file, std::string_view what, uint64_t store_siz
                 const AnchoredHead& anchored) {
   if (store_size < anchored.size) {
     return Status::Corruption(
-        "the store holds " + std::to_string(store_size) + " entries but " +
-        std::string(what) + " " + std::to_string(anchored.size) + " (" + std::string(file) +
-        ", root " + RootText(anchored.root) +
+        "the store holds " + std::to_string(store_size) + " entries but " + std::string(what) +
+        " " + std::to_string(anchored.size) + " (" + std::string(file) + ", root " +
+        RootText(anchored.root) +
         "): acknowledged entries are missing from the store (a damaged, truncated or deleted "
-        "write-ahead log, or files from an older copy)" + std::string(kWhatNext));
+        "write-ahead log, or files from an older copy)" +
+        std::string(kWhatNext));
   }
   auto root = root_at(anchored.size);
   if (!root.ok()) {
@@ -96,8 +97,8 @@ Status CheckOne(std::string_view file, std::string_view what, uint64_t store_siz
   if (*root != anchored.root) {
     return Status::Corruption(
         "the store's tree of " + std::to_string(anchored.size) + " entries has root " +
-        RootText(*root) + " but " + std::string(what) + " it with root " +
-        RootText(anchored.root) + " (" + std::string(file) +
+        RootText(*root) + " but " + std::string(what) + " it with root " + RootText(anchored.root) +
+        " (" + std::string(file) +
         "): the entries differ from those committed, and appending would fork the history" +
         std::string(kWhatNext));
   }
@@ -134,11 +135,11 @@ Status CheckStoreAgainstAnchor(uint64_t store_size,
                                const std::optional<AnchoredHead>& checkpoint) {
   if (checkpoint) {
     LEDGER_RETURN_IF_ERROR(CheckOne(kAnchorCheckpointFile, "the ledger signed a checkpoint of",
-                             store_size, root_at, *checkpoint));
+                                    store_size, root_at, *checkpoint));
   }
   if (committed) {
-    LEDGER_RETURN_IF_ERROR(CheckOne(kAnchorHeadFile, "the ledger committed", store_size, root_at,
-                             *committed));
+    LEDGER_RETURN_IF_ERROR(
+        CheckOne(kAnchorHeadFile, "the ledger committed", store_size, root_at, *committed));
   }
   return Status::Ok();
 }

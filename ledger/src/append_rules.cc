@@ -10,7 +10,8 @@ namespace ledger::internal {
 
 Status CheckExpectedVersion(const PreparedEvent& p, const StreamHeadRecord& head) {
   switch (p.expected) {
-    case ExpectedKind::kAny: return Status::Ok();
+    case ExpectedKind::kAny:
+      return Status::Ok();
     case ExpectedKind::kNoStream:
       if (head.next_version != 0) {
         return Status::Conflict("expected_version no_stream, but " + p.stream + " has " +
@@ -24,11 +25,11 @@ Status CheckExpectedVersion(const PreparedEvent& p, const StreamHeadRecord& head
       return Status::Ok();
     case ExpectedKind::kExact:
       if (head.next_version != p.expected_version + 1) {
-        return Status::Conflict(
-            "expected_version " + std::to_string(p.expected_version) + ", but the last event of " +
-            p.stream + " is " +
-            (head.next_version == 0 ? std::string("none (no such stream)")
-                                    : "version " + std::to_string(head.next_version - 1)));
+        return Status::Conflict("expected_version " + std::to_string(p.expected_version) +
+                                ", but the last event of " + p.stream + " is " +
+                                (head.next_version == 0
+                                     ? std::string("none (no such stream)")
+                                     : "version " + std::to_string(head.next_version - 1)));
       }
       return Status::Ok();
   }
@@ -59,16 +60,16 @@ Status CheckAuthor(const KeyInfo& author, const PreparedEvent& p, const StreamHe
                                     FormatInstantMicros(author.revoked_at_us));
   }
   if (p.actor_role != author.role) {
-    return Status::PermissionDenied("actor.role is " + p.actor_role + " but the event is signed by key " +
-                                    author.key_id_hex + " of role " + author.role +
-                                    ": the record must name the role that acted");
+    return Status::PermissionDenied(
+        "actor.role is " + p.actor_role + " but the event is signed by key " + author.key_id_hex +
+        " of role " + author.role + ": the record must name the role that acted");
   }
   if (!RoleMayAppend(author.role, p.type)) {
     return Status::PermissionDenied("key " + author.key_id_hex + " has role " + author.role +
                                     ", which may not append " + p.type);
   }
-  std::string_view office = p.type == "case.opened" ? std::string_view(p.office)
-                                                    : std::string_view(head.office);
+  std::string_view office =
+      p.type == "case.opened" ? std::string_view(p.office) : std::string_view(head.office);
   if (!ScopeAllows(author.scope, p.stream, office)) {
     return Status::PermissionDenied("key " + author.key_id_hex + " is not allowed to write to " +
                                     p.stream + " (outside its scope)");

@@ -7,8 +7,8 @@
 #include <optional>
 
 #include "base/status.h"
-#include "ledger/types.h"
 #include "case_rules.h"
+#include "ledger/types.h"
 #include "prepared_event.h"
 #include "records.h"
 

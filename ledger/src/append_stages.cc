@@ -12,9 +12,7 @@ StageCounters& Stages() {
 
 }  // namespace internal
 
-void EnableAppendStageTimes(bool on) {
-  internal::Stages().on.store(on, std::memory_order_relaxed);
-}
+void EnableAppendStageTimes(bool on) { internal::Stages().on.store(on, std::memory_order_relaxed); }
 
 AppendStageTimes ReadAppendStageTimes() {
   const auto& a = internal::Stages().appenders;

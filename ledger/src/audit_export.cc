@@ -35,7 +35,7 @@ Result<ExportSummary> ExportAudit(Ledger& ledger, const std::string& dir,
   LEDGER_ASSIGN_OR_RETURN(auto note, ledger.LatestCheckpoint());
   auto info = ledger.Info();
   LEDGER_ASSIGN_OR_RETURN(auto log_key, tlog::MakeVerifier(info.identity.origin, tlog::kAlgEd25519,
-                                                    info.identity.public_key));
+                                                           info.identity.public_key));
   LEDGER_ASSIGN_OR_RETURN(auto checkpoint, tlog::OpenCheckpoint(note, log_key, nullptr));
   const uint64_t n = checkpoint.size;
   ExportSummary summary;
@@ -53,14 +53,15 @@ Result<ExportSummary> ExportAudit(Ledger& ledger, const std::string& dir,
       std::vector<tlog::Hash> hashes;
       hashes.reserve(width);
       for (uint64_t i = 0; i < width; ++i) {
-        LEDGER_ASSIGN_OR_RETURN(auto h, ledger.TreeNode(static_cast<uint8_t>(tile_level * tlog::kTileHeight),
-                                                 t * tlog::kTileWidth + i));
+        LEDGER_ASSIGN_OR_RETURN(
+            auto h, ledger.TreeNode(static_cast<uint8_t>(tile_level * tlog::kTileHeight),
+                                    t * tlog::kTileWidth + i));
         hashes.push_back(h);
       }
       std::string tile = tlog::EncodeHashTile(hashes);
-      LEDGER_RETURN_IF_ERROR(WriteFile(root / tlog::TilePath(static_cast<uint8_t>(tile_level), t,
-                                                      static_cast<uint32_t>(width)),
-                                tile));
+      LEDGER_RETURN_IF_ERROR(WriteFile(
+          root / tlog::TilePath(static_cast<uint8_t>(tile_level), t, static_cast<uint32_t>(width)),
+          tile));
       summary.hash_tiles++;
       summary.bytes += tile.size();
     }
@@ -72,9 +73,8 @@ Result<ExportSummary> ExportAudit(Ledger& ledger, const std::string& dir,
   uint64_t bundle_index = 0;
   auto flush = [&]() -> Status {
     LEDGER_ASSIGN_OR_RETURN(auto bytes, tlog::EncodeEntryBundle(bundle));
-    LEDGER_RETURN_IF_ERROR(WriteFile(root / tlog::EntryBundlePath(bundle_index,
-                                                           static_cast<uint32_t>(bundle.size())),
-                              bytes));
+    LEDGER_RETURN_IF_ERROR(WriteFile(
+        root / tlog::EntryBundlePath(bundle_index, static_cast<uint32_t>(bundle.size())), bytes));
     summary.entry_bundles++;
     summary.bytes += bytes.size();
     bundle.clear();

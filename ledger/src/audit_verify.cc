@@ -41,29 +41,32 @@ Result<VerifyReport> VerifyAuditExport(const std::string& dir, const std::string
 
   // Every tree node at a tile level must equal the hash in its tile.
   std::map<std::pair<uint32_t, uint64_t>, std::vector<tlog::Hash>> tiles;
-  checker.SetNodeCheck([&](uint8_t level, uint64_t index, const tlog::Hash& hash) -> Status {
-    if (level % tlog::kTileHeight != 0) return Status::Ok();
-    uint32_t tile_level = level / tlog::kTileHeight;
-    uint64_t tile_index = index / tlog::kTileWidth;
-    auto key = std::make_pair(tile_level, tile_index);
-    auto found = tiles.find(key);
-    if (found == tiles.end()) {
-      uint64_t count = tlog::NodesAtLevel(n, level);
-      uint64_t width = std::min<uint64_t>(tlog::kTileWidth, count - tile_index * tlog::kTileWidth);
-      std::string path = tlog::TilePath(static_cast<uint8_t>(tile_level), tile_index,
-                                        static_cast<uint32_t>(width));
-      LEDGER_ASSIGN_OR_RETURN(auto bytes, ReadFile((root / path).string()));
-      LEDGER_ASSIGN_OR_RETURN(auto hashes, tlog::DecodeHashTile(bytes));
-      if (hashes.size() != width) return Status::Corruption(path + " has the wrong width");
-      tiles.clear();  // keep memory flat: tiles are consumed left to right
-      found = tiles.emplace(key, std::move(hashes)).first;
-    }
-    if (found->second[index % tlog::kTileWidth] != hash) {
-      return Status::Corruption("hash tile entry " + std::to_string(level) + "/" +
-                                std::to_string(index) + " differs from the entries");
-    }
-    return Status::Ok();
-  }, /*thread_safe=*/false);
+  checker.SetNodeCheck(
+      [&](uint8_t level, uint64_t index, const tlog::Hash& hash) -> Status {
+        if (level % tlog::kTileHeight != 0) return Status::Ok();
+        uint32_t tile_level = level / tlog::kTileHeight;
+        uint64_t tile_index = index / tlog::kTileWidth;
+        auto key = std::make_pair(tile_level, tile_index);
+        auto found = tiles.find(key);
+        if (found == tiles.end()) {
+          uint64_t count = tlog::NodesAtLevel(n, level);
+          uint64_t width =
+              std::min<uint64_t>(tlog::kTileWidth, count - tile_index * tlog::kTileWidth);
+          std::string path = tlog::TilePath(static_cast<uint8_t>(tile_level), tile_index,
+                                            static_cast<uint32_t>(width));
+          LEDGER_ASSIGN_OR_RETURN(auto bytes, ReadFile((root / path).string()));
+          LEDGER_ASSIGN_OR_RETURN(auto hashes, tlog::DecodeHashTile(bytes));
+          if (hashes.size() != width) return Status::Corruption(path + " has the wrong width");
+          tiles.clear();  // keep memory flat: tiles are consumed left to right
+          found = tiles.emplace(key, std::move(hashes)).first;
+        }
+        if (found->second[index % tlog::kTileWidth] != hash) {
+          return Status::Corruption("hash tile entry " + std::to_string(level) + "/" +
+                                    std::to_string(index) + " differs from the entries");
+        }
+        return Status::Ok();
+      },
+      /*thread_safe=*/false);
 
   uint64_t seq = 0;
   Status bundle_failure;
@@ -107,8 +110,7 @@ Result<VerifyReport> VerifyAuditExport(const std::string& dir, const std::string
     checker.Finish().IgnoreError();
     checker.Report(&report);
   }
-  report.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }
 

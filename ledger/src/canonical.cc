@@ -28,18 +28,17 @@ Result<std::unique_ptr<CanonicalMessage>> CanonicalMessage::Decode(std::string_v
   // Cap'n Proto reports malformed input by exception; this is the one place we catch it.
   kj::Maybe<kj::Exception> error = kj::runCatchingExceptions([&]() {
     kj::ArrayPtr<const capnp::word> segments[1] = {msg->words_.asPtr()};
-    auto reader = std::make_unique<capnp::SegmentArrayMessageReader>(
-        kj::arrayPtr(segments, 1), options);
+    auto reader =
+        std::make_unique<capnp::SegmentArrayMessageReader>(kj::arrayPtr(segments, 1), options);
     if (!reader->isCanonical()) {
       KJ_FAIL_REQUIRE("not in canonical form");
     }
     msg->reader_ = std::move(reader);
   });
-  KJ_IF_MAYBE(e, error) {
+  KJ_IF_MAYBE (e, error) {
     return Status::Corruption(std::string(what) + ": " + e->getDescription().cStr());
   }
   return msg;
 }
 
 }  // namespace ledger::internal
-

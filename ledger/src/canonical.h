@@ -27,7 +27,7 @@ class CanonicalMessage {
   // Corruption if the bytes are not a whole number of words, exceed the limits or are not in
   // canonical form.
   static Result<std::unique_ptr<CanonicalMessage>> Decode(std::string_view bytes,
-                                                           std::string_view what);
+                                                          std::string_view what);
 
   template <typename T>
   typename T::Reader Root() {

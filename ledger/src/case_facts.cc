@@ -1,7 +1,6 @@
-#include "case_facts_reader.h"
-
 #include <capnp/dynamic.h>
 
+#include "case_facts_reader.h"
 #include "ledger/time_format.h"
 #include "schema_rules.h"
 
@@ -13,7 +12,9 @@ using W = schema::Event::Data::Which;
 template <typename E>
 std::string EnumName(E value) {
   auto enumerant = capnp::toDynamic(value).getEnumerant();
-  KJ_IF_MAYBE(e, enumerant) { return EnumJsonName(*e); }
+  KJ_IF_MAYBE (e, enumerant) {
+    return EnumJsonName(*e);
+  }
   return "unknown";
 }
 
@@ -39,8 +40,12 @@ CaseFacts ReadCaseFacts(schema::Event::Reader ev, int64_t occurred_at_us) {
       f.intake_date = Str(o.getIntakeDate());
       break;
     }
-    case W::CASE_CLOSED: f.op = CaseOp::kClosed; break;
-    case W::CASE_REOPENED: f.op = CaseOp::kReopened; break;
+    case W::CASE_CLOSED:
+      f.op = CaseOp::kClosed;
+      break;
+    case W::CASE_REOPENED:
+      f.op = CaseOp::kReopened;
+      break;
     case W::ASSISTANCE_DECIDED: {
       auto a = d.getAssistanceDecided();
       f.op = CaseOp::kAssistanceDecided;
@@ -97,7 +102,9 @@ CaseFacts ReadCaseFacts(schema::Event::Reader ev, int64_t occurred_at_us) {
       f.op = CaseOp::kAppealDecided;
       f.id = Str(d.getAppealDecided().getSanctionId());
       break;
-    case W::PHASE_ENTERED: f.op = CaseOp::kPhaseEntered; break;
+    case W::PHASE_ENTERED:
+      f.op = CaseOp::kPhaseEntered;
+      break;
     case W::COURSE_ENROLLED:
       f.op = CaseOp::kCourseEnrolled;
       f.id = Str(d.getCourseEnrolled().getCourseId());
@@ -110,7 +117,9 @@ CaseFacts ReadCaseFacts(schema::Event::Reader ev, int64_t occurred_at_us) {
       f.op = CaseOp::kCourseEnded;
       f.id = Str(d.getCourseEnded().getCourseId());
       break;
-    case W::CATEGORY_ASSIGNED: f.op = CaseOp::kCategoryAssigned; break;
+    case W::CATEGORY_ASSIGNED:
+      f.op = CaseOp::kCategoryAssigned;
+      break;
     case W::PLAN_RECORDED:
       f.op = CaseOp::kPlanRecorded;
       f.id = Str(d.getPlanRecorded().getPlanId());
@@ -193,8 +202,12 @@ CaseFacts ReadCaseFacts(schema::Event::Reader ev, int64_t occurred_at_us) {
       f.op = CaseOp::kReferralRecommended;
       f.id = Str(d.getReferralRecommended().getReferralId());
       break;
-    case W::STATUS_OBSERVED: f.op = CaseOp::kStatusObserved; break;
-    case W::INCOME_RECORDED: f.op = CaseOp::kIncomeRecorded; break;
+    case W::STATUS_OBSERVED:
+      f.op = CaseOp::kStatusObserved;
+      break;
+    case W::INCOME_RECORDED:
+      f.op = CaseOp::kIncomeRecorded;
+      break;
     case W::ERASURE_REQUESTED:
       f.op = CaseOp::kErasureRequested;
       f.id = Str(d.getErasureRequested().getRequestId());
@@ -220,7 +233,8 @@ CaseFacts ReadCaseFacts(schema::Event::Reader ev, int64_t occurred_at_us) {
       f.op = CaseOp::kProcessingUnrestricted;
       f.purpose = EnumName(d.getProcessingUnrestricted().getPurpose());
       break;
-    default: break;
+    default:
+      break;
   }
   return f;
 }

@@ -15,19 +15,46 @@ namespace ledger::internal {
 
 enum class CaseOp : uint8_t {
   kNone,  // not a case event (keys, releases)
-  kOpened, kClosed, kReopened,
-  kAssistanceDecided, kPaymentMade,
-  kConditionSet, kConditionExempted, kConditionBreached, kBreachNotified, kBreachAssessed,
-  kSanctionImposed, kSanctionLifted, kSanctionAppealed, kAppealDecided,
-  kPhaseEntered, kCourseEnrolled, kCourseAttended, kCourseEnded, kCategoryAssigned,
+  kOpened,
+  kClosed,
+  kReopened,
+  kAssistanceDecided,
+  kPaymentMade,
+  kConditionSet,
+  kConditionExempted,
+  kConditionBreached,
+  kBreachNotified,
+  kBreachAssessed,
+  kSanctionImposed,
+  kSanctionLifted,
+  kSanctionAppealed,
+  kAppealDecided,
+  kPhaseEntered,
+  kCourseEnrolled,
+  kCourseAttended,
+  kCourseEnded,
+  kCategoryAssigned,
   kPlanRecorded,
-  kAgreementSigned, kTaskReviewed, kProblemEvaluated, kAgreementClosed,
-  kConsentGiven, kConsentRenewed, kConsentWithdrawn, kConsentRefused, kConsentRevoked,
+  kAgreementSigned,
+  kTaskReviewed,
+  kProblemEvaluated,
+  kAgreementClosed,
+  kConsentGiven,
+  kConsentRenewed,
+  kConsentWithdrawn,
+  kConsentRefused,
+  kConsentRevoked,
   kConsentInvalidated,
-  kReferralMade, kReferralRecommended, kDisclosureMade,
-  kStatusObserved, kIncomeRecorded,
-  kErasureRequested, kErasureDecided, kSubjectShredded,
-  kProcessingRestricted, kProcessingUnrestricted,
+  kReferralMade,
+  kReferralRecommended,
+  kDisclosureMade,
+  kStatusObserved,
+  kIncomeRecorded,
+  kErasureRequested,
+  kErasureDecided,
+  kSubjectShredded,
+  kProcessingRestricted,
+  kProcessingUnrestricted,
 };
 
 struct CaseFacts {
@@ -39,16 +66,16 @@ struct CaseFacts {
   // a breach; the breach of a sanction; the task or problem of a review or evaluation; the
   // consent of a referral or consent-based disclosure; the consent a consent.given replaces.
   std::string ref;
-  std::string basis_decision;           // sanction.imposed
-  std::vector<std::string> ids;         // assistance.decided condition_ids (+ exemption_id)
-  std::vector<std::string> problems;    // agreement.signed problem ids
+  std::string basis_decision;         // sanction.imposed
+  std::vector<std::string> ids;       // assistance.decided condition_ids (+ exemption_id)
+  std::vector<std::string> problems;  // agreement.signed problem ids
   std::vector<std::pair<std::string, std::string>> tasks;  // agreement.signed (task, problem)
-  bool flag = false;  // assistance granted or partly; erasure granted; request-based shredding
-  std::string purpose;        // restriction, disclosure (consent purpose code)
-  std::string retention_rule; // subject.shredded by a retention rule
+  bool flag = false;    // assistance granted or partly; erasure granted; request-based shredding
+  std::string purpose;  // restriction, disclosure (consent purpose code)
+  std::string retention_rule;                        // subject.shredded by a retention rule
   std::string municipality, programme, intake_date;  // case.opened
-  int64_t instant_us = 0;     // consent.renewed expires_at; consent.withdrawn effective_at
-  ConsentFacts consent;       // consent.given: scope and expiry
+  int64_t instant_us = 0;  // consent.renewed expires_at; consent.withdrawn effective_at
+  ConsentFacts consent;    // consent.given: scope and expiry
 };
 
 }  // namespace ledger::internal

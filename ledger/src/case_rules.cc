@@ -107,7 +107,8 @@ Status CheckCaseEvent(const CaseFacts& f, std::string_view stream, int64_t occur
       auto it = s.decisions.find(f.ref);
       if (it == s.decisions.end()) return Unknown("decision_id", "decision", f.ref, stream);
       if (!it->second) {
-        return WrongState("decision_id", "decision", f.ref, "was refused: nothing is paid under it");
+        return WrongState("decision_id", "decision", f.ref,
+                          "was refused: nothing is paid under it");
       }
       return Status::Ok();
     }
@@ -175,11 +176,11 @@ Status CheckCaseEvent(const CaseFacts& f, std::string_view stream, int64_t occur
     case CaseOp::kAgreementSigned: {
       if (s.agreements.contains(f.id)) return Reused("agreement_id", "agreement", f.id, stream);
       if (f.problems.size() > config.max_agreement_problems) {
-        return Refuse("problem-limit",
-                      "data.problems: agreement " + f.id + " names " +
-                          std::to_string(f.problems.size()) + " problems; at most " +
-                          std::to_string(config.max_agreement_problems) +
-                          " main problems are allowed in this ledger");
+        return Refuse("problem-limit", "data.problems: agreement " + f.id + " names " +
+                                           std::to_string(f.problems.size()) +
+                                           " problems; at most " +
+                                           std::to_string(config.max_agreement_problems) +
+                                           " main problems are allowed in this ledger");
       }
       // Duplicate problem or task ids, and tasks naming unlisted problems, are refused by the
       // validator (InvalidArgument) before any state is looked at.
@@ -192,16 +193,17 @@ Status CheckCaseEvent(const CaseFacts& f, std::string_view stream, int64_t occur
       if (it == s.agreements.end()) return Unknown("agreement_id", "agreement", f.id, stream);
       if (it->second.closed) {
         return WrongState("agreement_id", "agreement", f.id,
-                          f.op == CaseOp::kAgreementClosed ? "is already closed"
-                                                           : "is closed: it cannot be reviewed again");
+                          f.op == CaseOp::kAgreementClosed
+                              ? "is already closed"
+                              : "is closed: it cannot be reviewed again");
       }
       if (f.op == CaseOp::kTaskReviewed && !it->second.tasks.contains(f.ref)) {
-        return Refuse("reference", "data.task_id: task " + f.ref + " does not exist in agreement " +
-                                       f.id);
+        return Refuse("reference",
+                      "data.task_id: task " + f.ref + " does not exist in agreement " + f.id);
       }
       if (f.op == CaseOp::kProblemEvaluated && !it->second.problems.contains(f.ref)) {
-        return Refuse("reference", "data.problem_id: problem " + f.ref +
-                                       " does not exist in agreement " + f.id);
+        return Refuse("reference",
+                      "data.problem_id: problem " + f.ref + " does not exist in agreement " + f.id);
       }
       return Status::Ok();
     }
@@ -268,12 +270,12 @@ Status CheckCaseEvent(const CaseFacts& f, std::string_view stream, int64_t occur
       bool open = false;
       for (const auto& r : s.restrictions) open = open || (r.purpose == f.purpose && !r.until_us);
       if (f.op == CaseOp::kProcessingRestricted && open) {
-        return Refuse("state", "data.purpose: processing for " + f.purpose + " is already restricted in " +
-                                   std::string(stream));
+        return Refuse("state", "data.purpose: processing for " + f.purpose +
+                                   " is already restricted in " + std::string(stream));
       }
       if (f.op == CaseOp::kProcessingUnrestricted && !open) {
-        return Refuse("state", "data.purpose: processing for " + f.purpose + " is not restricted in " +
-                                   std::string(stream));
+        return Refuse("state", "data.purpose: processing for " + f.purpose +
+                                   " is not restricted in " + std::string(stream));
       }
       return Status::Ok();
     }
@@ -284,8 +286,7 @@ Status CheckCaseEvent(const CaseFacts& f, std::string_view stream, int64_t occur
 
 Status CheckCasePolicy(const CaseFacts& f, std::string_view stream, int64_t occurred_at_us,
                        const CaseState& s, const LedgerPolicy& policy) {
-  const ArchiveRule* archived =
-      policy.ArchiveRuleFor(s.municipality, s.programme, s.intake_date);
+  const ArchiveRule* archived = policy.ArchiveRuleFor(s.municipality, s.programme, s.intake_date);
   if (f.op == CaseOp::kErasureDecided && f.flag && archived != nullptr) {
     return Refuse("archive-duty", std::string(stream) + " must be archived under rule " +
                                       archived->name + " (" + archived->ground +
@@ -295,8 +296,8 @@ Status CheckCasePolicy(const CaseFacts& f, std::string_view stream, int64_t occu
   if (f.op == CaseOp::kSubjectShredded && !f.flag) {
     const RetentionRule* rule = policy.FindRetentionRule(f.retention_rule);
     if (rule == nullptr) {
-      return Refuse("retention", "data.retention_rule: the policy has no retention rule " +
-                                     f.retention_rule);
+      return Refuse("retention",
+                    "data.retention_rule: the policy has no retention rule " + f.retention_rule);
     }
     if (archived != nullptr) {
       return Refuse("archive-duty", std::string(stream) + " must be archived under rule " +
@@ -328,27 +329,57 @@ void ApplyCaseEvent(const CaseFacts& f, int64_t occurred_at_us, uint64_t seq, Ca
       s->closed = true;
       s->closed_at_us = occurred_at_us;
       break;
-    case CaseOp::kReopened: s->closed = false; break;
-    case CaseOp::kAssistanceDecided: s->decisions[f.id] = f.flag; break;
-    case CaseOp::kConditionSet: s->conditions.insert(f.id); break;
-    case CaseOp::kConditionExempted: s->exemptions.insert(f.id); break;
-    case CaseOp::kConditionBreached: s->breaches[f.id]; break;
-    case CaseOp::kBreachNotified: s->breaches[f.id].notified = true; break;
-    case CaseOp::kBreachAssessed: s->breaches[f.id].assessed = true; break;
-    case CaseOp::kSanctionImposed: s->sanctions[f.id]; break;
-    case CaseOp::kSanctionLifted: s->sanctions[f.id].lifted = true; break;
-    case CaseOp::kSanctionAppealed: s->sanctions[f.id].appealed = true; break;
-    case CaseOp::kAppealDecided: s->sanctions[f.id].appeal_decided = true; break;
-    case CaseOp::kCourseEnrolled: s->courses[f.id] = false; break;
-    case CaseOp::kCourseEnded: s->courses[f.id] = true; break;
-    case CaseOp::kPlanRecorded: s->plans.insert(f.id); break;
+    case CaseOp::kReopened:
+      s->closed = false;
+      break;
+    case CaseOp::kAssistanceDecided:
+      s->decisions[f.id] = f.flag;
+      break;
+    case CaseOp::kConditionSet:
+      s->conditions.insert(f.id);
+      break;
+    case CaseOp::kConditionExempted:
+      s->exemptions.insert(f.id);
+      break;
+    case CaseOp::kConditionBreached:
+      s->breaches[f.id];
+      break;
+    case CaseOp::kBreachNotified:
+      s->breaches[f.id].notified = true;
+      break;
+    case CaseOp::kBreachAssessed:
+      s->breaches[f.id].assessed = true;
+      break;
+    case CaseOp::kSanctionImposed:
+      s->sanctions[f.id];
+      break;
+    case CaseOp::kSanctionLifted:
+      s->sanctions[f.id].lifted = true;
+      break;
+    case CaseOp::kSanctionAppealed:
+      s->sanctions[f.id].appealed = true;
+      break;
+    case CaseOp::kAppealDecided:
+      s->sanctions[f.id].appeal_decided = true;
+      break;
+    case CaseOp::kCourseEnrolled:
+      s->courses[f.id] = false;
+      break;
+    case CaseOp::kCourseEnded:
+      s->courses[f.id] = true;
+      break;
+    case CaseOp::kPlanRecorded:
+      s->plans.insert(f.id);
+      break;
     case CaseOp::kAgreementSigned: {
       AgreementState& a = s->agreements[f.id];
       a.problems.insert(f.problems.begin(), f.problems.end());
       for (const auto& t : f.tasks) a.tasks.insert(t.first);
       break;
     }
-    case CaseOp::kAgreementClosed: s->agreements[f.id].closed = true; break;
+    case CaseOp::kAgreementClosed:
+      s->agreements[f.id].closed = true;
+      break;
     case CaseOp::kConsentGiven:
       s->consents.push_back(f.consent);
       if (!f.ref.empty()) s->FindConsent(f.ref)->Replace(occurred_at_us, f.id);
@@ -363,12 +394,24 @@ void ApplyCaseEvent(const CaseFacts& f, int64_t occurred_at_us, uint64_t seq, Ca
     case CaseOp::kConsentRenewed:
       s->FindConsent(f.id)->renewals.push_back({occurred_at_us, seq, f.instant_us});
       break;
-    case CaseOp::kConsentWithdrawn: s->FindConsent(f.id)->Withdraw(f.instant_us); break;
-    case CaseOp::kConsentRevoked: s->FindConsent(f.id)->Revoke(occurred_at_us); break;
-    case CaseOp::kConsentInvalidated: s->FindConsent(f.id)->Invalidate(occurred_at_us); break;
-    case CaseOp::kReferralMade: s->referrals.insert(f.id); break;
-    case CaseOp::kDisclosureMade: s->disclosures.insert(f.id); break;
-    case CaseOp::kErasureRequested: s->erasures[f.id]; break;
+    case CaseOp::kConsentWithdrawn:
+      s->FindConsent(f.id)->Withdraw(f.instant_us);
+      break;
+    case CaseOp::kConsentRevoked:
+      s->FindConsent(f.id)->Revoke(occurred_at_us);
+      break;
+    case CaseOp::kConsentInvalidated:
+      s->FindConsent(f.id)->Invalidate(occurred_at_us);
+      break;
+    case CaseOp::kReferralMade:
+      s->referrals.insert(f.id);
+      break;
+    case CaseOp::kDisclosureMade:
+      s->disclosures.insert(f.id);
+      break;
+    case CaseOp::kErasureRequested:
+      s->erasures[f.id];
+      break;
     case CaseOp::kErasureDecided:
       s->erasures[f.id].decided = true;
       s->erasures[f.id].granted = f.flag;
@@ -381,7 +424,8 @@ void ApplyCaseEvent(const CaseFacts& f, int64_t occurred_at_us, uint64_t seq, Ca
         r->until_us = std::max(occurred_at_us, r->from_us);
       }
       break;
-    default: break;
+    default:
+      break;
   }
 }
 

@@ -8,10 +8,10 @@
 #include <cstdint>
 #include <string_view>
 
+#include "base/status.h"
 #include "case_facts.h"
 #include "case_state.h"
 #include "ledger/policy.h"
-#include "base/status.h"
 
 namespace ledger::internal {
 

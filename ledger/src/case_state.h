@@ -43,9 +43,9 @@ struct ErasureState {
 
 struct CaseState {
   bool closed = false;
-  int64_t closed_at_us = 0;  // occurred_at of the latest case.closed
+  int64_t closed_at_us = 0;                          // occurred_at of the latest case.closed
   std::string municipality, programme, intake_date;  // from case.opened
-  std::map<std::string, bool> decisions;  // decision id -> outcome granted or partly
+  std::map<std::string, bool> decisions;             // decision id -> outcome granted or partly
   std::set<std::string> conditions;
   std::set<std::string> exemptions;
   std::map<std::string, BreachState> breaches;

@@ -181,7 +181,8 @@ void ReadCaseState(schema::CaseState::Reader in, CaseState* s) {
   s->municipality = Str(in.getMunicipality());
   s->programme = Str(in.getProgramme());
   s->intake_date = Str(in.getIntakeDate());
-  for (auto d : in.getDecisions()) s->decisions.emplace_hint(s->decisions.end(), Str(d.getId()), d.getFlag());
+  for (auto d : in.getDecisions())
+    s->decisions.emplace_hint(s->decisions.end(), Str(d.getId()), d.getFlag());
   s->conditions = TextSet(in.getConditions());
   s->exemptions = TextSet(in.getExemptions());
   for (auto b : in.getBreaches()) {
@@ -192,7 +193,8 @@ void ReadCaseState(schema::CaseState::Reader in, CaseState* s) {
     s->sanctions.emplace_hint(s->sanctions.end(), Str(x.getId()),
                               SanctionState{x.getLifted(), x.getAppealed(), x.getAppealDecided()});
   }
-  for (auto c : in.getCourses()) s->courses.emplace_hint(s->courses.end(), Str(c.getId()), c.getFlag());
+  for (auto c : in.getCourses())
+    s->courses.emplace_hint(s->courses.end(), Str(c.getId()), c.getFlag());
   for (auto a : in.getAgreements()) {
     s->agreements.emplace_hint(
         s->agreements.end(), Str(a.getId()),

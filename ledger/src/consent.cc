@@ -23,14 +23,22 @@ std::vector<std::string> MissingCategories(const ConsentFacts& c, const ConsentQ
 
 ConsentAnswer AnswerFor(ConsentStanding s) {
   switch (s) {
-    case ConsentStanding::kInForce: return ConsentAnswer::kAllowed;
-    case ConsentStanding::kRefused: return ConsentAnswer::kRefused;
-    case ConsentStanding::kNotGiven: return ConsentAnswer::kNoConsent;
-    case ConsentStanding::kWithdrawn: return ConsentAnswer::kWithdrawn;
-    case ConsentStanding::kRevoked: return ConsentAnswer::kRevoked;
-    case ConsentStanding::kInvalidated: return ConsentAnswer::kInvalidated;
-    case ConsentStanding::kReplaced: return ConsentAnswer::kReplaced;
-    case ConsentStanding::kExpired: return ConsentAnswer::kExpired;
+    case ConsentStanding::kInForce:
+      return ConsentAnswer::kAllowed;
+    case ConsentStanding::kRefused:
+      return ConsentAnswer::kRefused;
+    case ConsentStanding::kNotGiven:
+      return ConsentAnswer::kNoConsent;
+    case ConsentStanding::kWithdrawn:
+      return ConsentAnswer::kWithdrawn;
+    case ConsentStanding::kRevoked:
+      return ConsentAnswer::kRevoked;
+    case ConsentStanding::kInvalidated:
+      return ConsentAnswer::kInvalidated;
+    case ConsentStanding::kReplaced:
+      return ConsentAnswer::kReplaced;
+    case ConsentStanding::kExpired:
+      return ConsentAnswer::kExpired;
   }
   return ConsentAnswer::kNoConsent;
 }
@@ -53,33 +61,54 @@ void ConsentFacts::Replace(int64_t occurred_at_us, std::string_view by) {
 
 std::string_view ConsentStandingName(ConsentStanding s) {
   switch (s) {
-    case ConsentStanding::kInForce: return "in_force";
-    case ConsentStanding::kNotGiven: return "not_given";
-    case ConsentStanding::kRefused: return "refused";
-    case ConsentStanding::kWithdrawn: return "withdrawn";
-    case ConsentStanding::kRevoked: return "revoked";
-    case ConsentStanding::kInvalidated: return "invalidated";
-    case ConsentStanding::kReplaced: return "replaced";
-    case ConsentStanding::kExpired: return "expired";
+    case ConsentStanding::kInForce:
+      return "in_force";
+    case ConsentStanding::kNotGiven:
+      return "not_given";
+    case ConsentStanding::kRefused:
+      return "refused";
+    case ConsentStanding::kWithdrawn:
+      return "withdrawn";
+    case ConsentStanding::kRevoked:
+      return "revoked";
+    case ConsentStanding::kInvalidated:
+      return "invalidated";
+    case ConsentStanding::kReplaced:
+      return "replaced";
+    case ConsentStanding::kExpired:
+      return "expired";
   }
   return "unknown";
 }
 
 std::string_view ConsentAnswerName(ConsentAnswer a) {
   switch (a) {
-    case ConsentAnswer::kAllowed: return "allowed";
-    case ConsentAnswer::kNoConsent: return "no_consent";
-    case ConsentAnswer::kRefused: return "refused";
-    case ConsentAnswer::kWithdrawn: return "withdrawn";
-    case ConsentAnswer::kRevoked: return "revoked";
-    case ConsentAnswer::kInvalidated: return "invalidated";
-    case ConsentAnswer::kReplaced: return "replaced";
-    case ConsentAnswer::kExpired: return "expired";
-    case ConsentAnswer::kRecipientNotCovered: return "recipient_not_covered";
-    case ConsentAnswer::kPurposeNotCovered: return "purpose_not_covered";
-    case ConsentAnswer::kCategoryNotCovered: return "category_not_covered";
-    case ConsentAnswer::kRestricted: return "restricted";
-    case ConsentAnswer::kErased: return "erased";
+    case ConsentAnswer::kAllowed:
+      return "allowed";
+    case ConsentAnswer::kNoConsent:
+      return "no_consent";
+    case ConsentAnswer::kRefused:
+      return "refused";
+    case ConsentAnswer::kWithdrawn:
+      return "withdrawn";
+    case ConsentAnswer::kRevoked:
+      return "revoked";
+    case ConsentAnswer::kInvalidated:
+      return "invalidated";
+    case ConsentAnswer::kReplaced:
+      return "replaced";
+    case ConsentAnswer::kExpired:
+      return "expired";
+    case ConsentAnswer::kRecipientNotCovered:
+      return "recipient_not_covered";
+    case ConsentAnswer::kPurposeNotCovered:
+      return "purpose_not_covered";
+    case ConsentAnswer::kCategoryNotCovered:
+      return "category_not_covered";
+    case ConsentAnswer::kRestricted:
+      return "restricted";
+    case ConsentAnswer::kErased:
+      return "erased";
   }
   return "unknown";
 }
@@ -113,14 +142,21 @@ ConsentStanding StandingAt(const ConsentFacts& consent, int64_t t_us) {
 
 int64_t StandingSince(const ConsentFacts& consent, ConsentStanding standing, int64_t t_us) {
   switch (standing) {
-    case ConsentStanding::kRefused: return consent.refused_at_us;
-    case ConsentStanding::kWithdrawn: return consent.withdrawn_effective_us.value_or(0);
-    case ConsentStanding::kRevoked: return consent.revoked_at_us.value_or(0);
-    case ConsentStanding::kInvalidated: return consent.invalidated_at_us.value_or(0);
-    case ConsentStanding::kReplaced: return consent.replaced_at_us.value_or(0);
-    case ConsentStanding::kExpired: return ExpiryAt(consent, t_us);
+    case ConsentStanding::kRefused:
+      return consent.refused_at_us;
+    case ConsentStanding::kWithdrawn:
+      return consent.withdrawn_effective_us.value_or(0);
+    case ConsentStanding::kRevoked:
+      return consent.revoked_at_us.value_or(0);
+    case ConsentStanding::kInvalidated:
+      return consent.invalidated_at_us.value_or(0);
+    case ConsentStanding::kReplaced:
+      return consent.replaced_at_us.value_or(0);
+    case ConsentStanding::kExpired:
+      return ExpiryAt(consent, t_us);
     case ConsentStanding::kInForce:
-    case ConsentStanding::kNotGiven: return 0;
+    case ConsentStanding::kNotGiven:
+      return 0;
   }
   return 0;
 }

@@ -35,8 +35,8 @@ std::string StreamKeyText(std::string_view key) {
 }
 
 Status Mismatch(std::string_view column, std::string_view key, std::string what) {
-  return Status::Corruption(std::string(column) + " [" + std::string(key) + "]: " +
-                            std::move(what));
+  return Status::Corruption(std::string(column) + " [" + std::string(key) +
+                            "]: " + std::move(what));
 }
 
 // The id of the event stored at `seq`, or why it cannot be read.
@@ -67,8 +67,7 @@ Status DerivedColumnsCheck::CheckEntry(uint64_t seq, const Entry& entry, const P
     return Mismatch("ids", Printable(p.id),
                     "entry " + std::to_string(seq) + " has this id but the record points at seq " +
                         std::to_string(record->seq) +
-                        (twice ? ", which holds the same id: the id occurs twice in the log"
-                               : ""));
+                        (twice ? ", which holds the same id: the id occurs twice in the log" : ""));
   }
   if (record->version != entry.version || record->recorded_at_us != entry.recorded_at_us ||
       record->content_digest != p.content_digest) {
@@ -135,8 +134,8 @@ Status DerivedColumnsCheck::CheckIndexCount(Column column, uint64_t size) {
         if (target < size) {
           auto value = store_->Get(Column::kEntries, EncodeBE64(target));
           auto entry = value.ok() ? UnframeEntry(target, *value) : Result<Entry>(value.status());
-          auto summary = entry.ok() ? SummarizeEvent(entry->event)
-                                    : Result<EventSummary>(entry.status());
+          auto summary =
+              entry.ok() ? SummarizeEvent(entry->event) : Result<EventSummary>(entry.status());
           belongs = summary.ok() && StreamIndexKey(summary->stream, entry->version) == it->key();
         }
       }
@@ -149,8 +148,9 @@ Status DerivedColumnsCheck::CheckIndexCount(Column column, uint64_t size) {
     }
   }
   LEDGER_RETURN_IF_ERROR(it->status());
-  return Mismatch(name, "", "the column holds " + std::to_string(count) + " records for " +
-                                std::to_string(size) + " entries");
+  return Mismatch(name, "",
+                  "the column holds " + std::to_string(count) + " records for " +
+                      std::to_string(size) + " entries");
 }
 
 Status DerivedColumnsCheck::CheckStreamHeads(const LogChecker& checker) {
@@ -245,9 +245,9 @@ Status DerivedColumnsCheck::CheckMeta(const LogChecker& checker, uint64_t size) 
                       "no counter, but the log has " + std::to_string(want->second) + " entries");
     }
     if (it->value().size() != 8 || DecodeBE64(it->value()) != want->second) {
-      return Mismatch("meta", key,
-                      "the counter differs from the " + std::to_string(want->second) +
-                          " entries of this type");
+      return Mismatch(
+          "meta", key,
+          "the counter differs from the " + std::to_string(want->second) + " entries of this type");
     }
   }
   LEDGER_RETURN_IF_ERROR(it->status());

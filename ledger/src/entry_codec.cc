@@ -17,9 +17,8 @@ capnp::Data::Reader AsData(std::string_view s) {
 
 }  // namespace
 
-std::string EncodeEntry(std::string_view event, std::string_view key_id,
-                        std::string_view signature, uint64_t seq, uint64_t version,
-                        int64_t recorded_at_us) {
+std::string EncodeEntry(std::string_view event, std::string_view key_id, std::string_view signature,
+                        uint64_t seq, uint64_t version, int64_t recorded_at_us) {
   capnp::MallocMessageBuilder message(static_cast<unsigned>(event.size() / 8 + 32));
   auto e = message.initRoot<schema::Entry>();
   e.setEvent(AsData(event));
@@ -61,7 +60,7 @@ Result<Entry> DecodeEntry(std::string_view bytes) {
     out.signature = fields.signature;
     out.event = fields.event;
   });
-  KJ_IF_MAYBE(ex, error) {
+  KJ_IF_MAYBE (ex, error) {
     return Status::Corruption(std::string("entry: ") + ex->getDescription().cStr());
   }
   LEDGER_RETURN_IF_ERROR(status.WithContext("entry"));

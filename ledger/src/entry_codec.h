@@ -20,9 +20,8 @@ namespace ledger::internal {
 inline constexpr uint16_t kEntryFormatVersion = 1;
 
 // The canonical entry bytes (the Merkle leaf data) for the given fields.
-std::string EncodeEntry(std::string_view event, std::string_view key_id,
-                        std::string_view signature, uint64_t seq, uint64_t version,
-                        int64_t recorded_at_us);
+std::string EncodeEntry(std::string_view event, std::string_view key_id, std::string_view signature,
+                        uint64_t seq, uint64_t version, int64_t recorded_at_us);
 
 // Decodes canonical entry bytes into an owning Entry; Corruption if they are not a canonical
 // entry of a known format version.

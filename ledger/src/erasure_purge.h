@@ -22,8 +22,8 @@
 #include <mutex>
 #include <thread>
 
-#include "ledger/ledger.h"
 #include "base/status.h"
+#include "ledger/ledger.h"
 #include "storage/kv_store.h"
 
 namespace ledger::internal {
@@ -55,16 +55,16 @@ class ErasurePurger {
   const std::chrono::milliseconds delay_;
   std::mutex mu_;
   std::condition_variable cv_;
-  bool stopping_ = false;                               // GUARDED_BY(mu_)
-  bool wanted_ = false;                                 // GUARDED_BY(mu_)
-  std::chrono::steady_clock::time_point due_;           // GUARDED_BY(mu_)
-  std::chrono::milliseconds backoff_{0};                // GUARDED_BY(mu_)
-  uint64_t requested_ = 0;  // passes asked for           GUARDED_BY(mu_)
-  uint64_t finished_ = 0;   // the latest request a pass finished  GUARDED_BY(mu_)
-  uint64_t failed_ = 0;     // the latest request a pass failed    GUARDED_BY(mu_)
-  bool urgent_ = false;     // PurgeNow is waiting: no backoff      GUARDED_BY(mu_)
-  Status last_status_;                                  // GUARDED_BY(mu_)
-  uint64_t passes_ = 0;                                 // GUARDED_BY(mu_)
+  bool stopping_ = false;                      // GUARDED_BY(mu_)
+  bool wanted_ = false;                        // GUARDED_BY(mu_)
+  std::chrono::steady_clock::time_point due_;  // GUARDED_BY(mu_)
+  std::chrono::milliseconds backoff_{0};       // GUARDED_BY(mu_)
+  uint64_t requested_ = 0;                     // passes asked for           GUARDED_BY(mu_)
+  uint64_t finished_ = 0;  // the latest request a pass finished  GUARDED_BY(mu_)
+  uint64_t failed_ = 0;    // the latest request a pass failed    GUARDED_BY(mu_)
+  bool urgent_ = false;    // PurgeNow is waiting: no backoff      GUARDED_BY(mu_)
+  Status last_status_;     // GUARDED_BY(mu_)
+  uint64_t passes_ = 0;    // GUARDED_BY(mu_)
   std::thread thread_;
 };
 

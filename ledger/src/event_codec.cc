@@ -35,8 +35,8 @@ const std::vector<std::string>& PersonalFields() {
 }
 
 std::string PersonalDigest(std::string_view salt, std::string_view field, std::string_view value) {
-  return DigestBytes(Sha256Parts(
-      {kPersonalDigestPrefix, salt, field, std::string_view("\0", 1), value}));
+  return DigestBytes(
+      Sha256Parts({kPersonalDigestPrefix, salt, field, std::string_view("\0", 1), value}));
 }
 
 std::string EventSigningMessage(std::string_view canonical_event) {
@@ -98,9 +98,9 @@ Result<SignedEvent> SignEventJsonValue(nlohmann::json json, const SigningKey& ke
 Result<nlohmann::ordered_json> EventJsonValueFromCanonical(std::string_view canonical_event) {
   LEDGER_ASSIGN_OR_RETURN(auto msg, internal::CanonicalMessage::Decode(canonical_event, "event"));
   nlohmann::ordered_json out;
-  kj::Maybe<kj::Exception> error = kj::runCatchingExceptions(
-      [&]() { out = internal::EventToJson(msg->Root<schema::Event>()); });
-  KJ_IF_MAYBE(e, error) {
+  kj::Maybe<kj::Exception> error =
+      kj::runCatchingExceptions([&]() { out = internal::EventToJson(msg->Root<schema::Event>()); });
+  KJ_IF_MAYBE (e, error) {
     return Status::Corruption(std::string("event: ") + e->getDescription().cStr());
   }
   return out;
@@ -128,7 +128,7 @@ Result<EventSummary> SummarizeEvent(std::string_view canonical_event) {
     auto t = ParseInstantMicros(ev.getOccurredAt().cStr());
     s.occurred_at_us = t.ok() ? *t : 0;
   });
-  KJ_IF_MAYBE(e, error) {
+  KJ_IF_MAYBE (e, error) {
     return Status::Corruption(std::string("event: ") + e->getDescription().cStr());
   }
   return s;
@@ -139,7 +139,7 @@ Status ValidateCanonicalEvent(std::string_view bytes) {
   Status status;
   kj::Maybe<kj::Exception> error = kj::runCatchingExceptions(
       [&]() { status = internal::ValidateEvent(msg->Root<schema::Event>()); });
-  KJ_IF_MAYBE(e, error) {
+  KJ_IF_MAYBE (e, error) {
     return Status::Corruption(std::string("event: ") + e->getDescription().cStr());
   }
   return status;

@@ -53,8 +53,7 @@ Status CheckNumber(DynamicValue::Reader v, const FieldRule& rule, const std::str
   if (rule.optional && value == 0) return Status::Ok();  // an unset optional number
   if ((rule.min && value < *rule.min) || (rule.max && value > *rule.max)) {
     std::string m = "must be between " + std::to_string(rule.min.value_or(0)) + " and " +
-                    std::to_string(rule.max.value_or(INT64_MAX)) + ", got " +
-                    std::to_string(value);
+                    std::to_string(rule.max.value_or(INT64_MAX)) + ", got " + std::to_string(value);
     return PathError(path, m);
   }
   return Status::Ok();
@@ -71,20 +70,23 @@ Status CheckField(DynamicStruct::Reader reader, const FieldRule& rule, const std
   }
   auto value = reader.get(rule.field);
   switch (value.getType()) {
-    case DynamicValue::TEXT: return CheckText(value.as<capnp::Text>(), rule, path);
+    case DynamicValue::TEXT:
+      return CheckText(value.as<capnp::Text>(), rule, path);
     case DynamicValue::DATA:
       if (rule.format == "sha256" && value.as<capnp::Data>().size() != 32) {
         return PathError(path, "expected a 32-byte SHA-256 digest");
       }
       return Status::Ok();
     case DynamicValue::INT:
-    case DynamicValue::UINT: return CheckNumber(value, rule, path);
+    case DynamicValue::UINT:
+      return CheckNumber(value, rule, path);
     case DynamicValue::ENUM:
       if (value.as<capnp::DynamicEnum>().getEnumerant() == nullptr) {
         return PathError(path, "unknown enum value");
       }
       return Status::Ok();
-    case DynamicValue::STRUCT: return CheckStruct(value.as<DynamicStruct>(), path);
+    case DynamicValue::STRUCT:
+      return CheckStruct(value.as<DynamicStruct>(), path);
     case DynamicValue::LIST: {
       auto list = value.as<DynamicList>();
       if ((rule.min_items && list.size() < *rule.min_items) ||
@@ -107,7 +109,8 @@ Status CheckField(DynamicStruct::Reader reader, const FieldRule& rule, const std
       }
       return Status::Ok();
     }
-    default: return Status::Ok();
+    default:
+      return Status::Ok();
   }
 }
 
@@ -119,8 +122,7 @@ Status CheckStructSize(DynamicStruct::Reader reader, const std::string& path) {
   capnp::AnyStruct::Reader any = reader.as<capnp::AnyStruct>();
   if (any.getDataSection().size() > layout.getDataWordCount() * 8u ||
       any.getPointerSection().size() > layout.getPointerCount()) {
-    return PathError(path.empty() ? "event" : path,
-                     "holds fields unknown to this ledger's schema");
+    return PathError(path.empty() ? "event" : path, "holds fields unknown to this ledger's schema");
   }
   return Status::Ok();
 }
@@ -159,8 +161,8 @@ Status CheckAgreement(schema::AgreementSigned::Reader a) {
   std::set<std::string_view> tasks;
   for (auto t : a.getTasks()) {
     if (!tasks.insert(t.getTaskId().cStr()).second) {
-      return Status::InvalidArgument(std::string("data.tasks: task_id \"") +
-                                     t.getTaskId().cStr() + "\" appears twice");
+      return Status::InvalidArgument(std::string("data.tasks: task_id \"") + t.getTaskId().cStr() +
+                                     "\" appears twice");
     }
     if (!problems.count(t.getProblemId().cStr())) {
       return Status::InvalidArgument(std::string("data.tasks: task \"") + t.getTaskId().cStr() +
@@ -192,7 +194,8 @@ Status CheckCrossFields(schema::Event::Reader event) {
       }
       return DateOrder(d.getFrom(), d.getTo(), "from", "to");
     }
-    case D::AGREEMENT_SIGNED: return CheckAgreement(data.getAgreementSigned());
+    case D::AGREEMENT_SIGNED:
+      return CheckAgreement(data.getAgreementSigned());
     case D::SUBJECT_SHREDDED: {
       auto d = data.getSubjectShredded();
       if (d.hasRequestId() == d.hasRetentionRule()) {
@@ -203,14 +206,15 @@ Status CheckCrossFields(schema::Event::Reader event) {
     }
     case D::RELEASE_EXPORTED: {
       auto c = data.getReleaseExported().getCohort();
-      LEDGER_RETURN_IF_ERROR(DateOrder(c.getIntakeFrom(), c.getIntakeTo(), "cohort.intake_from",
-                                "cohort.intake_to"));
+      LEDGER_RETURN_IF_ERROR(
+          DateOrder(c.getIntakeFrom(), c.getIntakeTo(), "cohort.intake_from", "cohort.intake_to"));
       if (c.getAgeMin() > c.getAgeMax()) {
         return Status::InvalidArgument("data.cohort: age_min is above age_max");
       }
       return Status::Ok();
     }
-    default: return Status::Ok();
+    default:
+      return Status::Ok();
   }
 }
 
@@ -245,8 +249,8 @@ Status ValidateEvent(schema::Event::Reader event) {
         return PathError("stream", m);
       }
       if (!event.hasSubject() || stream.substr(5) != event.getSubject().cStr()) {
-        return PathError("subject", "must equal the suffix of stream \"" + std::string(stream) +
-                                        "\"");
+        return PathError("subject",
+                         "must equal the suffix of stream \"" + std::string(stream) + "\"");
       }
       break;
   }

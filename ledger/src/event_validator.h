@@ -7,8 +7,8 @@
 
 #include <string_view>
 
-#include "event.capnp.h"
 #include "base/status.h"
+#include "event.capnp.h"
 
 namespace ledger::internal {
 

@@ -12,9 +12,9 @@ bool ExpectHeldCheckpoints(const std::vector<HeldCheckpoint>& held,
     if (!checkpoint.ok()) {
       report->ok = false;
       report->failed_check = "held checkpoint";
-      report->failure = Status::Corruption("the held checkpoint " + h.name +
-                                           " is not a checkpoint of this log signed by its key: " +
-                                           checkpoint.status().message());
+      report->failure = Status::Corruption(
+          "the held checkpoint " + h.name +
+          " is not a checkpoint of this log signed by its key: " + checkpoint.status().message());
       return false;
     }
     if (covered && checkpoint->size > *covered) {

@@ -307,14 +307,22 @@ Status PathError(const std::string& path, std::string_view what) {
 
 std::string JsonKind(const Json& j) {
   switch (j.type()) {
-    case Json::value_t::null: return "null";
-    case Json::value_t::object: return "an object";
-    case Json::value_t::array: return "an array";
-    case Json::value_t::string: return "a string";
-    case Json::value_t::boolean: return "a boolean";
-    case Json::value_t::binary: return "binary";
-    case Json::value_t::discarded: return "invalid";
-    default: return "a number";
+    case Json::value_t::null:
+      return "null";
+    case Json::value_t::object:
+      return "an object";
+    case Json::value_t::array:
+      return "an array";
+    case Json::value_t::string:
+      return "a string";
+    case Json::value_t::boolean:
+      return "a boolean";
+    case Json::value_t::binary:
+      return "binary";
+    case Json::value_t::discarded:
+      return "invalid";
+    default:
+      return "a number";
   }
 }
 
@@ -330,15 +338,15 @@ Status FillStruct(const Json& json, DynamicStruct::Builder builder, const std::s
 
 // Converts a scalar JSON value to the Cap'n Proto value of `type`; for Text and Data the result
 // refers to `storage`, which must outlive its use.
-Result<DynamicValue::Reader> ScalarFromJson(const Json& j, capnp::Type type,
-                                            const FieldRule* rule, const std::string& path,
-                                            std::string* storage) {
+Result<DynamicValue::Reader> ScalarFromJson(const Json& j, capnp::Type type, const FieldRule* rule,
+                                            const std::string& path, std::string* storage) {
   auto integer = [&](int64_t lo, uint64_t hi) -> Result<DynamicValue::Reader> {
     if (!j.is_number_integer()) return ExpectedKind(path, "an integer", j);
     if (j.is_number_unsigned()) {
       uint64_t v = j.get<uint64_t>();
       if (v > hi) return PathError(path, "integer out of range for its type");
-      if (type.which() == capnp::schema::Type::INT64 || type.which() == capnp::schema::Type::INT32 ||
+      if (type.which() == capnp::schema::Type::INT64 ||
+          type.which() == capnp::schema::Type::INT32 ||
           type.which() == capnp::schema::Type::INT16 || type.which() == capnp::schema::Type::INT8) {
         return DynamicValue::Reader(static_cast<int64_t>(v));
       }
@@ -354,14 +362,22 @@ Result<DynamicValue::Reader> ScalarFromJson(const Json& j, capnp::Type type,
     case capnp::schema::Type::BOOL:
       if (!j.is_boolean()) return ExpectedKind(path, "true or false", j);
       return DynamicValue::Reader(j.get<bool>());
-    case capnp::schema::Type::INT8: return integer(INT8_MIN, INT8_MAX);
-    case capnp::schema::Type::INT16: return integer(INT16_MIN, INT16_MAX);
-    case capnp::schema::Type::INT32: return integer(INT32_MIN, INT32_MAX);
-    case capnp::schema::Type::INT64: return integer(INT64_MIN, INT64_MAX);
-    case capnp::schema::Type::UINT8: return integer(0, UINT8_MAX);
-    case capnp::schema::Type::UINT16: return integer(0, UINT16_MAX);
-    case capnp::schema::Type::UINT32: return integer(0, UINT32_MAX);
-    case capnp::schema::Type::UINT64: return integer(0, UINT64_MAX);
+    case capnp::schema::Type::INT8:
+      return integer(INT8_MIN, INT8_MAX);
+    case capnp::schema::Type::INT16:
+      return integer(INT16_MIN, INT16_MAX);
+    case capnp::schema::Type::INT32:
+      return integer(INT32_MIN, INT32_MAX);
+    case capnp::schema::Type::INT64:
+      return integer(INT64_MIN, INT64_MAX);
+    case capnp::schema::Type::UINT8:
+      return integer(0, UINT8_MAX);
+    case capnp::schema::Type::UINT16:
+      return integer(0, UINT16_MAX);
+    case capnp::schema::Type::UINT32:
+      return integer(0, UINT32_MAX);
+    case capnp::schema::Type::UINT64:
+      return integer(0, UINT64_MAX);
     case capnp::schema::Type::FLOAT32:
     case capnp::schema::Type::FLOAT64:
       if (!j.is_number()) return ExpectedKind(path, "a number", j);
@@ -482,10 +498,14 @@ Status FillStruct(const Json& json, DynamicStruct::Builder builder, const std::s
 
 OrderedJson ScalarToJson(DynamicValue::Reader value, const FieldRule* rule) {
   switch (value.getType()) {
-    case DynamicValue::BOOL: return value.as<bool>();
-    case DynamicValue::INT: return value.as<int64_t>();
-    case DynamicValue::UINT: return value.as<uint64_t>();
-    case DynamicValue::FLOAT: return value.as<double>();
+    case DynamicValue::BOOL:
+      return value.as<bool>();
+    case DynamicValue::INT:
+      return value.as<int64_t>();
+    case DynamicValue::UINT:
+      return value.as<uint64_t>();
+    case DynamicValue::FLOAT:
+      return value.as<double>();
     case DynamicValue::TEXT: {
       auto t = value.as<capnp::Text>();
       std::string s(t.cStr(), t.size());
@@ -501,10 +521,13 @@ OrderedJson ScalarToJson(DynamicValue::Reader value, const FieldRule* rule) {
     }
     case DynamicValue::ENUM: {
       auto e = value.as<capnp::DynamicEnum>().getEnumerant();
-      KJ_IF_MAYBE(known, e) { return EnumJsonName(*known); }
+      KJ_IF_MAYBE (known, e) {
+        return EnumJsonName(*known);
+      }
       return value.as<capnp::DynamicEnum>().getRaw();
     }
-    default: return nullptr;
+    default:
+      return nullptr;
   }
 }
 
@@ -512,13 +535,15 @@ OrderedJson StructToJson(DynamicStruct::Reader reader);
 
 OrderedJson ValueToJson(DynamicValue::Reader value, const FieldRule* rule) {
   switch (value.getType()) {
-    case DynamicValue::STRUCT: return StructToJson(value.as<DynamicStruct>());
+    case DynamicValue::STRUCT:
+      return StructToJson(value.as<DynamicStruct>());
     case DynamicValue::LIST: {
       OrderedJson arr = OrderedJson::array();
       for (auto item : value.as<DynamicList>()) arr.push_back(ValueToJson(item, rule));
       return arr;
     }
-    default: return ScalarToJson(value, rule);
+    default:
+      return ScalarToJson(value, rule);
   }
 }
 
@@ -531,10 +556,14 @@ bool IsUnsetOptional(DynamicStruct::Reader reader, const FieldRule& rule) {
   // An optional number is absent when 0 (schema/annotations.capnp).
   auto v = reader.get(rule.field);
   switch (v.getType()) {
-    case DynamicValue::INT: return v.as<int64_t>() == 0;
-    case DynamicValue::UINT: return v.as<uint64_t>() == 0;
-    case DynamicValue::BOOL: return !v.as<bool>();
-    default: return false;
+    case DynamicValue::INT:
+      return v.as<int64_t>() == 0;
+    case DynamicValue::UINT:
+      return v.as<uint64_t>() == 0;
+    case DynamicValue::BOOL:
+      return !v.as<bool>();
+    default:
+      return false;
   }
 }
 
@@ -590,7 +619,8 @@ Status EventFromJson(const nlohmann::json& json, schema::Event::Builder event) {
   if (!type->is_string()) return ExpectedKind("type", "a string", *type);
   // `data` is a group holding the union of event types.
   DynamicStruct::Builder data_group = builder.get("data").as<DynamicStruct>();
-  const FieldRule* member = RulesFor(data_group.getSchema()).FindByEventType(type->get<std::string>());
+  const FieldRule* member =
+      RulesFor(data_group.getSchema()).FindByEventType(type->get<std::string>());
   if (member == nullptr) {
     return PathError("type", "unknown event type \"" + Utf8Prefix(type->get<std::string>(), 64) +
                                  "\" (see the catalogue in docs/events.md)");
@@ -604,7 +634,7 @@ Status EventFromJson(const nlohmann::json& json, schema::Event::Builder event) {
 std::optional<DynamicStruct::Reader> EventData(schema::Event::Reader event,
                                                const FieldRule** rule) {
   DynamicStruct::Reader group = DynamicStruct::Reader(event).get("data").as<DynamicStruct>();
-  KJ_IF_MAYBE(field, group.which()) {
+  KJ_IF_MAYBE (field, group.which()) {
     const FieldRule* r = RulesFor(group.getSchema()).FindByField(*field);
     if (r == nullptr || r->event_type.empty()) return std::nullopt;
     if (rule) *rule = r;

@@ -14,8 +14,8 @@
 #include <string>
 #include <string_view>
 
-#include "event.capnp.h"
 #include "base/status.h"
+#include "event.capnp.h"
 
 namespace ledger::internal {
 

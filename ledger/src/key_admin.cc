@@ -25,9 +25,9 @@ nlohmann::ordered_json KeyEnvelope(const SigningKey& admin, std::string_view typ
 
 Result<std::unique_ptr<Ledger>> RegisterFirstAdmin(std::unique_ptr<Ledger> ledger,
                                                    const SigningKey& admin_key) {
-  LEDGER_ASSIGN_OR_RETURN(auto event, SignEventJson(KeyRegisteredJson(admin_key, admin_key.verifier(),
-                                                               "admin", {}),
-                                             admin_key));
+  LEDGER_ASSIGN_OR_RETURN(
+      auto event,
+      SignEventJson(KeyRegisteredJson(admin_key, admin_key.verifier(), "admin", {}), admin_key));
   LEDGER_RETURN_IF_ERROR(ledger->Append(event).status());
   return ledger;
 }
@@ -61,26 +61,26 @@ Result<std::unique_ptr<Ledger>> CreateLedgerWithAdmin(const std::string& data_di
                                                       const SigningKey& admin_key,
                                                       const LedgerOptions& options,
                                                       uint32_t max_agreement_problems) {
-  LEDGER_ASSIGN_OR_RETURN(auto ledger,
-                   Ledger::Create(data_dir,
-                                  {ledger_key.name(), ledger_key.public_key(), admin_key.key_id(),
-                                   max_agreement_problems},
-                                  options));
+  LEDGER_ASSIGN_OR_RETURN(auto ledger, Ledger::Create(data_dir,
+                                                      {ledger_key.name(), ledger_key.public_key(),
+                                                       admin_key.key_id(), max_agreement_problems},
+                                                      options));
   return RegisterFirstAdmin(std::move(ledger), admin_key);
 }
 
 Result<std::unique_ptr<Ledger>> CreateInMemoryLedgerWithAdmin(const SigningKey& ledger_key,
                                                               const SigningKey& admin_key,
                                                               const LedgerOptions& options) {
-  LEDGER_ASSIGN_OR_RETURN(auto ledger,
-                   Ledger::CreateInMemory(
+  LEDGER_ASSIGN_OR_RETURN(
+      auto ledger, Ledger::CreateInMemory(
                        {ledger_key.name(), ledger_key.public_key(), admin_key.key_id()}, options));
   return RegisterFirstAdmin(std::move(ledger), admin_key);
 }
 
 Result<AppendResult> RegisterKey(Ledger& ledger, const SigningKey& admin, const VerifierKey& key,
                                  const std::string& role, const std::vector<std::string>& scope) {
-  LEDGER_ASSIGN_OR_RETURN(auto event, SignEventJson(KeyRegisteredJson(admin, key, role, scope), admin));
+  LEDGER_ASSIGN_OR_RETURN(auto event,
+                          SignEventJson(KeyRegisteredJson(admin, key, role, scope), admin));
   return ledger.Append(event);
 }
 

@@ -14,21 +14,21 @@
 #include "crypto.h"
 #include "erasure_purge.h"
 #include "key_registry_store.h"
-#include "vault.h"
 #include "ledger/event_codec.h"
-#include "ledger_on_store.h"
 #include "ledger/time_format.h"
+#include "ledger_on_store.h"
 #include "log_writer.h"
 #include "parallel.h"
 #include "prepared_event.h"
-#include "stage_timer.h"
 #include "records.h"
 #include "replica_input.h"
+#include "stage_timer.h"
 #include "storage/kv_store.h"
 #include "tlog/base64.h"
 #include "tlog/checkpoint.h"
 #include "tlog/note.h"
 #include "tlog/proof.h"
+#include "vault.h"
 
 namespace ledger {
 
@@ -47,8 +47,7 @@ class Ledger::Impl {
   bool read_only() const { return options_.read_only; }
   bool replica() const { return replica_; }
   Status ReadOnlyRefusal(std::string_view what) const {
-    return Status::FailedPrecondition(std::string(what) +
-                                      ": the ledger was opened read-only");
+    return Status::FailedPrecondition(std::string(what) + ": the ledger was opened read-only");
   }
   // The anchor's finding first: a store that lost entries cannot be judged by its indexes.
   const Status& integrity_at_open() const {
@@ -59,7 +58,7 @@ class Ledger::Impl {
 
   Status Load() {
     LEDGER_ASSIGN_OR_RETURN(auto identity_bytes,
-                     store_->Get(Column::kMeta, std::string(internal::kMetaIdentityKey)));
+                            store_->Get(Column::kMeta, std::string(internal::kMetaIdentityKey)));
     LEDGER_ASSIGN_OR_RETURN(identity_, internal::DecodeIdentity(identity_bytes, &created_at_us_));
     internal::LedgerHeadRecord head;
     auto head_bytes = store_->Get(Column::kMeta, std::string(internal::kMetaHeadKey));
@@ -135,7 +134,8 @@ class Ledger::Impl {
         std::move(privacy), anchor_.get());
     if (!read_only()) {
       purger_ = std::make_unique<internal::ErasurePurger>(
-          store_.get(), std::chrono::milliseconds(std::max<int64_t>(0, options_.erasure_purge_delay_ms)));
+          store_.get(),
+          std::chrono::milliseconds(std::max<int64_t>(0, options_.erasure_purge_delay_ms)));
     }
     if (promote) {
       // Failover: written last, once everything else about the open succeeded. The replica
@@ -163,8 +163,9 @@ class Ledger::Impl {
         "from the verified entries (docs/operations.md, \"When a derived column disagrees\")";
     auto repairing = store_->Get(Column::kMeta, std::string(internal::kMetaRepairKey));
     if (repairing.ok()) {
-      return Status::Corruption("a `ledger repair` did not finish: the derived columns are "
-                                "incomplete; run `ledger repair` again");
+      return Status::Corruption(
+          "a `ledger repair` did not finish: the derived columns are "
+          "incomplete; run `ledger repair` again");
     }
     if (repairing.status().code() != StatusCode::kNotFound) return repairing.status();
     for (Column column : {Column::kIds, Column::kStreams}) {
@@ -175,7 +176,8 @@ class Ledger::Impl {
             std::to_string(counts.puts) + " records written and " +
             std::to_string(counts.deletions) + " deleted for " + std::to_string(size) +
             " entries, where each entry has exactly one record and none is ever deleted: the "
-            "index was changed outside the ledger" + what_next);
+            "index was changed outside the ledger" +
+            what_next);
       }
     }
     return Status::Ok();
@@ -225,7 +227,7 @@ class Ledger::Impl {
     std::optional<internal::AnchoredHead> checkpoint;
     if (found.ok() && !contents.checkpoint_note.empty()) {
       LEDGER_ASSIGN_OR_RETURN(auto verifier, tlog::MakeVerifier(identity_.origin, tlog::kAlgEd25519,
-                                                         identity_.public_key));
+                                                                identity_.public_key));
       auto opened = tlog::OpenCheckpoint(contents.checkpoint_note, verifier, nullptr);
       if (!opened.ok()) {
         found = Status::Corruption(std::string(internal::kAnchorCheckpointFile) +
@@ -236,8 +238,8 @@ class Ledger::Impl {
       }
     }
     if (found.ok()) {
-      found = internal::CheckStoreAgainstAnchor(store_size, root_at, contents.committed,
-                                                checkpoint);
+      found =
+          internal::CheckStoreAgainstAnchor(store_size, root_at, contents.committed, checkpoint);
     }
     if (read_only()) {
       integrity_at_open_ = found;
@@ -253,16 +255,19 @@ class Ledger::Impl {
       const std::string& file = options_.signed_checkpoint_file;
       auto note = ReadSmallFile(file, size_t{1} << 20);
       if (note.ok()) {
-        LEDGER_ASSIGN_OR_RETURN(auto verifier, tlog::MakeVerifier(identity_.origin, tlog::kAlgEd25519,
-                                                           identity_.public_key));
+        LEDGER_ASSIGN_OR_RETURN(
+            auto verifier,
+            tlog::MakeVerifier(identity_.origin, tlog::kAlgEd25519, identity_.public_key));
         auto opened = tlog::OpenCheckpoint(*note, verifier, nullptr);
         if (!opened.ok()) {
-          return Status::Corruption(file + " does not hold a checkpoint signed by this ledger's "
-                                   "key (" + opened.status().message() +
-                                   "): is it the key file of another ledger?");
+          return Status::Corruption(file +
+                                    " does not hold a checkpoint signed by this ledger's "
+                                    "key (" +
+                                    opened.status().message() +
+                                    "): is it the key file of another ledger?");
         }
-        LEDGER_RETURN_IF_ERROR(internal::CheckStoreAgainstCheckpoint(
-            file, store_size, root_at, {opened->size, opened->root}));
+        LEDGER_RETURN_IF_ERROR(internal::CheckStoreAgainstCheckpoint(file, store_size, root_at,
+                                                                     {opened->size, opened->root}));
         if (!checkpoint || opened->size > checkpoint->size) {
           checkpoint = internal::AnchoredHead{opened->size, opened->root};
           contents.checkpoint_note = std::move(note).value();
@@ -281,7 +286,8 @@ class Ledger::Impl {
                 internal::EncodeBE64(last->size));
     }
     if (!anchored) batch.Put(Column::kMeta, std::string(internal::kMetaAnchoredKey), "");
-    LEDGER_ASSIGN_OR_RETURN(anchor_, internal::AnchorWriter::Open(dir_, {store_size, range.Root()}));
+    LEDGER_ASSIGN_OR_RETURN(anchor_,
+                            internal::AnchorWriter::Open(dir_, {store_size, range.Root()}));
     if (!last->note.empty() && (!anchored_checkpoint || anchored_checkpoint_size < last->size)) {
       LEDGER_RETURN_IF_ERROR(anchor_->RecordCheckpoint(last->note));
     }
@@ -304,7 +310,7 @@ class Ledger::Impl {
             "use the key file the ledger was created with");
       }
       return stored.ok() || stored.status().code() == StatusCode::kNotFound ? Status::Ok()
-                                                                             : stored.status();
+                                                                            : stored.status();
     }
     std::string check = internal::MasterKeyCheck(*options_.master_key, identity_.origin);
     auto stored = store_->Get(Column::kMeta, std::string(internal::kMetaVaultCheckKey));
@@ -331,7 +337,8 @@ class Ledger::Impl {
     }
     if (size_bytes->size() != 8) return Status::Corruption("meta: malformed last checkpoint");
     last.size = internal::DecodeBE64(*size_bytes);
-    LEDGER_ASSIGN_OR_RETURN(last.note, store_->Get(Column::kCheckpoints, internal::EncodeBE64(last.size)));
+    LEDGER_ASSIGN_OR_RETURN(last.note,
+                            store_->Get(Column::kCheckpoints, internal::EncodeBE64(last.size)));
     auto verifier = tlog::MakeVerifier(identity_.origin, tlog::kAlgEd25519, identity_.public_key);
     if (!verifier.ok()) return verifier.status();
     auto checkpoint = tlog::OpenCheckpoint(last.note, *verifier, nullptr);
@@ -397,8 +404,7 @@ class Ledger::Impl {
     internal::KvWriteBatch batch;
     batch.Put(Column::kMeta, std::string(internal::kMetaIdentityKey),
               internal::EncodeIdentity(identity, options_.clock()));
-    batch.Put(Column::kMeta, std::string(internal::kMetaHeadKey),
-              internal::EncodeLedgerHead({}));
+    batch.Put(Column::kMeta, std::string(internal::kMetaHeadKey), internal::EncodeLedgerHead({}));
     if (replica) batch.Put(Column::kMeta, std::string(internal::kMetaReplicaKey), "");
     return store_->Write(batch, /*sync=*/true);
   }
@@ -418,8 +424,7 @@ class Ledger::Impl {
     const int64_t now = options_.clock();
     std::vector<std::optional<Result<internal::PreparedEvent>>> prepared(events.size());
     PrepareAll(events, now, prepared);
-    std::vector<Result<AppendResult>> results(events.size(),
-                                              Status::Unavailable("not processed"));
+    std::vector<Result<AppendResult>> results(events.size(), Status::Unavailable("not processed"));
     std::vector<internal::PreparedEvent> accepted;
     std::vector<size_t> index;
     accepted.reserve(events.size());
@@ -427,8 +432,8 @@ class Ledger::Impl {
       auto& p = *prepared[i];
       if (!p.ok()) {
         if (atomic) {
-          Status whole = p.status().WithContext("event " + std::to_string(i) +
-                                                " of the atomic batch");
+          Status whole =
+              p.status().WithContext("event " + std::to_string(i) + " of the atomic batch");
           return std::vector<Result<AppendResult>>(events.size(), whole);
         }
         results[i] = p.status();
@@ -484,8 +489,10 @@ class Ledger::Impl {
         // A key registered in this same batch is unknown here: the writer checks that one.
         if (auto key = keys_.Find(events[i].key_id)) {
           Status valid = internal::VerifyEventSignature(events[i], key->public_key);
-          if (valid.ok()) p->signature_checked = true;
-          else out[i] = std::move(valid);
+          if (valid.ok())
+            p->signature_checked = true;
+          else
+            out[i] = std::move(valid);
         }
         timer.Lap(verify_ns);
       }
@@ -666,7 +673,8 @@ class Ledger::Impl {
     if (read_only()) return ReadOnlyRefusal("setting the policy");
     auto admin = keys_.Find(std::string(admin_key_id));
     if (!admin || admin->revoked || admin->role != "admin") {
-      return Status::PermissionDenied("only a registered, unrevoked admin key may change the policy");
+      return Status::PermissionDenied(
+          "only a registered, unrevoked admin key may change the policy");
     }
     internal::KvWriteBatch batch;
     batch.Put(Column::kMeta, std::string(internal::kMetaPrivacyPolicyKey), PolicyToJson(policy));
@@ -686,8 +694,8 @@ class Ledger::Impl {
       RetentionStanding r;
       r.subject = std::string(it->key().substr(5));
       r.closed_at_us = cs.closed_at_us;
-      if (const ArchiveRule* a = policy.ArchiveRuleFor(cs.municipality, cs.programme,
-                                                       cs.intake_date)) {
+      if (const ArchiveRule* a =
+              policy.ArchiveRuleFor(cs.municipality, cs.programme, cs.intake_date)) {
         r.archive_rule = a->name;
         r.reason = "archived under " + a->name + " (" + a->ground + ")";
       } else if (policy.retention.empty()) {
@@ -859,10 +867,9 @@ Result<std::unique_ptr<Ledger>> Ledger::Create(const std::string& dir,
   return std::unique_ptr<Ledger>(new Ledger(std::move(impl)));
 }
 
-Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir,
-                                             const LedgerOptions& options) {
+Result<std::unique_ptr<Ledger>> Ledger::Open(const std::string& dir, const LedgerOptions& options) {
   LEDGER_ASSIGN_OR_RETURN(auto store,
-                   internal::OpenRocksDbStore(dir, /*create=*/false, options.read_only));
+                          internal::OpenRocksDbStore(dir, /*create=*/false, options.read_only));
   auto impl = std::make_unique<Impl>(std::move(store), options, dir);
   Status loaded = impl->Load();
   if (!loaded.ok()) return loaded.WithContext("open " + dir);
@@ -956,8 +963,7 @@ Result<std::vector<RetentionStanding>> Ledger::RetentionReview(int64_t now_us) {
 }
 Status Ledger::PurgeErased() { return impl_->PurgeErased(); }
 ErasurePurgeState Ledger::ErasurePurge() { return impl_->ErasurePurge(); }
-Status Ledger::Compact() { return impl_->Compact();
-}
+Status Ledger::Compact() { return impl_->Compact(); }
 TreeHead Ledger::Head() {
   auto t = impl_->writer().tree();
   return TreeHead{t.size, t.root};
@@ -1008,12 +1014,9 @@ Result<std::string> Ledger::CheckpointAt(uint64_t size) {
   return note;
 }
 
-Result<std::map<uint64_t, std::string>> Ledger::Checkpoints() {
-  return Checkpoints(0, SIZE_MAX);
-}
+Result<std::map<uint64_t, std::string>> Ledger::Checkpoints() { return Checkpoints(0, SIZE_MAX); }
 
-Result<std::map<uint64_t, std::string>> Ledger::Checkpoints(uint64_t from_size,
-                                                            size_t max_count) {
+Result<std::map<uint64_t, std::string>> Ledger::Checkpoints(uint64_t from_size, size_t max_count) {
   std::map<uint64_t, std::string> out;
   auto it = impl_->store()->NewIterator(Column::kCheckpoints);
   for (it->Seek(internal::EncodeBE64(from_size)); it->Valid() && out.size() < max_count;
@@ -1122,7 +1125,7 @@ Result<TreeHead> Ledger::Backup(const std::string& dir) {
   }
   copy.reset();
   LEDGER_ASSIGN_OR_RETURN(auto anchor,
-                   internal::AnchorWriter::Open(target.string(), {head.size, head.root}));
+                          internal::AnchorWriter::Open(target.string(), {head.size, head.root}));
   if (!last_note.empty()) LEDGER_RETURN_IF_ERROR(anchor->RecordCheckpoint(last_note));
   return head;
 }

@@ -50,7 +50,7 @@ struct LogChecker::Item {
   Status key_change_status;
   Status signature_status;
   bool signature_checked = false;  // in CheckAlone, against a key known before the batch
-  Status derived_status;  // the entry against its derived records (SetEntryCheck)
+  Status derived_status;           // the entry against its derived records (SetEntryCheck)
   std::string derived_check;
 };
 
@@ -165,7 +165,6 @@ void LogChecker::CheckAlone(std::vector<Item>& items, const PublicKeys& known) {
 }
 
 Status LogChecker::CheckInOrder(std::vector<Item> items) {
-
   // Phase 2, in order: the key registry as of each entry.
   for (Item& it : items) {
     if (!it.decode_status.ok()) break;  // nothing after an undecodable entry can be judged
@@ -250,9 +249,8 @@ Status LogChecker::CheckInOrder(std::vector<Item> items) {
     }
     if (it.entry.seq != it.seq) {
       fail(it.seq, "seq",
-           Status::Corruption("entry stored at position " + std::to_string(it.seq) +
-                              " says seq " + std::to_string(it.entry.seq) +
-                              " (entries were moved or swapped)"));
+           Status::Corruption("entry stored at position " + std::to_string(it.seq) + " says seq " +
+                              std::to_string(it.entry.seq) + " (entries were moved or swapped)"));
       break;
     }
     const PreparedEvent& p = *it.prepared;
@@ -308,10 +306,9 @@ Status LogChecker::CheckInOrder(std::vector<Item> items) {
       for (auto root = first; root != last && !failed; ++root) {
         if (actual != root->second.root) {
           fail(it.seq, "checkpoint",
-               Status::Corruption(root->second.source + " of size " +
-                                  std::to_string(root->first) + " has root " +
-                                  HashHex(root->second.root) + " but the entries give " +
-                                  HashHex(actual) +
+               Status::Corruption(root->second.source + " of size " + std::to_string(root->first) +
+                                  " has root " + HashHex(root->second.root) +
+                                  " but the entries give " + HashHex(actual) +
                                   ": the history was changed after it was signed"));
         }
         ++roots_checked_;

@@ -18,9 +18,9 @@
 #include <vector>
 
 #include "base/status.h"
+#include "case_rules.h"
 #include "ledger/types.h"
 #include "ledger/verify.h"
-#include "case_rules.h"
 #include "prepared_event.h"
 #include "records.h"
 #include "tlog/compact_range.h"
@@ -107,7 +107,8 @@ class LogChecker {
   // later one: published by the batch in flight, taken by the caller meanwhile.
   std::shared_ptr<const PublicKeys> KnownKeys() const;
   mutable std::mutex known_keys_mu_;
-  std::shared_ptr<const PublicKeys> known_keys_ = std::make_shared<PublicKeys>();  // GUARDED_BY(known_keys_mu_)
+  std::shared_ptr<const PublicKeys> known_keys_ =
+      std::make_shared<PublicKeys>();  // GUARDED_BY(known_keys_mu_)
   std::unordered_map<std::string, StreamHeadRecord> streams_;
   struct ExpectedRoot {
     tlog::Hash root;

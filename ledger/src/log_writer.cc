@@ -14,9 +14,9 @@
 #include "crypto.h"
 #include "entry_codec.h"
 #include "erasure_purge.h"
-#include "replica_input.h"
 #include "ledger/event_codec.h"
 #include "ledger/time_format.h"
+#include "replica_input.h"
 #include "same_event.h"
 #include "stage_timer.h"
 #include "tlog/base64.h"
@@ -127,8 +127,7 @@ Result<SignedTreeHead> LogWriter::SignCheckpoint() {
   return SignCheckpointLocked();
 }
 
-Status LogWriter::AddCosignatures(uint64_t size,
-                                  const std::vector<std::string>& signature_lines) {
+Status LogWriter::AddCosignatures(uint64_t size, const std::vector<std::string>& signature_lines) {
   std::lock_guard<std::mutex> lock(checkpoint_mu_);
   auto stored = store_->Get(Column::kCheckpoints, EncodeBE64(size));
   if (!stored.ok()) {
@@ -188,15 +187,15 @@ Result<SignedTreeHead> LogWriter::SignCheckpointLocked() {
       std::memcpy(h.data(), bytes.data(), 32);
       return h;
     };
-    LEDGER_ASSIGN_OR_RETURN(auto proof, tlog::ConsistencyProof(last_checkpoint_.size, next.size, read));
+    LEDGER_ASSIGN_OR_RETURN(auto proof,
+                            tlog::ConsistencyProof(last_checkpoint_.size, next.size, read));
     Status consistent = tlog::VerifyConsistency(last_checkpoint_.size, next.size, proof,
                                                 last_checkpoint_.root, next.root);
     if (!consistent.ok()) {
-      return Status::Corruption("refusing to sign a checkpoint of size " +
-                                std::to_string(next.size) +
-                                " that is not consistent with the last signed one (size " +
-                                std::to_string(last_checkpoint_.size) + "): " +
-                                consistent.message());
+      return Status::Corruption(
+          "refusing to sign a checkpoint of size " + std::to_string(next.size) +
+          " that is not consistent with the last signed one (size " +
+          std::to_string(last_checkpoint_.size) + "): " + consistent.message());
     }
   }
   tlog::Checkpoint checkpoint{policy_.origin, next.size, next.root, {}};
@@ -254,8 +253,7 @@ std::vector<Result<AppendResult>> LogWriter::Submit(std::vector<PreparedEvent> e
   return std::move(job.results);
 }
 
-Status LogWriter::SubmitReplicated(std::vector<PreparedEvent> events,
-                                   SignedTreeHead checkpoint) {
+Status LogWriter::SubmitReplicated(std::vector<PreparedEvent> events, SignedTreeHead checkpoint) {
   Job job;
   job.events = std::move(events);
   job.atomic = true;
@@ -296,12 +294,10 @@ void LogWriter::Run() {
       // Entries committed since the last checkpoint get one within about an interval even when
       // no append follows: otherwise they stay unproven (an inclusion proof of them is 409)
       // until the next append or the close.
-      const bool uncovered =
-          policy_.key && failed_.ok() && head_.size > last_checkpoint_copy_.size;
+      const bool uncovered = policy_.key && failed_.ok() && head_.size > last_checkpoint_copy_.size;
       if (!uncovered) {
         work_cv_.wait(lock, has_work);
-      } else if (!work_cv_.wait_for(lock, TrailingCheckpointWait(policy_.interval_us),
-                                    has_work)) {
+      } else if (!work_cv_.wait_for(lock, TrailingCheckpointWait(policy_.interval_us), has_work)) {
         lock.unlock();
         MaybeCheckpoint();
         continue;
@@ -469,9 +465,9 @@ void LogWriter::ApplyReplicatedJob(Job& job, Overlay& group) {
   }
   const SignedTreeHead& checkpoint = *job.checkpoint;
   if (refused.ok() && unit.range.size() != checkpoint.size) {
-    refused = Status::InvalidArgument(
-        "the checkpoint is of " + std::to_string(checkpoint.size) + " entries, but the log " +
-        "would have " + std::to_string(unit.range.size()));
+    refused = Status::InvalidArgument("the checkpoint is of " + std::to_string(checkpoint.size) +
+                                      " entries, but the log " + "would have " +
+                                      std::to_string(unit.range.size()));
   }
   if (refused.ok() && unit.range.Root() != checkpoint.root) {
     const uint64_t first = group.range.size();
@@ -541,9 +537,12 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, Overlay& group, Overlay& un
     // since revoked, so that a retry after revocation still learns its position).
     if (!p.signature_checked) {
       std::optional<KeyInfo> key;
-      if (auto it = unit.keys.find(source.key_id); it != unit.keys.end()) key = it->second;
-      else if (auto git = group.keys.find(source.key_id); git != group.keys.end()) key = git->second;
-      else key = keys_->Find(source.key_id);
+      if (auto it = unit.keys.find(source.key_id); it != unit.keys.end())
+        key = it->second;
+      else if (auto git = group.keys.find(source.key_id); git != group.keys.end())
+        key = git->second;
+      else
+        key = keys_->Find(source.key_id);
       if (!key) {
         return Status::PermissionDenied("unknown key " + HexEncode(source.key_id) +
                                         ": it is not registered in this ledger");
@@ -597,8 +596,10 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, Overlay& group, Overlay& un
     own_head = &it->second;
     new_stream = false;
   } else if (auto git = group.heads.find(p.stream); git != group.heads.end()) {
-    if (single) own_head = &git->second;
-    else copy = git->second;
+    if (single)
+      own_head = &git->second;
+    else
+      copy = git->second;
     new_stream = false;
   } else if (auto cached = head_cache_.find(p.stream); cached != head_cache_.end()) {
     copy = cached->second;
@@ -625,35 +626,36 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, Overlay& group, Overlay& un
   // The privacy policy is the primary's configuration, not part of the log: a replica judges
   // what the log holds, as `ledger verify` does.
   if (!replicated && case_rules_.enforce &&
-      (p.case_facts.op == CaseOp::kErasureDecided ||
-       p.case_facts.op == CaseOp::kSubjectShredded)) {
-    LEDGER_RETURN_IF_ERROR(CheckCasePolicy(p.case_facts, p.stream, p.occurred_at_us, head.case_state,
-                                    privacy_policy()));
+      (p.case_facts.op == CaseOp::kErasureDecided || p.case_facts.op == CaseOp::kSubjectShredded)) {
+    LEDGER_RETURN_IF_ERROR(CheckCasePolicy(p.case_facts, p.stream, p.occurred_at_us,
+                                           head.case_state, privacy_policy()));
   }
 
   // Key registry changes.
-  const int64_t recorded_at = replicated ? replicated->recorded_at_us
-                                         : std::max(clock_(), unit.head.last_recorded_at_us);
+  const int64_t recorded_at =
+      replicated ? replicated->recorded_at_us : std::max(clock_(), unit.head.last_recorded_at_us);
   if (recorded_at < unit.head.last_recorded_at_us) {
     return named("recorded_at", Status::Corruption("recorded_at goes back in time"));
   }
   // The bound is checked again against the time actually recorded, which the verifier uses.
   if (p.occurred_at_us > recorded_at + kMaxFutureMicros) {
     return named("encoding", Status::InvalidArgument(
-                                    "occurred_at is more than 5 minutes ahead of the ledger clock"));
+                                 "occurred_at is more than 5 minutes ahead of the ledger clock"));
   }
   const uint64_t seq = unit.head.size;
   std::optional<KeyInfo> key_update;
   if (p.key_change) {
     bool key_in_use = false;
     if (!p.key_change->revoke) {
-      auto same_key = [&](const KeyInfo& k) { return k.public_key == p.key_change->info.public_key; };
+      auto same_key = [&](const KeyInfo& k) {
+        return k.public_key == p.key_change->info.public_key;
+      };
       for (const auto& k : keys_->All()) key_in_use = key_in_use || same_key(k);
       for (const auto& [id, k] : group.keys) key_in_use = key_in_use || same_key(k);
       for (const auto& [id, k] : unit.keys) key_in_use = key_in_use || same_key(k);
     }
-    auto changed = ApplyKeyChange(*p.key_change, find_key(p.key_change->key_id), key_in_use, seq,
-                                  recorded_at);
+    auto changed =
+        ApplyKeyChange(*p.key_change, find_key(p.key_change->key_id), key_in_use, seq, recorded_at);
     if (!changed.ok()) return named("rules", changed.status());
     key_update = std::move(changed).value();
   }
@@ -662,18 +664,19 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, Overlay& group, Overlay& un
   std::string entry = EncodeEntry(source.event, source.key_id, source.signature, seq,
                                   head.next_version, recorded_at);
   if (entry.size() > kMaxEntryBytes) {
-    return named("encoding", Status::InvalidArgument("entry would be " + std::to_string(entry.size()) +
-                                                 " bytes: at most 65535 are allowed"));
+    return named("encoding",
+                 Status::InvalidArgument("entry would be " + std::to_string(entry.size()) +
+                                         " bytes: at most 65535 are allowed"));
   }
   if (replicated && entry != replicated->entry_bytes) {
     return named("encoding", Status::Corruption("the entry's bytes are not the canonical "
-                                                 "encoding of its fields"));
+                                                "encoding of its fields"));
   }
-  unit.range.Append(tlog::HashLeaf(entry), [&](uint8_t level, uint64_t index,
-                                                const tlog::Hash& hash) {
-    unit.batch.Put(Column::kTree, TreeNodeKey(level, index),
-                   std::string(reinterpret_cast<const char*>(hash.data()), hash.size()));
-  });
+  unit.range.Append(
+      tlog::HashLeaf(entry), [&](uint8_t level, uint64_t index, const tlog::Hash& hash) {
+        unit.batch.Put(Column::kTree, TreeNodeKey(level, index),
+                       std::string(reinterpret_cast<const char*>(hash.data()), hash.size()));
+      });
   timer.Lap(stages.tree_ns);
   IdRecord id_record{seq, head.next_version, recorded_at, p.content_digest};
   unit.batch.Put(Column::kEntries, EncodeBE64(seq), FrameEntry(entry));
@@ -681,7 +684,8 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, Overlay& group, Overlay& un
   unit.batch.Put(Column::kStreams, StreamIndexKey(p.stream, head.next_version), EncodeBE64(seq));
   if (!source.disclosures.empty()) {
     if (p.subject.empty()) {
-      return Status::InvalidArgument("personal: values were sent with an event that names no subject");
+      return Status::InvalidArgument(
+          "personal: values were sent with an event that names no subject");
     }
     LEDGER_ASSIGN_OR_RETURN(std::string subject_key, SubjectKeyFor(p.subject, group, unit));
     unit.batch.Put(Column::kPersonal, PersonalValueKey(p.subject, seq),

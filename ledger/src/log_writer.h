@@ -21,18 +21,18 @@
 #include <vector>
 
 #include "anchor.h"
+#include "base/status.h"
 #include "case_rules.h"
 #include "key_registry.h"
 #include "ledger/policy.h"
-#include "vault.h"
-#include "base/status.h"
+#include "ledger/signing_key.h"
 #include "ledger/types.h"
 #include "prepared_event.h"
 #include "records.h"
 #include "storage/kv_store.h"
-#include "ledger/signing_key.h"
 #include "tlog/compact_range.h"
 #include "tlog/merkle.h"
+#include "vault.h"
 
 namespace ledger::internal {
 
@@ -40,7 +40,7 @@ namespace ledger::internal {
 struct CheckpointPolicy {
   std::optional<SigningKey> key;  // the ledger's key; none: this process signs no checkpoints
   std::string origin;
-  int64_t interval_us = 1000000;  // at most one checkpoint per interval while appending
+  int64_t interval_us = 1000000;   // at most one checkpoint per interval while appending
   std::string first_admin_key_id;  // the only key whose self-registration may be entry 0
   // LedgerOptions::signed_checkpoint_file: each new checkpoint is written there first.
   std::string signed_checkpoint_file;
@@ -141,10 +141,10 @@ class LogWriter {
   // Serialises checkpoint signing (the writer thread's and SignCheckpoint's).
   std::mutex checkpoint_mu_;
   const CheckpointPolicy policy_;
-  SignedTreeHead last_checkpoint_;  // GUARDED_BY(checkpoint_mu_); copied under mu_ for readers
+  SignedTreeHead last_checkpoint_;       // GUARDED_BY(checkpoint_mu_); copied under mu_ for readers
   SignedTreeHead last_checkpoint_copy_;  // GUARDED_BY(mu_)
   int64_t last_checkpoint_at_us_ = 0;    // GUARDED_BY(checkpoint_mu_)
-  Status failed_;  // Written only by the writer thread; read there.
+  Status failed_;                        // Written only by the writer thread; read there.
   // Committed stream heads recently used, owned by the writer thread. Bounded: cleared when it
   // would exceed kMaxCachedStreamHeads; a miss reads the stream_heads column.
   static constexpr size_t kMaxCachedStreamHeads = 200000;

@@ -43,14 +43,13 @@ Result<MasterKey> MasterKey::ReadFile(const std::string& path) {
   return key;
 }
 
-std::string MasterKey::Format() const {
-  return std::string(kPrefix) + Base64Encode(bytes_) + "\n";
-}
+std::string MasterKey::Format() const { return std::string(kPrefix) + Base64Encode(bytes_) + "\n"; }
 
 Status MasterKey::WriteNewFile(const std::string& path) const {
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
-    if (errno == EEXIST) return Status::FailedPrecondition("master key file " + path + " already exists");
+    if (errno == EEXIST)
+      return Status::FailedPrecondition("master key file " + path + " already exists");
     return Status::IOError("cannot create " + path + ": " + std::strerror(errno));
   }
   std::string text = Format();

@@ -43,7 +43,8 @@ Result<std::vector<std::string>> GetStrings(const json& j, const std::string& ke
   return out;
 }
 
-Status CheckKeys(const json& j, const std::string& where, std::initializer_list<const char*> known) {
+Status CheckKeys(const json& j, const std::string& where,
+                 std::initializer_list<const char*> known) {
   if (!j.is_object()) return Bad(where, "must be an object");
   for (const auto& [k, v] : j.items()) {
     bool ok = false;
@@ -85,8 +86,9 @@ Result<LedgerPolicy> PolicyFromJson(std::string_view text) {
     for (size_t i = 0; i < j["archive"].size(); ++i) {
       const json& r = j["archive"][i];
       std::string where = "archive[" + std::to_string(i) + "]";
-      LEDGER_RETURN_IF_ERROR(CheckKeys(r, where, {"name", "municipalities", "programmes", "intake_from",
-                                           "intake_to", "ground"}));
+      LEDGER_RETURN_IF_ERROR(CheckKeys(
+          r, where,
+          {"name", "municipalities", "programmes", "intake_from", "intake_to", "ground"}));
       ArchiveRule rule;
       LEDGER_ASSIGN_OR_RETURN(rule.name, GetString(r, "name", where, true));
       LEDGER_ASSIGN_OR_RETURN(rule.ground, GetString(r, "ground", where, true));
@@ -133,7 +135,8 @@ std::string PolicyToJson(const LedgerPolicy& p) {
     out["archive"].push_back(x);
   }
   for (const auto& r : p.retention) {
-    out["retention"].push_back({{"name", r.name}, {"months_after_closure", r.months_after_closure}});
+    out["retention"].push_back(
+        {{"name", r.name}, {"months_after_closure", r.months_after_closure}});
   }
   return out.dump(2);
 }

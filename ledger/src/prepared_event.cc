@@ -46,7 +46,9 @@ Status ParseExpected(std::string_view text, PreparedEvent* out) {
 std::string RoleName(schema::Role role) {
   // The validator has already refused enumerants unknown to this build.
   auto enumerant = capnp::toDynamic(role).getEnumerant();
-  KJ_IF_MAYBE(e, enumerant) { return EnumJsonName(*e); }
+  KJ_IF_MAYBE (e, enumerant) {
+    return EnumJsonName(*e);
+  }
   return "unknown";
 }
 
@@ -151,10 +153,9 @@ Result<PreparedEvent> Prepare(const SignedEvent& event, int64_t now_us, bool che
     if (!status.ok()) return;
     auto occurred = ParseInstantMicros(ev.getOccurredAt().cStr());
     if (*occurred > now_us + kMaxFutureMicros) {
-      status = Status::InvalidArgument(
-          "occurred_at: " + std::string(ev.getOccurredAt().cStr()) +
-          " is more than 5 minutes ahead of the ledger clock (" + FormatInstantMicros(now_us) +
-          ")");
+      status = Status::InvalidArgument("occurred_at: " + std::string(ev.getOccurredAt().cStr()) +
+                                       " is more than 5 minutes ahead of the ledger clock (" +
+                                       FormatInstantMicros(now_us) + ")");
       return;
     }
     out.occurred_at_us = *occurred;
@@ -178,7 +179,7 @@ Result<PreparedEvent> Prepare(const SignedEvent& event, int64_t now_us, bool che
     }
     status = ExtractKeyChange(ev, &out);
   });
-  KJ_IF_MAYBE(e, error) {
+  KJ_IF_MAYBE (e, error) {
     return Status::InvalidArgument(std::string("event: ") + e->getDescription().cStr());
   }
   LEDGER_RETURN_IF_ERROR(status);

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "base/status.h"
-#include "ledger/types.h"
 #include "case_facts.h"
+#include "ledger/types.h"
 
 namespace ledger::internal {
 

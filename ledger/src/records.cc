@@ -46,7 +46,7 @@ Status WithRecord(std::string_view bytes, std::string_view what, Fn&& fn) {
     capnp::FlatArrayMessageReader reader(words.asPtr(), options);
     fn(reader.getRoot<T>());
   });
-  KJ_IF_MAYBE(e, error) {
+  KJ_IF_MAYBE (e, error) {
     return Status::Corruption(std::string(what) + ": " + e->getDescription().cStr());
   }
   return Status::Ok();
@@ -254,7 +254,8 @@ Result<std::vector<Disclosure>> DecodeDisclosures(std::string_view bytes) {
 
 std::string EncodeRange(const tlog::CompactRange& range) {
   std::string out = EncodeBE64(range.size());
-  for (const auto& h : range.hashes()) out.append(reinterpret_cast<const char*>(h.data()), h.size());
+  for (const auto& h : range.hashes())
+    out.append(reinterpret_cast<const char*>(h.data()), h.size());
   return out;
 }
 

@@ -10,10 +10,10 @@
 #include <string_view>
 #include <vector>
 
-#include "ledger/ledger.h"
 #include "base/status.h"
-#include "ledger/types.h"
 #include "case_state.h"
+#include "ledger/ledger.h"
+#include "ledger/types.h"
 #include "tlog/compact_range.h"
 
 namespace ledger::internal {

@@ -77,8 +77,8 @@ Result<RepairReport> RepairLedger(const std::string& dir, const RepairOptions& o
     if (!verified.ok) {
       return Status::Corruption(
           "the entries fail verification (" + verified.failed_check +
-          (verified.failed_seq ? " at entry " + std::to_string(*verified.failed_seq) : "") +
-          ": " + verified.failure.message() +
+          (verified.failed_seq ? " at entry " + std::to_string(*verified.failed_seq) : "") + ": " +
+          verified.failure.message() +
           "); repair rebuilds derived columns from verified entries only: restore from a "
           "backup or a replica instead");
     }
@@ -99,8 +99,8 @@ Result<RepairReport> RepairLedger(const std::string& dir, const RepairOptions& o
       return range_bytes.status();
     }
     if (now != report.entries) {
-      return Status::Unavailable("the ledger grew from " + std::to_string(report.entries) +
-                                 " to " + std::to_string(now) +
+      return Status::Unavailable("the ledger grew from " + std::to_string(report.entries) + " to " +
+                                 std::to_string(now) +
                                  " entries while it was verified: stop every writer and run "
                                  "`ledger repair` again");
     }
@@ -125,8 +125,7 @@ Result<RepairReport> RepairLedger(const std::string& dir, const RepairOptions& o
   // Unique ids are a rule of the log that verification without the index cannot see: a log
   // holding an id twice cannot be given a consistent index, so repair refuses it.
   std::unordered_set<std::string> seen_ids;
-  checker.SetEntryVisitor([&](uint64_t seq, const Entry& entry,
-                              const internal::PreparedEvent& p) {
+  checker.SetEntryVisitor([&](uint64_t seq, const Entry& entry, const internal::PreparedEvent& p) {
     vault.Visit(seq, p);
     if (!write_status.ok()) return;
     if (!seen_ids.insert(p.id).second) {
@@ -165,13 +164,13 @@ Result<RepairReport> RepairLedger(const std::string& dir, const RepairOptions& o
     LEDGER_RETURN_IF_ERROR(out.Put(Column::kKeys, key_id, internal::EncodeKeyState(key)));
   }
   uint64_t meta = 1;
-  internal::LedgerHeadRecord head{report.entries, report.entries ? checker.last_recorded_at_us() : 0,
-                                  checker.streams().size()};
+  internal::LedgerHeadRecord head{
+      report.entries, report.entries ? checker.last_recorded_at_us() : 0, checker.streams().size()};
   LEDGER_RETURN_IF_ERROR(out.Put(Column::kMeta, std::string(internal::kMetaHeadKey),
-                          internal::EncodeLedgerHead(head)));
+                                 internal::EncodeLedgerHead(head)));
   for (const auto& [type, count] : checker.type_counts()) {
     LEDGER_RETURN_IF_ERROR(out.Put(Column::kMeta, std::string(internal::kMetaCountPrefix) + type,
-                            internal::EncodeBE64(count)));
+                                   internal::EncodeBE64(count)));
     ++meta;
   }
   std::vector<std::string> stray;
@@ -196,8 +195,7 @@ Result<RepairReport> RepairLedger(const std::string& dir, const RepairOptions& o
                             {"stream_heads", checker.streams().size()},
                             {"keys", checker.keys().size()},
                             {"meta", meta}};
-  report.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }
 

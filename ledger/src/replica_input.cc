@@ -18,8 +18,8 @@ Result<std::unique_ptr<ReplicatedBatch>> PrepareReplicated(const std::vector<std
                                                            std::string_view checkpoint,
                                                            const LedgerIdentity& identity) {
   auto batch = std::make_unique<ReplicatedBatch>();
-  LEDGER_ASSIGN_OR_RETURN(auto log_key, tlog::MakeVerifier(identity.origin, tlog::kAlgEd25519,
-                                                           identity.public_key));
+  LEDGER_ASSIGN_OR_RETURN(
+      auto log_key, tlog::MakeVerifier(identity.origin, tlog::kAlgEd25519, identity.public_key));
   auto opened = tlog::OpenCheckpoint(checkpoint, log_key, nullptr);
   if (!opened.ok()) {
     return opened.status().WithContext("the checkpoint is not one signed by " + identity.origin);
@@ -35,8 +35,8 @@ Result<std::unique_ptr<ReplicatedBatch>> PrepareReplicated(const std::vector<std
     for (size_t i = begin; i < end; ++i) {
       decoded[i] = DecodeEntry(entries[i]);
       if (!decoded[i].ok() || decoded[i]->seq != first_seq + i) continue;
-      batch->sources[i] = SignedEvent{decoded[i]->event, decoded[i]->key_id,
-                                      decoded[i]->signature, {}};
+      batch->sources[i] =
+          SignedEvent{decoded[i]->event, decoded[i]->key_id, decoded[i]->signature, {}};
       prepared[i] = PrepareStoredEvent(batch->sources[i], decoded[i]->recorded_at_us);
     }
   });
@@ -45,8 +45,9 @@ Result<std::unique_ptr<ReplicatedBatch>> PrepareReplicated(const std::vector<std
     const uint64_t seq = first_seq + i;
     if (!decoded[i].ok()) return AtSeq(seq, "encoding", decoded[i].status());
     if (decoded[i]->seq != seq) {
-      return AtSeq(seq, "seq", Status::Corruption("the entry says it is seq " +
-                                                  std::to_string(decoded[i]->seq)));
+      return AtSeq(
+          seq, "seq",
+          Status::Corruption("the entry says it is seq " + std::to_string(decoded[i]->seq)));
     }
     if (!prepared[i].ok()) return AtSeq(seq, "encoding", prepared[i].status());
     prepared[i]->source = &batch->sources[i];

@@ -1,10 +1,10 @@
 #include "same_event.h"
 
-#include <algorithm>
-#include <utility>
-
 #include <capnp/message.h>
 #include <kj/exception.h>
+
+#include <algorithm>
+#include <utility>
 
 #include "canonical.h"
 #include "event.capnp.h"
@@ -21,7 +21,7 @@ Result<std::string> CanonicalWithoutPersonal(std::string_view canonical_event) {
     if (root.hasPersonal()) root.disownPersonal();
     out = CanonicalBytes(root.asReader());
   });
-  KJ_IF_MAYBE(e, error) {
+  KJ_IF_MAYBE (e, error) {
     return Status::Corruption(std::string("event: ") + e->getDescription().cStr());
   }
   return out;

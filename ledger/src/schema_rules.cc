@@ -19,9 +19,12 @@ constexpr uint64_t kEventTypeId = 0xdc3e6d612b29a8e8ull;
 
 int64_t AnnotationInt(capnp::schema::Value::Reader v) {
   switch (v.which()) {
-    case capnp::schema::Value::INT64: return v.getInt64();
-    case capnp::schema::Value::UINT32: return v.getUint32();
-    default: return 0;
+    case capnp::schema::Value::INT64:
+      return v.getInt64();
+    case capnp::schema::Value::UINT32:
+      return v.getUint32();
+    default:
+      return 0;
   }
 }
 
@@ -37,14 +40,29 @@ std::unique_ptr<StructRules> BuildRules(capnp::StructSchema schema) {
     if (proto.isSlot()) r.has_default = proto.getSlot().getHadExplicitDefault();
     for (auto a : proto.getAnnotations()) {
       switch (a.getId()) {
-        case kOptionalId: r.optional = true; break;
-        case kFormatId: r.format = a.getValue().getText().cStr(); break;
-        case kMinId: r.min = AnnotationInt(a.getValue()); break;
-        case kMaxId: r.max = AnnotationInt(a.getValue()); break;
-        case kMinItemsId: r.min_items = static_cast<uint32_t>(AnnotationInt(a.getValue())); break;
-        case kMaxItemsId: r.max_items = static_cast<uint32_t>(AnnotationInt(a.getValue())); break;
-        case kEventTypeId: r.event_type = a.getValue().getText().cStr(); break;
-        default: break;
+        case kOptionalId:
+          r.optional = true;
+          break;
+        case kFormatId:
+          r.format = a.getValue().getText().cStr();
+          break;
+        case kMinId:
+          r.min = AnnotationInt(a.getValue());
+          break;
+        case kMaxId:
+          r.max = AnnotationInt(a.getValue());
+          break;
+        case kMinItemsId:
+          r.min_items = static_cast<uint32_t>(AnnotationInt(a.getValue()));
+          break;
+        case kMaxItemsId:
+          r.max_items = static_cast<uint32_t>(AnnotationInt(a.getValue()));
+          break;
+        case kEventTypeId:
+          r.event_type = a.getValue().getText().cStr();
+          break;
+        default:
+          break;
       }
     }
     rules->fields.push_back(std::move(r));
@@ -111,8 +129,8 @@ const std::string& EnumJsonName(capnp::EnumSchema::Enumerant enumerant) {
   // std::map nodes are stable, so a thread-local index can point into the shared map.
   static std::map<std::pair<uint64_t, uint16_t>, std::string> names;
   thread_local std::map<std::pair<uint64_t, uint16_t>, const std::string*> local;
-  auto key = std::make_pair(enumerant.getContainingEnum().getProto().getId(),
-                            enumerant.getOrdinal());
+  auto key =
+      std::make_pair(enumerant.getContainingEnum().getProto().getId(), enumerant.getOrdinal());
   if (auto it = local.find(key); it != local.end()) return *it->second;
   std::lock_guard<std::mutex> lock(CacheMutex());
   auto it = names.find(key);

@@ -98,8 +98,9 @@ SigningKey::~SigningKey() {
 
 Result<SigningKey> SigningKey::Generate(std::string name) {
   std::string seed = internal::RandomBytes(internal::kEd25519SeedSize);
-  LEDGER_ASSIGN_OR_RETURN(auto verifier,
-                   VerifierKey::FromPublicKey(std::move(name), internal::Ed25519PublicFromSeed(seed)));
+  LEDGER_ASSIGN_OR_RETURN(
+      auto verifier,
+      VerifierKey::FromPublicKey(std::move(name), internal::Ed25519PublicFromSeed(seed)));
   return SigningKey(std::move(seed), std::move(verifier));
 }
 
@@ -119,8 +120,9 @@ Result<SigningKey> SigningKey::Parse(std::string_view text) {
   }
   std::string seed = decoded->substr(1);
   sodium_memzero(decoded->data(), decoded->size());
-  LEDGER_ASSIGN_OR_RETURN(auto verifier, VerifierKey::FromPublicKey(
-                                      std::string(parts[0]), internal::Ed25519PublicFromSeed(seed)));
+  LEDGER_ASSIGN_OR_RETURN(
+      auto verifier,
+      VerifierKey::FromPublicKey(std::string(parts[0]), internal::Ed25519PublicFromSeed(seed)));
   if (verifier.key_id_hex() != parts[1]) {
     return Status::InvalidArgument("private key: key id " + std::string(parts[1]) +
                                    " does not match the key");
@@ -139,8 +141,7 @@ Result<SigningKey> SigningKey::ReadFile(const std::string& path) {
 std::string SigningKey::PrivateKeyText() const {
   std::string alg_and_seed(1, kEd25519Alg);
   alg_and_seed += seed_;
-  std::string out = "PRIVATE+KEY+" + name() + "+" + key_id_hex() + "+" +
-                    Base64Encode(alg_and_seed);
+  std::string out = "PRIVATE+KEY+" + name() + "+" + key_id_hex() + "+" + Base64Encode(alg_and_seed);
   sodium_memzero(alg_and_seed.data(), alg_and_seed.size());
   return out;
 }

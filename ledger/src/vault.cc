@@ -166,9 +166,8 @@ std::string Vault::Seal(std::string_view subject_key, std::string_view subject, 
   return sealed;
 }
 
-Result<std::vector<Disclosure>> Vault::Open(std::string_view subject_key,
-                                            std::string_view subject, uint64_t seq,
-                                            std::string_view sealed) const {
+Result<std::vector<Disclosure>> Vault::Open(std::string_view subject_key, std::string_view subject,
+                                            uint64_t seq, std::string_view sealed) const {
   auto plain = OpenWith(subject_key, sealed, ValueAd(subject, seq));
   if (!plain) {
     return Status::Corruption("the personal values at seq " + std::to_string(seq) +

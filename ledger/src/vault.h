@@ -20,8 +20,8 @@
 #include <string>
 #include <vector>
 
-#include "ledger/master_key.h"
 #include "base/status.h"
+#include "ledger/master_key.h"
 #include "ledger/types.h"
 #include "storage/kv_store.h"
 

@@ -28,7 +28,7 @@ Result<VerifyReport> VerifyLedger(Ledger& ledger, const VerifyOptions& options) 
   VerifyReport report;
   auto info = ledger.Info();
   LEDGER_ASSIGN_OR_RETURN(auto log_key, tlog::MakeVerifier(info.identity.origin, tlog::kAlgEd25519,
-                                                    info.identity.public_key));
+                                                           info.identity.public_key));
   if (!options.verifier_key.empty()) {
     LEDGER_ASSIGN_OR_RETURN(auto expected, tlog::ParseVerifierKey(options.verifier_key));
     if (!(expected == log_key)) {
@@ -76,29 +76,30 @@ Result<VerifyReport> VerifyLedger(Ledger& ledger, const VerifyOptions& options) 
     // means entries were removed after it was signed); a range only those it reaches.
     if (options.to == 0 || cp_size <= to) checker.ExpectRoot(cp_size, checkpoint->root);
   }
-  if (!internal::ExpectHeldCheckpoints(options.held_checkpoints, log_key, checker, &report,
-                                       options.to == 0 ? std::nullopt
-                                                       : std::optional<uint64_t>(to))) {
+  if (!internal::ExpectHeldCheckpoints(
+          options.held_checkpoints, log_key, checker, &report,
+          options.to == 0 ? std::nullopt : std::optional<uint64_t>(to))) {
     return report;
   }
 
   checker.SetCaseRules({info.identity.max_agreement_problems, true});
-  checker.SetNodeCheck([&](uint8_t level, uint64_t index, const tlog::Hash& hash) -> Status {
-    auto stored = tree.Read(level, index);
-    if (!stored.ok()) return stored.status();
-    if (*stored != hash) {
-      return Status::Corruption("stored tree node " + std::to_string(level) + "/" +
-                                std::to_string(index) +
-                                " differs from the hash of the entries (proofs would be wrong)");
-    }
-    return Status::Ok();
-  }, /*thread_safe=*/false);
+  checker.SetNodeCheck(
+      [&](uint8_t level, uint64_t index, const tlog::Hash& hash) -> Status {
+        auto stored = tree.Read(level, index);
+        if (!stored.ok()) return stored.status();
+        if (*stored != hash) {
+          return Status::Corruption(
+              "stored tree node " + std::to_string(level) + "/" + std::to_string(index) +
+              " differs from the hash of the entries (proofs would be wrong)");
+        }
+        return Status::Ok();
+      },
+      /*thread_safe=*/false);
   if (options.check_derived) {
     derived.emplace(internal::StoreOf(ledger));
-    checker.SetEntryCheck([&](uint64_t seq, const Entry& entry,
-                              const internal::PreparedEvent& event, std::string* check) {
-      return derived->CheckEntry(seq, entry, event, check);
-    });
+    checker.SetEntryCheck(
+        [&](uint64_t seq, const Entry& entry, const internal::PreparedEvent& event,
+            std::string* check) { return derived->CheckEntry(seq, entry, event, check); });
     checker.SetEntryVisitor([&](uint64_t seq, const Entry&, const internal::PreparedEvent& event) {
       derived->Visit(seq, event);
     });
@@ -158,8 +159,7 @@ Result<VerifyReport> VerifyLedger(Ledger& ledger, const VerifyOptions& options) 
     }
   }
   if (options.progress) options.progress(to, to);
-  report.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }
 

@@ -8,8 +8,8 @@
 
 namespace ledger::release {
 
-std::string ReleaseEventJson(std::string_view dpo_id, std::string_view type,
-                             std::string_view basis, std::string_view data_json) {
+std::string ReleaseEventJson(std::string_view dpo_id, std::string_view type, std::string_view basis,
+                             std::string_view data_json) {
   nlohmann::ordered_json j;
   j["id"] = NewEventId();
   j["stream"] = "releases";
@@ -43,7 +43,7 @@ Result<Approval> FindApproval(Ledger& ledger, std::string_view release_id, int64
       a.purpose = data.at("purpose");
       a.basis = data.at("basis");
       LEDGER_ASSIGN_OR_RETURN(a.expires_at_us,
-                       ParseInstantMicros(data.at("expires_at").get<std::string>()));
+                              ParseInstantMicros(data.at("expires_at").get<std::string>()));
       found = std::move(a);  // a later approval of the same id replaces the earlier
     }
   }
@@ -53,8 +53,7 @@ Result<Approval> FindApproval(Ledger& ledger, std::string_view release_id, int64
   }
   if (found->expires_at_us <= now_us) {
     return Status::FailedPrecondition("the approval of release " + std::string(release_id) +
-                                      " expired at " +
-                                      FormatInstantMicros(found->expires_at_us) +
+                                      " expired at " + FormatInstantMicros(found->expires_at_us) +
                                       ": nothing was exported");
   }
   return *found;

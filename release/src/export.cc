@@ -10,15 +10,15 @@
 // gives them (follow-up and suppressed events), which must agree figure by figure, and in full,
 // against which the release's cost is measured.
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
-#include <filesystem>
-#include <fstream>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -32,11 +32,11 @@
 #include "release_format.h"
 #include "release_replay.h"
 #include "replay/event_view.h"
-#include "trajectory.h"
 #include "replay/report_run.h"
 #include "replay/report_time.h"
 #include "timeline.h"
 #include "tlog/note.h"
+#include "trajectory.h"
 
 namespace ledger::release {
 namespace {
@@ -84,7 +84,9 @@ struct Winner {
   }
 };
 
-std::string FormatMonth(const CivilDate& d) { return fmt::format("{:04d}-{:02d}", d.year, d.month); }
+std::string FormatMonth(const CivilDate& d) {
+  return fmt::format("{:04d}-{:02d}", d.year, d.month);
+}
 
 Status WriteFile(const fs::path& path, std::string_view bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -93,7 +95,6 @@ Status WriteFile(const fs::path& path, std::string_view bytes) {
   if (!out) return Status::IOError("cannot write " + path.string());
   return Status::Ok();
 }
-
 
 // Released values of one event's data (docs/evaluator-guide.md, "What each value becomes").
 void ReleaseValues(nlohmann::ordered_json& value, const std::string& path,
@@ -111,8 +112,7 @@ void ReleaseValues(nlohmann::ordered_json& value, const std::string& path,
         it = value.erase(it);
         continue;
       }
-      ReleaseValues(it.value(), child, formats, type, subject, timeline, names, zone,
-                    office_kept);
+      ReleaseValues(it.value(), child, formats, type, subject, timeline, names, zone, office_kept);
       ++it;
     }
     return;
@@ -252,10 +252,10 @@ class SubjectFilter final : public replay::Projection {
 struct Released {
   ReleasePerson person;
   PersonTimeline timeline;
-  uint32_t index = 0;          // in pseudonym order
+  uint32_t index = 0;  // in pseudonym order
   bool office_kept = true;
-  int64_t end_day = 0;         // the real end of the released follow-up (ReleasedFollowUpEnd)
-  int32_t end_month = 0;       // its month number
+  int64_t end_day = 0;    // the real end of the released follow-up (ReleasedFollowUpEnd)
+  int32_t end_month = 0;  // its month number
   std::vector<int32_t> horizon_days;  // synthetic t0 + h, in released days
 };
 
@@ -310,13 +310,19 @@ class PartWriter {
   PartWriter(Ledger& ledger, const Pseudonymizer& names, const replay::ReportZone& zone,
              int64_t as_of_end_us, const std::set<uint64_t>& kept, TypeTable& types,
              PartResult& out)
-      : ledger_(ledger), names_(names), zone_(zone), as_of_end_us_(as_of_end_us), kept_(kept),
-        types_(types), out_(out), file_(out.path, std::ios::binary | std::ios::trunc) {}
+      : ledger_(ledger),
+        names_(names),
+        zone_(zone),
+        as_of_end_us_(as_of_end_us),
+        kept_(kept),
+        types_(types),
+        out_(out),
+        file_(out.path, std::ios::binary | std::ios::trunc) {}
 
   Status Person(const std::string& subject, const Released& person) {
     for (uint64_t from = 0;;) {
       LEDGER_ASSIGN_OR_RETURN(std::vector<Entry> entries,
-                       ledger_.ReadStream("case/" + subject, from, 1024));
+                              ledger_.ReadStream("case/" + subject, from, 1024));
       if (entries.empty()) return Status::Ok();
       from += entries.size();
       for (const Entry& e : entries) LEDGER_RETURN_IF_ERROR(Event(subject, person, e));
@@ -334,7 +340,7 @@ class PartWriter {
     LEDGER_ASSIGN_OR_RETURN(nlohmann::ordered_json source, EventJsonValueFromCanonical(e.event));
     const std::string& type = source.at("type").get_ref<const std::string&>();
     LEDGER_ASSIGN_OR_RETURN(int64_t occurred_us,
-                     ParseInstantMicros(source.at("occurred_at").get<std::string>()));
+                            ParseInstantMicros(source.at("occurred_at").get<std::string>()));
     if (occurred_us > as_of_end_us_ || !internal::IsReleasedType(type)) return Status::Ok();
     // Follow-up as released: nothing after the end of the month `followed_months` after intake.
     const int64_t occurred_day = DaysFromCivil(zone_.DateAt(occurred_us));
@@ -411,7 +417,8 @@ class AsReleasedFilter final : public replay::Projection {
     int64_t end_day = 0;
     int32_t end_month = 0;
   };
-  AsReleasedFilter(replay::Projection* inner, const std::map<std::string, Person, std::less<>>* people,
+  AsReleasedFilter(replay::Projection* inner,
+                   const std::map<std::string, Person, std::less<>>* people,
                    const std::set<uint64_t>* suppressed, const replay::ReportZone* zone)
       : inner_(inner), people_(people), suppressed_(suppressed), zone_(zone) {}
   // Its own name: the replayer takes each name once, and this one runs beside the full one.
@@ -422,8 +429,7 @@ class AsReleasedFilter final : public replay::Projection {
     if (p == people_->end() || suppressed_->count(event.seq()) != 0) return;
     if (DaysFromCivil(zone_->DateAt(event.occurred_at_us())) > p->second.end_day) return;
     if (event.type() == EventType::PAYMENT_MADE) {
-      auto month =
-          ParseMonth(std::string_view(event.data().getPaymentMade().getMonth().cStr()));
+      auto month = ParseMonth(std::string_view(event.data().getPaymentMade().getMonth().cStr()));
       if (month.ok() && MonthNumberOf(*month) > p->second.end_month) return;
     }
     inner_->Apply(event);
@@ -481,8 +487,7 @@ Moved MeasureMoved(const replay::OutcomesReport& ledger, const replay::OutcomesR
 }  // namespace
 
 Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const SigningKey& ledger_key,
-                             const ExportParams& params, const std::string& out_dir,
-                             int64_t now_us,
+                             const ExportParams& params, const std::string& out_dir, int64_t now_us,
                              const std::function<void(const ExportProgress&)>& progress) {
   LEDGER_RETURN_IF_ERROR(ValidateExportParams(params));
   LEDGER_ASSIGN_OR_RETURN(Approval approval, FindApproval(ledger, params.release_id, now_us));
@@ -495,13 +500,14 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
   const fs::path out(out_dir);
   std::error_code ec;
   if (fs::exists(out, ec) && !(fs::is_directory(out, ec) && fs::is_empty(out, ec))) {
-    return Status::FailedPrecondition(out_dir + " exists and is not empty: a release is never written "
-                                           "over another");
+    return Status::FailedPrecondition(out_dir +
+                                      " exists and is not empty: a release is never written "
+                                      "over another");
   }
   const fs::path staging = out.string() + ".partial";
   if (fs::exists(staging, ec)) {
-    return Status::FailedPrecondition(staging.string() +
-                                 " exists: an earlier export was interrupted; remove it first");
+    return Status::FailedPrecondition(
+        staging.string() + " exists: an earlier export was interrupted; remove it first");
   }
 
   const replay::ReportZone zone = replay::ReportZone::EuropeOslo();
@@ -592,7 +598,8 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
     std::sort(ordered.begin(), ordered.end(),
               [](const Candidate* a, const Candidate* b) { return a->subject < b->subject; });
     for (const Candidate* c : ordered) {
-      LEDGER_ASSIGN_OR_RETURN(std::string why, Exclusion(ledger, approval, *c, as_of_end_us, now_us));
+      LEDGER_ASSIGN_OR_RETURN(std::string why,
+                              Exclusion(ledger, approval, *c, as_of_end_us, now_us));
       if (why.empty()) {
         eligible.push_back(c);
       } else if (why == "erased") {
@@ -613,7 +620,7 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
   std::vector<QuasiIdentifiers> qis;
   for (const Candidate* c : eligible) qis.push_back(c->qi);
   LEDGER_ASSIGN_OR_RETURN(Anonymisation anon,
-                   Anonymise(qis, params.k, params.max_suppressed_permille));
+                          Anonymise(qis, params.k, params.max_suppressed_permille));
   summary.suppressed = anon.suppressed_count;
 
   // Re-identification risk over the quasi-identifiers: before (every eligible person, nothing
@@ -634,15 +641,14 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
     qi_after = MeasureRisk(after, population_after, anon.risk.risk_threshold);
   }
 
-  const std::string release_key =
-      DeriveReleaseKey(master, params.key_of_release.empty() ? params.release_id
-                                                             : params.key_of_release);
+  const std::string release_key = DeriveReleaseKey(
+      master, params.key_of_release.empty() ? params.release_id : params.key_of_release);
   const Pseudonymizer names(release_key);
   std::unordered_map<std::string, Released> released;  // by ledger subject
   std::vector<ReleasePerson> persons;
   std::set<std::string, std::less<>> released_subjects;
   std::map<std::string, AsReleasedFilter::Person, std::less<>> as_released;  // by ledger subject
-  replay::OutcomesProjection::FollowUpEnds ledger_ends;                     // by ledger subject
+  replay::OutcomesProjection::FollowUpEnds ledger_ends;                      // by ledger subject
   std::set<uint64_t> kept_observations;
   const int32_t last_intake_month =
       std::min(MonthNumberOf(params.intake_to), MonthNumberOf(params.as_of));
@@ -657,16 +663,16 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
     const CivilDate end = ReleasedFollowUpEnd(c.qi.intake, followed);
     PersonTimeline timeline(c.qi.intake, g.anchor_month, params.as_of, params.horizons,
                             params.time_unit_days);
-    ReleasePerson p{names.Person(c.subject), g.sex, g.age_band, g.municipality, g.intake_period,
-                    g.anchor_month, followed, followed};
+    ReleasePerson p{names.Person(c.subject), g.sex,          g.age_band, g.municipality,
+                    g.intake_period,         g.anchor_month, followed,   followed};
     Released r{p, std::move(timeline), 0, true, 0, 0, {}};
     r.office_kept = anon.level.office == 0;
     r.end_day = DaysFromCivil(end);
     r.end_month = MonthNumberOf(end);
     const CivilDate synthetic = SyntheticIntake(g.anchor_month);
     for (int h : params.horizons) {
-      r.horizon_days.push_back(static_cast<int32_t>(
-          DaysFromCivil(replay::AddMonths(synthetic, h)) - DaysFromCivil(synthetic)));
+      r.horizon_days.push_back(static_cast<int32_t>(DaysFromCivil(replay::AddMonths(synthetic, h)) -
+                                                    DaysFromCivil(synthetic)));
     }
     // The observation each released day keeps, among those within the follow-up.
     std::map<std::pair<int, int32_t>, Winner> winners;  // (kind, released day)
@@ -724,8 +730,8 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
       threads.emplace_back([&, w, from, to] {
         PartWriter writer(ledger, names, zone, as_of_end_us, kept_observations, types, parts[w]);
         for (size_t i = from; i < to && parts[w].status.ok(); ++i) {
-          parts[w].status = writer.Person(std::string(subject_of.at(order[i].first)),
-                                          *order[i].second);
+          parts[w].status =
+              writer.Person(std::string(subject_of.at(order[i].first)), *order[i].second);
           const uint64_t n = ++done;
           if (n % 256 == 0 && progress) {
             std::lock_guard lock(progress_mutex);
@@ -784,7 +790,8 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
       fs::remove(part.path, ec);
     }
     events.flush();
-    if (!events) return cleanup(Status::IOError("cannot write " + (staging / kEventsFile).string()));
+    if (!events)
+      return cleanup(Status::IOError("cannot write " + (staging / kEventsFile).string()));
   }
 
   mark("lkc");
@@ -792,9 +799,9 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
   replay::OutcomesOptions options;
   options.horizons = params.horizons;
   replay::OutcomesProjection from_release;
-  auto release_point = internal::ReplayEventsFile(
-      (staging / kEventsFile).string(), persons, {&from_release},
-      [&](uint64_t done) { report("replay", done, summary.events); });
+  auto release_point =
+      internal::ReplayEventsFile((staging / kEventsFile).string(), persons, {&from_release},
+                                 [&](uint64_t done) { report("replay", done, summary.events); });
   if (!release_point.ok()) return cleanup(release_point.status());
   const auto ends = internal::FollowUpEndsOf(persons);
   replay::OutcomesReport release_report =
@@ -819,14 +826,11 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
   {
     replay::OutcomesProjection from_ledger, as_released_ledger;
     SubjectFilter filtered(&from_ledger, &released_subjects);
-    AsReleasedFilter as_released_filter(&as_released_ledger, &as_released, &suppressed_seqs,
-                                        &zone);
+    AsReleasedFilter as_released_filter(&as_released_ledger, &as_released, &suppressed_seqs, &zone);
     replay::ReportMoment moment;
     moment.as_of = params.as_of;
     moment.zone = zone;
-    moment.progress = [&](const replay::ReplayProgress& p) {
-      report("check", p.position, p.end);
-    };
+    moment.progress = [&](const replay::ReplayProgress& p) { report("check", p.position, p.end); };
     auto run = replay::ReplayForReport(ledger, moment, {&filtered, &as_released_filter});
     if (!run.ok()) return cleanup(run.status());
     replay::OutcomesReport ledger_report = from_ledger.Report(run->at, run->log, options);
@@ -862,27 +866,25 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
                         {"age_max", params.age_max},
                         {"as_of_month", FormatMonth(params.as_of)}};
   manifest["horizons"] = params.horizons;
-  manifest["privacy"] = {{"k", params.k},
-                         {"small_cell_threshold", params.small_cell_threshold},
-                         {"time_unit_days", params.time_unit_days},
-                         {"max_suppressed_permille", params.max_suppressed_permille},
-                         {"pseudonym_key_fingerprint", names.KeyFingerprint()},
-                         {"lkc", {{"l", params.lkc_l},
-                                  {"k", params.lkc_k},
-                                  {"bucket_days", params.lkc_bucket_days}}}};
-  manifest["generalisation"] = {
-      {"sex", "kept"},
-      {"age", anon.level.age == 0 ? "band" : "18-24"},
-      {"municipality", anon.level.municipality == 0   ? "kommune"
-                       : anon.level.municipality == 1 ? "county"
-                                                      : "suppressed"},
-      {"intake_period", anon.level.intake == 0   ? "month"
-                        : anon.level.intake == 1 ? "quarter"
-                        : anon.level.intake == 2 ? "half_year"
-                                                 : "year"},
-      {"office", anon.level.office == 0 ? "pseudonym" : "suppressed"},
-      {"actor", "role"},
-      {"follow_up", "from_period_end"}};
+  manifest["privacy"] = {
+      {"k", params.k},
+      {"small_cell_threshold", params.small_cell_threshold},
+      {"time_unit_days", params.time_unit_days},
+      {"max_suppressed_permille", params.max_suppressed_permille},
+      {"pseudonym_key_fingerprint", names.KeyFingerprint()},
+      {"lkc", {{"l", params.lkc_l}, {"k", params.lkc_k}, {"bucket_days", params.lkc_bucket_days}}}};
+  manifest["generalisation"] = {{"sex", "kept"},
+                                {"age", anon.level.age == 0 ? "band" : "18-24"},
+                                {"municipality", anon.level.municipality == 0   ? "kommune"
+                                                 : anon.level.municipality == 1 ? "county"
+                                                                                : "suppressed"},
+                                {"intake_period", anon.level.intake == 0   ? "month"
+                                                  : anon.level.intake == 1 ? "quarter"
+                                                  : anon.level.intake == 2 ? "half_year"
+                                                                           : "year"},
+                                {"office", anon.level.office == 0 ? "pseudonym" : "suppressed"},
+                                {"actor", "role"},
+                                {"follow_up", "from_period_end"}};
   auto fixed4 = [](double v) { return std::round(v * 10000) / 10000; };
   auto arx = [&](const ReidentificationRisk& r) {
     return nlohmann::json{{"records", r.records},
@@ -905,17 +907,17 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
                           {"below_k_by_items", fixed4(r.below_k_by_items)},
                           {"violating_sets", r.violating_sets}};
   };
-  manifest["risk"] = {{"classes", anon.risk.classes},
-                      {"smallest_class", anon.risk.smallest_class},
-                      {"max_risk", fixed4(anon.risk.max_risk)},
-                      {"mean_risk", fixed4(anon.risk.mean_risk)},
-                      {"risk_threshold", anon.risk.risk_threshold},
-                      {"share_at_risk", fixed4(anon.risk.share_at_risk)},
-                      {"quasi_identifiers",
-                       {"sex", "age_band", "municipality", "office", "intake_period"}},
-                      {"population", "cohort"},
-                      {"before", arx(qi_before)},
-                      {"after", arx(qi_after)}};
+  manifest["risk"] = {
+      {"classes", anon.risk.classes},
+      {"smallest_class", anon.risk.smallest_class},
+      {"max_risk", fixed4(anon.risk.max_risk)},
+      {"mean_risk", fixed4(anon.risk.mean_risk)},
+      {"risk_threshold", anon.risk.risk_threshold},
+      {"share_at_risk", fixed4(anon.risk.share_at_risk)},
+      {"quasi_identifiers", {"sex", "age_band", "municipality", "office", "intake_period"}},
+      {"population", "cohort"},
+      {"before", arx(qi_before)},
+      {"after", arx(qi_after)}};
   manifest["trajectories"] = {
       {"l", params.lkc_l == 0 ? 2 : params.lkc_l},  // of the figures (2 when nothing enforced)
       {"before", trajectory(trajectories_before)},
@@ -940,14 +942,14 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
                         {"observations_merged", summary.observations_merged}};
   manifest["projection"] = {{"name", replay::OutcomesProjection::kName},
                             {"version", replay::OutcomesProjection::kVersion}};
-  manifest["release_log"] = {{"size", release_point->size},
-                             {"root_sha256", Sha256Hex(std::string_view(
-                                 reinterpret_cast<const char*>(release_point->root.data()),
-                                 release_point->root.size()))}};
+  manifest["release_log"] = {
+      {"size", release_point->size},
+      {"root_sha256",
+       Sha256Hex(std::string_view(reinterpret_cast<const char*>(release_point->root.data()),
+                                  release_point->root.size()))}};
   manifest["outcomes_report_sha256"] = summary.report_sha256;
   manifest["files"] = {
-      {std::string(kEventsFile),
-       {{"sha256", events_hash->first}, {"bytes", events_hash->second}}},
+      {std::string(kEventsFile), {{"sha256", events_hash->first}, {"bytes", events_hash->second}}},
       {std::string(kPersonsFile),
        {{"sha256", Sha256Hex(persons_csv)}, {"bytes", persons_csv.size()}}}};
   summary.manifest_json = manifest.dump(2) + "\n";
@@ -957,8 +959,7 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
   }
   tlog::Note note;
   note.text = internal::SignedText(params.release_id, summary.manifest_sha256);
-  note.signatures.push_back(
-      tlog::SignNoteEd25519(note.text, ledger_key.name(), ledger_key.seed()));
+  note.signatures.push_back(tlog::SignNoteEd25519(note.text, ledger_key.name(), ledger_key.seed()));
   if (Status s = WriteFile(staging / kSignatureFile, tlog::FormatNote(note)); !s.ok()) {
     return cleanup(s);
   }

@@ -95,9 +95,9 @@ ReidentificationRisk MeasureRisk(const std::vector<std::string>& released,
 struct RiskFigures {
   uint64_t classes = 0;
   uint64_t smallest_class = 0;
-  double max_risk = 0;             // 1 / smallest class
-  double mean_risk = 0;            // classes / released people
-  double share_at_risk = 0;        // released people whose risk exceeds risk_threshold
+  double max_risk = 0;       // 1 / smallest class
+  double mean_risk = 0;      // classes / released people
+  double share_at_risk = 0;  // released people whose risk exceeds risk_threshold
   double risk_threshold = 0.1;
 };
 

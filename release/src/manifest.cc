@@ -113,7 +113,8 @@ class Members {
       return Refuse(path, fmt::format("{} is not from {} to {}", v.get<uint64_t>(), low, high));
     }
     const int64_t n = v.get<int64_t>();
-    if (n < low || n > high) return Refuse(path, fmt::format("{} is not from {} to {}", n, low, high));
+    if (n < low || n > high)
+      return Refuse(path, fmt::format("{} is not from {} to {}", n, low, high));
     return n;
   }
 
@@ -138,8 +139,7 @@ Status ParamRefusal(const Status& s, const ExportParams& p) {
       {"--cohort", "cohort.intake_from_month..intake_to_month",
        fmt::format("{:04d}-{:02d}..{:04d}-{:02d}", p.intake_from.year, p.intake_from.month,
                    p.intake_to.year, p.intake_to.month)},
-      {"--as-of", "cohort.as_of_month",
-       fmt::format("{:04d}-{:02d}", p.as_of.year, p.as_of.month)},
+      {"--as-of", "cohort.as_of_month", fmt::format("{:04d}-{:02d}", p.as_of.year, p.as_of.month)},
       {"--ages", "cohort.age_min..age_max", fmt::format("{}..{}", p.age_min, p.age_max)},
       {"--horizons", "horizons", horizons},
       {"--k", "privacy.k", std::to_string(p.k)},
@@ -173,7 +173,8 @@ Result<Manifest> ParseManifest(std::string_view text) {
   if (!parsed.ok()) {
     return Status::Corruption(std::string(kManifestFile) + ": " + parsed.status().message());
   }
-  if (!parsed->is_object()) return Status::Corruption(std::string(kManifestFile) + ": not an object");
+  if (!parsed->is_object())
+    return Status::Corruption(std::string(kManifestFile) + ": not an object");
   const Members root(*parsed, "");
   LEDGER_ASSIGN_OR_RETURN(std::string format, root.String("format", 64));
   if (format != kFormat) {
@@ -207,9 +208,9 @@ Result<Manifest> ParseManifest(std::string_view text) {
   }
   p.horizons.clear();
   for (size_t i = 0; i < horizons->size(); ++i) {
-    LEDGER_ASSIGN_OR_RETURN(int64_t h, Members::IntegerValue((*horizons)[i],
-                                                      fmt::format("horizons[{}]", i), kIntMin,
-                                                      kIntMax));
+    LEDGER_ASSIGN_OR_RETURN(
+        int64_t h,
+        Members::IntegerValue((*horizons)[i], fmt::format("horizons[{}]", i), kIntMin, kIntMax));
     p.horizons.push_back(static_cast<int>(h));
   }
 
@@ -217,7 +218,8 @@ Result<Manifest> ParseManifest(std::string_view text) {
   LEDGER_ASSIGN_OR_RETURN(int64_t k, privacy.Integer("k", kIntMin, kIntMax));
   LEDGER_ASSIGN_OR_RETURN(int64_t small, privacy.Integer("small_cell_threshold", kIntMin, kIntMax));
   LEDGER_ASSIGN_OR_RETURN(int64_t unit, privacy.Integer("time_unit_days", kIntMin, kIntMax));
-  LEDGER_ASSIGN_OR_RETURN(int64_t most, privacy.Integer("max_suppressed_permille", kIntMin, kIntMax));
+  LEDGER_ASSIGN_OR_RETURN(int64_t most,
+                          privacy.Integer("max_suppressed_permille", kIntMin, kIntMax));
   p.k = static_cast<int>(k);
   p.small_cell_threshold = static_cast<int>(small);
   p.time_unit_days = static_cast<int>(unit);
@@ -266,9 +268,8 @@ Result<Manifest> ParseManifest(std::string_view text) {
   const uint64_t accounted = m.persons + m.suppressed + m.excluded.no_consent +
                              m.excluded.objected + m.excluded.restricted + m.excluded.erased;
   if (m.cohort != accounted) {
-    return Refuse("counts.cohort",
-                  fmt::format("{} is not persons + suppressed + excluded ({})", m.cohort,
-                              accounted));
+    return Refuse("counts.cohort", fmt::format("{} is not persons + suppressed + excluded ({})",
+                                               m.cohort, accounted));
   }
   (void)merged;
 

@@ -1,13 +1,13 @@
 // The evaluator's side: OpenRelease checks a release before anything in it is used;
 // ReleaseOutcomes replays it into the outcomes projection.
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 
 #include "base/sha256.h"
 #include "ledger/time_format.h"
@@ -40,8 +40,8 @@ Result<uintmax_t> RegularFileSize(const fs::path& path, std::string_view name,
   const uintmax_t size = fs::file_size(path, ec);
   if (ec) return Status::IOError("cannot read " + path.string() + ": " + ec.message());
   if (size > max_bytes) {
-    return Status::Corruption(fmt::format("{}: {} bytes, more than the {} a release allows", name,
-                                          size, max_bytes));
+    return Status::Corruption(
+        fmt::format("{}: {} bytes, more than the {} a release allows", name, size, max_bytes));
   }
   return size;
 }
@@ -93,16 +93,18 @@ Result<OpenedRelease> OpenRelease(const std::string& dir,
   std::vector<tlog::NoteVerifier> verifiers;
   for (const std::string& text : ledger_vkeys) {
     auto v = tlog::ParseVerifierKey(text);
-    if (!v.ok()) return Status::InvalidArgument("verifier key: " + std::string(v.status().message()));
+    if (!v.ok())
+      return Status::InvalidArgument("verifier key: " + std::string(v.status().message()));
     verifiers.push_back(*v);
   }
   std::error_code ec;
   if (!fs::is_directory(root, ec)) return Status::NotFound(dir + ": not a release directory");
   // The signature first, then the manifest's hash against it: no byte of an unsigned manifest
   // reaches a parser beyond the note's.
-  LEDGER_ASSIGN_OR_RETURN(std::string sig_text, ReadWhole(root, kSignatureFile, internal::kMaxManifestBytes));
+  LEDGER_ASSIGN_OR_RETURN(std::string sig_text,
+                          ReadWhole(root, kSignatureFile, internal::kMaxManifestBytes));
   LEDGER_ASSIGN_OR_RETURN(std::string manifest_text,
-                   ReadWhole(root, kManifestFile, internal::kMaxManifestBytes));
+                          ReadWhole(root, kManifestFile, internal::kMaxManifestBytes));
   auto note = tlog::ParseNote(sig_text);
   if (!note.ok()) {
     return Status::Corruption(std::string(kSignatureFile) + ": " +
@@ -115,7 +117,8 @@ Result<OpenedRelease> OpenRelease(const std::string& dir,
     }
     return Status::Corruption(std::string(kSignatureFile) + ": " + std::string(s.message()));
   }
-  LEDGER_ASSIGN_OR_RETURN(internal::SignedManifest signed_manifest, internal::ParseSignedText(note->text));
+  LEDGER_ASSIGN_OR_RETURN(internal::SignedManifest signed_manifest,
+                          internal::ParseSignedText(note->text));
   if (Sha256Hex(manifest_text) != signed_manifest.manifest_sha256) {
     return Status::Corruption(std::string(kManifestFile) +
                               ": its SHA-256 is not the one the signature covers (the manifest "
@@ -155,7 +158,7 @@ Result<OpenedRelease> OpenRelease(const std::string& dir,
   r.report_sha256 = manifest.report_sha256;
   r.events = manifest.events;
   LEDGER_ASSIGN_OR_RETURN(std::string persons,
-                   ReadWhole(root, internal::kPersonsFile, internal::kMaxPersonsBytes));
+                          ReadWhole(root, internal::kPersonsFile, internal::kMaxPersonsBytes));
   LEDGER_ASSIGN_OR_RETURN(r.persons, internal::ParsePersons(persons, r.horizons));
   if (r.persons.size() != manifest.persons) {
     return Status::Corruption(fmt::format("{}: {} persons, {} says {} (counts.persons)",
@@ -170,19 +173,20 @@ Result<replay::OutcomesReport> ReleaseOutcomes(
     const std::function<void(uint64_t, uint64_t)>& progress) {
   // The replay writes a generalised value as a code the catalogue accepts (ReplayAge,
   // ReplayMunicipality); grouping by a generalised value would mislabel people.
-  const bool ages_generalised = std::any_of(release.persons.begin(), release.persons.end(),
-                                            [](const ReleasePerson& p) { return p.age_band == "18-24"; });
+  const bool ages_generalised =
+      std::any_of(release.persons.begin(), release.persons.end(),
+                  [](const ReleasePerson& p) { return p.age_band == "18-24"; });
   if (ages_generalised && options.grouping == replay::OutcomeGrouping::kAgeBand) {
     return Status::InvalidArgument(
         "--by age_band: this release gives age only as 18-24 (generalised for k-anonymity)");
   }
   replay::OutcomesProjection projection;
-  LEDGER_ASSIGN_OR_RETURN(replay::LogPoint point,
-                   internal::ReplayEventsFile(
-                       (fs::path(release.dir) / internal::kEventsFile).string(), release.persons,
-                       {&projection}, [&](uint64_t done) {
-                         if (progress) progress(done, release.events);
-                       }));
+  LEDGER_ASSIGN_OR_RETURN(
+      replay::LogPoint point,
+      internal::ReplayEventsFile((fs::path(release.dir) / internal::kEventsFile).string(),
+                                 release.persons, {&projection}, [&](uint64_t done) {
+                                   if (progress) progress(done, release.events);
+                                 }));
   if (point.size != release.events) {
     return Status::Corruption(fmt::format("{}: {} events, {} says {} (counts.events)",
                                           internal::kEventsFile, point.size,

@@ -10,8 +10,8 @@
 
 #include "base/sha256.h"
 #include "ledger/event_codec.h"
-#include "release/release.h"
 #include "manifest.h"
+#include "release/release.h"
 #include "release_format.h"
 
 namespace ledger::release {
@@ -29,7 +29,8 @@ Result<RecordedManifests> ReadRecordedManifests(Ledger& ledger) {
     if (entries.empty()) break;
     from += entries.size();
     for (const Entry& entry : entries) {
-      LEDGER_ASSIGN_OR_RETURN(nlohmann::ordered_json event, EventJsonValueFromCanonical(entry.event));
+      LEDGER_ASSIGN_OR_RETURN(nlohmann::ordered_json event,
+                              EventJsonValueFromCanonical(entry.event));
       if (event.at("type") != "release.exported") continue;
       const nlohmann::ordered_json& data = event.at("data");
       recorded[data.at("release_id").get<std::string>()].insert(

@@ -50,8 +50,8 @@ bool OnlyOf(std::string_view text, std::string_view allowed) {
 }
 
 bool AllDigits(std::string_view text) {
-  return !text.empty() && std::all_of(text.begin(), text.end(),
-                                      [](char c) { return c >= '0' && c <= '9'; });
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // "18-20": two ages, the first no higher than the second.
@@ -79,8 +79,7 @@ Result<int> ParseInt(std::string_view text, size_t line_no, std::string_view col
   int v = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || p != text.data() + text.size()) {
-    return PersonsError(line_no, column,
-                        "not a whole number: \"" + Shown(text, 32) + "\"");
+    return PersonsError(line_no, column, "not a whole number: \"" + Shown(text, 32) + "\"");
   }
   if (v < low || v > high) {
     return PersonsError(line_no, column, fmt::format("{} is not from {} to {}", v, low, high));
@@ -95,7 +94,7 @@ Status RestoreValues(nlohmann::json& value, const std::string& path,
   if (value.is_object()) {
     for (auto& [key, member] : value.items()) {
       LEDGER_RETURN_IF_ERROR(RestoreValues(member, path.empty() ? key : path + "." + key, formats,
-                                    intake_day, anchor_month));
+                                           intake_day, anchor_month));
     }
     return Status::Ok();
   }
@@ -112,9 +111,8 @@ Status RestoreValues(nlohmann::json& value, const std::string& path,
   // A value beyond int64 is number_unsigned; get<int64_t> would wrap it.
   if (!value.is_number_integer() ||
       (value.is_number_unsigned() && value.get<uint64_t>() > uint64_t{36'500})) {
-    return Status::InvalidArgument("data." + path + ": a released " + f +
-                                   " is a whole number of " + (f == "month" ? "months" : "days") +
-                                   " from -36500 to 36500");
+    return Status::InvalidArgument("data." + path + ": a released " + f + " is a whole number of " +
+                                   (f == "month" ? "months" : "days") + " from -36500 to 36500");
   }
   const int64_t n = value.get<int64_t>();
   if (n < -36'500 || n > 36'500) {
@@ -138,9 +136,10 @@ Result<const std::map<std::string, std::string>*> FormatsOf(const std::string& t
   auto it = cache.find(type);
   if (it == cache.end()) {
     LEDGER_ASSIGN_OR_RETURN(auto formats, DataFieldFormats(type));
-    it = cache.emplace(type, std::make_unique<std::map<std::string, std::string>>(
-                                 std::move(formats)))
-             .first;
+    it =
+        cache
+            .emplace(type, std::make_unique<std::map<std::string, std::string>>(std::move(formats)))
+            .first;
   }
   return it->second.get();
 }
@@ -159,8 +158,8 @@ std::string Shown(std::string_view text, size_t max_bytes) {
 
 bool IsReleasedType(std::string_view type) {
   static constexpr std::array<std::string_view, 12> kPrefixes = {
-      "case.",   "assistance.", "payment.", "condition.", "breach.",   "sanction.",
-      "appeal.", "phase.",      "course.",  "category.",  "plan.",     "agreement."};
+      "case.",   "assistance.", "payment.", "condition.", "breach.", "sanction.",
+      "appeal.", "phase.",      "course.",  "category.",  "plan.",   "agreement."};
   if (type == "status.observed" || type == "income.recorded") return true;
   for (std::string_view p : kPrefixes) {
     if (type.starts_with(p)) return true;
@@ -206,8 +205,8 @@ std::string PersonsHeader(const std::vector<int>& horizons) {
 
 std::string PersonsRow(const ReleasePerson& p, const replay::PersonOutcome* outcome) {
   std::string out = fmt::format("{},{},{},{},{},{},{},{}", p.person, p.sex, p.age_band,
-                                p.municipality, p.intake_period,
-                                FormatMonthNumber(p.anchor_month), p.followed_months, p.end_month);
+                                p.municipality, p.intake_period, FormatMonthNumber(p.anchor_month),
+                                p.followed_months, p.end_month);
   if (outcome != nullptr) {
     for (const replay::PersonHorizon& h : outcome->horizons) {
       if (!h.followed) {
@@ -223,8 +222,8 @@ std::string PersonsRow(const ReleasePerson& p, const replay::PersonOutcome* outc
 Result<std::vector<ReleasePerson>> ParsePersons(std::string_view csv,
                                                 const std::vector<int>& horizons) {
   if (csv.size() > kMaxPersonsBytes) {
-    return Status::Corruption(fmt::format("{}: larger than {} bytes", kPersonsFile,
-                                          kMaxPersonsBytes));
+    return Status::Corruption(
+        fmt::format("{}: larger than {} bytes", kPersonsFile, kMaxPersonsBytes));
   }
   std::string header = PersonsHeader(horizons);
   header.pop_back();  // its '\n'
@@ -283,7 +282,8 @@ Result<std::vector<ReleasePerson>> ParsePersons(std::string_view csv,
       return PersonsError(line_no, "anchor_month", "not from 1900-01 to 2199-12");
     }
     p.anchor_month = MonthNumberOf(*anchor);
-    LEDGER_ASSIGN_OR_RETURN(p.followed_months, ParseInt(cells[6], line_no, "followed_months", 0, 1200));
+    LEDGER_ASSIGN_OR_RETURN(p.followed_months,
+                            ParseInt(cells[6], line_no, "followed_months", 0, 1200));
     LEDGER_ASSIGN_OR_RETURN(p.end_month, ParseInt(cells[7], line_no, "end_month", 0, 1201));
     if (p.end_month != p.followed_months && p.end_month != p.followed_months + 1) {
       return PersonsError(line_no, "end_month", "must be followed_months or one more");
@@ -299,8 +299,8 @@ Result<std::vector<ReleasePerson>> ParsePersons(std::string_view csv,
   if (line_no == 0) return PersonsError(1, "", "no header");
   for (const ReleasePerson& p : out) {
     if (!seen.insert(p.person).second) {
-      return Status::Corruption(fmt::format("{}: person {} is listed twice", kPersonsFile,
-                                            p.person));
+      return Status::Corruption(
+          fmt::format("{}: person {} is listed twice", kPersonsFile, p.person));
     }
   }
   return out;
@@ -333,8 +333,7 @@ Result<nlohmann::json> CatalogueEvent(const nlohmann::json& line, const ReleaseP
   }
   const std::string& type = type_it->get_ref<const std::string&>();
   if (!IsReleasedType(type)) {
-    return Status::InvalidArgument("type: " + Shown(type, 64) +
-                                   " is not carried by releases");
+    return Status::InvalidArgument("type: " + Shown(type, 64) + " is not carried by releases");
   }
   auto day_it = line.find("day");
   // A released day is counted from the person's intake, within a century either way.

@@ -4,10 +4,9 @@
 #ifndef RELEASE_SRC_RELEASE_FORMAT_H_
 #define RELEASE_SRC_RELEASE_FORMAT_H_
 
-#include <nlohmann/json.hpp>
-
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>

@@ -41,8 +41,8 @@ Result<std::string> ConvertLine(
                                    " is not in " + std::string(kPersonsFile));
   }
   LEDGER_ASSIGN_OR_RETURN(nlohmann::json event, CatalogueEvent(released, *person->second, ordinal));
-  LEDGER_ASSIGN_OR_RETURN(*occurred_at_us,
-                   ParseInstantMicros(event.at("occurred_at").get_ref<const std::string&>()));
+  LEDGER_ASSIGN_OR_RETURN(
+      *occurred_at_us, ParseInstantMicros(event.at("occurred_at").get_ref<const std::string&>()));
   return CanonicalEventFromJsonValue(event);
 }
 
@@ -69,8 +69,9 @@ Result<replay::LogPoint> ReplayEvents(std::istream& in, const std::vector<Releas
   tlog::CompactRange range;
   replay::EventDecoder decoder;
   replay::EventView view;
-  const size_t workers =
-      thread_count > 0 ? thread_count : std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
+  const size_t workers = thread_count > 0
+                             ? thread_count
+                             : std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
 
   // A pipeline of two blocks: workers convert the next block while this thread applies the
   // current one, in order (the projections and the Merkle range see one line after another).
@@ -90,8 +91,8 @@ Result<replay::LogPoint> ReplayEvents(std::istream& in, const std::vector<Releas
       const LineReader::Next got = lines.Read();
       if (got.kind == LineReader::Kind::kEnd) break;
       if (got.kind == LineReader::Kind::kError) {
-        stop = Status::IOError(fmt::format("cannot read {} after line {}", kEventsFile,
-                                           got.number));
+        stop =
+            Status::IOError(fmt::format("cannot read {} after line {}", kEventsFile, got.number));
       } else if (got.kind == LineReader::Kind::kTooLong) {
         stop = Status::Corruption(fmt::format("{} line {}: longer than {} bytes", kEventsFile,
                                               got.number, kMaxEventLineBytes));

@@ -12,8 +12,8 @@
 
 #include "base/status.h"
 #include "release/release.h"
-#include "replay/projection.h"
 #include "replay/outcomes.h"
+#include "replay/projection.h"
 #include "replay/replayer.h"
 
 namespace ledger::release::internal {
@@ -22,10 +22,10 @@ namespace ledger::release::internal {
 // event count and the RFC 6962 root over the canonical event bytes. Corruption naming the line
 // and the field for a line that is not a valid released event (ParseEventJson's limits, a line
 // over kMaxEventLineBytes, a field of the wrong type, an unknown person).
-Result<replay::LogPoint> ReplayEventsFile(
-    const std::string& events_path, const std::vector<ReleasePerson>& persons,
-    const std::vector<replay::Projection*>& projections,
-    const std::function<void(uint64_t done)>& progress = {});
+Result<replay::LogPoint> ReplayEventsFile(const std::string& events_path,
+                                          const std::vector<ReleasePerson>& persons,
+                                          const std::vector<replay::Projection*>& projections,
+                                          const std::function<void(uint64_t done)>& progress = {});
 // The same for the lines of `in` (events.jsonl's bytes), converted by `threads` threads (0: one
 // per core, at most 4; 1: all on the calling thread, none started).
 Result<replay::LogPoint> ReplayEvents(std::istream& in, const std::vector<ReleasePerson>& persons,

@@ -57,8 +57,8 @@ PersonTimeline::PersonTimeline(const CivilDate& intake, int32_t anchor_month,
     const auto real = static_cast<int32_t>(DaysBetween(intake, replay::AddMonths(intake, h)));
     const auto synth =
         static_cast<int32_t>(DaysBetween(synthetic, replay::AddMonths(synthetic, h)));
-    for (int32_t cut : {synth - kZoneLeadDays, synth - kIncomeWindowDays,
-                        synth - kStatusWindowDays, synth, synth + 1}) {
+    for (int32_t cut : {synth - kZoneLeadDays, synth - kIncomeWindowDays, synth - kStatusWindowDays,
+                        synth, synth + 1}) {
       cuts_.push_back(cut);
     }
     zones_.emplace_back(real - kZoneLeadDays, synth - real);

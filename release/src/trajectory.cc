@@ -179,9 +179,8 @@ Result<Enforcement> EnforceLkc(const std::vector<TrajectoryEvent>& events, uint3
         for (;;) {
           std::unordered_map<uint32_t, uint64_t> count;
           for (const auto& v : violations) {
-            const bool has_free = std::any_of(v.begin(), v.end(), [&](uint32_t item) {
-              return kind_of(person, item) == 0;
-            });
+            const bool has_free = std::any_of(
+                v.begin(), v.end(), [&](uint32_t item) { return kind_of(person, item) == 0; });
             if (phase == 0 && !has_free) continue;
             for (uint32_t item : v) {
               if (kind_of(person, item) == phase) ++count[item];
@@ -191,8 +190,8 @@ Result<Enforcement> EnforceLkc(const std::vector<TrajectoryEvent>& events, uint3
           uint32_t best = 0;
           double best_score = -1;
           for (const auto& [item, n] : count) {
-            const double score = static_cast<double>(n) /
-                                 static_cast<double>(events_of[person].at(item).size());
+            const double score =
+                static_cast<double>(n) / static_cast<double>(events_of[person].at(item).size());
             if (score > best_score || (score == best_score && item < best)) {
               best = item;
               best_score = score;

@@ -37,8 +37,8 @@ struct TrajectoryParams {
 // One released event as the model sees it. Events are grouped by person, in release order.
 struct TrajectoryEvent {
   uint32_t person = 0;
-  uint16_t type = 0;  // any numbering of event types
-  int32_t day = 0;    // released day since intake
+  uint16_t type = 0;      // any numbering of event types
+  int32_t day = 0;        // released day since intake
   bool required = false;  // never suppressed (case.opened)
   bool needed = false;    // the indicators use it: suppressed only if nothing else will do
 };
@@ -61,7 +61,7 @@ Result<TrajectoryRisk> MeasureTrajectories(const std::vector<TrajectoryEvent>& e
                                            const std::vector<bool>* suppressed = nullptr);
 
 struct Enforcement {
-  std::vector<bool> suppressed;  // per event
+  std::vector<bool> suppressed;   // per event
   uint64_t items_suppressed = 0;  // distinct items suppressed for at least one person
   uint64_t events_suppressed = 0;
   uint64_t needed_events_suppressed = 0;

@@ -82,8 +82,8 @@ void ApplyAgreement(CaseloadCaseState& c, const EventView& ev, const EventKey& k
     }
     case W::AGREEMENT_TASK_REVIEWED: {
       auto r = d.getAgreementTaskReviewed();
-      auto* a =
-          FindById(c.agreements, TextView(r.getAgreementId()), &CaseloadAgreementState::agreement_id);
+      auto* a = FindById(c.agreements, TextView(r.getAgreementId()),
+                         &CaseloadAgreementState::agreement_id);
       if (a == nullptr) return;
       auto* t = FindById(a->tasks, TextView(r.getTaskId()), &CaseloadTask::task_id);
       if (t == nullptr || !(key > t->reviewed)) return;

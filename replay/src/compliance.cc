@@ -130,17 +130,17 @@ void ComplianceProjection::Apply(const EventView& ev) {
       std::string_view id = TextView(a.getDecisionId());
       if (FindById(c.decisions, id, &CmpDecision::decision_id)) return;
       auto outcome = a.getOutcome();
-      c.decisions.push_back(CmpDecision{RefOf(ev), std::string(id),
-                                        outcome == schema::DecisionOutcome::GRANTED ||
-                                            outcome == schema::DecisionOutcome::PARTLY,
-                                        a.getReductionWarningGiven()});
+      c.decisions.push_back(CmpDecision{
+          RefOf(ev), std::string(id),
+          outcome == schema::DecisionOutcome::GRANTED || outcome == schema::DecisionOutcome::PARTLY,
+          a.getReductionWarningGiven()});
       return;
     }
     case W::CONDITION_SET:
     case W::CONDITION_EXEMPTED: {
-      std::string_view id = TextView(type == W::CONDITION_SET
-                                         ? d.getConditionSet().getDecisionId()
-                                         : d.getConditionExempted().getDecisionId());
+      std::string_view id =
+          TextView(type == W::CONDITION_SET ? d.getConditionSet().getDecisionId()
+                                            : d.getConditionExempted().getDecisionId());
       for (const std::string& x : c.conditioned) {
         if (x == id) return;
       }
@@ -160,10 +160,9 @@ void ComplianceProjection::Apply(const EventView& ev) {
       auto s = d.getSanctionImposed();
       std::string_view id = TextView(s.getSanctionId());
       if (FindById(c.sanctions, id, &CmpSanction::sanction_id)) return;
-      c.sanctions.push_back(CmpSanction{RefOf(ev), std::string(id),
-                                        std::string(TextView(s.getBreachId())),
-                                        std::string(TextView(s.getBasisDecisionId())),
-                                        s.getEmergencyChecked()});
+      c.sanctions.push_back(
+          CmpSanction{RefOf(ev), std::string(id), std::string(TextView(s.getBreachId())),
+                      std::string(TextView(s.getBasisDecisionId())), s.getEmergencyChecked()});
       return;
     }
     case W::AGREEMENT_SIGNED: {

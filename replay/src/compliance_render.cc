@@ -74,7 +74,8 @@ std::string ComplianceJson(const ComplianceReport& r) {
                     d.median_validity_days ? json(*d.median_validity_days) : json(nullptr)},
                    {"renewal_decided", d.renewal_decided},
                    {"renewed", d.renewed_before_expiry}};
-  for (const DynamicsRow& row : DynamicsRows(d)) dynamics[row.name] = RatioJson(N(row.num), row.den);
+  for (const DynamicsRow& row : DynamicsRows(d))
+    dynamics[row.name] = RatioJson(N(row.num), row.den);
   body["consent_dynamics"] = std::move(dynamics);
   body["statute_disclosures"] = r.statute_disclosures;
   return internal::SealedReportJson(body);
@@ -90,8 +91,8 @@ std::string ComplianceText(const ComplianceReport& r, size_t max_exceptions_per_
   }
   out += glance.Render();
   out += "\nExceptions, with the events that cause them (ledger read --id <event id>)\n";
-  TextTable list({"check", "seq", "event id", "stream", "type", "date", "id", "reasons",
-                  "related seq"});
+  TextTable list(
+      {"check", "seq", "event id", "stream", "type", "date", "id", "reasons", "related seq"});
   size_t not_shown = 0;
   for (const ComplianceCheck& c : r.checks) {
     for (size_t i = 0; i < c.exceptions.size(); ++i) {
@@ -128,14 +129,14 @@ std::string ComplianceText(const ComplianceReport& r, size_t max_exceptions_per_
 }
 
 std::string ComplianceCsv(const ComplianceReport& r) {
-  std::string out = CsvRow({"check", "stream", "ref_id", "reasons", "seq", "event_id",
-                            "event_type", "occurred_at", "related_seqs"});
+  std::string out = CsvRow({"check", "stream", "ref_id", "reasons", "seq", "event_id", "event_type",
+                            "occurred_at", "related_seqs"});
   for (const ComplianceCheck& c : r.checks) {
     for (const ComplianceException& x : c.exceptions) {
       const ComplianceEvent& e = x.events.front();
-      out += CsvRow({c.id, x.stream, x.ref_id, Join(x.reasons, ";"), std::to_string(e.seq),
-                     e.event_id, e.type, FormatInstantMicros(e.occurred_at_us),
-                     Join(RelatedSeqs(x), ";")});
+      out +=
+          CsvRow({c.id, x.stream, x.ref_id, Join(x.reasons, ";"), std::to_string(e.seq), e.event_id,
+                  e.type, FormatInstantMicros(e.occurred_at_us), Join(RelatedSeqs(x), ";")});
     }
   }
   return out;

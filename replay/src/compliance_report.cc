@@ -66,7 +66,8 @@ void CheckGrants(const std::string& stream, const CmpCaseState& c, const ReportZ
 void CheckSanctions(const std::string& stream, const CmpCaseState& c, ComplianceCheck& p3) {
   for (const CmpSanction& s : c.sanctions) {
     ComplianceException x = Exception(stream, s.sanction_id, s.ref, "sanction.imposed");
-    const CmpDecision* basis = FindById(c.decisions, s.basis_decision_id, &CmpDecision::decision_id);
+    const CmpDecision* basis =
+        FindById(c.decisions, s.basis_decision_id, &CmpDecision::decision_id);
     if (basis == nullptr) {
       x.reasons.push_back("basis_decision_not_found");
     } else if (!basis->reduction_warning) {
@@ -125,8 +126,7 @@ void CheckUses(const std::string& stream, const CmpCaseState& c, ComplianceCheck
         if (!Covers(*consent, scope)) x.reasons.push_back("scope_not_covered");
       }
     }
-    const CmpWithdrawal* w =
-        FindById(c.withdrawals, u.consent_id, &CmpWithdrawal::consent_id);
+    const CmpWithdrawal* w = FindById(c.withdrawals, u.consent_id, &CmpWithdrawal::consent_id);
     if (!u.referral) {
       std::optional<ComplianceException> after;
       if (w != nullptr && u.ref.at_us >= w->effective_at_us) {

@@ -21,6 +21,7 @@
 //                strings data_categories, bytes purpose
 // Lists keep log order.
 #include "compliance_state.h"
+
 #include "replay/state_codec.h"
 #include "state_parts.h"
 

@@ -70,7 +70,7 @@ class EntryPrefetcher {
 
   std::mutex mu_;
   std::condition_variable changed_;
-  std::deque<EntryBatch> ready_;  // GUARDED_BY(mu_)
+  std::deque<EntryBatch> ready_;   // GUARDED_BY(mu_)
   std::vector<EntryBatch> spare_;  // GUARDED_BY(mu_): handed back, to be refilled
   bool done_ = false;              // GUARDED_BY(mu_): the reader has finished
   bool stop_ = false;              // GUARDED_BY(mu_): the consumer has gone

@@ -60,9 +60,7 @@ std::string Table(const std::vector<std::string>& header,
 }
 
 std::string Str(uint64_t v) { return std::to_string(v); }
-std::string Pct(uint64_t num, uint64_t den) {
-  return PercentText(static_cast<int64_t>(num), den);
-}
+std::string Pct(uint64_t num, uint64_t den) { return PercentText(static_cast<int64_t>(num), den); }
 std::string Label(const OutcomeGroup& g) { return g.dimension == "all" ? "all" : g.value; }
 
 std::string Sha(const std::string& sealed_json) {
@@ -81,7 +79,8 @@ std::string CaseloadSection(const CaseloadReport& r) {
                 {"sanctions in force", Str(s.sanctions_in_force)}});
   out += "<h3>Open cases by office and phase</h3>";
   std::vector<std::string> phases;
-  for (unsigned p = 0; p < internal::kPhaseCount; ++p) phases.emplace_back(internal::PhaseNameAt(p));
+  for (unsigned p = 0; p < internal::kPhaseCount; ++p)
+    phases.emplace_back(internal::PhaseNameAt(p));
   phases.emplace_back("none");
   std::vector<Series> series;
   std::vector<std::vector<uint64_t>> values;
@@ -118,7 +117,8 @@ std::string OutcomesSection(const OutcomesReport& r) {
          ", aged 18-24 at intake: <b>" + Str(all->cohort) + "</b> people (O1).</p>";
   std::vector<std::vector<std::string>> cohort_rows;
   for (const auto& [dim, values] : r.cohort_by) {
-    for (const auto& [value, n] : values) cohort_rows.push_back({dim, value, Str(n), Pct(n, all->cohort)});
+    for (const auto& [value, n] : values)
+      cohort_rows.push_back({dim, value, Str(n), Pct(n, all->cohort)});
   }
   out += Table({"by", "value", "people", "share"}, cohort_rows);
 
@@ -139,9 +139,14 @@ std::string OutcomesSection(const OutcomesReport& r) {
     bars.push_back(std::move(bar));
   }
   out += internal::StackedBarsSvg(statuses, bars);
-  std::vector<std::string> header = {"horizon", "group", "followed", "work or education (O3)",
-                                     "any activity (O4)", "off assistance (O5)",
-                                     "assistance main income (O6)", "supplementary only (O7)"};
+  std::vector<std::string> header = {"horizon",
+                                     "group",
+                                     "followed",
+                                     "work or education (O3)",
+                                     "any activity (O4)",
+                                     "off assistance (O5)",
+                                     "assistance main income (O6)",
+                                     "supplementary only (O7)"};
   std::vector<std::vector<std::string>> rows;
   for (size_t i = 0; i < o.horizons.size(); ++i) {
     for (const OutcomeGroup& g : r.groups) {
@@ -241,14 +246,14 @@ std::string ComplianceSection(const ComplianceReport& r) {
   }
   const ConsentDynamics& d = r.consent;
   out += "<h3>Consent dynamics (C3)</h3>";
-  out += Table({"measure", "count", "of", "share"},
-               {{"refused", Str(d.refused), Str(d.asked), Pct(d.refused, d.asked)},
-                {"withdrawn", Str(d.withdrawn), Str(d.given), Pct(d.withdrawn, d.given)},
-                {"renewed before expiry", Str(d.renewed_before_expiry), Str(d.renewal_decided),
-                 Pct(d.renewed_before_expiry, d.renewal_decided)},
-                {"median validity (days)",
-                 d.median_validity_days ? std::to_string(*d.median_validity_days) : "-",
-                 Str(d.ended), ""}});
+  out += Table(
+      {"measure", "count", "of", "share"},
+      {{"refused", Str(d.refused), Str(d.asked), Pct(d.refused, d.asked)},
+       {"withdrawn", Str(d.withdrawn), Str(d.given), Pct(d.withdrawn, d.given)},
+       {"renewed before expiry", Str(d.renewed_before_expiry), Str(d.renewal_decided),
+        Pct(d.renewed_before_expiry, d.renewal_decided)},
+       {"median validity (days)",
+        d.median_validity_days ? std::to_string(*d.median_validity_days) : "-", Str(d.ended), ""}});
   return out + "</section>";
 }
 
@@ -264,15 +269,18 @@ std::string FullReportHtml(const FullReport& report) {
   out += "<p class=\"meta\">" + HtmlEscape(at.zone) + ", " + FormatInstantMicros(at.instant_us) +
          "; log of " + Str(log.size) + " entries, Merkle root <code>" + internal::RootHex(log) +
          "</code>. Every figure is rebuilt by replaying the signed log.</p>";
-  out += "<p><a href=\"#caseload\">Caseload</a> · <a href=\"#outcomes\">Outcomes</a> · "
-         "<a href=\"#compliance\">Compliance</a></p>";
+  out +=
+      "<p><a href=\"#caseload\">Caseload</a> · <a href=\"#outcomes\">Outcomes</a> · "
+      "<a href=\"#compliance\">Compliance</a></p>";
   out += CaseloadSection(report.caseload);
   out += OutcomesSection(report.outcomes);
   out += ComplianceSection(report.compliance);
-  out += "<footer>SHA-256 of each report's canonical JSON (<code>--format json</code>): caseload <code>" +
-         Sha(CaseloadJson(report.caseload)) + "</code>, outcomes <code>" +
-         Sha(OutcomesJson(report.outcomes)) + "</code>, compliance <code>" +
-         Sha(ComplianceJson(report.compliance)) + "</code>.</footer>";
+  out +=
+      "<footer>SHA-256 of each report's canonical JSON (<code>--format json</code>): caseload "
+      "<code>" +
+      Sha(CaseloadJson(report.caseload)) + "</code>, outcomes <code>" +
+      Sha(OutcomesJson(report.outcomes)) + "</code>, compliance <code>" +
+      Sha(ComplianceJson(report.compliance)) + "</code>.</footer>";
   return out + "</body></html>\n";
 }
 

@@ -8,8 +8,8 @@ Result<FullReport> RunFullReport(Ledger& ledger, const OutcomesQuery& query, Sta
   CaseloadProjection caseload;
   OutcomesProjection outcomes;
   ComplianceProjection compliance;
-  LEDGER_ASSIGN_OR_RETURN(ReportRun run,
-                   ReplayForReport(ledger, query, {&caseload, &outcomes, &compliance}, store));
+  LEDGER_ASSIGN_OR_RETURN(
+      ReportRun run, ReplayForReport(ledger, query, {&caseload, &outcomes, &compliance}, store));
   return FullReport{caseload.Report(run.at, run.log),
                     outcomes.Report(run.at, run.log, query.options),
                     compliance.Report(run.at, run.log), run.resume, run.stats};

@@ -119,12 +119,12 @@ Result<OutcomesOptions> ParseOutcomesOptions(const OutcomesOptionsText& text,
                                              OptionSpelling spelling) {
   OutcomesOptions options;
   if (!text.cohort_from.empty()) {
-    LEDGER_ASSIGN_OR_RETURN(options.intake_from,
-                     WindowEnd(text.cohort_from, false, OptionName("cohort_from", spelling)));
+    LEDGER_ASSIGN_OR_RETURN(options.intake_from, WindowEnd(text.cohort_from, false,
+                                                           OptionName("cohort_from", spelling)));
   }
   if (!text.cohort_to.empty()) {
     LEDGER_ASSIGN_OR_RETURN(options.intake_to,
-                     WindowEnd(text.cohort_to, true, OptionName("cohort_to", spelling)));
+                            WindowEnd(text.cohort_to, true, OptionName("cohort_to", spelling)));
   }
   auto horizons = ParseHorizons(text.horizons);
   if (!horizons.ok()) return horizons.status().WithContext(OptionName("horizons", spelling));
@@ -134,11 +134,11 @@ Result<OutcomesOptions> ParseOutcomesOptions(const OutcomesOptionsText& text,
   options.grouping = *grouping;
   if (!text.baseline_month.empty()) {
     LEDGER_ASSIGN_OR_RETURN(options.stock_baseline,
-                     Month(text.baseline_month, OptionName("baseline_month", spelling)));
+                            Month(text.baseline_month, OptionName("baseline_month", spelling)));
   }
   if (!text.stock_month.empty()) {
     LEDGER_ASSIGN_OR_RETURN(options.stock_month,
-                     Month(text.stock_month, OptionName("stock_month", spelling)));
+                            Month(text.stock_month, OptionName("stock_month", spelling)));
   }
   LEDGER_RETURN_IF_ERROR(ValidateOutcomesOptions(options));
   return options;

@@ -1,8 +1,8 @@
 // Renderings of the outcomes report: aligned text, canonical JSON, long-form CSV.
 #include "enum_names.h"
+#include "replay/outcomes.h"
 #include "report_format.h"
 #include "report_header.h"
-#include "replay/outcomes.h"
 
 namespace ledger::replay {
 namespace {
@@ -10,8 +10,8 @@ namespace {
 using internal::CountJson;
 using internal::CountText;
 using internal::CsvRow;
-using internal::Num;
 using internal::DecimalText;
+using internal::Num;
 using internal::PercentText;
 using internal::RatioJson;
 using internal::TextTable;
@@ -75,7 +75,8 @@ json GroupJson(const OutcomeGroup& g) {
   for (const HorizonOutcome& h : g.horizons) {
     json status = json::object();
     for (const auto& [name, n] : h.status) status[name] = RatioJson(Num(n), h.followed);
-    json x = {{"months", h.months}, {"followed", CountJson(h.followed)}, {"status", std::move(status)}};
+    json x = {
+        {"months", h.months}, {"followed", CountJson(h.followed)}, {"status", std::move(status)}};
     for (const DerivedFigure& f : kDerived) {
       x[f.key] = RatioJson(Num(h.*f.count), h.followed);
     }
@@ -102,8 +103,7 @@ json GroupJson(const OutcomeGroup& g) {
          {"total_nok", CountJson(TotalNok(y))},
          {"per_recipient_nok", RatioJson(Num(TotalNok(y)), y.recipients)},
          {"per_paid_month_nok", RatioJson(Num(TotalNok(y)), y.paid_months)},
-         {"long_term_assistance",
-          RatioJson(Num(y.long_term_assistance), y.recipients)}});
+         {"long_term_assistance", RatioJson(Num(y.long_term_assistance), y.recipients)}});
   }
   json stock = nullptr;
   if (g.stock) {
@@ -163,8 +163,8 @@ std::string OutcomesJson(const OutcomesReport& r) {
 std::string OutcomesText(const OutcomesReport& r) {
   std::string out = internal::ReportHeadline("Outcomes", r.at, r.log);
   const uint64_t size = r.groups.empty() ? 0 : r.groups.front().cohort;
-  out += "Cohort (O1): " + WindowText(r.options) + ", aged 18-24 at intake: " +
-         CountText(size) + " people\n";
+  out += "Cohort (O1): " + WindowText(r.options) + ", aged 18-24 at intake: " + CountText(size) +
+         " people\n";
   TextTable cohort({"by", "value", "people", "share"});
   for (const auto& [dim, values] : r.cohort_by) {
     for (const auto& [value, n] : values) {
@@ -177,8 +177,9 @@ std::string OutcomesText(const OutcomesReport& r) {
   for (const OutcomeGroup& g : r.groups) header.push_back(Label(g));
   for (size_t i = 0; i < r.options.horizons.size(); ++i) {
     const int h = r.options.horizons[i];
-    out += "\nStatus " + std::to_string(h) + " months after intake (O2-O7): share of those followed for " +
-           std::to_string(h) + " months\n";
+    out += "\nStatus " + std::to_string(h) +
+           " months after intake (O2-O7): share of those followed for " + std::to_string(h) +
+           " months\n";
     TextTable t(header);
     std::vector<std::string> followed = {"followed"};
     for (const OutcomeGroup& g : r.groups) followed.push_back(CountText(g.horizons[i].followed));
@@ -202,16 +203,16 @@ std::string OutcomesText(const OutcomesReport& r) {
     out += t.Render();
   }
 
-  out += "\nTime to exit (O8): months from the intake month to the first of three unpaid months; "
-         "re-entry (O9): paid again 3-14 months after the exit\n";
-  TextTable exits({"group", "people", "exits", "censored", "median (months)", "re-entered",
-                   "re-entry"});
+  out +=
+      "\nTime to exit (O8): months from the intake month to the first of three unpaid months; "
+      "re-entry (O9): paid again 3-14 months after the exit\n";
+  TextTable exits(
+      {"group", "people", "exits", "censored", "median (months)", "re-entered", "re-entry"});
   for (const OutcomeGroup& g : r.groups) {
     exits.AddRow({Label(g), CountText(g.cohort), CountText(g.survival.exits),
                   CountText(g.survival.censored),
                   g.survival.median_months ? std::to_string(*g.survival.median_months) : "-",
-                  CountText(g.reentered),
-                  PercentText(Num(g.reentered), g.exited)});
+                  CountText(g.reentered), PercentText(Num(g.reentered), g.exited)});
   }
   out += exits.Render();
   out += "\nKaplan-Meier S(t) and number at risk\n";
@@ -248,8 +249,7 @@ std::string OutcomesText(const OutcomesReport& r) {
       std::string per_month = DecimalText(total, y.paid_months, 0);
       years.AddRow({Label(g), std::to_string(y.year), CountText(y.recipients),
                     CountText(y.paid_months),
-                    y.recipients ? DecimalText(Num(y.paid_months), y.recipients, 2)
-                                 : "-",
+                    y.recipients ? DecimalText(Num(y.paid_months), y.recipients, 2) : "-",
                     CountText(TotalNok(y)), per_recipient.empty() ? "-" : per_recipient,
                     per_month.empty() ? "-" : per_month,
                     PercentText(Num(y.long_term_assistance), y.recipients)});
@@ -301,7 +301,8 @@ std::string OutcomesCsv(const OutcomesReport& r) {
       for (const std::string& key : StatusKeys()) {
         row(g, "O2", months, key, n(h.status.at(key)), h.followed);
       }
-      for (const DerivedFigure& f : kDerived) row(g, f.id, months, f.key, n(h.*f.count), h.followed);
+      for (const DerivedFigure& f : kDerived)
+        row(g, f.id, months, f.key, n(h.*f.count), h.followed);
     }
     for (const SurvivalRow& x : g.survival.rows) {
       const std::string t = std::to_string(x.month);
@@ -310,7 +311,8 @@ std::string OutcomesCsv(const OutcomesReport& r) {
       row(g, "O8", t, "censored", n(x.censored), std::nullopt);
       row(g, "O8", t, "survival", PpmNum(x.s_ppm), 1000000);
     }
-    if (g.survival.median_months) row(g, "O8", "", "median_months", *g.survival.median_months, std::nullopt);
+    if (g.survival.median_months)
+      row(g, "O8", "", "median_months", *g.survival.median_months, std::nullopt);
     row(g, "O9", "", "reentry", n(g.reentered), g.exited);
     for (const YearOutcome& y : g.years) {
       const std::string year = std::to_string(y.year);

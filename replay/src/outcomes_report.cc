@@ -65,8 +65,7 @@ bool IsWorkOrEducation(int status) {
 }
 bool IsActivity(int status) {
   using S = schema::ObservedStatus;
-  return IsWorkOrEducation(status) ||
-         status == static_cast<int>(S::QUALIFICATION_PROGRAMME) ||
+  return IsWorkOrEducation(status) || status == static_cast<int>(S::QUALIFICATION_PROGRAMME) ||
          status == static_cast<int>(S::MEASURE);
 }
 
@@ -75,8 +74,8 @@ struct Person {
   std::string_view subject;
   const OutcomeCaseState* c = nullptr;
   std::map<std::string, std::string> groups;  // dimension -> value
-  int32_t t0 = 0;               // intake date
-  int32_t follow_up_end = 0;    // the report date, or the shredding date if earlier
+  int32_t t0 = 0;                             // intake date
+  int32_t follow_up_end = 0;                  // the report date, or the shredding date if earlier
 };
 
 // Sums of one group, turned into an OutcomeGroup at the end.
@@ -167,9 +166,8 @@ void AddYears(const Person& p, GroupSums& g) {
 
 // A condition.set whose days meet [first, last].
 bool ActivityIn(const OutcomeCaseState& c, int32_t first, int32_t last) {
-  return std::any_of(c.conditions.begin(), c.conditions.end(), [&](const OutcomeCondition& k) {
-    return k.start <= last && k.end >= first;
-  });
+  return std::any_of(c.conditions.begin(), c.conditions.end(),
+                     [&](const OutcomeCondition& k) { return k.start <= last && k.end >= first; });
 }
 
 void AddStock(const Person& p, int32_t baseline, int32_t month, OutcomeGroup& g) {
@@ -250,9 +248,10 @@ std::vector<PersonOutcome> OutcomesProjection::Persons(const ReportTime& at,
         h.followed = true;
         h.status = StatusName(point->status);
         h.paid = point->paid;
-        h.main_income = point->income < 0 ? std::string(kUnknown)
-                                          : std::string(internal::IncomeSourceNameAt(
-                                                static_cast<unsigned>(point->income)));
+        h.main_income =
+            point->income < 0
+                ? std::string(kUnknown)
+                : std::string(internal::IncomeSourceNameAt(static_cast<unsigned>(point->income)));
       }
       person.horizons.push_back(std::move(h));
     }

@@ -11,8 +11,9 @@
 //              count, * (svarint day, key, u8 source)
 //              count, * (svarint start, svarint end)                     (log order)
 // Months and days strictly ascending within their list.
-#include "enum_names.h"
 #include "outcomes_state.h"
+
+#include "enum_names.h"
 #include "replay/state_codec.h"
 #include "state_parts.h"
 

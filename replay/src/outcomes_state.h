@@ -56,10 +56,10 @@ struct OutcomeCaseState {
   // dates and amounts (the log never held personal values), as the follow-up end needs.
   std::optional<int64_t> shredded_at_us;
   std::vector<CategoryAssignment> categories;  // log order
-  std::vector<OutcomeMonth> months;         // ascending month
-  std::vector<OutcomeStatus> statuses;      // ascending day, one per day
-  std::vector<OutcomeIncome> incomes;       // ascending day, one per day
-  std::vector<OutcomeCondition> conditions;  // log order
+  std::vector<OutcomeMonth> months;            // ascending month
+  std::vector<OutcomeStatus> statuses;         // ascending day, one per day
+  std::vector<OutcomeIncome> incomes;          // ascending day, one per day
+  std::vector<OutcomeCondition> conditions;    // log order
 };
 
 struct OutcomesProjection::State {

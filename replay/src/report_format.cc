@@ -124,8 +124,10 @@ nlohmann::json CountJson(uint64_t count) {
 
 nlohmann::json RatioJson(int64_t num, uint64_t den) {
   if (num == kSuppressedNum || den == kSuppressedCount) {
-    return {{"num", nullptr}, {"den", den == kSuppressedCount ? nlohmann::json(nullptr) : nlohmann::json(den)},
-            {"milli", nullptr}, {"suppressed", true}};
+    return {{"num", nullptr},
+            {"den", den == kSuppressedCount ? nlohmann::json(nullptr) : nlohmann::json(den)},
+            {"milli", nullptr},
+            {"suppressed", true}};
   }
   auto milli = ScaledRatio(num, den, 1000);
   return {{"num", num}, {"den", den}, {"milli", milli ? nlohmann::json(*milli) : nullptr}};

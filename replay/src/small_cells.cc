@@ -45,8 +45,7 @@ class Suppressor {
 };
 
 bool AnyHidden(std::initializer_list<uint64_t> cells) {
-  return std::any_of(cells.begin(), cells.end(),
-                     [](uint64_t c) { return c == kSuppressedCount; });
+  return std::any_of(cells.begin(), cells.end(), [](uint64_t c) { return c == kSuppressedCount; });
 }
 
 void SuppressGroup(const Suppressor& s, uint64_t threshold, OutcomeGroup& g) {
@@ -70,8 +69,8 @@ void SuppressGroup(const Suppressor& s, uint64_t threshold, OutcomeGroup& g) {
     if (AnyHidden({at("work_full"), at("work_part"), at("education")})) {
       s.Hide(h.work_or_education);
     }
-    if (AnyHidden({at("work_full"), at("work_part"), at("education"),
-                   at("qualification_programme"), at("measure")})) {
+    if (AnyHidden({at("work_full"), at("work_part"), at("education"), at("qualification_programme"),
+                   at("measure")})) {
       s.Hide(h.any_activity);
     }
     s.Pair(h.work_or_education, h.followed);

@@ -21,8 +21,8 @@
 #include <utility>
 #include <vector>
 
-#include "event_key.h"
 #include "base/status.h"
+#include "event_key.h"
 #include "replay/consent.h"
 #include "replay/state_codec.h"
 

@@ -21,9 +21,8 @@ int64_t Scale(uint64_t v, uint64_t total, int64_t span) {
 }
 
 std::string Open(int width, int height) {
-  return "<svg width=\"" + N(width) + "\" height=\"" +
-         N(height) + "\" viewBox=\"0 0 " + N(width) + " " + N(height) +
-         "\" font-family=\"sans-serif\" role=\"img\">";
+  return "<svg width=\"" + N(width) + "\" height=\"" + N(height) + "\" viewBox=\"0 0 " + N(width) +
+         " " + N(height) + "\" font-family=\"sans-serif\" role=\"img\">";
 }
 
 std::string Rect(int64_t x, int64_t y, int64_t w, int64_t h, const std::string& color,
@@ -70,28 +69,38 @@ std::string HtmlEscape(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
 }
 
 std::string PaletteColor(size_t i) {
-  static constexpr const char* kPalette[] = {"#1b6ca8", "#3a9d5d", "#8cc084", "#f2b134",
-                                             "#e07b39", "#c8553d", "#7d5ba6", "#5c6b73",
-                                             "#b8c4cc", "#2a9d8f"};
+  static constexpr const char* kPalette[] = {"#1b6ca8", "#3a9d5d", "#8cc084", "#f2b134", "#e07b39",
+                                             "#c8553d", "#7d5ba6", "#5c6b73", "#b8c4cc", "#2a9d8f"};
   return kPalette[i % (sizeof(kPalette) / sizeof(kPalette[0]))];
 }
 
 std::string StackedBarsSvg(const std::vector<Series>& series, const std::vector<StackedBar>& bars) {
   const int top = 4;
-  const int height = top + static_cast<int>(bars.size()) * (kBarHeight + kBarGap) +
-                     LegendHeight(series.size());
+  const int height =
+      top + static_cast<int>(bars.size()) * (kBarHeight + kBarGap) + LegendHeight(series.size());
   std::string out = Open(kLabelWidth + kBarArea + 70, height);
   int y = top;
   for (const StackedBar& bar : bars) {
@@ -153,7 +162,8 @@ std::string GroupedBarsSvg(const std::vector<Series>& series,
               "stroke=\"#444\"");
   out += Text(left - 6, top + 10, N(static_cast<int64_t>(max)), "end");
   out += Text(left - 6, top + plot, "0", "end");
-  const int64_t bar = std::max<int64_t>(4, (band - 10) / std::max<int64_t>(1, static_cast<int64_t>(series.size())));
+  const int64_t bar =
+      std::max<int64_t>(4, (band - 10) / std::max<int64_t>(1, static_cast<int64_t>(series.size())));
   for (size_t c = 0; c < categories.size(); ++c) {
     const int64_t x = left + static_cast<int64_t>(c) * band + 5;
     for (size_t s = 0; s < series.size() && s < values.size(); ++s) {
@@ -178,8 +188,8 @@ std::string StepCurvesSvg(const std::vector<Series>& series,
   std::string out = Open(left + w + 30, height);
   for (int q = 0; q <= 4; ++q) {
     int64_t y = top + h - Scale(static_cast<uint64_t>(q), 4, h);
-    out += Line(left, y, left + w, y, q == 2 ? "stroke=\"#999\" stroke-dasharray=\"4 3\""
-                                             : "stroke=\"#e1e5e8\"");
+    out += Line(left, y, left + w, y,
+                q == 2 ? "stroke=\"#999\" stroke-dasharray=\"4 3\"" : "stroke=\"#e1e5e8\"");
     out += Text(left - 6, y + 4, q == 4 ? "1" : "0." + N(q * 25), "end");
   }
   out += Line(left, top + h, left + w, top + h, "stroke=\"#444\"");
@@ -199,8 +209,8 @@ std::string StepCurvesSvg(const std::vector<Series>& series,
     }
     points += N(left + Scale(ppm[s].size(), static_cast<uint64_t>(span), w)) + "," + N(prev_y);
     out += "<polyline fill=\"none\" stroke=\"" + series[s].color +
-           "\" stroke-width=\"2\" points=\"" + points + "\"><title>" +
-           HtmlEscape(series[s].name) + "</title></polyline>";
+           "\" stroke-width=\"2\" points=\"" + points + "\"><title>" + HtmlEscape(series[s].name) +
+           "</title></polyline>";
   }
   out += Legend(series, top + h + 40);
   return out + "</svg>";

@@ -51,14 +51,14 @@ Result<std::unique_ptr<Ledger>> OpenReplica(const ReplicaSource& source, const s
     LEDGER_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(dir, options));
     if (!ledger->IsReplica()) {
       return Status::FailedPrecondition(
-          dir + " holds a ledger that is not a replica (a primary, or a promoted replica): "
-                "`ledger follow` only extends a replica");
+          dir +
+          " holds a ledger that is not a replica (a primary, or a promoted replica): "
+          "`ledger follow` only extends a replica");
     }
     const LedgerIdentity identity = ledger->Info().identity;
     if (identity.origin != verifier.name || identity.public_key != verifier.public_key) {
       return Status::FailedPrecondition(dir + " holds a copy of " + identity.origin +
-                                        ", not of the ledger of the verifier key " +
-                                        verifier.name);
+                                        ", not of the ledger of the verifier key " + verifier.name);
     }
     return ledger;
   }
@@ -99,9 +99,8 @@ class Follower::Impl {
 
   Status Start() {
     LEDGER_RETURN_IF_ERROR(ValidateStreamName(options_.source.stream));
-    LEDGER_ASSIGN_OR_RETURN(
-        conn_, NatsConnection::Connect(options_.source.nats_urls, "ledger replica " +
-                                                                      identity_.origin));
+    LEDGER_ASSIGN_OR_RETURN(conn_, NatsConnection::Connect(options_.source.nats_urls,
+                                                           "ledger replica " + identity_.origin));
     if (!options_.position_file.empty()) {
       auto text = ReadFile(options_.position_file);
       if (text.ok()) {
@@ -157,7 +156,8 @@ class Follower::Impl {
     std::unique_ptr<internal::NatsSubscription> sub;
     while (!stopping()) {
       if (!sub) {
-        auto made = conn_->SubscribeOrdered(subjects_.stream, subjects_.log_wildcard(), resume_seq_);
+        auto made =
+            conn_->SubscribeOrdered(subjects_.stream, subjects_.log_wildcard(), resume_seq_);
         if (!made.ok()) {
           Log(made.status().ToString() + " (retrying)");
           Pause(std::chrono::milliseconds(500));
@@ -219,8 +219,8 @@ class Follower::Impl {
     if (*first + *count <= next()) return Status::Ok();  // already here
     auto entries = DecodeEntries(message.data, *count);
     if (!entries.ok()) {
-      Log("ignored a malformed entries message (stream seq " +
-          std::to_string(message.stream_seq) + "): " + entries.status().ToString());
+      Log("ignored a malformed entries message (stream seq " + std::to_string(message.stream_seq) +
+          "): " + entries.status().ToString());
       return Status::Ok();
     }
     if (*first > next()) {
@@ -267,10 +267,10 @@ class Follower::Impl {
 
   // Up to `count` entries from `first`, from the primary's own log.
   Result<std::vector<std::string>> Fetch(uint64_t first, uint64_t count) {
-    LEDGER_ASSIGN_OR_RETURN(auto reply, conn_->Request(subjects_.fetch(),
-                                                       std::to_string(first) + " " +
-                                                           std::to_string(count),
-                                                       options_.fetch_timeout.count()));
+    LEDGER_ASSIGN_OR_RETURN(
+        auto reply,
+        conn_->Request(subjects_.fetch(), std::to_string(first) + " " + std::to_string(count),
+                       options_.fetch_timeout.count()));
     if (!reply.Header("Ledger-Error").empty()) {
       return Status::Unavailable("the primary: " + reply.Header("Ledger-Error"));
     }
@@ -372,17 +372,17 @@ class Follower::Impl {
   std::unique_ptr<NatsConnection> conn_;
 
   // Owned by the follower thread.
-  uint64_t stored_ = 0;        // entries stored in the replica
-  uint64_t resume_seq_ = 1;    // the stream sequence to subscribe from
-  std::deque<std::string> pending_;  // entries stored_, stored_ + 1, ...
+  uint64_t stored_ = 0;                      // entries stored in the replica
+  uint64_t resume_seq_ = 1;                  // the stream sequence to subscribe from
+  std::deque<std::string> pending_;          // entries stored_, stored_ + 1, ...
   std::deque<uint64_t> pending_stream_seq_;  // the message each came in
 
   mutable std::mutex mu_;
   std::condition_variable cv_;  // stats_.stopped became true (Wait)
   internal::StopSignal signal_;
   std::deque<std::chrono::steady_clock::time_point> pending_since_;  // GUARDED_BY(mu_)
-  FollowerStats stats_;  // GUARDED_BY(mu_)
-  Status failure_;       // GUARDED_BY(mu_)
+  FollowerStats stats_;                                              // GUARDED_BY(mu_)
+  Status failure_;                                                   // GUARDED_BY(mu_)
   std::thread thread_;
 };
 

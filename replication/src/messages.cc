@@ -89,8 +89,7 @@ std::string SignIdentity(const LedgerIdentity& identity, const SigningKey& ledge
               Base64Encode(identity.public_key) + "\nfirst-admin " +
               HexEncode(identity.first_admin_key_id) + "\nmax-agreement-problems " +
               std::to_string(identity.max_agreement_problems) + "\n";
-  note.signatures.push_back(
-      tlog::SignNoteEd25519(note.text, ledger_key.name(), ledger_key.seed()));
+  note.signatures.push_back(tlog::SignNoteEd25519(note.text, ledger_key.name(), ledger_key.seed()));
   return tlog::FormatNote(note);
 }
 

@@ -23,8 +23,8 @@ class MetricsText {
 
  private:
   void Add(std::string_view name, std::string_view help, std::string_view type, double value) {
-    text_ += fmt::format("# HELP {} {}\n# TYPE {} {}\n{} {}\n", name, help, name, type, name,
-                         value);
+    text_ +=
+        fmt::format("# HELP {} {}\n# TYPE {} {}\n{} {}\n", name, help, name, type, name, value);
   }
   std::string text_;
 };

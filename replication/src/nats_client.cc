@@ -64,9 +64,9 @@ Result<MsgPtr> NewMessage(const std::string& subject,
                           const std::map<std::string, std::string>& headers,
                           std::string_view data) {
   natsMsg* raw = nullptr;
-  LEDGER_RETURN_IF_ERROR(FromNats(natsMsg_Create(&raw, subject.c_str(), nullptr, data.data(),
-                                                 static_cast<int>(data.size())),
-                                  "natsMsg_Create"));
+  LEDGER_RETURN_IF_ERROR(FromNats(
+      natsMsg_Create(&raw, subject.c_str(), nullptr, data.data(), static_cast<int>(data.size())),
+      "natsMsg_Create"));
   MsgPtr msg(raw);
   for (const auto& [k, v] : headers) {
     LEDGER_RETURN_IF_ERROR(
@@ -133,9 +133,9 @@ Result<std::unique_ptr<NatsConnection>> NatsConnection::Connect(const std::strin
   if (list.empty()) return Status::InvalidArgument("no NATS server URL given");
   std::vector<const char*> servers;
   for (const auto& s : list) servers.push_back(s.c_str());
-  LEDGER_RETURN_IF_ERROR(FromNats(natsOptions_SetServers(h->options, servers.data(),
-                                                         static_cast<int>(servers.size())),
-                                  "natsOptions_SetServers " + urls));
+  LEDGER_RETURN_IF_ERROR(
+      FromNats(natsOptions_SetServers(h->options, servers.data(), static_cast<int>(servers.size())),
+               "natsOptions_SetServers " + urls));
   natsOptions_SetName(h->options, name.c_str());
   natsOptions_SetMaxReconnect(h->options, -1);  // for ever: the ledger outlives NATS outages
   natsOptions_SetReconnectWait(h->options, 250);
@@ -295,7 +295,8 @@ Result<std::unique_ptr<NatsSubscription>> NatsConnection::SubscribeOrdered(
 Result<NatsMessage> NatsSubscription::Next(int64_t timeout_ms) {
   natsMsg* raw = nullptr;
   natsStatus s = natsSubscription_NextMsg(&raw, h_->sub, timeout_ms);
-  if (s == NATS_TIMEOUT) return Status::NotFound("no message within " + std::to_string(timeout_ms) + " ms");
+  if (s == NATS_TIMEOUT)
+    return Status::NotFound("no message within " + std::to_string(timeout_ms) + " ms");
   LEDGER_RETURN_IF_ERROR(FromNats(s, "next message"));
   MsgPtr msg(raw);
   uint64_t stream_seq = 0;

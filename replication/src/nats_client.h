@@ -75,9 +75,9 @@ class NatsConnection {
   // kWrongLastSequence) unless the stream's last message is that one. Returns the message's
   // stream sequence. `msg_id` lets the server drop a duplicate within its window.
   Result<uint64_t> Publish(const std::string& subject,
-                           const std::map<std::string, std::string>& headers,
-                           std::string_view data, const std::string& msg_id,
-                           std::optional<uint64_t> expect_last_seq, int* js_error_code);
+                           const std::map<std::string, std::string>& headers, std::string_view data,
+                           const std::string& msg_id, std::optional<uint64_t> expect_last_seq,
+                           int* js_error_code);
 
   // The stream's message `seq`, or the last message on `subject` (NotFound: none).
   Result<NatsMessage> GetMessage(const std::string& stream, uint64_t seq);

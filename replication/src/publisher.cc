@@ -55,8 +55,8 @@ class Publisher::Impl {
 
   Status Start() {
     LEDGER_RETURN_IF_ERROR(ValidateStreamName(options_.stream));
-    LEDGER_ASSIGN_OR_RETURN(conn_, NatsConnection::Connect(options_.nats_urls,
-                                                           "ledger publisher " + identity_.origin));
+    LEDGER_ASSIGN_OR_RETURN(
+        conn_, NatsConnection::Connect(options_.nats_urls, "ledger publisher " + identity_.origin));
     publish_thread_ = std::thread([this] {
       ::pthread_setname_np(::pthread_self(), "ledger-publish");
       Run();
@@ -168,10 +168,9 @@ class Publisher::Impl {
     }
     if (publish_identity) {
       int code = 0;
-      auto published =
-          conn_->Publish(subjects_.identity(), {}, identity_note_,
-                         MessageId("identity", 0, 0, identity_note_),
-                         state.last_seq == 0 ? std::nullopt : std::optional(state.last_seq), &code);
+      auto published = conn_->Publish(
+          subjects_.identity(), {}, identity_note_, MessageId("identity", 0, 0, identity_note_),
+          state.last_seq == 0 ? std::nullopt : std::optional(state.last_seq), &code);
       if (!published.ok()) return published.status();
     }
     LEDGER_ASSIGN_OR_RETURN(const uint64_t entries_end, PublishedEnd());
@@ -221,7 +220,8 @@ class Publisher::Impl {
     constexpr int kMaxLookBack = 10000;
     uint64_t seq = last->stream_seq;
     for (int looked = 0; seq >= 1 && looked < kMaxLookBack; ++looked, --seq) {
-      Result<NatsMessage> message = looked == 0 ? std::move(last) : conn_->GetMessage(subjects_.stream, seq);
+      Result<NatsMessage> message =
+          looked == 0 ? std::move(last) : conn_->GetMessage(subjects_.stream, seq);
       if (!message.ok()) {
         if (message.status().code() == StatusCode::kNotFound) continue;  // deleted
         return message.status();
@@ -229,16 +229,18 @@ class Publisher::Impl {
       if (message->subject != subjects_.entries()) continue;
       if (auto end = OursEnd(*message)) {
         if (looked > 0 && options_.log) {
-          options_.log("replication: passed over entries messages at the end of the stream that "
-                       "are not this ledger's; publishing again from seq " +
-                       std::to_string(*end));
+          options_.log(
+              "replication: passed over entries messages at the end of the stream that "
+              "are not this ledger's; publishing again from seq " +
+              std::to_string(*end));
         }
         return *end;
       }
     }
     if (options_.log) {
-      options_.log("replication: no entries message of this ledger at the end of the stream; "
-                   "publishing from seq 0");
+      options_.log(
+          "replication: no entries message of this ledger at the end of the stream; "
+          "publishing from seq 0");
     }
     return uint64_t{0};
   }
@@ -268,16 +270,17 @@ class Publisher::Impl {
     auto seq = conn_->Publish(subject, headers, body, id, expected_last_, &code);
     if (!seq.ok()) {
       if (code == internal::kWrongLastSequence) {
-        return Status::Unavailable("the stream's last message is not the one this publisher "
-                               "published last: reading the stream again");
+        return Status::Unavailable(
+            "the stream's last message is not the one this publisher "
+            "published last: reading the stream again");
       }
       return seq.status();
     }
     if (*seq != expected_last_ + 1) {
       // A duplicate within JetStream's window (its ack was lost): the stream already holds it.
       return Status::Unavailable("publish acknowledged as sequence " + std::to_string(*seq) +
-                             ", not " + std::to_string(expected_last_ + 1) +
-                             ": reading the stream again");
+                                 ", not " + std::to_string(expected_last_ + 1) +
+                                 ": reading the stream again");
     }
     expected_last_ = *seq;
     std::lock_guard<std::mutex> lock(mu_);
@@ -301,13 +304,14 @@ class Publisher::Impl {
         batch.push_back(it->entry().bytes);
         if (batch.size() >= 4096) break;
       }
-      if (batch.empty()) return Status::Corruption("cannot read entry " + std::to_string(next_entry_));
+      if (batch.empty())
+        return Status::Corruption("cannot read entry " + std::to_string(next_entry_));
       const std::string body = EncodeEntries(batch);
-      LEDGER_RETURN_IF_ERROR(PublishAfterLast(
-          subjects_.entries(),
-          {{std::string(kFirstSeqHeader), std::to_string(next_entry_)},
-           {std::string(kCountHeader), std::to_string(batch.size())}},
-          body, MessageId("entries", next_entry_, batch.size(), body)));
+      LEDGER_RETURN_IF_ERROR(
+          PublishAfterLast(subjects_.entries(),
+                           {{std::string(kFirstSeqHeader), std::to_string(next_entry_)},
+                            {std::string(kCountHeader), std::to_string(batch.size())}},
+                           body, MessageId("entries", next_entry_, batch.size(), body)));
       next_entry_ += batch.size();
       {
         std::lock_guard<std::mutex> lock(mu_);
@@ -381,10 +385,11 @@ class Publisher::Impl {
       bytes += it->entry().bytes.size() + 4;
       entries.push_back(it->entry().bytes);
     }
-    conn_->Respond(request.reply,
-                   {{std::string(kFirstSeqHeader), std::to_string(*first)},
-                    {std::string(kCountHeader), std::to_string(entries.size())}},
-                   EncodeEntries(entries))
+    conn_
+        ->Respond(request.reply,
+                  {{std::string(kFirstSeqHeader), std::to_string(*first)},
+                   {std::string(kCountHeader), std::to_string(entries.size())}},
+                  EncodeEntries(entries))
         .IgnoreError();
     std::lock_guard<std::mutex> lock(mu_);
     ++stats_.fetches_answered;
@@ -406,7 +411,7 @@ class Publisher::Impl {
 
   mutable std::mutex mu_;
   internal::StopSignal signal_;
-  PublisherStats stats_;   // GUARDED_BY(mu_)
+  PublisherStats stats_;  // GUARDED_BY(mu_)
   std::thread publish_thread_, fetch_thread_;
 };
 
@@ -422,9 +427,7 @@ Result<std::unique_ptr<Publisher>> Publisher::Start(Ledger& ledger, const Signin
 
 void Publisher::Notify() { impl_->Notify(); }
 
-bool Publisher::Drain(std::chrono::milliseconds timeout) {
-  return impl_->Drain(timeout);
-}
+bool Publisher::Drain(std::chrono::milliseconds timeout) { return impl_->Drain(timeout); }
 void Publisher::Stop() { impl_->Stop(); }
 PublisherStats Publisher::stats() const { return impl_->stats(); }
 
@@ -436,7 +439,7 @@ std::string Publisher::MetricsText() const {
           static_cast<double>(s.committed - std::min(s.committed, s.published)));
   m.Gauge("ledger_replication_publish_lag_seconds",
           "Age of the oldest committed entry not yet in the stream (0: none)", s.lag_seconds);
-  m.Gauge("ledger_replication_published_entries", "Entries the stream holds", 
+  m.Gauge("ledger_replication_published_entries", "Entries the stream holds",
           static_cast<double>(s.published));
   m.Gauge("ledger_replication_published_checkpoint_size",
           "Size of the last checkpoint published to the stream",
@@ -445,7 +448,7 @@ std::string Publisher::MetricsText() const {
   m.Counter("ledger_replication_publish_errors_total",
             "Failed publishes and stream reads (each is retried)", static_cast<double>(s.errors));
   m.Counter("ledger_replication_fetches_answered_total",
-            "Replicas' requests for entries the stream lacked", 
+            "Replicas' requests for entries the stream lacked",
             static_cast<double>(s.fetches_answered));
   return m.text();
 }

@@ -116,7 +116,8 @@ Status AccessLog::Append(const AccessRecord& r, int64_t at_us) {
     }
     rest.remove_prefix(static_cast<size_t>(n));
   }
-  if (::fdatasync(fd_) != 0) return Status::IOError("fdatasync " + path_ + ": " + std::strerror(errno));
+  if (::fdatasync(fd_) != 0)
+    return Status::IOError("fdatasync " + path_ + ": " + std::strerror(errno));
   prev_ = hash;
   ++next_;
   return Status::Ok();

@@ -14,9 +14,7 @@ Reply MethodNotAllowed(std::string_view allow) {
   return r;
 }
 
-Reply Forbidden(std::string_view what) {
-  return ErrorReply(403, "permission_denied", what);
-}
+Reply Forbidden(std::string_view what) { return ErrorReply(403, "permission_denied", what); }
 
 Reply BadRequest(std::string_view code, std::string_view message) {
   return ErrorReply(400, code, message);

@@ -18,8 +18,8 @@
 #define SERVER_SRC_API_H_
 
 #include <functional>
-#include <nlohmann/json.hpp>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 

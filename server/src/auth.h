@@ -11,8 +11,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "ledger/ledger.h"
 #include "base/status.h"
+#include "ledger/ledger.h"
 #include "server/token_store.h"
 
 namespace ledger::server::internal {
@@ -52,8 +52,8 @@ class Authenticator {
   const std::string path_;
   Ledger& ledger_;
   std::mutex mu_;
-  TokenStore store_;                                 // GUARDED_BY(mu_)
-  int64_t file_mtime_ns_ = -1;                       // GUARDED_BY(mu_)
+  TokenStore store_;            // GUARDED_BY(mu_)
+  int64_t file_mtime_ns_ = -1;  // GUARDED_BY(mu_)
 };
 
 // The office named by the case.opened of each case stream, for keys scoped "office:<id>".

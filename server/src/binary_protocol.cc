@@ -46,7 +46,8 @@ bool GoodText(capnp::Text::Reader t) {
 }
 
 template <typename Root, typename Fn>
-auto Decode(std::string_view message, Fn&& fn) -> decltype(fn(std::declval<typename Root::Reader>())) {
+auto Decode(std::string_view message, Fn&& fn)
+    -> decltype(fn(std::declval<typename Root::Reader>())) {
   if (message.empty() || message.size() % sizeof(capnp::word) != 0) {
     return Status::InvalidArgument("a message is a positive multiple of 8 bytes");
   }
@@ -66,7 +67,7 @@ auto Decode(std::string_view message, Fn&& fn) -> decltype(fn(std::declval<typen
     }
     out.emplace(fn(reader.getRoot<Root>()));
   });
-  KJ_IF_MAYBE(e, error) {
+  KJ_IF_MAYBE (e, error) {
     return Status::InvalidArgument(std::string("not a valid message: ") +
                                    e->getDescription().cStr());
   }
@@ -97,7 +98,8 @@ Result<std::vector<std::string>> ReadTexts(capnp::List<capnp::Text>::Reader list
   std::vector<std::string> out;
   if (list.size() > 64) return Status::InvalidArgument(std::string(what) + ": at most 64");
   for (auto t : list) {
-    if (!GoodText(t) || t.size() > 256) return Status::InvalidArgument(std::string(what) + ": bad text");
+    if (!GoodText(t) || t.size() > 256)
+      return Status::InvalidArgument(std::string(what) + ": bad text");
     out.push_back(Str(t));
   }
   return out;
@@ -128,7 +130,8 @@ Result<ClientMessage> ReadClient(pb::ClientMessage::Reader m) {
       sub.from = s.getFrom();
       sub.from_end = s.getFromEnd();
       LEDGER_ASSIGN_OR_RETURN(sub.type_prefixes, ReadTexts(s.getTypePrefixes(), "typePrefixes"));
-      LEDGER_ASSIGN_OR_RETURN(sub.stream_prefixes, ReadTexts(s.getStreamPrefixes(), "streamPrefixes"));
+      LEDGER_ASSIGN_OR_RETURN(sub.stream_prefixes,
+                              ReadTexts(s.getStreamPrefixes(), "streamPrefixes"));
       if (!GoodText(s.getGroup())) return Status::InvalidArgument("group: bad text");
       sub.group = Str(s.getGroup());
       sub.heartbeat_ms = s.getHeartbeatMs();
@@ -180,8 +183,8 @@ Result<ServerMessage> ReadServer(pb::ServerMessage::Reader m) {
           Error{Str(e.getCode()), Str(e.getMessage()), e.getRequestId(), e.getFatal()});
     }
     case pb::ServerMessage::END:
-      return ServerMessage(End{m.getEnd().getPosition(), Str(m.getEnd().getReason()),
-                                 Str(m.getEnd().getMessage())});
+      return ServerMessage(
+          End{m.getEnd().getPosition(), Str(m.getEnd().getReason()), Str(m.getEnd().getMessage())});
   }
   return Status::InvalidArgument("unknown server message");
 }
@@ -302,18 +305,21 @@ Result<uint32_t> FrameLength(std::string_view header, size_t max_frame_bytes) {
   const uint32_t n = uint32_t{b[0]} << 24 | uint32_t{b[1]} << 16 | uint32_t{b[2]} << 8 | b[3];
   if (n == 0) return Status::InvalidArgument("empty frame");
   if (n > max_frame_bytes) {
-    return Status::InvalidArgument("frame of " + std::to_string(n) + " bytes exceeds the limit of " +
+    return Status::InvalidArgument("frame of " + std::to_string(n) +
+                                   " bytes exceeds the limit of " +
                                    std::to_string(max_frame_bytes));
   }
   return n;
 }
 
 Result<ClientMessage> DecodeClientMessage(std::string_view message) {
-  return Decode<pb::ClientMessage>(message, [](pb::ClientMessage::Reader m) { return ReadClient(m); });
+  return Decode<pb::ClientMessage>(message,
+                                   [](pb::ClientMessage::Reader m) { return ReadClient(m); });
 }
 
 Result<ServerMessage> DecodeServerMessage(std::string_view message) {
-  return Decode<pb::ServerMessage>(message, [](pb::ServerMessage::Reader m) { return ReadServer(m); });
+  return Decode<pb::ServerMessage>(message,
+                                   [](pb::ServerMessage::Reader m) { return ReadServer(m); });
 }
 
 }  // namespace ledger::server::binary

@@ -11,9 +11,9 @@
 #include <exception>
 #include <optional>
 
+#include "base/run_blocking.h"
 #include "connection_guard.h"
 #include "read_deadline.h"
-#include "base/run_blocking.h"
 #include "server/binary_protocol.h"
 #include "server_core.h"
 #include "session_revocation.h"
@@ -33,7 +33,7 @@ using net::asio::awaitable;
 // A frame as read: its message bytes, still undecoded (no std::variant crosses a co_await:
 // g++ 12 mishandles those here).
 struct RawFrame {
-  Status status;  // not OK: the connection cannot go on (framing lost, timeout, closed)
+  Status status;           // not OK: the connection cannot go on (framing lost, timeout, closed)
   std::string error_code;  // "frame_too_large", "request_timeout", "idle_timeout", ...
   std::string body;
 };
@@ -42,7 +42,7 @@ struct Frame {
   Status status;
   std::string error_code;  // for a refused frame: "frame_too_large", "malformed_frame", ...
   std::optional<binary::ClientMessage> message;  // empty with OK status: a refused message
-  std::string refusal;     // why the message was refused
+  std::string refusal;                           // why the message was refused
 };
 
 // The error of a frame header announcing more than the limit: both sizes, in bytes.
@@ -92,9 +92,9 @@ void FrameTimedOut(const ServerLimits& limits, std::chrono::milliseconds wait, b
                    RawFrame* out) {
   if (began) {
     out->error_code = "request_timeout";
-    out->status = Status::Unavailable("no complete frame within " +
-                                      std::to_string(limits.read_timeout.count()) +
-                                      " ms of its first byte");
+    out->status =
+        Status::Unavailable("no complete frame within " +
+                            std::to_string(limits.read_timeout.count()) + " ms of its first byte");
   } else {
     out->error_code = "idle_timeout";
     out->status = Status::Unavailable("no frame within " + std::to_string(wait.count()) + " ms");
@@ -127,8 +127,8 @@ awaitable<RawFrame> ReadFrame(ServerCore& core, Stream& stream, ReadDeadline& de
     }
     co_return out;
   }
-  auto length = binary::FrameLength(std::string_view(header, sizeof header),
-                                    limits.max_frame_bytes);
+  auto length =
+      binary::FrameLength(std::string_view(header, sizeof header), limits.max_frame_bytes);
   if (!length.ok()) {
     deadline.Disarm();
     out.status = length.status();
@@ -215,8 +215,8 @@ binary::AppendReply Append(ServerCore& core, const Principal& p, binary::AppendB
       refused = reply.results.size();
     }
   } else {
-    auto results = accepted.empty() ? std::vector<Result<AppendResult>>()
-                                    : core.ledger->AppendEach(accepted);
+    auto results =
+        accepted.empty() ? std::vector<Result<AppendResult>>() : core.ledger->AppendEach(accepted);
     for (size_t k = 0; k < results.size(); ++k) {
       if (results[k].ok()) {
         reply.results[index[k]].ok = true;
@@ -228,9 +228,9 @@ binary::AppendReply Append(ServerCore& core, const Principal& p, binary::AppendB
     }
     for (const auto& r : reply.results) (r.ok ? appended : refused)++;
   }
-  core.metrics.AppendDone(appended, refused,
-                          std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-                              .count());
+  core.metrics.AppendDone(
+      appended, refused,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   return reply;
 }
 
@@ -257,14 +257,15 @@ class BinarySink final : public EventSink {
     co_return ok;
   }
   awaitable<bool> SendHeartbeat(uint64_t position, uint64_t head) override {
-    std::string frame = binary::EncodeFrame(binary::ServerMessage(binary::Heartbeat{position, head}));
+    std::string frame =
+        binary::EncodeFrame(binary::ServerMessage(binary::Heartbeat{position, head}));
     const bool ok = co_await Write(std::move(frame));
     co_return ok;
   }
   awaitable<void> SendEnd(uint64_t position, std::string_view reason,
                           std::string_view message) override {
-    std::string frame_11 = binary::EncodeFrame(binary::ServerMessage(
-        binary::End{position, std::string(reason), std::string(message)}));
+    std::string frame_11 = binary::EncodeFrame(
+        binary::ServerMessage(binary::End{position, std::string(reason), std::string(message)}));
     co_await Write(std::move(frame_11));
   }
   bool peer_closed() const override { return peer_closed_; }
@@ -342,13 +343,13 @@ awaitable<void> Subscribe(ServerCore& core, Stream& stream, std::shared_ptr<Read
   spec.type_prefixes = request.type_prefixes;
   spec.stream_prefixes = request.stream_prefixes;
   spec.group = request.group;
-  spec.heartbeat = request.heartbeat_ms == 0
-                       ? core.options.heartbeat
-                       : std::chrono::milliseconds(std::clamp<uint32_t>(request.heartbeat_ms, 100, 60000));
+  spec.heartbeat =
+      request.heartbeat_ms == 0
+          ? core.options.heartbeat
+          : std::chrono::milliseconds(std::clamp<uint32_t>(request.heartbeat_ms, 100, 60000));
   if (!spec.group.empty() && !ValidGroupName(spec.group)) {
-    std::string frame_0 = binary::EncodeFrame(ErrorMessage(
-                            "invalid_argument", "group must be 1-64 characters of [A-Za-z0-9._-]",
-                            true));
+    std::string frame_0 = binary::EncodeFrame(
+        ErrorMessage("invalid_argument", "group must be 1-64 characters of [A-Za-z0-9._-]", true));
     co_await WriteFrame(core, stream, std::move(frame_0));
     co_return;
   }
@@ -366,11 +367,11 @@ awaitable<void> Subscribe(ServerCore& core, Stream& stream, std::shared_ptr<Read
     start = std::min(*group_pos, start);
   } else if (spec.from) {
     if (*spec.from > start) {
-      std::string frame_1 = binary::EncodeFrame(ErrorMessage(
-                              "invalid_argument",
-                              "from " + std::to_string(*spec.from) + " is beyond the log's end " +
-                                  std::to_string(start),
-                              true));
+      std::string frame_1 =
+          binary::EncodeFrame(ErrorMessage("invalid_argument",
+                                           "from " + std::to_string(*spec.from) +
+                                               " is beyond the log's end " + std::to_string(start),
+                                           true));
       co_await WriteFrame(core, stream, std::move(frame_1));
       co_return;
     }
@@ -384,8 +385,8 @@ awaitable<void> Subscribe(ServerCore& core, Stream& stream, std::shared_ptr<Read
       executor,
       AckReader<Stream>(core, stream, sink, waiter, deadline, principal, spec.group, done),
       net::asio::detached);
-  co_await RunSubscription({*core.hub, *core.ledger, *core.workers, *core.offices}, principal,
-                           spec, start, sink, waiter, revocation);
+  co_await RunSubscription({*core.hub, *core.ledger, *core.workers, *core.offices}, principal, spec,
+                           start, sink, waiter, revocation);
   // The reader refers to the stream and the sink: end it and wait before they go.
   error_code ec;
   Socket(stream).close(ec);
@@ -414,17 +415,15 @@ awaitable<void> BinaryLoop(ServerCore& core, Stream& stream) {
   const auto& h = std::get<binary::Hello>(*hello.message);
   if (h.protocol_version != binary::kProtocolVersion) {
     std::string frame_3 = binary::EncodeFrame(ErrorMessage(
-                            "unsupported_version",
-                            "this server speaks protocol version " +
-                                std::to_string(binary::kProtocolVersion),
-                            true));
+        "unsupported_version",
+        "this server speaks protocol version " + std::to_string(binary::kProtocolVersion), true));
     co_await WriteFrame(core, stream, std::move(frame_3));
     co_return;
   }
   auto principal = core.auth->Authenticate("Bearer " + h.token);
   if (!principal.ok()) {
-    std::string frame_4 = binary::EncodeFrame(ErrorMessage("unauthenticated",
-                                                         principal.status().message(), true));
+    std::string frame_4 =
+        binary::EncodeFrame(ErrorMessage("unauthenticated", principal.status().message(), true));
     co_await WriteFrame(core, stream, std::move(frame_4));
     co_return;
   }
@@ -434,8 +433,8 @@ awaitable<void> BinaryLoop(ServerCore& core, Stream& stream) {
                                &Socket(stream));
   revocation.Watch(*principal);
   {
-    std::string welcome =
-        binary::EncodeFrame(binary::ServerMessage(binary::Welcome{core.hub->end(), principal->role}));
+    std::string welcome = binary::EncodeFrame(
+        binary::ServerMessage(binary::Welcome{core.hub->end(), principal->role}));
     const bool ok = co_await WriteFrame(core, stream, std::move(welcome));
     if (!ok) co_return;
   }
@@ -453,49 +452,49 @@ awaitable<void> BinaryLoop(ServerCore& core, Stream& stream) {
     Frame frame = DecodeFrame(core, std::move(raw));
     if (!frame.status.ok()) {
       if (!frame.error_code.empty()) {
-        std::string frame_5 = binary::EncodeFrame(ErrorMessage(frame.error_code,
-                                                             frame.status.message(), true));
+        std::string frame_5 =
+            binary::EncodeFrame(ErrorMessage(frame.error_code, frame.status.message(), true));
         co_await WriteFrame(core, stream, std::move(frame_5));
       }
       co_return;
     }
     if (!frame.message) {
-      std::string refused = binary::EncodeFrame(ErrorMessage(frame.error_code, frame.refusal, false));
+      std::string refused =
+          binary::EncodeFrame(ErrorMessage(frame.error_code, frame.refusal, false));
       const bool ok = co_await WriteFrame(core, stream, std::move(refused));
       if (!ok) co_return;
       continue;
     }
     if (core.stopping) {
-      std::string frame_6 = binary::EncodeFrame(ErrorMessage("shutting_down", "the server is stopping", true));
+      std::string frame_6 =
+          binary::EncodeFrame(ErrorMessage("shutting_down", "the server is stopping", true));
       co_await WriteFrame(core, stream, std::move(frame_6));
       co_return;
     }
     int retry_after = 0;
     if (!core.rate->Allow(principal->token_id, 1.0, &retry_after)) {
-      std::string limited = binary::EncodeFrame(
-          ErrorMessage("rate_limited",
-                       "over the token's request rate; retry after " +
-                           std::to_string(retry_after) + " s",
-                       false));
+      std::string limited = binary::EncodeFrame(ErrorMessage(
+          "rate_limited",
+          "over the token's request rate; retry after " + std::to_string(retry_after) + " s",
+          false));
       const bool ok = co_await WriteFrame(core, stream, std::move(limited));
       if (!ok) co_return;
       continue;
     }
     // Frames cross co_await as encoded strings: g++ 12 mishandles std::variant results of
     // awaited operations here (double destruction).
-    std::string out = binary::EncodeFrame(
-        ErrorMessage("failed_precondition", "unexpected message", false));
+    std::string out =
+        binary::EncodeFrame(ErrorMessage("failed_precondition", "unexpected message", false));
     if (auto* batch = std::get_if<binary::AppendBatch>(&*frame.message)) {
       if (!MayAppend(*principal)) {
-        out = binary::EncodeFrame(ErrorMessage(
-            "permission_denied", "role " + principal->role + " may not append", false,
-            batch->request_id));
+        out = binary::EncodeFrame(ErrorMessage("permission_denied",
+                                               "role " + principal->role + " may not append", false,
+                                               batch->request_id));
       } else if (batch->events.empty() || batch->events.size() > limits.max_batch_events) {
-        out = binary::EncodeFrame(
-            ErrorMessage(batch->events.empty() ? "invalid_argument" : "batch_too_large",
-                         "a batch holds 1 to " + std::to_string(limits.max_batch_events) +
-                             " events",
-                         false, batch->request_id));
+        out = binary::EncodeFrame(ErrorMessage(
+            batch->events.empty() ? "invalid_argument" : "batch_too_large",
+            "a batch holds 1 to " + std::to_string(limits.max_batch_events) + " events", false,
+            batch->request_id));
       } else if (Status still = core.auth->Recheck(*principal); !still.ok()) {
         // Revoked since the Hello: refused even before the watch has told this connection.
         std::string frame_r = binary::EncodeFrame(
@@ -521,7 +520,8 @@ awaitable<void> BinaryLoop(ServerCore& core, Stream& stream) {
 
 }  // namespace
 
-awaitable<void> ServeBinaryConnection(ServerCore& core, tcp::socket socket, net::ssl::context* tls) {
+awaitable<void> ServeBinaryConnection(ServerCore& core, tcp::socket socket,
+                                      net::ssl::context* tls) {
   auto executor = co_await net::asio::this_coro::executor;
   net::beast::tcp_stream stream(std::move(socket));
   std::optional<net::beast::ssl_stream<net::beast::tcp_stream>> secure;
@@ -531,8 +531,8 @@ awaitable<void> ServeBinaryConnection(ServerCore& core, tcp::socket socket, net:
     const ConnectionAdmission admission = registration.Admit(/*health_reserve=*/false);
     if (admission.kind != ConnectionAdmission::kServe) {
       if (tls == nullptr) {
-        std::string frame_7 = binary::EncodeFrame(
-            ErrorMessage("too_many_connections", admission.message, true));
+        std::string frame_7 =
+            binary::EncodeFrame(ErrorMessage("too_many_connections", admission.message, true));
         co_await WriteFrame(core, stream, std::move(frame_7));
       }
       co_return;

@@ -89,8 +89,7 @@ class Client::Impl {
 
  private:
   // Unavailable if the connection was found closed before any answer.
-  Result<HttpResponse> Once(std::string_view method, std::string_view target,
-                            std::string_view body,
+  Result<HttpResponse> Once(std::string_view method, std::string_view target, std::string_view body,
                             const std::map<std::string, std::string>& headers) {
     if (!stream_) LEDGER_RETURN_IF_ERROR(Connect());
     http::request<http::string_body> req;
@@ -190,10 +189,10 @@ class Subscription::Impl {
                                                });
     RunUntil(ioc_, done);
     if (ec) return Io("connect", ec);
-    ws_.set_option(websocket::stream_base::decorator([token = options_.token](
-                                                         websocket::request_type& req) {
-      if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
-    }));
+    ws_.set_option(
+        websocket::stream_base::decorator([token = options_.token](websocket::request_type& req) {
+          if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
+        }));
     websocket::response_type res;
     done = false;
     const std::string target = "/v1/ws?" + std::string(query);

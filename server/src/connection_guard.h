@@ -73,16 +73,14 @@ class ConnectionGuard {
   ConnectionAdmission Admit(bool health_reserve) const {
     const ServerLimits& limits = core_.options.limits;
     if (from_address_ > limits.max_connections_per_address) {
-      return {ConnectionAdmission::kRefuse, "the connections from " + address_ +
-                                      " exceed the limit of " +
-                                      std::to_string(limits.max_connections_per_address) +
-                                      " per address"};
+      return {ConnectionAdmission::kRefuse,
+              "the connections from " + address_ + " exceed the limit of " +
+                  std::to_string(limits.max_connections_per_address) + " per address"};
     }
     const auto open = static_cast<size_t>(std::max<int64_t>(0, opened_with_));
     if (open <= limits.max_connections) return {ConnectionAdmission::kServe, ""};
-    const std::string over =
-        "the open connections exceed the server's limit of " +
-        std::to_string(limits.max_connections);
+    const std::string over = "the open connections exceed the server's limit of " +
+                             std::to_string(limits.max_connections);
     if (health_reserve && open <= limits.max_connections + limits.health_reserve_connections) {
       return {ConnectionAdmission::kHealthOnly, over + "; only /v1/health is answered"};
     }

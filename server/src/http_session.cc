@@ -9,10 +9,10 @@
 #include <string_view>
 
 #include "audit_page_route.h"
+#include "base/run_blocking.h"
 #include "connection_guard.h"
 #include "http_subscribe.h"
 #include "read_deadline.h"
-#include "base/run_blocking.h"
 #include "server_core.h"
 #include "session_revocation.h"
 
@@ -117,7 +117,7 @@ awaitable<bool> RespondWithFile(ServerCore& core, Stream& stream, unsigned versi
   }
   const uint64_t size = body.size();
   net::http::response<net::http::file_body> res(static_cast<net::http::status>(reply.status),
-                                               version);
+                                                version);
   SetHeaders(reply, &res);
   res.body() = std::move(body);
   res.prepare_payload();
@@ -133,7 +133,7 @@ template <typename Stream>
 awaitable<bool> Respond(ServerCore& core, Stream& stream, unsigned version, const Reply& reply) {
   if (!reply.file_path.empty()) co_return co_await RespondWithFile(core, stream, version, reply);
   net::http::response<net::http::string_body> res(static_cast<net::http::status>(reply.status),
-                                                 version);
+                                                  version);
   SetHeaders(reply, &res);
   res.body() = reply.body;
   res.prepare_payload();
@@ -149,9 +149,10 @@ awaitable<bool> Respond(ServerCore& core, Stream& stream, unsigned version, cons
 // are 405, as on every other endpoint (docs/openapi.json lists GET alone).
 Reply HealthReply(ServerCore& core, std::string_view method) {
   if (method != "GET") return MethodNotAllowed("GET");
-  return core.stopping ? ErrorReply(503, "shutting_down", "the server is stopping")
-                       : JsonReply(200, "{\"status\":\"ok\",\"size\":" +
-                                            std::to_string(core.hub->end()) + "}");
+  return core.stopping
+             ? ErrorReply(503, "shutting_down", "the server is stopping")
+             : JsonReply(200,
+                         "{\"status\":\"ok\",\"size\":" + std::to_string(core.hub->end()) + "}");
 }
 
 Reply Closing(Reply reply) {
@@ -214,10 +215,9 @@ std::optional<Reply> CheckFraming(const Request& req) {
     if (content_lengths > 0) return bad("Transfer-Encoding together with Content-Length");
   }
   if (content_lengths > 1) return bad("more than one Content-Length header");
-  if (content_lengths == 1 &&
-      (content_length.empty() || content_length.size() > 19 ||
-       !std::all_of(content_length.begin(), content_length.end(),
-                    [](char c) { return c >= '0' && c <= '9'; }))) {
+  if (content_lengths == 1 && (content_length.empty() || content_length.size() > 19 ||
+                               !std::all_of(content_length.begin(), content_length.end(),
+                                            [](char c) { return c >= '0' && c <= '9'; }))) {
     return bad("Content-Length is not a decimal number");
   }
   if (hosts > 1) return ErrorReply(400, "duplicate_header", "more than one Host header");
@@ -231,8 +231,8 @@ std::optional<Reply> CheckFraming(const Request& req) {
 // `limit` bytes without its end (*too_large). Beast's own header limit counts the request line
 // and the fields each on their own, so a block of almost twice the limit passes it.
 template <typename Stream>
-awaitable<error_code> ReadHeaderBlock(Stream& stream, net::beast::flat_buffer& buffer,
-                                      size_t limit, bool* too_large, bool* bad_lines) {
+awaitable<error_code> ReadHeaderBlock(Stream& stream, net::beast::flat_buffer& buffer, size_t limit,
+                                      bool* too_large, bool* bad_lines) {
   *too_large = false;
   *bad_lines = false;
   size_t searched = 0;
@@ -260,8 +260,7 @@ awaitable<error_code> ReadHeaderBlock(Stream& stream, net::beast::flat_buffer& b
     }
     searched = data.size();
     error_code ec;
-    const size_t n =
-        co_await stream.async_read_some(buffer.prepare(4096), net::UseAwaitable(ec));
+    const size_t n = co_await stream.async_read_some(buffer.prepare(4096), net::UseAwaitable(ec));
     buffer.commit(n);
     if (ec) co_return ec;
   }
@@ -404,21 +403,20 @@ awaitable<error_code> ReadBody(ServerCore& core, Stream& stream, net::beast::fla
 // Handles one admitted request. False when the connection is done.
 template <typename Stream>
 awaitable<bool> HandleRequest(ServerCore& core, Stream& stream, Request& req,
-                              std::optional<Principal> principal,
-                              SessionRevocation& revocation) {
+                              std::optional<Principal> principal, SessionRevocation& revocation) {
   InFlight in_flight(core);
   auto target = ParseTarget(net::View(req.target()));
   if (!target.ok()) {
     co_return co_await Answer(core, stream, req,
-                               Closing(ErrorReply(400, "bad_target", target.status().message())));
+                              Closing(ErrorReply(400, "bad_target", target.status().message())));
   }
   if (target->path == "/v1/health") {
     const Reply health = HealthReply(core, net::View(req.method_string()));
     co_return co_await Answer(core, stream, req, health);
   }
   if (core.stopping) {
-    co_return co_await Answer(
-        core, stream, req, Closing(ErrorReply(503, "shutting_down", "the server is stopping")));
+    co_return co_await Answer(core, stream, req,
+                              Closing(ErrorReply(503, "shutting_down", "the server is stopping")));
   }
   // The auditor's page is static and public: its data fetches carry the auditor's token.
   if (IsAuditPagePath(target->path)) {
@@ -433,9 +431,9 @@ awaitable<bool> HandleRequest(ServerCore& core, Stream& stream, Request& req,
   revocation.Watch(*principal);
   int retry_after = 0;
   if (!core.rate->Allow(principal->token_id, 1.0, &retry_after)) {
-    Reply r = ErrorReply(429, "rate_limited",
-                         "this token is over its request rate; retry after " +
-                             std::to_string(retry_after) + " s");
+    Reply r = ErrorReply(
+        429, "rate_limited",
+        "this token is over its request rate; retry after " + std::to_string(retry_after) + " s");
     r.headers.emplace_back("Retry-After", std::to_string(retry_after));
     co_return co_await Answer(core, stream, req, r);
   }
@@ -445,20 +443,19 @@ awaitable<bool> HandleRequest(ServerCore& core, Stream& stream, Request& req,
       co_return co_await Answer(core, stream, req, MethodNotAllowed("GET"));
     }
     auto spec = ParseSubscriptionParams(target->params, core.options.heartbeat);
-    Result<uint64_t> start = spec.ok() ? StartPosition(core, *principal, *spec)
-                                       : Result<uint64_t>(spec.status());
+    Result<uint64_t> start =
+        spec.ok() ? StartPosition(core, *principal, *spec) : Result<uint64_t>(spec.status());
     if (!start.ok()) co_return co_await Answer(core, stream, req, ErrorFor(start.status()));
     if (ws && !net::websocket::is_upgrade(req)) {
       co_return co_await Answer(core, stream, req,
-                                 ErrorReply(426, "upgrade_required",
-                                            "/v1/ws is a WebSocket endpoint (use /v1/subscribe "
-                                            "for server-sent events)"));
+                                ErrorReply(426, "upgrade_required",
+                                           "/v1/ws is a WebSocket endpoint (use /v1/subscribe "
+                                           "for server-sent events)"));
     }
     // A subscription is not a request in flight: a graceful stop ends it with its position.
     core.in_flight.fetch_sub(1);
     if (ws) {
-      co_await ServeWebSocket(core, stream, std::move(req), *principal, *spec, *start,
-                              revocation);
+      co_await ServeWebSocket(core, stream, std::move(req), *principal, *spec, *start, revocation);
     } else {
       co_await ServeSse(core, stream, req, *principal, *spec, revocation);
     }
@@ -535,11 +532,11 @@ awaitable<void> HttpLoop(ServerCore& core, Stream& stream) {
     if (deadline.expired()) {
       // A connection that never sent a byte is closed without a word.
       if (buffer.size() == 0 && !parser.got_some()) co_return;
-      co_await Respond(core, stream, version,
-                       Closing(ErrorReply(408, "request_timeout",
-                                          "the request did not arrive within " +
-                                              std::to_string(limits.read_timeout.count()) +
-                                              " ms")));
+      co_await Respond(
+          core, stream, version,
+          Closing(ErrorReply(408, "request_timeout",
+                             "the request did not arrive within " +
+                                 std::to_string(limits.read_timeout.count()) + " ms")));
       co_return;
     }
     if (refusal) {
@@ -558,14 +555,13 @@ awaitable<void> HttpLoop(ServerCore& core, Stream& stream) {
       co_await Respond(core, stream, version,
                        Closing(ErrorReply(431, "header_too_large",
                                           "the header exceeds " +
-                                              std::to_string(limits.max_header_bytes) +
-                                              " bytes")));
+                                              std::to_string(limits.max_header_bytes) + " bytes")));
       co_return;
     }
     if (ec && IsHttpParseError(ec)) {
-      co_await Respond(core, stream, 11,
-                       Closing(ErrorReply(400, "malformed_http",
-                                          "malformed HTTP request: " + ec.message())));
+      co_await Respond(
+          core, stream, 11,
+          Closing(ErrorReply(400, "malformed_http", "malformed HTTP request: " + ec.message())));
       co_return;
     }
     if (ec) co_return;  // reset, or closed by Stop
@@ -581,8 +577,8 @@ awaitable<void> HttpLoop(ServerCore& core, Stream& stream) {
     }
     Request req = parser.release();
     // (Named: g++ 12 miscompiles some co_await expressions used directly as conditions.)
-    const bool open = co_await HandleRequest(core, stream, req, std::move(admission->principal),
-                                             revocation);
+    const bool open =
+        co_await HandleRequest(core, stream, req, std::move(admission->principal), revocation);
     // A large body is done: what its parse left free in the heap goes back to the system within
     // a second (HeapTrimmer). Not only after the last one: each parse runs on some thread's
     // malloc arena, and memory freed in one arena is not reused by the others, so under a

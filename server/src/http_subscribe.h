@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "ledger/event_codec.h"
 #include "base/run_blocking.h"
+#include "ledger/event_codec.h"
 #include "server_core.h"
 #include "subscription.h"
 
@@ -78,9 +78,9 @@ class SseSink final : public EventSink {
     co_return ok;
   }
   net::asio::awaitable<bool> SendHeartbeat(uint64_t position, uint64_t head) override {
-    auto text = Message("heartbeat", position,
-                        "{\"position\":" + std::to_string(position) +
-                            ",\"head\":" + std::to_string(head) + "}");
+    auto text = Message(
+        "heartbeat", position,
+        "{\"position\":" + std::to_string(position) + ",\"head\":" + std::to_string(head) + "}");
     const bool ok = co_await Write(std::move(text));
     co_return ok;
   }
@@ -138,8 +138,8 @@ net::asio::awaitable<void> ServeSse(ServerCore& core, Stream& stream, const Requ
   if (ec) co_return;
   SseSink<Stream> sink(core, stream);
   auto waiter = std::make_shared<Waiter>(co_await net::asio::this_coro::executor);
-  co_await RunSubscription({*core.hub, *core.ledger, *core.workers, *core.offices}, principal,
-                           spec, *start, sink, waiter, revocation);
+  co_await RunSubscription({*core.hub, *core.ledger, *core.workers, *core.offices}, principal, spec,
+                           *start, sink, waiter, revocation);
 }
 
 // WebSocket: text messages of JSON (docs/api.md). The client may send
@@ -190,10 +190,9 @@ class WsSink final : public EventSink {
       // A revocation is the server's policy ending the session (RFC 6455 7.4.1: 1008); anything
       // else is the server going away (1001).
       const bool revoked = reason == "revoked";
-      const net::websocket::close_reason close(
-          revoked ? net::websocket::close_code::policy_error
-                  : net::websocket::close_code::going_away,
-          revoked ? "revoked" : "");
+      const net::websocket::close_reason close(revoked ? net::websocket::close_code::policy_error
+                                                       : net::websocket::close_code::going_away,
+                                               revoked ? "revoked" : "");
       net::error_code ec;
       co_await ws_.async_close(close, net::UseAwaitable(ec));
     }
@@ -352,8 +351,8 @@ net::asio::awaitable<void> ServeWebSocket(ServerCore& core, Stream& stream, Requ
   net::asio::co_spawn(executor,
                       WsReader<Stream>(core, ws, sink, waiter, principal, spec.group, reader_done),
                       net::asio::detached);
-  co_await RunSubscription({*core.hub, *core.ledger, *core.workers, *core.offices}, principal,
-                           spec, start, sink, waiter, revocation);
+  co_await RunSubscription({*core.hub, *core.ledger, *core.workers, *core.offices}, principal, spec,
+                           start, sink, waiter, revocation);
   // The reader refers to ws and sink: end it and wait for it before they go.
   net::beast::get_lowest_layer(stream).socket().close(ec);
   net::asio::steady_timer pause(executor);

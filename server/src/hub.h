@@ -140,7 +140,7 @@ class Hub {
 
   std::mutex tail_mu_;
   std::condition_variable tail_cv_;
-  uint64_t target_ = 0;  // GUARDED_BY(tail_mu_)
+  uint64_t target_ = 0;     // GUARDED_BY(tail_mu_)
   bool stop_tail_ = false;  // GUARDED_BY(tail_mu_)
   std::thread tail_;
 
@@ -149,8 +149,7 @@ class Hub {
 };
 
 // Entries [from, min(end, from + max)) read from the ledger and rendered.
-Result<std::vector<EntryPtr>> ReadFromDisk(Ledger& ledger, uint64_t from, uint64_t end,
-                                           size_t max);
+Result<std::vector<EntryPtr>> ReadFromDisk(Ledger& ledger, uint64_t from, uint64_t end, size_t max);
 
 }  // namespace ledger::server::internal
 

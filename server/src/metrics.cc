@@ -67,8 +67,8 @@ std::string Metrics::Render(const Gauges& g) const {
   uint64_t cumulative = 0;
   for (size_t b = 0; b < kLatencyBuckets.size(); ++b) {
     cumulative += latency_counts_[b].load();
-    out += fmt::format("ledger_append_latency_seconds_bucket{{le=\"{}\"}} {}\n",
-                       kLatencyBuckets[b], cumulative);
+    out += fmt::format("ledger_append_latency_seconds_bucket{{le=\"{}\"}} {}\n", kLatencyBuckets[b],
+                       cumulative);
   }
   cumulative += latency_counts_[kLatencyBuckets.size()].load();
   out += fmt::format("ledger_append_latency_seconds_bucket{{le=\"+Inf\"}} {}\n", cumulative);
@@ -78,19 +78,22 @@ std::string Metrics::Render(const Gauges& g) const {
   out += "# HELP ledger_log_size Entries in the log (durable).\n";
   out += "# TYPE ledger_log_size gauge\n";
   out += fmt::format("ledger_log_size {}\n", g.log_size);
-  out += "# HELP ledger_erasure_purges_pending Shreddings whose deleted values may still be in "
-         "the data directory's files.\n";
+  out +=
+      "# HELP ledger_erasure_purges_pending Shreddings whose deleted values may still be in "
+      "the data directory's files.\n";
   out += "# TYPE ledger_erasure_purges_pending gauge\n";
   out += fmt::format("ledger_erasure_purges_pending {}\n", g.erasure_purges_pending);
-  out += "# HELP ledger_erasure_purge_failing 1 while the last erasure purge failed (it is "
-         "retried).\n";
+  out +=
+      "# HELP ledger_erasure_purge_failing 1 while the last erasure purge failed (it is "
+      "retried).\n";
   out += "# TYPE ledger_erasure_purge_failing gauge\n";
   out += fmt::format("ledger_erasure_purge_failing {}\n", g.erasure_purge_failing ? 1 : 0);
   out += "# HELP ledger_subscribers Live subscriptions (all transports).\n";
   out += "# TYPE ledger_subscribers gauge\n";
   out += fmt::format("ledger_subscribers {}\n", g.subscribers);
-  out += "# HELP ledger_subscriber_max_lag_entries Entries the furthest-behind subscriber has "
-         "yet to consider.\n";
+  out +=
+      "# HELP ledger_subscriber_max_lag_entries Entries the furthest-behind subscriber has "
+      "yet to consider.\n";
   out += "# TYPE ledger_subscriber_max_lag_entries gauge\n";
   out += fmt::format("ledger_subscriber_max_lag_entries {}\n", g.max_subscriber_lag);
   out += "# HELP ledger_delivery_rounds_total Times new entries were offered to all subscribers.\n";
@@ -105,8 +108,9 @@ std::string Metrics::Render(const Gauges& g) const {
   out += "# HELP ledger_connections Open connections (HTTP and binary).\n";
   out += "# TYPE ledger_connections gauge\n";
   out += fmt::format("ledger_connections {}\n", connections_.load());
-  out += "# HELP ledger_heavy_requests Reports, release exports and backups running or waiting "
-         "for a report thread.\n";
+  out +=
+      "# HELP ledger_heavy_requests Reports, release exports and backups running or waiting "
+      "for a report thread.\n";
   out += "# TYPE ledger_heavy_requests gauge\n";
   out += fmt::format("ledger_heavy_requests {}\n", heavy_.load());
   out += "# HELP ledger_binary_frames_refused_total Binary frames refused as malformed.\n";

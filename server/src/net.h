@@ -3,12 +3,12 @@
 #ifndef SERVER_SRC_NET_H_
 #define SERVER_SRC_NET_H_
 
-#include "base/net.h"
-
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+
+#include "base/net.h"
 
 namespace ledger::server::net {
 

@@ -39,8 +39,8 @@ Result<Target> ParseTarget(std::string_view target) {
     if (pair.empty()) continue;
     const size_t eq = pair.find('=');
     auto name = PercentDecode(pair.substr(0, eq));
-    auto value = PercentDecode(eq == std::string_view::npos ? std::string_view()
-                                                            : pair.substr(eq + 1));
+    auto value =
+        PercentDecode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
     if (!name || !value) return Status::InvalidArgument("bad percent escape in the query");
     out.params[*name] = std::move(*value);
   }

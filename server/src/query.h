@@ -14,7 +14,7 @@
 namespace ledger::server::internal {
 
 struct Target {
-  std::string path;  // percent-decoded
+  std::string path;                           // percent-decoded
   std::map<std::string, std::string> params;  // decoded; a repeated name keeps the last value
 };
 

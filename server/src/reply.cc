@@ -6,14 +6,12 @@ namespace ledger::server::internal {
 namespace {
 
 bool Internal(StatusCode code) {
-  return code == StatusCode::kCorruption || code == StatusCode::kIOError ||
-         code == StatusCode::kOk;
+  return code == StatusCode::kCorruption || code == StatusCode::kIOError || code == StatusCode::kOk;
 }
 
 std::string PublicMessage(const Status& status) {
   // Paths and errno texts are for the operator, not the client.
-  return Internal(status.code()) ? "the ledger could not complete the request"
-                                 : status.message();
+  return Internal(status.code()) ? "the ledger could not complete the request" : status.message();
 }
 
 }  // namespace

@@ -24,8 +24,8 @@ struct Reply {
   // If set, the body is this file instead (sent as it is read: releases can be large).
   std::string file_path;
   std::vector<std::pair<std::string, std::string>> headers;
-  bool close = false;         // end the connection after this response
-  std::string error_code;     // set for errors: counted in the metrics
+  bool close = false;      // end the connection after this response
+  std::string error_code;  // set for errors: counted in the metrics
 };
 
 Reply JsonReply(unsigned status, std::string body);

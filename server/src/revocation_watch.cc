@@ -10,7 +10,9 @@ RevocationWatch::RevocationWatch(Authenticator& auth, std::chrono::milliseconds 
 
 RevocationWatch::~RevocationWatch() { Stop(); }
 
-void RevocationWatch::Start() { thread_.Start("ledger-revoke", interval_, [this] { CheckNow(); }); }
+void RevocationWatch::Start() {
+  thread_.Start("ledger-revoke", interval_, [this] { CheckNow(); });
+}
 
 void RevocationWatch::Stop() { thread_.Stop(); }
 

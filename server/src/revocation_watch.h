@@ -62,7 +62,7 @@ class RevocationWatch {
   mutable std::mutex mu_;
   std::map<uint64_t, Entry> sessions_;  // GUARDED_BY(mu_)
   uint64_t next_id_ = 0;                // GUARDED_BY(mu_)
-  PeriodicThread thread_;  // last: stopped first when destroyed
+  PeriodicThread thread_;               // last: stopped first when destroyed
 };
 
 }  // namespace ledger::server::internal

@@ -51,7 +51,8 @@ Reply AppendBatch(ApiContext& ctx, const ApiRequest& req) {
   if (!body.ok()) return MalformedJson(body.status());
   const nlohmann::json& j = *body;
   if (!j.is_object() || !j.contains("events") || !j["events"].is_array()) {
-    return ErrorReply(422, "invalid_argument", "the body must be {\"events\": [...], \"atomic\": bool}");
+    return ErrorReply(422, "invalid_argument",
+                      "the body must be {\"events\": [...], \"atomic\": bool}");
   }
   for (const auto& [name, value] : j.items()) {
     if (name != "events" && name != "atomic") {
@@ -127,7 +128,8 @@ Reply AppendBatch(ApiContext& ctx, const ApiRequest& req) {
     }
     if (durable > 0) ctx.hub.NotifyDurable(durable);
   }
-  out += "],\"appended\":" + std::to_string(appended) + ",\"refused\":" + std::to_string(refused) + "}";
+  out += "],\"appended\":" + std::to_string(appended) + ",\"refused\":" + std::to_string(refused) +
+         "}";
   ctx.metrics.AppendDone(appended, refused, SecondsSince(start));
   return JsonReply(200, std::move(out));
 }

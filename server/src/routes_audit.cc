@@ -84,8 +84,9 @@ Reply Inclusion(ApiContext& ctx, const ApiRequest& req) {
   if (!cp.ok()) return ErrorFor(cp.status());
   if (**seq >= cp->size) {
     return ErrorReply(409, "not_yet_checkpointed",
-                      "entry " + std::to_string(**seq) + " is not covered by the checkpoint of size " +
-                          std::to_string(cp->size) + "; ask again after the next checkpoint");
+                      "entry " + std::to_string(**seq) +
+                          " is not covered by the checkpoint of size " + std::to_string(cp->size) +
+                          "; ask again after the next checkpoint");
   }
   auto proof = ctx.ledger.InclusionProof(**seq, cp->size);
   if (!proof.ok()) return ErrorFor(proof.status());
@@ -97,7 +98,8 @@ Reply Consistency(ApiContext& ctx, const ApiRequest& req) {
   auto to = DecimalParam(req.target, "to");
   if (!from.ok()) return ErrorFor(from.status());
   if (!to.ok()) return ErrorFor(to.status());
-  if (!*from || !*to) return ErrorReply(422, "invalid_argument", "parameters from and to are required");
+  if (!*from || !*to)
+    return ErrorReply(422, "invalid_argument", "parameters from and to are required");
   if (**from > **to) return ErrorReply(422, "invalid_argument", "from must not exceed to");
   auto proof = ctx.ledger.ConsistencyProof(**from, **to);
   if (!proof.ok()) return ErrorFor(proof.status());

@@ -93,10 +93,10 @@ Reply Personal(ApiContext& ctx, const ApiRequest& req, uint64_t seq) {
   auto personal = ctx.ledger.ReadPersonal(seq, req.principal.key_id);
   if (!personal.ok()) return ErrorFor(personal.status());
   // Logged, durably, before anything is returned.
-  Status logged = ctx.access_log.Append({req.principal.token_id, req.principal.key_id_hex,
-                                         req.principal.role, "read_personal",
-                                         "seq:" + std::to_string(seq)},
-                                        NowMicros());
+  Status logged =
+      ctx.access_log.Append({req.principal.token_id, req.principal.key_id_hex, req.principal.role,
+                             "read_personal", "seq:" + std::to_string(seq)},
+                            NowMicros());
   if (!logged.ok()) {
     if (ctx.log) ctx.log("access log: " + logged.ToString());
     return ErrorReply(503, "access_log_unavailable",

@@ -168,8 +168,8 @@ Reply Groups(ApiContext& ctx, const ApiRequest& req) {
   auto parsed = ParseRequestJson(req.body);
   if (!parsed.ok()) return MalformedJson(parsed.status());
   const nlohmann::json& body = *parsed;
-  if (!body.is_object() || !body.contains("position") ||
-      !body["position"].is_number_unsigned() || body.size() != 1) {
+  if (!body.is_object() || !body.contains("position") || !body["position"].is_number_unsigned() ||
+      body.size() != 1) {
     return ErrorReply(422, "invalid_argument", "the body must be {\"position\": <seq>}");
   }
   const uint64_t position = body["position"].get<uint64_t>();

@@ -4,8 +4,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "report_pool.h"
 #include "base/run_blocking.h"
+#include "report_pool.h"
 #include "server_core.h"
 
 namespace ledger::server::internal {
@@ -38,8 +38,8 @@ void NameWorkerThread() {
 net::asio::awaitable<Reply> RunApi(ServerCore& core, ApiRequest request) {
   // (Handlers are named lambdas, not temporaries in the co_await expression: g++ 12 destroys a
   // temporary lambda with captures twice there.)
-  const bool heavy = IsHeavyRequest(request.method, request.target.path) ||
-                     request.body.size() > kHeavyBodyBytes;
+  const bool heavy =
+      IsHeavyRequest(request.method, request.target.path) || request.body.size() > kHeavyBodyBytes;
   if (!heavy) {
     auto handle = [&core, api = std::move(request)]() {
       NameWorkerThread();

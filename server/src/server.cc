@@ -220,14 +220,15 @@ Result<std::unique_ptr<Server>> Server::Start(ServerOptions options,
     LEDGER_ASSIGN_OR_RETURN(ledger, Ledger::Open(o.data_dir, o.ledger_options));
   }
   core->ledger = std::move(ledger);
-  LEDGER_ASSIGN_OR_RETURN(core->groups, internal::GroupStore::Open(o.data_dir + "/server/groups.json"));
+  LEDGER_ASSIGN_OR_RETURN(core->groups,
+                          internal::GroupStore::Open(o.data_dir + "/server/groups.json"));
   LEDGER_ASSIGN_OR_RETURN(core->access_log, AccessLog::Open(AccessLogPath(o.data_dir)));
   core->auth = std::make_unique<internal::Authenticator>(TokensPath(o.data_dir), *core->ledger);
   LEDGER_RETURN_IF_ERROR(core->auth->Load());
-  core->revocations = std::make_unique<internal::RevocationWatch>(
-      *core->auth, std::chrono::milliseconds(100));
-  core->rate = std::make_unique<internal::RateLimiter>(o.limits.requests_per_second,
-                                                       o.limits.request_burst);
+  core->revocations =
+      std::make_unique<internal::RevocationWatch>(*core->auth, std::chrono::milliseconds(100));
+  core->rate =
+      std::make_unique<internal::RateLimiter>(o.limits.requests_per_second, o.limits.request_burst);
   core->hub = std::make_unique<internal::Hub>(*core->ledger, o.subscription_cache_bytes,
                                               o.delivery_interval, o.log);
   core->offices = std::make_unique<internal::OfficeIndex>(*core->ledger);

@@ -37,12 +37,12 @@ struct ServerCore {
   std::unique_ptr<AccessLog> access_log;
   std::unique_ptr<Authenticator> auth;
   std::unique_ptr<RateLimiter> rate;
-  std::unique_ptr<RevocationWatch> revocations;  // open sessions' credentials, rechecked
+  std::unique_ptr<RevocationWatch> revocations;     // open sessions' credentials, rechecked
   std::unique_ptr<net::asio::thread_pool> workers;  // handlers, disk reads, acks
-  std::unique_ptr<ReportPool> reports;  // heavy requests' handlers (report_pool.h)
+  std::unique_ptr<ReportPool> reports;              // heavy requests' handlers (report_pool.h)
   std::unique_ptr<ApiContext> api;
 
-  BodyBudget body_budget;  // of options.limits.max_body_memory
+  BodyBudget body_budget;    // of options.limits.max_body_memory
   HeapTrimmer heap_trimmer;  // the heap's free pages back after large bodies
 
   std::atomic<bool> stopping{false};
@@ -51,7 +51,7 @@ struct ServerCore {
   // Every open connection's closer (posts a close to its strand), so Stop can end them.
   std::mutex connections_mu;
   std::map<uint64_t, std::function<void()>> connections;  // GUARDED_BY(connections_mu)
-  uint64_t next_connection = 0;                          // GUARDED_BY(connections_mu)
+  uint64_t next_connection = 0;                           // GUARDED_BY(connections_mu)
   // Open connections by client address (ConnectionGuard's key), for the per-address limit.
   // Invariant: every count is positive; an address without connections has no entry.
   std::map<std::string, size_t, std::less<>> per_address;  // GUARDED_BY(connections_mu)

@@ -56,12 +56,13 @@ Result<SignedEvent> SignedEventFromJson(const nlohmann::json& j) {
       if (!d.is_object() || !d.contains("salt") || !d.contains("field") || !d.contains("value") ||
           !d["salt"].is_string() || !d["field"].is_string() || !d["value"].is_string() ||
           d.size() != 3) {
-        return Status::InvalidArgument(where + ": must be {\"salt\", \"field\", \"value\"} strings");
+        return Status::InvalidArgument(where +
+                                       ": must be {\"salt\", \"field\", \"value\"} strings");
       }
       auto salt = Base64Decode(d["salt"].get<std::string>());
       if (!salt.ok()) return Status::InvalidArgument(where + ".salt: must be standard base64");
-      out.disclosures.push_back(
-          Disclosure{std::move(*salt), d["field"].get<std::string>(), d["value"].get<std::string>()});
+      out.disclosures.push_back(Disclosure{std::move(*salt), d["field"].get<std::string>(),
+                                           d["value"].get<std::string>()});
     }
   }
   return out;

@@ -1,7 +1,7 @@
 #include "subscription.h"
 
-#include "query.h"
 #include "base/run_blocking.h"
+#include "query.h"
 
 namespace ledger::server::internal {
 namespace {
@@ -11,8 +11,8 @@ std::vector<std::string> SplitCommas(const std::string& text) {
   size_t start = 0;
   while (start <= text.size()) {
     const size_t comma = text.find(',', start);
-    std::string part = text.substr(start, comma == std::string::npos ? std::string::npos
-                                                                     : comma - start);
+    std::string part =
+        text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     if (!part.empty()) out.push_back(std::move(part));
     if (comma == std::string::npos) break;
     start = comma + 1;
@@ -129,8 +129,10 @@ net::asio::awaitable<void> RunSubscription(SubscriptionContext ctx, const Princi
         auto read = [&ledger = ctx.ledger, pos, end, max = spec.max_batch]() {
           DiskBatch out;
           auto r = ReadFromDisk(ledger, pos, end, max);
-          if (r.ok()) out.entries = std::move(r).value();
-          else out.status = r.status();
+          if (r.ok())
+            out.entries = std::move(r).value();
+          else
+            out.status = r.status();
           return out;
         };
         DiskBatch disk = co_await RunBlocking(ctx.pool, std::move(read));

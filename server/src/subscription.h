@@ -30,7 +30,7 @@ namespace ledger::server::internal {
 class Metrics;
 
 struct SubscriptionSpec {
-  std::optional<uint64_t> from;  // nullopt: the end of the log
+  std::optional<uint64_t> from;              // nullopt: the end of the log
   std::vector<std::string> type_prefixes;    // empty: every type
   std::vector<std::string> stream_prefixes;  // empty: every stream (within the caller's scope)
   std::string group;  // a consumer group: start from its checkpoint if it has one

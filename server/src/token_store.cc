@@ -104,7 +104,8 @@ Result<NewToken> TokenStore::Create(const std::string& path, const std::string& 
   LEDGER_ASSIGN_OR_RETURN(auto records, LoadRecords(path));
   NewToken out;
   out.record.id = HexEncode(internal::RandomBytes(8));
-  out.token = std::string(kTokenPrefix) + out.record.id + "_" + HexEncode(internal::RandomBytes(32));
+  out.token =
+      std::string(kTokenPrefix) + out.record.id + "_" + HexEncode(internal::RandomBytes(32));
   out.record.hash_hex = TokenHashHex(out.token);
   out.record.key_id_hex = key_id_hex;
   out.record.role = role;

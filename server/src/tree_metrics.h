@@ -16,8 +16,8 @@
 #include <utility>
 #include <vector>
 
-#include "ledger/ledger.h"
 #include "base/status.h"
+#include "ledger/ledger.h"
 
 namespace ledger::server::internal {
 

@@ -162,7 +162,7 @@ void DrawLifePlan(const Cohort& cohort, Participant* p) {
   // Category 1 and 3 about 35 % each, 2 and 4 about 15 % each.
   // Those a scenario keeps on assistance are more often the limited or unwilling.
   p->category = 1 + static_cast<int>(Stays(p->role) ? rng.Weighted({20, 20, 30, 30})
-                                                     : rng.Weighted({35, 15, 35, 15}));
+                                                    : rng.Weighted({35, 15, 35, 15}));
   p->exempt = rng.Chance(0.10);
   p->exemption_ground = static_cast<int>(rng.Weighted({50, 25, 15, 10}));
   p->refused_first = rng.Chance(0.04);

@@ -2,9 +2,9 @@
 // string and says what is wrong with any other.
 #include "base/base64.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 namespace ledger {
 namespace {

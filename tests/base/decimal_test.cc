@@ -2,17 +2,20 @@
 // what is wrong without repeating the text.
 #include "base/decimal.h"
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace ledger {
 namespace {
 
 TEST(DecimalTest, AcceptsCanonicalNumbers) {
   const std::pair<const char*, uint64_t> cases[] = {
-      {"0", 0}, {"7", 7}, {"10", 10}, {"1234567890", 1234567890},
+      {"0", 0},
+      {"7", 7},
+      {"10", 10},
+      {"1234567890", 1234567890},
       {"18446744073709551615", UINT64_MAX},
   };
   for (const auto& [text, value] : cases) {

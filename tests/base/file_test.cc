@@ -2,13 +2,12 @@
 // and a replacement that leaves no temporary file behind.
 #include "base/file.h"
 
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "../temp_dir.h"
 
@@ -55,8 +54,7 @@ TEST(FileTest, ReadSmallFileRefusesOneByteOverTheLimit) {
   auto over = ReadSmallFile(path, 9);
   ASSERT_FALSE(over.ok());
   EXPECT_EQ(over.status().code(), StatusCode::kCorruption);
-  EXPECT_EQ(over.status().message(),
-            path + " is larger than 9 bytes: not a file the ledger wrote");
+  EXPECT_EQ(over.status().message(), path + " is larger than 9 bytes: not a file the ledger wrote");
 }
 
 TEST(FileTest, WriteFileAtomicCreatesReplacesAndLeavesNoTemporary) {

@@ -1,11 +1,11 @@
 // Hex: lowercase out, either case in, and a refusal that points at the mistake.
 #include "base/hex.h"
 
+#include <gtest/gtest.h>
+
 #include <array>
 #include <cstdint>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace ledger {
 namespace {

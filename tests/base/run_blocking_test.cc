@@ -2,11 +2,11 @@
 // the result, and the io_context does not stop while the call is in flight.
 #include "base/run_blocking.h"
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <string>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 namespace ledger {
 namespace {

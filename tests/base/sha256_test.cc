@@ -2,9 +2,9 @@
 // hasher that gives the one-shot digest however the input is split.
 #include "base/sha256.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 #include "base/hex.h"
 

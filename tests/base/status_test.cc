@@ -2,10 +2,10 @@
 // move out.
 #include "base/status.h"
 
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace ledger {
 namespace {

@@ -19,7 +19,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-
 constexpr char kOrigin[] = "audit.example/ledger";
 
 bool IsBase64Hash(const std::string& s) {

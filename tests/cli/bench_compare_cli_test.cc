@@ -17,7 +17,8 @@ namespace fs = std::filesystem;
 bool PostgresInstalled() {
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator("/usr/lib/postgresql", ec)) {
-    if (fs::exists(entry.path() / "bin" / "initdb") && fs::exists(entry.path() / "bin" / "pg_ctl")) {
+    if (fs::exists(entry.path() / "bin" / "initdb") &&
+        fs::exists(entry.path() / "bin" / "pg_ctl")) {
       return true;
     }
   }
@@ -76,21 +77,21 @@ TEST_F(BenchCompareCliTest, ComparesAgainstAScratchPostgresAndStopsIt) {
   EXPECT_EQ(j["postgres"].value("fsync", ""), "on") << j.dump();
   EXPECT_EQ(j["postgres"].value("synchronous_commit", ""), "on") << j.dump();
   EXPECT_TRUE(j["postgres"].value("started_by_benchmark", false)) << j.dump();
-  for (const char* side : {"ledger_appends", "postgres_appends", "ledger_replay",
-                           "postgres_replay"}) {
+  for (const char* side :
+       {"ledger_appends", "postgres_appends", "ledger_replay", "postgres_replay"}) {
     const std::string name = side;
     ASSERT_TRUE(j[name + "_per_s_runs"].is_array()) << name << ": " << j.dump();
     EXPECT_EQ(j[name + "_per_s_runs"].size(), 1u) << name;
     EXPECT_GT(j.value(name + "_per_s_median", 0.0), 0.0) << name << ": " << j.dump();
   }
-  EXPECT_NEAR(j.value("append_ratio", 0.0),
-              j.value("ledger_appends_per_s_median", 0.0) /
-                  j.value("postgres_appends_per_s_median", 1.0),
-              1e-9);
-  EXPECT_NEAR(j.value("replay_ratio", 0.0),
-              j.value("ledger_replay_per_s_median", 0.0) /
-                  j.value("postgres_replay_per_s_median", 1.0),
-              1e-9);
+  EXPECT_NEAR(
+      j.value("append_ratio", 0.0),
+      j.value("ledger_appends_per_s_median", 0.0) / j.value("postgres_appends_per_s_median", 1.0),
+      1e-9);
+  EXPECT_NEAR(
+      j.value("replay_ratio", 0.0),
+      j.value("ledger_replay_per_s_median", 0.0) / j.value("postgres_replay_per_s_median", 1.0),
+      1e-9);
   EXPECT_EQ(j.value("append_target_ratio", 0.0), 1.0);
   EXPECT_EQ(j.value("replay_target_ratio", 0.0), 4.0);
   // Both sides replayed the same events (the ledger's log also holds its key registrations).
@@ -132,9 +133,9 @@ TEST_F(BenchCompareCliTest, AScratchPathWithAQuoteIsRefusedNamingIt) {
   const fs::path quoted = dir_ / "it's";
   fs::create_directory(quoted);
   RunFiles files{"/dev/null", dir_ / "out", dir_ / "err"};
-  RunResult r = RunLedger(dir_, {"bench", "compare", "--dir", quoted.string(), "--participants",
-                                 "50", "--runs", "1"},
-                          files, "bench compare");
+  RunResult r = RunLedger(
+      dir_, {"bench", "compare", "--dir", quoted.string(), "--participants", "50", "--runs", "1"},
+      files, "bench compare");
   EXPECT_NE(r.exit_code, kExitOk) << Describe(r);
   EXPECT_NE(r.err.find("holds the character '\\''"), std::string::npos) << Describe(r);
   EXPECT_TRUE(fs::is_empty(quoted));

@@ -121,8 +121,8 @@ class CliTest : public ::testing::Test {
   RunResult Append(const std::string& key, const std::string& input,
                    const std::vector<std::string>& extra = {}) {
     // The vault's master key is found in the key directory that init filled.
-    std::vector<std::string> args = {"append", "--data", data_, "--keys", keys_,
-                                     "--key", key, "--input", input};
+    std::vector<std::string> args = {"append", "--data", data_,     "--keys", keys_,
+                                     "--key",  key,      "--input", input};
     args.insert(args.end(), extra.begin(), extra.end());
     return Run(args);
   }

@@ -40,7 +40,8 @@ bool Contains(const std::string& text, const std::string& part) {
 std::map<std::string, std::string> Snapshot(const fs::path& dir) {
   std::map<std::string, std::string> out;
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
-    if (e.is_regular_file()) out[e.path().lexically_relative(dir).string()] = ReadWholeFile(e.path());
+    if (e.is_regular_file())
+      out[e.path().lexically_relative(dir).string()] = ReadWholeFile(e.path());
   }
   return out;
 }
@@ -72,8 +73,8 @@ class IntegrityCliTest : public ::testing::Test {
     return r;
   }
   RunResult Append(const std::string& file) {
-    return Ok({"append", "--data", "data", "--keys", "keys", "--key", "cw.key", "--key",
-               "svc.key", "--input", file, "--errors-only"});
+    return Ok({"append", "--data", "data", "--keys", "keys", "--key", "cw.key", "--key", "svc.key",
+               "--input", file, "--errors-only"});
   }
   uint64_t Size(const std::string& data = "data") {
     RunResult r = Ok({"stats", "--data", data, "--format", "json"});
@@ -81,7 +82,7 @@ class IntegrityCliTest : public ::testing::Test {
     return j.is_object() ? j.value("entries", uint64_t{0}) : 0;
   }
   json VerifyJson(std::vector<std::string> extra, int expected_exit) {
-    std::vector<std::string> args = {"verify", "--data", "data", "--vkey", "keys/ledger.key.pub",
+    std::vector<std::string> args = {"verify",   "--data", "data", "--vkey", "keys/ledger.key.pub",
                                      "--format", "json"};
     args.insert(args.end(), extra.begin(), extra.end());
     RunResult r = RunIn(dir_, args);
@@ -137,12 +138,12 @@ TEST_F(IntegrityCliTest, RestoredAndReappendedLogFailsAgainstAHeldCheckpoint) {
   fs::copy(dir_ / "older", dir_ / "data", fs::copy_options::recursive);
   Ok({"generate", "--participants", "12", "--seed", "5", "--from", "2009-06", "--out",
       "third.jsonl"});
-  RunResult refused = RunIn(dir_, {"append", "--data", "data", "--keys", "keys", "--key",
-                                   "cw.key", "--key", "svc.key", "--input", "third.jsonl"});
+  RunResult refused = RunIn(dir_, {"append", "--data", "data", "--keys", "keys", "--key", "cw.key",
+                                   "--key", "svc.key", "--input", "third.jsonl"});
   EXPECT_EQ(refused.exit_code, kExitCorruption) << Describe(refused);
   EXPECT_TRUE(Contains(refused.err, "ledger.key.checkpoint")) << Describe(refused);
-  EXPECT_TRUE(Contains(refused.err, "the ledger's key signed a checkpoint of " +
-                                        std::to_string(held_size)))
+  EXPECT_TRUE(
+      Contains(refused.err, "the ledger's key signed a checkpoint of " + std::to_string(held_size)))
       << Describe(refused);
   // An insider with the keys removes that file too, and re-appends with the real keys.
   fs::remove(dir_ / "keys" / "ledger.key.checkpoint");
@@ -202,8 +203,8 @@ TEST_F(IntegrityCliTest, DeletedIndexRecordsAreRefusedNamedAndRepairedAndARetryI
   EXPECT_TRUE(Contains(j.value("message", ""), ids[0]) || Contains(j.value("message", ""), "ids ["))
       << j.dump();
 
-  RunResult repair = RunIn(dir_, {"repair", "--data", "data", "--vkey", "keys/ledger.key.pub",
-                                  "--format", "json"});
+  RunResult repair = RunIn(
+      dir_, {"repair", "--data", "data", "--vkey", "keys/ledger.key.pub", "--format", "json"});
   EXPECT_EQ(repair.exit_code, kExitOk) << Describe(repair);
   json r = json::parse(repair.out, nullptr, false);
   ASSERT_TRUE(r.is_object()) << Describe(repair);
@@ -235,11 +236,10 @@ TEST_F(IntegrityCliTest, ReadingCommandsWorkOnAReadOnlyCopyAndWriteNothing) {
       {"caseload", "--data", "copy", "--as-of", "2009-06-30"},
   };
   // Only where the binary is reachable by nobody (a checkout under /root is not).
-  const bool can_drop =
-      ::geteuid() == 0 &&
-      std::system(("setpriv --reuid=65534 --regid=65534 --clear-groups test -x " +
-                   std::string(LEDGER_BINARY) + " 2>/dev/null")
-                      .c_str()) == 0;
+  const bool can_drop = ::geteuid() == 0 &&
+                        std::system(("setpriv --reuid=65534 --regid=65534 --clear-groups test -x " +
+                                     std::string(LEDGER_BINARY) + " 2>/dev/null")
+                                        .c_str()) == 0;
   if (!can_drop) std::fprintf(stderr, "note: not run as nobody (setpriv or access missing)\n");
   for (const auto& args : commands) {
     SCOPED_TRACE(args[0]);

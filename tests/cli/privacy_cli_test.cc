@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "cli_runner.h"
 #include "../file_search.h"
+#include "cli_runner.h"
 #include "storage/kv_store.h"
 #include "vault.h"
 
@@ -20,8 +20,8 @@ namespace ledger::cli_testing {
 namespace {
 
 namespace fs = std::filesystem;
-using nlohmann::json;
 using ledger::testing::FilesContaining;
+using nlohmann::json;
 
 class PrivacyCliTest : public ::testing::Test {
  protected:
@@ -91,8 +91,9 @@ TEST_F(PrivacyCliTest, ErasureShredLeavesNothingInTheFilesAndARepeatOnlyChecks) 
 }
 
 TEST_F(PrivacyCliTest, RetentionRunLeavesNothingInTheFiles) {
-  WriteWholeFile(dir_ / "policy.json",
-                 R"({"archive": [], "retention": [{"name": "closed-0m", "months_after_closure": 0}]})");
+  WriteWholeFile(
+      dir_ / "policy.json",
+      R"({"archive": [], "retention": [{"name": "closed-0m", "months_after_closure": 0}]})");
   Ok({"policy", "set", "--data", "data", "--file", "policy.json", "--key", "keys/admin.key"});
   RunResult plan = Ok(Dpo({"retention", "run", "--dry-run", "--format", "json"}));
   std::vector<std::string> due, keep;

@@ -35,8 +35,8 @@ class ReplayCliTest : public ::testing::Test {
     fs::remove_all(dir_ / "r");
     r.Write(dir_ / "r", *key_);
     RunFiles files{"/dev/null", dir_ / "out", dir_ / "err"};
-    return RunLedger(dir_, {"replay", (dir_ / "r").string(), what, "--vkey",
-                            key_->verifier().ToString()},
+    return RunLedger(dir_,
+                     {"replay", (dir_ / "r").string(), what, "--vkey", key_->verifier().ToString()},
                      files, "replay " + what);
   }
 
@@ -63,8 +63,8 @@ TEST_F(ReplayCliTest, AManifestWithANumberForFormatExitsSevenWithNoKeyNeeded) {
     RunFiles files{"/dev/null", dir_ / "out", dir_ / "err"};
     r.Write(dir_ / "r", *key_);
     RunResult res = RunLedger(
-        dir_, {"replay", (dir_ / "r").string(), what, "--vkey", key_->verifier().ToString()},
-        files, "replay");
+        dir_, {"replay", (dir_ / "r").string(), what, "--vkey", key_->verifier().ToString()}, files,
+        "replay");
     EXPECT_EQ(res.exit_code, kExitCorruption) << Describe(res);
     EXPECT_NE(res.err.find("ledger: Corruption: manifest.json: its SHA-256 is not the one the "
                            "signature covers"),

@@ -63,8 +63,8 @@ TEST_F(ReportsCliTest, TheDemoPrintsOutcomesAndComplianceAndWritesTheHtmlReport)
 }
 
 TEST_F(ReportsCliTest, OutcomesJsonIsCanonicalAndRepeatable) {
-  std::vector<std::string> args = {"outcomes", "--data", "d/data", "--as-of", "2010-12-31",
-                                   "--by", "sex", "--format", "json"};
+  std::vector<std::string> args = {"outcomes", "--data", "d/data",   "--as-of", "2010-12-31",
+                                   "--by",     "sex",    "--format", "json"};
   RunResult a = Run(args);
   ASSERT_EQ(a.exit_code, kExitOk) << Describe(a);
   RunResult b = Run(args);
@@ -80,15 +80,14 @@ TEST_F(ReportsCliTest, OutcomesJsonIsCanonicalAndRepeatable) {
 }
 
 TEST_F(ReportsCliTest, OutcomesTableCsvAndWindow) {
-  RunResult t = Run({"outcomes", "--data", "d/data", "--as-of", "2010-12-31", "--horizons",
-                     "3,12", "--cohort-from", "2008-01", "--cohort-to", "2008-06",
-                     "--baseline-month", "2008-12", "--stock-month", "2009-12"});
+  RunResult t = Run({"outcomes", "--data", "d/data", "--as-of", "2010-12-31", "--horizons", "3,12",
+                     "--cohort-from", "2008-01", "--cohort-to", "2008-06", "--baseline-month",
+                     "2008-12", "--stock-month", "2009-12"});
   ASSERT_EQ(t.exit_code, kExitOk) << Describe(t);
   EXPECT_NE(t.out.find("Status 3 months after intake"), std::string::npos) << t.out;
   EXPECT_NE(t.out.find("intake 2008-01-01 to 2008-06-30"), std::string::npos) << t.out;
   EXPECT_NE(t.out.find("Recipients in 2009-12 against 2008-12 (O13)"), std::string::npos);
-  RunResult csv = Run({"outcomes", "--data", "d/data", "--as-of", "2010-12-31", "--format",
-                       "csv"});
+  RunResult csv = Run({"outcomes", "--data", "d/data", "--as-of", "2010-12-31", "--format", "csv"});
   ASSERT_EQ(csv.exit_code, kExitOk) << Describe(csv);
   std::vector<std::string> lines = SplitLines(csv.out);
   ASSERT_GT(lines.size(), 10u);
@@ -96,8 +95,8 @@ TEST_F(ReportsCliTest, OutcomesTableCsvAndWindow) {
 }
 
 TEST_F(ReportsCliTest, ComplianceJsonCsvAndTable) {
-  RunResult j = Run({"compliance", "--data", "d/data", "--as-of", "2010-12-31", "--format",
-                     "json"});
+  RunResult j =
+      Run({"compliance", "--data", "d/data", "--as-of", "2010-12-31", "--format", "json"});
   ASSERT_EQ(j.exit_code, kExitOk) << Describe(j);
   json rep = Sealed(j)["report"];
   ASSERT_EQ(rep["checks"].size(), 5u);
@@ -106,8 +105,8 @@ TEST_F(ReportsCliTest, ComplianceJsonCsvAndTable) {
     EXPECT_EQ(c["passed"].get<uint64_t>() + c["exceptions"].size(), c["checked"].get<uint64_t>());
     exceptions += c["exceptions"].size();
   }
-  RunResult csv = Run({"compliance", "--data", "d/data", "--as-of", "2010-12-31", "--format",
-                       "csv"});
+  RunResult csv =
+      Run({"compliance", "--data", "d/data", "--as-of", "2010-12-31", "--format", "csv"});
   ASSERT_EQ(csv.exit_code, kExitOk) << Describe(csv);
   EXPECT_EQ(SplitLines(csv.out).size(), exceptions + 1);
   RunResult summary = Run({"compliance", "--data", "d/data", "--format", "csv", "--summary"});
@@ -128,8 +127,8 @@ TEST_F(ReportsCliTest, ReportWritesOneSelfContainedPage) {
   for (const char* forbidden : {"<script", "http:", "https:", "src="}) {
     EXPECT_EQ(page.find(forbidden), std::string::npos) << forbidden;
   }
-  RunResult again = Run({"report", "--data", "d/data", "--as-of", "2010-06-30", "--html",
-                         "r2.html", "--by", "age_band"});
+  RunResult again = Run({"report", "--data", "d/data", "--as-of", "2010-06-30", "--html", "r2.html",
+                         "--by", "age_band"});
   ASSERT_EQ(again.exit_code, kExitOk);
   EXPECT_EQ(ReadWholeFile(*dir_ / "r2.html"), page);
 }

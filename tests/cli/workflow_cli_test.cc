@@ -32,7 +32,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-
 // The README generates 428 participants; the test uses fewer to stay fast. Nothing else of the
 // README's commands is changed.
 constexpr char kReadmeParticipants[] = "20";
@@ -122,10 +121,9 @@ class WitnessProcess {
     files.stdout_path = out_path_;
     files.stderr_path = err_path_;
     pid_ = SpawnLedger(cwd,
-                                    {"witness", "serve", "--key", key, "--log-vkey", log_vkey,
-                                     "--state", state, "--listen",
-                                     "127.0.0.1:" + std::to_string(port_)},
-                                    files);
+                       {"witness", "serve", "--key", key, "--log-vkey", log_vkey, "--state", state,
+                        "--listen", "127.0.0.1:" + std::to_string(port_)},
+                       files);
     if (pid_ < 0) return ::testing::AssertionFailure() << "could not start the witness";
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (std::chrono::steady_clock::now() < deadline) {
@@ -395,8 +393,8 @@ TEST_F(WorkflowCliTest, ReadmeWorkflowWorks) {
 TEST_F(WorkflowCliTest, AppendWithOneKeyRefusesEventsOfAnotherActorRole) {
   Ok({"init", "--data", "data", "--keys", "keys", "--origin", "one-key.example/ledger"});
   Ok({"keygen", "--name", "cw", "--out", "cw.key"});
-  Ok({"keys", "add", "--data", "data", "--key", "keys/admin.key", "--vkey", "cw.key.pub",
-      "--role", "caseworker"});
+  Ok({"keys", "add", "--data", "data", "--key", "keys/admin.key", "--vkey", "cw.key.pub", "--role",
+      "caseworker"});
   Ok({"generate", "--participants", "5", "--seed", "7", "--out", "cohort.jsonl"});
   std::vector<json> events = ReadCohort("cohort.jsonl");
   ASSERT_FALSE(events.empty());
@@ -410,8 +408,8 @@ TEST_F(WorkflowCliTest, AppendWithOneKeyRefusesEventsOfAnotherActorRole) {
   }
   ASSERT_GT(payments, 0u) << "the cohort should hold payments";
 
-  RunResult r = Run({"append", "--data", "data", "--keys", "keys", "--key", "cw.key", "--input",
-                     "cohort.jsonl"});
+  RunResult r = Run(
+      {"append", "--data", "data", "--keys", "keys", "--key", "cw.key", "--input", "cohort.jsonl"});
   EXPECT_EQ(r.exit_code, kExitRefused) << Describe(r);
   std::vector<json> results = JsonLines(r.out);
   ASSERT_EQ(results.size(), events.size()) << Describe(r);
@@ -440,8 +438,8 @@ TEST_F(WorkflowCliTest, AppendWithOneKeyRefusesEventsOfAnotherActorRole) {
   // The same cohort with the service key as well: what was refused goes in now, and the rest are
   // duplicates at their first positions.
   Ok({"keygen", "--name", "svc", "--out", "svc.key"});
-  Ok({"keys", "add", "--data", "data", "--key", "keys/admin.key", "--vkey", "svc.key.pub",
-      "--role", "service"});
+  Ok({"keys", "add", "--data", "data", "--key", "keys/admin.key", "--vkey", "svc.key.pub", "--role",
+      "service"});
   RunResult both = Run({"append", "--data", "data", "--keys", "keys", "--key", "cw.key", "--key",
                         "svc.key", "--input", "cohort.jsonl", "--errors-only"});
   EXPECT_EQ(both.exit_code, kExitOk) << Describe(both);
@@ -459,7 +457,8 @@ TEST_F(WorkflowCliTest, WitnessCosignsAndCatchesNothingWrong) {
   std::vector<std::string> lines = SplitLines(ReadWholeFile(Path("cohort.jsonl")));
   ASSERT_GT(lines.size(), 10u);
   std::string first, second;
-  for (size_t i = 0; i < lines.size(); ++i) (i < lines.size() / 2 ? first : second) += lines[i] + "\n";
+  for (size_t i = 0; i < lines.size(); ++i)
+    (i < lines.size() / 2 ? first : second) += lines[i] + "\n";
   WriteWholeFile(Path("part1.jsonl"), first);
   WriteWholeFile(Path("part2.jsonl"), second);
   auto append = [&](const std::string& file) {
@@ -515,8 +514,8 @@ TEST_F(WorkflowCliTest, WitnessCosignsAndCatchesNothingWrong) {
   std::string impostor_key;
   {
     WitnessProcess impostor;
-    ASSERT_TRUE(impostor.Start(dir_, "impostor", "impostor.key", "keys/ledger.key.pub",
-                               "impostor.state"));
+    ASSERT_TRUE(
+        impostor.Start(dir_, "impostor", "impostor.key", "keys/ledger.key.pub", "impostor.state"));
     impostor_key = impostor.CosignatureKey();
     EXPECT_EQ(impostor.Terminate(), kExitOk) << impostor.Stderr();
   }

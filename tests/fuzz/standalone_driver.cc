@@ -69,17 +69,72 @@ std::string ReadFile(const fs::path& p) {
 // Tokens that parsers of JSON and CSV get wrong: other types, edges of integer ranges, numbers
 // no double holds, escapes, separators.
 const std::vector<std::string>& Tokens() {
-  static const std::vector<std::string> kTokens = {
-      "null", "true", "false", "0", "-1", "1.5", "-0", "1e999", "-1e999", "1e-999",
-      "9223372036854775807", "9223372036854775808", "-9223372036854775809",
-      "18446744073709551615", "18446744073709551616", "99999999999999999999999999999999999999999",
-      "2147483648", "-2147483649", "4294967296", "\"\"", "\"x\"", "\"\\u0000\"", "\"\\ud800\"",
-      "\"\\uDFFF\"", "\"\xc3\x28\"", "\"\xf0\x9f\x98\x80\"", "{}", "[]", "[1]", "{\"a\":1}", ",",
-      ":", "\"", "{", "}", "[", "]", "\n", "\r\n", "\\", "\t", std::string(1, '\0'), "\x7f",
-      "\x1b[31m", "xx", "*", "18-24", "2008-13", "0000-00", "9999-12", "-", ",,,,,,,,",
-      "\"person\"", "\"day\"", "\"type\"", "\"data\"", "\"format\"", "\"files\"",
-      "\"case.opened\"", "\"payment.made\"", "\"ledger-release/v1\"", "\"events.jsonl\"",
-      "\"persons.csv\"", "\"manifest.json\"", "\"../x\"", "\".hidden\""};
+  static const std::vector<std::string> kTokens = {"null",
+                                                   "true",
+                                                   "false",
+                                                   "0",
+                                                   "-1",
+                                                   "1.5",
+                                                   "-0",
+                                                   "1e999",
+                                                   "-1e999",
+                                                   "1e-999",
+                                                   "9223372036854775807",
+                                                   "9223372036854775808",
+                                                   "-9223372036854775809",
+                                                   "18446744073709551615",
+                                                   "18446744073709551616",
+                                                   "99999999999999999999999999999999999999999",
+                                                   "2147483648",
+                                                   "-2147483649",
+                                                   "4294967296",
+                                                   "\"\"",
+                                                   "\"x\"",
+                                                   "\"\\u0000\"",
+                                                   "\"\\ud800\"",
+                                                   "\"\\uDFFF\"",
+                                                   "\"\xc3\x28\"",
+                                                   "\"\xf0\x9f\x98\x80\"",
+                                                   "{}",
+                                                   "[]",
+                                                   "[1]",
+                                                   "{\"a\":1}",
+                                                   ",",
+                                                   ":",
+                                                   "\"",
+                                                   "{",
+                                                   "}",
+                                                   "[",
+                                                   "]",
+                                                   "\n",
+                                                   "\r\n",
+                                                   "\\",
+                                                   "\t",
+                                                   std::string(1, '\0'),
+                                                   "\x7f",
+                                                   "\x1b[31m",
+                                                   "xx",
+                                                   "*",
+                                                   "18-24",
+                                                   "2008-13",
+                                                   "0000-00",
+                                                   "9999-12",
+                                                   "-",
+                                                   ",,,,,,,,",
+                                                   "\"person\"",
+                                                   "\"day\"",
+                                                   "\"type\"",
+                                                   "\"data\"",
+                                                   "\"format\"",
+                                                   "\"files\"",
+                                                   "\"case.opened\"",
+                                                   "\"payment.made\"",
+                                                   "\"ledger-release/v1\"",
+                                                   "\"events.jsonl\"",
+                                                   "\"persons.csv\"",
+                                                   "\"manifest.json\"",
+                                                   "\"../x\"",
+                                                   "\".hidden\""};
   return kTokens;
 }
 
@@ -99,7 +154,9 @@ class Mutator {
  public:
   Mutator(uint64_t seed, size_t max_len) : rng_(seed), max_len_(max_len) {}
 
-  size_t Below(size_t n) { return n == 0 ? 0 : std::uniform_int_distribution<size_t>(0, n - 1)(rng_); }
+  size_t Below(size_t n) {
+    return n == 0 ? 0 : std::uniform_int_distribution<size_t>(0, n - 1)(rng_);
+  }
 
   std::string Mutate(const std::string& base, const std::vector<std::string>& corpus) {
     std::string s = base;
@@ -157,7 +214,8 @@ class Mutator {
         const size_t start = s.rfind('\n', at == 0 ? 0 : at - 1);
         const size_t from = start == std::string::npos ? 0 : start + 1;
         const size_t end = s.find('\n', from);
-        const std::string line = s.substr(from, end == std::string::npos ? std::string::npos : end - from + 1);
+        const std::string line =
+            s.substr(from, end == std::string::npos ? std::string::npos : end - from + 1);
         s.insert(from, line);
         break;
       }

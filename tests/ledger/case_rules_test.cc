@@ -73,21 +73,29 @@ class CaseRulesTest : public ::testing::Test {
 
   json Decision(const std::string& s, const std::string& id, const std::string& outcome) {
     return CaseEvent(s, "assistance.decided",
-                     {{"decision_id", id}, {"outcome", outcome}, {"period_from", "2008-02-01"},
-                      {"period_to", "2008-02-29"}, {"form", "grant"},
-                      {"reduction_warning_given", true}, {"appeal_info_given", true},
+                     {{"decision_id", id},
+                      {"outcome", outcome},
+                      {"period_from", "2008-02-01"},
+                      {"period_to", "2008-02-29"},
+                      {"form", "grant"},
+                      {"reduction_warning_given", true},
+                      {"appeal_info_given", true},
                       {"emergency", false}});
   }
   json Payment(const std::string& s, const std::string& decision) {
-    return CaseEvent(s, "payment.made",
-                     {{"decision_id", decision}, {"month", "2008-02"}, {"grant_nok", 5000},
-                      {"loan_nok", 0}},
-                     "2008-02-05T10:00:00+01:00", "service");
+    return CaseEvent(
+        s, "payment.made",
+        {{"decision_id", decision}, {"month", "2008-02"}, {"grant_nok", 5000}, {"loan_nok", 0}},
+        "2008-02-05T10:00:00+01:00", "service");
   }
   json Condition(const std::string& s, const std::string& id, const std::string& decision) {
     return CaseEvent(s, "condition.set",
-                     {{"condition_id", id}, {"decision_id", decision}, {"activity", "course"},
-                      {"start", "2008-02-04"}, {"end", "2008-03-01"}, {"hours_per_week", 10}});
+                     {{"condition_id", id},
+                      {"decision_id", decision},
+                      {"activity", "course"},
+                      {"start", "2008-02-04"},
+                      {"end", "2008-03-01"},
+                      {"hours_per_week", 10}});
   }
   json Breach(const std::string& s, const std::string& id, const std::string& condition) {
     return CaseEvent(s, "condition.breached",
@@ -96,8 +104,12 @@ class CaseRulesTest : public ::testing::Test {
   json Sanction(const std::string& s, const std::string& id, const std::string& breach,
                 const std::string& decision) {
     return CaseEvent(s, "sanction.imposed",
-                     {{"sanction_id", id}, {"breach_id", breach}, {"basis_decision_id", decision},
-                      {"reduction_pct", 20}, {"from", "2008-03-01"}, {"to", "2008-03-31"},
+                     {{"sanction_id", id},
+                      {"breach_id", breach},
+                      {"basis_decision_id", decision},
+                      {"reduction_pct", 20},
+                      {"from", "2008-03-01"},
+                      {"to", "2008-03-31"},
                       {"emergency_checked", true}});
   }
   json Agreement(const std::string& s, const std::string& id, int problems) {
@@ -106,12 +118,17 @@ class CaseRulesTest : public ::testing::Test {
     for (int i = 0; i < problems; ++i) {
       std::string pid = "p" + std::to_string(i + 1);
       p.push_back({{"problem_id", pid}, {"domain", domains[i]}});
-      t.push_back({{"task_id", "t" + std::to_string(i + 1)}, {"problem_id", pid},
-                   {"responsible", "participant"}, {"due", "2008-03-01"}});
+      t.push_back({{"task_id", "t" + std::to_string(i + 1)},
+                   {"problem_id", pid},
+                   {"responsible", "participant"},
+                   {"due", "2008-03-01"}});
     }
     return CaseEvent(s, "agreement.signed",
-                     {{"agreement_id", id}, {"start", "2008-02-01"}, {"end", "2008-04-30"},
-                      {"problems", p}, {"tasks", t}});
+                     {{"agreement_id", id},
+                      {"start", "2008-02-01"},
+                      {"end", "2008-04-30"},
+                      {"problems", p},
+                      {"tasks", t}});
   }
   json Review(const std::string& s, const std::string& agreement, const std::string& task) {
     return CaseEvent(s, "agreement.task_reviewed",
@@ -132,8 +149,10 @@ class CaseRulesTest : public ::testing::Test {
   json Disclosure(const std::string& s, const std::string& id, const std::string& consent,
                   const std::string& at = "2008-02-10T10:00:00+01:00") {
     return CaseEvent(s, "disclosure.made",
-                     {{"disclosure_id", id}, {"recipient", "nav"},
-                      {"data_categories", {"identity"}}, {"basis", "consent:" + consent},
+                     {{"disclosure_id", id},
+                      {"recipient", "nav"},
+                      {"data_categories", {"identity"}},
+                      {"basis", "consent:" + consent},
                       {"purpose", "case_coordination"}},
                      at);
   }
@@ -166,7 +185,8 @@ TEST_F(CaseRulesTest, TheGeneratedCohortPassesEveryRuleAndVerifies) {
   auto results = ledger_->AppendEach(events);
   for (size_t i = 0; i < results.size(); ++i) {
     ASSERT_TRUE(results[i].ok()) << "line " << i + 1 << ": " << results[i].status().ToString()
-                                 << "\n" << lines[i];
+                                 << "\n"
+                                 << lines[i];
   }
   auto report = VerifyLedger(*ledger_, {});
   ASSERT_TRUE(report.ok()) << report.status().ToString();
@@ -188,10 +208,11 @@ TEST_F(CaseRulesTest, ReferencesMustExistInTheStream) {
                           {{"consent_id", "con-9"}, {"effective_at", "2008-03-01T00:00:00Z"}}),
                 "reference", {"data.consent_id", "con-9"});
   ExpectRefused(Disclosure("ya", "d1", "con-9"), "reference", {"data.basis", "con-9"});
-  ExpectRefused(CaseEvent("ya", "referral.recommended",
-                          {{"referral_id", "ref-9"}, {"recommendation_code", "x"},
-                           {"responsible_service", "nav"}}),
-                "reference", {"ref-9"});
+  ExpectRefused(
+      CaseEvent(
+          "ya", "referral.recommended",
+          {{"referral_id", "ref-9"}, {"recommendation_code", "x"}, {"responsible_service", "nav"}}),
+      "reference", {"ref-9"});
   ExpectRefused(Dpo("ya", "erasure.decided",
                     {{"request_id", "er-9"}, {"decision", "granted"}, {"ground", "GDPR:17(1)(b)"}}),
                 "reference", {"er-9"});
@@ -219,9 +240,10 @@ TEST_F(CaseRulesTest, ReferencedThingsMustBeInTheRightState) {
   MustAppend(Condition("ya", "c1", "dec-1"));
   MustAppend(Breach("ya", "b1", "c1"));
   MustAppend(Sanction("ya", "s1", "b1", "dec-1"));
-  ExpectRefused(CaseEvent("ya", "appeal.decided",
-                          {{"sanction_id", "s1"}, {"body", "statsforvalteren"}, {"outcome", "upheld"}}),
-                "state", {"s1", "not appealed"});
+  ExpectRefused(
+      CaseEvent("ya", "appeal.decided",
+                {{"sanction_id", "s1"}, {"body", "statsforvalteren"}, {"outcome", "upheld"}}),
+      "state", {"s1", "not appealed"});
   MustAppend(CaseEvent("ya", "sanction.lifted", {{"sanction_id", "s1"}, {"reason", "complied"}}));
   ExpectRefused(CaseEvent("ya", "sanction.lifted", {{"sanction_id", "s1"}, {"reason", "x"}}),
                 "state", {"s1", "already lifted"});
@@ -244,12 +266,14 @@ TEST_F(CaseRulesTest, AgreementsHaveAtMostTheLimitOfProblemsAndAreNotReviewedAft
   MustAppend(Agreement("ya", "a1", 3));
   ExpectRefused(Review("ya", "a1", "t9"), "reference", {"task t9", "a1"});
   MustAppend(Review("ya", "a1", "t1"));
-  MustAppend(CaseEvent("ya", "agreement.closed",
-                       {{"agreement_id", "a1"}, {"reason", "completed"}, {"evaluation_done", true}}));
+  MustAppend(
+      CaseEvent("ya", "agreement.closed",
+                {{"agreement_id", "a1"}, {"reason", "completed"}, {"evaluation_done", true}}));
   ExpectRefused(Review("ya", "a1", "t2"), "state", {"a1", "closed"});
-  ExpectRefused(CaseEvent("ya", "agreement.closed",
-                          {{"agreement_id", "a1"}, {"reason", "completed"}, {"evaluation_done", true}}),
-                "state", {"a1", "already closed"});
+  ExpectRefused(
+      CaseEvent("ya", "agreement.closed",
+                {{"agreement_id", "a1"}, {"reason", "completed"}, {"evaluation_done", true}}),
+      "state", {"a1", "already closed"});
 }
 
 TEST_F(CaseRulesTest, TheProblemLimitIsSetPerLedger) {
@@ -262,7 +286,8 @@ TEST_F(CaseRulesTest, TheProblemLimitIsSetPerLedger) {
 TEST_F(CaseRulesTest, AClosedCaseTakesFollowUpButNoNewWorkUntilReopened) {
   Open("ya");
   MustAppend(CaseEvent("ya", "case.closed", {{"reason", "work"}}, "2008-06-01T10:00:00+02:00"));
-  ExpectRefused(Agreement("ya", "a1", 1), "closed-case", {"case/ya", "2008-06-01", "case.reopened"});
+  ExpectRefused(Agreement("ya", "a1", 1), "closed-case",
+                {"case/ya", "2008-06-01", "case.reopened"});
   MustAppend(CaseEvent("ya", "status.observed",
                        {{"as_of", "2008-12-01"}, {"status", "work_full"}, {"source", "register"}},
                        "2008-12-02T10:00:00+01:00", "service"));
@@ -287,10 +312,10 @@ TEST_F(CaseRulesTest, ErasureNeedsAGrantedRequestAndNothingFollowsTheShredding) 
                 "state", {"er-1", "already decided"});
   MustAppend(Dpo("ya", "subject.shredded", {{"request_id", "er-1"}}));
   uint64_t size = ledger_->Size();
-  Status after = Append(CaseEvent("ya", "status.observed",
-                                  {{"as_of", "2008-12-01"}, {"status", "work_full"},
-                                   {"source", "register"}},
-                                  "2008-12-02T10:00:00+01:00", "service"));
+  Status after =
+      Append(CaseEvent("ya", "status.observed",
+                       {{"as_of", "2008-12-01"}, {"status", "work_full"}, {"source", "register"}},
+                       "2008-12-02T10:00:00+01:00", "service"));
   EXPECT_EQ(after.code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(after.message().find("shredded"), std::string::npos);
   EXPECT_EQ(ledger_->Size(), size);
@@ -309,8 +334,10 @@ TEST_F(CaseRulesTest, ARestrictionBlocksConsentBasedSharingForItsPurposeUntilLif
   MustAppend(Disclosure("ya", "d0", "con-1", "2008-02-04T10:00:00+01:00"));
   // A statutory basis is not blocked.
   MustAppend(CaseEvent("ya", "disclosure.made",
-                       {{"disclosure_id", "d2"}, {"recipient", "child_welfare"},
-                        {"data_categories", {"identity"}}, {"basis", "NO:bvl§6-4"},
+                       {{"disclosure_id", "d2"},
+                        {"recipient", "child_welfare"},
+                        {"data_categories", {"identity"}},
+                        {"basis", "NO:bvl§6-4"},
                         {"purpose", "case_coordination"}},
                        "2008-02-06T10:00:00+01:00"));
   MustAppend(Dpo("ya", "processing.unrestricted", {{"purpose", "case_coordination"}},
@@ -326,8 +353,7 @@ TEST_F(CaseRulesTest, TheArchiveDutyRefusesErasureWithItsGround) {
       "ground":"NO:arkivl§6"}]})");
   ASSERT_TRUE(policy.ok()) << policy.status().ToString();
   ASSERT_TRUE(ledger_->SetPrivacyPolicy(*policy, admin_.key_id()).ok());
-  EXPECT_EQ(ledger_->SetPrivacyPolicy(*policy, cw_.key_id()).code(),
-            StatusCode::kPermissionDenied);
+  EXPECT_EQ(ledger_->SetPrivacyPolicy(*policy, cw_.key_id()).code(), StatusCode::kPermissionDenied);
   Open("ya");
   MustAppend(CaseEvent("ya", "erasure.requested", {{"request_id", "er-1"}}, "2008-03-01T09:00:00Z",
                        "dpo"));
@@ -339,7 +365,8 @@ TEST_F(CaseRulesTest, TheArchiveDutyRefusesErasureWithItsGround) {
 }
 
 TEST_F(CaseRulesTest, RetentionShreddingOnlyOnceTheRulesPeriodHasPassed) {
-  auto policy = PolicyFromJson(R"({"retention":[{"name":"closed-24m","months_after_closure":24}]})");
+  auto policy =
+      PolicyFromJson(R"({"retention":[{"name":"closed-24m","months_after_closure":24}]})");
   ASSERT_TRUE(policy.ok());
   ASSERT_TRUE(ledger_->SetPrivacyPolicy(*policy, admin_.key_id()).ok());
   Open("ya");

@@ -3,12 +3,11 @@
 // exact instants where the answer changes and with times written in different zones; and the
 // same decisions from the state the ledger keeps while events are appended (late entries
 // included).
-#include "ledger/consent.h"
-
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
+#include "ledger/consent.h"
 #include "ledger/key_admin.h"
 #include "ledger/ledger.h"
 #include "ledger/time_format.h"
@@ -135,9 +134,9 @@ TEST(ConsentDecisionTest, SaysWhichPartOfTheQuestionIsNotCovered) {
   std::vector<ConsentFacts> cs = {Given()};
   EXPECT_EQ(DecideConsent(cs, {}, Ask("2009-02-01T12:00:00Z", {"identity"}, "health")).answer,
             ConsentAnswer::kRecipientNotCovered);
-  EXPECT_EQ(DecideConsent(cs, {}, Ask("2009-02-01T12:00:00Z", {"identity"}, "nav", "statistics"))
-                .answer,
-            ConsentAnswer::kPurposeNotCovered);
+  EXPECT_EQ(
+      DecideConsent(cs, {}, Ask("2009-02-01T12:00:00Z", {"identity"}, "nav", "statistics")).answer,
+      ConsentAnswer::kPurposeNotCovered);
   auto d = DecideConsent(cs, {}, Ask("2009-02-01T12:00:00Z", {"identity", "health", "economy"}));
   EXPECT_EQ(d.answer, ConsentAnswer::kCategoryNotCovered);
   EXPECT_EQ(d.missing, (std::vector<std::string>{"health", "economy"}));
@@ -172,9 +171,12 @@ TEST(ConsentDecisionTest, ARefusalIsNamedWhenNothingWasGiven) {
 nlohmann::json GivenEvent(const std::string& s, const std::string& id, const std::string& at,
                           const std::string& expires) {
   return CaseEvent(s, "consent.given",
-                   {{"consent_id", id}, {"purposes", {"case_coordination"}},
-                    {"recipients", {"nav"}}, {"data_categories", {"identity", "economy"}},
-                    {"method", "signed_form"}, {"form_sha256", std::string(64, 'b')},
+                   {{"consent_id", id},
+                    {"purposes", {"case_coordination"}},
+                    {"recipients", {"nav"}},
+                    {"data_categories", {"identity", "economy"}},
+                    {"method", "signed_form"},
+                    {"form_sha256", std::string(64, 'b')},
                     {"expires_at", expires}},
                    at);
 }
@@ -188,10 +190,9 @@ TEST(ConsentDecisionLedgerTest, DecisionsFollowTheAppendedEventsIncludingLateEnt
     auto r = t.ledger->Append(Sign(j, k));
     ASSERT_TRUE(r.ok()) << r.status().ToString();
   };
-  EXPECT_EQ(t.ledger->DecideConsent({"ys", "nav", {"identity"}, "case_coordination", 0})
-                .status()
-                .code(),
-            StatusCode::kNotFound);
+  EXPECT_EQ(
+      t.ledger->DecideConsent({"ys", "nav", {"identity"}, "case_coordination", 0}).status().code(),
+      StatusCode::kNotFound);
   append(CaseOpened("ys"));
   append(GivenEvent("ys", "con-1", "2008-02-01T10:00:00+01:00", "2009-02-01T00:00:00+01:00"));
   auto ask = [&](const char* at) {
@@ -224,13 +225,13 @@ TEST(ConsentDecisionLedgerTest, DecisionsFollowTheAppendedEventsIncludingLateEnt
   ASSERT_EQ(shown->consents.size(), 1u);
   EXPECT_EQ(shown->restrictions.size(), 1u);
   // After shredding, every question is answered "erased".
-  append(CaseEvent("ys", "erasure.requested", {{"request_id", "er-1"}},
-                   "2009-03-01T10:00:00+01:00", "dpo"));
+  append(CaseEvent("ys", "erasure.requested", {{"request_id", "er-1"}}, "2009-03-01T10:00:00+01:00",
+                   "dpo"));
   append(CaseEvent("ys", "erasure.decided",
                    {{"request_id", "er-1"}, {"decision", "granted"}, {"ground", "GDPR:17(1)(a)"}},
                    "2009-03-01T10:00:00+01:00", "dpo"));
-  append(CaseEvent("ys", "subject.shredded", {{"request_id", "er-1"}},
-                   "2009-03-01T10:00:00+01:00", "dpo"));
+  append(CaseEvent("ys", "subject.shredded", {{"request_id", "er-1"}}, "2009-03-01T10:00:00+01:00",
+                   "dpo"));
   EXPECT_EQ(ask("2008-06-01T12:00:00Z").answer, ConsentAnswer::kErased);
 }
 

@@ -13,12 +13,12 @@
 #include <random>
 #include <thread>
 
+#include "../temp_dir.h"
 #include "ledger/ledger.h"
 #include "ledger_on_store.h"
 #include "records.h"
 #include "storage/kv_store.h"
 #include "test_events.h"
-#include "../temp_dir.h"
 
 namespace ledger {
 namespace {
@@ -58,8 +58,8 @@ struct DiskLedger {
   if (!ledger.ok()) _exit(3);
   auto worker = [&](int t) {
     for (int n = 0;; ++n) {
-      std::string subject = "yr" + std::to_string(round) + "t" + std::to_string(t) + "n" +
-                            std::to_string(n);
+      std::string subject =
+          "yr" + std::to_string(round) + "t" + std::to_string(t) + "n" + std::to_string(n);
       std::vector<SignedEvent> batch = {Sign(CaseOpened(subject), key)};
       for (int k = 0; k < 7; ++k) batch.push_back(Sign(PhaseEntered(subject, "intake"), key));
       auto results = (*ledger)->AppendEach(batch);
@@ -144,7 +144,8 @@ TEST(DurabilityTest, FlippedByteInAStoredEntryIsCorruption) {
   const uint64_t target = 2;  // the case.opened
   {
     auto store = internal::OpenRocksDbStore(dir.path(), false).value();
-    std::string value = store->Get(internal::Column::kEntries, internal::EncodeBE64(target)).value();
+    std::string value =
+        store->Get(internal::Column::kEntries, internal::EncodeBE64(target)).value();
     value[value.size() / 2] ^= 0x10;
     internal::KvWriteBatch b;
     b.Put(internal::Column::kEntries, internal::EncodeBE64(target), value);
@@ -221,12 +222,12 @@ TEST(DurabilityTest, AfterAFailedWriteEveryAppendFailsUntilReopened) {
                           keys.admin.key_id()};
   // Writes: identity, vault binding, admin registration, caseworker registration, one case;
   // then failure.
-  auto ledger = internal::OpenLedgerOnStore(
-                    std::make_unique<FailingStore>(internal::NewMemoryStore(), 5), &identity,
-                    VaultOptions())
-                    .value();
-  auto admin_reg = SignEventJson(KeyRegisteredJson(keys.admin, keys.admin.verifier(), "admin", {}),
-                                 keys.admin);
+  auto ledger =
+      internal::OpenLedgerOnStore(std::make_unique<FailingStore>(internal::NewMemoryStore(), 5),
+                                  &identity, VaultOptions())
+          .value();
+  auto admin_reg =
+      SignEventJson(KeyRegisteredJson(keys.admin, keys.admin.verifier(), "admin", {}), keys.admin);
   ASSERT_TRUE(ledger->Append(*admin_reg).ok());
   ASSERT_TRUE(RegisterKey(*ledger, keys.admin, keys.caseworker.verifier(), "caseworker", {}).ok());
   ASSERT_TRUE(ledger->Append(Sign(CaseOpened("yabc"), keys.caseworker)).ok());
@@ -254,18 +255,22 @@ TEST(DurabilityTest, AnErasurePurgeThatFailsKeepsItsToDoAndIsRetried) {
   LedgerOptions options = VaultOptions();
   options.erasure_purge_delay_ms = 0;
   auto ledger = internal::OpenLedgerOnStore(std::move(store), &identity, options).value();
-  ASSERT_TRUE(ledger->Append(SignEventJson(KeyRegisteredJson(keys.admin, keys.admin.verifier(),
-                                                             "admin", {}),
-                                           keys.admin).value()).ok());
+  ASSERT_TRUE(
+      ledger
+          ->Append(SignEventJson(KeyRegisteredJson(keys.admin, keys.admin.verifier(), "admin", {}),
+                                 keys.admin)
+                       .value())
+          .ok());
   ASSERT_TRUE(RegisterKey(*ledger, keys.admin, keys.caseworker.verifier(), "caseworker", {}).ok());
   ASSERT_TRUE(RegisterKey(*ledger, keys.admin, dpo.verifier(), "dpo", {}).ok());
   ASSERT_TRUE(ledger->Append(Sign(CaseOpened("ygone"), keys.caseworker)).ok());
   const std::string at = "2008-03-01T10:00:00+01:00";
-  for (auto& e : {CaseEvent("ygone", "erasure.requested", {{"request_id", "r"}}, at, "dpo"),
-                  CaseEvent("ygone", "erasure.decided",
-                            {{"request_id", "r"}, {"decision", "granted"},
-                             {"ground", "GDPR:17(1)(b)"}}, at, "dpo"),
-                  CaseEvent("ygone", "subject.shredded", {{"request_id", "r"}}, at, "dpo")}) {
+  for (auto& e :
+       {CaseEvent("ygone", "erasure.requested", {{"request_id", "r"}}, at, "dpo"),
+        CaseEvent("ygone", "erasure.decided",
+                  {{"request_id", "r"}, {"decision", "granted"}, {"ground", "GDPR:17(1)(b)"}}, at,
+                  "dpo"),
+        CaseEvent("ygone", "subject.shredded", {{"request_id", "r"}}, at, "dpo")}) {
     auto r = ledger->Append(Sign(e, dpo));
     ASSERT_TRUE(r.ok()) << r.status().ToString();
   }

@@ -90,7 +90,8 @@ TEST(EntryReaderTest, DamageIsCorruptionNamingTheSeq) {
   std::string bytes = internal::EncodeEntry(kEvent, kKeyId, kSignature, 11, 0, 1);
   EntryReader reader;
   EntryFields f;
-  for (const std::string& bad : {bytes.substr(0, 13), std::string(), std::string(bytes.size(), '\xff')}) {
+  for (const std::string& bad :
+       {bytes.substr(0, 13), std::string(), std::string(bytes.size(), '\xff')}) {
     Status s = reader.Read(11, bad, &f);
     EXPECT_EQ(s.code(), StatusCode::kCorruption);
     EXPECT_NE(s.message().find("entry at seq 11"), std::string::npos) << s.message();

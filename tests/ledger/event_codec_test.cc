@@ -37,7 +37,9 @@ TEST(EventCodecTest, RoundTripKeepsEveryField) {
         {"end", "2008-06-01"},
         {"problems", {{{"problem_id", "p1"}, {"domain", "housing"}}}},
         {"tasks",
-         {{{"task_id", "t1"}, {"problem_id", "p1"}, {"responsible", "participant"},
+         {{{"task_id", "t1"},
+           {"problem_id", "p1"},
+           {"responsible", "participant"},
            {"due", "2008-04-01"}}}}}},
   };
   auto e = SignEventJson(j.dump(), key);
@@ -250,8 +252,7 @@ TEST(EventCodecTest, ElementLimitStopsTheParseAtTheFirstValueOverIt) {
   EXPECT_EQ(refusal("[{},{},{}]", 3), "column 8: more than 3 JSON elements");
   // Scalars count, keys do not.
   EXPECT_EQ(refusal(R"({"a":1,"b":"x","c":null})", 4), "");
-  EXPECT_NE(refusal(R"({"a":1,"b":"x","c":null,"d":true})", 4)
-                .find("more than 4 JSON elements"),
+  EXPECT_NE(refusal(R"({"a":1,"b":"x","c":null,"d":true})", 4).find("more than 4 JSON elements"),
             std::string::npos);
   // A hostile text far over the limit is refused there, whatever its size.
   std::string many = "[";
@@ -351,9 +352,9 @@ TEST(EventCodecTest, StreamAndSubjectMustAgree) {
 TEST(EventCodecTest, CrossFieldRulesAreChecked) {
   auto j = CaseOpened("yabc");
   j["type"] = "sanction.imposed";
-  j["data"] = {{"sanction_id", "s1"}, {"breach_id", "b1"}, {"basis_decision_id", "d1"},
-               {"reduction_nok", 1000}, {"reduction_pct", 20}, {"from", "2008-02-01"},
-               {"to", "2008-03-01"}, {"emergency_checked", true}};
+  j["data"] = {{"sanction_id", "s1"},   {"breach_id", "b1"},        {"basis_decision_id", "d1"},
+               {"reduction_nok", 1000}, {"reduction_pct", 20},      {"from", "2008-02-01"},
+               {"to", "2008-03-01"},    {"emergency_checked", true}};
   j.erase("personal");
   EXPECT_NE(Refusal(j).find("exactly one of reduction_nok and reduction_pct"), std::string::npos);
   j["data"].erase("reduction_pct");
@@ -383,8 +384,7 @@ TEST(EventCodecTest, ErrorsNeverRepeatAPersonalValue) {
 TEST(EventCodecTest, NonCanonicalBytesAreRefused) {
   auto e = SignEventJson(CaseOpened("yabc").dump(), MakeKey("k")).value();
   EXPECT_TRUE(ValidateCanonicalEvent(e.event).ok());
-  EXPECT_EQ(ValidateCanonicalEvent(e.event + std::string(8, '\0')).code(),
-            StatusCode::kCorruption);
+  EXPECT_EQ(ValidateCanonicalEvent(e.event + std::string(8, '\0')).code(), StatusCode::kCorruption);
   EXPECT_EQ(ValidateCanonicalEvent("garbage").code(), StatusCode::kCorruption);
   EXPECT_EQ(ValidateCanonicalEvent(std::string(64, '\xff')).code(), StatusCode::kCorruption);
 }

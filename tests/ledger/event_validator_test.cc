@@ -25,8 +25,7 @@ TEST(EventValidatorTest, TextWithANulByteIsRefused) {
   auto event = message.initRoot<schema::Event>();
   ASSERT_TRUE(EventFromJson(ValidCase(), event).ok());
   std::string office("drammen\0Kari Nordmann 15818912345", 32);
-  event.getData().getCaseOpened().setOffice(
-      capnp::Text::Reader(office.data(), office.size()));
+  event.getData().getCaseOpened().setOffice(capnp::Text::Reader(office.data(), office.size()));
   std::string bytes = CanonicalBytes(event.asReader());
   Status s = ValidateCanonicalEvent(bytes);
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
@@ -37,16 +36,15 @@ TEST(EventValidatorTest, FieldsUnknownToTheSchemaAreRefused) {
   capnp::MallocMessageBuilder message;
   auto layout = capnp::Schema::from<schema::Event>().getProto().getStruct();
   // An Event with one pointer more than this build knows, holding a personal value.
-  auto any = message.getRoot<capnp::AnyPointer>().initAsAnyStruct(
-      layout.getDataWordCount(), layout.getPointerCount() + 1);
+  auto any = message.getRoot<capnp::AnyPointer>().initAsAnyStruct(layout.getDataWordCount(),
+                                                                  layout.getPointerCount() + 1);
   auto event = any.as<schema::Event>();
   ASSERT_TRUE(EventFromJson(ValidCase(), event).ok());
   any.getPointerSection()[layout.getPointerCount()].setAs<capnp::Text>("15818912345");
   std::string bytes = CanonicalBytes(event.asReader());
   Status s = ValidateCanonicalEvent(bytes);
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(s.message().find("unknown to this ledger's schema"), std::string::npos)
-      << s.ToString();
+  EXPECT_NE(s.message().find("unknown to this ledger's schema"), std::string::npos) << s.ToString();
 }
 
 TEST(EventValidatorTest, TheSameEventWithoutExtrasIsValid) {

@@ -17,20 +17,20 @@
 #include <sstream>
 #include <thread>
 
+#include "../temp_dir.h"
+#include "entry_codec.h"
 #include "ledger/audit_export.h"
 #include "ledger/event_codec.h"
 #include "ledger/key_admin.h"
-#include "ledger_on_store.h"
 #include "ledger/ledger.h"
 #include "ledger/repair.h"
 #include "ledger/verify.h"
-#include "entry_codec.h"
+#include "ledger_on_store.h"
 #include "records.h"
 #include "storage/kv_store.h"
 #include "test_events.h"
 #include "tlog/checkpoint.h"
 #include "vault.h"
-#include "../temp_dir.h"
 
 namespace ledger {
 namespace {
@@ -105,7 +105,8 @@ uint64_t KillDuringAppends(const std::string& dir, const SigningKey& caseworker)
       for (int n = 0;; ++n) {
         std::string subject = "yk" + std::to_string(t) + "n" + std::to_string(n);
         std::vector<SignedEvent> batch = {Sign(CaseOpened(subject), caseworker)};
-        for (int k = 0; k < 7; ++k) batch.push_back(Sign(PhaseEntered(subject, "intake"), caseworker));
+        for (int k = 0; k < 7; ++k)
+          batch.push_back(Sign(PhaseEntered(subject, "intake"), caseworker));
         for (auto& r : (*ledger)->AppendEach(batch)) {
           if (!r.ok()) _exit(4);
         }
@@ -420,14 +421,13 @@ TEST(HeldCheckpointTest, RestoredAndReappendedLogFailsAgainstAHeldCheckpoint) {
   EXPECT_EQ(held.report.failed_check, "checkpoint");
   EXPECT_EQ(held.report.failure.code(), StatusCode::kCorruption);
   const std::string m = held.report.failure.message();
-  EXPECT_TRUE(Contains(m, "the held checkpoint held.cp of size " + std::to_string(held_size)))
-      << m;
+  EXPECT_TRUE(Contains(m, "the held checkpoint held.cp of size " + std::to_string(held_size))) << m;
   EXPECT_TRUE(Contains(m, "has root ") && Contains(m, "but the entries give ")) << m;
 
   VerifyOptions options;
   options.held_checkpoints = {{"held.cp", held_note}};
-  auto exported_report = VerifyAuditExport(exported.path(), keys.ledger_key.verifier().ToString(),
-                                           options);
+  auto exported_report =
+      VerifyAuditExport(exported.path(), keys.ledger_key.verifier().ToString(), options);
   ASSERT_TRUE(exported_report.ok()) << exported_report.status().ToString();
   EXPECT_FALSE(exported_report->ok);
   EXPECT_EQ(exported_report->failed_check, "checkpoint");
@@ -458,8 +458,8 @@ TEST(AnchorTest, TheCheckpointKeptBesideTheKeyRefusesAWholeOlderDirectory) {
   ASSERT_FALSE(refused.ok()) << "a whole older directory opened to be re-signed";
   EXPECT_EQ(refused.status().code(), StatusCode::kCorruption);
   EXPECT_TRUE(Contains(refused.status().message(), beside_key)) << refused.status().ToString();
-  EXPECT_TRUE(Contains(refused.status().message(),
-                       "signed a checkpoint of " + std::to_string(signed_size)))
+  EXPECT_TRUE(
+      Contains(refused.status().message(), "signed a checkpoint of " + std::to_string(signed_size)))
       << refused.status().ToString();
   // Reading it is still possible (an auditor holds no key).
   EXPECT_TRUE(Ledger::Open(dir.path(), ReadOnly()).ok());
@@ -589,8 +589,8 @@ TEST(DerivedColumnsTest, EachColumnChangedIsNamed) {
        false},
       {"stream head advanced", "stream_heads",
        [](Populated&, internal::KvWriteBatch& b, internal::KvStore& s) {
-         auto head = internal::DecodeStreamHead(s.Get(Column::kStreamHeads, "case/yp2").value())
-                         .value();
+         auto head =
+             internal::DecodeStreamHead(s.Get(Column::kStreamHeads, "case/yp2").value()).value();
          head.next_version += 1;
          b.Put(Column::kStreamHeads, "case/yp2", internal::EncodeStreamHead(head));
        },
@@ -727,7 +727,8 @@ TEST(DerivedColumnsTest, ALedgerWrittenWithoutTheCaseRulesStillVerifies) {
   no_rules.check_case_rules = false;
   {
     auto ledger = CreateLedgerWithAdmin(dir.path(), keys.ledger_key, keys.admin, no_rules).value();
-    ASSERT_TRUE(RegisterKey(*ledger, keys.admin, keys.caseworker.verifier(), "caseworker", {}).ok());
+    ASSERT_TRUE(
+        RegisterKey(*ledger, keys.admin, keys.caseworker.verifier(), "caseworker", {}).ok());
     AppendCases(*ledger, keys.caseworker, "n", 4);
   }
   Audit audit = VerifyReadOnly(dir.path());
@@ -771,7 +772,8 @@ TEST(DerivedColumnsTest, RepairRefusesALogThatHoldsAnIdTwice) {
   auto repaired = RepairLedger(p.dir.path(), {});
   ASSERT_FALSE(repaired.ok());
   EXPECT_EQ(repaired.status().code(), StatusCode::kCorruption);
-  EXPECT_TRUE(Contains(repaired.status().message(), "occurs twice")) << repaired.status().ToString();
+  EXPECT_TRUE(Contains(repaired.status().message(), "occurs twice"))
+      << repaired.status().ToString();
 }
 
 // ---- 5. A flipped byte in the file of each column ----

@@ -63,9 +63,9 @@ TYPED_TEST(KvStoreTest, BatchKeepsTheOrderOfItsOperationsOnEachKey) {
   KvWriteBatch b;
   b.Put(Column::kIds, "z", "first");
   b.Put(Column::kIds, "a", "x");
-  b.Put(Column::kIds, "z", "second");     // a later put of the same key wins
+  b.Put(Column::kIds, "z", "second");  // a later put of the same key wins
   b.Put(Column::kEntries, "gone", "v");
-  b.Delete(Column::kEntries, "gone");     // deleted after it was put
+  b.Delete(Column::kEntries, "gone");  // deleted after it was put
   b.Delete(Column::kEntries, "back");
   b.Put(Column::kEntries, "back", "v2");  // put after its deletion: stays
   b.Put(Column::kPersonal, "s1/4", "put before the range deletion");

@@ -104,14 +104,12 @@ TEST(LedgerTest, ARefusedEventBetweenAcceptedOnesOfItsStreamLeavesTheHeadAsItWas
   TestLedger t;
   auto opened = CaseOpened("yinplace");
   auto stale = PhaseEntered("yinplace", "clarification");
-  stale["expected_version"] = 7;  // the stream will be at 2
+  stale["expected_version"] = 7;           // the stream will be at 2
   auto reopened = CaseOpened("yinplace");  // case.opened only as the stream's first event
-  std::vector<SignedEvent> batch = {Sign(opened, t.caseworker),
-                                    Sign(PhaseEntered("yinplace", "intake"), t.caseworker),
-                                    Sign(stale, t.caseworker),
-                                    Sign(PhaseEntered("yinplace", "clarification"), t.caseworker),
-                                    Sign(reopened, t.caseworker),
-                                    Sign(PhaseEntered("yinplace", "follow_up"), t.caseworker)};
+  std::vector<SignedEvent> batch = {
+      Sign(opened, t.caseworker),   Sign(PhaseEntered("yinplace", "intake"), t.caseworker),
+      Sign(stale, t.caseworker),    Sign(PhaseEntered("yinplace", "clarification"), t.caseworker),
+      Sign(reopened, t.caseworker), Sign(PhaseEntered("yinplace", "follow_up"), t.caseworker)};
   auto results = t.ledger->AppendEach(batch);
   ASSERT_EQ(results.size(), batch.size());
   ASSERT_TRUE(results[0].ok() && results[1].ok() && results[3].ok() && results[5].ok());
@@ -149,8 +147,9 @@ TEST(LedgerTest, ARefusedAtomicBatchLeavesItsStreamsHeadAsItWas) {
   EXPECT_NE(result.status().message().find("event 2 of the atomic batch"), std::string::npos)
       << result.status().ToString();
   EXPECT_EQ(t.ledger->Size(), size);
-  std::vector<SignedEvent> accepted = {Sign(PhaseEntered("yatomic", "intake"), t.caseworker),
-                                       Sign(PhaseEntered("yatomic", "clarification"), t.caseworker)};
+  std::vector<SignedEvent> accepted = {
+      Sign(PhaseEntered("yatomic", "intake"), t.caseworker),
+      Sign(PhaseEntered("yatomic", "clarification"), t.caseworker)};
   auto ok = t.ledger->AppendAtomic(accepted);
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_EQ((*ok)[0].version, 1u);
@@ -416,7 +415,8 @@ TEST(LedgerTest, ConcurrentAppendersGetGaplessPositions) {
   for (int i = 0; i < kThreads; ++i) {
     std::string s = "yt" + std::to_string(i);
     work[i].push_back(Sign(CaseOpened(s), t.caseworker));
-    for (int k = 1; k < kPerThread; ++k) work[i].push_back(Sign(PhaseEntered(s, "intake"), t.caseworker));
+    for (int k = 1; k < kPerThread; ++k)
+      work[i].push_back(Sign(PhaseEntered(s, "intake"), t.caseworker));
   }
   uint64_t start = t.ledger->Size();
   std::vector<std::thread> threads;

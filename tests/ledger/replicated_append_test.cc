@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "../temp_dir.h"
 #include "ledger/key_admin.h"
 #include "ledger/ledger.h"
 #include "ledger/verify.h"
-#include "../temp_dir.h"
 #include "test_events.h"
 #include "tlog/checkpoint.h"
 #include "tlog/note.h"
@@ -31,8 +31,8 @@ struct Primary {
   explicit Primary(LedgerOptions options = {}) {
     options.checkpoint_key = ledger_key;
     options.checkpoint_interval_us = int64_t{1} << 50;  // only when asked
-    ledger = CreateInMemoryLedgerWithAdmin(ledger_key, admin, testing::WithMasterKey(options))
-                 .value();
+    ledger =
+        CreateInMemoryLedgerWithAdmin(ledger_key, admin, testing::WithMasterKey(options)).value();
     EXPECT_TRUE(RegisterKey(*ledger, admin, caseworker.verifier(), "caseworker", {}).ok());
   }
 };
@@ -181,8 +181,7 @@ TEST_F(ReplicatedAppendTest, SecondCheckpointOfStoredSizeWithAnotherRootIsAFork)
   tlog::Hash other{};
   Status s = replica_->AppendReplicated({}, SignedCheckpoint(primary_.ledger_key, 2, other));
   EXPECT_EQ(s.code(), StatusCode::kCorruption);
-  EXPECT_NE(s.message().find("signed two different histories"), std::string::npos)
-      << s.ToString();
+  EXPECT_NE(s.message().find("signed two different histories"), std::string::npos) << s.ToString();
 }
 
 TEST_F(ReplicatedAppendTest, EntryBreakingTheCaseRulesIsRefusedEvenWhenSigned) {
@@ -193,10 +192,12 @@ TEST_F(ReplicatedAppendTest, EntryBreakingTheCaseRulesIsRefusedEvenWhenSigned) {
   Primary careless(lax);
   ASSERT_TRUE(careless.ledger->Append(Sign(CaseOpened("p-9"), careless.caseworker)).ok());
   const nlohmann::json closed = {{"reason", "work"}};
-  ASSERT_TRUE(careless.ledger->Append(Sign(CaseEvent("p-9", "case.closed", closed),
-                                           careless.caseworker)).ok());
-  ASSERT_TRUE(careless.ledger->Append(Sign(CaseEvent("p-9", "case.closed", closed),
-                                           careless.caseworker)).ok());
+  ASSERT_TRUE(
+      careless.ledger->Append(Sign(CaseEvent("p-9", "case.closed", closed), careless.caseworker))
+          .ok());
+  ASSERT_TRUE(
+      careless.ledger->Append(Sign(CaseEvent("p-9", "case.closed", closed), careless.caseworker))
+          .ok());
   const auto cp = careless.ledger->SignCheckpoint().value();
   auto replica = Ledger::CreateReplica("", careless.ledger->Info().identity).value();
   const uint64_t n = careless.ledger->Size();

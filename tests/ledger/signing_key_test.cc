@@ -4,7 +4,6 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
-
 #include <unistd.h>
 
 #include <cstdio>
@@ -46,7 +45,8 @@ TEST(SigningKeyTest, MatchesTheGoReferenceVector) {
   EXPECT_EQ(key->PrivateKeyText(), kGoPrivateKey);
   // The note's signature line: base64(4-byte key id || 64-byte Ed25519 signature).
   std::string sig_line = DecodeBase64(
-      "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=");
+      "x08go/ZJkuBS9UG/"
+      "SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=");
   ASSERT_EQ(sig_line.size(), 68u);
   EXPECT_EQ(sig_line.substr(0, 4), key->key_id());
   EXPECT_EQ(key->Sign(kGoText), sig_line.substr(4));
@@ -57,10 +57,15 @@ TEST(SigningKeyTest, MatchesTheGoReferenceVector) {
 }
 
 TEST(SigningKeyTest, MangledKeysAreRefused) {
-  EXPECT_FALSE(VerifierKey::Parse("PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW").ok());
-  EXPECT_FALSE(VerifierKey::Parse("PeterNeumann+c74f20a3+ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW").ok());
+  EXPECT_FALSE(
+      VerifierKey::Parse("PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW")
+          .ok());
+  EXPECT_FALSE(
+      VerifierKey::Parse("PeterNeumann+c74f20a3+ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW")
+          .ok());
   EXPECT_FALSE(VerifierKey::Parse("PeterNeumann").ok());
-  EXPECT_FALSE(SigningKey::Parse("PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr").ok());
+  EXPECT_FALSE(
+      SigningKey::Parse("PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr").ok());
   EXPECT_FALSE(SigningKey::Parse(kGoVerifierKey).ok());
   EXPECT_FALSE(SigningKey::Generate("has space").ok());
   EXPECT_FALSE(SigningKey::Generate("a+b").ok());

@@ -2,31 +2,32 @@
 // shredding a subject removes its key and values from every file while proofs and verification
 // stay good; only dpo and in-scope caseworker keys read values; a missing or wrong master key is
 // a clear error and never a partial read.
-#include <gtest/gtest.h>
+#include "vault.h"
+
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 #include <sodium.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
-#include <map>
-#include <set>
-#include <thread>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
+#include <thread>
 
+#include "../file_search.h"
+#include "../temp_dir.h"
 #include "ledger/event_codec.h"
 #include "ledger/key_admin.h"
 #include "ledger/ledger.h"
-#include "../file_search.h"
 #include "ledger/verify.h"
 #include "storage/kv_store.h"
 #include "test_events.h"
-#include "vault.h"
-#include "../temp_dir.h"
 
 namespace ledger {
 namespace {
@@ -58,8 +59,9 @@ class VaultTest : public ::testing::Test {
   void Create() {
     auto ledger = CreateLedgerWithAdmin(dir_.path(), ledger_key_, admin_, Options()).value();
     ASSERT_TRUE(RegisterKey(*ledger, admin_, cw_.verifier(), "caseworker", {}).ok());
-    ASSERT_TRUE(RegisterKey(*ledger, admin_, office_cw_.verifier(), "caseworker",
-                            {"office:elsewhere"}).ok());
+    ASSERT_TRUE(
+        RegisterKey(*ledger, admin_, office_cw_.verifier(), "caseworker", {"office:elsewhere"})
+            .ok());
     ASSERT_TRUE(RegisterKey(*ledger, admin_, dpo_.verifier(), "dpo", {}).ok());
     ASSERT_TRUE(RegisterKey(*ledger, admin_, auditor_.verifier(), "auditor", {}).ok());
     auto kari = ledger->Append(Sign(Opened("ykari", "Kari Nordmann", "15818912345"), cw_));
@@ -106,13 +108,13 @@ TEST_F(VaultTest, ShreddingRemovesTheKeyAndValuesFromEveryFileAndProofsStayGood)
   auto ledger = OpenLedger();
   auto before = ledger->Head();
   auto dpo = [&](const std::string& type, nlohmann::json data) {
-    return ledger->Append(Sign(CaseEvent("ykari", type, std::move(data),
-                                         "2008-03-01T10:00:00+01:00", "dpo"),
-                               dpo_));
+    return ledger->Append(
+        Sign(CaseEvent("ykari", type, std::move(data), "2008-03-01T10:00:00+01:00", "dpo"), dpo_));
   };
   ASSERT_TRUE(dpo("erasure.requested", {{"request_id", "er-1"}}).ok());
-  ASSERT_TRUE(dpo("erasure.decided", {{"request_id", "er-1"}, {"decision", "granted"},
-                                      {"ground", "GDPR:17(1)(b)"}}).ok());
+  ASSERT_TRUE(dpo("erasure.decided",
+                  {{"request_id", "er-1"}, {"decision", "granted"}, {"ground", "GDPR:17(1)(b)"}})
+                  .ok());
   ASSERT_TRUE(dpo("subject.shredded", {{"request_id", "er-1"}}).ok());
   {
     Status purged = ledger->PurgeErased();
@@ -139,7 +141,8 @@ TEST_F(VaultTest, ShreddingRemovesTheKeyAndValuesFromEveryFileAndProofsStayGood)
   EXPECT_TRUE(report->ok) << report->failure.ToString();
 
   // Nothing more about the subject is accepted.
-  auto later = ledger->Append(Sign(CaseEvent("ykari", "phase.entered", {{"phase", "intake"}}), cw_));
+  auto later =
+      ledger->Append(Sign(CaseEvent("ykari", "phase.entered", {{"phase", "intake"}}), cw_));
   EXPECT_EQ(later.status().code(), StatusCode::kFailedPrecondition);
 
   ledger.reset();
@@ -155,14 +158,14 @@ TEST_F(VaultTest, ShreddingInTheSameAtomicBatchAsTheValuesLeavesNothing) {
   std::vector<SignedEvent> batch = {
       Sign(Opened("yper", "Per Olsen", "01019012345"), cw_),
   };
-  for (auto& e : {CaseEvent("yper", "erasure.requested", {{"request_id", "er-2"}},
-                            "2008-03-01T10:00:00+01:00", "dpo"),
-                  CaseEvent("yper", "erasure.decided",
-                            {{"request_id", "er-2"}, {"decision", "granted"},
-                             {"ground", "GDPR:17(1)(b)"}},
-                            "2008-03-01T10:00:00+01:00", "dpo"),
-                  CaseEvent("yper", "subject.shredded", {{"request_id", "er-2"}},
-                            "2008-03-01T10:00:00+01:00", "dpo")}) {
+  for (auto& e :
+       {CaseEvent("yper", "erasure.requested", {{"request_id", "er-2"}},
+                  "2008-03-01T10:00:00+01:00", "dpo"),
+        CaseEvent("yper", "erasure.decided",
+                  {{"request_id", "er-2"}, {"decision", "granted"}, {"ground", "GDPR:17(1)(b)"}},
+                  "2008-03-01T10:00:00+01:00", "dpo"),
+        CaseEvent("yper", "subject.shredded", {{"request_id", "er-2"}}, "2008-03-01T10:00:00+01:00",
+                  "dpo")}) {
     batch.push_back(Sign(e, dpo_));
   }
   auto r = ledger->AppendAtomic(batch);
@@ -218,8 +221,8 @@ TEST_F(VaultTest, WithoutTheMasterKeyNothingPersonalIsStoredOrShown) {
   auto read = ledger->ReadPersonal(kari_seq_, dpo_.key_id());
   EXPECT_EQ(read.status().code(), StatusCode::kFailedPrecondition);
   // Events without personal values still go in.
-  EXPECT_TRUE(ledger->Append(Sign(CaseEvent("ykari", "phase.entered", {{"phase", "intake"}}), cw_))
-                  .ok());
+  EXPECT_TRUE(
+      ledger->Append(Sign(CaseEvent("ykari", "phase.entered", {{"phase", "intake"}}), cw_)).ok());
 }
 
 TEST_F(VaultTest, AnAlteredSealedValueIsCorruptionNotAPartialRead) {
@@ -277,11 +280,15 @@ class ErasureTest : public VaultTest {
   std::vector<SignedEvent> EraseEvents(const std::string& subject, const std::string& request) {
     std::vector<SignedEvent> out;
     const std::string at = "2008-03-01T10:00:00+01:00";
-    out.push_back(Sign(CaseEvent(subject, "erasure.requested", {{"request_id", request}}, at, "dpo"), dpo_));
-    out.push_back(Sign(CaseEvent(subject, "erasure.decided",
-                                 {{"request_id", request}, {"decision", "granted"},
-                                  {"ground", "GDPR:17(1)(b)"}}, at, "dpo"), dpo_));
-    out.push_back(Sign(CaseEvent(subject, "subject.shredded", {{"request_id", request}}, at, "dpo"), dpo_));
+    out.push_back(
+        Sign(CaseEvent(subject, "erasure.requested", {{"request_id", request}}, at, "dpo"), dpo_));
+    out.push_back(Sign(
+        CaseEvent(subject, "erasure.decided",
+                  {{"request_id", request}, {"decision", "granted"}, {"ground", "GDPR:17(1)(b)"}},
+                  at, "dpo"),
+        dpo_));
+    out.push_back(
+        Sign(CaseEvent(subject, "subject.shredded", {{"request_id", request}}, at, "dpo"), dpo_));
     return out;
   }
   void Erase(Ledger& ledger, const std::string& subject, const std::string& request) {
@@ -301,7 +308,8 @@ TEST_F(ErasureTest, AShreddingReachesTheFilesWithoutAnyoneAskingWhileTheLedgerSt
   ASSERT_FALSE(FilesContaining(dir_.path(), kari_key).empty());  // the search finds it before
   Erase(*ledger, "ykari", "er-1");
   // No Compact, no PurgeErased: the ledger's own purge (default delay 1 s) must do it.
-  EXPECT_TRUE(GoneFromFilesWithin(dir_.path(), kari_key, 20)) << "the sealed key is still in a file";
+  EXPECT_TRUE(GoneFromFilesWithin(dir_.path(), kari_key, 20))
+      << "the sealed key is still in a file";
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   while (ledger->ErasurePurge().pending != 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -444,7 +452,7 @@ TEST_F(ErasureTest, ARetrySignedAgainWithNewSaltsIsTheSameEvent) {
 // directory, the key files), and a list of likely values. They win if any of it lets them test
 // a guess against a digest the log keeps.
 struct Guess {
-  std::string id;      // the event's id
+  std::string id;  // the event's id
   std::string field;
   std::string digest;  // raw 32 bytes, from the entry
 };
@@ -458,8 +466,8 @@ std::string LegacySalt(const SigningKey& author, const std::string& id, const st
   const std::string keyed = label + author.seed();
   crypto_hash_sha256(reinterpret_cast<unsigned char*>(mac_key.data()),
                      reinterpret_cast<const unsigned char*>(keyed.data()), keyed.size());
-  const std::string message = std::string("ledger/personal-salt/v1") + '\0' + id + '\0' + field +
-                              '\0' + value;
+  const std::string message =
+      std::string("ledger/personal-salt/v1") + '\0' + id + '\0' + field + '\0' + value;
   std::string out(32, '\0');
   crypto_generichash(reinterpret_cast<unsigned char*>(out.data()), out.size(),
                      reinterpret_cast<const unsigned char*>(message.data()), message.size(),
@@ -477,7 +485,8 @@ std::vector<Guess> DigestsOf(Ledger& ledger, const std::string& subject) {
     for (auto& [field, hex] : json["personal"].items()) {
       std::string raw;
       for (size_t i = 0; i + 1 < hex.get<std::string>().size(); i += 2) {
-        raw.push_back(static_cast<char>(std::stoi(hex.get<std::string>().substr(i, 2), nullptr, 16)));
+        raw.push_back(
+            static_cast<char>(std::stoi(hex.get<std::string>().substr(i, 2), nullptr, 16)));
       }
       out.push_back({json["id"], field, raw});
     }
@@ -548,8 +557,8 @@ TEST_F(ErasureTest, NoKeyFileOrSecretThatSurvivesAnErasureLetsAGuessBeTested) {
       {"name", {"Kari Nordmann", "Ola Nordmann", "Kari Hansen", "Anne Olsen", "Ola Hansen"}},
       {"national_id", {"15818912345", "15818912346", "03829054321"}},
       {"birth_date", {"1989-01-15", "1989-01-16", "1990-01-15"}}};
-  const std::vector<const SigningKey*> keys = {&cw_, &dpo_, &admin_, &ledger_key_, &auditor_,
-                                               &office_cw_};
+  const std::vector<const SigningKey*> keys = {&cw_,         &dpo_,     &admin_,
+                                               &ledger_key_, &auditor_, &office_cw_};
   auto digests = DigestsOf(*ledger, "ykari");
   ASSERT_EQ(digests.size(), 3u);
 
@@ -568,7 +577,8 @@ TEST_F(ErasureTest, NoKeyFileOrSecretThatSurvivesAnErasureLetsAGuessBeTested) {
     for (auto& [field, value] : legacy["personal"].items()) {
       Disclosure d{LegacySalt(cw_, id, field, value), field, value};
       std::string hex;
-      for (unsigned char c : PersonalDigest(d.salt, d.field, d.value)) hex += fmt::format("{:02x}", c);
+      for (unsigned char c : PersonalDigest(d.salt, d.field, d.value))
+        hex += fmt::format("{:02x}", c);
       digests_json[field] = hex;
       disclosures.push_back(std::move(d));
     }
@@ -581,9 +591,9 @@ TEST_F(ErasureTest, NoKeyFileOrSecretThatSurvivesAnErasureLetsAGuessBeTested) {
     ASSERT_TRUE(ledger->Append(e).ok());
     Erase(*ledger, "yold", "er-old");
     {
-    Status purged = ledger->PurgeErased();
-    ASSERT_TRUE(purged.ok()) << purged.ToString();
-  }
+      Status purged = ledger->PurgeErased();
+      ASSERT_TRUE(purged.ok()) << purged.ToString();
+    }
     auto old = Attack(*ledger, DigestsOf(*ledger, "yold"), keys, {}, candidates, dpo_.key_id());
     EXPECT_EQ(old, (std::set<std::string>{"name=Kari Hansen", "national_id=15818912346",
                                           "birth_date=1989-01-15"}));

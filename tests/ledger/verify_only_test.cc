@@ -108,8 +108,7 @@ TEST_F(VerifyOnlyTest, AChangedEntryIsFoundAndNamed) {
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_FALSE(report->ok);
   ASSERT_TRUE(report->failed_seq.has_value());
-  EXPECT_EQ(*report->failed_seq, 5u) << report->failed_check << ": "
-                                     << report->failure.ToString();
+  EXPECT_EQ(*report->failed_seq, 5u) << report->failed_check << ": " << report->failure.ToString();
 }
 
 // ledger-audit-verify, the command linked with ledger_verify alone, judges as the library does.

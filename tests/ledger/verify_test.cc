@@ -19,11 +19,12 @@
 #include <string>
 #include <vector>
 
+#include "../temp_dir.h"
+#include "entry_codec.h"
 #include "ledger/audit_export.h"
 #include "ledger/event_codec.h"
 #include "ledger/key_admin.h"
 #include "ledger/ledger.h"
-#include "entry_codec.h"
 #include "records.h"
 #include "storage/kv_store.h"
 #include "test_events.h"
@@ -33,7 +34,6 @@
 #include "tlog/note.h"
 #include "tlog/tiles.h"
 #include "tlog/verify.h"
-#include "../temp_dir.h"
 
 namespace ledger {
 namespace {
@@ -804,7 +804,7 @@ TEST_F(VerifyTest, CheckpointFiledUnderAnotherSizeFails) {
 // appends the rest.
 class ManyBatchesVerifyTest : public ::testing::Test {
  protected:
-  static constexpr uint64_t kLate = 8300;   // cw2's registration: in the third batch
+  static constexpr uint64_t kLate = 8300;  // cw2's registration: in the third batch
   static constexpr uint64_t kSize = 8400;
 
   void SetUp() override {

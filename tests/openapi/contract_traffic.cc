@@ -21,8 +21,8 @@
 #include <thread>
 
 #include "../server/server_fixture.h"
-#include "ledger/event_codec.h"
 #include "base/base64.h"
+#include "ledger/event_codec.h"
 
 namespace ledger::server::testing {
 namespace {
@@ -88,9 +88,12 @@ class ContractTraffic : public ServerFixture {
 
   const Role* RoleNamed(const std::string& name) {
     static const std::map<std::string, Role ContractTraffic::*> roles = {
-        {"admin", &ContractTraffic::admin_},       {"caseworker", &ContractTraffic::caseworker_},
-        {"service", &ContractTraffic::service_},   {"auditor", &ContractTraffic::auditor_},
-        {"subscriber", &ContractTraffic::subscriber_}, {"evaluator", &ContractTraffic::evaluator_},
+        {"admin", &ContractTraffic::admin_},
+        {"caseworker", &ContractTraffic::caseworker_},
+        {"service", &ContractTraffic::service_},
+        {"auditor", &ContractTraffic::auditor_},
+        {"subscriber", &ContractTraffic::subscriber_},
+        {"evaluator", &ContractTraffic::evaluator_},
         {"dpo", &ContractTraffic::dpo_}};
     auto it = roles.find(name);
     return it == roles.end() ? nullptr : &(this->*(it->second));
@@ -160,13 +163,14 @@ class ContractTraffic : public ServerFixture {
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_adddup2(&actions, out[1], 1);
     posix_spawn_file_actions_addclose(&actions, out[0]);
-    std::vector<std::string> args = {"ledger", "serve", "--data", data_, "--keys", keys,
-                                     "--listen", "127.0.0.1:0", "--binary-listen", "off"};
+    std::vector<std::string> args = {"ledger",          "serve", "--data",   data_,
+                                     "--keys",          keys,    "--listen", "127.0.0.1:0",
+                                     "--binary-listen", "off"};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    const int spawned = ::posix_spawn(&serve_pid_, LEDGER_BINARY, &actions, nullptr, argv.data(),
-                                      environ);
+    const int spawned =
+        ::posix_spawn(&serve_pid_, LEDGER_BINARY, &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     ::close(out[1]);
     if (spawned != 0) serve_pid_ = 0;
@@ -213,13 +217,16 @@ class ContractTraffic : public ServerFixture {
 };
 
 TEST_F(ContractTraffic, EveryOperationAndItsAnswers) {
-  const std::string kAll[] = {"admin", "caseworker", "service", "dpo",
-                              "auditor", "evaluator", "subscriber"};
+  const std::string kAll[] = {"admin",   "caseworker", "service",   "dpo",
+                              "auditor", "evaluator",  "subscriber"};
   // ---- appends: 201, 200 (duplicate), and every refusal.
   const std::string first = Signed(CaseOpened("p-1"), caseworker_);
   ASSERT_EQ(Ask("caseworker", "POST", "/v1/events", first).status, 201);
   Ask("caseworker", "POST", "/v1/events", first);  // duplicate: 200
-  ASSERT_EQ(Ask("caseworker", "POST", "/v1/events", Signed(PhaseEntered("p-1", "intake"), caseworker_)).status, 201);
+  ASSERT_EQ(
+      Ask("caseworker", "POST", "/v1/events", Signed(PhaseEntered("p-1", "intake"), caseworker_))
+          .status,
+      201);
   Ask("caseworker", "POST", "/v1/events", "{not json");
   Ask("auditor", "POST", "/v1/events", Signed(CaseOpened("p-2"), auditor_));
   {
@@ -242,9 +249,11 @@ TEST_F(ContractTraffic, EveryOperationAndItsAnswers) {
   {
     std::vector<SignedEvent> events;
     for (int i = 0; i < 270; ++i) {
-      events.push_back(ledger::testing::Sign(CaseOpened("t-" + std::to_string(i)), caseworker_.key));
+      events.push_back(
+          ledger::testing::Sign(CaseOpened("t-" + std::to_string(i)), caseworker_.key));
     }
-    ASSERT_EQ(Ask("caseworker", "POST", "/v1/events/batch", BatchBody(events, true).value()).status, 200);
+    ASSERT_EQ(Ask("caseworker", "POST", "/v1/events/batch", BatchBody(events, true).value()).status,
+              200);
     std::vector<SignedEvent> mixed = {
         ledger::testing::Sign(PhaseEntered("t-1", "intake"), caseworker_.key),
         ledger::testing::Sign(PhaseEntered("p-never", "intake"), caseworker_.key)};
@@ -253,14 +262,16 @@ TEST_F(ContractTraffic, EveryOperationAndItsAnswers) {
     Ask("auditor", "POST", "/v1/events/batch", BatchBody(mixed, false).value());     // 403
     std::string many = "{\"events\":[{}";
     for (int i = 0; i < 600; ++i) many += ",{}";
-    Ask("caseworker", "POST", "/v1/events/batch", many + "]}");                        // 413
-    Ask("caseworker", "POST", "/v1/events/batch", R"({"events":[]})");                 // 422
-    Ask("caseworker", "POST", "/v1/events/batch", "[1,");                              // 400
+    Ask("caseworker", "POST", "/v1/events/batch", many + "]}");         // 413
+    Ask("caseworker", "POST", "/v1/events/batch", R"({"events":[]})");  // 422
+    Ask("caseworker", "POST", "/v1/events/batch", "[1,");               // 400
   }
   // A checkpoint over what is there, then one more entry that it does not cover.
   ASSERT_TRUE(server_->ledger().SignCheckpoint().ok());
   const uint64_t covered = server_->ledger().Size();
-  ASSERT_EQ(Ask("caseworker", "POST", "/v1/events", Signed(CaseOpened("p-late"), caseworker_)).status, 201);
+  ASSERT_EQ(
+      Ask("caseworker", "POST", "/v1/events", Signed(CaseOpened("p-late"), caseworker_)).status,
+      201);
   const std::string last = std::to_string(covered);
 
   // ---- reads.
@@ -305,7 +316,7 @@ TEST_F(ContractTraffic, EveryOperationAndItsAnswers) {
   Ask("auditor", "GET", "/tile/entries/zz");
   Ask("subscriber", "GET", "/tile/entries/000");
   Ask("auditor", "GET", "/v1/proof/inclusion?seq=42");
-  Ask("auditor", "GET", "/v1/proof/inclusion?seq=" + last);  // 409 not yet checkpointed
+  Ask("auditor", "GET", "/v1/proof/inclusion?seq=" + last);   // 409 not yet checkpointed
   Ask("auditor", "GET", "/v1/proof/inclusion?seq=1&size=3");  // 404: no checkpoint of size 3
   Ask("auditor", "GET", "/v1/proof/inclusion");
   Ask("caseworker", "GET", "/v1/proof/inclusion?seq=1");
@@ -329,8 +340,12 @@ TEST_F(ContractTraffic, EveryOperationAndItsAnswers) {
   Ask("auditor", "GET", "/v1/reports/compliance?colour=blue");
 
   // ---- consent.
-  Ask("caseworker", "GET", "/v1/consent/check?subject=p-1&recipient=nav&categories=economy&purpose=case_coordination&at=2009-01-01T00:00:00Z");
-  Ask("auditor", "GET", "/v1/consent/check?subject=p-1&recipient=nav&categories=economy&purpose=case_coordination");
+  Ask("caseworker", "GET",
+      "/v1/consent/"
+      "check?subject=p-1&recipient=nav&categories=economy&purpose=case_coordination&at=2009-01-"
+      "01T00:00:00Z");
+  Ask("auditor", "GET",
+      "/v1/consent/check?subject=p-1&recipient=nav&categories=economy&purpose=case_coordination");
   Ask("caseworker", "GET", "/v1/consent/check?subject=p-1");
 
   // ---- consumer groups.
@@ -361,13 +376,17 @@ TEST_F(ContractTraffic, EveryOperationAndItsAnswers) {
   Ask("caseworker", "GET", "/v1/releases/eval-2011");
   Ask("evaluator", "GET", "/v1/releases/eval-2011/files/manifest.json");
   Ask("auditor", "GET", "/v1/releases/eval-2011/files/manifest.json");
-  Ask("dpo", "POST", "/v1/releases/eval-2011/export", R"({"cohort":"2008-01..2008-12","as_of":"2010-12"})");
-  Ask("dpo", "POST", "/v1/releases/eval-2011/export", R"({"cohort":"2008-01..2008-12","colour":"blue"})");
+  Ask("dpo", "POST", "/v1/releases/eval-2011/export",
+      R"({"cohort":"2008-01..2008-12","as_of":"2010-12"})");
+  Ask("dpo", "POST", "/v1/releases/eval-2011/export",
+      R"({"cohort":"2008-01..2008-12","colour":"blue"})");
   Ask("dpo", "POST", "/v1/releases/eval-2011/export", R"({"cohort":)");
-  Ask("caseworker", "POST", "/v1/releases/eval-2011/export", R"({"cohort":"2008-01..2008-12","as_of":"2010-12"})");
+  Ask("caseworker", "POST", "/v1/releases/eval-2011/export",
+      R"({"cohort":"2008-01..2008-12","as_of":"2010-12"})");
 
   // ---- subscriptions.
-  Ask("subscriber", "GET", "/v1/subscribe?from=0&types=case.&heartbeat_ms=100", "", "", "event: caught_up");
+  Ask("subscriber", "GET", "/v1/subscribe?from=0&types=case.&heartbeat_ms=100", "", "",
+      "event: caught_up");
   Ask("subscriber", "GET", "/v1/subscribe?from=abc");
   Ask("evaluator", "GET", "/v1/subscribe?group=billing");
   const std::string upgrade =
@@ -389,18 +408,37 @@ TEST_F(ContractTraffic, EveryOperationAndItsAnswers) {
   // taken or over the route's limit (413), a method the route does not take (405), and a path
   // that is no route (404).
   const std::vector<std::pair<std::string, std::string>> routes = {
-      {"GET", "/v1/health"}, {"GET", "/v1/openapi.json"}, {"GET", "/v1/metrics"},
-      {"POST", "/v1/events"}, {"POST", "/v1/events/batch"}, {"GET", "/v1/entries"},
-      {"GET", "/v1/entries/1"}, {"GET", "/v1/entries/1/personal"},
-      {"GET", "/v1/events/" + key_event_id}, {"GET", "/v1/streams/case%2Fp-1"},
-      {"GET", "/v1/head"}, {"GET", "/v1/keys"}, {"GET", "/checkpoint"}, {"GET", "/v1/checkpoint"},
-      {"GET", "/tile/0/000"}, {"GET", "/tile/entries/000"}, {"GET", "/v1/proof/inclusion?seq=1"},
-      {"GET", "/v1/proof/consistency?from=1&to=2"}, {"GET", "/v1/reports/caseload"},
-      {"GET", "/v1/reports/outcomes"}, {"GET", "/v1/reports/compliance"},
-      {"GET", "/v1/consent/check?subject=p-1"}, {"GET", "/v1/groups/billing"},
-      {"POST", "/v1/groups/billing/ack"}, {"POST", "/v1/admin/backup"}, {"GET", "/v1/releases"},
-      {"GET", "/v1/releases/eval-2011"}, {"GET", "/v1/releases/eval-2011/files/persons.csv"},
-      {"POST", "/v1/releases/eval-2011/export"}, {"GET", "/v1/subscribe"}, {"GET", "/v1/ws"}};
+      {"GET", "/v1/health"},
+      {"GET", "/v1/openapi.json"},
+      {"GET", "/v1/metrics"},
+      {"POST", "/v1/events"},
+      {"POST", "/v1/events/batch"},
+      {"GET", "/v1/entries"},
+      {"GET", "/v1/entries/1"},
+      {"GET", "/v1/entries/1/personal"},
+      {"GET", "/v1/events/" + key_event_id},
+      {"GET", "/v1/streams/case%2Fp-1"},
+      {"GET", "/v1/head"},
+      {"GET", "/v1/keys"},
+      {"GET", "/checkpoint"},
+      {"GET", "/v1/checkpoint"},
+      {"GET", "/tile/0/000"},
+      {"GET", "/tile/entries/000"},
+      {"GET", "/v1/proof/inclusion?seq=1"},
+      {"GET", "/v1/proof/consistency?from=1&to=2"},
+      {"GET", "/v1/reports/caseload"},
+      {"GET", "/v1/reports/outcomes"},
+      {"GET", "/v1/reports/compliance"},
+      {"GET", "/v1/consent/check?subject=p-1"},
+      {"GET", "/v1/groups/billing"},
+      {"POST", "/v1/groups/billing/ack"},
+      {"POST", "/v1/admin/backup"},
+      {"GET", "/v1/releases"},
+      {"GET", "/v1/releases/eval-2011"},
+      {"GET", "/v1/releases/eval-2011/files/persons.csv"},
+      {"POST", "/v1/releases/eval-2011/export"},
+      {"GET", "/v1/subscribe"},
+      {"GET", "/v1/ws"}};
   for (const auto& [method, target] : routes) {
     if (target != "/v1/health") Ask("", method, target);
     Ask("auditor", method, target, "", "Host: 127.0.0.1\r\n");

@@ -73,8 +73,9 @@ TEST(TreeMetricsTest, CheckpointAgesCoverageAndCosignatures) {
   EXPECT_DOUBLE_EQ(g->cosignature_ages[0].second, 100.0);
   const std::string text = RenderTreeGauges(*g);
   EXPECT_NE(text.find("ledger_checkpoint_cosignatures 1\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("ledger_witness_cosignature_age_seconds{witness=\"witness.example/w1\"} 100\n"),
-            std::string::npos)
+  EXPECT_NE(
+      text.find("ledger_witness_cosignature_age_seconds{witness=\"witness.example/w1\"} 100\n"),
+      std::string::npos)
       << text;
   EXPECT_NE(text.find("ledger_checkpoint_size " + std::to_string(covered) + "\n"),
             std::string::npos)
@@ -94,12 +95,11 @@ TEST(TreeMetricsTest, CheckpointAgesCoverageAndCosignatures) {
 // cosignature), so that dashboards and alerts find them on every server.
 TEST(TreeMetricsTest, FamiliesAreDeclaredWithoutSamples) {
   const std::string text = RenderTreeGauges(TreeGauges{});
-  for (const char* family : {"ledger_checkpoint_size", "ledger_checkpoint_age_seconds",
-                             "ledger_uncheckpointed_entry_age_seconds",
-                             "ledger_checkpoint_cosignatures",
-                             "ledger_witness_cosignature_age_seconds"}) {
-    EXPECT_NE(text.find(std::string("# TYPE ") + family + " gauge\n"), std::string::npos)
-        << family;
+  for (const char* family :
+       {"ledger_checkpoint_size", "ledger_checkpoint_age_seconds",
+        "ledger_uncheckpointed_entry_age_seconds", "ledger_checkpoint_cosignatures",
+        "ledger_witness_cosignature_age_seconds"}) {
+    EXPECT_NE(text.find(std::string("# TYPE ") + family + " gauge\n"), std::string::npos) << family;
   }
   EXPECT_EQ(text.find("\nledger_checkpoint_age_seconds "), std::string::npos) << text;
 }

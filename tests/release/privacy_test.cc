@@ -94,15 +94,14 @@ class PrivacyTest : public ::testing::Test {
           batch.begin() + static_cast<ptrdiff_t>(std::min(batch.size(), i + 1000)));
       ASSERT_TRUE(log_->ledger().AppendAtomic(part).ok());
     }
-    auto e = SignEventJson(
-        ReleaseEventJson("dpo", "release.approved", "GDPR:6(1)(e)",
-                         nlohmann::json{{"release_id", "small"},
-                                        {"recipient_org", "ramboll"},
-                                        {"purpose", "evaluation"},
-                                        {"basis", "GDPR:6(1)(e)"},
-                                        {"expires_at", "2099-01-01T00:00:00Z"}}
-                             .dump()),
-        log_->Key("dpo"));
+    auto e = SignEventJson(ReleaseEventJson("dpo", "release.approved", "GDPR:6(1)(e)",
+                                            nlohmann::json{{"release_id", "small"},
+                                                           {"recipient_org", "ramboll"},
+                                                           {"purpose", "evaluation"},
+                                                           {"basis", "GDPR:6(1)(e)"},
+                                                           {"expires_at", "2099-01-01T00:00:00Z"}}
+                                                .dump()),
+                           log_->Key("dpo"));
     ASSERT_TRUE(e.ok()) << e.status().ToString();
     ASSERT_TRUE(log_->ledger().Append(*e).ok());
   }
@@ -291,19 +290,19 @@ TEST_F(PrivacyTest, EveryKnownSetOfLItemsMatchesNoneOrK) {
 // a (1 record), b (2), c (3); in the population a 2, b 4, c 3 (and d 5, not released).
 TEST(RiskFiguresTest, HandMadeCohort) {
   const std::vector<std::string> released = {"a", "b", "b", "c", "c", "c"};
-  const std::vector<std::string> population = {"a", "a", "b", "b", "b", "b", "c", "c",
-                                                "c", "d", "d", "d", "d", "d"};
+  const std::vector<std::string> population = {"a", "a", "b", "b", "b", "b", "c",
+                                               "c", "c", "d", "d", "d", "d", "d"};
   const ReidentificationRisk r = MeasureRisk(released, population, 0.4);
   EXPECT_EQ(r.records, 6u);
   EXPECT_EQ(r.classes, 3u);
   EXPECT_EQ(r.smallest_class, 1u);
-  EXPECT_DOUBLE_EQ(r.prosecutor_max, 1.0);           // 1 / 1
-  EXPECT_DOUBLE_EQ(r.prosecutor_mean, 0.5);          // 3 classes / 6 records
-  EXPECT_DOUBLE_EQ(r.records_at_risk, 0.5);          // a (1) and b (1/2 > 0.4): 3 of 6
-  EXPECT_DOUBLE_EQ(r.sample_uniques, 1.0 / 6);       // a
-  EXPECT_DOUBLE_EQ(r.journalist_max, 0.5);           // 1 / min(2, 4, 3)
-  EXPECT_DOUBLE_EQ(r.marketer, 1.0 / 3);             // (1/2 + 2/4 + 3/3) / 6
-  EXPECT_DOUBLE_EQ(r.journalist_mean, 1.0 / 3);      // max(3 / 9, marketer)
+  EXPECT_DOUBLE_EQ(r.prosecutor_max, 1.0);                  // 1 / 1
+  EXPECT_DOUBLE_EQ(r.prosecutor_mean, 0.5);                 // 3 classes / 6 records
+  EXPECT_DOUBLE_EQ(r.records_at_risk, 0.5);                 // a (1) and b (1/2 > 0.4): 3 of 6
+  EXPECT_DOUBLE_EQ(r.sample_uniques, 1.0 / 6);              // a
+  EXPECT_DOUBLE_EQ(r.journalist_max, 0.5);                  // 1 / min(2, 4, 3)
+  EXPECT_DOUBLE_EQ(r.marketer, 1.0 / 3);                    // (1/2 + 2/4 + 3/3) / 6
+  EXPECT_DOUBLE_EQ(r.journalist_mean, 1.0 / 3);             // max(3 / 9, marketer)
   EXPECT_DOUBLE_EQ(r.journalist_records_at_risk, 1.0 / 6);  // only a: 1/2 > 0.4
   // With the release as its own population (prosecutor = journalist).
   const ReidentificationRisk self = MeasureRisk(released, released, 0.4);
@@ -319,10 +318,10 @@ TEST(RiskFiguresTest, HandMadeCohort) {
 // unique by it. Every sequence of types is unique. b is needed by the indicators, so c2 goes.
 TEST(TrajectoryTest, HandMadeCohort) {
   const uint16_t a = 0, b = 1, c = 2;
-  std::vector<TrajectoryEvent> events = {
-      {0, a, 0, true, false},  {0, b, 7, false, true}, {0, c, 14, false, false},
-      {1, a, 0, true, false},  {1, b, 8, false, true}, {2, a, 0, true, false},
-      {2, c, 20, false, false}};
+  std::vector<TrajectoryEvent> events = {{0, a, 0, true, false},   {0, b, 7, false, true},
+                                         {0, c, 14, false, false}, {1, a, 0, true, false},
+                                         {1, b, 8, false, true},   {2, a, 0, true, false},
+                                         {2, c, 20, false, false}};
   const TrajectoryParams params{2, 2, 7};
   auto before = MeasureTrajectories(events, 3, params);
   ASSERT_TRUE(before.ok());
@@ -403,13 +402,13 @@ TEST_F(PrivacyTest, OutcomesMovedIsMeasured) {
     lost += x.followed - y.followed;
     auto share = [](uint64_t n, uint64_t d) { return d == 0 ? 0.0 : 100.0 * n / d; };
     for (const auto& [status, n] : x.status) {
-      points = std::max(points, std::abs(share(n, x.followed) -
-                                         share(y.status.at(status), y.followed)));
+      points =
+          std::max(points, std::abs(share(n, x.followed) - share(y.status.at(status), y.followed)));
     }
-    for (auto m : {&replay::HorizonOutcome::work_or_education, &replay::HorizonOutcome::any_activity,
-                   &replay::HorizonOutcome::off_assistance,
-                   &replay::HorizonOutcome::assistance_main_income,
-                   &replay::HorizonOutcome::supplementary_only}) {
+    for (auto m :
+         {&replay::HorizonOutcome::work_or_education, &replay::HorizonOutcome::any_activity,
+          &replay::HorizonOutcome::off_assistance, &replay::HorizonOutcome::assistance_main_income,
+          &replay::HorizonOutcome::supplementary_only}) {
       points = std::max(points, std::abs(share(x.*m, x.followed) - share(y.*m, y.followed)));
     }
   }

@@ -180,8 +180,8 @@ TEST_F(ReleaseReaderTest, ManifestJsonBeyondTheStrictParsersLimitsIsRefusedNamin
   r.Write(dir_, *key_);  // fills in the file list
   std::string text = r.manifest.dump(2) + "\n";
   // Nested 100 levels deep in a member the reader never looks at.
-  text.insert(text.find("\"basis\""), "\"extra\": " + std::string(100, '[') +
-                                           std::string(100, ']') + ",\n  ");
+  text.insert(text.find("\"basis\""),
+              "\"extra\": " + std::string(100, '[') + std::string(100, ']') + ",\n  ");
   r.manifest_text = text;
   r.list_files = false;
   Status s = OpenAndReplay(r);
@@ -265,7 +265,7 @@ TEST_F(ReleaseReaderTest, ADeeplyNestedEventLineIsRefusedByTheParserNamingLineAn
     EXPECT_EQ(s.code(), StatusCode::kCorruption) << depth;
     const size_t column = r.events[2].find("\"phase\":") + 8 + 62 + 1;
     EXPECT_TRUE(Names(s, {"events.jsonl line 3: column " + std::to_string(column) +
-                              ": nesting deeper than 64 levels"}));
+                          ": nesting deeper than 64 levels"}));
   }
 }
 
@@ -327,8 +327,8 @@ TEST_F(ReleaseReaderTest, MoreOrFewerEventsThanTheManifestSaysAreRefused) {
   r.events.pop_back();
   Status s = OpenAndReplay(r);
   EXPECT_EQ(s.code(), StatusCode::kCorruption);
-  EXPECT_TRUE(Names(s, {"events.jsonl: " + std::to_string(r.events.size()) + " events",
-                        "counts.events"}));
+  EXPECT_TRUE(
+      Names(s, {"events.jsonl: " + std::to_string(r.events.size()) + " events", "counts.events"}));
 }
 
 TEST_F(ReleaseReaderTest, PersonsCsvIsReadColumnByColumn) {

@@ -1,5 +1,7 @@
 // Anonymised releases (release/release.h) of a synthetic cohort: what an export refuses, what it
 // leaves out, and that the evaluator's replay reproduces the ledger's outcomes.
+#include "release/release.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -14,7 +16,6 @@
 #include "ledger/event_codec.h"
 #include "ledger/key_admin.h"
 #include "pseudonyms.h"
-#include "release/release.h"
 #include "replay/event_view.h"
 #include "replay/report_run.h"
 #include "synth/cohort_generator.h"
@@ -121,8 +122,8 @@ class ReleaseTest : public ::testing::Test {
   }
   // An event of the `releases` stream by the dpo, appended now.
   static void AppendReleaseEvent(const std::string& type, const nlohmann::json& data) {
-    auto e = SignEventJson(ReleaseEventJson("dpo", type, "GDPR:6(1)(e)", data.dump()),
-                           log_->Key("dpo"));
+    auto e =
+        SignEventJson(ReleaseEventJson("dpo", type, "GDPR:6(1)(e)", data.dump()), log_->Key("dpo"));
     ASSERT_TRUE(e.ok()) << e.status().ToString();
     ASSERT_TRUE(log_->ledger().Append(*e).ok());
   }
@@ -300,7 +301,6 @@ TEST_F(ReleaseTest, ReplayEqualsTheLedgersOutcomesForTheSamePeople) {
     EXPECT_EQ(a.years[i].grant_nok, b.years[i].grant_nok);
     EXPECT_EQ(a.years[i].loan_nok, b.years[i].loan_nok);
   }
-
 }
 
 TEST_F(ReleaseTest, PseudonymsDoNotLinkReleasesUnlessAsked) {
@@ -369,10 +369,12 @@ TEST_F(ReleaseTest, NoPersonalValueDateLedgerIdOrSubjectInTheFiles) {
     auto j = nlohmann::json::parse(*text);
     // The release's own id is shared on purpose; every id of the case streams must not be.
     if (!j["stream"].get<std::string>().starts_with("case/")) continue;
-    std::vector<std::string> ids = {j["id"].get<std::string>(), j["actor"]["id"].get<std::string>()};
+    std::vector<std::string> ids = {j["id"].get<std::string>(),
+                                    j["actor"]["id"].get<std::string>()};
     if (j.contains("subject")) ids.push_back(j["subject"].get<std::string>());
     for (const auto& [k, v] : j["data"].items()) {
-      if (v.is_string() && (k.ends_with("_id") || k == "office")) ids.push_back(v.get<std::string>());
+      if (v.is_string() && (k.ends_with("_id") || k == "office"))
+        ids.push_back(v.get<std::string>());
     }
     for (const std::string& id : ids) {
       ASSERT_EQ(tokens.count(id), 0u) << id;

@@ -36,8 +36,8 @@ inline std::string Sha256Hex(const std::string& bytes) { return ledger::Sha256He
 
 struct SignedRelease {
   nlohmann::ordered_json manifest;
-  std::string manifest_text;  // if not empty: written as manifest.json instead of `manifest`
-  std::string persons;        // persons.csv
+  std::string manifest_text;        // if not empty: written as manifest.json instead of `manifest`
+  std::string persons;              // persons.csv
   std::vector<std::string> events;  // the lines of events.jsonl, without their '\n'
   std::map<std::string, std::string> extra_files;
   bool list_files = true;  // set manifest.files from events.jsonl and persons.csv

@@ -25,7 +25,8 @@ TEST(PersonTimelineTest, WindowsAndFollowUpAreKeptForEveryIntakeDay) {
       ASSERT_EQ(line.Day(t0), 0);
       for (int h : horizons) {
         const int64_t c = DaysFromCivil(replay::AddMonths(intake, h));
-        const int64_t cs = DaysFromCivil(replay::AddMonths(synthetic, h)) - DaysFromCivil(synthetic);
+        const int64_t cs =
+            DaysFromCivil(replay::AddMonths(synthetic, h)) - DaysFromCivil(synthetic);
         for (int64_t d = c - 80; d <= c + 20; ++d) {
           const int64_t s = line.Day(d);
           ASSERT_EQ(d >= c - 31 && d <= c, s >= cs - 31 && s <= cs)
@@ -35,12 +36,10 @@ TEST(PersonTimelineTest, WindowsAndFollowUpAreKeptForEveryIntakeDay) {
         }
       }
       // Followed for h exactly when t0 + h months <= as_of, through the synthetic end.
-      const CivilDate end =
-          SyntheticFollowUpEnd(anchor, line.followed_months(), line.end_month());
+      const CivilDate end = SyntheticFollowUpEnd(anchor, line.followed_months(), line.end_month());
       for (int h = 1; h <= 60; ++h) {
         const bool real = DaysFromCivil(replay::AddMonths(intake, h)) <= DaysFromCivil(as_of);
-        const bool synth =
-            DaysFromCivil(replay::AddMonths(synthetic, h)) <= DaysFromCivil(end);
+        const bool synth = DaysFromCivil(replay::AddMonths(synthetic, h)) <= DaysFromCivil(end);
         ASSERT_EQ(real, synth) << FormatDate(intake) << " h=" << h;
       }
       ASSERT_EQ(MonthNumberOf(end) - anchor, MonthNumberOf(as_of) - MonthNumberOf(intake));

@@ -16,8 +16,8 @@
 #include "replay/replayer.h"
 #include "replay/state_store.h"
 #include "replay_test_log.h"
-#include "synth_test_log.h"
 #include "synth/cohort_generator.h"
+#include "synth_test_log.h"
 
 namespace ledger::replay {
 namespace {

@@ -172,8 +172,7 @@ void BuildLog(ReplayTestLog& l) {
   l.Add("sub-f", "erasure.requested", "2009-04-20T10:00:00+02:00", {{"request_id", "er-1"}}, "dpo");
   l.Add("sub-f", "erasure.decided", "2009-04-25T10:00:00+02:00",
         {{"request_id", "er-1"}, {"decision", "granted"}, {"ground", "GDPR:17(1)(b)"}}, "dpo");
-  l.Add("sub-f", "subject.shredded", "2009-05-01T10:00:00+02:00", {{"request_id", "er-1"}},
-        "dpo");
+  l.Add("sub-f", "subject.shredded", "2009-05-01T10:00:00+02:00", {{"request_id", "er-1"}}, "dpo");
 
   l.Add(a, "condition.breached", "2009-04-20T10:00:00+02:00",
         {{"breach_id", "br-3"}, {"condition_id", "cond-1"}, {"kind", "no_show"}});

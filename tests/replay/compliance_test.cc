@@ -78,12 +78,9 @@ uint64_t Decide(ReplayTestLog& l, const std::string& s, const std::string& id,
 void Give(ReplayTestLog& l, const std::string& s, const std::string& id, const std::string& at,
           json purposes, json recipients, json categories, const std::string& expires,
           const std::string& replaces = "") {
-  json data = {{"consent_id", id},
-               {"purposes", purposes},
-               {"recipients", recipients},
-               {"data_categories", categories},
-               {"method", "signed_form"},
-               {"form_sha256", kForm},
+  json data = {{"consent_id", id},         {"purposes", purposes},
+               {"recipients", recipients}, {"data_categories", categories},
+               {"method", "signed_form"},  {"form_sha256", kForm},
                {"expires_at", expires}};
   if (!replaces.empty()) data["replaces"] = replaces;
   l.Add(s, "consent.given", at, data);
@@ -123,8 +120,8 @@ uint64_t Close(ReplayTestLog& l, const std::string& s, const std::string& id,
 
 // The seqs the tests name.
 struct Seqs {
-  uint64_t a_dec2, a_san2, a_notice2, a_dis2, a_dis3, a_withdrawal, a_agr2, a_agr4,
-      a_agr4_closed, b_dec1, b_ref1, b_dis1;
+  uint64_t a_dec2, a_san2, a_notice2, a_dis2, a_dis3, a_withdrawal, a_agr2, a_agr4, a_agr4_closed,
+      b_dec1, b_ref1, b_dis1;
 };
 
 Seqs BuildLog(ReplayTestLog& l) {
@@ -288,9 +285,9 @@ TEST_F(ComplianceTest, P3SanctionsNeedWarningNoticeAssessmentAndEmergencyCheck) 
   EXPECT_EQ(x.events[0].seq, seqs_.a_san2);
   // The notice dated 05-05 counts although it was appended after the sanction; the
   // assessment (05-15) came after it; dec-2 had no warning.
-  EXPECT_EQ(x.reasons, (std::vector<std::string>{"no_reduction_warning",
-                                                 "no_reduce_assessment_before",
-                                                 "emergency_not_checked"}));
+  EXPECT_EQ(x.reasons,
+            (std::vector<std::string>{"no_reduction_warning", "no_reduce_assessment_before",
+                                      "emergency_not_checked"}));
   ASSERT_EQ(x.events.size(), 2u);
   EXPECT_EQ(x.events[1].seq, seqs_.a_dec2);
 
@@ -401,7 +398,7 @@ TEST_F(ComplianceTest, C3ConsentDynamics) {
   const auto june15_report = AsOf("2009-06-15");
   const ConsentDynamics& june15 = june15_report.consent;
   EXPECT_EQ(june15.withdrawn, 1u);
-  EXPECT_EQ(june15.ended, 3u);  // b/con-3 is still in force
+  EXPECT_EQ(june15.ended, 3u);                 // b/con-3 is still in force
   EXPECT_EQ(june15.median_validity_days, 89);  // 31, 89, 161
 }
 
@@ -423,8 +420,8 @@ TEST_F(ComplianceTest, RenderingsAreDeterministicAndCarryTheEvents) {
   std::string csv = ComplianceCsv(r);
   EXPECT_EQ(csv.substr(0, csv.find('\n')),
             "check,stream,ref_id,reasons,seq,event_id,event_type,occurred_at,related_seqs");
-  std::string row = "\nC2,case/sub-a,dis-3,disclosed_after_withdrawal," +
-                    std::to_string(seqs_.a_dis3) + ",";
+  std::string row =
+      "\nC2,case/sub-a,dis-3,disclosed_after_withdrawal," + std::to_string(seqs_.a_dis3) + ",";
   EXPECT_NE(csv.find(row), std::string::npos) << csv;
   std::string summary = ComplianceSummaryCsv(r);
   EXPECT_NE(summary.find("\nP1,2,4,0.5000\n"), std::string::npos) << summary;
@@ -446,7 +443,8 @@ TEST_F(ComplianceTest, StoppedAnywhereAndResumedEqualsARebuild) {
 }
 
 TEST_F(ComplianceTest, RestoreRefusesDamagedState) {
-  EXPECT_EQ(ledger::testing::ExpectRestoreRefusesDamagedState<ComplianceProjection>(log_.ledger()), 3u);
+  EXPECT_EQ(ledger::testing::ExpectRestoreRefusesDamagedState<ComplianceProjection>(log_.ledger()),
+            3u);
 }
 
 // P6 on agreements still open at T (judged on rules 1 and 2 only). The log holds an agreement
@@ -463,10 +461,9 @@ class ComplianceOpenAgreementsTest : public ::testing::Test {
     Sign(log_, "sub-p", "agr-2p", "2010-10-01", "2010-12-01", false, 2);
     agr_late_ = Sign(log_, "sub-p", "agr-late", "2010-10-15", "2011-01-15", false);
     agr_4p_ = Sign(log_, "sub-p", "agr-4p", "2010-11-01", "2010-12-01", false, 4);
-    late_closed_ = log_.Add("sub-p", "agreement.closed", "2010-12-31T23:30:00Z",
-                            {{"agreement_id", "agr-late"},
-                             {"reason", "completed"},
-                             {"evaluation_done", false}});
+    late_closed_ = log_.Add(
+        "sub-p", "agreement.closed", "2010-12-31T23:30:00Z",
+        {{"agreement_id", "agr-late"}, {"reason", "completed"}, {"evaluation_done", false}});
   }
 
   ComplianceReport AsOf(const std::string& date,

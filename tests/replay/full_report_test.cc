@@ -97,8 +97,8 @@ TEST_F(FullReportTest, HtmlIsOneSelfContainedPage) {
   ASSERT_TRUE(full.ok());
   const std::string html = FullReportHtml(*full);
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
-  for (const char* forbidden : {"<script", "http:", "https:", "src=", "url(", "@import", "<link",
-                                "<iframe", "<object"}) {
+  for (const char* forbidden :
+       {"<script", "http:", "https:", "src=", "url(", "@import", "<link", "<iframe", "<object"}) {
     EXPECT_EQ(html.find(forbidden), std::string::npos) << forbidden;
   }
   size_t svgs = 0;

@@ -32,8 +32,8 @@
 #include <nlohmann/json.hpp>
 
 #include "ledger/event_codec.h"
-#include "replay/report_run.h"
 #include "replay/replayer.h"
+#include "replay/report_run.h"
 #include "replay/state_store.h"
 #include "replay_test_log.h"
 #include "resume_check.h"
@@ -77,7 +77,7 @@ void Pay(ReplayTestLog& l, const std::string& s, const std::string& month, int g
 }
 
 void Observe(ReplayTestLog& l, const std::string& s, const std::string& as_of,
-            const std::string& status, const std::string& occurred = "") {
+             const std::string& status, const std::string& occurred = "") {
   l.Add(s, "status.observed", occurred.empty() ? Noon(as_of) : occurred,
         {{"as_of", as_of}, {"status", status}, {"source", "register"}}, "service");
 }
@@ -186,11 +186,10 @@ class OutcomesTest : public ::testing::Test {
 };
 
 std::map<std::string, uint64_t> Statuses(std::map<std::string, uint64_t> nonzero) {
-  std::map<std::string, uint64_t> all = {{"work_full", 0}, {"work_part", 0},
-                                         {"education", 0}, {"qualification_programme", 0},
-                                         {"measure", 0},   {"health_benefit", 0},
-                                         {"unemployed", 0}, {"other", 0},
-                                         {"unknown", 0}};
+  std::map<std::string, uint64_t> all = {
+      {"work_full", 0}, {"work_part", 0},      {"education", 0},  {"qualification_programme", 0},
+      {"measure", 0},   {"health_benefit", 0}, {"unemployed", 0}, {"other", 0},
+      {"unknown", 0}};
   for (const auto& [k, v] : nonzero) all[k] = v;
   return all;
 }
@@ -223,8 +222,8 @@ TEST_F(OutcomesTest, StatusAndIncomeAtSixMonths) {
   EXPECT_EQ(h.followed, 4u);
   // a: work_part beats education on 07-10; b: 2009-01-28 is exactly t - 31 days (in), 01-20
   // is not; c: nothing; e: 2008-11-01 is exactly t - 31 days.
-  EXPECT_EQ(h.status, Statuses({{"work_part", 1}, {"measure", 1}, {"education", 1},
-                                {"unknown", 1}}));
+  EXPECT_EQ(h.status,
+            Statuses({{"work_part", 1}, {"measure", 1}, {"education", 1}, {"unknown", 1}}));
   EXPECT_EQ(h.work_or_education, 2u);  // a, e
   EXPECT_EQ(h.any_activity, 3u);       // a, e, b
   // Paid in the month of t0 + 6 or the one before: only b (2009-02).
@@ -333,9 +332,9 @@ TEST_F(OutcomesTest, StockCountsSupplementaryAndPassiveRecipients) {
   };
   condition("sub-a", "cond-1", "2009-03-31", "2009-06-30");  // meets March on its last day
   condition("sub-b", "cond-1", "2009-01-01", "2009-02-28");  // ends before March
-  Income(log_, "sub-a", "2009-03-31", "social_assistance");   // assistance is the main income
-  Income(log_, "sub-b", "2009-04-01", "work");                // after March 31: b stays unknown
-  Income(log_, "sub-c", "2009-03-20", "work");                // a supplement
+  Income(log_, "sub-a", "2009-03-31", "social_assistance");  // assistance is the main income
+  Income(log_, "sub-b", "2009-04-01", "work");               // after March 31: b stays unknown
+  Income(log_, "sub-c", "2009-03-20", "work");               // a supplement
   const OutcomesReport report = AsOf("2009-12-31");
   const OutcomeGroup& g = report.groups[0];
   ASSERT_TRUE(g.stock.has_value());
@@ -345,8 +344,7 @@ TEST_F(OutcomesTest, StockCountsSupplementaryAndPassiveRecipients) {
   const std::string text = OutcomesJson(AsOf("2009-12-31"));
   EXPECT_NE(text.find("\"passive\":{\"den\":3,\"milli\":667,\"num\":2}"), std::string::npos)
       << text;
-  EXPECT_NE(text.find("\"supplementary\":{\"den\":3,\"milli\":333,\"num\":1}"),
-            std::string::npos);
+  EXPECT_NE(text.find("\"supplementary\":{\"den\":3,\"milli\":333,\"num\":1}"), std::string::npos);
   const std::string csv = OutcomesCsv(AsOf("2009-12-31"));
   EXPECT_NE(csv.find("all,all,O13,2009-03,passive,2,3,0.6667"), std::string::npos) << csv;
   // As of 2009-03-19 c's income (as of, and recorded, 03-20) is not there yet.
@@ -445,8 +443,10 @@ TEST(OutcomesOptionsTest, ParsedFromTextNamingTheOptionAsFlagOrParameter) {
   EXPECT_EQ(param.status().message().rfind("cohort_to: ", 0), 0u) << param.status().message();
   text.cohort_to.clear();
   text.baseline_month = "2008-12-01";
-  EXPECT_EQ(ParseOutcomesOptions(text, OptionSpelling::kFlag).status().message().rfind(
-                "--baseline-month: ", 0),
+  EXPECT_EQ(ParseOutcomesOptions(text, OptionSpelling::kFlag)
+                .status()
+                .message()
+                .rfind("--baseline-month: ", 0),
             0u);
   // Defaults: no window, 6/12/24, no grouping, no stock.
   auto defaults = ParseOutcomesOptions(OutcomesOptionsText{}, OptionSpelling::kFlag);
@@ -493,8 +493,7 @@ TEST_F(OutcomesTest, JsonIsCanonicalWithoutFloatsAndCsvAndTextCarryTheFigures) {
   EXPECT_EQ(rep["cohort"]["size"], 5);
   EXPECT_EQ(rep["cohort"]["intake_from"], "2008-01-01");
   const json& all = rep["groups"][0];
-  EXPECT_EQ(all["horizons"][0]["off_assistance"],
-            (json{{"num", 3}, {"den", 4}, {"milli", 750}}));
+  EXPECT_EQ(all["horizons"][0]["off_assistance"], (json{{"num", 3}, {"den", 4}, {"milli", 750}}));
   EXPECT_EQ(all["time_to_exit"]["median_months"], 4);
   EXPECT_EQ(all["time_to_exit"]["rows"][2]["s_ppm"], 750000);
   EXPECT_EQ(all["reentry"], (json{{"num", 1}, {"den", 3}, {"milli", 333}}));
@@ -563,18 +562,16 @@ TEST_F(OutcomesTest, ApplyingAppendedEventsEqualsARebuild) {
   auto replayer = Replayer::Create(log_.ledger(), {&live});
   ASSERT_TRUE((*replayer)->Run().ok());
   auto payment = [&](const std::string& month) {
-    nlohmann::json j = {{"id", NewEventId()},
-                        {"stream", "case/sub-d"},
-                        {"type", "payment.made"},
-                        {"occurred_at", Noon(month + "-01")},
-                        {"subject", "sub-d"},
-                        {"actor", {{"id", "svc"}, {"role", "service"}}},
-                        {"legal_basis", {"NO:sotjl§18"}},
-                        {"data",
-                         {{"decision_id", "dec-1"},
-                          {"month", month},
-                          {"grant_nok", 5000},
-                          {"loan_nok", 0}}}};
+    nlohmann::json j = {
+        {"id", NewEventId()},
+        {"stream", "case/sub-d"},
+        {"type", "payment.made"},
+        {"occurred_at", Noon(month + "-01")},
+        {"subject", "sub-d"},
+        {"actor", {{"id", "svc"}, {"role", "service"}}},
+        {"legal_basis", {"NO:sotjl§18"}},
+        {"data",
+         {{"decision_id", "dec-1"}, {"month", month}, {"grant_nok", 5000}, {"loan_nok", 0}}}};
     return SignEventJson(j.dump(), log_.Key("service")).value();
   };
   // Appended by this process and applied from memory.
@@ -644,7 +641,8 @@ TEST(MainIncomeTest, TiesGoToTheLatestOccurredAtThenToTheLaterInTheLog) {
 }
 
 TEST_F(OutcomesTest, RestoreRefusesDamagedState) {
-  EXPECT_EQ(ledger::testing::ExpectRestoreRefusesDamagedState<OutcomesProjection>(log_.ledger()), 7u);
+  EXPECT_EQ(ledger::testing::ExpectRestoreRefusesDamagedState<OutcomesProjection>(log_.ledger()),
+            7u);
 }
 
 }  // namespace

@@ -19,8 +19,8 @@
 #include "ledger/ledger.h"
 #include "replay/caseload.h"
 #include "replay/compliance.h"
-#include "replay/outcomes.h"
 #include "replay/event_view.h"
+#include "replay/outcomes.h"
 #include "replay/replayer.h"
 
 namespace ledger::replay {

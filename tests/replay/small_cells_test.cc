@@ -22,9 +22,10 @@ OutcomesReport Sample() {
   HorizonOutcome h;
   h.months = 6;
   h.followed = 40;
-  h.status = {{"work_full", 3},  {"work_part", 10}, {"education", 9},
-              {"qualification_programme", 0}, {"measure", 8}, {"health_benefit", 0},
-              {"unemployed", 6}, {"other", 0}, {"unknown", 4}};
+  h.status = {
+      {"work_full", 3}, {"work_part", 10},     {"education", 9},  {"qualification_programme", 0},
+      {"measure", 8},   {"health_benefit", 0}, {"unemployed", 6}, {"other", 0},
+      {"unknown", 4}};
   h.work_or_education = 22;
   h.any_activity = 30;
   h.off_assistance = 38;  // complement 2: small

@@ -32,8 +32,9 @@ inline std::unique_ptr<ReplayTestLog> SyntheticLog(int participants, uint64_t se
   });
   EXPECT_TRUE(error.empty()) << error;
   for (size_t i = 0; i < batch.size(); i += 1000) {
-    std::vector<SignedEvent> part(batch.begin() + static_cast<ptrdiff_t>(i),
-                                  batch.begin() + static_cast<ptrdiff_t>(std::min(batch.size(), i + 1000)));
+    std::vector<SignedEvent> part(
+        batch.begin() + static_cast<ptrdiff_t>(i),
+        batch.begin() + static_cast<ptrdiff_t>(std::min(batch.size(), i + 1000)));
     auto r = log->ledger().AppendAtomic(part);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
   }

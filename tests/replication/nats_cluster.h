@@ -68,10 +68,10 @@ class NatsCluster {
     if (const char* keep = std::getenv("LEDGER_KEEP_NATS_LOGS")) {
       std::error_code ec;
       for (size_t i = 0; i < nodes_.size(); ++i) {
-        std::filesystem::copy_file(dir_ + "/nats-" + std::to_string(i) + ".log",
-                                   std::string(keep) + "/nats-" + std::to_string(nodes_[i].port) +
-                                       ".log",
-                                   std::filesystem::copy_options::overwrite_existing, ec);
+        std::filesystem::copy_file(
+            dir_ + "/nats-" + std::to_string(i) + ".log",
+            std::string(keep) + "/nats-" + std::to_string(nodes_[i].port) + ".log",
+            std::filesystem::copy_options::overwrite_existing, ec);
       }
     }
   }
@@ -90,18 +90,25 @@ class NatsCluster {
     ASSERT_LT(n.pid, 0) << "node " << i << " is running";
     const std::string store = dir_ + "/nats-" + std::to_string(i);
     std::filesystem::create_directories(store);
-    std::vector<std::string> args = {NatsServerBinary(), "-a", "127.0.0.1", "-p",
-                                     std::to_string(n.port), "-js", "-sd", store,
-                                     "--server_name", "n" + std::to_string(i)};
+    std::vector<std::string> args = {NatsServerBinary(),
+                                     "-a",
+                                     "127.0.0.1",
+                                     "-p",
+                                     std::to_string(n.port),
+                                     "-js",
+                                     "-sd",
+                                     store,
+                                     "--server_name",
+                                     "n" + std::to_string(i)};
     if (nodes_.size() > 1) {
       std::string routes;
       for (const Node& other : nodes_) {
         if (!routes.empty()) routes += ",";
         routes += "nats://127.0.0.1:" + std::to_string(other.cluster_port);
       }
-      args.insert(args.end(), {"--cluster_name", "ledger-test", "--cluster",
-                               "nats://127.0.0.1:" + std::to_string(n.cluster_port), "--routes",
-                               routes});
+      args.insert(args.end(),
+                  {"--cluster_name", "ledger-test", "--cluster",
+                   "nats://127.0.0.1:" + std::to_string(n.cluster_port), "--routes", routes});
     }
     const std::string log = store + ".log";
     const pid_t pid = ::fork();

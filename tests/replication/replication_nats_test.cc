@@ -46,7 +46,8 @@ class ReplicationNatsTest : public ::testing::Test {
 
   void CreatePrimary(LedgerOptions options = {}) {
     options.checkpoint_key = ledger_key_;
-    options.checkpoint_interval_us = 50'000;  // replicas store entries once a checkpoint covers them
+    options.checkpoint_interval_us =
+        50'000;  // replicas store entries once a checkpoint covers them
     options.master_key = MasterKey::Generate();
     auto created = CreateLedgerWithAdmin(dir_.path() + "/primary", ledger_key_, admin_, options);
     ASSERT_TRUE(created.ok()) << created.status().ToString();
@@ -58,7 +59,9 @@ class ReplicationNatsTest : public ::testing::Test {
     replication::PublisherOptions po;
     po.nats_urls = nats_->urls();
     po.stream_replicas = nats_->size() > 1 ? 3 : 1;
-    po.log = [](std::string_view line) { std::fprintf(stderr, "publisher: %.*s\n", (int)line.size(), line.data()); };
+    po.log = [](std::string_view line) {
+      std::fprintf(stderr, "publisher: %.*s\n", (int)line.size(), line.data());
+    };
     auto started = Publisher::Start(*primary_, ledger_key_, std::move(po));
     ASSERT_TRUE(started.ok()) << started.status().ToString();
     publisher_ = std::move(started).value();
@@ -78,7 +81,9 @@ class ReplicationNatsTest : public ::testing::Test {
     replication::FollowerOptions fo;
     fo.source = Source();
     fo.position_file = dir_.path() + "/replica-position";
-    fo.log = [](std::string_view line) { std::fprintf(stderr, "follower: %.*s\n", (int)line.size(), line.data()); };
+    fo.log = [](std::string_view line) {
+      std::fprintf(stderr, "follower: %.*s\n", (int)line.size(), line.data());
+    };
     auto started = Follower::Start(*replica_, std::move(fo));
     ASSERT_TRUE(started.ok()) << started.status().ToString();
     follower_ = std::move(started).value();
@@ -87,7 +92,8 @@ class ReplicationNatsTest : public ::testing::Test {
   // Appends `n` cases (one case.opened each); returns the last seq.
   void AppendCases(int n) {
     for (int i = 0; i < n; ++i) {
-      auto r = primary_->Append(Sign(CaseOpened("p-" + std::to_string(next_subject_++)), caseworker_));
+      auto r =
+          primary_->Append(Sign(CaseOpened("p-" + std::to_string(next_subject_++)), caseworker_));
       ASSERT_TRUE(r.ok()) << r.status().ToString();
     }
   }
@@ -103,8 +109,8 @@ class ReplicationNatsTest : public ::testing::Test {
       Status stopped = follower_->Wait(std::chrono::milliseconds(20));
       ASSERT_TRUE(stopped.ok()) << stopped.ToString();
       ASSERT_LT(std::chrono::steady_clock::now(), deadline)
-          << "the replica holds " << replica_->Size() << " of " << want << " entries; publisher: "
-          << publisher_->stats().last_error;
+          << "the replica holds " << replica_->Size() << " of " << want
+          << " entries; publisher: " << publisher_->stats().last_error;
     }
   }
 
@@ -294,8 +300,8 @@ TEST_F(ReplicationNatsTest, ReplayedCheckpointWithAForgedHeaderDoesNotStopTheRep
                             {{"Ledger-Size", std::to_string(primary_->Size() + 5)}}, note,
                             "replayed", std::nullopt, &code)
                   .ok());
-  ASSERT_TRUE(conn->Publish("LEDGER.log.identity", {}, "not a note", "junk", std::nullopt, &code)
-                  .ok());
+  ASSERT_TRUE(
+      conn->Publish("LEDGER.log.identity", {}, "not a note", "junk", std::nullopt, &code).ok());
   AppendCases(10);
   WaitForReplica();
   EXPECT_FALSE(follower_->stats().stopped);
@@ -357,7 +363,7 @@ TEST_F(ReplicationNatsTest, ReplicaRestartsFromItsPositionAndVerifiesWhatItHolds
   const uint64_t before = replica_->Size();
   replica_.reset();  // closed, as a stopped `ledger follow`
   AppendCases(30);
-  StartReplica();    // reopens the directory, resumes from replica-position
+  StartReplica();  // reopens the directory, resumes from replica-position
   WaitForReplica();
   EXPECT_GT(replica_->Size(), before);
   ExpectReplicaIsThePrimary();

@@ -36,7 +36,8 @@ using cli_testing::SpawnLedger;
 class Process {
  public:
   Process() = default;
-  Process(pid_t pid, fs::path out, fs::path err) : pid_(pid), out_(std::move(out)), err_(std::move(err)) {}
+  Process(pid_t pid, fs::path out, fs::path err)
+      : pid_(pid), out_(std::move(out)), err_(std::move(err)) {}
   Process(Process&& o) noexcept { *this = std::move(o); }
   Process& operator=(Process&& o) noexcept {
     Kill();
@@ -94,8 +95,8 @@ class ReplicationProcessTest : public ::testing::Test {
 
   cli_testing::RunResult Run(const std::vector<std::string>& args, int expect = 0) {
     const std::string label = args[0] + std::to_string(runs_++);
-    auto r = RunLedger(dir_.path(), args,
-                       {"/dev/null", Path(label + ".out"), Path(label + ".err")}, args[0]);
+    auto r = RunLedger(dir_.path(), args, {"/dev/null", Path(label + ".out"), Path(label + ".err")},
+                       args[0]);
     EXPECT_EQ(r.exit_code, expect) << cli_testing::Describe(r);
     return r;
   }
@@ -117,10 +118,19 @@ class ReplicationProcessTest : public ::testing::Test {
 
   // `ledger serve` on `data` with the ledger key, publishing; waits for its HTTP port.
   Process Serve(const std::string& data, int port, bool promote = false) {
-    std::vector<std::string> args = {"serve", "--data", data, "--ledger-key", "keys/ledger.key",
-                                     "--listen", "127.0.0.1:" + std::to_string(port),
-                                     "--binary-listen", "off", "--nats", nats_->urls(),
-                                     "--checkpoint-interval-ms", "100"};
+    std::vector<std::string> args = {"serve",
+                                     "--data",
+                                     data,
+                                     "--ledger-key",
+                                     "keys/ledger.key",
+                                     "--listen",
+                                     "127.0.0.1:" + std::to_string(port),
+                                     "--binary-listen",
+                                     "off",
+                                     "--nats",
+                                     nats_->urls(),
+                                     "--checkpoint-interval-ms",
+                                     "100"};
     args.insert(args.end(), {"--master-key", "keys/master.key"});
     if (promote) args.push_back("--promote");
     Process p = Spawn(args);
@@ -147,7 +157,8 @@ class ReplicationProcessTest : public ::testing::Test {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (ReportedSize(follow) < size) {
       ASSERT_LT(std::chrono::steady_clock::now(), deadline)
-          << "replica at " << ReportedSize(follow) << " of " << size << "\n" << follow.err();
+          << "replica at " << ReportedSize(follow) << " of " << size << "\n"
+          << follow.err();
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }
@@ -258,10 +269,10 @@ TEST_F(ReplicationProcessTest, FailoverPromotesTheReplicaOnlyOnceItHoldsWhatWasS
   // Promoting the replica now would sign a history shorter than the one already signed.
   Run({"tokens", "create", "--data", "replica", "--key-id", caseworker_->key_id_hex(), "--role",
        "caseworker", "--format", "json"});
-  auto refused = Run({"serve", "--data", "replica", "--ledger-key", "keys/ledger.key",
-                      "--master-key", "keys/master.key", "--listen", "127.0.0.1:0",
-                      "--binary-listen", "off", "--promote"},
-                     7);
+  auto refused =
+      Run({"serve", "--data", "replica", "--ledger-key", "keys/ledger.key", "--master-key",
+           "keys/master.key", "--listen", "127.0.0.1:0", "--binary-listen", "off", "--promote"},
+          7);
   EXPECT_NE(refused.err.find("checkpoint"), std::string::npos) << refused.err;
 
   // Caught up from the stream, it can take over.
@@ -269,16 +280,15 @@ TEST_F(ReplicationProcessTest, FailoverPromotesTheReplicaOnlyOnceItHoldsWhatWasS
   WaitForReplicaSize(follow, 52);
   ASSERT_EQ(follow.Stop(), 0);
   // Without --promote, the key alone does not make it the primary.
-  auto unasked = Run({"serve", "--data", "replica", "--ledger-key", "keys/ledger.key",
-                      "--master-key", "keys/master.key", "--listen", "127.0.0.1:0",
-                      "--binary-listen", "off"},
-                     9);
+  auto unasked =
+      Run({"serve", "--data", "replica", "--ledger-key", "keys/ledger.key", "--master-key",
+           "keys/master.key", "--listen", "127.0.0.1:0", "--binary-listen", "off"},
+          9);
   EXPECT_NE(unasked.err.find("--promote"), std::string::npos) << unasked.err;
-  auto contradictory = Run({"serve", "--data", "replica", "--read-only", "--promote",
-                            "--listen", "127.0.0.1:0", "--binary-listen", "off"},
+  auto contradictory = Run({"serve", "--data", "replica", "--read-only", "--promote", "--listen",
+                            "127.0.0.1:0", "--binary-listen", "off"},
                            3);
-  EXPECT_NE(contradictory.err.find("not with --read-only"), std::string::npos)
-      << contradictory.err;
+  EXPECT_NE(contradictory.err.find("not with --read-only"), std::string::npos) << contradictory.err;
   const std::string replica_token = Token("replica");
   const int new_port = testing::FreeLoopbackPort();
   Process promoted = Serve("replica", new_port, /*promote=*/true);
@@ -331,8 +341,8 @@ TEST_F(ReplicationProcessTest, ReadOnlyReplicaServesTheSameAnswersAsThePrimary) 
   const std::string n = std::to_string(size);
   for (const std::string& target : std::vector<std::string>{
            "/v1/head", "/checkpoint", "/v1/entries/7", "/v1/entries?from=0&limit=100",
-        "/tile/0/000.p/" + n, "/tile/entries/000.p/" + n, "/v1/proof/inclusion?seq=5&size=" + n,
-        "/v1/proof/consistency?from=3&to=" + n, "/v1/streams/case/p-3"}) {
+           "/tile/0/000.p/" + n, "/tile/entries/000.p/" + n, "/v1/proof/inclusion?seq=5&size=" + n,
+           "/v1/proof/consistency?from=3&to=" + n, "/v1/streams/case/p-3"}) {
     auto x = a->Get(target);
     auto y = b->Get(target);
     ASSERT_TRUE(x.ok() && y.ok()) << target;
@@ -373,23 +383,21 @@ TEST_F(ReplicationProcessTest, PublisherAndReplicaMetricsAreThereAndPassPromtool
   };
   const std::string primary = scrape(port, token, "primary.metrics");
   const std::string replica = scrape(replica_port, replica_token, "replica.metrics");
-  for (const char* name : {"ledger_replication_publish_lag_entries 0",
-                           "ledger_replication_publish_lag_seconds",
-                           "ledger_replication_nats_connected 1",
-                           "ledger_replication_publish_errors_total",
-                           "ledger_replication_fetches_answered_total"}) {
+  for (const char* name :
+       {"ledger_replication_publish_lag_entries 0", "ledger_replication_publish_lag_seconds",
+        "ledger_replication_nats_connected 1", "ledger_replication_publish_errors_total",
+        "ledger_replication_fetches_answered_total"}) {
     EXPECT_NE(primary.find(name), std::string::npos) << name;
   }
-  for (const char* name : {"ledger_replication_replica_entries 7",
-                           "ledger_replication_replica_pending_entries",
-                           "ledger_replication_replica_lag_seconds",
-                           "ledger_replication_replica_stopped 0",
-                           "ledger_replication_replica_refetched_entries_total"}) {
+  for (const char* name :
+       {"ledger_replication_replica_entries 7", "ledger_replication_replica_pending_entries",
+        "ledger_replication_replica_lag_seconds", "ledger_replication_replica_stopped 0",
+        "ledger_replication_replica_refetched_entries_total"}) {
     EXPECT_NE(replica.find(name), std::string::npos) << name;
   }
   for (const std::string file : {"primary.metrics", "replica.metrics"}) {
-    const std::string cmd = "promtool check metrics < " + Path(file) + " > " + Path(file + ".out") +
-                            " 2>&1";
+    const std::string cmd =
+        "promtool check metrics < " + Path(file) + " > " + Path(file + ".out") + " 2>&1";
     const int status = std::system(cmd.c_str());
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
         << file << ": " << cli_testing::ReadWholeFile(Path(file + ".out"));
@@ -414,7 +422,8 @@ TEST_F(ReplicationProcessTest, NodeConsumerVerifiesTheStreamAndRefusesAForgedEnt
   ASSERT_EQ(Append(port, token, 30), 30);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   const std::string node = LEDGER_NODE;
-  const std::string script = std::string(LEDGER_SOURCE_DIR) + "/tools/replication-consumer/consumer.mjs";
+  const std::string script =
+      std::string(LEDGER_SOURCE_DIR) + "/tools/replication-consumer/consumer.mjs";
   auto consume = [&](const std::string& name) {
     const std::string cmd = node + " " + script + " --servers " + nats_->urls() + " --vkey '" +
                             vkey_ + "' --until 32 --timeout-ms 20000 > " + Path(name + ".out") +
@@ -444,14 +453,15 @@ TEST_F(ReplicationProcessTest, NodeConsumerVerifiesTheStreamAndRefusesAForgedEnt
   for (uint64_t s = 0; s < primary->Size(); ++s) entries.push_back(primary->ReadSeq(s)->bytes);
   entries[20][entries[20].size() - 70] ^= 0x01;
   int code = 0;
-  ASSERT_TRUE(conn->Publish("LEDGER.log.entries",
-                            {{"Ledger-First-Seq", "0"},
-                             {"Ledger-Count", std::to_string(entries.size())}},
-                            replication::EncodeEntries(entries), "forged", std::nullopt, &code)
-                  .ok());
+  ASSERT_TRUE(
+      conn->Publish("LEDGER.log.entries",
+                    {{"Ledger-First-Seq", "0"}, {"Ledger-Count", std::to_string(entries.size())}},
+                    replication::EncodeEntries(entries), "forged", std::nullopt, &code)
+          .ok());
   const std::string checkpoint = primary->LatestCheckpoint().value();
-  ASSERT_TRUE(conn->Publish("LEDGER.log.checkpoint", {{"Ledger-Size", std::to_string(entries.size())}},
-                            checkpoint, "cp", std::nullopt, &code)
+  ASSERT_TRUE(conn->Publish("LEDGER.log.checkpoint",
+                            {{"Ledger-Size", std::to_string(entries.size())}}, checkpoint, "cp",
+                            std::nullopt, &code)
                   .ok());
   EXPECT_EQ(consume("forged"), 1);
   EXPECT_NE(cli_testing::ReadWholeFile(Path("forged.err")).find("do not have the root"),

@@ -1,23 +1,24 @@
 // The binary protocol: the frame codec (round trips, refusals, garbage) and end to end over
 // loopback (hello, appends, a subscription with acknowledgements, hostile frames).
+#include "server/binary_protocol.h"
+
 #include <random>
 
 #include "frame_conn.h"
-#include "server/binary_protocol.h"
 #include "server_fixture.h"
 
 namespace ledger::server::testing {
 namespace {
 
 using namespace ledger::server::binary;
-using std::chrono::milliseconds;
 using ledger::server::testing::FrameConn;
+using std::chrono::milliseconds;
 
 TEST(FrameCodecTest, EveryMessageRoundTrips) {
-  SignedEvent e{"event-bytes", "abcd", std::string(64, 's'), {{"0123456789abcdef", "name", "Kari"}}};
+  SignedEvent e{
+      "event-bytes", "abcd", std::string(64, 's'), {{"0123456789abcdef", "name", "Kari"}}};
   std::vector<ClientMessage> client = {Hello{"tok", 1}, AppendBatch{7, true, {e, e}},
-                                       Subscribe{5, false, {"case."}, {"case/"}, "g", 250},
-                                       Ack{9}};
+                                       Subscribe{5, false, {"case."}, {"case/"}, "g", 250}, Ack{9}};
   for (const auto& m : client) {
     std::string frame = EncodeFrame(m);
     auto n = FrameLength(frame.substr(0, 4), 1 << 20);
@@ -29,9 +30,14 @@ TEST(FrameCodecTest, EveryMessageRoundTrips) {
     EXPECT_EQ(EncodeFrame(*back), frame);
   }
   std::vector<ServerMessage> server = {
-      Welcome{3, "auditor"}, AppendReply{7, {EventResult{true, {1, 2, 3, false}, "", ""}}},
-      Entries{{{4, "entry"}}, 5}, CaughtUp{5}, Heartbeat{5, 6}, Acked{5},
-      Error{"malformed_frame", "bad", 0, false}, End{5, "shutdown", ""},
+      Welcome{3, "auditor"},
+      AppendReply{7, {EventResult{true, {1, 2, 3, false}, "", ""}}},
+      Entries{{{4, "entry"}}, 5},
+      CaughtUp{5},
+      Heartbeat{5, 6},
+      Acked{5},
+      Error{"malformed_frame", "bad", 0, false},
+      End{5, "shutdown", ""},
       End{6, "revoked", "the API token was revoked"}};
   for (const auto& m : server) {
     std::string frame = EncodeFrame(m);
@@ -52,8 +58,10 @@ TEST(FrameCodecTest, RefusesBadLengthsAndGarbage) {
   EXPECT_FALSE(DecodeClientMessage(frame.substr(4) + std::string(8, '\0')).ok());
   // Random bytes and mutated frames: an error or a value, never a crash.
   std::mt19937 rng(7);
-  const std::string base = EncodeFrame(ClientMessage(
-      AppendBatch{1, false, {SignedEvent{"x", "abcd", std::string(64, 's'), {}}}})).substr(4);
+  const std::string base =
+      EncodeFrame(ClientMessage(
+                      AppendBatch{1, false, {SignedEvent{"x", "abcd", std::string(64, 's'), {}}}}))
+          .substr(4);
   for (int i = 0; i < 20000; ++i) {
     std::string m = base;
     for (int k = 0; k < 1 + i % 8; ++k) m[rng() % m.size()] = static_cast<char>(rng());
@@ -241,8 +249,8 @@ TEST_F(BinaryProtocolTest, HostileFramesGetErrorsAndOthersCarryOn) {
   ASSERT_TRUE(e);
   EXPECT_EQ(e->code, "malformed_frame");
   EXPECT_FALSE(e->fatal);
-  c.Send(EncodeFrame(ClientMessage(AppendBatch{
-      1, false, {SignEventJson(CaseOpened("b-2").dump(), caseworker_.key).value()}})));
+  c.Send(EncodeFrame(ClientMessage(
+      AppendBatch{1, false, {SignEventJson(CaseOpened("b-2").dump(), caseworker_.key).value()}})));
   auto reply = c.NextOf<AppendReply>();
   ASSERT_TRUE(reply);
   EXPECT_TRUE(reply->results[0].ok);

@@ -48,9 +48,7 @@ class BodiesTest : public ServerFixture {
   std::string backups_;
 };
 
-std::string Nested(size_t depth) {
-  return std::string(depth, '[') + std::string(depth, ']');
-}
+std::string Nested(size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
 
 // A valid body with its first key repeated in front.
 std::string WithDuplicateKey(const std::string& body) {

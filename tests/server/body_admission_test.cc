@@ -115,9 +115,9 @@ TEST_F(BodyAdmissionTest, AppendOf8000BytesWorksAnAckOf8000BytesDoesNot) {
 }
 
 TEST_F(BodyAdmissionTest, GetWithABodyIs413) {
-  const std::string response = AnsweredBeforeTheBody(
-      "GET /v1/head HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + caseworker_.token +
-      "\r\nContent-Length: 10\r\n\r\n");
+  const std::string response =
+      AnsweredBeforeTheBody("GET /v1/head HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                            caseworker_.token + "\r\nContent-Length: 10\r\n\r\n");
   EXPECT_EQ(StatusOf(response), 413) << response;
   EXPECT_NE(response.find("exceeds the limit of 0 bytes for GET /v1/head"), std::string::npos)
       << response;
@@ -225,8 +225,7 @@ TEST_F(BodyBudgetTest, ABodyThatCouldNeverFitIs413) {
   const std::string response =
       AnsweredBeforeTheBody(PostHeader("/v1/events/batch", caseworker_.token, 1 << 20));
   EXPECT_EQ(StatusOf(response), 413) << response;
-  EXPECT_NE(response.find("more than the server's body memory of 1048576 bytes"),
-            std::string::npos)
+  EXPECT_NE(response.find("more than the server's body memory of 1048576 bytes"), std::string::npos)
       << response;
 }
 

@@ -19,8 +19,7 @@ using ConnectionsTest = ServerFixture;
 constexpr char kHealth[] = "GET /v1/health HTTP/1.1\r\nHost: x\r\n\r\n";
 
 std::string Get(const std::string& target, const std::string& token) {
-  return "GET " + target + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
-         "\r\n\r\n";
+  return "GET " + target + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n\r\n";
 }
 
 // The JSON body of a raw response with a Content-Length (null if none parses).
@@ -161,8 +160,8 @@ TEST_F(ConnectionsTest, OneAddressCannotTakeEveryConnection) {
   // One closed connection makes room for one more from the first address.
   held.pop_back();
   Settle();
-  std::string again =
-      OneRequest(port, Get("/v1/head", caseworker_.token), &closed, "127.0.0.1", milliseconds(1000));
+  std::string again = OneRequest(port, Get("/v1/head", caseworker_.token), &closed, "127.0.0.1",
+                                 milliseconds(1000));
   EXPECT_EQ(StatusOf(again), 200) << again;
 }
 
@@ -177,9 +176,8 @@ TEST_F(ConnectionsTest, ServerThreadsAreNamedForOperators) {
     std::getline(comm, name);
     names.insert(name);
   }
-  for (const char* want :
-       {"ledger-net", "ledger-worker", "ledger-hub", "ledger-revoke", "ledger-trim",
-        "ledger-writer"}) {
+  for (const char* want : {"ledger-net", "ledger-worker", "ledger-hub", "ledger-revoke",
+                           "ledger-trim", "ledger-writer"}) {
     EXPECT_GE(names.count(want), 1u) << want;
   }
 }

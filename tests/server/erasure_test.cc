@@ -6,8 +6,8 @@
 #include <iterator>
 #include <thread>
 
-#include "ledger/event_codec.h"
 #include "../file_search.h"
+#include "ledger/event_codec.h"
 #include "server/binary_protocol.h"
 #include "server_fixture.h"
 #include "storage/kv_store.h"
@@ -37,7 +37,8 @@ class ServerErasureTest : public ServerFixture {
       auto store = ledger::internal::OpenRocksDbStore(data_, false).value();
       for (const char* subject : {"er-a", "er-b"}) {
         sealed_key_[subject] =
-            store->Get(ledger::internal::Column::kPersonal, ledger::internal::SubjectKeyKey(subject))
+            store
+                ->Get(ledger::internal::Column::kPersonal, ledger::internal::SubjectKeyKey(subject))
                 .value();
         auto it = store->NewIterator(ledger::internal::Column::kPersonal);
         auto [begin, end] = ledger::internal::PersonalValueRange(subject);
@@ -51,14 +52,22 @@ class ServerErasureTest : public ServerFixture {
 
   std::vector<SignedEvent> EraseEvents(const std::string& subject) {
     const std::string at = "2008-03-01T10:00:00+01:00";
-    return {SignEventJson(CaseEvent(subject, "erasure.requested", {{"request_id", "r1"}}, at, "dpo").dump(),
-                          dpo_.key).value(),
-            SignEventJson(CaseEvent(subject, "erasure.decided",
-                                    {{"request_id", "r1"}, {"decision", "granted"},
-                                     {"ground", "GDPR:17(1)(b)"}}, at, "dpo").dump(),
-                          dpo_.key).value(),
-            SignEventJson(CaseEvent(subject, "subject.shredded", {{"request_id", "r1"}}, at, "dpo").dump(),
-                          dpo_.key).value()};
+    return {
+        SignEventJson(
+            CaseEvent(subject, "erasure.requested", {{"request_id", "r1"}}, at, "dpo").dump(),
+            dpo_.key)
+            .value(),
+        SignEventJson(
+            CaseEvent(subject, "erasure.decided",
+                      {{"request_id", "r1"}, {"decision", "granted"}, {"ground", "GDPR:17(1)(b)"}},
+                      at, "dpo")
+                .dump(),
+            dpo_.key)
+            .value(),
+        SignEventJson(
+            CaseEvent(subject, "subject.shredded", {{"request_id", "r1"}}, at, "dpo").dump(),
+            dpo_.key)
+            .value()};
   }
 
   // Within a bounded wait, the subject's sealed records leave every file and the metrics show
@@ -71,7 +80,8 @@ class ServerErasureTest : public ServerFixture {
       std::this_thread::sleep_for(milliseconds(50));
     }
     EXPECT_TRUE(FilesContaining(data_, sealed_key_[gone]).empty()) << "sealed key still on disk";
-    EXPECT_TRUE(FilesContaining(data_, sealed_values_[gone]).empty()) << "sealed values still on disk";
+    EXPECT_TRUE(FilesContaining(data_, sealed_values_[gone]).empty())
+        << "sealed values still on disk";
     EXPECT_FALSE(FilesContaining(data_, sealed_key_[kept]).empty());
     EXPECT_FALSE(FilesContaining(data_, sealed_values_[kept]).empty());
     auto c = ClientFor(auditor_);

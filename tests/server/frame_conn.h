@@ -35,8 +35,7 @@ class FrameConn {
           return *m;
         }
       }
-      const auto left =
-          std::chrono::duration_cast<Millis>(end - std::chrono::steady_clock::now());
+      const auto left = std::chrono::duration_cast<Millis>(end - std::chrono::steady_clock::now());
       if (left.count() <= 0) return std::nullopt;
       bool closed = false;
       buffer_ += conn_.Read(std::min(left, Millis(50)), &closed);

@@ -23,8 +23,8 @@ class FramingTest : public ServerFixture {
     auto body = SignedEventBody(CaseOpened("smuggled").dump(), caseworker_.key);
     EXPECT_TRUE(body.ok());
     return "POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + caseworker_.token +
-           "\r\nContent-Type: application/json\r\nContent-Length: " +
-           std::to_string(body->size()) + "\r\n\r\n" + *body;
+           "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body->size()) +
+           "\r\n\r\n" + *body;
   }
 
   std::string Head(const std::string& extra_headers) {
@@ -47,8 +47,7 @@ class FramingTest : public ServerFixture {
     EXPECT_EQ(StatusOf(response), 400) << response;
     // Beast refuses some of these itself (malformed_http) before the server's own check.
     EXPECT_TRUE(response.find("\"" + code + "\"") != std::string::npos ||
-                (code == "bad_framing" &&
-                 response.find("\"malformed_http\"") != std::string::npos))
+                (code == "bad_framing" && response.find("\"malformed_http\"") != std::string::npos))
         << response;
     EXPECT_NE(response.find("Connection: close"), std::string::npos) << response;
     EXPECT_EQ(response.find("HTTP/1.1", 5), std::string::npos) << "a second answer: " << response;
@@ -154,16 +153,13 @@ TEST_F(FramingTest, TwoAuthorizationHeadersAre400) {
   EXPECT_TRUE(closed);
 }
 
-TEST_F(FramingTest, TwoHostHeadersAre400) {
-  ExpectRefused("Host: y\r\n", "", "duplicate_header");
-}
+TEST_F(FramingTest, TwoHostHeadersAre400) { ExpectRefused("Host: y\r\n", "", "duplicate_header"); }
 
 TEST_F(FramingTest, MalformedFieldLinesAre400Promptly) {
-  for (const std::string& request :
-       {std::string("GET /v1/head HTTP/1.1\nHost: x\n\n"),
-        Head("Transfer-Encoding : chunked\r\n") + "0\r\n\r\n",
-        Head(" Transfer-Encoding: chunked\r\n") + "0\r\n\r\n",
-        Head("Transfer-Encoding: chunked\nX: y\r\n") + "0\r\n\r\n"}) {
+  for (const std::string& request : {std::string("GET /v1/head HTTP/1.1\nHost: x\n\n"),
+                                     Head("Transfer-Encoding : chunked\r\n") + "0\r\n\r\n",
+                                     Head(" Transfer-Encoding: chunked\r\n") + "0\r\n\r\n",
+                                     Head("Transfer-Encoding: chunked\nX: y\r\n") + "0\r\n\r\n"}) {
     SCOPED_TRACE(request);
     const uint64_t before = LogSize();
     RawConn conn(server_->http_port());
@@ -286,8 +282,8 @@ TEST_F(FramingTest, ConnectionCloseIsHonouredOnEveryAnswer) {
        401},
       {"GET /v1/head HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", 401},
       {Head("Connection: close\r\n"), 200},
-      {"GET /v1/no-such-thing HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
-           caseworker_.token + "\r\nConnection: close\r\n\r\n",
+      {"GET /v1/no-such-thing HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + caseworker_.token +
+           "\r\nConnection: close\r\n\r\n",
        404},
       {"POST /v1/subscribe HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + subscriber_.token +
            "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",

@@ -198,10 +198,9 @@ TEST_F(HttpApiTest, TokensAreCheckedOnEveryRequest) {
   o.token = "";
   EXPECT_EQ(Client::Connect(o).value()->Get("/v1/health").value().status, 200u);
   // A revoked token stops working within about a second.
-  ASSERT_TRUE(TokenStore::Revoke(TokensPath(data_), TokenStore::Load(TokensPath(data_))
-                                                        ->tokens()[0]
-                                                        .id)
-                  .ok());
+  ASSERT_TRUE(
+      TokenStore::Revoke(TokensPath(data_), TokenStore::Load(TokensPath(data_))->tokens()[0].id)
+          .ok());
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   EXPECT_EQ(ClientFor(caseworker_)->Get("/v1/head").value().status, 401u);
 }
@@ -295,7 +294,8 @@ TEST_F(HttpApiTest, ScopesLimitWhatRolesSee) {
   auto personal = c->Get("/v1/entries/" + std::to_string(case_seq) + "/personal").value();
   ASSERT_EQ(personal.status, 200u) << personal.body;
   EXPECT_NE(personal.body.find("Kari Nordmann"), std::string::npos);
-  EXPECT_EQ(ClientFor(auditor_)->Get("/v1/entries/" + std::to_string(case_seq) + "/personal")
+  EXPECT_EQ(ClientFor(auditor_)
+                ->Get("/v1/entries/" + std::to_string(case_seq) + "/personal")
                 .value()
                 .status,
             403u);
@@ -326,7 +326,9 @@ TEST_F(HttpApiTest, HealthMetricsAndReports) {
   EXPECT_EQ(ClientFor(evaluator_)->Get("/v1/releases/r-1").value().status, 404u);
   EXPECT_EQ(ClientFor(subscriber_)->Get("/v1/reports/caseload").value().status, 403u);
   auto consent =
-      c->Get("/v1/consent/check?subject=p-030&recipient=nav&categories=economy&purpose=case_coordination")
+      c->Get(
+           "/v1/consent/"
+           "check?subject=p-030&recipient=nav&categories=economy&purpose=case_coordination")
           .value();
   ASSERT_EQ(consent.status, 200u) << consent.body;
   EXPECT_FALSE(Json(consent)["allowed"].get<bool>());

@@ -10,8 +10,7 @@ namespace {
 using LimitsTest = ServerFixture;
 
 std::string Get(const std::string& target, const std::string& token) {
-  return "GET " + target + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token +
-         "\r\n\r\n";
+  return "GET " + target + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token + "\r\n\r\n";
 }
 
 TEST_F(LimitsTest, OversizeBodyIs413AndTheServerCarriesOn) {
@@ -111,9 +110,8 @@ TEST_F(LimitsTest, TooManyConnectionsIs503) {
   RawConn extra(server_->http_port());
   auto response = extra.Read(std::chrono::milliseconds(2000), nullptr, "\r\n\r\n");
   EXPECT_EQ(StatusOf(response), 503) << response;
-  EXPECT_NE(response.find(
-                "{\"error\":{\"code\":\"too_many_connections\",\"message\":\"the open "
-                "connections exceed the server's limit of 5\"}}"),
+  EXPECT_NE(response.find("{\"error\":{\"code\":\"too_many_connections\",\"message\":\"the open "
+                          "connections exceed the server's limit of 5\"}}"),
             std::string::npos)
       << response;
   held.clear();

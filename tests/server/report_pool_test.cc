@@ -2,12 +2,13 @@
 // are heavy, and end to end that they run at most report_threads at a time, wait in a bounded
 // queue, are refused beyond it with 503 busy and Retry-After, and leave the worker pool to
 // appends and reads.
+#include "report_pool.h"
+
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 
-#include "report_pool.h"
 #include "server_fixture.h"
 
 namespace ledger::server::testing {

@@ -2,13 +2,12 @@
 // a synthetic cohort, each the same report (same SHA-256) that the replay library makes for the
 // same question, in every format, with role refusals and 422 for bad parameters; and the
 // release of that cohort handed to an evaluator.
+#include <fstream>
 #include <nlohmann/json.hpp>
 
-#include <fstream>
-
 #include "ledger/event_codec.h"
-#include "replay/compliance.h"
 #include "release/release.h"
+#include "replay/compliance.h"
 #include "replay/outcomes.h"
 #include "server/access_log.h"
 #include "server_fixture.h"
@@ -227,9 +226,9 @@ TEST_F(ReportsTest, EvaluatorsReceiveRecordedReleasesOnly) {
   ASSERT_TRUE(refused.ok());
   EXPECT_EQ(refused->status, 409u) << refused->body;
 
-  ASSERT_EQ(AppendJson(*dpo, event("release.exported", summary["exported_event_data"]), dpo_)
-                .status,
-            201u);
+  ASSERT_EQ(
+      AppendJson(*dpo, event("release.exported", summary["exported_event_data"]), dpo_).status,
+      201u);
   listed = evaluator->Get("/v1/releases");
   ASSERT_TRUE(listed.ok());
   auto j = Json(*listed);

@@ -144,8 +144,7 @@ TEST_F(RevocationTest, AppendOnAnOldBinaryConnectionIsRefusedAtOnce) {
   auto m = writer.Next(milliseconds(5000));
   ASSERT_TRUE(m);
   auto* error = std::get_if<Error>(&*m);
-  ASSERT_NE(error, nullptr) << "the append was answered, not refused (index " << m->index()
-                            << ")";
+  ASSERT_NE(error, nullptr) << "the append was answered, not refused (index " << m->index() << ")";
   EXPECT_EQ(error->code, "unauthenticated");
   EXPECT_EQ(error->message, "the API token was revoked");
   EXPECT_TRUE(error->fatal);

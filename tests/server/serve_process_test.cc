@@ -33,10 +33,9 @@ class ServeProcessTest : public ::testing::Test {
     auto ledger = CreateLedgerWithAdmin(data_, ledger_key_, admin_, lo).value();
     ASSERT_TRUE(RegisterKey(*ledger, admin_, caseworker_.verifier(), "caseworker", {}).ok());
     ASSERT_TRUE(RegisterKey(*ledger, admin_, auditor_.verifier(), "auditor", {}).ok());
-    cw_token_ = TokenStore::Create(TokensPath(data_), caseworker_.key_id_hex(), "caseworker", "")
-                    ->token;
-    au_token_ =
-        TokenStore::Create(TokensPath(data_), auditor_.key_id_hex(), "auditor", "")->token;
+    cw_token_ =
+        TokenStore::Create(TokensPath(data_), caseworker_.key_id_hex(), "caseworker", "")->token;
+    au_token_ = TokenStore::Create(TokensPath(data_), auditor_.key_id_hex(), "auditor", "")->token;
   }
   void TearDown() override {
     if (pid_ > 0) {
@@ -288,15 +287,15 @@ TEST_F(ServeProcessTest, ReleaseCommandsGoThroughARunningServer) {
   const std::string url = "127.0.0.1:" + std::to_string(port);
   std::string out, err;
   const std::vector<std::string> approve = {
-      "release", "approve", "--key", dir_ + "/dpo.key", "--release", "r-1", "--recipient",
-      "nova", "--basis", "GDPR:6(1)(e)", "--expires", "2099-01-01"};
+      "release",     "approve", "--key",   dir_ + "/dpo.key", "--release", "r-1",
+      "--recipient", "nova",    "--basis", "GDPR:6(1)(e)",    "--expires", "2099-01-01"};
   // Without --url: the ledger is held, and the message says what to do.
-  EXPECT_EQ(RunLedger({"release", "export", "--data", data_, "--key", dir_ + "/dpo.key",
-                       "--release", "r-1", "--cohort", "2008-01..2008-12", "--as-of", "2010-12",
-                       "--out", dir_ + "/out", "--keys", dir_ + "/keys", "--ledger-key",
-                       dir_ + "/ledger.key"},
-                      &out, &err),
-            8)
+  EXPECT_EQ(
+      RunLedger({"release", "export", "--data", data_, "--key", dir_ + "/dpo.key", "--release",
+                 "r-1", "--cohort", "2008-01..2008-12", "--as-of", "2010-12", "--out",
+                 dir_ + "/out", "--keys", dir_ + "/keys", "--ledger-key", dir_ + "/ledger.key"},
+                &out, &err),
+      8)
       << out << err;
   EXPECT_NE(err.find("--url"), std::string::npos) << err;
 
@@ -310,11 +309,11 @@ TEST_F(ServeProcessTest, ReleaseCommandsGoThroughARunningServer) {
   EXPECT_NE(err.find("401"), std::string::npos) << err;
 
   // This server has no ledger key to sign a manifest with: a clear refusal, nothing written.
-  EXPECT_EQ(RunLedger({"release", "export", "--key", dir_ + "/dpo.key", "--release", "r-1",
-                       "--cohort", "2008-01..2008-12", "--as-of", "2010-12", "--url", url,
-                       "--token", token},
-                      &out, &err),
-            9)
+  EXPECT_EQ(
+      RunLedger({"release", "export", "--key", dir_ + "/dpo.key", "--release", "r-1", "--cohort",
+                 "2008-01..2008-12", "--as-of", "2010-12", "--url", url, "--token", token},
+                &out, &err),
+      9)
       << out << err;
   EXPECT_NE(err.find("without the ledger key"), std::string::npos) << err;
   EXPECT_FALSE(std::filesystem::exists(data_ + "/releases/r-1"));

@@ -57,8 +57,8 @@ TEST_F(SubscriptionTest, CatchUpThenCaughtUpThenLiveThenHeartbeat) {
   ASSERT_EQ(Seqs(live), std::vector<uint64_t>{size});
   EXPECT_EQ(live.back()["next"], size + 1);
   // Then heartbeats with the position (200 ms in the fixture).
-  auto beat = ReadUntil(*s, [](const auto& m) { return m["type"] == "heartbeat"; },
-                        milliseconds(2000));
+  auto beat = ReadUntil(
+      *s, [](const auto& m) { return m["type"] == "heartbeat"; }, milliseconds(2000));
   ASSERT_FALSE(beat.empty());
   EXPECT_EQ(beat.back()["type"], "heartbeat");
   EXPECT_EQ(beat.back()["position"], size + 1);
@@ -75,12 +75,10 @@ TEST_F(SubscriptionTest, FiltersByTypeAndStreamPrefixAndScope) {
   auto seqs = Seqs(got);
   ASSERT_EQ(seqs.size(), 1u);
   auto t = Subscription::Open(As(auditor_), "from=0&streams=case/g-").value();
-  EXPECT_EQ(Seqs(ReadUntil(*t, [](const auto& m) { return m["type"] == "caught_up"; })).size(),
-            1u);
+  EXPECT_EQ(Seqs(ReadUntil(*t, [](const auto& m) { return m["type"] == "caught_up"; })).size(), 1u);
   // The subscriber's key is scoped to case/: it never sees the keys stream.
   auto u = Subscription::Open(As(subscriber_), "from=0").value();
-  EXPECT_EQ(Seqs(ReadUntil(*u, [](const auto& m) { return m["type"] == "caught_up"; })).size(),
-            3u);
+  EXPECT_EQ(Seqs(ReadUntil(*u, [](const auto& m) { return m["type"] == "caught_up"; })).size(), 3u);
   // Bad parameters are refused before the upgrade.
   EXPECT_FALSE(Subscription::Open(As(auditor_), "from=-1").ok());
   EXPECT_FALSE(Subscription::Open(As(auditor_), "colour=blue").ok());
@@ -185,7 +183,8 @@ TEST_F(SubscriptionTest, WebSocketClientMessagesThatAreRefusedGetAnError) {
   auto e = next_error(*s, "beyond");
   EXPECT_EQ(e.value("code", ""), "invalid_argument");
   EXPECT_NE(e.value("message", "").find("beyond the log's end " + std::to_string(end)),
-            std::string::npos) << e;
+            std::string::npos)
+      << e;
   ASSERT_TRUE(s->Send("{\"type\":\"ack\",\"position\":" + std::to_string(end) + "}").ok());
   auto acked = s->Next(milliseconds(3000));
   ASSERT_TRUE(acked.ok()) << acked.status().ToString();

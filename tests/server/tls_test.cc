@@ -1,7 +1,8 @@
 // TLS on the HTTP port: a client that verifies the server's certificate gets answers; a plain
 // HTTP client on the TLS port gets nothing and does not disturb the server. A revocation ends a
 // TLS session with its reason.
-#include <utility>  // before Asio (Boost 1.74, STYLE.md)
+#include <sys/socket.h>
+#include <sys/time.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -10,9 +11,7 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
 #include <cstdlib>
-
-#include <sys/socket.h>
-#include <sys/time.h>
+#include <utility>  // before Asio (Boost 1.74, STYLE.md)
 
 #include "server/binary_protocol.h"
 #include "server_fixture.h"
@@ -28,10 +27,11 @@ class TlsTest : public ServerFixture {
     ServerFixture::SetUp();
     cert_ = dir_ + "/cert.pem";
     key_ = dir_ + "/key.pem";
-    const std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " +
-                            key_ + " -out " + cert_ +
-                            " -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 "
-                            ">/dev/null 2>&1";
+    const std::string cmd =
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout " + key_ +
+        " -out " + cert_ +
+        " -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 "
+        ">/dev/null 2>&1";
     ASSERT_EQ(std::system(cmd.c_str()), 0) << "openssl could not make a certificate";
     ServerOptions o = DefaultOptions();
     o.tls_cert_file = cert_;
@@ -119,8 +119,8 @@ TEST_F(TlsTest, RevocationEndsAnIdleBinaryConnectionWithItsReason) {
       received.append(buf, n);
     }
   };
-  asio::write(s, asio::buffer(EncodeFrame(ClientMessage(Hello{caseworker_.token, kProtocolVersion}))),
-              ec);
+  asio::write(
+      s, asio::buffer(EncodeFrame(ClientMessage(Hello{caseworker_.token, kProtocolVersion}))), ec);
   auto welcome = next();
   ASSERT_TRUE(welcome && std::holds_alternative<Welcome>(*welcome));
 

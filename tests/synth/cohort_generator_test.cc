@@ -2,7 +2,6 @@
 // formats, the catalogue's refusal rules (checked per stream as the ledger would), privacy of
 // personal values, and the shape of the cohort against the P1824 and Aktiv Hverdag reports.
 #include "synth/cohort_generator.h"
-#include "synth/scenario.h"
 
 #include <gtest/gtest.h>
 
@@ -15,6 +14,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "synth/scenario.h"
 
 namespace ledger::synth {
 namespace {
@@ -229,9 +230,9 @@ TEST(CohortGeneratorTest, ScenariosAreNamedAndFixTheirOptions) {
   EXPECT_EQ(narvik.participants, 235);
   EXPECT_EQ(narvik.seed, 9u);
   EXPECT_EQ(narvik.municipality, "1805");
-  for (auto change : {+[](CohortOptions& o) { o.participants = 236; },
-                      +[](CohortOptions& o) { o.months = 30; },
-                      +[](CohortOptions& o) { o.municipality = "3005"; }}) {
+  for (auto change :
+       {+[](CohortOptions& o) { o.participants = 236; }, +[](CohortOptions& o) { o.months = 30; },
+        +[](CohortOptions& o) { o.municipality = "3005"; }}) {
     CohortOptions options = narvik;
     change(options);
     int calls = 0;

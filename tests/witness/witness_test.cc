@@ -20,6 +20,7 @@
 #include <utility>
 #include <vector>
 
+#include "../temp_dir.h"
 #include "tlog/checkpoint.h"
 #include "tlog/compact_range.h"
 #include "tlog/cosignature.h"
@@ -31,7 +32,6 @@
 #include "witness/state_store.h"
 #include "witness/witness_client.h"
 #include "witness/witness_state.h"
-#include "../temp_dir.h"
 
 namespace witness {
 namespace {

@@ -21,8 +21,8 @@ std::string FormatUnchecked(const Checkpoint& c) {
   out += '\n';
   out += std::to_string(c.size);
   out += '\n';
-  out += Base64Encode(
-      std::string_view(reinterpret_cast<const char*>(c.root.data()), c.root.size()));
+  out +=
+      Base64Encode(std::string_view(reinterpret_cast<const char*>(c.root.data()), c.root.size()));
   out += '\n';
   for (const std::string& ext : c.extensions) {
     out += ext;

@@ -1,5 +1,5 @@
-// Ed25519 (RFC 8032) through libsodium (SHA-256: base/sha256.h), for the signed-note units. No libsodium type
-// escapes this file pair, so the public headers stay free of it.
+// Ed25519 (RFC 8032) through libsodium (SHA-256: base/sha256.h), for the signed-note units. No
+// libsodium type escapes this file pair, so the public headers stay free of it.
 #ifndef TLOG_SRC_ED25519_H_
 #define TLOG_SRC_ED25519_H_
 

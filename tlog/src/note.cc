@@ -171,8 +171,7 @@ ledger::Result<NoteVerifier> ParseVerifierKey(std::string_view text) {
 std::string FormatVerifierKey(const NoteVerifier& verifier) {
   std::string alg_and_key(1, static_cast<char>(verifier.alg));
   alg_and_key += verifier.public_key;
-  return verifier.name + "+" + KeyIdHex(verifier.key_id) + "+" +
-         Base64Encode(alg_and_key);
+  return verifier.name + "+" + KeyIdHex(verifier.key_id) + "+" + Base64Encode(alg_and_key);
 }
 
 ledger::Result<Note> ParseNote(std::string_view message) {
@@ -199,7 +198,8 @@ ledger::Result<Note> ParseNote(std::string_view message) {
       return Status::InvalidArgument("note has more than " + std::to_string(kMaxNoteSignatures) +
                                      " signatures");
     }
-    LEDGER_ASSIGN_OR_RETURN(NoteSignature sig, ParseSignatureLine(line, note.signatures.size() + 1));
+    LEDGER_ASSIGN_OR_RETURN(NoteSignature sig,
+                            ParseSignatureLine(line, note.signatures.size() + 1));
     note.signatures.push_back(std::move(sig));
   }
   return note;

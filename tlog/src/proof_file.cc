@@ -37,8 +37,7 @@ std::string FormatProofFile(const ProofFile& proof) {
   out += std::to_string(proof.index);
   out += '\n';
   for (const Hash& h : proof.inclusion_proof) {
-    out +=
-        Base64Encode(std::string_view(reinterpret_cast<const char*>(h.data()), h.size()));
+    out += Base64Encode(std::string_view(reinterpret_cast<const char*>(h.data()), h.size()));
     out += '\n';
   }
   out += '\n';

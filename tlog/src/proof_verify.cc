@@ -9,9 +9,8 @@
 #include <bit>
 #include <string>
 
-#include "tlog/verify.h"
-
 #include "base/hex.h"
+#include "tlog/verify.h"
 
 namespace tlog {
 namespace {
@@ -28,8 +27,8 @@ std::string WrongLength(size_t expected, size_t got) {
 }
 
 std::string Mismatch(const char* what, const Hash& computed, const Hash& expected) {
-  return std::string(what) + " mismatch: computed " + ledger::HexEncode(computed) +
-         ", expected " + ledger::HexEncode(expected);
+  return std::string(what) + " mismatch: computed " + ledger::HexEncode(computed) + ", expected " +
+         ledger::HexEncode(expected);
 }
 
 struct PathShape {

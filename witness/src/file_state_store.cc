@@ -64,8 +64,7 @@ class Fd {
 std::string Serialize(const LogHeads& heads) {
   std::string out(kMagic);
   for (const auto& [origin, head] : heads) {
-    out +=
-        std::to_string(head.size) + " " + tlog::HashToBase64(head.root) + " " + origin + "\n";
+    out += std::to_string(head.size) + " " + tlog::HashToBase64(head.root) + " " + origin + "\n";
   }
   out += std::string(kChecksumPrefix) + Sha256Base64(out) + "\n";
   return out;

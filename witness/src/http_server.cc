@@ -338,11 +338,12 @@ Result<std::unique_ptr<WitnessServer>> StartWitnessServer(WitnessServerOptions o
   if (options.max_body_bytes == 0 || options.io_timeout.count() <= 0) {
     return Status::InvalidArgument("body limit and I/O timeout must be positive");
   }
-  LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<StateStore> store, OpenFileStateStore(options.state_path));
+  LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<StateStore> store,
+                          OpenFileStateStore(options.state_path));
   WitnessConfig config{
       .name = options.witness_name, .seed = options.witness_seed, .logs = options.logs};
   LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<WitnessState> state,
-                   WitnessState::Open(std::move(config), std::move(store)));
+                          WitnessState::Open(std::move(config), std::move(store)));
   auto impl = std::make_unique<WitnessServer::Impl>(std::move(options), std::move(state));
   LEDGER_RETURN_IF_ERROR(impl->Listen());
   impl->Start();

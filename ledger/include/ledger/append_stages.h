@@ -28,11 +28,11 @@ struct AppendStageTimes {
                              // bookkeeping of units and groups (copies, merges)
 
   // In the writer thread, per group.
-  uint64_t write_ns = 0;      // the store's synced write, wall time
-  uint64_t write_cpu_ns = 0;  // of which the writer thread's CPU (memtables, write-ahead log);
-                              // the rest is waiting for the disk to sync (or for a core)
-  uint64_t publish_ns = 0;    // after the write: caches, in-memory head, anchor file
-  uint64_t checkpoint_ns = 0; // signing checkpoints (and proving them consistent)
+  uint64_t write_ns = 0;       // the store's synced write, wall time
+  uint64_t write_cpu_ns = 0;   // of which the writer thread's CPU (memtables, write-ahead log);
+                               // the rest is waiting for the disk to sync (or for a core)
+  uint64_t publish_ns = 0;     // after the write: caches, in-memory head, anchor file
+  uint64_t checkpoint_ns = 0;  // signing checkpoints (and proving them consistent)
 };
 
 // Turns the counters on or off (they keep their values).

@@ -14,8 +14,8 @@
 #include <functional>
 #include <string>
 
-#include "ledger/ledger.h"
 #include "base/status.h"
+#include "ledger/ledger.h"
 #include "ledger/verify.h"
 
 namespace ledger {

@@ -115,18 +115,18 @@ struct ConsentQuestion {
 
 enum class ConsentAnswer {
   kAllowed,
-  kNoConsent,             // no consent given by T (none at all, or all given later)
-  kRefused,               // the participant refused, and nothing was given
-  kWithdrawn,             // the covering consent was withdrawn, effective `since_us`
+  kNoConsent,  // no consent given by T (none at all, or all given later)
+  kRefused,    // the participant refused, and nothing was given
+  kWithdrawn,  // the covering consent was withdrawn, effective `since_us`
   kRevoked,
   kInvalidated,
-  kReplaced,              // replaced by `replaced_by`, which does not cover the question
-  kExpired,               // the covering consent expired at `since_us`
-  kRecipientNotCovered,   // consents are in force, but none names the recipient
-  kPurposeNotCovered,     // ... none for this purpose and recipient
-  kCategoryNotCovered,    // ... none covers every category; `missing` lists the ones short
-  kRestricted,            // processing for the purpose is restricted since `since_us`
-  kErased,                // the subject was shredded
+  kReplaced,             // replaced by `replaced_by`, which does not cover the question
+  kExpired,              // the covering consent expired at `since_us`
+  kRecipientNotCovered,  // consents are in force, but none names the recipient
+  kPurposeNotCovered,    // ... none for this purpose and recipient
+  kCategoryNotCovered,   // ... none covers every category; `missing` lists the ones short
+  kRestricted,           // processing for the purpose is restricted since `since_us`
+  kErased,               // the subject was shredded
 };
 std::string_view ConsentAnswerName(ConsentAnswer a);
 
@@ -136,9 +136,9 @@ struct ConsentDecision {
   // Allowed: every consent in force at T that covers the question, sorted. Refused: the consent
   // the reason is about (empty when none).
   std::vector<std::string> consent_ids;
-  int64_t since_us = 0;                // see ConsentAnswer
-  std::string replaced_by;             // kReplaced
-  std::vector<std::string> missing;    // kCategoryNotCovered
+  int64_t since_us = 0;              // see ConsentAnswer
+  std::string replaced_by;           // kReplaced
+  std::vector<std::string> missing;  // kCategoryNotCovered
 };
 
 // The decision from a subject's consents and restrictions (docs/privacy.md gives the order in

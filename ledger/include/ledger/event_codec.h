@@ -7,16 +7,15 @@
 #ifndef LEDGER_EVENT_CODEC_H_
 #define LEDGER_EVENT_CODEC_H_
 
-#include <nlohmann/json_fwd.hpp>
-
 #include <cstdint>
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "ledger/signing_key.h"
 #include "base/status.h"
+#include "ledger/signing_key.h"
 #include "ledger/types.h"
 
 namespace ledger {

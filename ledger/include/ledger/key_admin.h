@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
 #include "ledger/ledger.h"
 #include "ledger/signing_key.h"
-#include "base/status.h"
 
 namespace ledger {
 

@@ -20,11 +20,11 @@
 #include <string_view>
 #include <vector>
 
+#include "base/status.h"
 #include "ledger/consent.h"
 #include "ledger/master_key.h"
 #include "ledger/policy.h"
 #include "ledger/signing_key.h"
-#include "base/status.h"
 #include "ledger/types.h"
 #include "tlog/merkle.h"
 
@@ -118,9 +118,9 @@ struct SubjectConsents {
 struct RetentionStanding {
   std::string subject;
   int64_t closed_at_us = 0;
-  std::string archive_rule;     // non-empty: the archive duty keeps it
-  std::string due_rule;         // non-empty: this retention rule allows shredding it now
-  std::string reason;           // why not, when neither
+  std::string archive_rule;  // non-empty: the archive duty keeps it
+  std::string due_rule;      // non-empty: this retention rule allows shredding it now
+  std::string reason;        // why not, when neither
 };
 
 // The Merkle tree over the entries (RFC 6962), as committed.

@@ -17,11 +17,11 @@ namespace ledger {
 // Cases that must be archived. A case matches when every given criterion matches (an empty
 // list or date matches everything).
 struct ArchiveRule {
-  std::string name;                        // e.g. "municipal-archive-sample"
-  std::vector<std::string> municipalities; // case.opened municipality
-  std::vector<std::string> programmes;     // case.opened programme
-  std::string intake_from, intake_to;      // YYYY-MM-DD, inclusive
-  std::string ground;                      // legal code recorded on refusal, e.g. NO:arkivl§6
+  std::string name;                         // e.g. "municipal-archive-sample"
+  std::vector<std::string> municipalities;  // case.opened municipality
+  std::vector<std::string> programmes;      // case.opened programme
+  std::string intake_from, intake_to;       // YYYY-MM-DD, inclusive
+  std::string ground;                       // legal code recorded on refusal, e.g. NO:arkivl§6
   bool operator==(const ArchiveRule&) const = default;
 };
 

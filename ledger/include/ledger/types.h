@@ -26,10 +26,10 @@ struct SignedEvent {
 };
 
 struct AppendResult {
-  uint64_t seq = 0;              // global position (Merkle leaf index)
-  uint64_t version = 0;          // position within the stream
-  int64_t recorded_at_us = 0;    // ledger time, microseconds since the epoch
-  bool duplicate = false;        // the id was appended before with the same content
+  uint64_t seq = 0;            // global position (Merkle leaf index)
+  uint64_t version = 0;        // position within the stream
+  int64_t recorded_at_us = 0;  // ledger time, microseconds since the epoch
+  bool duplicate = false;      // the id was appended before with the same content
 };
 
 // A stored entry (schema/entry.capnp) as read back; its integrity was checked on read.

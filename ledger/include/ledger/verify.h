@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "ledger/ledger.h"
 #include "base/status.h"
+#include "ledger/ledger.h"
 #include "tlog/merkle.h"
 
 namespace ledger {
@@ -68,8 +68,8 @@ struct VerifyReport {
   uint64_t tree_nodes_checked = 0;
   uint64_t held_checkpoints_checked = 0;
   bool derived_checked = false;  // every derived column was checked in both directions
-  uint64_t size = 0;  // entries in the log
-  tlog::Hash root{};  // root of the rebuilt tree over [0, size)
+  uint64_t size = 0;             // entries in the log
+  tlog::Hash root{};             // root of the rebuilt tree over [0, size)
   double seconds = 0;
 };
 

@@ -4,15 +4,24 @@ namespace ledger::internal {
 
 std::string_view ColumnName(Column c) {
   switch (c) {
-    case Column::kMeta: return "meta";
-    case Column::kEntries: return "entries";
-    case Column::kIds: return "ids";
-    case Column::kStreams: return "streams";
-    case Column::kStreamHeads: return "stream_heads";
-    case Column::kKeys: return "keys";
-    case Column::kPersonal: return "personal";
-    case Column::kTree: return "tree";
-    case Column::kCheckpoints: return "checkpoints";
+    case Column::kMeta:
+      return "meta";
+    case Column::kEntries:
+      return "entries";
+    case Column::kIds:
+      return "ids";
+    case Column::kStreams:
+      return "streams";
+    case Column::kStreamHeads:
+      return "stream_heads";
+    case Column::kKeys:
+      return "keys";
+    case Column::kPersonal:
+      return "personal";
+    case Column::kTree:
+      return "tree";
+    case Column::kCheckpoints:
+      return "checkpoints";
   }
   return "unknown";
 }

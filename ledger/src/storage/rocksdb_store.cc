@@ -1,18 +1,17 @@
 // KvStore on RocksDB: one column family per Column, synced WAL writes for durability.
+#include <fcntl.h>
 #include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/metadata.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/table_properties.h>
-#include <rocksdb/filter_policy.h>
 #include <rocksdb/utilities/checkpoint.h>
-#include <rocksdb/metadata.h>
-
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <thread>
 
@@ -97,8 +96,8 @@ class RocksStore final : public KvStore {
     std::string value;
     rocksdb::ReadOptions ro;
     ro.verify_checksums = true;
-    auto s = db_->Get(ro, handles_[static_cast<int>(c)], rocksdb::Slice(key.data(), key.size()),
-                      &value);
+    auto s =
+        db_->Get(ro, handles_[static_cast<int>(c)], rocksdb::Slice(key.data(), key.size()), &value);
     if (s.IsNotFound()) return Status::NotFound("key not found");
     if (!s.ok()) return FromRocks(s, "read");
     return value;
@@ -159,7 +158,8 @@ class RocksStore final : public KvStore {
     // obsolete files, which re-enabling file deletions runs now (without force: while a
     // backup holds deletions off, nothing is deleted and the check below says so).
     LEDGER_RETURN_IF_ERROR(FromRocks(db_->DisableFileDeletions(), "disable file deletions"));
-    LEDGER_RETURN_IF_ERROR(FromRocks(db_->EnableFileDeletions(/*force=*/false), "enable file deletions"));
+    LEDGER_RETURN_IF_ERROR(
+        FromRocks(db_->EnableFileDeletions(/*force=*/false), "enable file deletions"));
     // A compaction keeps a deleted record that a snapshot can still see.
     uint64_t snapshots = 0;
     if (db_->GetIntProperty("rocksdb.num-snapshots", &snapshots) && snapshots > 0) {
@@ -181,20 +181,21 @@ class RocksStore final : public KvStore {
   Result<ColumnWriteCounts> WriteCounts(Column c) override {
     auto* h = handles_[static_cast<int>(c)];
     rocksdb::TablePropertiesCollection tables;
-    LEDGER_RETURN_IF_ERROR(FromRocks(db_->GetPropertiesOfAllTables(h, &tables), "table properties"));
+    LEDGER_RETURN_IF_ERROR(
+        FromRocks(db_->GetPropertiesOfAllTables(h, &tables), "table properties"));
     ColumnWriteCounts counts;
     for (const auto& [file, props] : tables) {
       counts.puts += props->num_entries - props->num_deletions - props->num_merge_operands;
       counts.deletions += props->num_deletions + props->num_range_deletions;
     }
     uint64_t entries = 0, deletes = 0;
-    for (const char* name : {"rocksdb.num-entries-active-mem-table",
-                             "rocksdb.num-entries-imm-mem-tables"}) {
+    for (const char* name :
+         {"rocksdb.num-entries-active-mem-table", "rocksdb.num-entries-imm-mem-tables"}) {
       uint64_t v = 0;
       if (db_->GetIntProperty(h, name, &v)) entries += v;
     }
-    for (const char* name : {"rocksdb.num-deletes-active-mem-table",
-                             "rocksdb.num-deletes-imm-mem-tables"}) {
+    for (const char* name :
+         {"rocksdb.num-deletes-active-mem-table", "rocksdb.num-deletes-imm-mem-tables"}) {
       uint64_t v = 0;
       if (db_->GetIntProperty(h, name, &v)) deletes += v;
     }
@@ -350,8 +351,8 @@ Result<std::unique_ptr<KvStore>> OpenRocksDbStore(const std::string& dir, bool c
                : rocksdb::DB::Open(options, dir, descriptors, &handles, &raw);
   if (!s.ok()) {
     if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
-      return Status::Unavailable("ledger " + dir + " is in use by another process: " +
-                                 s.ToString());
+      return Status::Unavailable("ledger " + dir +
+                                 " is in use by another process: " + s.ToString());
     }
     if (s.IsCorruption()) {
       // A damaged write-ahead log or table file: RocksDB refuses it rather than drop what

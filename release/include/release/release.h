@@ -25,10 +25,10 @@
 #include <string_view>
 #include <vector>
 
+#include "base/status.h"
 #include "ledger/ledger.h"
 #include "ledger/master_key.h"
 #include "ledger/signing_key.h"
-#include "base/status.h"
 #include "ledger/time_format.h"
 #include "replay/outcomes.h"
 
@@ -53,8 +53,8 @@ bool BasisNeedsConsent(std::string_view basis);
 // An event of the `releases` stream (catalogue JSON, not yet signed): `type` release.approved or
 // release.exported, by the dpo named `dpo_id`, occurring now (to the second), with `data_json`
 // (a JSON object) as its data and `basis` as its legal basis.
-std::string ReleaseEventJson(std::string_view dpo_id, std::string_view type,
-                             std::string_view basis, std::string_view data_json);
+std::string ReleaseEventJson(std::string_view dpo_id, std::string_view type, std::string_view basis,
+                             std::string_view data_json);
 
 // ---- Export ----
 struct ExportParams {
@@ -109,10 +109,10 @@ struct ExportSummary {
   std::string staging_dir;
   Approval approval;
   ExportParams params;
-  uint64_t cohort = 0;     // people in the cohort window
+  uint64_t cohort = 0;  // people in the cohort window
   ExclusionCounts excluded;
-  uint64_t suppressed = 0; // left out to reach k
-  uint64_t persons = 0;    // released
+  uint64_t suppressed = 0;  // left out to reach k
+  uint64_t persons = 0;     // released
   uint64_t events = 0;
   uint64_t observations_merged = 0;  // status/income observations sharing a released day
   uint64_t events_censored = 0;      // after a person's released follow-up end
@@ -151,8 +151,7 @@ struct ExportProgress {
 // an existing output, too small a cohort for k (FailedPrecondition), I/O. On error nothing is
 // left behind.
 Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const SigningKey& ledger_key,
-                             const ExportParams& params, const std::string& out_dir,
-                             int64_t now_us,
+                             const ExportParams& params, const std::string& out_dir, int64_t now_us,
                              const std::function<void(const ExportProgress&)>& progress = {});
 // The data of the release.exported event for `summary` (catalogue JSON, as a string).
 std::string ExportedEventData(const ExportSummary& summary);
@@ -225,8 +224,7 @@ Result<PublishedRelease> FindPublished(Ledger& ledger, const std::string& releas
                                        std::string_view release_id, int64_t now_us);
 
 // Every release in `releases_dir` that FindPublished accepts, by release id.
-Result<std::vector<PublishedRelease>> ListPublished(Ledger& ledger,
-                                                    const std::string& releases_dir,
+Result<std::vector<PublishedRelease>> ListPublished(Ledger& ledger, const std::string& releases_dir,
                                                     int64_t now_us);
 
 // A release id as approvals take it: 1-64 characters of [A-Za-z0-9._-], not starting with '.'.

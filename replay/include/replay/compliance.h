@@ -19,8 +19,8 @@
 #include <string_view>
 #include <vector>
 
-#include "ledger/ledger.h"
 #include "base/status.h"
+#include "ledger/ledger.h"
 #include "replay/projection.h"
 #include "replay/replayer.h"
 #include "replay/report_run.h"
@@ -49,9 +49,9 @@ struct ComplianceException {
 };
 
 struct ComplianceCheck {
-  std::string id;      // "P1", "P3", "P6", "C1", "C2"
-  std::string title;   // what is checked, in a few words
-  std::string target;  // "100%" (every judged event passes) or "0" (no exception)
+  std::string id;        // "P1", "P3", "P6", "C1", "C2"
+  std::string title;     // what is checked, in a few words
+  std::string target;    // "100%" (every judged event passes) or "0" (no exception)
   uint64_t checked = 0;  // events judged
   uint64_t passed = 0;
   std::vector<ComplianceException> exceptions;  // by the seq of the judged event

@@ -17,9 +17,9 @@
 #include <optional>
 #include <string_view>
 
-#include "event.capnp.h"
 #include "base/aligned_words.h"
 #include "base/status.h"
+#include "event.capnp.h"
 #include "ledger/entry_reader.h"
 #include "ledger/types.h"
 

@@ -6,8 +6,8 @@
 
 #include <string>
 
-#include "ledger/ledger.h"
 #include "base/status.h"
+#include "ledger/ledger.h"
 #include "replay/caseload.h"
 #include "replay/compliance.h"
 #include "replay/outcomes.h"

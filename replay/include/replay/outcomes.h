@@ -22,14 +22,14 @@
 #include <string_view>
 #include <vector>
 
-#include "ledger/ledger.h"
 #include "base/status.h"
+#include "ledger/ledger.h"
 #include "ledger/time_format.h"
 #include "replay/projection.h"
 #include "replay/replayer.h"
-#include "replay/small_cells.h"
 #include "replay/report_run.h"
 #include "replay/report_time.h"
+#include "replay/small_cells.h"
 #include "replay/state_store.h"
 
 namespace ledger::replay {
@@ -66,7 +66,7 @@ Result<std::vector<int>> ParseHorizons(std::string_view text);
 // Empty: not given.
 struct OutcomesOptionsText {
   std::string cohort_from, cohort_to, horizons = "6,12,24", by = "none", baseline_month,
-      stock_month;
+                                      stock_month;
 };
 
 // How an error names the option at fault: "--cohort-from" or "cohort_from".
@@ -119,8 +119,8 @@ struct YearOutcome {
 
 // O13, and two counts among the recipients of D (docs/projections.md, "Outcomes").
 struct StockOutcome {
-  CivilDate baseline;  // D0, day 1
-  CivilDate month;     // D, day 1
+  CivilDate baseline;                // D0, day 1
+  CivilDate month;                   // D, day 1
   uint64_t baseline_recipients = 0;  // cohort members with a paid month D0
   uint64_t recipients = 0;           // ... D
   uint64_t both = 0;                 // ... D0 and D
@@ -138,8 +138,8 @@ struct OutcomeGroup {
   uint64_t cohort = 0;
   std::vector<HorizonOutcome> horizons;  // as OutcomesOptions::horizons
   Survival survival;
-  uint64_t exited = 0;     // O9 denominator: those with an exit month
-  uint64_t reentered = 0;  // O9 numerator
+  uint64_t exited = 0;             // O9 denominator: those with an exit month
+  uint64_t reentered = 0;          // O9 numerator
   std::vector<YearOutcome> years;  // every year with a payment to the cohort, ascending
   std::optional<StockOutcome> stock;
 };

@@ -24,8 +24,8 @@
 #include <string>
 #include <vector>
 
-#include "ledger/ledger.h"
 #include "base/status.h"
+#include "ledger/ledger.h"
 #include "replay/projection.h"
 #include "replay/state_store.h"
 #include "tlog/merkle.h"

@@ -16,8 +16,8 @@
 #include <optional>
 #include <vector>
 
-#include "ledger/ledger.h"
 #include "base/status.h"
+#include "ledger/ledger.h"
 #include "ledger/time_format.h"
 #include "replay/projection.h"
 #include "replay/replayer.h"

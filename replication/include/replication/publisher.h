@@ -43,7 +43,7 @@ struct PublisherStats {
   uint64_t published_checkpoint = 0;  // size of the last checkpoint in the stream
   double lag_seconds = 0;             // age of the oldest entry not yet published (0 if none)
   bool connected = false;
-  bool synced = false;                // the publisher knows what the stream holds
+  bool synced = false;  // the publisher knows what the stream holds
   uint64_t messages_published = 0;
   uint64_t resyncs = 0;
   uint64_t errors = 0;

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "ledger/ledger.h"
 #include "base/status.h"
+#include "ledger/ledger.h"
 #include "server/access_log.h"
 
 namespace ledger::server {

@@ -19,8 +19,8 @@
 #include <string_view>
 #include <vector>
 
-#include "ledger/signing_key.h"
 #include "base/status.h"
+#include "ledger/signing_key.h"
 #include "ledger/types.h"
 
 namespace ledger::server {
@@ -37,7 +37,7 @@ Result<std::string> BatchBody(const std::vector<SignedEvent>& events, bool atomi
 struct ClientOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 7400;
-  std::string token;  // sent as "Authorization: Bearer <token>"; empty: none
+  std::string token;                         // sent as "Authorization: Bearer <token>"; empty: none
   std::chrono::milliseconds timeout{30000};  // for each request
   // TLS: verify the server against this PEM file (empty: plain HTTP).
   std::string tls_ca_file;

@@ -22,21 +22,21 @@
 #include <string>
 #include <string_view>
 
-#include "ledger/ledger.h"
 #include "base/status.h"
+#include "ledger/ledger.h"
 
 namespace ledger::server {
 
 // Each exceeded limit has its own error code (docs/api.md, "Limits").
 struct ServerLimits {
-  size_t max_body_bytes = 16 << 20;       // HTTP body: 413 body_too_large
+  size_t max_body_bytes = 16 << 20;  // HTTP body: 413 body_too_large
   // What bodies over 64 KiB in flight may take together, their parses counted (docs/api.md,
   // "Limits"): 503 body_memory_busy when spent. Smaller bodies are not counted.
   size_t max_body_memory = 256 << 20;
-  size_t max_header_bytes = 16 << 10;     // HTTP header: 431 header_too_large
-  size_t max_batch_events = 10000;        // events per batch: 413 batch_too_large
-  size_t max_frame_bytes = 16 << 20;      // binary frame: error frame_too_large, then close
-  size_t max_connections = 4096;          // open connections: 503 too_many_connections
+  size_t max_header_bytes = 16 << 10;  // HTTP header: 431 header_too_large
+  size_t max_batch_events = 10000;     // events per batch: 413 batch_too_large
+  size_t max_frame_bytes = 16 << 20;   // binary frame: error frame_too_large, then close
+  size_t max_connections = 4096;       // open connections: 503 too_many_connections
   // HTTP connections over max_connections, up to this many more, are read for one request, and
   // only /v1/health is answered (anything else: 503 too_many_connections), then closed: so that
   // monitoring still reaches a server whose connections are all taken, by idle sockets say.
@@ -47,7 +47,7 @@ struct ServerLimits {
   // max_connections of all. Behind a proxy every connection comes from the proxy's address:
   // raise it to max_connections there (docs/operations.md).
   size_t max_connections_per_address = 256;
-  double requests_per_second = 2000;      // per token (0: no limit): 429 rate_limited
+  double requests_per_second = 2000;  // per token (0: no limit): 429 rate_limited
   double request_burst = 4000;
   // Heavy requests (reports, release exports, backups) waiting for a report thread (see
   // ServerOptions::report_threads); one more: 503 busy with Retry-After.
