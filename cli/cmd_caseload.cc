@@ -1,7 +1,5 @@
 // caseload: the open cases and their summary, now, as of a business date, or at a log position,
 // rebuilt by replaying the log (docs/projections.md).
-#include <fmt/format.h>
-
 #include "cli_common.h"
 #include "commands.h"
 #include "replay/caseload.h"
@@ -18,21 +16,10 @@ struct CaseloadArgs {
 int RunCaseloadCommand(const CaseloadArgs& a) {
   auto moment = MomentFromArgs(a.report);
   if (!moment.ok()) return Fail(moment.status());
-  auto source = OpenReportSource(a.report);
-  if (!source.ok()) return Fail(source.status());
-  Progress progress("replay", source->ledger->Size());
-  AttachProgress(&*moment, &progress);
-  auto run = replay::RunCaseload(*source->ledger, *moment, source->store.get());
-  progress.Finish();
+  auto run = ReplayForReport(a.report, *moment, &replay::RunCaseload);
   if (!run.ok()) return Fail(run.status());
-  if (a.report.format == "json") {
-    fmt::print("{}", replay::CaseloadJson(run->report));
-  } else if (a.report.format == "csv") {
-    fmt::print("{}", a.summary_only ? replay::CaseloadSummaryCsv(run->report)
-                                    : replay::CaseloadCsv(run->report));
-  } else {
-    fmt::print("{}", replay::CaseloadText(run->report));
-  }
+  PrintReport(a.report.format, run->report, &replay::CaseloadText, &replay::CaseloadJson,
+              a.summary_only ? &replay::CaseloadSummaryCsv : &replay::CaseloadCsv);
   return kExitOk;
 }
 

@@ -1,7 +1,5 @@
 // compliance: the auditors' checks (indicators.md P1, P3, P6, C1-C3) with every exception and
 // the events that cause it, rebuilt by replaying the log (docs/projections.md, "Compliance").
-#include <fmt/format.h>
-
 #include "cli_common.h"
 #include "commands.h"
 #include "replay/compliance.h"
@@ -18,21 +16,12 @@ struct ComplianceArgs {
 int RunComplianceCommand(const ComplianceArgs& a) {
   auto moment = MomentFromArgs(a.report);
   if (!moment.ok()) return Fail(moment.status());
-  auto source = OpenReportSource(a.report);
-  if (!source.ok()) return Fail(source.status());
-  Progress progress("replay", source->ledger->Size());
-  AttachProgress(&*moment, &progress);
-  auto run = replay::RunCompliance(*source->ledger, *moment, source->store.get());
-  progress.Finish();
+  auto run = ReplayForReport(a.report, *moment, &replay::RunCompliance);
   if (!run.ok()) return Fail(run.status());
-  if (a.report.format == "json") {
-    fmt::print("{}", replay::ComplianceJson(run->report));
-  } else if (a.report.format == "csv") {
-    fmt::print("{}", a.summary_only ? replay::ComplianceSummaryCsv(run->report)
-                                    : replay::ComplianceCsv(run->report));
-  } else {
-    fmt::print("{}", replay::ComplianceText(run->report));
-  }
+  // ComplianceText with its default: every exception of every check.
+  const auto text = [](const replay::ComplianceReport& r) { return replay::ComplianceText(r); };
+  PrintReport(a.report.format, run->report, text, &replay::ComplianceJson,
+              a.summary_only ? &replay::ComplianceSummaryCsv : &replay::ComplianceCsv);
   return kExitOk;
 }
 

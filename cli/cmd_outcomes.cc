@@ -1,7 +1,5 @@
 // outcomes: the outcomes of a cohort (indicators.md O1-O13) as of a business date or at a log
 // position, rebuilt by replaying the log (docs/projections.md, "Outcomes").
-#include <fmt/format.h>
-
 #include "cli_common.h"
 #include "commands.h"
 #include "replay/outcomes.h"
@@ -18,20 +16,10 @@ struct OutcomesCommandArgs {
 int RunOutcomesCommand(const OutcomesCommandArgs& a) {
   auto query = OutcomesQueryFromArgs(a.report, a.outcomes);
   if (!query.ok()) return Fail(query.status());
-  auto source = OpenReportSource(a.report);
-  if (!source.ok()) return Fail(source.status());
-  Progress progress("replay", source->ledger->Size());
-  AttachProgress(&*query, &progress);
-  auto run = replay::RunOutcomes(*source->ledger, *query, source->store.get());
-  progress.Finish();
+  auto run = ReplayForReport(a.report, *query, &replay::RunOutcomes);
   if (!run.ok()) return Fail(run.status());
-  if (a.report.format == "json") {
-    fmt::print("{}", replay::OutcomesJson(run->report));
-  } else if (a.report.format == "csv") {
-    fmt::print("{}", replay::OutcomesCsv(run->report));
-  } else {
-    fmt::print("{}", replay::OutcomesText(run->report));
-  }
+  PrintReport(a.report.format, run->report, &replay::OutcomesText, &replay::OutcomesJson,
+              &replay::OutcomesCsv);
   return kExitOk;
 }
 

@@ -20,12 +20,7 @@ struct ReportCommandArgs {
 int RunReportCommand(const ReportCommandArgs& a) {
   auto query = OutcomesQueryFromArgs(a.report, a.outcomes);
   if (!query.ok()) return Fail(query.status());
-  auto source = OpenReportSource(a.report);
-  if (!source.ok()) return Fail(source.status());
-  Progress progress("replay", source->ledger->Size());
-  AttachProgress(&*query, &progress);
-  auto run = replay::RunFullReport(*source->ledger, *query, source->store.get());
-  progress.Finish();
+  auto run = ReplayForReport(a.report, *query, &replay::RunFullReport);
   if (!run.ok()) return Fail(run.status());
   const std::string page = replay::FullReportHtml(*run);
   if (Status s = WriteWholeFile(a.html, page); !s.ok()) return Fail(s.WithContext("--html"));

@@ -7,8 +7,10 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <string>
+#include <type_traits>
 
 #include "base/status.h"
 #include "cli_common.h"
@@ -39,6 +41,32 @@ struct ReportSource {
   std::unique_ptr<replay::StateStore> store;  // null without --state
 };
 Result<ReportSource> OpenReportSource(const ReportArgs& args);
+
+// The steps every report command takes: opens the ledger (--data) and the state store (--state),
+// shows the replay's progress on the terminal while `run` (replay::RunCaseload, RunCompliance,
+// RunOutcomes, RunFullReport) replays what `query` asks, and gives its result.
+template <typename Query, typename Run>
+Result<Run> ReplayForReport(const ReportArgs& args, Query query,
+                            Result<Run> (*run)(Ledger&, const Query&, replay::StateStore*)) {
+  LEDGER_ASSIGN_OR_RETURN(ReportSource source, OpenReportSource(args));
+  Progress progress("replay", source.ledger->Size());
+  AttachProgress(&query, &progress);
+  Result<Run> result = run(*source.ledger, query, source.store.get());
+  progress.Finish();
+  return result;
+}
+
+// Prints the rendering --format chose: `json`, `csv`, or `table` (the text) otherwise.
+template <typename Report>
+void PrintReport(const std::string& format, const Report& report,
+                 std::type_identity_t<std::string (*)(const Report&)> text,
+                 std::type_identity_t<std::string (*)(const Report&)> json,
+                 std::type_identity_t<std::string (*)(const Report&)> csv) {
+  const std::string out = format == "json"  ? json(report)
+                          : format == "csv" ? csv(report)
+                                            : text(report);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+}
 
 // The flags' text, parsed by the replay library (the server's query parameters share it).
 using OutcomesArgs = replay::OutcomesOptionsText;

@@ -9,6 +9,8 @@ packages=(
   libboost-dev libboost-system-dev
   nlohmann-json3-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev
+  # CI checks the formatting of every C++ file (scripts/check_format.sh).
+  clang-format
   # Replication over NATS JetStream (docs/replication.md); its tests start nats-server.
   libnats-dev nats-server
   # `ledger bench compare` (docs/cli.md): libpq to build it, a PostgreSQL to compare against.

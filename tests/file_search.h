@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "test_files.h"
+
 namespace ledger::testing {
 
 // The regular files under `dir` (recursively) whose bytes contain `needle`.
@@ -17,8 +19,7 @@ inline std::vector<std::string> FilesContaining(const std::filesystem::path& dir
   std::vector<std::string> out;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
     if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string bytes = ReadWholeFile(entry.path());
     if (bytes.find(needle) != std::string::npos) out.push_back(entry.path().string());
   }
   return out;

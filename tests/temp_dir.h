@@ -22,6 +22,8 @@ namespace ledger::testing {
 // free, e.g. to create a ledger there).
 class TempDir {
  public:
+  static constexpr size_t kMaxNameBytes = 40;
+
   // kTmpfsIfWritable: /dev/shm when writable (RocksDB syncs every write; on tmpfs that costs
   // nothing and keeps the tests fast), else the system temporary directory.
   enum class Where { kTmp, kTmpfsIfWritable };
@@ -36,8 +38,15 @@ class TempDir {
                        ::access("/dev/shm", W_OK) == 0;
     const std::filesystem::path root =
         tmpfs ? std::filesystem::path("/dev/shm") : std::filesystem::temp_directory_path();
-    const std::string test =
+    std::string test =
         info ? std::string(info->test_suite_name()) + "." + info->name() : std::string("suite");
+    // Typed and parameterised tests have names such as "KvStoreTest/0.Get": one path component.
+    for (char& c : test) {
+      if (c == '/') c = '_';
+    }
+    // A Unix socket's path has at most 107 bytes (PostgreSQL's and NATS's sockets live in test
+    // directories): the test's name is cut to leave room below it.
+    if (test.size() > kMaxNameBytes) test.resize(kMaxNameBytes);
     static std::atomic<uint64_t> made{0};
     path_ = (root / ("ledger-test-" + std::to_string(::getpid()) + "-" + std::to_string(made++) +
                      "-" + test + std::string(suffix)))

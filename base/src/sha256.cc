@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "base/hex.h"
+#include "base/sodium.h"
 
 namespace ledger {
 namespace {
@@ -17,11 +18,6 @@ static_assert(crypto_hash_sha256_BYTES == std::tuple_size_v<Sha256Digest>);
 crypto_hash_sha256_state* State(unsigned char* storage) {
   return std::launder(reinterpret_cast<crypto_hash_sha256_state*>(storage));
 }
-
-// libsodium's contract: nothing runs before sodium_init. It fails only without a randomness
-// source, which hashing does not use, so its result is not checked. A function-local static:
-// one atomic load per call after the first.
-void EnsureSodium() { [[maybe_unused]] static const bool initialised = sodium_init() >= 0; }
 
 }  // namespace
 

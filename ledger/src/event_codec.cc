@@ -82,7 +82,7 @@ Result<SignedEvent> SignEventJsonValue(nlohmann::json json, const SigningKey& ke
       // shredded no key, file or secret that survives lets anyone test a guess against the
       // digest. A retry signs again with new salts; the ledger still recognises it as the same
       // event (docs/formats.md, "Personal digest").
-      std::string salt = internal::RandomBytes(internal::kPersonalSaltBytes);
+      std::string salt = RandomBytes(internal::kPersonalSaltBytes);
       Disclosure d{std::move(salt), it.key(), value};
       digests[it.key()] = HexEncode(PersonalDigest(d.salt, d.field, d.value));
       out.disclosures.push_back(std::move(d));

@@ -35,7 +35,7 @@ Result<std::unique_ptr<Ledger>> RegisterFirstAdmin(std::unique_ptr<Ledger> ledge
 }  // namespace
 
 std::string NewEventId() {
-  std::string b = internal::RandomBytes(16);
+  std::string b = RandomBytes(16);
   b[6] = static_cast<char>((b[6] & 0x0f) | 0x40);
   b[8] = static_cast<char>((b[8] & 0x3f) | 0x80);
   std::string hex = HexEncode(b);

@@ -19,7 +19,7 @@ MasterKey::~MasterKey() {
   if (!bytes_.empty()) sodium_memzero(bytes_.data(), bytes_.size());
 }
 
-MasterKey MasterKey::Generate() { return MasterKey(internal::RandomBytes(kBytes)); }
+MasterKey MasterKey::Generate() { return MasterKey(RandomBytes(kBytes)); }
 
 Result<MasterKey> MasterKey::Parse(std::string_view text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);

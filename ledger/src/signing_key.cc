@@ -46,7 +46,7 @@ std::string NoteKeyId(std::string_view name, std::string_view public_key) {
 
 Result<VerifierKey> VerifierKey::FromPublicKey(std::string name, std::string public_key) {
   if (!ValidKeyName(name)) return Status::InvalidArgument("invalid key name \"" + name + "\"");
-  if (public_key.size() != internal::kEd25519PublicKeySize) {
+  if (public_key.size() != kEd25519PublicKeySize) {
     return Status::InvalidArgument("an Ed25519 public key is 32 bytes");
   }
   VerifierKey k;
@@ -83,12 +83,12 @@ std::string VerifierKey::ToString() const {
 }
 
 bool VerifierKey::Verify(std::string_view message, std::string_view signature) const {
-  return internal::Ed25519Verify(public_key_, message, signature);
+  return Ed25519Verify(public_key_, message, signature);
 }
 
 SigningKey::SigningKey(std::string seed, VerifierKey verifier)
     : seed_(std::move(seed)),
-      secret_(internal::Ed25519SecretFromSeed(seed_)),
+      secret_(Ed25519SecretKeyFromSeed(seed_)),
       verifier_(std::move(verifier)) {}
 
 SigningKey::~SigningKey() {
@@ -97,10 +97,9 @@ SigningKey::~SigningKey() {
 }
 
 Result<SigningKey> SigningKey::Generate(std::string name) {
-  std::string seed = internal::RandomBytes(internal::kEd25519SeedSize);
+  std::string seed = RandomBytes(kEd25519SeedSize);
   LEDGER_ASSIGN_OR_RETURN(
-      auto verifier,
-      VerifierKey::FromPublicKey(std::move(name), internal::Ed25519PublicFromSeed(seed)));
+      auto verifier, VerifierKey::FromPublicKey(std::move(name), Ed25519PublicKeyFromSeed(seed)));
   return SigningKey(std::move(seed), std::move(verifier));
 }
 
@@ -122,7 +121,7 @@ Result<SigningKey> SigningKey::Parse(std::string_view text) {
   sodium_memzero(decoded->data(), decoded->size());
   LEDGER_ASSIGN_OR_RETURN(
       auto verifier,
-      VerifierKey::FromPublicKey(std::string(parts[0]), internal::Ed25519PublicFromSeed(seed)));
+      VerifierKey::FromPublicKey(std::string(parts[0]), Ed25519PublicKeyFromSeed(seed)));
   if (verifier.key_id_hex() != parts[1]) {
     return Status::InvalidArgument("private key: key id " + std::string(parts[1]) +
                                    " does not match the key");
@@ -164,7 +163,7 @@ Status SigningKey::WriteFile(const std::string& path) const {
 }
 
 std::string SigningKey::Sign(std::string_view message) const {
-  return internal::Ed25519Sign(secret_, message);
+  return Ed25519Sign(secret_, message);
 }
 
 }  // namespace ledger

@@ -5,7 +5,7 @@
 #include "atomic_file.h"
 #include "base/hex.h"
 #include "base/sha256.h"
-#include "bytes.h"
+#include "base/sodium.h"
 #include "ledger/time_format.h"
 
 namespace ledger::server {
@@ -103,9 +103,8 @@ Result<NewToken> TokenStore::Create(const std::string& path, const std::string& 
   LEDGER_ASSIGN_OR_RETURN(auto lock, internal::FileLock::Acquire(path + ".lock"));
   LEDGER_ASSIGN_OR_RETURN(auto records, LoadRecords(path));
   NewToken out;
-  out.record.id = HexEncode(internal::RandomBytes(8));
-  out.token =
-      std::string(kTokenPrefix) + out.record.id + "_" + HexEncode(internal::RandomBytes(32));
+  out.record.id = HexEncode(RandomBytes(8));
+  out.token = std::string(kTokenPrefix) + out.record.id + "_" + HexEncode(RandomBytes(32));
   out.record.hash_hex = TokenHashHex(out.token);
   out.record.key_id_hex = key_id_hex;
   out.record.role = role;
@@ -140,7 +139,7 @@ Result<TokenRecord> TokenStore::Authenticate(std::string_view token) const {
   const std::string_view id = token.substr(kTokenPrefix.size(), 16);
   const std::string hash = TokenHashHex(token);
   for (const auto& r : tokens_) {
-    if (r.id == id && internal::ConstantTimeEqual(r.hash_hex, hash) && !r.revoked) return r;
+    if (r.id == id && ConstantTimeEqual(r.hash_hex, hash) && !r.revoked) return r;
   }
   return refused;
 }

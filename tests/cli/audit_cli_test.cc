@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "../temp_dir.h"
 #include "cli_runner.h"
 
 namespace ledger::cli_testing {
@@ -43,7 +44,9 @@ RunResult RunIn(const fs::path& cwd, const std::vector<std::string>& args) {
 class AuditCliTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    root_ = new fs::path(MakeTempDir("ledger_audit_cli_suite"));
+    root_temp_ =
+        new testing::TempDir("", testing::TempDir::Where::kTmp, testing::TempDir::Create::kYes);
+    root_ = new fs::path(root_temp_->path());
     const fs::path& dir = *root_;
     auto run = [&](const std::vector<std::string>& args) {
       RunResult r = RunIn(dir, args);
@@ -67,20 +70,16 @@ class AuditCliTest : public ::testing::Test {
     if (j.is_object()) size_ = j.value("entries", uint64_t{0});
   }
   static void TearDownTestSuite() {
-    std::error_code ec;
-    if (root_) fs::remove_all(*root_, ec);
     delete root_;
     root_ = nullptr;
+    delete root_temp_;  // removes the directory
+    root_temp_ = nullptr;
   }
 
   void SetUp() override {
     ASSERT_GT(size_, 100u) << "building the suite's ledger failed";
-    dir_ = MakeTempDir("ledger_audit_cli_test");
+    dir_ = temp_.path();
     ASSERT_FALSE(dir_.empty());
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
   }
 
   // Runs in the test's own directory with --data pointing at the suite's ledger where needed.
@@ -90,11 +89,15 @@ class AuditCliTest : public ::testing::Test {
   static std::string AdminVKeyFile() { return (*root_ / "keys" / "admin.key.pub").string(); }
   std::string Path(const std::string& name) const { return (dir_ / name).string(); }
 
+  static testing::TempDir* root_temp_;
   static fs::path* root_;
   static uint64_t size_;
+  // Removed with the fixture (tests/temp_dir.h).
+  testing::TempDir temp_{"", testing::TempDir::Where::kTmp, testing::TempDir::Create::kYes};
   fs::path dir_;
 };
 
+testing::TempDir* AuditCliTest::root_temp_ = nullptr;
 fs::path* AuditCliTest::root_ = nullptr;
 uint64_t AuditCliTest::size_ = 0;
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "../temp_dir.h"
 #include "cli_runner.h"
 
 namespace ledger::cli_testing {
@@ -42,13 +43,12 @@ std::vector<std::string> ProcessesMentioning(const std::string& text) {
 class BenchCompareCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = MakeTempDir("bench-compare-cli");
+    dir_ = temp_.path();
     // The scratch PostgreSQL runs as the `postgres` user when the test runs as root: it must
     // be able to reach its directory under this one.
     fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
     fs::create_directory(dir_ / "scratch");
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   RunResult Compare(std::vector<std::string> args) {
     args.insert(args.begin(), {"bench", "compare", "--dir", (dir_ / "scratch").string()});
@@ -62,6 +62,8 @@ class BenchCompareCliTest : public ::testing::Test {
     EXPECT_TRUE(fs::is_empty(dir_ / "scratch"));
   }
 
+  // Removed with the fixture (tests/temp_dir.h).
+  testing::TempDir temp_{"", testing::TempDir::Where::kTmp, testing::TempDir::Create::kYes};
   fs::path dir_;
 };
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "../temp_dir.h"
 #include "cli_runner.h"
 
 namespace ledger::cli_testing {
@@ -15,16 +16,12 @@ namespace fs = std::filesystem;
 class CaseloadCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = MakeTempDir("ledger_caseload_cli_test");
+    dir_ = temp_.path();
     ASSERT_FALSE(dir_.empty());
     // The demo makes a ledger with a generated cohort, signed by keys of the right roles.
     RunResult demo =
         Run({"demo", "--dir", "d", "--participants", "40", "--seed", "5", "--no-scenarios"});
     ASSERT_EQ(demo.exit_code, kExitOk) << Describe(demo);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
   }
   RunResult Run(const std::vector<std::string>& args) {
     RunFiles files;
@@ -32,6 +29,8 @@ class CaseloadCliTest : public ::testing::Test {
     files.stderr_path = dir_ / ".stderr";
     return RunLedger(dir_, args, files, Subcommand(args));
   }
+  // Removed with the fixture (tests/temp_dir.h).
+  testing::TempDir temp_{"", testing::TempDir::Where::kTmp, testing::TempDir::Create::kYes};
   fs::path dir_;
 };
 

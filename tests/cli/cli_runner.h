@@ -21,6 +21,8 @@
 #include <string>
 #include <vector>
 
+#include "../test_files.h"
+
 #ifndef LEDGER_BINARY
 #error "LEDGER_BINARY must name the ledger executable"
 #endif
@@ -55,19 +57,8 @@ inline std::string Describe(const RunResult& r) {
          "--- stderr ---\n" + cut(r.err);
 }
 
-// The file's bytes; empty if it cannot be read.
-inline std::string ReadWholeFile(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Replaces the file's contents with `bytes` (creating it if needed).
-inline void WriteWholeFile(const std::filesystem::path& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << bytes;
-}
+using ::ledger::testing::ReadWholeFile;
+using ::ledger::testing::WriteWholeFile;
 
 // The non-empty lines of `text`, without their line ends.
 inline std::vector<std::string> SplitLines(const std::string& text) {
@@ -89,17 +80,6 @@ inline std::vector<nlohmann::json> JsonLines(const std::string& text) {
     out.push_back(j.is_discarded() ? nlohmann::json() : j);
   }
   return out;
-}
-
-// A new, empty directory under the system's temporary directory, named "<prefix>_XXXXXX". On
-// failure the test fails and the result is empty; the caller removes the directory.
-inline std::filesystem::path MakeTempDir(const std::string& prefix) {
-  std::string pattern = (std::filesystem::temp_directory_path() / (prefix + "_XXXXXX")).string();
-  if (::mkdtemp(pattern.data()) == nullptr) {
-    ADD_FAILURE() << "mkdtemp " << pattern;
-    return {};
-  }
-  return pattern;
 }
 
 // Where a run's standard streams come from and go to. stdout and stderr are created or

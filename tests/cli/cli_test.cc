@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "../ledger/test_events.h"
+#include "../temp_dir.h"
 #include "cli_runner.h"
 #include "ledger/key_admin.h"
 
@@ -47,15 +48,10 @@ json CaseOpened(const std::string& subject, const std::string& name = kPersonNam
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = MakeTempDir("ledger_cli_test");
+    dir_ = temp_.path();
     ASSERT_FALSE(dir_.empty());
     data_ = (dir_ / "data").string();
     keys_ = (dir_ / "keys").string();
-  }
-
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
   }
 
   // Runs the binary with `args` in the test directory; stdin is `stdin_path` or /dev/null.
@@ -180,6 +176,8 @@ class CliTest : public ::testing::Test {
     return r;
   }
 
+  // Removed with the fixture (tests/temp_dir.h).
+  testing::TempDir temp_{"", testing::TempDir::Where::kTmp, testing::TempDir::Create::kYes};
   fs::path dir_;
   std::string data_;
   std::string keys_;

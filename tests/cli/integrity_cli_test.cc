@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "../temp_dir.h"
 #include "cli_runner.h"
 #include "ledger/event_codec.h"
 #include "storage/kv_store.h"
@@ -49,7 +50,7 @@ std::map<std::string, std::string> Snapshot(const fs::path& dir) {
 class IntegrityCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = MakeTempDir("ledger_integrity_cli");
+    dir_ = temp_.path();
     ASSERT_FALSE(dir_.empty());
     Ok({"init", "--data", "data", "--keys", "keys", "--origin", "integrity.example/ledger"});
     Ok({"keygen", "--name", "cw", "--out", "cw.key"});
@@ -62,10 +63,6 @@ class IntegrityCliTest : public ::testing::Test {
     Ok({"generate", "--participants", "6", "--seed", "4", "--from", "2009-01", "--out",
         "second.jsonl"});
     Append("first.jsonl");
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
   }
   RunResult Ok(const std::vector<std::string>& args) {
     RunResult r = RunIn(dir_, args);
@@ -91,6 +88,8 @@ class IntegrityCliTest : public ::testing::Test {
     EXPECT_TRUE(j.is_object()) << Describe(r);
     return j;
   }
+  // Removed with the fixture (tests/temp_dir.h).
+  testing::TempDir temp_{"", testing::TempDir::Where::kTmp, testing::TempDir::Create::kYes};
   fs::path dir_;
 };
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "../file_search.h"
+#include "../temp_dir.h"
 #include "cli_runner.h"
 #include "storage/kv_store.h"
 #include "vault.h"
@@ -26,7 +27,7 @@ using nlohmann::json;
 class PrivacyCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = MakeTempDir("ledger_privacy_cli");
+    dir_ = temp_.path();
     ASSERT_FALSE(dir_.empty());
     Ok({"init", "--data", "data", "--keys", "keys", "--origin", "privacy.example/ledger"});
     for (const auto& [name, role] : std::map<std::string, std::string>{
@@ -38,10 +39,6 @@ class PrivacyCliTest : public ::testing::Test {
     Ok({"generate", "--participants", "12", "--seed", "5", "--out", "cohort.jsonl"});
     Ok({"append", "--data", "data", "--keys", "keys", "--key", "cw.key", "--key", "svc.key",
         "--input", "cohort.jsonl", "--errors-only"});
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
   }
   RunResult Run(const std::vector<std::string>& args) {
     RunFiles files;
@@ -69,6 +66,8 @@ class PrivacyCliTest : public ::testing::Test {
     return args;
   }
 
+  // Removed with the fixture (tests/temp_dir.h).
+  testing::TempDir temp_{"", testing::TempDir::Where::kTmp, testing::TempDir::Create::kYes};
   fs::path dir_;
 };
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "../release/signed_release.h"
+#include "../temp_dir.h"
 #include "cli_runner.h"
 #include "ledger/signing_key.h"
 
@@ -23,12 +24,11 @@ inline constexpr int kExitPermission = 6;
 class ReplayCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = MakeTempDir("replay-cli");
+    dir_ = temp_.path();
     auto key = SigningKey::Generate("replay.cli.test/ledger");
     ASSERT_TRUE(key.ok());
     key_ = std::make_unique<SigningKey>(std::move(*key));
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   // `ledger replay <dir_>/r WHAT --vkey <the test key>` on `r`.
   RunResult Replay(SignedRelease& r, const std::string& what = "check") {
@@ -40,6 +40,8 @@ class ReplayCliTest : public ::testing::Test {
                      files, "replay " + what);
   }
 
+  // Removed with the fixture (tests/temp_dir.h).
+  testing::TempDir temp_{"", testing::TempDir::Where::kTmp, testing::TempDir::Create::kYes};
   fs::path dir_;
   std::unique_ptr<SigningKey> key_;
 };

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "../temp_dir.h"
 #include "cli_runner.h"
 
 namespace ledger::cli_testing {
@@ -17,7 +18,9 @@ using nlohmann::json;
 class ReportsCliTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new fs::path(MakeTempDir("ledger_reports_cli_test"));
+    dir_temp_ =
+        new testing::TempDir("", testing::TempDir::Where::kTmp, testing::TempDir::Create::kYes);
+    dir_ = new fs::path(dir_temp_->path());
     ASSERT_FALSE(dir_->empty());
     RunResult demo =
         Run({"demo", "--dir", "d", "--participants", "40", "--seed", "5", "--no-scenarios"});
@@ -25,9 +28,8 @@ class ReportsCliTest : public ::testing::Test {
     demo_out_ = new std::string(demo.out);
   }
   static void TearDownTestSuite() {
-    std::error_code ec;
-    fs::remove_all(*dir_, ec);
     delete dir_;
+    delete dir_temp_;  // removes the directory
     delete demo_out_;
   }
   static RunResult Run(const std::vector<std::string>& args) {
@@ -43,10 +45,12 @@ class ReportsCliTest : public ::testing::Test {
     EXPECT_EQ(j.value("sha256", "").size(), 64u);
     return j;
   }
+  static testing::TempDir* dir_temp_;
   static fs::path* dir_;
   static std::string* demo_out_;
 };
 
+testing::TempDir* ReportsCliTest::dir_temp_ = nullptr;
 fs::path* ReportsCliTest::dir_ = nullptr;
 std::string* ReportsCliTest::demo_out_ = nullptr;
 

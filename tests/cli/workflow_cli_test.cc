@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "../temp_dir.h"
 #include "cli_runner.h"
 
 namespace ledger::cli_testing {
@@ -218,12 +219,8 @@ std::vector<std::string> ReadmeUsingItCommands(std::string* problem) {
 class WorkflowCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = MakeTempDir("ledger_workflow_cli_test");
+    dir_ = temp_.path();
     ASSERT_FALSE(dir_.empty());
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
   }
 
   RunResult Run(const std::vector<std::string>& args, const fs::path& stdout_file = {}) {
@@ -261,6 +258,8 @@ class WorkflowCliTest : public ::testing::Test {
     return r.out;
   }
 
+  // Removed with the fixture (tests/temp_dir.h).
+  testing::TempDir temp_{"", testing::TempDir::Where::kTmp, testing::TempDir::Create::kYes};
   fs::path dir_;
 };
 

@@ -29,6 +29,8 @@
 #include <string_view>
 #include <vector>
 
+#include "../test_files.h"
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 
 namespace {
@@ -61,10 +63,7 @@ void OnCrash(int sig) {
   ::raise(sig);
 }
 
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+using ledger::testing::ReadWholeFile;
 
 // Tokens that parsers of JSON and CSV get wrong: other types, edges of integer ranges, numbers
 // no double holds, escapes, separators.
@@ -283,7 +282,7 @@ int main(int argc, char** argv) {
   }
   const std::string target = fs::path(argv[0]).filename().string();
   std::vector<std::string> corpus;
-  for (const fs::path& f : files) corpus.push_back(ReadFile(f));
+  for (const fs::path& f : files) corpus.push_back(ReadWholeFile(f));
   for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) ::signal(sig, OnCrash);
 
   uint64_t run = 0;

@@ -6,19 +6,18 @@
 
 #include <filesystem>
 
+#include "../temp_dir.h"
+
 namespace ledger::internal {
 namespace {
 
 struct RocksFactory {
-  std::string dir = (std::filesystem::temp_directory_path() /
-                     ("kvtest-" + std::to_string(::getpid()) + "-" +
-                      ::testing::UnitTest::GetInstance()->current_test_info()->name()))
-                        .string();
+  testing::TempDir temp;  // removes the store's directory with the factory
+  std::string dir = temp.path();
   std::unique_ptr<KvStore> Make() {
     std::filesystem::remove_all(dir);
     return OpenRocksDbStore(dir, true).value();
   }
-  ~RocksFactory() { std::filesystem::remove_all(dir); }
 };
 struct MemoryFactory {
   std::unique_ptr<KvStore> Make() { return NewMemoryStore(); }
@@ -111,9 +110,8 @@ TYPED_TEST(KvStoreTest, IteratorIsASnapshot) {
 }
 
 TEST(RocksDbStoreTest, CreateRefusesAnExistingLedgerAndOpenRefusesAMissingOne) {
-  auto dir = (std::filesystem::temp_directory_path() / ("kvtest-ex-" + std::to_string(::getpid())))
-                 .string();
-  std::filesystem::remove_all(dir);
+  testing::TempDir temp;
+  const std::string dir = temp.path();
   EXPECT_EQ(OpenRocksDbStore(dir, false).status().code(), StatusCode::kNotFound);
   { ASSERT_TRUE(OpenRocksDbStore(dir, true).ok()); }
   EXPECT_EQ(OpenRocksDbStore(dir, true).status().code(), StatusCode::kFailedPrecondition);

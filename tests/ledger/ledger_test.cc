@@ -11,6 +11,7 @@
 #include <set>
 #include <thread>
 
+#include "../temp_dir.h"
 #include "ledger/append_stages.h"
 #include "ledger/event_codec.h"
 #include "ledger/key_admin.h"
@@ -566,10 +567,7 @@ TEST(LedgerReviewTest, ReadIdNeverReturnsAnotherEvent) {
 class LedgerBackupTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("ledger-backup-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = temp_.path();
     LedgerOptions options = testing::WithMasterKey({});
     options.checkpoint_key = ledger_key_;
     auto created = CreateLedgerWithAdmin((dir_ / "data").string(), ledger_key_, admin_, options);
@@ -579,17 +577,15 @@ class LedgerBackupTest : public ::testing::Test {
     ASSERT_TRUE(r.ok()) << r.status().ToString();
   }
   void TearDown() override {
-    ledger_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
+    ledger_.reset();  // before temp_ removes its files
   }
 
   SigningKey ledger_key_ = MakeKey("test.example/ledger");
   SigningKey admin_ = MakeKey("admin");
   SigningKey caseworker_ = MakeKey("caseworker");
+  testing::TempDir temp_{"", testing::TempDir::Where::kTmp, testing::TempDir::Create::kYes};
   std::filesystem::path dir_;
   std::unique_ptr<Ledger> ledger_;
-  static inline int counter_ = 0;
 };
 
 TEST_F(LedgerBackupTest, ACopyMadeDuringAppendsOpensAndVerifies) {
@@ -675,7 +671,8 @@ TEST_F(LedgerBackupTest, AnEmptyDirectoryIsTakenAndANonEmptyOneRefused) {
 
 TEST(LedgerBackupMemoryTest, AnInMemoryLedgerHasNothingToBackUp) {
   TestLedger t;
-  auto dir = std::filesystem::temp_directory_path() / "ledger-backup-memory-never-made";
+  testing::TempDir temp("-never-made");
+  const std::filesystem::path dir = temp.path();
   auto head = t.ledger->Backup(dir.string());
   EXPECT_EQ(head.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_FALSE(std::filesystem::exists(dir));
@@ -690,10 +687,8 @@ namespace {
 // The last entries before appends pause get a checkpoint within about an interval, without a
 // further append (an inclusion proof of them was 409 until the next append or the close).
 TEST(LedgerCheckpointTest, TrailingEntriesAreCoveredWithoutAnotherAppend) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("ledger-trailing-checkpoint-" + std::to_string(::getpid()));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  testing::TempDir temp("", testing::TempDir::Where::kTmp, testing::TempDir::Create::kYes);
+  const std::filesystem::path dir = temp.path();
   const SigningKey ledger_key = MakeKey("test.example/ledger");
   const SigningKey admin = MakeKey("admin");
   const SigningKey caseworker = MakeKey("caseworker");

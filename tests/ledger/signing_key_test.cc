@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "../temp_dir.h"
+
 namespace ledger {
 namespace {
 
@@ -72,8 +74,8 @@ TEST(SigningKeyTest, MangledKeysAreRefused) {
 }
 
 TEST(SigningKeyTest, KeyFileIsPrivateAndNeverOverwritten) {
-  auto dir = std::filesystem::temp_directory_path() / ("keytest-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  testing::TempDir temp("", testing::TempDir::Where::kTmp, testing::TempDir::Create::kYes);
+  const std::filesystem::path dir = temp.path();
   std::string path = (dir / "k.key").string();
   auto key = SigningKey::Generate("k").value();
   ASSERT_TRUE(key.WriteFile(path).ok());
@@ -84,7 +86,6 @@ TEST(SigningKeyTest, KeyFileIsPrivateAndNeverOverwritten) {
   auto back = SigningKey::ReadFile(path);
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(back->verifier().ToString(), key.verifier().ToString());
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -22,6 +22,7 @@
 
 #include "../file_search.h"
 #include "../temp_dir.h"
+#include "../test_files.h"
 #include "ledger/event_codec.h"
 #include "ledger/key_admin.h"
 #include "ledger/ledger.h"
@@ -521,8 +522,7 @@ std::set<std::string> Attack(Ledger& ledger, const std::vector<Guess>& digests,
         files.push_back(root);
       }
       for (const auto& file : files) {
-        std::ifstream in(file, std::ios::binary);
-        std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        const std::string bytes = ledger::testing::ReadWholeFile(file);
         for (size_t i = 0; i + 16 <= bytes.size(); ++i) {
           test(g, bytes.substr(i, 16), values.front());
         }

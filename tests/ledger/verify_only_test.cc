@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "../cli/cli_runner.h"
+#include "../temp_dir.h"
 #include "ledger/audit_export.h"
 #include "ledger/entry_reader.h"
 #include "ledger/event_codec.h"
@@ -31,7 +32,9 @@ using cli_testing::WriteWholeFile;
 class VerifyOnlyTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    root_ = new fs::path(cli_testing::MakeTempDir("ledger_verify_only_suite"));
+    root_temp_ =
+        new testing::TempDir("", testing::TempDir::Where::kTmp, testing::TempDir::Create::kYes);
+    root_ = new fs::path(root_temp_->path());
     auto run = [&](const std::vector<std::string>& args) {
       cli_testing::RunFiles files;
       files.stdout_path = *root_ / ".stdout";
@@ -52,10 +55,10 @@ class VerifyOnlyTest : public ::testing::Test {
     run({"audit-export", "--data", "data", "--out", "export"});
   }
   static void TearDownTestSuite() {
-    std::error_code ec;
-    if (root_) fs::remove_all(*root_, ec);
     delete root_;
     root_ = nullptr;
+    delete root_temp_;  // removes the directory
+    root_temp_ = nullptr;
   }
 
   static std::string VerifierKeyText() {
@@ -74,9 +77,11 @@ class VerifyOnlyTest : public ::testing::Test {
     return {};
   }
 
+  static testing::TempDir* root_temp_;
   static fs::path* root_;
 };
 
+testing::TempDir* VerifyOnlyTest::root_temp_ = nullptr;
 fs::path* VerifyOnlyTest::root_ = nullptr;
 
 TEST_F(VerifyOnlyTest, AnExportVerifiesWithOnlyTheVerifierKey) {

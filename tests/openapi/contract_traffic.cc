@@ -69,7 +69,8 @@ class ContractTraffic : public ServerFixture {
     log_.open(out_dir_ + "/exchanges.jsonl", std::ios::trunc);
     ASSERT_TRUE(log_.good()) << out_dir_;
     ServerOptions o = DefaultOptions();
-    backup_dir_ = TempDir("contract-backups");
+    backups_ = ScratchDir("contract-backups");
+    backup_dir_ = backups_->path();
     o.backup_dir = backup_dir_;
     // Checkpoints only when this test signs one (and the writer's first), so that an entry
     // appended after one stays uncovered (409 not_yet_checkpointed) however slow the machine.
@@ -82,8 +83,7 @@ class ContractTraffic : public ServerFixture {
       ::waitpid(serve_pid_, nullptr, 0);
     }
     ServerFixture::TearDown();
-    std::error_code ec;
-    std::filesystem::remove_all(backup_dir_, ec);
+    backups_.reset();
   }
 
   const Role* RoleNamed(const std::string& name) {
@@ -210,6 +210,7 @@ class ContractTraffic : public ServerFixture {
     return false;
   }
 
+  std::unique_ptr<ledger::testing::TempDir> backups_;  // holds backup_dir_
   std::string out_dir_, backup_dir_;
   std::ofstream log_;
   pid_t serve_pid_ = 0;

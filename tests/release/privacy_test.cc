@@ -16,6 +16,9 @@
 #include <sstream>
 
 #include "../replay/replay_test_log.h"
+#include "../temp_dir.h"
+#include "../test_files.h"
+#include "export_and_publish.h"
 #include "k_anonymity.h"
 #include "ledger/event_codec.h"
 #include "pseudonyms.h"
@@ -31,10 +34,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::ReplayTestLog;
 
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+using ledger::testing::ReadWholeFile;
 
 std::vector<std::string> Split(const std::string& line, char sep) {
   std::vector<std::string> out;
@@ -47,7 +47,7 @@ std::vector<std::string> Split(const std::string& line, char sep) {
 
 // persons.csv as rows of column name -> value.
 std::vector<std::map<std::string, std::string>> ReadPersons(const fs::path& file) {
-  std::istringstream in(Slurp(file));
+  std::istringstream in(ReadWholeFile(file));
   std::string line;
   std::getline(in, line);
   const std::vector<std::string> header = Split(line, ',');
@@ -64,7 +64,7 @@ std::vector<std::map<std::string, std::string>> ReadPersons(const fs::path& file
 }
 
 std::vector<nlohmann::json> ReadEvents(const fs::path& file) {
-  std::istringstream in(Slurp(file));
+  std::istringstream in(ReadWholeFile(file));
   std::vector<nlohmann::json> out;
   for (std::string line; std::getline(in, line);) {
     if (!line.empty()) out.push_back(nlohmann::json::parse(line));
@@ -107,14 +107,7 @@ class PrivacyTest : public ::testing::Test {
   }
   static void TearDownTestSuite() { delete log_; }
 
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("privacy-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  void SetUp() override { dir_ = temp_.path(); }
 
   static ExportParams Params() {
     ExportParams p;
@@ -126,15 +119,11 @@ class PrivacyTest : public ::testing::Test {
   }
 
   ExportSummary ExportTo(const ExportParams& p, const std::string& name) {
-    auto s = Export(log_->ledger(), log_->master_key(), log_->ledger_key(), p,
-                    (dir_ / name).string(), NowMicros());
-    EXPECT_TRUE(s.ok()) << s.status().ToString();
-    if (!s.ok()) return {};
-    EXPECT_TRUE(Publish(*s, (dir_ / name).string()).ok());
-    return *s;
+    return release_testing::ExportAndPublish(*log_, p, dir_ / name);
   }
 
   static ReplayTestLog* log_;
+  testing::TempDir temp_{"", testing::TempDir::Where::kTmp, testing::TempDir::Create::kYes};
   fs::path dir_;
 };
 ReplayTestLog* PrivacyTest::log_ = nullptr;
@@ -144,7 +133,7 @@ ReplayTestLog* PrivacyTest::log_ = nullptr;
 TEST_F(PrivacyTest, SmallestClassOverEverythingPublishedIsTheManifests) {
   const ExportSummary s = ExportTo(Params(), "r");
   ASSERT_GT(s.persons, 40u);
-  const auto manifest = nlohmann::json::parse(Slurp(dir_ / "r" / "manifest.json"));
+  const auto manifest = nlohmann::json::parse(ReadWholeFile(dir_ / "r" / "manifest.json"));
   // The cohort is too small for months: month-level follow-up would have told the month.
   ASSERT_NE(manifest["generalisation"]["intake_period"], "month");
 
@@ -211,7 +200,7 @@ TEST_F(PrivacyTest, OfficeIsAQuasiIdentifier) {
   // In a release: the classes by office (from events.jsonl) are at least k, and there is one
   // actor id per role.
   ExportTo(Params(), "r");
-  const auto manifest = nlohmann::json::parse(Slurp(dir_ / "r" / "manifest.json"));
+  const auto manifest = nlohmann::json::parse(ReadWholeFile(dir_ / "r" / "manifest.json"));
   std::map<std::string, std::string> office_of;
   std::map<std::string, std::set<std::string>> ids_of_role;
   for (const nlohmann::json& e : ReadEvents(dir_ / "r" / "events.jsonl")) {
@@ -246,7 +235,7 @@ TEST_F(PrivacyTest, EveryKnownSetOfLItemsMatchesNoneOrK) {
     p.lkc_bucket_days = 56;
     const std::string name = "r" + std::to_string(l);
     const ExportSummary s = ExportTo(p, name);
-    const auto manifest = nlohmann::json::parse(Slurp(dir_ / name / "manifest.json"));
+    const auto manifest = nlohmann::json::parse(ReadWholeFile(dir_ / name / "manifest.json"));
     EXPECT_EQ(manifest["privacy"]["lkc"]["l"], l);
     std::map<std::string, std::set<std::pair<std::string, int64_t>>> items;
     for (const nlohmann::json& e : ReadEvents(dir_ / name / "events.jsonl")) {
@@ -354,7 +343,7 @@ TEST_F(PrivacyTest, OutcomesMovedIsMeasured) {
   p.as_of = CivilDate{2010, 11, 30};
   const ExportSummary s = ExportTo(p, "r");
   EXPECT_TRUE(s.disagreements.empty()) << s.disagreements.front();
-  const auto manifest = nlohmann::json::parse(Slurp(dir_ / "r" / "manifest.json"));
+  const auto manifest = nlohmann::json::parse(ReadWholeFile(dir_ / "r" / "manifest.json"));
   auto opened = OpenRelease((dir_ / "r").string(), {log_->ledger_key().verifier().ToString()});
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
   replay::OutcomesOptions options;

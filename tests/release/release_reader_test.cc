@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <string>
 
+#include "../temp_dir.h"
 #include "ledger/signing_key.h"
 #include "release/release.h"
 #include "signed_release.h"
@@ -23,15 +24,11 @@ using release_testing::SignedRelease;
 class ReleaseReaderTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("release-reader-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    dir_ = temp_.path();
     auto key = SigningKey::Generate("reader.test/ledger");
     ASSERT_TRUE(key.ok());
     key_ = std::make_unique<SigningKey>(std::move(*key));
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   std::string VKey() const { return key_->verifier().ToString(); }
 
@@ -46,6 +43,7 @@ class ReleaseReaderTest : public ::testing::Test {
     return report.status();
   }
 
+  testing::TempDir temp_;  // the path only: each test makes what it needs there
   fs::path dir_;
   std::unique_ptr<SigningKey> key_;
 };

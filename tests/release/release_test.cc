@@ -13,6 +13,9 @@
 #include <sstream>
 
 #include "../replay/replay_test_log.h"
+#include "../temp_dir.h"
+#include "../test_files.h"
+#include "export_and_publish.h"
 #include "ledger/event_codec.h"
 #include "ledger/key_admin.h"
 #include "pseudonyms.h"
@@ -26,10 +29,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::ReplayTestLog;
 
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+using ledger::testing::ReadWholeFile;
 
 // The quoted pseudonyms with `prefix` in `text`: "<prefix>" and 16 base32 characters.
 std::set<std::string> Pseudonyms(const std::string& text, char prefix) {
@@ -128,14 +128,7 @@ class ReleaseTest : public ::testing::Test {
     ASSERT_TRUE(log_->ledger().Append(*e).ok());
   }
 
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("release-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  void SetUp() override { dir_ = temp_.path(); }
 
   static ExportParams Params(const std::string& id) {
     ExportParams p;
@@ -148,18 +141,14 @@ class ReleaseTest : public ::testing::Test {
 
   // Exports and publishes into dir_/name.
   ExportSummary ExportTo(const ExportParams& p, const std::string& name) {
-    auto s = Export(log_->ledger(), log_->master_key(), log_->ledger_key(), p,
-                    (dir_ / name).string(), NowMicros());
-    EXPECT_TRUE(s.ok()) << s.status().ToString();
-    if (!s.ok()) return {};
-    EXPECT_TRUE(Publish(*s, (dir_ / name).string()).ok());
-    return *s;
+    return release_testing::ExportAndPublish(*log_, p, dir_ / name);
   }
 
   std::string VKey() const { return log_->ledger_key().verifier().ToString(); }
 
   static ReplayTestLog* log_;
   static std::set<std::string>* personal_;
+  testing::TempDir temp_{"", testing::TempDir::Where::kTmp, testing::TempDir::Create::kYes};
   fs::path dir_;
 };
 ReplayTestLog* ReleaseTest::log_ = nullptr;
@@ -292,7 +281,7 @@ TEST_F(ReleaseTest, ReplayEqualsTheLedgersOutcomesForTheSamePeople) {
   auto json = nlohmann::json::parse(replay::OutcomesJson(suppressed));
   EXPECT_EQ(json["sha256"], opened->report_sha256);
   // Calendar years (O10-O11) are kept only when the intake month is released.
-  auto manifest = nlohmann::json::parse(Slurp(dir_ / "r1" / "manifest.json"));
+  auto manifest = nlohmann::json::parse(ReadWholeFile(dir_ / "r1" / "manifest.json"));
   if (manifest["generalisation"]["intake_period"] != "month") return;
   ASSERT_EQ(a.years.size(), b.years.size());
   for (size_t i = 0; i < a.years.size(); ++i) {
@@ -323,8 +312,10 @@ TEST_F(ReleaseTest, PseudonymsDoNotLinkReleasesUnlessAsked) {
   for (const std::string& p : a) EXPECT_EQ(b.count(p), 0u) << p;
   EXPECT_EQ(a, c);
   // Actors and offices too.
-  const std::set<std::string> actors_a = Pseudonyms(Slurp(dir_ / "a" / "events.jsonl"), 'w');
-  const std::set<std::string> actors_b = Pseudonyms(Slurp(dir_ / "b" / "events.jsonl"), 'w');
+  const std::set<std::string> actors_a =
+      Pseudonyms(ReadWholeFile(dir_ / "a" / "events.jsonl"), 'w');
+  const std::set<std::string> actors_b =
+      Pseudonyms(ReadWholeFile(dir_ / "b" / "events.jsonl"), 'w');
   ASSERT_FALSE(actors_a.empty());
   for (const std::string& w : actors_a) EXPECT_EQ(actors_b.count(w), 0u) << w;
 }
@@ -333,7 +324,7 @@ TEST_F(ReleaseTest, NoPersonalValueDateLedgerIdOrSubjectInTheFiles) {
   ExportTo(Params("r1"), "r1");
   std::string all;
   for (const char* f : {"events.jsonl", "persons.csv", "manifest.json", "manifest.sig"}) {
-    all += Slurp(dir_ / "r1" / f);
+    all += ReadWholeFile(dir_ / "r1" / f);
   }
   // No calendar date, and no national identity number.
   EXPECT_FALSE(HasIsoDate(all));
@@ -409,7 +400,7 @@ TEST_F(ReleaseTest, TamperingOrAnotherKeyFailsTheReplay) {
   auto wrong = OpenRelease(r.string(), {other->verifier().ToString()});
   EXPECT_EQ(wrong.status().code(), StatusCode::kPermissionDenied) << wrong.status().ToString();
 
-  std::string events = Slurp(r / "events.jsonl");
+  std::string events = ReadWholeFile(r / "events.jsonl");
   const std::string original = events;
   events[events.find("\"day\":") + 6] = events[events.find("\"day\":") + 6] == '1' ? '2' : '1';
   std::ofstream(r / "events.jsonl", std::ios::binary | std::ios::trunc) << events;
@@ -418,7 +409,7 @@ TEST_F(ReleaseTest, TamperingOrAnotherKeyFailsTheReplay) {
   EXPECT_NE(tampered.status().message().find("events.jsonl"), std::string::npos);
   std::ofstream(r / "events.jsonl", std::ios::binary | std::ios::trunc) << original;
 
-  std::string manifest = Slurp(r / "manifest.json");
+  std::string manifest = ReadWholeFile(r / "manifest.json");
   manifest.replace(manifest.find("\"k\": 5"), 6, "\"k\": 2");
   std::ofstream(r / "manifest.json", std::ios::binary | std::ios::trunc) << manifest;
   auto changed = OpenRelease(r.string(), {VKey()});
@@ -432,7 +423,7 @@ TEST_F(ReleaseTest, AnExistingOutputIsNeverOverwritten) {
   auto s = Export(log_->ledger(), log_->master_key(), log_->ledger_key(), Params("r1"),
                   (dir_ / "full").string(), NowMicros());
   EXPECT_EQ(s.status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_EQ(Slurp(dir_ / "full" / "x"), "keep");
+  EXPECT_EQ(ReadWholeFile(dir_ / "full" / "x"), "keep");
 }
 
 TEST_F(ReleaseTest, OnlyARecordedManifestWithAnApprovalInForceIsPublished) {

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "../test_files.h"
 #include "base/sha256.h"
 #include "ledger/signing_key.h"
 #include "tlog/note.h"
@@ -28,8 +29,7 @@
 namespace ledger::release_testing {
 
 inline std::string ReadSeed(const std::string& relative) {
-  std::ifstream in(std::filesystem::path(LEDGER_FUZZ_CORPUS) / relative, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
+  return testing::ReadWholeFile(std::filesystem::path(LEDGER_FUZZ_CORPUS) / relative);
 }
 
 inline std::string Sha256Hex(const std::string& bytes) { return ledger::Sha256Hex(bytes); }

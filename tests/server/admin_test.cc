@@ -20,14 +20,14 @@ class AdminTest : public ServerFixture {
  protected:
   void SetUp() override {
     ServerOptions o = DefaultOptions();
-    backups_ = TempDir("backups");
+    backups_dir_ = ScratchDir("backups");
+    backups_ = backups_dir_->path();
     o.backup_dir = backups_;
     StartServer(std::move(o));
   }
   void TearDown() override {
     ServerFixture::TearDown();
-    std::error_code ec;
-    std::filesystem::remove_all(backups_, ec);
+    backups_dir_.reset();
   }
   HttpResponse PostBackup(const Role& r, const std::string& body = "") {
     auto res = ClientFor(r)->Post("/v1/admin/backup", body);
@@ -35,6 +35,7 @@ class AdminTest : public ServerFixture {
     return res.ok() ? *res : HttpResponse{};
   }
 
+  std::unique_ptr<ledger::testing::TempDir> backups_dir_;
   std::string backups_;
 };
 

@@ -15,16 +15,15 @@ namespace {
 class BodiesTest : public ServerFixture {
  protected:
   void SetUp() override {
-    backups_ = TempDir("backups");
-    std::filesystem::create_directories(backups_);
+    backups_dir_ = ScratchDir("backups");
+    backups_ = backups_dir_->path();
     ServerOptions o = DefaultOptions();
     o.backup_dir = backups_;
     StartServer(std::move(o));
   }
   void TearDown() override {
     ServerFixture::TearDown();
-    std::error_code ec;
-    std::filesystem::remove_all(backups_, ec);
+    backups_dir_.reset();
   }
 
   uint64_t Size() {
@@ -45,6 +44,7 @@ class BodiesTest : public ServerFixture {
     EXPECT_NE(message.find("column "), std::string::npos) << path << ": " << message;
   }
 
+  std::unique_ptr<ledger::testing::TempDir> backups_dir_;
   std::string backups_;
 };
 

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "../test_files.h"
 #include "ledger/event_codec.h"
 #include "release/release.h"
 #include "replay/compliance.h"
@@ -243,8 +244,8 @@ TEST_F(ReportsTest, EvaluatorsReceiveRecordedReleasesOnly) {
     auto res = evaluator->Get(f["href"].get<std::string>());
     ASSERT_TRUE(res.ok()) << res.status().ToString();
     ASSERT_EQ(res->status, 200u) << f["href"] << ": " << res->body.substr(0, 200);
-    std::ifstream in(out + "/" + f["name"].get<std::string>(), std::ios::binary);
-    const std::string on_disk(std::istreambuf_iterator<char>(in), {});
+    const std::string on_disk =
+        ledger::testing::ReadWholeFile(out + "/" + f["name"].get<std::string>());
     EXPECT_EQ(res->body, on_disk) << f["name"];
     EXPECT_EQ(res->body.size(), f["bytes"].get<uint64_t>());
     if (f.contains("sha256")) {

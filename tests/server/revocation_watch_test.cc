@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "../ledger/test_events.h"
+#include "../temp_dir.h"
 #include "auth.h"
 #include "ledger/key_admin.h"
 #include "server/token_store.h"
@@ -24,9 +25,7 @@ using std::chrono::milliseconds;
 class RevocationWatchTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("ledger-revocation-watch-" + std::to_string(std::random_device{}()));
-    std::filesystem::create_directories(dir_);
+    dir_ = temp_.path();
     tokens_ = (dir_ / "tokens.json").string();
     ledger_ = CreateInMemoryLedgerWithAdmin(MakeKey("ledger"), admin_).value();
     ASSERT_TRUE(RegisterKey(*ledger_, admin_, subscriber_.verifier(), "subscriber", {}).ok());
@@ -37,7 +36,6 @@ class RevocationWatchTest : public ::testing::Test {
     ASSERT_TRUE(auth_->Load().ok());
     principal_ = auth_->Authenticate("Bearer " + token_).value();
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   // A session counting its callbacks.
   uint64_t AddCounted(RevocationWatch& watch) {
@@ -51,6 +49,8 @@ class RevocationWatchTest : public ::testing::Test {
     return watch.Add(std::move(s));
   }
 
+  ledger::testing::TempDir temp_{"", ledger::testing::TempDir::Where::kTmp,
+                                 ledger::testing::TempDir::Create::kYes};
   std::filesystem::path dir_;
   std::string tokens_, token_;
   SigningKey admin_ = MakeKey("admin");

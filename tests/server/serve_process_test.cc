@@ -23,7 +23,8 @@ using std::chrono::milliseconds;
 class ServeProcessTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = TempDir("process");
+    scratch_ = ScratchDir("process");
+    dir_ = scratch_->path();
     data_ = dir_ + "/data";
     std::filesystem::create_directories(dir_ + "/keys");
     auto master = MasterKey::Generate();
@@ -42,8 +43,7 @@ class ServeProcessTest : public ::testing::Test {
       ::kill(pid_, SIGKILL);
       ::waitpid(pid_, nullptr, 0);
     }
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
+    scratch_.reset();
   }
 
   // Starts `ledger serve` on an ephemeral port (with `extra` arguments); returns the port (0 on
@@ -113,6 +113,7 @@ class ServeProcessTest : public ::testing::Test {
     return o;
   }
 
+  std::unique_ptr<ledger::testing::TempDir> scratch_;  // holds dir_
   std::string dir_, data_;
   SigningKey ledger_key_ = MakeKey("test.example/ledger");
   SigningKey admin_ = MakeKey("admin");

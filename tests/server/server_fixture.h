@@ -19,6 +19,7 @@
 #include <string>
 
 #include "../ledger/test_events.h"
+#include "../temp_dir.h"
 #include "ledger/key_admin.h"
 #include "ledger/master_key.h"
 #include "server/client.h"
@@ -31,12 +32,11 @@ using ledger::testing::CaseOpened;
 using ledger::testing::MakeKey;
 using ledger::testing::PhaseEntered;
 
-inline std::string TempDir(const std::string& name) {
-  std::random_device rd;
-  auto dir = std::filesystem::temp_directory_path() /
-             ("ledger-server-" + name + "-" + std::to_string(rd()));
-  std::filesystem::create_directories(dir);
-  return dir.string();
+// A new, empty scratch directory named after the test and `name`, removed when the returned
+// object goes (tests/temp_dir.h).
+inline std::unique_ptr<ledger::testing::TempDir> ScratchDir(const std::string& name) {
+  return std::make_unique<ledger::testing::TempDir>(
+      "-" + name, ledger::testing::TempDir::Where::kTmp, ledger::testing::TempDir::Create::kYes);
 }
 
 // A plain TCP connection for what well-behaved clients never send.
@@ -122,8 +122,7 @@ class ServerFixture : public ::testing::Test {
   void TearDown() override {
     if (server_) server_->Stop();
     server_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
+    scratch_.reset();
   }
 
   ServerOptions DefaultOptions() {
@@ -142,7 +141,8 @@ class ServerFixture : public ::testing::Test {
   // Creates the ledger (first call only) and starts a server on it.
   void StartServer(ServerOptions options) {
     if (dir_.empty()) {
-      dir_ = TempDir("fixture");
+      scratch_ = ScratchDir("fixture");
+      dir_ = scratch_->path();
       data_ = dir_ + "/data";
       master_ = MasterKey::Generate();
       LedgerOptions lo;
@@ -204,6 +204,7 @@ class ServerFixture : public ::testing::Test {
     return j.is_object() && j.contains("error") ? j["error"].value("code", "") : "";
   }
 
+  std::unique_ptr<ledger::testing::TempDir> scratch_;  // holds dir_
   std::string dir_, data_;
   std::optional<MasterKey> master_;
   SigningKey ledger_key_ = MakeKey("test.example/ledger");

@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "spec_checkpoint.h"
 #include "tlog/cosignature.h"
 
 namespace tlog {
@@ -16,34 +17,18 @@ using ::ledger::StatusCode;
 using ::testing::HasSubstr;
 
 // From the spec.
-const std::string kBody =
-    "example.com/behind-the-sofa\n"
-    "20852163\n"
-    "CsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n";
+const std::string kBody = testing::kSpecBody;
 constexpr Hash kRoot = {0x0a, 0xc5, 0x18, 0x6a, 0x91, 0x86, 0x3e, 0x8e, 0x1d, 0x90, 0xc8,
                         0x08, 0x01, 0x4a, 0xa8, 0x9b, 0xf5, 0xda, 0x8e, 0x3e, 0xe1, 0xd9,
                         0xf0, 0x76, 0x30, 0xf0, 0x37, 0x8f, 0x68, 0xf1, 0xab, 0x62};
 
 // Golden: the log key has seed 00 01 .. 1f; the witness key (type 0x04) seed 20 21 .. 3f; the
-// cosignature's timestamp is 1679315147.
-std::string Seed(char first) {
-  std::string seed(32, '\0');
-  for (int i = 0; i < 32; ++i) seed[static_cast<size_t>(i)] = static_cast<char>(first + i);
-  return seed;
-}
-constexpr const char* kLogKey =
-    "example.com/behind-the-sofa+1f59e8f5+AQOhB7/zzhC+HXDdGOdLwJln5NYwm6UNXx3chmQSVTG4";
-constexpr const char* kWitnessKey =
-    "witness.example.com/w1+969980cf+BCmsuuFBvMrwsi4alNNNC8c2HlJtC/4SyJeUvJMilm3X";
-const std::string kLogSigLine =
-    "\xe2\x80\x94 example.com/behind-the-sofa "
-    "H1no9Vbha/V7K+0nOUyOYWY2eeqkJO0R/8eVdJBP1U6klJ63rYHH36AjiNbqMeYZ5wXtNMpYFqOQG4s/"
-    "igFrnBBp3AU=\n";
-const std::string kWitnessSigLine =
-    "\xe2\x80\x94 witness.example.com/w1 "
-    "lpmAzwAAAABkGFDL6ade/xdmW0GepsICyPher/bBsso0aCocxkD4MgnQ2J3N/"
-    "61CxrucC0uO4wzUWe3K7XvjkEYtewKXIfP/"
-    "U7l4Cw==\n";
+// cosignature's timestamp is 1679315147 (spec_checkpoint.h).
+std::string Seed(char first) { return testing::SeedFrom(first); }
+constexpr const char* kLogKey = testing::kSpecLogKey;
+constexpr const char* kWitnessKey = testing::kSpecWitnessKey;
+const std::string kLogSigLine = testing::kSpecLogSigLine;
+const std::string kWitnessSigLine = testing::kSpecWitnessSigLine;
 const std::string kSignedCheckpoint = kBody + "\n" + kLogSigLine + kWitnessSigLine;
 
 NoteVerifier LogKey() { return ParseVerifierKey(kLogKey).value(); }

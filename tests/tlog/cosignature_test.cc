@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "spec_checkpoint.h"
 #include "tlog/checkpoint.h"
 
 namespace tlog {
@@ -16,25 +17,13 @@ namespace {
 using ::ledger::StatusCode;
 using ::testing::HasSubstr;
 
-const std::string kBody =
-    "example.com/behind-the-sofa\n"
-    "20852163\n"
-    "CsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n";
-
-std::string Seed(char first) {
-  std::string seed(32, '\0');
-  for (int i = 0; i < 32; ++i) seed[static_cast<size_t>(i)] = static_cast<char>(first + i);
-  return seed;
-}
-const std::string kWitness = "witness.example.com/w1";
-constexpr const char* kWitnessKey =
-    "witness.example.com/w1+969980cf+BCmsuuFBvMrwsi4alNNNC8c2HlJtC/4SyJeUvJMilm3X";
-// Golden note line for seed 20 21 .. 3f at time 1679315147.
-const std::string kWitnessSigLine =
-    "\xe2\x80\x94 witness.example.com/w1 "
-    "lpmAzwAAAABkGFDL6ade/xdmW0GepsICyPher/bBsso0aCocxkD4MgnQ2J3N/"
-    "61CxrucC0uO4wzUWe3K7XvjkEYtewKXIfP/"
-    "U7l4Cw==\n";
+using testing::kSpecBody;
+using testing::SeedFrom;
+const std::string kBody = kSpecBody;
+const std::string kWitness = testing::kSpecWitness;
+constexpr const char* kWitnessKey = testing::kSpecWitnessKey;
+const std::string kWitnessSigLine = testing::kSpecWitnessSigLine;
+std::string Seed(char first) { return SeedFrom(first); }
 
 NoteVerifier Witness() { return ParseVerifierKey(kWitnessKey).value(); }
 

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "../temp_dir.h"
+#include "../test_files.h"
 #include "tlog/checkpoint.h"
 #include "tlog/compact_range.h"
 #include "tlog/cosignature.h"
@@ -385,13 +386,8 @@ class TempDir : public ledger::testing::TempDir {
   TempDir() : ledger::testing::TempDir("", Where::kTmp, Create::kYes) {}
 };
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-void WriteFile(const std::string& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
-}
+using ledger::testing::ReadWholeFile;
+using ledger::testing::WriteWholeFile;
 
 TEST(FileStateStoreTest, SavesAndLoads) {
   TempDir dir;
@@ -430,17 +426,17 @@ TEST(FileStateStoreTest, EveryDamagedByteIsCorruption) {
     ASSERT_TRUE(store.ok());
     ASSERT_TRUE((*store)->Save({{kOrigin, LogHead{.size = 12, .root = tlog::HashLeaf("x")}}}).ok());
   }
-  const std::string good = ReadFile(path);
+  const std::string good = ReadWholeFile(path);
   for (size_t i = 0; i < good.size(); ++i) {
     std::string bad = good;
     bad[i] ^= 0x01;
-    WriteFile(path, bad);
+    WriteWholeFile(path, bad);
     auto store = OpenFileStateStore(path);
     ASSERT_TRUE(store.ok());
     ExpectCode((*store)->Load().status(), StatusCode::kCorruption);
   }
   for (size_t length = 0; length < good.size(); ++length) {
-    WriteFile(path, good.substr(0, length));
+    WriteWholeFile(path, good.substr(0, length));
     auto store = OpenFileStateStore(path);
     ASSERT_TRUE(store.ok());
     ExpectCode((*store)->Load().status(), StatusCode::kCorruption);
@@ -657,12 +653,12 @@ TEST_F(WitnessServerTest, DamagedStateFileStopsStart) {
   Start();
   ASSERT_TRUE(Push(0, 5).ok());
   server_.reset();
-  std::string text = ReadFile(state_path_);
+  std::string text = ReadWholeFile(state_path_);
   // The size on the first head line, "5 <root> <origin>": a rollback-sized edit.
   const size_t head_line = text.find('\n') + 1;
   ASSERT_EQ(text[head_line], '5');
   text[head_line] = '6';
-  WriteFile(state_path_, text);
+  WriteWholeFile(state_path_, text);
   ExpectCode(StartWitnessServer(Options()).status(), StatusCode::kCorruption);
 }
 

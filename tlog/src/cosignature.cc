@@ -1,6 +1,6 @@
 #include "tlog/cosignature.h"
 
-#include "ed25519.h"
+#include "base/ed25519.h"
 #include "text.h"
 #include "tlog/checkpoint.h"
 
@@ -10,7 +10,7 @@ namespace {
 using ledger::Status;
 
 constexpr size_t kTimestampSize = 8;
-constexpr size_t kCosignatureSize = kTimestampSize + internal::kEd25519SignatureSize;
+constexpr size_t kCosignatureSize = kTimestampSize + ledger::kEd25519SignatureSize;
 
 }  // namespace
 
@@ -36,7 +36,7 @@ ledger::Result<NoteSignature> CosignCheckpoint(std::string_view checkpoint_body,
   for (size_t i = 0; i < kTimestampSize; ++i) {
     bytes[i] = static_cast<char>(timestamp >> (8 * (kTimestampSize - 1 - i)));
   }
-  bytes += internal::Ed25519Sign(seed, CosignatureMessage(checkpoint_body, timestamp));
+  bytes += ledger::Ed25519SignWithSeed(seed, CosignatureMessage(checkpoint_body, timestamp));
   return NoteSignature{std::move(verifier.name), verifier.key_id, std::move(bytes)};
 }
 
@@ -69,8 +69,8 @@ ledger::Result<uint64_t> VerifyCosignature(std::string_view checkpoint_body,
                               std::to_string(timestamp) + ", above 2^63 - 1");
   }
   std::string_view sig = std::string_view(bytes).substr(kTimestampSize);
-  if (!internal::Ed25519Verify(cosigner.public_key, CosignatureMessage(checkpoint_body, timestamp),
-                               sig)) {
+  if (!ledger::Ed25519Verify(cosigner.public_key, CosignatureMessage(checkpoint_body, timestamp),
+                             sig)) {
     return Status::Corruption("cosignature by " + cosigner.name + " does not verify");
   }
   return timestamp;

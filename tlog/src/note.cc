@@ -4,9 +4,9 @@
 #include <optional>
 
 #include "base/base64.h"
+#include "base/ed25519.h"
 #include "base/hex.h"
 #include "base/sha256.h"
-#include "ed25519.h"
 #include "text.h"
 #include "tlog/cosignature.h"
 
@@ -82,12 +82,12 @@ Status VerifyOne(const Note& note, const NoteSignature& sig, const NoteVerifier&
   std::string label = KeyLabel(v.name, v.key_id);
   switch (v.alg) {
     case kAlgEd25519:
-      if (sig.signature.size() != internal::kEd25519SignatureSize) {
+      if (sig.signature.size() != ledger::kEd25519SignatureSize) {
         return Status::Corruption("signature by " + label + " has " +
                                   std::to_string(sig.signature.size()) +
                                   " bytes; an Ed25519 signature has 64");
       }
-      if (!internal::Ed25519Verify(v.public_key, note.text, sig.signature)) {
+      if (!ledger::Ed25519Verify(v.public_key, note.text, sig.signature)) {
         return Status::Corruption("signature by " + label + " does not verify");
       }
       return Status::Ok();
@@ -120,7 +120,7 @@ ledger::Result<NoteVerifier> MakeVerifier(std::string_view name, uint8_t alg,
                                    " is not supported (only 1, Ed25519, and 4, Ed25519 "
                                    "cosignature/v1)");
   }
-  if (public_key.size() != internal::kEd25519PublicKeySize) {
+  if (public_key.size() != ledger::kEd25519PublicKeySize) {
     return Status::InvalidArgument("an Ed25519 public key has 32 bytes, not " +
                                    std::to_string(public_key.size()));
   }
@@ -130,11 +130,11 @@ ledger::Result<NoteVerifier> MakeVerifier(std::string_view name, uint8_t alg,
 
 ledger::Result<NoteVerifier> VerifierFromSeed(std::string_view name, uint8_t alg,
                                               std::string_view seed) {
-  if (seed.size() != internal::kEd25519SeedSize) {
+  if (seed.size() != ledger::kEd25519SeedSize) {
     return Status::InvalidArgument("an Ed25519 seed has 32 bytes, not " +
                                    std::to_string(seed.size()));
   }
-  return MakeVerifier(name, alg, internal::Ed25519PublicKeyFromSeed(seed));
+  return MakeVerifier(name, alg, ledger::Ed25519PublicKeyFromSeed(seed));
 }
 
 ledger::Result<NoteVerifier> ParseVerifierKey(std::string_view text) {
@@ -222,11 +222,11 @@ std::string FormatNote(const Note& note) {
 
 NoteSignature SignNoteEd25519(std::string_view text, std::string_view name, std::string_view seed) {
   // Invariant (REQUIRES): a 32-byte seed; see the header.
-  assert(seed.size() == internal::kEd25519SeedSize);
-  if (seed.size() != internal::kEd25519SeedSize) return NoteSignature{std::string(name), 0, ""};
-  std::string public_key = internal::Ed25519PublicKeyFromSeed(seed);
+  assert(seed.size() == ledger::kEd25519SeedSize);
+  if (seed.size() != ledger::kEd25519SeedSize) return NoteSignature{std::string(name), 0, ""};
+  std::string public_key = ledger::Ed25519PublicKeyFromSeed(seed);
   return NoteSignature{std::string(name), NoteKeyId(name, kAlgEd25519, public_key),
-                       internal::Ed25519Sign(seed, text)};
+                       ledger::Ed25519SignWithSeed(seed, text)};
 }
 
 Status VerifyNote(const Note& note, const std::vector<NoteVerifier>& known,
