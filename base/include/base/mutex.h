@@ -121,21 +121,13 @@ class CondVar {
     lock.release();
   }
 
-  // False if `deadline` passed (the caller rechecks its condition either way). `deadline` is
-  // taken by value: a guarded member passed here may change while `mu` is released.
+  // False if `deadline` passed (the caller rechecks its condition either way). A wait for a
+  // duration is a wait until now + duration, computed once before the loop. `deadline` is taken
+  // by value: a guarded member passed here may change while `mu` is released.
   template <typename Clock, typename Duration>
   bool WaitUntil(Mutex& mu, std::chrono::time_point<Clock, Duration> deadline) LEDGER_REQUIRES(mu) {
     std::unique_lock<std::mutex> lock(mu.mu_, std::adopt_lock);
     const bool woken = cv_.wait_until(lock, deadline) == std::cv_status::no_timeout;
-    lock.release();
-    return woken;
-  }
-
-  // False if `timeout` passed. A loop that must stop by a deadline uses WaitUntil instead.
-  template <typename Rep, typename Period>
-  bool WaitFor(Mutex& mu, std::chrono::duration<Rep, Period> timeout) LEDGER_REQUIRES(mu) {
-    std::unique_lock<std::mutex> lock(mu.mu_, std::adopt_lock);
-    const bool woken = cv_.wait_for(lock, timeout) == std::cv_status::no_timeout;
     lock.release();
     return woken;
   }
