@@ -9,6 +9,9 @@ packages=(
   libboost-dev libboost-system-dev
   nlohmann-json3-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev
+  # scripts/check_thread_safety.sh (CTest ThreadSafetyAnalysis): clang++ 14 checks the lock
+  # annotations; jq reads the build's compile_commands.json.
+  clang jq
   # Replication over NATS JetStream (docs/replication.md); its tests start nats-server.
   libnats-dev nats-server
   # `ledger bench compare` (docs/cli.md): libpq to build it, a PostgreSQL to compare against.
