@@ -33,11 +33,11 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
 
+#include "base/mutex.h"
 #include "bench_common.h"
 #include "bench_revocation.h"
 #include "cli_common.h"
@@ -287,7 +287,7 @@ nlohmann::ordered_json RunBodyAttack(uint16_t port, const std::vector<Attacker>&
       {"/v1/groups/g/ack", HostileBody("[", "]", length)},
       {"/v1/events/batch", HostileBody("{\"events\":[", "]}", length)},
   };
-  std::mutex mu;
+  Mutex mu;
   std::map<std::string, std::map<std::string, std::map<int, uint64_t>>> answers;
   std::vector<std::thread> threads;
   for (const Attacker& who : attackers) {
@@ -306,7 +306,7 @@ nlohmann::ordered_json RunBodyAttack(uint16_t port, const std::vector<Attacker>&
             ++mine[SendHostile(port, path, who.token, *body)];
             std::this_thread::sleep_for(milliseconds(a.lockstep ? a.pause_ms : pause(rng)));
           }
-          std::lock_guard<std::mutex> lock(mu);
+          MutexLock lock(mu);
           for (const auto& [status, n] : mine) answers[who.role][path][status] += n;
         });
       }

@@ -11,11 +11,11 @@
 #include <atomic>
 #include <filesystem>
 #include <functional>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <unordered_set>
 
+#include "base/mutex.h"
 #include "bench_cohort.h"
 #include "bench_common.h"
 #include "bench_replay.h"
@@ -106,7 +106,7 @@ Result<double> PgAppendRun(const std::string& conninfo, PgConnection& admin,
   }
   std::vector<std::vector<const PgEvent*>> per_client(clients);
   for (size_t i = 0; i < events.size(); ++i) per_client[client_of[i]].push_back(&events[i]);
-  std::mutex mu;
+  Mutex mu;
   Status first_error;
   const auto start = BenchClock::now();
   std::vector<std::thread> pool;
@@ -119,7 +119,7 @@ Result<double> PgAppendRun(const std::string& conninfo, PgConnection& admin,
                      mine.begin() + static_cast<ptrdiff_t>(std::min(mine.size(), i + batch)));
         Status s = appenders[c]->AppendBatch(chunk);
         if (!s.ok()) {
-          std::lock_guard<std::mutex> lock(mu);
+          MutexLock lock(mu);
           if (first_error.ok()) first_error = s;
           return;
         }

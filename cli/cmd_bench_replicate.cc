@@ -12,11 +12,11 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 #include <unordered_map>
 
+#include "base/mutex.h"
 #include "bench_common.h"
 #include "cli_common.h"
 #include "commands.h"
@@ -160,13 +160,13 @@ Result<RunFigures> RunOnce(const Args& a, const std::string& nats, const std::st
   replication::ReplicaSource source{nats, stream, primary.ledger_key.verifier().ToString()};
   LEDGER_ASSIGN_OR_RETURN(auto replica, replication::OpenReplica(source, dir + "/replica", {},
                                                                  std::chrono::seconds(20)));
-  std::mutex stored_mu;
+  Mutex stored_mu;
   std::vector<std::pair<uint64_t, int64_t>> stored;  // (end seq, when) per stored checkpoint
   replication::FollowerOptions fo;
   fo.source = source;
   fo.position_file = dir + "/replica-position";
   fo.on_stored = [&](uint64_t, uint64_t end) {
-    std::lock_guard<std::mutex> lock(stored_mu);
+    MutexLock lock(stored_mu);
     stored.emplace_back(end, NowMicros());
   };
   LEDGER_ASSIGN_OR_RETURN(auto follower, replication::Follower::Start(*replica, fo));
@@ -215,7 +215,7 @@ Result<RunFigures> RunOnce(const Args& a, const std::string& nats, const std::st
 
   // Lag at a steady rate: one event every 1/rate s, in slices of 10 ms.
   {
-    std::lock_guard<std::mutex> lock(stored_mu);
+    MutexLock lock(stored_mu);
     stored.clear();
   }
   const int total = static_cast<int>(a.rate * a.seconds);
@@ -239,7 +239,7 @@ Result<RunFigures> RunOnce(const Args& a, const std::string& nats, const std::st
   }
   std::vector<double> lags;
   {
-    std::lock_guard<std::mutex> lock(stored_mu);
+    MutexLock lock(stored_mu);
     size_t k = 0;
     for (uint64_t seq = lag_first; seq < lag_end; ++seq) {
       while (k < stored.size() && stored[k].first <= seq) ++k;

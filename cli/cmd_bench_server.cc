@@ -16,10 +16,10 @@
 #include <algorithm>
 #include <atomic>
 #include <filesystem>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "base/mutex.h"
 #include "bench_common.h"
 #include "cli_common.h"
 #include "commands.h"
@@ -265,7 +265,7 @@ void BenchSingle(const Target& t, const Args& a, Table& out) {
   std::vector<std::string> bodies(n);
   for (size_t i = 0; i < n; ++i) bodies[i] = server::SignedEventBody(events[i]).value();
   constexpr int kClients = 8;
-  std::mutex mu;
+  Mutex mu;
   std::vector<double> latencies;
   const auto start = Clock::now();
   std::vector<std::thread> threads;
@@ -284,7 +284,7 @@ void BenchSingle(const Target& t, const Args& a, Table& out) {
           mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - sent).count());
         }
       }
-      std::lock_guard<std::mutex> lock(mu);
+      MutexLock lock(mu);
       latencies.insert(latencies.end(), mine.begin(), mine.end());
     });
   }
@@ -330,7 +330,7 @@ void BenchReports(const Target& t, const Args& a, Table& out) {
     });
   }
   std::this_thread::sleep_for(milliseconds(500));  // the reports under way
-  std::mutex mu;
+  Mutex mu;
   std::vector<double> appends, heads;
   std::atomic<bool> appending{true};
   std::thread reader([&] {
@@ -345,7 +345,7 @@ void BenchReports(const Target& t, const Args& a, Table& out) {
       }
       std::this_thread::sleep_until(sent + milliseconds(50));
     }
-    std::lock_guard<std::mutex> lock(mu);
+    MutexLock lock(mu);
     heads = std::move(mine);
   });
   constexpr int kClients = 8;
@@ -365,7 +365,7 @@ void BenchReports(const Target& t, const Args& a, Table& out) {
           mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - sent).count());
         }
       }
-      std::lock_guard<std::mutex> lock(mu);
+      MutexLock lock(mu);
       appends.insert(appends.end(), mine.begin(), mine.end());
     });
   }
@@ -397,7 +397,7 @@ void BenchSubscribe(const Target& t, const Args& a, Table& out) {
   for (size_t i = 0; i < n; ++i) bodies[i] = server::SignedEventBody(events[i]).value();
   std::atomic<int> ready{0};
   std::atomic<bool> done{false};
-  std::mutex mu;
+  Mutex mu;
   std::vector<double> lags;
   std::atomic<uint64_t> received{0}, complete{0};
   std::vector<std::thread> subs;
@@ -431,7 +431,7 @@ void BenchSubscribe(const Target& t, const Args& a, Table& out) {
       }
       received += count;
       if (count >= n) ++complete;
-      std::lock_guard<std::mutex> lock(mu);
+      MutexLock lock(mu);
       lags.insert(lags.end(), mine.begin(), mine.end());
     });
   }

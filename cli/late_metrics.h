@@ -6,19 +6,20 @@
 
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
+
+#include "base/mutex.h"
 
 namespace ledger::cli {
 
 class LateMetrics {
  public:
-  void Set(std::function<std::string()> source) {
-    std::lock_guard<std::mutex> lock(mu_);
+  void Set(std::function<std::string()> source) LEDGER_EXCLUDES(mu_) {
+    MutexLock lock(mu_);
     source_ = std::move(source);
   }
-  std::string Render() {
-    std::lock_guard<std::mutex> lock(mu_);
+  std::string Render() LEDGER_EXCLUDES(mu_) {
+    MutexLock lock(mu_);
     return source_ ? source_() : std::string();
   }
   // The hook for ServerOptions::extra_metrics; valid while `self` lives.
@@ -27,8 +28,8 @@ class LateMetrics {
   }
 
  private:
-  std::mutex mu_;
-  std::function<std::string()> source_;  // GUARDED_BY(mu_)
+  Mutex mu_;
+  std::function<std::string()> source_ LEDGER_GUARDED_BY(mu_);
 };
 
 }  // namespace ledger::cli

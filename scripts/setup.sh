@@ -11,6 +11,9 @@ packages=(
   libgtest-dev libgmock-dev
   # CI checks the formatting of every C++ file (scripts/check_format.sh).
   clang-format
+  # scripts/check_thread_safety.sh (CTest ThreadSafetyAnalysis): clang++ 14 checks the lock
+  # annotations; jq reads the build's compile_commands.json.
+  clang jq
   # Replication over NATS JetStream (docs/replication.md); its tests start nats-server.
   libnats-dev nats-server
   # `ledger bench compare` (docs/cli.md): libpq to build it, a PostgreSQL to compare against.

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "base/mutex.h"
 #include "records.h"
 
 namespace ledger::internal {
@@ -43,34 +44,34 @@ ErasurePurger::ErasurePurger(KvStore* store, std::chrono::milliseconds delay)
 
 ErasurePurger::~ErasurePurger() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     stopping_ = true;
   }
-  cv_.notify_all();
+  cv_.SignalAll();
   thread_.join();
 }
 
 void ErasurePurger::Notify() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     ++requested_;
     if (!wanted_) {
       wanted_ = true;
       due_ = std::chrono::steady_clock::now() + std::max(delay_, backoff_);
     }
   }
-  cv_.notify_all();
+  cv_.SignalAll();
 }
 
 Status ErasurePurger::PurgeNow() {
-  std::unique_lock<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   const uint64_t target = ++requested_;
   wanted_ = true;
   urgent_ = true;
   due_ = std::chrono::steady_clock::now();
-  cv_.notify_all();
+  cv_.SignalAll();
   // The first pass that covers this request answers it, finished or failed.
-  cv_.wait(lock, [&] { return stopping_ || finished_ >= target || failed_ >= target; });
+  while (!stopping_ && finished_ < target && failed_ < target) cv_.Wait(mu_);
   if (finished_ >= target) return Status::Ok();
   if (failed_ >= target) return last_status_;
   return Status::Unavailable("the ledger is closing; the purge resumes when it is next opened");
@@ -80,30 +81,30 @@ ErasurePurgeState ErasurePurger::State() {
   ErasurePurgeState state;
   auto pending = PendingKeys(store_);
   state.pending = pending.ok() ? pending->size() : 0;
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   state.passes = passes_;
   state.last_error = pending.ok() ? last_status_ : pending.status();
   return state;
 }
 
 void ErasurePurger::Run() {
-  std::unique_lock<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   for (;;) {
     if (stopping_) return;
     if (!wanted_) {
-      cv_.wait(lock);
+      cv_.Wait(mu_);
       continue;
     }
     if (std::chrono::steady_clock::now() < due_) {
-      cv_.wait_until(lock, due_);
+      cv_.WaitUntil(mu_, due_);
       continue;
     }
     const uint64_t covers = requested_;
     wanted_ = false;
     urgent_ = false;
-    lock.unlock();
+    mu_.Unlock();
     Status s = PurgeOnce();
-    lock.lock();
+    mu_.Lock();
     ++passes_;
     last_status_ = s;
     if (s.ok()) {
@@ -117,7 +118,7 @@ void ErasurePurger::Run() {
       wanted_ = true;
       if (!urgent_) due_ = std::chrono::steady_clock::now() + backoff_;
     }
-    cv_.notify_all();
+    cv_.SignalAll();
   }
 }
 

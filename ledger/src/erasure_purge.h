@@ -17,11 +17,10 @@
 #define LEDGER_SRC_ERASURE_PURGE_H_
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <thread>
 
+#include "base/mutex.h"
 #include "base/status.h"
 #include "ledger/ledger.h"
 #include "storage/kv_store.h"
@@ -41,30 +40,30 @@ class ErasurePurger {
   ErasurePurger& operator=(const ErasurePurger&) = delete;
 
   // A shredding is durable: purge after `delay` (later shreddings within it ride along).
-  void Notify();
+  void Notify() LEDGER_EXCLUDES(mu_);
   // Purges now and waits for that pass: OK once every to-do record stored before the call is
   // done, else the pass's error (the to-do records stay and are retried).
-  Status PurgeNow();
-  ErasurePurgeState State();
+  Status PurgeNow() LEDGER_EXCLUDES(mu_);
+  ErasurePurgeState State() LEDGER_EXCLUDES(mu_);
 
  private:
-  void Run();
+  void Run() LEDGER_EXCLUDES(mu_);
   Status PurgeOnce();
 
   KvStore* const store_;
   const std::chrono::milliseconds delay_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;                      // GUARDED_BY(mu_)
-  bool wanted_ = false;                        // GUARDED_BY(mu_)
-  std::chrono::steady_clock::time_point due_;  // GUARDED_BY(mu_)
-  std::chrono::milliseconds backoff_{0};       // GUARDED_BY(mu_)
-  uint64_t requested_ = 0;                     // passes asked for           GUARDED_BY(mu_)
-  uint64_t finished_ = 0;  // the latest request a pass finished  GUARDED_BY(mu_)
-  uint64_t failed_ = 0;    // the latest request a pass failed    GUARDED_BY(mu_)
-  bool urgent_ = false;    // PurgeNow is waiting: no backoff      GUARDED_BY(mu_)
-  Status last_status_;     // GUARDED_BY(mu_)
-  uint64_t passes_ = 0;    // GUARDED_BY(mu_)
+  Mutex mu_;
+  CondVar cv_;
+  bool stopping_ LEDGER_GUARDED_BY(mu_) = false;
+  bool wanted_ LEDGER_GUARDED_BY(mu_) = false;
+  std::chrono::steady_clock::time_point due_ LEDGER_GUARDED_BY(mu_);
+  std::chrono::milliseconds backoff_ LEDGER_GUARDED_BY(mu_){0};
+  uint64_t requested_ LEDGER_GUARDED_BY(mu_) = 0;  // passes asked for
+  uint64_t finished_ LEDGER_GUARDED_BY(mu_) = 0;   // the latest request a pass finished
+  uint64_t failed_ LEDGER_GUARDED_BY(mu_) = 0;     // the latest request a pass failed
+  bool urgent_ LEDGER_GUARDED_BY(mu_) = false;     // PurgeNow is waiting: no backoff
+  Status last_status_ LEDGER_GUARDED_BY(mu_);
+  uint64_t passes_ LEDGER_GUARDED_BY(mu_) = 0;
   std::thread thread_;
 };
 

@@ -5,10 +5,10 @@
 
 #include <map>
 #include <optional>
-#include <shared_mutex>
 #include <string>
 #include <vector>
 
+#include "base/mutex.h"
 #include "base/status.h"
 #include "ledger/types.h"
 
@@ -17,16 +17,16 @@ namespace ledger::internal {
 class KeyRegistry {
  public:
   // Replaces the whole registry (on open: key_registry_store.h reads it from the store).
-  void Reset(std::map<std::string, KeyInfo> keys);
+  void Reset(std::map<std::string, KeyInfo> keys) LEDGER_EXCLUDES(mu_);
   // By 4-byte key id.
-  std::optional<KeyInfo> Find(const std::string& key_id) const;
-  void Put(const std::string& key_id, const KeyInfo& key);
-  std::vector<KeyInfo> All() const;
-  bool empty() const;
+  std::optional<KeyInfo> Find(const std::string& key_id) const LEDGER_EXCLUDES(mu_);
+  void Put(const std::string& key_id, const KeyInfo& key) LEDGER_EXCLUDES(mu_);
+  std::vector<KeyInfo> All() const LEDGER_EXCLUDES(mu_);
+  bool empty() const LEDGER_EXCLUDES(mu_);
 
  private:
-  mutable std::shared_mutex mu_;
-  std::map<std::string, KeyInfo> keys_;  // GUARDED_BY(mu_)
+  mutable SharedMutex mu_;
+  std::map<std::string, KeyInfo> keys_ LEDGER_GUARDED_BY(mu_);
 };
 
 }  // namespace ledger::internal

@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "append_rules.h"
+#include "base/mutex.h"
 #include "crypto.h"
 #include "entry_codec.h"
 #include "ledger/time_format.h"
@@ -132,7 +133,7 @@ Status LogChecker::Finish() {
 }
 
 std::shared_ptr<const LogChecker::PublicKeys> LogChecker::KnownKeys() const {
-  std::lock_guard<std::mutex> lock(known_keys_mu_);
+  MutexLock lock(known_keys_mu_);
   return known_keys_;
 }
 
@@ -212,7 +213,7 @@ Status LogChecker::CheckInOrder(std::vector<Item> items) {
   {
     auto known = std::make_shared<PublicKeys>();
     for (const auto& [id, key] : keys_) known->emplace(id, key.public_key);
-    std::lock_guard<std::mutex> lock(known_keys_mu_);
+    MutexLock lock(known_keys_mu_);
     known_keys_ = std::move(known);
   }
 

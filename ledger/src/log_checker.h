@@ -11,12 +11,12 @@
 #include <future>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "base/mutex.h"
 #include "base/status.h"
 #include "case_rules.h"
 #include "ledger/types.h"
@@ -105,10 +105,10 @@ class LogChecker {
   std::map<std::string, KeyInfo> keys_;  // by 4-byte key id
   // keys_' public keys as of the end of the last batch checked in order, for CheckAlone of a
   // later one: published by the batch in flight, taken by the caller meanwhile.
-  std::shared_ptr<const PublicKeys> KnownKeys() const;
-  mutable std::mutex known_keys_mu_;
-  std::shared_ptr<const PublicKeys> known_keys_ =
-      std::make_shared<PublicKeys>();  // GUARDED_BY(known_keys_mu_)
+  std::shared_ptr<const PublicKeys> KnownKeys() const LEDGER_EXCLUDES(known_keys_mu_);
+  mutable Mutex known_keys_mu_;
+  std::shared_ptr<const PublicKeys> known_keys_ LEDGER_GUARDED_BY(known_keys_mu_) =
+      std::make_shared<PublicKeys>();
   std::unordered_map<std::string, StreamHeadRecord> streams_;
   struct ExpectedRoot {
     tlog::Hash root;

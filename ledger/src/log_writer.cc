@@ -11,6 +11,7 @@
 #include "access_policy.h"
 #include "append_rules.h"
 #include "base/file.h"
+#include "base/mutex.h"
 #include "crypto.h"
 #include "entry_codec.h"
 #include "erasure_purge.h"
@@ -102,10 +103,10 @@ LogWriter::LogWriter(KvStore* store, KeyRegistry* keys, Vault* vault, LedgerHead
 
 LogWriter::~LogWriter() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     stopping_ = true;
   }
-  work_cv_.notify_all();
+  work_cv_.SignalAll();
   thread_.join();
   // A last checkpoint for what this process appended, so that nothing it acknowledged is left
   // uncovered by a signed tree head.
@@ -113,22 +114,22 @@ LogWriter::~LogWriter() {
 }
 
 SignedTreeHead LogWriter::tree() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return SignedTreeHead{range_.size(), range_.Root(), {}};
 }
 
 SignedTreeHead LogWriter::last_checkpoint() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return last_checkpoint_copy_;
 }
 
 Result<SignedTreeHead> LogWriter::SignCheckpoint() {
-  std::lock_guard<std::mutex> lock(checkpoint_mu_);
+  MutexLock lock(checkpoint_mu_);
   return SignCheckpointLocked();
 }
 
 Status LogWriter::AddCosignatures(uint64_t size, const std::vector<std::string>& signature_lines) {
-  std::lock_guard<std::mutex> lock(checkpoint_mu_);
+  MutexLock lock(checkpoint_mu_);
   auto stored = store_->Get(Column::kCheckpoints, EncodeBE64(size));
   if (!stored.ok()) {
     if (stored.status().code() == StatusCode::kNotFound) {
@@ -159,7 +160,7 @@ Status LogWriter::AddCosignatures(uint64_t size, const std::vector<std::string>&
   LEDGER_RETURN_IF_ERROR(store_->Write(batch, /*sync=*/true));
   if (last_checkpoint_.size == size) {
     last_checkpoint_.note = updated;
-    std::lock_guard<std::mutex> data_lock(mu_);
+    MutexLock data_lock(mu_);
     last_checkpoint_copy_.note = updated;
   }
   return Status::Ok();
@@ -218,28 +219,28 @@ Result<SignedTreeHead> LogWriter::SignCheckpointLocked() {
   LEDGER_RETURN_IF_ERROR(store_->Write(batch, /*sync=*/true));
   last_checkpoint_ = next;
   last_checkpoint_at_us_ = clock_();
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   last_checkpoint_copy_ = next;
   return next;
 }
 
 void LogWriter::SetPrivacyPolicy(LedgerPolicy policy) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   privacy_ = std::move(policy);
 }
 
 LedgerPolicy LogWriter::privacy_policy() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return privacy_;
 }
 
 LedgerHeadRecord LogWriter::head() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return head_;
 }
 
 std::map<std::string, uint64_t> LogWriter::counts() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return counts_;
 }
 
@@ -266,10 +267,10 @@ Status LogWriter::SubmitReplicated(std::vector<PreparedEvent> events, SignedTree
 void LogWriter::RunJob(Job& job) {
   auto done = job.done.get_future();
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     queue_.push_back(&job);
   }
-  work_cv_.notify_one();
+  work_cv_.Signal();
   done.wait();
 }
 
@@ -288,21 +289,23 @@ std::chrono::microseconds TrailingCheckpointWait(int64_t interval_us) {
 void LogWriter::Run() {
   for (;;) {
     std::vector<Job*> group;
+    bool checkpoint_due = false;
     {
-      std::unique_lock<std::mutex> lock(mu_);
-      auto has_work = [&] { return stopping_ || !queue_.empty(); };
+      MutexLock lock(mu_);
       // Entries committed since the last checkpoint get one within about an interval even when
       // no append follows: otherwise they stay unproven (an inclusion proof of them is 409)
       // until the next append or the close.
       const bool uncovered = policy_.key && failed_.ok() && head_.size > last_checkpoint_copy_.size;
       if (!uncovered) {
-        work_cv_.wait(lock, has_work);
-      } else if (!work_cv_.wait_for(lock, TrailingCheckpointWait(policy_.interval_us), has_work)) {
-        lock.unlock();
-        MaybeCheckpoint();
-        continue;
+        while (!stopping_ && queue_.empty()) work_cv_.Wait(mu_);
+      } else {
+        const auto deadline =
+            std::chrono::steady_clock::now() + TrailingCheckpointWait(policy_.interval_us);
+        while (!stopping_ && queue_.empty() && work_cv_.WaitUntil(mu_, deadline)) {
+        }
+        checkpoint_due = !stopping_ && queue_.empty();  // the wait timed out
       }
-      if (queue_.empty()) return;  // stopping, and nothing is left to commit
+      if (queue_.empty() && !checkpoint_due) return;  // stopping, and nothing is left to commit
       size_t events = 0;
       while (!queue_.empty() && (group.empty() || events < max_group_events_)) {
         events += queue_.front()->events.size();
@@ -310,13 +313,17 @@ void LogWriter::Run() {
         queue_.pop_front();
       }
     }
+    if (checkpoint_due) {
+      MaybeCheckpoint();
+      continue;
+    }
     CommitGroup(group);
   }
 }
 
 void LogWriter::MaybeCheckpoint() {
   if (!policy_.key || !failed_.ok()) return;
-  std::lock_guard<std::mutex> lock(checkpoint_mu_);
+  MutexLock lock(checkpoint_mu_);
   if (clock_() - last_checkpoint_at_us_ < policy_.interval_us) return;
   auto signed_head = SignCheckpointLocked();
   // A checkpoint that cannot be proven consistent means the stored tree is damaged, and one
@@ -330,7 +337,7 @@ void LogWriter::CommitGroup(std::vector<Job*>& jobs) {
   StageTimer timer;
   Overlay group;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     group.head = head_;
     group.range = range_;
   }
@@ -388,7 +395,7 @@ void LogWriter::CommitGroup(std::vector<Job*>& jobs) {
     group.batch.Put(Column::kMeta, std::string(kMetaRangeKey), EncodeRange(group.range));
     std::map<std::string, uint64_t> new_counts;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       for (const auto& [type, delta] : group.count_deltas) {
         new_counts[type] = counts_[type] + delta;
       }
@@ -419,16 +426,16 @@ void LogWriter::CommitGroup(std::vector<Job*>& jobs) {
       if (head_cache_.size() + group.heads.size() > kMaxCachedStreamHeads) head_cache_.clear();
       for (auto& [stream, head] : group.heads) head_cache_[stream] = std::move(head);
       {
-        std::lock_guard<std::mutex> lock(mu_);
+        MutexLock lock(mu_);
         head_ = group.head;
         range_ = group.range;
         for (const auto& [type, count] : new_counts) counts_[type] = count;
       }
       if (group.checkpoint) {
-        std::lock_guard<std::mutex> checkpoint_lock(checkpoint_mu_);
+        MutexLock checkpoint_lock(checkpoint_mu_);
         last_checkpoint_ = *group.checkpoint;
         last_checkpoint_at_us_ = clock_();
-        std::lock_guard<std::mutex> lock(mu_);
+        MutexLock lock(mu_);
         last_checkpoint_copy_ = *group.checkpoint;
       }
       if (anchor_) {

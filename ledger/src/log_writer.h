@@ -10,17 +10,16 @@
 #ifndef LEDGER_SRC_LOG_WRITER_H_
 #define LEDGER_SRC_LOG_WRITER_H_
 
-#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <thread>
 #include <unordered_map>
 #include <vector>
 
 #include "anchor.h"
+#include "base/mutex.h"
 #include "base/status.h"
 #include "case_rules.h"
 #include "key_registry.h"
@@ -74,20 +73,21 @@ class LogWriter {
   Status SubmitReplicated(std::vector<PreparedEvent> events, SignedTreeHead checkpoint);
 
   // The privacy policy later appends are checked against (archive duty, retention).
-  void SetPrivacyPolicy(LedgerPolicy policy);
-  LedgerPolicy privacy_policy() const;
+  void SetPrivacyPolicy(LedgerPolicy policy) LEDGER_EXCLUDES(mu_);
+  LedgerPolicy privacy_policy() const LEDGER_EXCLUDES(mu_);
 
-  LedgerHeadRecord head() const;
-  std::map<std::string, uint64_t> counts() const;
+  LedgerHeadRecord head() const LEDGER_EXCLUDES(mu_);
+  std::map<std::string, uint64_t> counts() const LEDGER_EXCLUDES(mu_);
   // The committed tree: size and root.
-  SignedTreeHead tree() const;
-  SignedTreeHead last_checkpoint() const;
+  SignedTreeHead tree() const LEDGER_EXCLUDES(mu_);
+  SignedTreeHead last_checkpoint() const LEDGER_EXCLUDES(mu_);
 
   // Signs a checkpoint of the committed tree now (after proving it consistent with the last
   // one), unless the last checkpoint already has this size. FailedPrecondition without a key.
-  Result<SignedTreeHead> SignCheckpoint();
+  Result<SignedTreeHead> SignCheckpoint() LEDGER_EXCLUDES(checkpoint_mu_, mu_);
   // Adds signature lines to the stored checkpoint of `size` (serialised with signing).
-  Status AddCosignatures(uint64_t size, const std::vector<std::string>& signature_lines);
+  Status AddCosignatures(uint64_t size, const std::vector<std::string>& signature_lines)
+      LEDGER_EXCLUDES(checkpoint_mu_, mu_);
 
  private:
   struct Job;
@@ -96,13 +96,13 @@ class LogWriter {
   void Run();
   // Queues `job` for the writer thread and waits until it is committed or refused.
   void RunJob(Job& job);
-  // REQUIRES: checkpoint_mu_ held.
-  Result<SignedTreeHead> SignCheckpointLocked();
+  Result<SignedTreeHead> SignCheckpointLocked() LEDGER_REQUIRES(checkpoint_mu_)
+      LEDGER_EXCLUDES(mu_);
   void CommitGroup(std::vector<Job*>& jobs);
   // Applies a replicated job (SubmitReplicated) to `group`, or fills its results with the refusal.
   void ApplyReplicatedJob(Job& job, Overlay& group);
   // Signs a checkpoint if the interval has passed since the last one (writer thread).
-  void MaybeCheckpoint();
+  void MaybeCheckpoint() LEDGER_EXCLUDES(checkpoint_mu_, mu_);
   // Judges `p` against the committed state, `group` and `unit`, and records what it changes in
   // `unit`. A stream head the unit already holds is advanced in place (a refused unit is dropped
   // whole); `single`: the unit is this one event (AppendEach), so a head the group already holds
@@ -129,22 +129,23 @@ class LogWriter {
   const std::function<int64_t()> clock_;
   const size_t max_group_events_;
 
-  mutable std::mutex mu_;
-  std::condition_variable work_cv_;
-  std::deque<Job*> queue_;                  // GUARDED_BY(mu_)
-  bool stopping_ = false;                   // GUARDED_BY(mu_)
-  LedgerHeadRecord head_;                   // GUARDED_BY(mu_)
-  std::map<std::string, uint64_t> counts_;  // GUARDED_BY(mu_)
-  tlog::CompactRange range_;                // GUARDED_BY(mu_)
-  LedgerPolicy privacy_;                    // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  CondVar work_cv_;
+  std::deque<Job*> queue_ LEDGER_GUARDED_BY(mu_);
+  bool stopping_ LEDGER_GUARDED_BY(mu_) = false;
+  LedgerHeadRecord head_ LEDGER_GUARDED_BY(mu_);
+  std::map<std::string, uint64_t> counts_ LEDGER_GUARDED_BY(mu_);
+  tlog::CompactRange range_ LEDGER_GUARDED_BY(mu_);
+  LedgerPolicy privacy_ LEDGER_GUARDED_BY(mu_);
 
-  // Serialises checkpoint signing (the writer thread's and SignCheckpoint's).
-  std::mutex checkpoint_mu_;
+  // Serialises checkpoint signing (the writer thread's and SignCheckpoint's). Taken before mu_.
+  Mutex checkpoint_mu_ LEDGER_ACQUIRED_BEFORE(mu_);
   const CheckpointPolicy policy_;
-  SignedTreeHead last_checkpoint_;       // GUARDED_BY(checkpoint_mu_); copied under mu_ for readers
-  SignedTreeHead last_checkpoint_copy_;  // GUARDED_BY(mu_)
-  int64_t last_checkpoint_at_us_ = 0;    // GUARDED_BY(checkpoint_mu_)
-  Status failed_;                        // Written only by the writer thread; read there.
+  // Copied under mu_ (last_checkpoint_copy_) for readers.
+  SignedTreeHead last_checkpoint_ LEDGER_GUARDED_BY(checkpoint_mu_);
+  SignedTreeHead last_checkpoint_copy_ LEDGER_GUARDED_BY(mu_);
+  int64_t last_checkpoint_at_us_ LEDGER_GUARDED_BY(checkpoint_mu_) = 0;
+  Status failed_;  // Written only by the writer thread; read there.
   // Committed stream heads recently used, owned by the writer thread. Bounded: cleared when it
   // would exceed kMaxCachedStreamHeads; a miss reads the stream_heads column.
   static constexpr size_t kMaxCachedStreamHeads = 200000;

@@ -2,8 +2,9 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <unordered_map>
+
+#include "base/mutex.h"
 
 namespace ledger::internal {
 namespace {
@@ -70,8 +71,8 @@ std::unique_ptr<StructRules> BuildRules(capnp::StructSchema schema) {
   return rules;
 }
 
-std::mutex& CacheMutex() {
-  static std::mutex m;
+Mutex& CacheMutex() {
+  static Mutex m;
   return m;
 }
 
@@ -114,11 +115,12 @@ const StructRules& RulesFor(capnp::StructSchema schema) {
   // Schemas are static for the process, so entries are never invalidated; the map only grows to
   // the number of struct types in the catalogue. Each thread keeps its own index of the shared
   // entries so that the hot path (every field of every appended event) takes no lock.
-  static std::unordered_map<uint64_t, std::unique_ptr<StructRules>> cache;
+  static std::unordered_map<uint64_t, std::unique_ptr<StructRules>> cache LEDGER_GUARDED_BY(
+      CacheMutex());
   thread_local std::unordered_map<uint64_t, const StructRules*> local;
   const uint64_t id = schema.getProto().getId();
   if (auto it = local.find(id); it != local.end()) return *it->second;
-  std::lock_guard<std::mutex> lock(CacheMutex());
+  MutexLock lock(CacheMutex());
   auto& slot = cache[id];
   if (!slot) slot = BuildRules(schema);
   local.emplace(id, slot.get());
@@ -127,12 +129,12 @@ const StructRules& RulesFor(capnp::StructSchema schema) {
 
 const std::string& EnumJsonName(capnp::EnumSchema::Enumerant enumerant) {
   // std::map nodes are stable, so a thread-local index can point into the shared map.
-  static std::map<std::pair<uint64_t, uint16_t>, std::string> names;
+  static std::map<std::pair<uint64_t, uint16_t>, std::string> names LEDGER_GUARDED_BY(CacheMutex());
   thread_local std::map<std::pair<uint64_t, uint16_t>, const std::string*> local;
   auto key =
       std::make_pair(enumerant.getContainingEnum().getProto().getId(), enumerant.getOrdinal());
   if (auto it = local.find(key); it != local.end()) return *it->second;
-  std::lock_guard<std::mutex> lock(CacheMutex());
+  MutexLock lock(CacheMutex());
   auto it = names.find(key);
   if (it == names.end()) {
     it = names.emplace(key, CamelToSnake(enumerant.getProto().getName().cStr())).first;

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include "base/mutex.h"
 #include "crypto.h"
 #include "records.h"
 
@@ -125,7 +126,7 @@ Result<Vault::NewKey> Vault::CreateSubjectKey(std::string_view subject) const {
 Result<std::string> Vault::SubjectKey(std::string_view subject) {
   LEDGER_RETURN_IF_ERROR(NeedMaster());
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     if (auto it = cache_.find(subject); it != cache_.end()) return it->second;
   }
   LEDGER_ASSIGN_OR_RETURN(auto sealed, store_->Get(Column::kPersonal, SubjectKeyKey(subject)));
@@ -142,7 +143,7 @@ Result<std::string> Vault::SubjectKey(std::string_view subject) {
 }
 
 void Vault::Remember(const std::string& subject, const std::string& key) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (cache_.size() >= kMaxCached) {
     for (auto& [s, k] : cache_) Wipe(k);
     cache_.clear();
@@ -151,7 +152,7 @@ void Vault::Remember(const std::string& subject, const std::string& key) {
 }
 
 void Vault::Forget(const std::string& subject) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (auto it = cache_.find(subject); it != cache_.end()) {
     Wipe(it->second);
     cache_.erase(it);

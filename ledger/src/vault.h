@@ -15,11 +15,11 @@
 #define LEDGER_SRC_VAULT_H_
 
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "base/mutex.h"
 #include "base/status.h"
 #include "ledger/master_key.h"
 #include "ledger/types.h"
@@ -50,11 +50,11 @@ class Vault {
   };
   Result<NewKey> CreateSubjectKey(std::string_view subject) const;
   // The committed subject key: cached, or unsealed from the store. NotFound if there is none.
-  Result<std::string> SubjectKey(std::string_view subject);
+  Result<std::string> SubjectKey(std::string_view subject) LEDGER_EXCLUDES(mu_);
   // Called once a batch holding new keys is durable.
-  void Remember(const std::string& subject, const std::string& key);
+  void Remember(const std::string& subject, const std::string& key) LEDGER_EXCLUDES(mu_);
   // Called once a shredding is durable: wipes the cached key.
-  void Forget(const std::string& subject);
+  void Forget(const std::string& subject) LEDGER_EXCLUDES(mu_);
 
   std::string Seal(std::string_view subject_key, std::string_view subject, uint64_t seq,
                    const std::vector<Disclosure>& disclosures) const;
@@ -67,10 +67,10 @@ class Vault {
   KvStore* const store_;
   const std::optional<MasterKey> master_;
   const std::string origin_;
-  std::mutex mu_;
+  Mutex mu_;
   // Unsealed subject keys, bounded: cleared (and wiped) when it would exceed kMaxCached.
   static constexpr size_t kMaxCached = 100000;
-  std::map<std::string, std::string, std::less<>> cache_;  // GUARDED_BY(mu_)
+  std::map<std::string, std::string, std::less<>> cache_ LEDGER_GUARDED_BY(mu_);
 };
 
 }  // namespace ledger::internal

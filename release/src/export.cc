@@ -17,12 +17,12 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 #include <unordered_map>
 
+#include "base/mutex.h"
 #include "base/sha256.h"
 #include "k_anonymity.h"
 #include "ledger/consent.h"
@@ -284,15 +284,15 @@ struct WrittenLine {
 // Event type names <-> small numbers, shared by the writers.
 class TypeTable {
  public:
-  uint16_t Id(const std::string& type) {
-    std::lock_guard lock(mutex_);
+  uint16_t Id(const std::string& type) LEDGER_EXCLUDES(mutex_) {
+    MutexLock lock(mutex_);
     auto [it, fresh] = ids_.emplace(type, static_cast<uint16_t>(ids_.size()));
     return it->second;
   }
 
  private:
-  std::mutex mutex_;
-  std::map<std::string, uint16_t> ids_;
+  Mutex mutex_;
+  std::map<std::string, uint16_t> ids_ LEDGER_GUARDED_BY(mutex_);
 };
 
 struct PartResult {
@@ -721,7 +721,7 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
     const size_t workers = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
     std::vector<PartResult> parts(workers);
     std::atomic<uint64_t> done{0};
-    std::mutex progress_mutex;
+    Mutex progress_mutex;
     std::vector<std::thread> threads;
     TypeTable types;
     for (size_t w = 0; w < workers; ++w) {
@@ -734,7 +734,7 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
               writer.Person(std::string(subject_of.at(order[i].first)), *order[i].second);
           const uint64_t n = ++done;
           if (n % 256 == 0 && progress) {
-            std::lock_guard lock(progress_mutex);
+            MutexLock lock(progress_mutex);
             report("events", n, order.size());
           }
         }

@@ -9,10 +9,10 @@
 #include <fstream>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <set>
 
 #include "base/hex.h"
+#include "base/mutex.h"
 #include "base/sha256.h"
 #include "ledger/event_codec.h"
 #include "ledger/time_format.h"
@@ -130,9 +130,10 @@ Status RestoreValues(nlohmann::json& value, const std::string& path,
 
 // DataFieldFormats of each type, computed once per process: a replay asks for every event.
 Result<const std::map<std::string, std::string>*> FormatsOf(const std::string& type) {
-  static std::mutex mutex;
-  static std::map<std::string, std::unique_ptr<std::map<std::string, std::string>>> cache;
-  std::lock_guard lock(mutex);
+  static Mutex mutex;
+  static std::map<std::string, std::unique_ptr<std::map<std::string, std::string>>> cache
+      LEDGER_GUARDED_BY(mutex);
+  MutexLock lock(mutex);
   auto it = cache.find(type);
   if (it == cache.end()) {
     LEDGER_ASSIGN_OR_RETURN(auto formats, DataFieldFormats(type));

@@ -2,6 +2,8 @@
 
 #include <pthread.h>
 
+#include "base/mutex.h"
+
 namespace ledger::replay {
 
 EntryPrefetcher::EntryPrefetcher(Ledger& ledger, uint64_t from, uint64_t end) {
@@ -13,10 +15,10 @@ EntryPrefetcher::EntryPrefetcher(Ledger& ledger, uint64_t from, uint64_t end) {
 
 EntryPrefetcher::~EntryPrefetcher() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     stop_ = true;
   }
-  changed_.notify_all();
+  changed_.SignalAll();
   reader_.join();
 }
 
@@ -27,11 +29,11 @@ void EntryPrefetcher::Read(Ledger& ledger, uint64_t from, uint64_t end) {
   // Hands `batch` over, waiting while kMaxBatches are unread, and takes a spare one to fill
   // next; false if the consumer has gone.
   auto hand_over = [&]() {
-    std::unique_lock<std::mutex> lock(mu_);
-    changed_.wait(lock, [&] { return stop_ || ready_.size() < kMaxBatches; });
+    MutexLock lock(mu_);
+    while (!stop_ && ready_.size() >= kMaxBatches) changed_.Wait(mu_);
     if (stop_) return false;
     ready_.push_back(std::move(batch));
-    changed_.notify_all();
+    changed_.SignalAll();
     batch = EntryBatch();
     if (!spare_.empty()) {
       batch = std::move(spare_.back());
@@ -45,25 +47,25 @@ void EntryPrefetcher::Read(Ledger& ledger, uint64_t from, uint64_t end) {
     if (batch.size() == kBatchEntries && !hand_over()) return;
   }
   if (batch.size() > 0 && !hand_over()) return;
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   status_ = it->status();
   done_ = true;
-  changed_.notify_all();
+  changed_.SignalAll();
 }
 
 bool EntryPrefetcher::Next(EntryBatch* out) {
-  std::unique_lock<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (out->size() > 0 && spare_.size() < kMaxBatches) spare_.push_back(std::move(*out));
-  changed_.wait(lock, [&] { return done_ || !ready_.empty(); });
+  while (!done_ && ready_.empty()) changed_.Wait(mu_);
   if (ready_.empty()) return false;
   *out = std::move(ready_.front());
   ready_.pop_front();
-  changed_.notify_all();
+  changed_.SignalAll();
   return true;
 }
 
 Status EntryPrefetcher::status() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return status_;
 }
 

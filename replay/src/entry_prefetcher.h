@@ -6,15 +6,14 @@
 #ifndef REPLAY_SRC_ENTRY_PREFETCHER_H_
 #define REPLAY_SRC_ENTRY_PREFETCHER_H_
 
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
+#include "base/mutex.h"
 #include "base/status.h"
 #include "ledger/ledger.h"
 
@@ -62,19 +61,19 @@ class EntryPrefetcher {
   // False once every entry read was handed out. Then status() says why the reading ended: OK
   // when the log ended (at `end` or before it: the caller checks the count), else the storage
   // error.
-  bool Next(EntryBatch* out);
-  Status status();
+  bool Next(EntryBatch* out) LEDGER_EXCLUDES(mu_);
+  Status status() LEDGER_EXCLUDES(mu_);
 
  private:
-  void Read(Ledger& ledger, uint64_t from, uint64_t end);
+  void Read(Ledger& ledger, uint64_t from, uint64_t end) LEDGER_EXCLUDES(mu_);
 
-  std::mutex mu_;
-  std::condition_variable changed_;
-  std::deque<EntryBatch> ready_;   // GUARDED_BY(mu_)
-  std::vector<EntryBatch> spare_;  // GUARDED_BY(mu_): handed back, to be refilled
-  bool done_ = false;              // GUARDED_BY(mu_): the reader has finished
-  bool stop_ = false;              // GUARDED_BY(mu_): the consumer has gone
-  Status status_;                  // GUARDED_BY(mu_)
+  Mutex mu_;
+  CondVar changed_;
+  std::deque<EntryBatch> ready_ LEDGER_GUARDED_BY(mu_);
+  std::vector<EntryBatch> spare_ LEDGER_GUARDED_BY(mu_);  // handed back, to be refilled
+  bool done_ LEDGER_GUARDED_BY(mu_) = false;              // the reader has finished
+  bool stop_ LEDGER_GUARDED_BY(mu_) = false;              // the consumer has gone
+  Status status_ LEDGER_GUARDED_BY(mu_);
   std::thread reader_;
 };
 

@@ -2,15 +2,14 @@
 
 #include <pthread.h>
 
-#include <condition_variable>
 #include <deque>
 #include <filesystem>
-#include <mutex>
 #include <optional>
 #include <thread>
 
 #include "base/decimal.h"
 #include "base/file.h"
+#include "base/mutex.h"
 #include "metrics_text.h"
 #include "nats_client.h"
 #include "replication/messages.h"
@@ -111,7 +110,7 @@ class Follower::Impl {
     }
     stored_ = ledger_.Size();
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       stats_.size = stored_;
     }
     thread_ = std::thread([this] {
@@ -128,13 +127,15 @@ class Follower::Impl {
   }
 
   Status Wait(std::chrono::milliseconds timeout) {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait_for(lock, timeout, [&] { return stats_.stopped; });
+    MutexLock lock(mu_);
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!stats_.stopped && cv_.WaitUntil(mu_, deadline)) {
+    }
     return stats_.stopped ? failure_ : Status::Ok();
   }
 
   FollowerStats stats() const {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     FollowerStats s = stats_;
     s.connected = conn_ && conn_->connected();
     if (!pending_since_.empty()) {
@@ -178,11 +179,11 @@ class Follower::Impl {
       if (!handled.ok()) {
         Log("stopped: " + handled.ToString() + "; the replica holds seq 0 to " +
             std::to_string(stored_) + " (exclusive), all verified");
-        std::lock_guard<std::mutex> lock(mu_);
+        MutexLock lock(mu_);
         failure_ = handled;
         stats_.stopped = true;
         stats_.failure = handled.ToString();
-        cv_.notify_all();
+        cv_.SignalAll();
         return;
       }
     }
@@ -241,7 +242,7 @@ class Follower::Impl {
   void AddPending(std::string entry, uint64_t stream_seq) {
     pending_.push_back(std::move(entry));
     pending_stream_seq_.push_back(stream_seq);
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     pending_since_.push_back(std::chrono::steady_clock::now());
     stats_.pending = pending_.size();
   }
@@ -250,7 +251,7 @@ class Follower::Impl {
     pending_.erase(pending_.begin(), pending_.begin() + static_cast<ptrdiff_t>(n));
     pending_stream_seq_.erase(pending_stream_seq_.begin(),
                               pending_stream_seq_.begin() + static_cast<ptrdiff_t>(n));
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     pending_since_.erase(pending_since_.begin(),
                          pending_since_.begin() + static_cast<ptrdiff_t>(n));
     stats_.pending = pending_.size();
@@ -284,7 +285,7 @@ class Follower::Impl {
     }
     LEDGER_ASSIGN_OR_RETURN(auto entries, DecodeEntries(reply.data, *got_count));
     if (entries.size() > count) entries.resize(count);
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     stats_.refetched += entries.size();
     return entries;
   }
@@ -343,7 +344,7 @@ class Follower::Impl {
         DropPending(pending_.size());
         return Status::Ok();
       }
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       ++stats_.retried_batches;
     }
     const uint64_t first = stored_;
@@ -357,7 +358,7 @@ class Follower::Impl {
       if (!saved.ok()) Log("cannot note the position: " + saved.ToString());
     }
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       stats_.size = stored_;
       ++stats_.checkpoints;
     }
@@ -377,12 +378,12 @@ class Follower::Impl {
   std::deque<std::string> pending_;          // entries stored_, stored_ + 1, ...
   std::deque<uint64_t> pending_stream_seq_;  // the message each came in
 
-  mutable std::mutex mu_;
-  std::condition_variable cv_;  // stats_.stopped became true (Wait)
+  mutable Mutex mu_;
+  CondVar cv_;  // stats_.stopped became true (Wait)
   internal::StopSignal signal_;
-  std::deque<std::chrono::steady_clock::time_point> pending_since_;  // GUARDED_BY(mu_)
-  FollowerStats stats_;                                              // GUARDED_BY(mu_)
-  Status failure_;                                                   // GUARDED_BY(mu_)
+  std::deque<std::chrono::steady_clock::time_point> pending_since_ LEDGER_GUARDED_BY(mu_);
+  FollowerStats stats_ LEDGER_GUARDED_BY(mu_);
+  Status failure_ LEDGER_GUARDED_BY(mu_);
   std::thread thread_;
 };
 

@@ -4,11 +4,11 @@
 
 #include <algorithm>
 #include <atomic>
-#include <mutex>
 #include <thread>
 #include <vector>
 
 #include "base/decimal.h"
+#include "base/mutex.h"
 #include "base/sha256.h"
 #include "ledger/time_format.h"
 #include "metrics_text.h"
@@ -94,7 +94,7 @@ class Publisher::Impl {
   PublisherStats stats() const {
     PublisherStats s;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       s = stats_;
     }
     s.connected = conn_ && conn_->connected();
@@ -116,7 +116,7 @@ class Publisher::Impl {
   void Pause(std::chrono::milliseconds wait) { signal_.Pause(wait); }
 
   void NoteError(const Status& s) {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     ++stats_.errors;
     stats_.synced = false;
     if (s.ToString() != stats_.last_error && options_.log) {
@@ -195,7 +195,7 @@ class Publisher::Impl {
     next_entry_ = entries_end;
     next_checkpoint_ = checkpoint_end + 1;
     synced_ = true;
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     ++stats_.resyncs;
     stats_.synced = true;
     stats_.published = next_entry_;
@@ -283,7 +283,7 @@ class Publisher::Impl {
                                  ": reading the stream again");
     }
     expected_last_ = *seq;
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     ++stats_.messages_published;
     return Status::Ok();
   }
@@ -291,7 +291,7 @@ class Publisher::Impl {
   Status PublishPending() {
     const uint64_t size = ledger_.Size();
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       stats_.committed = size;
     }
     while (next_entry_ < size && !stopping()) {
@@ -314,7 +314,7 @@ class Publisher::Impl {
                            body, MessageId("entries", next_entry_, batch.size(), body)));
       next_entry_ += batch.size();
       {
-        std::lock_guard<std::mutex> lock(mu_);
+        MutexLock lock(mu_);
         stats_.published = next_entry_;
       }
       LEDGER_RETURN_IF_ERROR(PublishCheckpoints());
@@ -334,7 +334,7 @@ class Publisher::Impl {
                                                 note, MessageId("checkpoint", size, 0, note)));
         next_checkpoint_ = size + 1;
         any = true;
-        std::lock_guard<std::mutex> lock(mu_);
+        MutexLock lock(mu_);
         stats_.published_checkpoint = size;
       }
       if (!any) return Status::Ok();
@@ -391,7 +391,7 @@ class Publisher::Impl {
                    {std::string(kCountHeader), std::to_string(entries.size())}},
                   EncodeEntries(entries))
         .IgnoreError();
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     ++stats_.fetches_answered;
   }
 
@@ -409,9 +409,9 @@ class Publisher::Impl {
   uint64_t next_entry_ = 0;       // the first entry the stream lacks
   uint64_t next_checkpoint_ = 1;  // the smallest checkpoint size not yet published
 
-  mutable std::mutex mu_;
+  mutable Mutex mu_;
   internal::StopSignal signal_;
-  PublisherStats stats_;  // GUARDED_BY(mu_)
+  PublisherStats stats_ LEDGER_GUARDED_BY(mu_);
   std::thread publish_thread_, fetch_thread_;
 };
 

@@ -4,47 +4,49 @@
 #define REPLICATION_SRC_STOP_SIGNAL_H_
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
+
+#include "base/mutex.h"
 
 namespace ledger::replication::internal {
 
 class StopSignal {
  public:
   // Sets the flag and ends every wait. False if it was set already.
-  bool Stop() {
+  bool Stop() LEDGER_EXCLUDES(mu_) {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       if (stopped_) return false;
       stopped_ = true;
     }
-    cv_.notify_all();
+    cv_.SignalAll();
     return true;
   }
-  bool stopped() const {
-    std::lock_guard<std::mutex> lock(mu_);
+  bool stopped() const LEDGER_EXCLUDES(mu_) {
+    MutexLock lock(mu_);
     return stopped_;
   }
   // Ends the current Pause, or the next one if none is waiting.
-  void Wake() {
+  void Wake() LEDGER_EXCLUDES(mu_) {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       woken_ = true;
     }
-    cv_.notify_all();
+    cv_.SignalAll();
   }
   // Waits `wait`, or until Stop() or Wake().
-  void Pause(std::chrono::milliseconds wait) {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait_for(lock, wait, [&] { return stopped_ || woken_; });
+  void Pause(std::chrono::milliseconds wait) LEDGER_EXCLUDES(mu_) {
+    MutexLock lock(mu_);
+    const auto deadline = std::chrono::steady_clock::now() + wait;
+    while (!stopped_ && !woken_ && cv_.WaitUntil(mu_, deadline)) {
+    }
     woken_ = false;
   }
 
  private:
-  mutable std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopped_ = false;  // GUARDED_BY(mu_)
-  bool woken_ = false;    // GUARDED_BY(mu_)
+  mutable Mutex mu_;
+  CondVar cv_;
+  bool stopped_ LEDGER_GUARDED_BY(mu_) = false;
+  bool woken_ LEDGER_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace ledger::replication::internal

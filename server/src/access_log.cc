@@ -10,6 +10,7 @@
 
 #include "atomic_file.h"
 #include "base/hex.h"
+#include "base/mutex.h"
 #include "base/sha256.h"
 #include "ledger/time_format.h"
 
@@ -93,7 +94,7 @@ Result<std::unique_ptr<AccessLog>> AccessLog::Open(const std::string& path) {
 }
 
 Status AccessLog::Append(const AccessRecord& r, int64_t at_us) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   nlohmann::ordered_json j;
   j["n"] = next_;
   j["at"] = FormatInstantMicros(at_us);
@@ -124,12 +125,12 @@ Status AccessLog::Append(const AccessRecord& r, int64_t at_us) {
 }
 
 uint64_t AccessLog::records() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return next_;
 }
 
 Status AccessLog::CopyTo(const std::string& path) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto text = internal::ReadFile(path_);
   if (!text.ok()) return text.status();
   return internal::WriteFileAtomic(path, *text);

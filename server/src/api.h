@@ -18,12 +18,12 @@
 #define SERVER_SRC_API_H_
 
 #include <functional>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
 #include "auth.h"
+#include "base/mutex.h"
 #include "groups.h"
 #include "hub.h"
 #include "ledger/ledger.h"
@@ -45,8 +45,8 @@ struct ApiContext {
   const ServerOptions& options;  // data_dir, backup_dir, releases_dir
   const ServerLimits& limits;
   std::function<void(std::string_view)> log;
-  std::mutex backup_mu = {};  // one backup at a time (routes_admin.cc)
-  std::mutex export_mu = {};  // one release export at a time (routes_releases.cc)
+  Mutex backup_mu = {};  // one backup at a time (routes_admin.cc)
+  Mutex export_mu = {};  // one release export at a time (routes_releases.cc)
 };
 
 struct ApiRequest {

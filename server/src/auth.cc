@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/hex.h"
+#include "base/mutex.h"
 #include "ledger/event_codec.h"
 
 namespace ledger::server::internal {
@@ -26,7 +27,7 @@ Authenticator::Authenticator(std::string tokens_path, Ledger& ledger)
     : path_(std::move(tokens_path)), ledger_(ledger) {}
 
 Status Authenticator::Load() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   file_mtime_ns_ = MtimeNs(path_);
   LEDGER_ASSIGN_OR_RETURN(store_, TokenStore::Load(path_));
   return Status::Ok();
@@ -71,7 +72,7 @@ Result<Principal> Authenticator::Authenticate(std::string_view authorization) {
   }
   TokenRecord record;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     ReloadIfChanged();
     LEDGER_ASSIGN_OR_RETURN(record, store_.Authenticate(authorization.substr(kBearer.size())));
   }
@@ -87,7 +88,7 @@ Result<Principal> Authenticator::Authenticate(std::string_view authorization) {
 
 Status Authenticator::Recheck(const Principal& p) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     ReloadIfChanged();
     const TokenRecord* found = nullptr;
     for (const TokenRecord& r : store_.tokens()) {
@@ -102,7 +103,7 @@ Status Authenticator::Recheck(const Principal& p) {
 std::string OfficeIndex::OfficeOf(const std::string& stream) {
   if (!stream.starts_with("case/")) return "";
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     auto it = offices_.find(stream);
     if (it != offices_.end()) return it->second;
   }
@@ -117,7 +118,7 @@ std::string OfficeIndex::OfficeOf(const std::string& stream) {
   } catch (const nlohmann::json::exception&) {
     return "";
   }
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   if (offices_.size() >= kMaxCachedOffices) offices_.clear();
   offices_[stream] = office;
   return office;

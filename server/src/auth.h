@@ -5,12 +5,12 @@
 
 #include <chrono>
 #include <cstdint>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "base/mutex.h"
 #include "base/status.h"
 #include "ledger/ledger.h"
 #include "server/token_store.h"
@@ -31,29 +31,29 @@ class Authenticator {
  public:
   Authenticator(std::string tokens_path, Ledger& ledger);
   // Loads the file now. Corruption if it does not parse.
-  Status Load();
+  Status Load() LEDGER_EXCLUDES(mu_);
 
   // From an Authorization header value "Bearer <token>". PermissionDenied for a missing,
   // malformed, unknown or revoked token, or one whose key is not registered with the token's
   // role (or is revoked) in the ledger.
-  Result<Principal> Authenticate(std::string_view authorization);
+  Result<Principal> Authenticate(std::string_view authorization) LEDGER_EXCLUDES(mu_);
 
   // Whether `p`, authenticated earlier, still holds: its token is known and not revoked (the
   // file reread if it changed) and its key is still registered with its role and not revoked.
   // PermissionDenied saying which otherwise. For what outlives one request: a subscription, a
   // binary connection's appends (revocation_watch.h).
-  Status Recheck(const Principal& p);
+  Status Recheck(const Principal& p) LEDGER_EXCLUDES(mu_);
 
  private:
   // Rereads the file if it changed (one stat per call: a request that arrives after
   // `ledger tokens revoke` returned is refused).
-  void ReloadIfChanged();
+  void ReloadIfChanged() LEDGER_REQUIRES(mu_);
 
   const std::string path_;
   Ledger& ledger_;
-  std::mutex mu_;
-  TokenStore store_;            // GUARDED_BY(mu_)
-  int64_t file_mtime_ns_ = -1;  // GUARDED_BY(mu_)
+  Mutex mu_;
+  TokenStore store_ LEDGER_GUARDED_BY(mu_);
+  int64_t file_mtime_ns_ LEDGER_GUARDED_BY(mu_) = -1;
 };
 
 // The office named by the case.opened of each case stream, for keys scoped "office:<id>".
@@ -62,12 +62,12 @@ class OfficeIndex {
  public:
   explicit OfficeIndex(Ledger& ledger) : ledger_(ledger) {}
   // "" if the stream has no case.opened (or is not a case stream).
-  std::string OfficeOf(const std::string& stream);
+  std::string OfficeOf(const std::string& stream) LEDGER_EXCLUDES(mu_);
 
  private:
   Ledger& ledger_;
-  std::mutex mu_;
-  std::unordered_map<std::string, std::string> offices_;  // GUARDED_BY(mu_)
+  Mutex mu_;
+  std::unordered_map<std::string, std::string> offices_ LEDGER_GUARDED_BY(mu_);
 };
 
 // Roles that see every stream (and no personal value): auditor; admin.

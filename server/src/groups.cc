@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "atomic_file.h"
+#include "base/mutex.h"
 
 namespace ledger::server::internal {
 
@@ -15,6 +16,7 @@ Result<std::unique_ptr<GroupStore>> GroupStore::Open(const std::string& path) {
   }
   try {
     auto j = nlohmann::json::parse(*text);
+    MutexLock lock(store->mu_);  // not shared yet; taken for the analysis
     for (const auto& [name, pos] : j.at("groups").items()) {
       store->positions_[name] = pos.get<uint64_t>();
     }
@@ -26,7 +28,7 @@ Result<std::unique_ptr<GroupStore>> GroupStore::Open(const std::string& path) {
 
 std::optional<uint64_t> GroupStore::Position(const std::string& key_id_hex,
                                              const std::string& group) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto it = positions_.find(key_id_hex + "/" + group);
   if (it == positions_.end()) return std::nullopt;
   return it->second;
@@ -34,7 +36,7 @@ std::optional<uint64_t> GroupStore::Position(const std::string& key_id_hex,
 
 Result<uint64_t> GroupStore::Ack(const std::string& key_id_hex, const std::string& group,
                                  uint64_t position) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   const std::string name = key_id_hex + "/" + group;
   auto it = positions_.find(name);
   if (it != positions_.end() && it->second >= position) return it->second;

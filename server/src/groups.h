@@ -7,10 +7,10 @@
 
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 
+#include "base/mutex.h"
 #include "base/status.h"
 
 namespace ledger::server::internal {
@@ -20,16 +20,18 @@ class GroupStore {
   // Loads the file (absent: no groups). Corruption if it does not parse.
   static Result<std::unique_ptr<GroupStore>> Open(const std::string& path);
 
-  std::optional<uint64_t> Position(const std::string& key_id_hex, const std::string& group);
+  std::optional<uint64_t> Position(const std::string& key_id_hex, const std::string& group)
+      LEDGER_EXCLUDES(mu_);
   // Records `position` (moves only forward: an older acknowledgement is kept as it was) and
   // returns the group's position; the file is durable when this returns.
-  Result<uint64_t> Ack(const std::string& key_id_hex, const std::string& group, uint64_t position);
+  Result<uint64_t> Ack(const std::string& key_id_hex, const std::string& group, uint64_t position)
+      LEDGER_EXCLUDES(mu_);
 
  private:
   explicit GroupStore(std::string path) : path_(std::move(path)) {}
   const std::string path_;
-  std::mutex mu_;
-  std::map<std::string, uint64_t> positions_;  // GUARDED_BY(mu_): "<key id>/<group>"
+  Mutex mu_;
+  std::map<std::string, uint64_t> positions_ LEDGER_GUARDED_BY(mu_);  // "<key id>/<group>"
 };
 
 }  // namespace ledger::server::internal

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <string>
 
+#include "base/mutex.h"
+
 namespace ledger::server::internal {
 namespace {
 
@@ -69,10 +71,10 @@ void Hub::Start() {
 
 void Hub::Stop() {
   {
-    std::lock_guard<std::mutex> lock(tail_mu_);
+    MutexLock lock(tail_mu_);
     stop_tail_ = true;
   }
-  tail_cv_.notify_all();
+  tail_cv_.SignalAll();
   if (tail_.joinable()) tail_.join();
   closing_ = true;
   WakeAll();
@@ -80,11 +82,11 @@ void Hub::Stop() {
 
 void Hub::NotifyDurable(uint64_t size) {
   {
-    std::lock_guard<std::mutex> lock(tail_mu_);
+    MutexLock lock(tail_mu_);
     if (size <= target_) return;
     target_ = size;
   }
-  tail_cv_.notify_one();
+  tail_cv_.Signal();
 }
 
 void Hub::TailLoop() {
@@ -93,14 +95,13 @@ void Hub::TailLoop() {
   bool pending = false;  // entries in [delivered_end, end) wait for the next round
   for (;;) {
     {
-      std::unique_lock<std::mutex> lock(tail_mu_);
-      auto more = [this] { return stop_tail_ || target_ > end_; };
-      if (pending) {
-        // The next round is due at the interval, or later if the last one is still being sent.
-        const auto due = std::max(last_delivery + delivery_interval_, Clock::now() + kRoundPoll);
-        tail_cv_.wait_until(lock, due, more);
-      } else {
-        tail_cv_.wait_for(lock, kTailPoll, more);
+      MutexLock lock(tail_mu_);
+      // The next round is due at the interval, or later if the last one is still being sent;
+      // with none pending, the tail looks again after kTailPoll.
+      const auto due = pending
+                           ? std::max(last_delivery + delivery_interval_, Clock::now() + kRoundPoll)
+                           : Clock::now() + kTailPoll;
+      while (!stop_tail_ && target_ <= end_ && tail_cv_.WaitUntil(tail_mu_, due)) {
       }
       if (stop_tail_) return;
     }
@@ -108,7 +109,7 @@ void Hub::TailLoop() {
     if (size > end_.load()) {
       if (subscribers() == 0) {
         // Nobody to deliver to: forget the cache rather than read and render for no one.
-        std::unique_lock<std::shared_mutex> lock(cache_mu_);
+        WriterMutexLock lock(cache_mu_);
         cache_.clear();
         cached_bytes_ = 0;
         cache_begin_ = size;
@@ -141,7 +142,7 @@ bool Hub::ReadNew(uint64_t size) {
       return false;  // tried again at the next poll
     }
     if (batch->empty()) break;
-    std::unique_lock<std::shared_mutex> lock(cache_mu_);
+    WriterMutexLock lock(cache_mu_);
     for (auto& e : *batch) {
       cached_bytes_ += CachedBytes(*e);
       cache_.push_back(std::move(e));
@@ -163,7 +164,7 @@ void Hub::Deliver() {
   const uint64_t previous = delivered_end_.load();
   delivered_end_ = end_.load();
   deliveries_.fetch_add(1);
-  std::lock_guard<std::mutex> lock(waiters_mu_);
+  MutexLock lock(waiters_mu_);
   round_live_ = 0;
   for (const auto& w : waiters_) {
     if (w->position.load() >= previous) ++round_live_;
@@ -173,7 +174,7 @@ void Hub::Deliver() {
 
 bool Hub::RoundSent() const {
   const uint64_t end = delivered_end_.load();
-  std::lock_guard<std::mutex> lock(waiters_mu_);
+  MutexLock lock(waiters_mu_);
   size_t sent = 0;
   for (const auto& w : waiters_) {
     if (w->position.load() >= end) ++sent;
@@ -183,7 +184,7 @@ bool Hub::RoundSent() const {
 }
 
 bool Hub::Take(uint64_t from, size_t max, std::vector<EntryPtr>* out) const {
-  std::shared_lock<std::shared_mutex> lock(cache_mu_);
+  ReaderMutexLock lock(cache_mu_);
   if (from < cache_begin_) return false;
   const uint64_t end = std::min(cache_begin_ + cache_.size(), delivered_end_.load());
   for (uint64_t s = from; s < end && max > 0; ++s, --max) {
@@ -194,7 +195,7 @@ bool Hub::Take(uint64_t from, size_t max, std::vector<EntryPtr>* out) const {
 
 std::shared_ptr<const std::string> Hub::Rendered(int kind, uint64_t from, uint64_t to,
                                                  const std::function<std::string()>& render) {
-  std::lock_guard<std::mutex> lock(renderings_mu_);
+  MutexLock lock(renderings_mu_);
   for (auto it = renderings_.rbegin(); it != renderings_.rend(); ++it) {
     if (it->kind == kind && it->from == from && it->to == to) return it->text;
   }
@@ -207,24 +208,24 @@ std::shared_ptr<const std::string> Hub::Rendered(int kind, uint64_t from, uint64
 }
 
 void Hub::Register(const std::shared_ptr<Waiter>& waiter) {
-  std::lock_guard<std::mutex> lock(waiters_mu_);
+  MutexLock lock(waiters_mu_);
   waiters_.insert(waiter);
 }
 
 void Hub::Unregister(const std::shared_ptr<Waiter>& waiter) {
-  std::lock_guard<std::mutex> lock(waiters_mu_);
+  MutexLock lock(waiters_mu_);
   waiters_.erase(waiter);
 }
 
 size_t Hub::subscribers() const {
-  std::lock_guard<std::mutex> lock(waiters_mu_);
+  MutexLock lock(waiters_mu_);
   return waiters_.size();
 }
 
 uint64_t Hub::max_lag() const {
   const uint64_t end = end_.load();
   uint64_t lag = 0;
-  std::lock_guard<std::mutex> lock(waiters_mu_);
+  MutexLock lock(waiters_mu_);
   for (const auto& w : waiters_) {
     const uint64_t p = w->position.load();
     if (p < end) lag = std::max(lag, end - p);
@@ -233,7 +234,7 @@ uint64_t Hub::max_lag() const {
 }
 
 void Hub::WakeAll() {
-  std::lock_guard<std::mutex> lock(waiters_mu_);
+  MutexLock lock(waiters_mu_);
   for (const auto& w : waiters_) w->Wake();
 }
 

@@ -25,18 +25,16 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <set>
-#include <shared_mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "base/mutex.h"
 #include "entry_json.h"
 #include "ledger/ledger.h"
 #include "net.h"
@@ -74,11 +72,11 @@ class Hub {
   void Start();
   // Marks the hub closing, wakes every subscriber (they send their final position and end) and
   // stops the tail thread. Idempotent.
-  void Stop();
+  void Stop() LEDGER_EXCLUDES(tail_mu_, waiters_mu_);
   bool closing() const { return closing_.load(); }
 
   // Called after an append was acknowledged: the ledger has at least `size` durable entries.
-  void NotifyDurable(uint64_t size);
+  void NotifyDurable(uint64_t size) LEDGER_EXCLUDES(tail_mu_);
 
   // Entries below end() are durable and known to the hub (positions, acknowledgements).
   uint64_t end() const { return end_.load(); }
@@ -87,32 +85,33 @@ class Hub {
 
   // Appends to *out the cached entries [from, min(delivered_end(), from + max)). False if `from`
   // is before the cache's start: the caller reads from disk (ReadFromDisk).
-  bool Take(uint64_t from, size_t max, std::vector<EntryPtr>* out) const;
+  bool Take(uint64_t from, size_t max, std::vector<EntryPtr>* out) const LEDGER_EXCLUDES(cache_mu_);
 
   // A rendering of the entries [from, to) in one of a transport's formats (`kind`), made by
   // `render` the first time it is asked for and shared with every later caller while it is
   // among the most recent few. REQUIRES: the rendering depends only on (kind, from, to): the
   // caller sends every entry of the range, unfiltered.
   std::shared_ptr<const std::string> Rendered(int kind, uint64_t from, uint64_t to,
-                                              const std::function<std::string()>& render);
+                                              const std::function<std::string()>& render)
+      LEDGER_EXCLUDES(renderings_mu_);
 
-  void Register(const std::shared_ptr<Waiter>& waiter);
-  void Unregister(const std::shared_ptr<Waiter>& waiter);
-  size_t subscribers() const;
+  void Register(const std::shared_ptr<Waiter>& waiter) LEDGER_EXCLUDES(waiters_mu_);
+  void Unregister(const std::shared_ptr<Waiter>& waiter) LEDGER_EXCLUDES(waiters_mu_);
+  size_t subscribers() const LEDGER_EXCLUDES(waiters_mu_);
   // end() minus the smallest subscriber position (0 without subscribers).
-  uint64_t max_lag() const;
+  uint64_t max_lag() const LEDGER_EXCLUDES(waiters_mu_);
   // Delivery rounds so far (each moved delivered_end() and woke every subscriber).
   uint64_t deliveries() const { return deliveries_.load(); }
 
  private:
-  void TailLoop();
+  void TailLoop() LEDGER_EXCLUDES(tail_mu_, cache_mu_, waiters_mu_);
   // Reads entries [end(), size) into the cache; false if a read failed.
-  bool ReadNew(uint64_t size);
+  bool ReadNew(uint64_t size) LEDGER_EXCLUDES(cache_mu_);
   // Moves delivered_end() to end() and wakes every subscriber.
-  void Deliver();
+  void Deliver() LEDGER_EXCLUDES(waiters_mu_);
   // Whether the subscribers live at the last round have sent it (all but 1%).
-  bool RoundSent() const;
-  void WakeAll();
+  bool RoundSent() const LEDGER_EXCLUDES(waiters_mu_);
+  void WakeAll() LEDGER_EXCLUDES(waiters_mu_);
 
   Ledger& ledger_;
   const size_t cache_bytes_;
@@ -130,22 +129,22 @@ class Hub {
     uint64_t from, to;
     std::shared_ptr<const std::string> text;
   };
-  std::mutex renderings_mu_;
-  std::deque<Rendering> renderings_;  // GUARDED_BY(renderings_mu_): most recent last
+  Mutex renderings_mu_;
+  std::deque<Rendering> renderings_ LEDGER_GUARDED_BY(renderings_mu_);  // most recent last
 
-  mutable std::shared_mutex cache_mu_;
-  std::deque<EntryPtr> cache_;  // GUARDED_BY(cache_mu_): seqs [cache_begin_, end_)
-  uint64_t cache_begin_ = 0;    // GUARDED_BY(cache_mu_)
-  size_t cached_bytes_ = 0;     // GUARDED_BY(cache_mu_)
+  mutable SharedMutex cache_mu_;
+  std::deque<EntryPtr> cache_ LEDGER_GUARDED_BY(cache_mu_);  // seqs [cache_begin_, end_)
+  uint64_t cache_begin_ LEDGER_GUARDED_BY(cache_mu_) = 0;
+  size_t cached_bytes_ LEDGER_GUARDED_BY(cache_mu_) = 0;
 
-  std::mutex tail_mu_;
-  std::condition_variable tail_cv_;
-  uint64_t target_ = 0;     // GUARDED_BY(tail_mu_)
-  bool stop_tail_ = false;  // GUARDED_BY(tail_mu_)
+  Mutex tail_mu_;
+  CondVar tail_cv_;
+  uint64_t target_ LEDGER_GUARDED_BY(tail_mu_) = 0;
+  bool stop_tail_ LEDGER_GUARDED_BY(tail_mu_) = false;
   std::thread tail_;
 
-  mutable std::mutex waiters_mu_;
-  std::set<std::shared_ptr<Waiter>> waiters_;  // GUARDED_BY(waiters_mu_)
+  mutable Mutex waiters_mu_;
+  std::set<std::shared_ptr<Waiter>> waiters_ LEDGER_GUARDED_BY(waiters_mu_);
 };
 
 // Entries [from, min(end, from + max)) read from the ledger and rendered.

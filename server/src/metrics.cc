@@ -5,6 +5,8 @@
 
 #include <fstream>
 
+#include "base/mutex.h"
+
 namespace ledger::server::internal {
 
 void Metrics::RequestServed(unsigned http_status) {
@@ -23,7 +25,7 @@ void Metrics::AppendDone(uint64_t events_appended, uint64_t events_refused, doub
 }
 
 void Metrics::Error(std::string_view code) {
-  std::lock_guard<std::mutex> lock(errors_mu_);
+  MutexLock lock(errors_mu_);
   auto it = errors_.find(code);
   if (it == errors_.end()) it = errors_.emplace(std::string(code), 0).first;
   ++it->second;
@@ -118,7 +120,7 @@ std::string Metrics::Render(const Gauges& g) const {
   out += fmt::format("ledger_binary_frames_refused_total {}\n", frames_refused_.load());
   out += "# HELP ledger_errors_total Error replies, by error code.\n";
   out += "# TYPE ledger_errors_total counter\n";
-  std::lock_guard<std::mutex> lock(errors_mu_);
+  MutexLock lock(errors_mu_);
   for (const auto& [code, n] : errors_) {
     out += fmt::format("ledger_errors_total{{code=\"{}\"}} {}\n", code, n);
   }

@@ -7,9 +7,10 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <string>
 #include <string_view>
+
+#include "base/mutex.h"
 
 namespace ledger::server::internal {
 
@@ -22,7 +23,7 @@ class Metrics {
   void RequestServed(unsigned http_status);
   // One append request (one event or one batch) that was acknowledged or refused.
   void AppendDone(uint64_t events_appended, uint64_t events_refused, double seconds);
-  void Error(std::string_view code);  // an error reply, by its code
+  void Error(std::string_view code) LEDGER_EXCLUDES(errors_mu_);  // an error reply, by its code
   // The open connections, this one included.
   int64_t ConnectionOpened() { return connections_.fetch_add(1) + 1; }
   void ConnectionClosed() { connections_.fetch_sub(1); }
@@ -45,7 +46,7 @@ class Metrics {
     uint64_t erasure_purges_pending = 0;  // Ledger::ErasurePurge()
     bool erasure_purge_failing = false;
   };
-  std::string Render(const Gauges& gauges) const;
+  std::string Render(const Gauges& gauges) const LEDGER_EXCLUDES(errors_mu_);
 
  private:
   std::atomic<uint64_t> requests_[6] = {};  // by status class: 1xx..5xx, [0] other
@@ -59,8 +60,8 @@ class Metrics {
   std::atomic<uint64_t> delivery_messages_{0};
   std::atomic<uint64_t> frames_refused_{0};
   std::atomic<int64_t> heavy_{0};  // heavy requests running or waiting
-  mutable std::mutex errors_mu_;
-  std::map<std::string, uint64_t, std::less<>> errors_;  // GUARDED_BY(errors_mu_)
+  mutable Mutex errors_mu_;
+  std::map<std::string, uint64_t, std::less<>> errors_ LEDGER_GUARDED_BY(errors_mu_);
 };
 
 }  // namespace ledger::server::internal

@@ -6,11 +6,11 @@
 #include <pthread.h>
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <thread>
+
+#include "base/mutex.h"
 
 namespace ledger::server::internal {
 
@@ -26,31 +26,33 @@ class PeriodicThread {
   void Start(std::string name, std::chrono::milliseconds period, std::function<void()> tick) {
     thread_ = std::thread([this, name = std::move(name), period, tick = std::move(tick)] {
       ::pthread_setname_np(::pthread_self(), name.c_str());
-      std::unique_lock<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       while (!stopping_) {
-        wake_.wait_for(lock, period, [this] { return stopping_; });
+        const auto deadline = std::chrono::steady_clock::now() + period;
+        while (!stopping_ && wake_.WaitUntil(mu_, deadline)) {
+        }
         if (stopping_) break;
-        lock.unlock();
+        mu_.Unlock();
         tick();
-        lock.lock();
+        mu_.Lock();
       }
     });
   }
 
   // Ends the thread (a tick in progress finishes first). Idempotent.
-  void Stop() {
+  void Stop() LEDGER_EXCLUDES(mu_) {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(mu_);
       stopping_ = true;
     }
-    wake_.notify_all();
+    wake_.SignalAll();
     if (thread_.joinable()) thread_.join();
   }
 
  private:
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;  // GUARDED_BY(mu_)
+  Mutex mu_;
+  CondVar wake_;
+  bool stopping_ LEDGER_GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 

@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cmath>
 
+#include "base/mutex.h"
+
 namespace ledger::server::internal {
 
 bool RateLimiter::Allow(const std::string& key, double cost, int* retry_after_s) {
   if (rate_ <= 0) return true;
   const auto now = std::chrono::steady_clock::now();
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   auto [it, inserted] = buckets_.try_emplace(key, Bucket{burst_, now});
   Bucket& b = it->second;
   const double elapsed = std::chrono::duration<double>(now - b.at).count();

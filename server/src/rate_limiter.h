@@ -3,9 +3,10 @@
 #define SERVER_SRC_RATE_LIMITER_H_
 
 #include <chrono>
-#include <mutex>
 #include <string>
 #include <unordered_map>
+
+#include "base/mutex.h"
 
 namespace ledger::server::internal {
 
@@ -16,7 +17,7 @@ class RateLimiter {
 
   // Takes `cost` from `key`'s bucket. False (and nothing taken) if there is not enough; then
   // *retry_after_s is the whole seconds until there will be.
-  bool Allow(const std::string& key, double cost, int* retry_after_s);
+  bool Allow(const std::string& key, double cost, int* retry_after_s) LEDGER_EXCLUDES(mu_);
 
  private:
   struct Bucket {
@@ -24,8 +25,8 @@ class RateLimiter {
     std::chrono::steady_clock::time_point at;
   };
   const double rate_, burst_;
-  std::mutex mu_;
-  std::unordered_map<std::string, Bucket> buckets_;  // GUARDED_BY(mu_)
+  Mutex mu_;
+  std::unordered_map<std::string, Bucket> buckets_ LEDGER_GUARDED_BY(mu_);
 };
 
 }  // namespace ledger::server::internal

@@ -3,6 +3,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/mutex.h"
+
 namespace ledger::server::internal {
 
 RevocationWatch::RevocationWatch(Authenticator& auth, std::chrono::milliseconds interval)
@@ -17,19 +19,19 @@ void RevocationWatch::Start() {
 void RevocationWatch::Stop() { thread_.Stop(); }
 
 uint64_t RevocationWatch::Add(Session session) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   const uint64_t id = next_id_++;
   sessions_.emplace(id, Entry{std::move(session)});
   return id;
 }
 
 void RevocationWatch::Remove(uint64_t id) {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   sessions_.erase(id);
 }
 
 size_t RevocationWatch::sessions() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   return sessions_.size();
 }
 
@@ -38,7 +40,7 @@ void RevocationWatch::CheckNow() {
   // the ledger's key registry): many sessions share one token.
   std::unordered_map<std::string, Principal> distinct;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     for (const auto& [id, e] : sessions_) {
       if (!e.notified) distinct.emplace(e.session.principal.token_id, e.session.principal);
     }
@@ -49,7 +51,7 @@ void RevocationWatch::CheckNow() {
     if (!s.ok()) verdicts.emplace(token_id, std::move(s));
   }
   const auto now = std::chrono::steady_clock::now();
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(mu_);
   for (auto& [id, e] : sessions_) {
     if (!e.notified) {
       auto it = verdicts.find(e.session.principal.token_id);

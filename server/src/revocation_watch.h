@@ -11,10 +11,10 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <string>
 
 #include "auth.h"
+#include "base/mutex.h"
 #include "periodic_thread.h"
 
 namespace ledger::server::internal {
@@ -42,12 +42,12 @@ class RevocationWatch {
   void Start();
   void Stop();  // idempotent
 
-  uint64_t Add(Session session);
-  void Remove(uint64_t id);
-  size_t sessions() const;
+  uint64_t Add(Session session) LEDGER_EXCLUDES(mu_);
+  void Remove(uint64_t id) LEDGER_EXCLUDES(mu_);
+  size_t sessions() const LEDGER_EXCLUDES(mu_);
 
   // Rechecks every session once (the thread's round; tests may call it).
-  void CheckNow();
+  void CheckNow() LEDGER_EXCLUDES(mu_);
 
  private:
   struct Entry {
@@ -59,10 +59,10 @@ class RevocationWatch {
 
   Authenticator& auth_;
   const std::chrono::milliseconds interval_;
-  mutable std::mutex mu_;
-  std::map<uint64_t, Entry> sessions_;  // GUARDED_BY(mu_)
-  uint64_t next_id_ = 0;                // GUARDED_BY(mu_)
-  PeriodicThread thread_;               // last: stopped first when destroyed
+  mutable Mutex mu_;
+  std::map<uint64_t, Entry> sessions_ LEDGER_GUARDED_BY(mu_);
+  uint64_t next_id_ LEDGER_GUARDED_BY(mu_) = 0;
+  PeriodicThread thread_;  // last: stopped first when destroyed
 };
 
 }  // namespace ledger::server::internal

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api.h"
+#include "base/mutex.h"
 #include "ledger/time_format.h"
 #include "server/backup.h"
 #include "tlog/base64.h"
@@ -62,10 +63,10 @@ Reply Backup(ApiContext& ctx, const ApiRequest& req) {
       }
     }
   }
-  std::unique_lock<std::mutex> one_at_a_time(ctx.backup_mu, std::try_to_lock);
-  if (!one_at_a_time.owns_lock()) {
+  if (!ctx.backup_mu.TryLock()) {
     return ErrorReply(409, "conflict", "another backup is in progress; retry when it is done");
   }
+  MutexLock one_at_a_time(ctx.backup_mu, std::adopt_lock);
   if (name.empty()) name = DefaultBackupName(ctx.ledger.Size());
   const std::string out = ctx.options.backup_dir + "/" + name;
   // Logged before the copy is made, so the copy's own access log holds this record.

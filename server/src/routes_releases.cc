@@ -20,6 +20,7 @@
 #include <optional>
 
 #include "api.h"
+#include "base/mutex.h"
 #include "ledger/time_format.h"
 #include "release/release.h"
 
@@ -154,10 +155,10 @@ Reply Export(ApiContext& ctx, const ApiRequest& req, const std::string& id) {
   if (auto bad = ParseExportBody(req.body, &text)) return *bad;
   auto params = release::ParseExportParams(text);
   if (!params.ok()) return ErrorFor(params.status());
-  std::unique_lock<std::mutex> one_at_a_time(ctx.export_mu, std::try_to_lock);
-  if (!one_at_a_time.owns_lock()) {
+  if (!ctx.export_mu.TryLock()) {
     return ErrorReply(409, "conflict", "another export is in progress; retry when it is done");
   }
+  MutexLock one_at_a_time(ctx.export_mu, std::adopt_lock);
   Status logged = ctx.access_log.Append(
       {p.token_id, p.key_id_hex, p.role, "export", "release:" + id}, NowMicros());
   if (!logged.ok()) return ErrorFor(logged);

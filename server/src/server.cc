@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/mutex.h"
 #include "server/token_store.h"
 #include "server_core.h"
 
@@ -71,8 +72,8 @@ class Server::Impl {
     }
   }
 
-  void Stop() {
-    std::lock_guard<std::mutex> lock(stop_mu_);
+  void Stop() LEDGER_EXCLUDES(stop_mu_) {
+    MutexLock lock(stop_mu_);
     if (stopped_) return;
     stopped_ = true;
     core_->stopping = true;
@@ -92,7 +93,7 @@ class Server::Impl {
     core_->revocations->Stop();
     core_->heap_trimmer.Stop();
     {
-      std::lock_guard<std::mutex> connections(core_->connections_mu);
+      MutexLock connections(core_->connections_mu);
       for (auto& [id, closer] : core_->connections) closer();
     }
     WaitFor([this] { return core_->metrics.connections() <= 0; }, std::chrono::seconds(3));
@@ -185,8 +186,8 @@ class Server::Impl {
   std::unique_ptr<net::ssl::context> tls_;
   uint16_t http_port_ = 0, binary_port_ = 0;
   std::vector<std::thread> threads_;
-  std::mutex stop_mu_;
-  bool stopped_ = false;  // GUARDED_BY(stop_mu_)
+  Mutex stop_mu_;
+  bool stopped_ LEDGER_GUARDED_BY(stop_mu_) = false;
 };
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

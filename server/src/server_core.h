@@ -9,11 +9,11 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "api.h"
 #include "auth.h"
+#include "base/mutex.h"
 #include "body_budget.h"
 #include "groups.h"
 #include "hub.h"
@@ -49,12 +49,12 @@ struct ServerCore {
   std::atomic<int64_t> in_flight{0};  // requests and appends being handled
 
   // Every open connection's closer (posts a close to its strand), so Stop can end them.
-  std::mutex connections_mu;
-  std::map<uint64_t, std::function<void()>> connections;  // GUARDED_BY(connections_mu)
-  uint64_t next_connection = 0;                           // GUARDED_BY(connections_mu)
+  Mutex connections_mu;
+  std::map<uint64_t, std::function<void()>> connections LEDGER_GUARDED_BY(connections_mu);
+  uint64_t next_connection LEDGER_GUARDED_BY(connections_mu) = 0;
   // Open connections by client address (ConnectionGuard's key), for the per-address limit.
   // Invariant: every count is positive; an address without connections has no entry.
-  std::map<std::string, size_t, std::less<>> per_address;  // GUARDED_BY(connections_mu)
+  std::map<std::string, size_t, std::less<>> per_address LEDGER_GUARDED_BY(connections_mu);
 
   void Log(std::string_view line) const {
     if (options.log) options.log(line);
@@ -62,14 +62,14 @@ struct ServerCore {
   // Registers a connection from `address`; *from_address: the connections open from it now,
   // this one included.
   uint64_t AddConnection(std::function<void()> closer, const std::string& address,
-                         size_t* from_address) {
-    std::lock_guard<std::mutex> lock(connections_mu);
+                         size_t* from_address) LEDGER_EXCLUDES(connections_mu) {
+    MutexLock lock(connections_mu);
     connections.emplace(next_connection, std::move(closer));
     *from_address = ++per_address[address];
     return next_connection++;
   }
-  void RemoveConnection(uint64_t id, const std::string& address) {
-    std::lock_guard<std::mutex> lock(connections_mu);
+  void RemoveConnection(uint64_t id, const std::string& address) LEDGER_EXCLUDES(connections_mu) {
+    MutexLock lock(connections_mu);
     connections.erase(id);
     auto it = per_address.find(address);
     assert(it != per_address.end() && it->second > 0);  // Invariant: added by AddConnection

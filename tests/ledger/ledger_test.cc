@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "../temp_dir.h"
+#include "base/mutex.h"
 #include "ledger/append_stages.h"
 #include "ledger/event_codec.h"
 #include "ledger/key_admin.h"
@@ -422,7 +423,7 @@ TEST(LedgerTest, ConcurrentAppendersGetGaplessPositions) {
   uint64_t start = t.ledger->Size();
   std::vector<std::thread> threads;
   std::atomic<int> failures{0};
-  std::mutex mu;
+  Mutex mu;
   std::set<uint64_t> seqs;
   for (int i = 0; i < kThreads; ++i) {
     threads.emplace_back([&, i] {
@@ -432,7 +433,7 @@ TEST(LedgerTest, ConcurrentAppendersGetGaplessPositions) {
           failures++;
           continue;
         }
-        std::lock_guard<std::mutex> lock(mu);
+        MutexLock lock(mu);
         seqs.insert(r->seq);
       }
     });

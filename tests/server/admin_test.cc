@@ -3,10 +3,10 @@
 // server's files (tokens, consumer groups, the access log with the backup's own record).
 #include <atomic>
 #include <fstream>
-#include <mutex>
 #include <set>
 #include <thread>
 
+#include "base/mutex.h"
 #include "ledger/verify.h"
 #include "server/access_log.h"
 #include "server/backup.h"
@@ -46,7 +46,7 @@ TEST_F(AdminTest, BackupDuringAppendsOpensVerifiesAndHasTheServerFiles) {
   ASSERT_EQ(svc->Post("/v1/groups/billing/ack", "{\"position\":1}").value().status, 200u);
 
   std::atomic<bool> stop{false};
-  std::mutex mu;
+  Mutex mu;
   std::set<uint64_t> acked;
   std::vector<std::thread> writers;
   for (int w = 0; w < 4; ++w) {
@@ -56,19 +56,19 @@ TEST_F(AdminTest, BackupDuringAppendsOpensVerifiesAndHasTheServerFiles) {
         auto res = AppendJson(*c, CaseOpened("p-w" + std::to_string(w) + "-" + std::to_string(k)),
                               caseworker_);
         if (res.status != 201) continue;
-        std::lock_guard<std::mutex> lock(mu);
+        MutexLock lock(mu);
         acked.insert(Json(res)["seq"].get<uint64_t>());
       }
     });
   }
   auto acked_count = [&] {
-    std::lock_guard<std::mutex> lock(mu);
+    MutexLock lock(mu);
     return acked.size();
   };
   while (acked_count() < 50) std::this_thread::sleep_for(std::chrono::milliseconds(2));
   std::set<uint64_t> acked_before;
   {
-    std::lock_guard<std::mutex> lock(mu);
+    MutexLock lock(mu);
     acked_before = acked;
   }
   auto res = PostBackup(admin_, "{\"name\":\"nightly\"}");

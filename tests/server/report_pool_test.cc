@@ -5,10 +5,9 @@
 #include "report_pool.h"
 
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 
+#include "base/mutex.h"
 #include "server_fixture.h"
 
 namespace ledger::server::testing {
@@ -53,33 +52,37 @@ TEST(ReportPoolTest, AdmitsThreadsPlusQueuedAndFreesPlacesWithTheirTickets) {
 // Holds every heavy request on its report thread until Release().
 class Gate {
  public:
-  void Enter() {
-    std::unique_lock<std::mutex> lock(mu_);
+  void Enter() LEDGER_EXCLUDES(mu_) {
+    MutexLock lock(mu_);
     ++running_;
     max_running_ = std::max(max_running_, running_);
-    cv_.notify_all();
-    cv_.wait(lock, [&] { return open_; });
+    cv_.SignalAll();
+    while (!open_) cv_.Wait(mu_);
     --running_;
   }
-  bool WaitRunning(int n, milliseconds timeout) {
-    std::unique_lock<std::mutex> lock(mu_);
-    return cv_.wait_for(lock, timeout, [&] { return running_ >= n; });
+  bool WaitRunning(int n, milliseconds timeout) LEDGER_EXCLUDES(mu_) {
+    MutexLock lock(mu_);
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (running_ < n && cv_.WaitUntil(mu_, deadline)) {
+    }
+    return running_ >= n;
   }
-  void Release() {
-    std::lock_guard<std::mutex> lock(mu_);
+  void Release() LEDGER_EXCLUDES(mu_) {
+    MutexLock lock(mu_);
     open_ = true;
-    cv_.notify_all();
+    cv_.SignalAll();
   }
-  int max_running() {
-    std::lock_guard<std::mutex> lock(mu_);
+  int max_running() LEDGER_EXCLUDES(mu_) {
+    MutexLock lock(mu_);
     return max_running_;
   }
 
  private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  int running_ = 0, max_running_ = 0;
-  bool open_ = false;
+  Mutex mu_;
+  CondVar cv_;
+  int running_ LEDGER_GUARDED_BY(mu_) = 0;
+  int max_running_ LEDGER_GUARDED_BY(mu_) = 0;
+  bool open_ LEDGER_GUARDED_BY(mu_) = false;
 };
 
 using ReportPoolServerTest = ServerFixture;

@@ -5,10 +5,10 @@
 
 #include <atomic>
 #include <fstream>
-#include <mutex>
 #include <sstream>
 #include <thread>
 
+#include "base/mutex.h"
 #include "server_fixture.h"
 
 #ifndef LEDGER_BINARY
@@ -144,7 +144,7 @@ TEST_F(ServeProcessTest, SigkillDuringAppendsLosesNoAcknowledgedEvent) {
       position = j["next"];
     }
   };
-  std::mutex mu;
+  Mutex mu;
   std::map<uint64_t, std::string> acked;  // seq -> event id
   std::atomic<bool> stop{false};
   std::vector<std::thread> writers;
@@ -158,7 +158,7 @@ TEST_F(ServeProcessTest, SigkillDuringAppendsLosesNoAcknowledgedEvent) {
         auto r = (*c)->Post("/v1/events", body);
         if (!r.ok()) return;  // the server is gone
         if (r->status == 201) {
-          std::lock_guard<std::mutex> lock(mu);
+          MutexLock lock(mu);
           acked[nlohmann::json::parse(r->body)["seq"]] = event["id"];
         }
       }

@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
-#include <mutex>
 #include <set>
 #include <thread>
 #include <utility>
 
+#include "base/mutex.h"
 #include "base/net.h"
 #include "base/run_blocking.h"
 #include "witness/protocol.h"
@@ -153,8 +153,8 @@ class WitnessServer::Impl {
     });
   }
 
-  void Stop() {
-    std::lock_guard<std::mutex> lock(stop_mu_);
+  void Stop() LEDGER_EXCLUDES(stop_mu_) {
+    ledger::MutexLock lock(stop_mu_);
     if (stopped_) return;
     stopped_ = true;
     // Sockets belong to the network thread: close them there. Closing makes every pending
@@ -322,8 +322,8 @@ class WitnessServer::Impl {
   bool stopping_ = false;
   std::set<net::beast::tcp_stream*> streams_;
 
-  std::mutex stop_mu_;
-  bool stopped_ = false;  // GUARDED_BY(stop_mu_)
+  ledger::Mutex stop_mu_;
+  bool stopped_ LEDGER_GUARDED_BY(stop_mu_) = false;
 };
 
 WitnessServer::WitnessServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "base/base64.h"
+#include "base/mutex.h"
 #include "tlog/base64.h"
 #include "tlog/checkpoint.h"
 #include "tlog/cosignature.h"
@@ -86,7 +87,7 @@ Result<std::string> WitnessState::AddCheckpoint(uint64_t old_size,
     return Status::FailedPrecondition("cannot cosign: " + cosignature.status().message());
   }
 
-  std::lock_guard<std::mutex> lock(mu_);
+  ledger::MutexLock lock(mu_);
   auto head = heads_.find(checkpoint.origin);
   const LogHead recorded =
       head != heads_.end() ? head->second : LogHead{.size = 0, .root = tlog::EmptyRoot()};
@@ -123,7 +124,7 @@ Result<std::string> WitnessState::AddCheckpoint(uint64_t old_size,
 }
 
 std::optional<LogHead> WitnessState::Latest(std::string_view origin) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  ledger::MutexLock lock(mu_);
   auto head = heads_.find(origin);
   if (head == heads_.end()) return std::nullopt;
   return head->second;

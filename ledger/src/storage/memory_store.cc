@@ -1,8 +1,8 @@
 // An in-memory KvStore for tests: std::map per column under one mutex. Writes are atomic with
 // respect to readers; durability is not simulated.
 #include <map>
-#include <mutex>
 
+#include "base/mutex.h"
 #include "storage/kv_store.h"
 
 namespace ledger::internal {
@@ -29,7 +29,7 @@ class MemoryIterator final : public KvIterator {
 class MemoryStore final : public KvStore {
  public:
   Status Write(const KvWriteBatch& batch, bool) override {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     for (const auto& op : batch.ops()) {
       auto& col = columns_[static_cast<int>(op.column)];
       if (op.is_range) {
@@ -43,14 +43,14 @@ class MemoryStore final : public KvStore {
     return Status::Ok();
   }
   Result<std::string> Get(Column c, std::string_view key) override {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     const auto& col = columns_[static_cast<int>(c)];
     auto it = col.find(key);
     if (it == col.end()) return Status::NotFound("key not found");
     return it->second;
   }
   std::unique_ptr<KvIterator> NewIterator(Column c) override {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     return std::make_unique<MemoryIterator>(columns_[static_cast<int>(c)]);
   }
   Status CompactAll() override { return Status::Ok(); }
@@ -58,7 +58,7 @@ class MemoryStore final : public KvStore {
   // Nothing is kept once deleted: the store has no files.
   Status PurgeDeleted(Column) override { return Status::Ok(); }
   Result<ColumnWriteCounts> WriteCounts(Column c) override {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(mu_);
     return ColumnWriteCounts{columns_[static_cast<int>(c)].size(), 0};
   }
   Status FlushAll() override { return Status::Ok(); }
@@ -68,8 +68,8 @@ class MemoryStore final : public KvStore {
   }
 
  private:
-  std::mutex mu_;
-  ColumnMap columns_[kColumnCount];
+  Mutex mu_;
+  ColumnMap columns_[kColumnCount] LEDGER_GUARDED_BY(mu_);
 };
 
 }  // namespace

@@ -13,9 +13,9 @@
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 
+#include "base/mutex.h"
 #include "base/status.h"
 
 namespace ledger::server {
@@ -34,19 +34,19 @@ class AccessLog {
   ~AccessLog();
 
   // Appends one record, durably. Thread-safe.
-  Status Append(const AccessRecord& record, int64_t at_us);
-  uint64_t records() const;
+  Status Append(const AccessRecord& record, int64_t at_us) LEDGER_EXCLUDES(mu_);
+  uint64_t records() const LEDGER_EXCLUDES(mu_);
   // Writes the log as it stands (whole records only) to `path`, durably: for backups while the
   // server runs. Appends wait meanwhile. Thread-safe.
-  Status CopyTo(const std::string& path) const;
+  Status CopyTo(const std::string& path) const LEDGER_EXCLUDES(mu_);
 
  private:
   AccessLog(std::string path, int fd, uint64_t next, std::string prev);
   const std::string path_;
   int fd_;
-  mutable std::mutex mu_;
-  uint64_t next_;     // GUARDED_BY(mu_)
-  std::string prev_;  // GUARDED_BY(mu_): 32 bytes
+  mutable Mutex mu_;
+  uint64_t next_ LEDGER_GUARDED_BY(mu_);
+  std::string prev_ LEDGER_GUARDED_BY(mu_);  // 32 bytes
 };
 
 struct AccessLogSummary {

@@ -13,12 +13,12 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "base/mutex.h"
 #include "base/status.h"
 #include "tlog/merkle.h"
 #include "tlog/note.h"
@@ -72,10 +72,11 @@ class WitnessState {
   // its old size.
   ledger::Result<std::string> AddCheckpoint(uint64_t old_size, const std::vector<tlog::Hash>& proof,
                                             std::string_view signed_checkpoint,
-                                            uint64_t now_seconds, uint64_t* latest_size = nullptr);
+                                            uint64_t now_seconds, uint64_t* latest_size = nullptr)
+      LEDGER_EXCLUDES(mu_);
 
   // The latest head cosigned for `origin`; nullopt if never.
-  std::optional<LogHead> Latest(std::string_view origin) const;
+  std::optional<LogHead> Latest(std::string_view origin) const LEDGER_EXCLUDES(mu_);
 
  private:
   using LogKeys = std::map<std::string, std::vector<tlog::NoteVerifier>, std::less<>>;
@@ -88,9 +89,9 @@ class WitnessState {
   const tlog::NoteVerifier verifier_;
   const LogKeys log_keys_;  // by origin
 
-  mutable std::mutex mu_;
-  std::unique_ptr<StateStore> store_;  // GUARDED_BY(mu_)
-  LogHeads heads_;                     // GUARDED_BY(mu_); as store_ last saved successfully
+  mutable ledger::Mutex mu_;
+  std::unique_ptr<StateStore> store_ LEDGER_GUARDED_BY(mu_);
+  LogHeads heads_ LEDGER_GUARDED_BY(mu_);  // as store_ last saved successfully
 };
 
 }  // namespace witness
