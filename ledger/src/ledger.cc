@@ -1071,20 +1071,8 @@ Result<TreeHead> Ledger::Backup(const std::string& dir) {
       return Status::FailedPrecondition("backup: " + target.string() +
                                         " is not empty (give a new or empty directory)");
     }
-    // RocksDB makes the checkpoint in "<dir>.tmp" and renames it: the target may not exist.
-    if (!fs::remove(target, ec)) {
-      return Status::IOError("backup: cannot replace empty directory " + target.string() + ": " +
-                             ec.message());
-    }
   } else if (ec) {
     return Status::IOError("backup: " + target.string() + ": " + ec.message());
-  }
-  if (target.has_parent_path()) {
-    fs::create_directories(target.parent_path(), ec);
-    if (ec) {
-      return Status::IOError("backup: cannot create " + target.parent_path().string() + ": " +
-                             ec.message());
-    }
   }
   // A copy taken while a shredding's purge is pending would hold the erased values in its
   // files: finish the purge first.
@@ -1096,10 +1084,8 @@ Result<TreeHead> Ledger::Backup(const std::string& dir) {
                                  "); a copy now would hold erased values: try again");
     }
   }
-  LEDGER_RETURN_IF_ERROR(impl_->store()->Checkpoint(target.string()));
-  // The copy's head, read from the copy itself (opened read-only: nothing is replayed into it).
-  LEDGER_ASSIGN_OR_RETURN(
-      auto copy, internal::OpenRocksDbStore(target.string(), /*create=*/false, /*read_only=*/true));
+  // The copy's head is read from the copy itself.
+  LEDGER_ASSIGN_OR_RETURN(auto copy, impl_->store()->Checkpoint(target.string()));
   TreeHead head;
   auto range_bytes = copy->Get(Column::kMeta, std::string(internal::kMetaRangeKey));
   if (range_bytes.ok()) {

@@ -207,7 +207,9 @@ class FailingStore final : public internal::KvStore {
     return inner_->WriteCounts(c);
   }
   uint64_t ApproximateDiskBytes() override { return 0; }
-  Status Checkpoint(const std::string& dir) override { return inner_->Checkpoint(dir); }
+  Result<std::unique_ptr<internal::KvStore>> Checkpoint(const std::string& dir) override {
+    return inner_->Checkpoint(dir);
+  }
 
  private:
   std::unique_ptr<internal::KvStore> inner_;
