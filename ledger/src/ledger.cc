@@ -127,11 +127,22 @@ class Ledger::Impl {
       return policy_json.status();
     }
     vault_ = std::make_unique<internal::Vault>(store_.get(), options_.master_key, identity_.origin);
-    writer_ = std::make_unique<internal::LogWriter>(
-        store_.get(), &keys_, vault_.get(), head, std::move(range), std::move(counts),
-        options_.clock, options_.max_group_events, std::move(policy), std::move(last),
-        internal::CaseRulesConfig{identity_.max_agreement_problems, options_.check_case_rules},
-        std::move(privacy), anchor_.get());
+    internal::LogWriterConfig config;
+    config.store = store_.get();
+    config.keys = &keys_;
+    config.vault = vault_.get();
+    config.anchor = anchor_.get();
+    config.head = head;
+    config.range = std::move(range);
+    config.counts = std::move(counts);
+    config.clock = options_.clock;
+    config.max_group_events = options_.max_group_events;
+    config.checkpoint_policy = std::move(policy);
+    config.last_checkpoint = std::move(last);
+    config.case_rules =
+        internal::CaseRulesConfig{identity_.max_agreement_problems, options_.check_case_rules};
+    config.privacy = std::move(privacy);
+    writer_ = std::make_unique<internal::LogWriter>(std::move(config));
     if (!read_only()) {
       purger_ = std::make_unique<internal::ErasurePurger>(
           store_.get(),
