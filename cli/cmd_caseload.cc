@@ -20,7 +20,7 @@ int RunCaseloadCommand(const CaseloadArgs& a) {
   if (!moment.ok()) return Fail(moment.status());
   auto source = OpenReportSource(a.report);
   if (!source.ok()) return Fail(source.status());
-  Progress progress("replay", source->ledger->Size());
+  Progress progress("replay", source->ledger->log().Size());
   AttachProgress(&*moment, &progress);
   auto run = replay::RunCaseload(*source->ledger, *moment, source->store.get());
   progress.Finish();

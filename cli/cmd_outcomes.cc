@@ -20,7 +20,7 @@ int RunOutcomesCommand(const OutcomesCommandArgs& a) {
   if (!query.ok()) return Fail(query.status());
   auto source = OpenReportSource(a.report);
   if (!source.ok()) return Fail(source.status());
-  Progress progress("replay", source->ledger->Size());
+  Progress progress("replay", source->ledger->log().Size());
   AttachProgress(&*query, &progress);
   auto run = replay::RunOutcomes(*source->ledger, *query, source->store.get());
   progress.Finish();

@@ -22,7 +22,7 @@ int RunReportCommand(const ReportCommandArgs& a) {
   if (!query.ok()) return Fail(query.status());
   auto source = OpenReportSource(a.report);
   if (!source.ok()) return Fail(source.status());
-  Progress progress("replay", source->ledger->Size());
+  Progress progress("replay", source->ledger->log().Size());
   AttachProgress(&*query, &progress);
   auto run = replay::RunFullReport(*source->ledger, *query, source->store.get());
   progress.Finish();

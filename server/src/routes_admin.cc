@@ -66,7 +66,7 @@ Reply Backup(ApiContext& ctx, const ApiRequest& req) {
   if (!one_at_a_time.owns_lock()) {
     return ErrorReply(409, "conflict", "another backup is in progress; retry when it is done");
   }
-  if (name.empty()) name = DefaultBackupName(ctx.ledger.Size());
+  if (name.empty()) name = DefaultBackupName(ctx.ledger.log().Size());
   const std::string out = ctx.options.backup_dir + "/" + name;
   // Logged before the copy is made, so the copy's own access log holds this record.
   AccessRecord record{p.token_id, p.key_id_hex, p.role, "backup", "dir:" + out};
