@@ -79,7 +79,7 @@ AppendRun RunAppend(Ledger& ledger, const std::vector<SignedEvent>& events,
       for (size_t i = 0; i < mine.size(); i += batch) {
         chunk.clear();
         for (size_t k = i; k < std::min(mine.size(), i + batch); ++k) chunk.push_back(*mine[k]);
-        for (auto& r : ledger.AppendEach(chunk)) {
+        for (auto& r : ledger.log().AppendEach(chunk)) {
           if (!r.ok()) refused++;
         }
         uint64_t now_done = done += chunk.size();

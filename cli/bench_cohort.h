@@ -57,7 +57,7 @@ struct AppendRun {
 };
 
 // Appends `events` from `clients` threads (event i by client client_of[i]), each in calls of
-// `batch` events (Ledger::AppendEach), and times the whole.
+// `batch` events (EventLog::AppendEach), and times the whole.
 AppendRun RunAppend(Ledger& ledger, const std::vector<SignedEvent>& events,
                     const std::vector<int>& client_of, int clients, size_t batch);
 

@@ -109,7 +109,7 @@ int RunBenchRelease(const ReleaseBenchOptions& o) {
     // The machine's own limit: a raw scan of every entry of the same ledger.
     auto t = Clock::now();
     entries = 0;
-    for (auto it = (*ledger)->Scan(0, /*decode=*/false); it->Valid(); it->Next()) ++entries;
+    for (auto it = (*ledger)->log().Scan(0, /*decode=*/false); it->Valid(); it->Next()) ++entries;
     scan_rates.push_back(static_cast<double>(entries) / Since(t));
 
     const std::string out = out_base + std::to_string(run);

@@ -81,7 +81,7 @@ Result<size_t> MakeReports(Ledger& ledger, AllProjections& all) {
   LEDGER_ASSIGN_OR_RETURN(replay::LogPoint point, all.replayer->Point());
   int64_t clock = NowMicros();
   if (point.size > 0) {
-    LEDGER_ASSIGN_OR_RETURN(Entry last, ledger.ReadSeq(point.size - 1));
+    LEDGER_ASSIGN_OR_RETURN(Entry last, ledger.log().ReadSeq(point.size - 1));
     clock = last.recorded_at_us;
   }
   const auto at = replay::ReportTime::AtInstant(clock, replay::ReportZone::EuropeOslo());
@@ -142,7 +142,7 @@ Result<std::vector<SignedEvent>> BuildLedger(const std::string& dir, int partici
   LEDGER_RETURN_IF_ERROR(failed);
   // Into table files, as a ledger that has been running a while is: a reopened ledger then
   // replays no write-ahead log into memory tables.
-  LEDGER_RETURN_IF_ERROR(ledger->Flush());
+  LEDGER_RETURN_IF_ERROR(ledger->log().Flush());
   std::vector<std::string> rest(pending.begin(), pending.end());
   fmt::print(stderr, "appended {} events, holding back {}\n", Thousands(appended), rest.size());
   return SignCohortLines(rest, keys);
@@ -285,7 +285,7 @@ void Print(const Figures& f, const std::string& format) {
 
 Status Measure(Ledger& ledger, const ReplayBenchOptions& o, std::vector<SignedEvent>& held_back,
                Figures& f) {
-  f.entries = ledger.Size();
+  f.entries = ledger.log().Size();
   const double n = static_cast<double>(f.entries);
   std::unique_ptr<AllProjections> last;
   for (int r = 0; r < o.runs; ++r) {
@@ -294,7 +294,7 @@ Status Measure(Ledger& ledger, const ReplayBenchOptions& o, std::vector<SignedEv
     {
       Stopwatch w;
       size_t bytes = 0;
-      auto it = ledger.Scan(0, /*decode=*/false);
+      auto it = ledger.log().Scan(0, /*decode=*/false);
       for (; it->Valid(); it->Next()) bytes += it->entry().bytes.size();
       LEDGER_RETURN_IF_ERROR(it->status());
       f.scan_rates.push_back(n / w.Cpu());
@@ -305,7 +305,7 @@ Status Measure(Ledger& ledger, const ReplayBenchOptions& o, std::vector<SignedEv
       Stopwatch w;
       replay::EventDecoder decoder;
       replay::EventView view;
-      auto it = ledger.Scan(0, /*decode=*/false);
+      auto it = ledger.log().Scan(0, /*decode=*/false);
       for (; it->Valid(); it->Next()) {
         LEDGER_RETURN_IF_ERROR(decoder.DecodeEntryBytes(it->entry().seq, it->entry().bytes, &view));
       }
@@ -330,7 +330,7 @@ Status Measure(Ledger& ledger, const ReplayBenchOptions& o, std::vector<SignedEv
   // first half applies the appended event (Replayer::ApplyAppended), the second half reads it
   // back from the log (Replayer::Run).
   for (size_t i = 0; i < held_back.size(); ++i) {
-    auto appended = ledger.Append(held_back[i]);
+    auto appended = ledger.log().Append(held_back[i]);
     if (!appended.ok()) return appended.status().WithContext("incremental append");
     const bool apply = i < held_back.size() / 2;
     Stopwatch w;

@@ -158,7 +158,7 @@ int RunAppend(const AppendArgs& a) {
   auto ledger = Ledger::Open(ResolveDataDir(a.data), *options);
   if (!ledger.ok()) return Fail(ledger.status());
   std::ios::sync_with_stdio(false);
-  for (const auto& registered : (*ledger)->Keys()) {
+  for (const auto& registered : (*ledger)->log().Keys()) {
     for (size_t i = 0; i < author_keys.keys.size(); ++i) {
       if (author_keys.keys[i].key_id_hex() == registered.key_id_hex && !registered.revoked) {
         author_keys.by_role[registered.role] = i;
@@ -194,7 +194,7 @@ int RunAppend(const AppendArgs& a) {
           return;
         }
       }
-      auto r = (*ledger)->AppendAtomic(batch);
+      auto r = (*ledger)->log().AppendAtomic(batch);
       if (!r.ok()) {
         // The ledger names the batch index ("event N of the atomic batch"); name the line.
         const std::string& m = r.status().message();
@@ -209,7 +209,7 @@ int RunAppend(const AppendArgs& a) {
       for (size_t k = 0; k < r->size(); ++k) out.Ok(lines[index[k]].number, ids[index[k]], (*r)[k]);
       return;
     }
-    auto results = (*ledger)->AppendEach(batch);
+    auto results = (*ledger)->log().AppendEach(batch);
     size_t k = 0;
     for (size_t i = 0; i < lines.size(); ++i) {
       if (!signed_events[i].ok()) {

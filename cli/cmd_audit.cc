@@ -67,9 +67,9 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
         *exit_code = Fail(ledger.status());
         return;
       }
-      Result<std::string> note = a->sign   ? (*ledger)->SignCheckpoint()
-                                 : a->size ? (*ledger)->CheckpointAt(a->size)
-                                           : (*ledger)->LatestCheckpoint();
+      Result<std::string> note = a->sign   ? (*ledger)->audit().SignCheckpoint()
+                                 : a->size ? (*ledger)->audit().CheckpointAt(a->size)
+                                           : (*ledger)->audit().LatestCheckpoint();
       if (!note.ok()) {
         *exit_code = Fail(note.status());
         return;
@@ -97,7 +97,8 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
         *exit_code = Fail(ledger.status());
         return;
       }
-      auto note = a->size ? (*ledger)->CheckpointAt(a->size) : (*ledger)->LatestCheckpoint();
+      auto note = a->size ? (*ledger)->audit().CheckpointAt(a->size)
+                          : (*ledger)->audit().LatestCheckpoint();
       if (!note.ok()) {
         *exit_code = Fail(note.status());
         return;
@@ -119,7 +120,7 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
                         a->seq, cp->size)));
         return;
       }
-      auto proof = (*ledger)->InclusionProof(a->seq, cp->size);
+      auto proof = (*ledger)->audit().InclusionProof(a->seq, cp->size);
       if (!proof.ok()) {
         *exit_code = Fail(proof.status());
         return;
@@ -152,7 +153,7 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
         *exit_code = Fail(ledger.status());
         return;
       }
-      auto proof = (*ledger)->ConsistencyProof(a->from, a->to);
+      auto proof = (*ledger)->audit().ConsistencyProof(a->from, a->to);
       if (!proof.ok()) {
         *exit_code = Fail(proof.status());
         return;
@@ -180,7 +181,7 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
         *exit_code = Fail(ledger.status());
         return;
       }
-      auto e = (*ledger)->ReadSeq(a->seq);
+      auto e = (*ledger)->log().ReadSeq(a->seq);
       if (!e.ok()) {
         *exit_code = Fail(e.status());
         return;
@@ -241,7 +242,7 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
         }
         options.verifier_key = *text;
       }
-      Progress progress("verify", (*ledger)->Size());
+      Progress progress("verify", (*ledger)->log().Size());
       options.progress = [&](uint64_t done, uint64_t) { progress.Update(done); };
       auto report = VerifyLedger(**ledger, options);
       progress.Finish();
@@ -363,7 +364,7 @@ void RegisterAuditCommands(CLI::App& app, int* exit_code) {
         *exit_code = Fail(ledger.status());
         return;
       }
-      Progress progress("export", (*ledger)->Size());
+      Progress progress("export", (*ledger)->log().Size());
       auto summary =
           ExportAudit(**ledger, a->out, [&](uint64_t done, uint64_t) { progress.Update(done); });
       progress.Finish();

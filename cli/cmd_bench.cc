@@ -246,7 +246,7 @@ int RunBenchConsent(const BenchArgs& a) {
   constexpr int kSamples = 20001;
   std::vector<double> decide_us, read_us;
   size_t allowed = 0;
-  const uint64_t size = (*ledger)->Size();
+  const uint64_t size = (*ledger)->log().Size();
   Progress progress("consent", 2 * kSamples);
   for (int i = 0; i < kSamples; ++i) {
     ConsentQuestion q{subjects[rng() % subjects.size()],
@@ -255,13 +255,13 @@ int RunBenchConsent(const BenchArgs& a) {
                       "case_coordination",
                       from + static_cast<int64_t>(rng() % static_cast<uint64_t>(span))};
     auto start = Clock::now();
-    auto d = (*ledger)->DecideConsent(q);
+    auto d = (*ledger)->privacy().DecideConsent(q);
     decide_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
     if (!d.ok()) return Fail(d.status());
     allowed += d->allowed() ? 1 : 0;
     uint64_t seq = rng() % size;
     start = Clock::now();
-    auto e = (*ledger)->ReadSeq(seq);
+    auto e = (*ledger)->log().ReadSeq(seq);
     read_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
     if (!e.ok()) return Fail(e.status());
     if (i % 1000 == 0) progress.Update(2 * static_cast<uint64_t>(i));
@@ -329,7 +329,7 @@ int RunBenchVerify(const BenchArgs& a) {
   // Each run verifies twice: the entries alone (signatures, keys, rules, tree, checkpoints),
   // then everything, derived columns included; their ratio is what the column checks cost.
   std::vector<double> rates, entries_only_rates;
-  uint64_t size = (*ledger)->Size();
+  uint64_t size = (*ledger)->log().Size();
   for (int r = 0; r < a.runs; ++r) {
     for (bool derived : {false, true}) {
       fmt::print(stderr, "verify run {}/{}{}...\n", r + 1, a.runs,
@@ -348,12 +348,12 @@ int RunBenchVerify(const BenchArgs& a) {
   for (int i = 0; i < 2000; ++i) {
     uint64_t seq = rng() % size;
     auto t0 = Clock::now();
-    auto proof = (*ledger)->InclusionProof(seq, size);
+    auto proof = (*ledger)->audit().InclusionProof(seq, size);
     inclusion_us.push_back(SecondsSince(t0) * 1e6);
     if (!proof.ok()) return Fail(proof.status());
     uint64_t old_size = 1 + rng() % size;
     t0 = Clock::now();
-    auto cons = (*ledger)->ConsistencyProof(old_size, size);
+    auto cons = (*ledger)->audit().ConsistencyProof(old_size, size);
     consistency_us.push_back(SecondsSince(t0) * 1e6);
     if (!cons.ok()) return Fail(cons.status());
   }

@@ -157,7 +157,7 @@ Status RunOnce(const Args& a, int r, const std::string& root, const std::string&
     }
     f.ledger_append.push_back(static_cast<double>(run.events) / run.seconds);
     // Into table files (untimed), as a ledger that has been running a while is.
-    LEDGER_RETURN_IF_ERROR(ledger->Flush());
+    LEDGER_RETURN_IF_ERROR(ledger->log().Flush());
     fmt::print(stderr, "run {}/{}: ledger: rebuilding every projection...\n", r + 1, a.runs);
     LEDGER_ASSIGN_OR_RETURN(RebuildTiming t, TimeRebuildAll(*ledger));
     f.ledger_entries = t.applied;

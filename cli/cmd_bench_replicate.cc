@@ -176,7 +176,7 @@ Result<RunFigures> RunOnce(const Args& a, const std::string& nats, const std::st
   std::vector<std::vector<SignedEvent>> work;
   for (int c = 0; c < a.clients; ++c)
     work.push_back(SignEvents(primary.caseworker, per_client, c * per_client));
-  const uint64_t start_size = primary.ledger->Size();
+  const uint64_t start_size = primary.ledger->log().Size();
   const auto t0 = Clock::now();
   std::vector<std::thread> clients;
   for (int c = 0; c < a.clients; ++c) {
@@ -185,13 +185,13 @@ Result<RunFigures> RunOnce(const Args& a, const std::string& nats, const std::st
       for (size_t i = 0; i < events.size(); i += a.batch) {
         std::vector<SignedEvent> batch(events.begin() + i,
                                        events.begin() + std::min(events.size(), i + a.batch));
-        primary.ledger->AppendEach(batch);
+        primary.ledger->log().AppendEach(batch);
       }
     });
   }
   for (auto& t : clients) t.join();
   const auto t_append = Clock::now();
-  const uint64_t target = primary.ledger->Size();
+  const uint64_t target = primary.ledger->log().Size();
   const double n = static_cast<double>(target - start_size);
   Clock::time_point t_published{}, t_replicated{};
   const auto deadline = Clock::now() + std::chrono::seconds(120);
@@ -200,7 +200,7 @@ Result<RunFigures> RunOnce(const Args& a, const std::string& nats, const std::st
     if (t_published == Clock::time_point{} && publisher->stats().published >= target) {
       t_published = Clock::now();
     }
-    if (t_replicated == Clock::time_point{} && replica->Size() >= target) {
+    if (t_replicated == Clock::time_point{} && replica->log().Size() >= target) {
       t_replicated = Clock::now();
     }
     LEDGER_RETURN_IF_ERROR(follower->Wait(std::chrono::milliseconds(1)));
@@ -220,7 +220,7 @@ Result<RunFigures> RunOnce(const Args& a, const std::string& nats, const std::st
   }
   const int total = static_cast<int>(a.rate * a.seconds);
   auto steady = SignEvents(primary.caseworker, total, a.events + 1);
-  const uint64_t lag_first = primary.ledger->Size();
+  const uint64_t lag_first = primary.ledger->log().Size();
   const auto begin = Clock::now();
   int sent = 0;
   while (sent < total) {
@@ -228,13 +228,14 @@ Result<RunFigures> RunOnce(const Args& a, const std::string& nats, const std::st
     const int due = std::min(total, static_cast<int>(Seconds(now - begin) * a.rate) + 1);
     if (due > sent) {
       std::vector<SignedEvent> batch(steady.begin() + sent, steady.begin() + due);
-      primary.ledger->AppendEach(batch);
+      primary.ledger->log().AppendEach(batch);
       sent = due;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  const uint64_t lag_end = primary.ledger->Size();
-  while (replica->Size() < lag_end && Clock::now() < begin + std::chrono::seconds(a.seconds + 60)) {
+  const uint64_t lag_end = primary.ledger->log().Size();
+  while (replica->log().Size() < lag_end &&
+         Clock::now() < begin + std::chrono::seconds(a.seconds + 60)) {
     LEDGER_RETURN_IF_ERROR(follower->Wait(std::chrono::milliseconds(5)));
   }
   std::vector<double> lags;
@@ -244,7 +245,7 @@ Result<RunFigures> RunOnce(const Args& a, const std::string& nats, const std::st
     for (uint64_t seq = lag_first; seq < lag_end; ++seq) {
       while (k < stored.size() && stored[k].first <= seq) ++k;
       if (k == stored.size()) break;
-      auto entry = primary.ledger->ReadSeq(seq);
+      auto entry = primary.ledger->log().ReadSeq(seq);
       if (!entry.ok()) continue;
       lags.push_back(static_cast<double>(stored[k].second - entry->recorded_at_us) / 1000.0);
     }

@@ -67,7 +67,7 @@ std::string Show(const Status& s) {
 // Shows, with real calls, that bad input is refused and nothing is appended.
 void ShowRefusals(Ledger& ledger, const std::vector<std::string>& lines,
                   const std::vector<SignedEvent>& events, const KeysByRole& keys) {
-  uint64_t size_before = ledger.Size();
+  uint64_t size_before = ledger.log().Size();
   Table t({"attempt", "result"});
 
   // The same event with one field changed, under the original signature.
@@ -75,7 +75,7 @@ void ShowRefusals(Ledger& ledger, const std::vector<std::string>& lines,
   altered_json["occurred_at"] = "2008-01-01T00:00:00+01:00";
   SignedEvent tampered = events[1];
   tampered.event = CanonicalEventFromJson(altered_json.dump()).value();
-  auto r1 = ledger.Append(tampered);
+  auto r1 = ledger.log().Append(tampered);
   t.AddRow({"an event altered after signing", r1.ok() ? "appended (BUG)" : Show(r1.status())});
 
   auto j = nlohmann::json::parse(lines[1]);
@@ -92,12 +92,12 @@ void ShowRefusals(Ledger& ledger, const std::vector<std::string>& lines,
   reused["occurred_at"] = "2008-01-02T10:00:00+01:00";
   auto reused_event = SignEventJson(reused.dump(), keys.at("caseworker"));
   if (reused_event.ok()) {
-    auto r = ledger.Append(*reused_event);
+    auto r = ledger.log().Append(*reused_event);
     t.AddRow(
         {"an event id reused with other content", r.ok() ? "appended (BUG)" : Show(r.status())});
   }
 
-  auto again = ledger.Append(events[0]);
+  auto again = ledger.log().Append(events[0]);
   t.AddRow({"the first event sent again (a retry)",
             again.ok()
                 ? fmt::format("accepted as duplicate of seq {} (not appended twice)", again->seq)
@@ -107,13 +107,13 @@ void ShowRefusals(Ledger& ledger, const std::vector<std::string>& lines,
       KeyRegisteredJson(keys.at("caseworker"), keys.at("caseworker").verifier(), "admin", {}),
       keys.at("caseworker"));
   if (key_event.ok()) {
-    auto r = ledger.Append(*key_event);
+    auto r = ledger.log().Append(*key_event);
     t.AddRow(
         {"a caseworker key making itself admin", r.ok() ? "appended (BUG)" : Show(r.status())});
   }
   fmt::print("{}", t.Render());
   fmt::print("entries before: {}, after: {} (nothing was appended)\n", Thousands(size_before),
-             Thousands(ledger.Size()));
+             Thousands(ledger.log().Size()));
 }
 
 int RunDemo(const DemoArgs& a) {
@@ -180,13 +180,13 @@ int RunDemo(const DemoArgs& a) {
   ShowRefusals(**ledger, lines, *events, keys);
 
   Heading("6. What is in the ledger");
-  auto info = (*ledger)->Info();
+  auto info = (*ledger)->log().Info();
   Table t({"event type", "count"});
   for (const auto& [type, count] : info.events_by_type) t.AddRow({type, Thousands(count)});
   fmt::print("{} entries in {} streams; last recorded {}\n\n", Thousands(info.size),
              Thousands(info.streams), FormatInstantMicros(info.last_recorded_at_us));
   fmt::print("{}", t.Render());
-  auto first_case = (*ledger)->ReadSeq(3);
+  auto first_case = (*ledger)->log().ReadSeq(3);
   if (first_case.ok()) {
     auto json = EventJsonFromCanonical(first_case->event);
     if (json.ok()) {
@@ -195,13 +195,13 @@ int RunDemo(const DemoArgs& a) {
   }
 
   Heading("7. A signed checkpoint (c2sp.org/tlog-checkpoint) of the whole history");
-  auto note = (*ledger)->SignCheckpoint();
+  auto note = (*ledger)->audit().SignCheckpoint();
   if (!note.ok()) return Fail(note.status());
   fmt::print("{}", *note);
 
   Heading("8. Full verification, as an auditor runs it");
   VerifyOptions verify_options;
-  Progress progress("verify", (*ledger)->Size());
+  Progress progress("verify", (*ledger)->log().Size());
   verify_options.progress = [&](uint64_t done, uint64_t) { progress.Update(done); };
   auto report = VerifyLedger(**ledger, verify_options);
   progress.Finish();
@@ -231,7 +231,7 @@ int RunDemo(const DemoArgs& a) {
   end_of_window.as_of = CivilDate{2010, 12, 31};
   end_of_window.options.stock_baseline = CivilDate{2008, 12, 1};
   end_of_window.options.stock_month = CivilDate{2009, 12, 1};
-  Progress replay_progress("replay", (*ledger)->Size());
+  Progress replay_progress("replay", (*ledger)->log().Size());
   end_of_window.progress = [&](const replay::ReplayProgress& p) {
     replay_progress.Update(p.position);
   };

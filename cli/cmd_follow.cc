@@ -101,7 +101,7 @@ int RunFollow(const FollowArgs& a) {
   }
   late_metrics->Set([f = follower->get()] { return f->MetricsText(); });
   fmt::print(stderr, "ledger follow: replicating stream {} from {} into {} ({} entries so far)\n",
-             a.stream, a.nats, data, replica->Size());
+             a.stream, a.nats, data, replica->log().Size());
 
   Status failure;
   auto next_status = std::chrono::steady_clock::now();

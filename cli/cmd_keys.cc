@@ -122,7 +122,7 @@ std::string ScopeText(const std::vector<std::string>& scope) {
 int RunKeysList(const std::string& data_flag, const std::string& format) {
   auto ledger = OpenForReading(data_flag);
   if (!ledger.ok()) return Fail(ledger.status());
-  auto keys = (*ledger)->Keys();
+  auto keys = (*ledger)->log().Keys();
   if (format == "json") {
     for (const auto& k : keys) {
       nlohmann::ordered_json j;
@@ -286,7 +286,7 @@ void RegisterKeyCommands(CLI::App& app, int* exit_code) {
       *exit_code = Fail(ledger.status());
       return;
     }
-    auto info = (*ledger)->Info();
+    auto info = (*ledger)->log().Info();
     auto v = VerifierKey::FromPublicKey(info.identity.origin, info.identity.public_key);
     if (!v.ok()) {
       *exit_code = Fail(v.status());

@@ -53,7 +53,7 @@ int RunConsentCheck(const ConsentArgs& a) {
   auto ledger = OpenForReading(a.data);
   if (!ledger.ok()) return Fail(ledger.status());
   ConsentQuestion q{a.subject, a.recipient, a.categories, a.purpose, *at};
-  auto d = (*ledger)->DecideConsent(q);
+  auto d = (*ledger)->privacy().DecideConsent(q);
   if (!d.ok()) return Fail(d.status());
   if (a.format == "json") {
     json j;
@@ -85,7 +85,7 @@ int RunConsentShow(const ConsentArgs& a) {
   if (!at.ok()) return Fail(at.status());
   auto ledger = OpenForReading(a.data);
   if (!ledger.ok()) return Fail(ledger.status());
-  auto facts = (*ledger)->Consents(a.subject);
+  auto facts = (*ledger)->privacy().Consents(a.subject);
   if (!facts.ok()) return Fail(facts.status());
   if (a.format == "json") {
     json j;
@@ -193,7 +193,7 @@ int RunErasureDecide(const DpoArgs& a) {
   // The archive duty keeps the case: record the refusal with the rule's ground.
   if (a.grant && r.status().message().find("rule archive-duty:") != std::string::npos) {
     std::string ground;
-    for (const auto& rule : (*ledger)->PrivacyPolicy().archive) {
+    for (const auto& rule : (*ledger)->privacy().PrivacyPolicy().archive) {
       if (r.status().message().find("rule " + rule.name + " ") != std::string::npos) {
         ground = rule.ground;
       }
@@ -214,8 +214,9 @@ int RunErasureShred(const DpoArgs& a) {
   auto ledger = OpenForDpo(a);
   if (!ledger.ok()) return Fail(ledger.status());
   // Shredded already (through the server, say): make sure the purge has reached the files.
-  if (auto standing = (*ledger)->Consents(a.subject); standing.ok() && standing->shredded) {
-    if (Status s = (*ledger)->PurgeErased(); !s.ok()) return Fail(s);
+  if (auto standing = (*ledger)->privacy().Consents(a.subject);
+      standing.ok() && standing->shredded) {
+    if (Status s = (*ledger)->privacy().PurgeErased(); !s.ok()) return Fail(s);
     fmt::print("{} was already shredded; its deleted key and values are gone from the files\n",
                a.subject);
     return kExitOk;
@@ -247,7 +248,7 @@ int RunRetention(const DpoArgs& a) {
   }
   auto ledger = a.dry_run ? OpenForReading(a.data) : OpenForDpo(a);
   if (!ledger.ok()) return Fail(ledger.status());
-  auto review = (*ledger)->RetentionReview(now);
+  auto review = (*ledger)->privacy().RetentionReview(now);
   if (!review.ok()) return Fail(review.status());
   std::vector<const RetentionStanding*> due;
   size_t archived = 0, waiting = 0;
@@ -292,7 +293,7 @@ int RunRetention(const DpoArgs& a) {
 int RunPolicyShow(const std::string& data) {
   auto ledger = OpenForReading(data);
   if (!ledger.ok()) return Fail(ledger.status());
-  fmt::print("{}\n", PolicyToJson((*ledger)->PrivacyPolicy()));
+  fmt::print("{}\n", PolicyToJson((*ledger)->privacy().PrivacyPolicy()));
   return kExitOk;
 }
 
@@ -305,7 +306,8 @@ int RunPolicySet(const std::string& data, const std::string& file, const std::st
   if (!key.ok()) return Fail(key.status().WithContext("--key"));
   auto ledger = Ledger::Open(ResolveDataDir(data));
   if (!ledger.ok()) return Fail(ledger.status());
-  if (Status s = (*ledger)->SetPrivacyPolicy(*policy, key->key_id()); !s.ok()) return Fail(s);
+  if (Status s = (*ledger)->privacy().SetPrivacyPolicy(*policy, key->key_id()); !s.ok())
+    return Fail(s);
   fmt::print("policy set: {} archive rules, {} retention rules\n", policy->archive.size(),
              policy->retention.size());
   return kExitOk;

@@ -36,7 +36,7 @@ Result<std::string> EntryLine(Ledger& ledger, const Entry& e, const SigningKey* 
   j["key_id"] = HexEncode(e.key_id);
   j["event"] = nlohmann::ordered_json::parse(event_json);
   if (reader != nullptr) {
-    auto personal = ledger.ReadPersonal(e.seq, reader->key_id());
+    auto personal = ledger.privacy().ReadPersonal(e.seq, reader->key_id());
     if (!personal.ok()) {
       if (personal.status().code() != StatusCode::kPermissionDenied) return personal.status();
       j["personal_values"] = "[withheld: " + personal.status().message() + "]";
@@ -68,7 +68,7 @@ int RunRead(const ReadArgs& a) {
   if (reader) {
     // Refuse a reader that may see no personal value at all before printing anything.
     bool allowed = false;
-    for (const auto& k : (*ledger)->Keys()) {
+    for (const auto& k : (*ledger)->log().Keys()) {
       if (k.key_id_hex == reader->key_id_hex()) {
         if (k.revoked)
           return Fail(Status::PermissionDenied("--as: key " + k.key_id_hex + " was revoked"));
@@ -94,13 +94,13 @@ int RunRead(const ReadArgs& a) {
     return Status::Ok();
   };
   if (!a.id.empty()) {
-    auto e = (*ledger)->ReadId(a.id);
+    auto e = (*ledger)->log().ReadId(a.id);
     if (!e.ok()) return Fail(e.status());
     if (Status s = print(*e); !s.ok()) return Fail(s);
     return kExitOk;
   }
   if (!a.stream.empty()) {
-    auto entries = (*ledger)->ReadStream(a.stream, a.from, a.limit);
+    auto entries = (*ledger)->log().ReadStream(a.stream, a.from, a.limit);
     if (!entries.ok()) return Fail(entries.status());
     if (entries->empty() && a.from == 0) {
       return Fail(Status::NotFound("no stream " + a.stream));
@@ -110,9 +110,9 @@ int RunRead(const ReadArgs& a) {
     }
     return kExitOk;
   }
-  uint64_t total = (*ledger)->Size();
+  uint64_t total = (*ledger)->log().Size();
   Progress progress("read", total > a.from ? std::min(a.limit, total - a.from) : 0);
-  auto it = (*ledger)->Scan(a.from);
+  auto it = (*ledger)->log().Scan(a.from);
   uint64_t n = 0;
   for (; it->Valid() && n < a.limit; it->Next()) {
     if (Status s = print(it->entry()); !s.ok()) return Fail(s);
@@ -128,14 +128,14 @@ int RunStats(const std::string& data_flag, const std::string& format) {
   std::string dir = ResolveDataDir(data_flag);
   auto ledger = OpenForReading(dir);
   if (!ledger.ok()) return Fail(ledger.status());
-  auto info = (*ledger)->Info();
-  auto keys = (*ledger)->Keys();
+  auto info = (*ledger)->log().Info();
+  auto keys = (*ledger)->log().Keys();
   size_t active_keys = 0;
   for (const auto& k : keys) active_keys += k.revoked ? 0 : 1;
   auto vkey = VerifierKey::FromPublicKey(info.identity.origin, info.identity.public_key);
   std::string vkey_text = vkey.ok() ? vkey->ToString() : "(invalid)";
-  auto head = (*ledger)->Head();
-  auto checkpoints = (*ledger)->Checkpoints();
+  auto head = (*ledger)->audit().Head();
+  auto checkpoints = (*ledger)->audit().Checkpoints();
   uint64_t checkpoint_count = checkpoints.ok() ? checkpoints->size() : 0;
   uint64_t checkpoint_size =
       checkpoints.ok() && !checkpoints->empty() ? checkpoints->rbegin()->first : 0;
@@ -154,7 +154,7 @@ int RunStats(const std::string& data_flag, const std::string& format) {
     j["checkpoints"] = checkpoint_count;
     j["latest_checkpoint_size"] = checkpoint_size;
     j["events_by_type"] = info.events_by_type;
-    j["erasure_purges_pending"] = (*ledger)->ErasurePurge().pending;
+    j["erasure_purges_pending"] = (*ledger)->privacy().ErasurePurge().pending;
     fmt::print("{}\n", j.dump());
     return kExitOk;
   }
@@ -173,7 +173,8 @@ int RunStats(const std::string& data_flag, const std::string& format) {
   summary.AddRow(
       {"signed checkpoints", fmt::format("{} (latest covers {} entries)",
                                          Thousands(checkpoint_count), Thousands(checkpoint_size))});
-  summary.AddRow({"erasure purges pending", fmt::format("{}", (*ledger)->ErasurePurge().pending)});
+  summary.AddRow(
+      {"erasure purges pending", fmt::format("{}", (*ledger)->privacy().ErasurePurge().pending)});
   fmt::print("{}\n", summary.Render());
   Table types({"event type", "count"});
   for (const auto& [type, count] : info.events_by_type) types.AddRow({type, Thousands(count)});

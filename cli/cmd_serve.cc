@@ -187,7 +187,7 @@ int RunTokenCreate(const TokenArgs& a) {
   auto ledger = OpenForReading(data);
   if (ledger.ok()) {
     bool found = false;
-    for (const KeyInfo& k : (*ledger)->Keys()) {
+    for (const KeyInfo& k : (*ledger)->log().Keys()) {
       if (k.key_id_hex != a.key_id) continue;
       found = true;
       if (k.revoked) return Fail(Status::PermissionDenied("key " + a.key_id + " is revoked"));

@@ -83,7 +83,7 @@ int RunPush(const PushArgs& a) {
   if (!cosigner.ok()) return Fail(cosigner.status().WithContext("--witness-vkey"));
   auto ledger = Ledger::Open(ResolveDataDir(a.data));
   if (!ledger.ok()) return Fail(ledger.status());
-  auto note = (*ledger)->LatestCheckpoint();
+  auto note = (*ledger)->audit().LatestCheckpoint();
   if (!note.ok()) return Fail(note.status());
   auto parsed = tlog::ParseNote(*note);
   if (!parsed.ok()) return Fail(parsed.status());
@@ -92,7 +92,7 @@ int RunPush(const PushArgs& a) {
   // Start from the size the witness last cosigned: unknown at first (0); a 409 tells it.
   uint64_t old_size = 0;
   for (int attempt = 0; attempt < 3; ++attempt) {
-    auto proof = (*ledger)->ConsistencyProof(old_size, checkpoint->size);
+    auto proof = (*ledger)->audit().ConsistencyProof(old_size, checkpoint->size);
     if (!proof.ok()) return Fail(proof.status());
     uint64_t witness_size = 0;
     auto line =
@@ -118,8 +118,9 @@ int RunPush(const PushArgs& a) {
       return Fail(Status::PermissionDenied("no cosignature from the witness key " + cosigner->name +
                                            " verified"));
     }
-    if (Status s = (*ledger)->AddCosignatures(checkpoint->size, lines); !s.ok()) return Fail(s);
-    auto stored = (*ledger)->CheckpointAt(checkpoint->size);
+    if (Status s = (*ledger)->audit().AddCosignatures(checkpoint->size, lines); !s.ok())
+      return Fail(s);
+    auto stored = (*ledger)->audit().CheckpointAt(checkpoint->size);
     fmt::print("{}", stored.ok() ? *stored : *note);
     return kExitOk;
   }

@@ -56,7 +56,7 @@ LoadSummary AppendInBatches(Ledger& ledger, const std::vector<SignedEvent>& even
     size_t end = std::min(events.size(), i + batch_size);
     batch.assign(events.begin() + static_cast<ptrdiff_t>(i),
                  events.begin() + static_cast<ptrdiff_t>(end));
-    for (auto& r : ledger.AppendEach(batch)) {
+    for (auto& r : ledger.log().AppendEach(batch)) {
       if (r.ok()) {
         ++summary.appended;
       } else {

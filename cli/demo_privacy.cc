@@ -31,7 +31,7 @@ struct Case {
 // The cases of the log in order of opening, with their intake dates.
 Result<std::vector<Case>> Cases(Ledger& ledger) {
   std::vector<Case> out;
-  auto it = ledger.Scan(0);
+  auto it = ledger.log().Scan(0);
   for (; it->Valid(); it->Next()) {
     LEDGER_ASSIGN_OR_RETURN(auto summary, SummarizeEvent(it->entry().event));
     if (summary.type != "case.opened") continue;
@@ -63,7 +63,7 @@ Status DemoConsentAndErasure(Ledger& ledger, const SigningKey& admin, const std:
   std::vector<Row> rows;
   bool allowed = false, other_recipient = false, withdrawn = false, expired = false;
   for (const Case& c : cases) {
-    auto facts = ledger.Consents(c.subject);
+    auto facts = ledger.privacy().Consents(c.subject);
     if (!facts.ok()) return facts.status();
     for (const ConsentFacts& f : facts->consents) {
       if (!f.given) continue;
@@ -97,7 +97,7 @@ Status DemoConsentAndErasure(Ledger& ledger, const SigningKey& admin, const std:
   }
   Table t({"subject", "may ... receive", "at", "answer", "why"});
   for (const Row& r : rows) {
-    LEDGER_ASSIGN_OR_RETURN(auto d, ledger.DecideConsent(r.q));
+    LEDGER_ASSIGN_OR_RETURN(auto d, ledger.privacy().DecideConsent(r.q));
     t.AddRow({r.subject, Question(r.q), Local(r.q.at_us, zone), d.allowed() ? "YES" : "NO",
               Reason(d, zone)});
   }
@@ -107,7 +107,7 @@ Status DemoConsentAndErasure(Ledger& ledger, const SigningKey& admin, const std:
     std::vector<double> us;
     for (int i = 0; i < 2001; ++i) {
       auto start = std::chrono::steady_clock::now();
-      auto d = ledger.DecideConsent(rows[static_cast<size_t>(i) % rows.size()].q);
+      auto d = ledger.privacy().DecideConsent(rows[static_cast<size_t>(i) % rows.size()].q);
       us.push_back(
           std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
               .count());
@@ -126,7 +126,7 @@ Status DemoConsentAndErasure(Ledger& ledger, const SigningKey& admin, const std:
                           PolicyFromJson(R"({"archive":[{"name":"drammen-2008-01-sample",
       "municipalities":["3005"],"intake_from":"2008-01-01","intake_to":"2008-01-31",
       "ground":"NO:arkivl§6"}],"retention":[{"name":"closed-60m","months_after_closure":60}]})"));
-  LEDGER_RETURN_IF_ERROR(ledger.SetPrivacyPolicy(policy, admin.key_id()));
+  LEDGER_RETURN_IF_ERROR(ledger.privacy().SetPrivacyPolicy(policy, admin.key_id()));
   fmt::print(
       "policy: cases opened in January 2008 are archived (NO:arkivl§6); closed cases may "
       "be shredded 60 months after closure\n");
@@ -160,32 +160,34 @@ Status DemoConsentAndErasure(Ledger& ledger, const SigningKey& admin, const std:
           .status());
   fmt::print("  -> recorded as erasure.decided refused, ground NO:arkivl§6\n");
 
-  const uint64_t size_before = ledger.Size();
-  LEDGER_ASSIGN_OR_RETURN(auto root_before, ledger.RootAt(size_before));
+  const uint64_t size_before = ledger.log().Size();
+  LEDGER_ASSIGN_OR_RETURN(auto root_before, ledger.audit().RootAt(size_before));
   LEDGER_RETURN_IF_ERROR(
       act(*erasable, "erasure.decided",
           {{"request_id", "er-1"}, {"decision", "granted"}, {"ground", "GDPR:17(1)(a)"}},
           "GDPR:17(1)(a)")
           .status());
-  LEDGER_ASSIGN_OR_RETURN(auto before, ledger.ReadPersonal(erasable->opened_seq, dpo.key_id()));
+  LEDGER_ASSIGN_OR_RETURN(auto before,
+                          ledger.privacy().ReadPersonal(erasable->opened_seq, dpo.key_id()));
   LEDGER_RETURN_IF_ERROR(ShredAndPurge(ledger,
                                        {DpoEvent(dpo, erasable->subject, "subject.shredded",
                                                  {{"request_id", "er-1"}}, "GDPR:17(1)(a)", now)},
                                        dpo, "shred"));
-  LEDGER_ASSIGN_OR_RETURN(auto after, ledger.ReadPersonal(erasable->opened_seq, dpo.key_id()));
+  LEDGER_ASSIGN_OR_RETURN(auto after,
+                          ledger.privacy().ReadPersonal(erasable->opened_seq, dpo.key_id()));
   fmt::print("erase {} (intake {}): granted, shredded, purged from the files\n", erasable->subject,
              erasable->intake_date);
   fmt::print("  case.opened at seq {} read by the dpo before: {} personal values; after: {}\n",
              erasable->opened_seq, before.values.size(),
              after.state == PersonalValues::State::kErased ? "[erased]" : "STILL THERE (BUG)");
   ConsentQuestion q{erasable->subject, "nav", {"identity"}, "case_coordination", now};
-  LEDGER_ASSIGN_OR_RETURN(auto d, ledger.DecideConsent(q));
+  LEDGER_ASSIGN_OR_RETURN(auto d, ledger.privacy().DecideConsent(q));
   fmt::print("  consent check for {} now: {}\n", erasable->subject, Reason(d, zone));
 
-  LEDGER_ASSIGN_OR_RETURN(auto checkpoint, ledger.SignCheckpoint());
+  LEDGER_ASSIGN_OR_RETURN(auto checkpoint, ledger.audit().SignCheckpoint());
   (void)checkpoint;
-  TreeHead head = ledger.Head();
-  LEDGER_ASSIGN_OR_RETURN(auto proof, ledger.ConsistencyProof(size_before, head.size));
+  TreeHead head = ledger.audit().Head();
+  LEDGER_ASSIGN_OR_RETURN(auto proof, ledger.audit().ConsistencyProof(size_before, head.size));
   Status consistent =
       tlog::VerifyConsistency(size_before, head.size, proof, root_before, head.root);
   fmt::print(

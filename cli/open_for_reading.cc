@@ -10,7 +10,7 @@ Result<std::unique_ptr<Ledger>> OpenForReading(const std::string& data_flag,
                                                LedgerOptions options) {
   options.read_only = true;
   LEDGER_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(ResolveDataDir(data_flag), options));
-  if (Status found = ledger->IntegrityAtOpen(); !found.ok()) {
+  if (Status found = ledger->audit().IntegrityAtOpen(); !found.ok()) {
     fmt::print(stderr,
                "ledger: warning: {} (`ledger verify` reports it; this ledger refuses "
                "appends until it is dealt with)\n",

@@ -25,7 +25,7 @@ json DpoEvent(const SigningKey& key, const std::string& subject, const std::stri
 
 Result<AppendResult> AppendSigned(Ledger& ledger, const SigningKey& key, const json& event) {
   LEDGER_ASSIGN_OR_RETURN(auto signed_event, SignEventJson(event.dump(), key));
-  return ledger.Append(signed_event);
+  return ledger.log().Append(signed_event);
 }
 
 Status ShredAndPurge(Ledger& ledger, const std::vector<json>& events, const SigningKey& key,
@@ -38,7 +38,7 @@ Status ShredAndPurge(Ledger& ledger, const std::vector<json>& events, const Sign
   progress.Finish();
   // The ledger purges by itself shortly after; waiting here means the command returns only
   // once the deleted keys and values have left the files.
-  return ledger.PurgeErased();
+  return ledger.privacy().PurgeErased();
 }
 
 }  // namespace ledger::cli

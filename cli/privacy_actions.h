@@ -19,7 +19,7 @@ nlohmann::ordered_json DpoEvent(const SigningKey& key, const std::string& subjec
 Result<AppendResult> AppendSigned(Ledger& ledger, const SigningKey& key,
                                   const nlohmann::ordered_json& event);
 // Appends the shreddings one by one (progress on a terminal), then waits for the ledger's
-// erasure purge (Ledger::PurgeErased) so that the values are gone from the files on return.
+// erasure purge (PersonalData::PurgeErased) so that the values are gone from the files on return.
 Status ShredAndPurge(Ledger& ledger, const std::vector<nlohmann::ordered_json>& events,
                      const SigningKey& key, const std::string& label);
 

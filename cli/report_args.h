@@ -49,7 +49,7 @@ template <typename Query, typename Run>
 Result<Run> ReplayForReport(const ReportArgs& args, Query query,
                             Result<Run> (*run)(Ledger&, const Query&, replay::StateStore*)) {
   LEDGER_ASSIGN_OR_RETURN(ReportSource source, OpenReportSource(args));
-  Progress progress("replay", source.ledger->Size());
+  Progress progress("replay", source.ledger->log().Size());
   AttachProgress(&query, &progress);
   Result<Run> result = run(*source.ledger, query, source.store.get());
   progress.Finish();

@@ -32,8 +32,8 @@ Result<ExportSummary> ExportAudit(Ledger& ledger, const std::string& dir,
   if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
     return Status::FailedPrecondition(dir + " is not empty");
   }
-  LEDGER_ASSIGN_OR_RETURN(auto note, ledger.LatestCheckpoint());
-  auto info = ledger.Info();
+  LEDGER_ASSIGN_OR_RETURN(auto note, ledger.audit().LatestCheckpoint());
+  auto info = ledger.log().Info();
   LEDGER_ASSIGN_OR_RETURN(auto log_key, tlog::MakeVerifier(info.identity.origin, tlog::kAlgEd25519,
                                                            info.identity.public_key));
   LEDGER_ASSIGN_OR_RETURN(auto checkpoint, tlog::OpenCheckpoint(note, log_key, nullptr));
@@ -54,8 +54,8 @@ Result<ExportSummary> ExportAudit(Ledger& ledger, const std::string& dir,
       hashes.reserve(width);
       for (uint64_t i = 0; i < width; ++i) {
         LEDGER_ASSIGN_OR_RETURN(
-            auto h, ledger.TreeNode(static_cast<uint8_t>(tile_level * tlog::kTileHeight),
-                                    t * tlog::kTileWidth + i));
+            auto h, ledger.audit().TreeNode(static_cast<uint8_t>(tile_level * tlog::kTileHeight),
+                                            t * tlog::kTileWidth + i));
         hashes.push_back(h);
       }
       std::string tile = tlog::EncodeHashTile(hashes);
@@ -68,7 +68,7 @@ Result<ExportSummary> ExportAudit(Ledger& ledger, const std::string& dir,
   }
 
   // Entry bundles.
-  auto it = ledger.Scan(0);
+  auto it = ledger.log().Scan(0);
   std::vector<std::string> bundle;
   uint64_t bundle_index = 0;
   auto flush = [&]() -> Status {
@@ -93,7 +93,7 @@ Result<ExportSummary> ExportAudit(Ledger& ledger, const std::string& dir,
   if (progress) progress(n, n);
 
   std::string keys;
-  for (const auto& k : ledger.Keys()) {
+  for (const auto& k : ledger.log().Keys()) {
     auto v = VerifierKey::FromPublicKey(k.name, k.public_key);
     keys += (v.ok() ? v->ToString() : k.key_id_hex) + " role=" + k.role +
             " registered_seq=" + std::to_string(k.registered_seq) +

@@ -28,7 +28,7 @@ Result<std::unique_ptr<Ledger>> RegisterFirstAdmin(std::unique_ptr<Ledger> ledge
   LEDGER_ASSIGN_OR_RETURN(
       auto event,
       SignEventJson(KeyRegisteredJson(admin_key, admin_key.verifier(), "admin", {}), admin_key));
-  LEDGER_RETURN_IF_ERROR(ledger->Append(event).status());
+  LEDGER_RETURN_IF_ERROR(ledger->log().Append(event).status());
   return ledger;
 }
 
@@ -81,7 +81,7 @@ Result<AppendResult> RegisterKey(Ledger& ledger, const SigningKey& admin, const 
                                  const std::string& role, const std::vector<std::string>& scope) {
   LEDGER_ASSIGN_OR_RETURN(auto event,
                           SignEventJson(KeyRegisteredJson(admin, key, role, scope), admin));
-  return ledger.Append(event);
+  return ledger.log().Append(event);
 }
 
 Result<AppendResult> RevokeKey(Ledger& ledger, const SigningKey& admin,
@@ -89,7 +89,7 @@ Result<AppendResult> RevokeKey(Ledger& ledger, const SigningKey& admin,
   auto j = KeyEnvelope(admin, "key.revoked");
   j["data"] = {{"key_id", key_id_hex}, {"reason", reason}};
   LEDGER_ASSIGN_OR_RETURN(auto event, SignEventJson(j.dump(), admin));
-  return ledger.Append(event);
+  return ledger.log().Append(event);
 }
 
 }  // namespace ledger

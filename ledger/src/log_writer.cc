@@ -75,25 +75,21 @@ struct LogWriter::Overlay {
   }
 };
 
-LogWriter::LogWriter(KvStore* store, KeyRegistry* keys, Vault* vault, LedgerHeadRecord head,
-                     tlog::CompactRange range, std::map<std::string, uint64_t> counts,
-                     std::function<int64_t()> clock, size_t max_group_events,
-                     CheckpointPolicy policy, SignedTreeHead last_checkpoint,
-                     CaseRulesConfig case_rules, LedgerPolicy privacy, AnchorWriter* anchor)
-    : store_(store),
-      anchor_(anchor),
-      keys_(keys),
-      vault_(vault),
-      case_rules_(case_rules),
-      clock_(std::move(clock)),
-      max_group_events_(max_group_events),
-      head_(head),
-      counts_(std::move(counts)),
-      range_(std::move(range)),
-      privacy_(std::move(privacy)),
-      policy_(std::move(policy)),
-      last_checkpoint_(last_checkpoint),
-      last_checkpoint_copy_(std::move(last_checkpoint)) {
+LogWriter::LogWriter(LogWriterConfig config)
+    : store_(config.store),
+      anchor_(config.anchor),
+      keys_(config.keys),
+      vault_(config.vault),
+      case_rules_(config.case_rules),
+      clock_(std::move(config.clock)),
+      max_group_events_(config.max_group_events),
+      head_(config.head),
+      counts_(std::move(config.counts)),
+      range_(std::move(config.range)),
+      privacy_(std::move(config.privacy)),
+      policy_(std::move(config.checkpoint_policy)),
+      last_checkpoint_(config.last_checkpoint),
+      last_checkpoint_copy_(std::move(config.last_checkpoint)) {
   thread_ = std::thread([this] {
     // Named for top -H and perf (at most 15 characters).
     ::pthread_setname_np(::pthread_self(), "ledger-writer");

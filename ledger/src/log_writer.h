@@ -52,13 +52,30 @@ struct SignedTreeHead {
   std::string note;  // the signed checkpoint, empty if none yet
 };
 
+// What a writer starts from: the objects it uses (not owned; each must outlive the writer) and
+// the committed state opening loaded from the store.
+struct LogWriterConfig {
+  KvStore* store = nullptr;
+  KeyRegistry* keys = nullptr;  // the writer updates it after each commit
+  Vault* vault = nullptr;
+  // Null for a ledger without a directory (in memory, or on a test's store).
+  AnchorWriter* anchor = nullptr;
+  // The committed log: its head, the compact range of its tree and the per-type counters.
+  LedgerHeadRecord head;
+  tlog::CompactRange range;
+  std::map<std::string, uint64_t> counts;
+  // The ledger clock (LedgerOptions::clock) and the largest group committed in one write.
+  std::function<int64_t()> clock;
+  size_t max_group_events = 8192;
+  CheckpointPolicy checkpoint_policy;
+  SignedTreeHead last_checkpoint;
+  CaseRulesConfig case_rules;
+  LedgerPolicy privacy;
+};
+
 class LogWriter {
  public:
-  LogWriter(KvStore* store, KeyRegistry* keys, Vault* vault, LedgerHeadRecord head,
-            tlog::CompactRange range, std::map<std::string, uint64_t> counts,
-            std::function<int64_t()> clock, size_t max_group_events, CheckpointPolicy policy,
-            SignedTreeHead last_checkpoint, CaseRulesConfig case_rules, LedgerPolicy privacy,
-            AnchorWriter* anchor);
+  explicit LogWriter(LogWriterConfig config);
   // Finishes the appends already submitted, then stops the thread.
   ~LogWriter();
 

@@ -27,7 +27,7 @@ struct KeyChange {
 };
 
 // The position another ledger gave a stored entry that this one replicates
-// (Ledger::AppendReplicated): the writer takes it instead of assigning one, after checking it is
+// (EventLog::AppendReplicated): the writer takes it instead of assigning one, after checking it is
 // the one it would assign, and stores exactly `entry_bytes`.
 struct ReplicatedPosition {
   uint64_t seq = 0;

@@ -1,4 +1,4 @@
-// What a replica is given to append (Ledger::AppendReplicated), decoded and opened before the
+// What a replica is given to append (EventLog::AppendReplicated), decoded and opened before the
 // writer sees it: the stored entries of the ledger it copies, and the checkpoint that covers
 // them, verified with that ledger's key. Work that needs no state happens here, on the caller's
 // thread; what needs the state (signatures by registered keys, roles, versions, case rules, the

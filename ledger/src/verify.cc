@@ -4,6 +4,7 @@
 
 #include "derived_check.h"
 #include "held_checkpoints.h"
+#include "ledger_state.h"
 #include "log_checker.h"
 #include "storage/kv_store.h"
 #include "tlog/checkpoint.h"
@@ -26,7 +27,7 @@ void FailReport(VerifyReport* report, std::string check, Status status,
 Result<VerifyReport> VerifyLedger(Ledger& ledger, const VerifyOptions& options) {
   auto start = std::chrono::steady_clock::now();
   VerifyReport report;
-  auto info = ledger.Info();
+  auto info = ledger.log().Info();
   LEDGER_ASSIGN_OR_RETURN(auto log_key, tlog::MakeVerifier(info.identity.origin, tlog::kAlgEd25519,
                                                            info.identity.public_key));
   if (!options.verifier_key.empty()) {
@@ -42,13 +43,13 @@ Result<VerifyReport> VerifyLedger(Ledger& ledger, const VerifyOptions& options) 
   // What opening found when it compared the store with its anchor. (What it found about the
   // index counts is named more precisely by the derived check below.)
   if (Status anchored = internal::AnchorAtOpen(ledger); !anchored.ok()) {
-    report.size = ledger.Size();
+    report.size = ledger.log().Size();
     FailReport(&report, "anchor", anchored);
     return report;
   }
   // Checkpoints are read before the size, so that one signed meanwhile is within the log.
-  LEDGER_ASSIGN_OR_RETURN(auto checkpoints, ledger.Checkpoints());
-  const uint64_t size = ledger.Size();
+  LEDGER_ASSIGN_OR_RETURN(auto checkpoints, ledger.audit().Checkpoints());
+  const uint64_t size = ledger.log().Size();
   const uint64_t to = options.to == 0 ? size : std::min(options.to, size);
   const bool whole_log = options.from == 0 && options.to == 0;
   // Declared before the checker, which uses both from its worker thread until it is drained
@@ -105,7 +106,7 @@ Result<VerifyReport> VerifyLedger(Ledger& ledger, const VerifyOptions& options) 
     });
   }
 
-  auto it = ledger.Scan(0, /*decode=*/false);  // the checker decodes on all cores
+  auto it = ledger.log().Scan(0, /*decode=*/false);  // the checker decodes on all cores
   uint64_t done = 0;
   bool reached_end = to == 0;
   for (; it->Valid(); it->Next()) {
@@ -127,7 +128,7 @@ Result<VerifyReport> VerifyLedger(Ledger& ledger, const VerifyOptions& options) 
     checker.Finish().IgnoreError();
     checker.Report(&report);
     // The tree the writer extends must be the tree of the entries.
-    auto head = ledger.Head();
+    auto head = ledger.audit().Head();
     if (report.ok && options.to == 0 && head.size == report.size && !(head.root == report.root)) {
       FailReport(&report, "tree",
                  Status::Corruption(
@@ -137,18 +138,19 @@ Result<VerifyReport> VerifyLedger(Ledger& ledger, const VerifyOptions& options) 
       std::string column;
       std::optional<uint64_t> seq;
       Status s = derived->Finish(checker, report.size, &column, &seq);
-      if (!s.ok() && ledger.Size() != size) {
+      if (!s.ok() && ledger.log().Size() != size) {
         // Appends went on meanwhile: the columns moved past the entries this run checked.
         s = Status::Unavailable(
-            "the log grew from " + std::to_string(size) + " to " + std::to_string(ledger.Size()) +
+            "the log grew from " + std::to_string(size) + " to " +
+            std::to_string(ledger.log().Size()) +
             " entries during verification: the derived columns can be checked only on a ledger "
             "nobody appends to (open it read-only, stop the server, or verify a backup)");
         column = "derived columns";
       }
-      if (s.ok() && !ledger.IntegrityAtOpen().ok()) {
+      if (s.ok() && !ledger.audit().IntegrityAtOpen().ok()) {
         // Every record agrees, yet the engine's counts do not (a record deleted and put back):
         // the column was still written outside the ledger.
-        s = ledger.IntegrityAtOpen();
+        s = ledger.audit().IntegrityAtOpen();
         column = "index counts";
       }
       if (!s.ok()) {

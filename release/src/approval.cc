@@ -28,7 +28,8 @@ bool BasisNeedsConsent(std::string_view basis) {
 Result<Approval> FindApproval(Ledger& ledger, std::string_view release_id, int64_t now_us) {
   std::optional<Approval> found;
   for (uint64_t from = 0;;) {
-    LEDGER_ASSIGN_OR_RETURN(std::vector<Entry> entries, ledger.ReadStream("releases", from, 1024));
+    LEDGER_ASSIGN_OR_RETURN(std::vector<Entry> entries,
+                            ledger.log().ReadStream("releases", from, 1024));
     if (entries.empty()) break;
     from += entries.size();
     for (const Entry& entry : entries) {

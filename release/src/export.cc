@@ -151,7 +151,7 @@ void ReleaseValues(nlohmann::ordered_json& value, const std::string& path,
 Result<std::string> Exclusion(Ledger& ledger, const Approval& approval, const Candidate& c,
                               int64_t decide_at_us, int64_t now_us) {
   if (c.shredded) return std::string("erased");
-  LEDGER_ASSIGN_OR_RETURN(SubjectConsents consents, ledger.Consents(c.subject));
+  LEDGER_ASSIGN_OR_RETURN(SubjectConsents consents, ledger.privacy().Consents(c.subject));
   if (consents.shredded) return std::string("erased");
   if (RestrictionAt(consents.restrictions, approval.purpose, now_us) != nullptr) {
     return std::string("restricted");
@@ -322,7 +322,7 @@ class PartWriter {
   Status Person(const std::string& subject, const Released& person) {
     for (uint64_t from = 0;;) {
       LEDGER_ASSIGN_OR_RETURN(std::vector<Entry> entries,
-                              ledger_.ReadStream("case/" + subject, from, 1024));
+                              ledger_.log().ReadStream("case/" + subject, from, 1024));
       if (entries.empty()) return Status::Ok();
       from += entries.size();
       for (const Entry& e : entries) LEDGER_RETURN_IF_ERROR(Event(subject, person, e));
@@ -528,12 +528,12 @@ Result<ExportSummary> Export(Ledger& ledger, const MasterKey& master, const Sign
   };
 
   // ---- Pass 1: the cohort, shreddings, and the status and income observations ----
-  const uint64_t log_size = ledger.Size();
+  const uint64_t log_size = ledger.log().Size();
   std::unordered_map<std::string, Candidate> candidates;
   {
     replay::EventDecoder decoder;
     replay::EventView view;
-    auto it = ledger.Scan(0, /*decode=*/false);
+    auto it = ledger.log().Scan(0, /*decode=*/false);
     for (; it->Valid(); it->Next()) {
       const Entry& e = it->entry();
       LEDGER_RETURN_IF_ERROR(decoder.DecodeEntryBytes(e.seq, e.bytes, &view));

@@ -25,7 +25,8 @@ using RecordedManifests = std::map<std::string, std::set<std::string>, std::less
 Result<RecordedManifests> ReadRecordedManifests(Ledger& ledger) {
   RecordedManifests recorded;
   for (uint64_t from = 0;;) {
-    LEDGER_ASSIGN_OR_RETURN(std::vector<Entry> entries, ledger.ReadStream("releases", from, 1024));
+    LEDGER_ASSIGN_OR_RETURN(std::vector<Entry> entries,
+                            ledger.log().ReadStream("releases", from, 1024));
     if (entries.empty()) break;
     from += entries.size();
     for (const Entry& entry : entries) {

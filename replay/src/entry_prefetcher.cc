@@ -23,7 +23,7 @@ EntryPrefetcher::~EntryPrefetcher() {
 }
 
 void EntryPrefetcher::Read(Ledger& ledger, uint64_t from, uint64_t end) {
-  auto it = ledger.Scan(from, /*decode=*/false);
+  auto it = ledger.log().Scan(from, /*decode=*/false);
   EntryBatch batch;
   uint64_t seq = from;
   // Hands `batch` over, waiting while kMaxBatches are unread, and takes a spare one to fill

@@ -90,13 +90,13 @@ Result<ResumeInfo> Replayer::Resume(const StateStore& store) {
                      std::to_string(it->second->version));
     }
   }
-  uint64_t size = ledger_.Size();
+  uint64_t size = ledger_.log().Size();
   if (saved.position > size) {
     return rebuild("the saved position " + std::to_string(saved.position) +
                    " is beyond the log's end " + std::to_string(size) +
                    ": the state came from another log");
   }
-  LEDGER_ASSIGN_OR_RETURN(tlog::Hash root, ledger_.RootAt(saved.position));
+  LEDGER_ASSIGN_OR_RETURN(tlog::Hash root, ledger_.audit().RootAt(saved.position));
   if (root != saved.log_root) {
     return rebuild("the log's root at " + std::to_string(saved.position) +
                    " differs from the saved one: the state came from another log");
@@ -116,7 +116,7 @@ Result<RunStats> Replayer::Run(const RunOptions& options) {
   if (damaged_) {
     return Status::FailedPrecondition("replayer: a previous run failed; Reset or Resume first");
   }
-  const uint64_t size = ledger_.Size();
+  const uint64_t size = ledger_.log().Size();
   const uint64_t end = options.to_seq.value_or(size);
   if (end > size) {
     return Status::InvalidArgument("replay to seq " + std::to_string(end) + ": the log has only " +
@@ -147,7 +147,7 @@ Result<RunStats> Replayer::Run(const RunOptions& options) {
   if (end - position_ >= EntryPrefetcher::kBatchEntries) {
     prefetcher.emplace(ledger_, position_, end);
   } else {
-    it = ledger_.Scan(position_, /*decode=*/false);
+    it = ledger_.log().Scan(position_, /*decode=*/false);
   }
   EntryBatch batch;
   size_t in_batch = 0;
@@ -247,7 +247,7 @@ Status Replayer::ApplyAppended(const SignedEvent& event, const AppendResult& res
 }
 
 Result<LogPoint> Replayer::Point() {
-  LEDGER_ASSIGN_OR_RETURN(tlog::Hash root, ledger_.RootAt(position_));
+  LEDGER_ASSIGN_OR_RETURN(tlog::Hash root, ledger_.audit().RootAt(position_));
   return LogPoint{position_, root};
 }
 
@@ -257,7 +257,7 @@ Result<SavedState> Replayer::Snapshot() {
   }
   SavedState s;
   s.position = position_;
-  LEDGER_ASSIGN_OR_RETURN(s.log_root, ledger_.RootAt(position_));
+  LEDGER_ASSIGN_OR_RETURN(s.log_root, ledger_.audit().RootAt(position_));
   s.occurred_at_most_us = filter_.occurred_at_most_us;
   for (Projection* p : projections_) {
     s.projections.push_back(SavedProjection{std::string(p->name()), p->version(), p->Serialize()});

@@ -13,9 +13,9 @@ Result<ReportRun> ReplayForReport(Ledger& ledger, const ReportMoment& moment,
     at = ReportTime::EndOfDay(*moment.as_of, moment.zone);
     filter.occurred_at_most_us = at->instant_us;
   }
-  if (moment.at_seq && *moment.at_seq > ledger.Size()) {
+  if (moment.at_seq && *moment.at_seq > ledger.log().Size()) {
     return Status::InvalidArgument("--at-seq " + std::to_string(*moment.at_seq) +
-                                   ": the log has only " + std::to_string(ledger.Size()) +
+                                   ": the log has only " + std::to_string(ledger.log().Size()) +
                                    " entries");
   }
   LEDGER_ASSIGN_OR_RETURN(auto replayer, Replayer::Create(ledger, projections, filter));
@@ -33,7 +33,7 @@ Result<ReportRun> ReplayForReport(Ledger& ledger, const ReportMoment& moment,
     int64_t instant = now;
     if (moment.at_seq && *moment.at_seq > 0) {
       // The ledger's clock at that position. A resumed or empty run read no entry itself.
-      LEDGER_ASSIGN_OR_RETURN(Entry last, ledger.ReadSeq(*moment.at_seq - 1));
+      LEDGER_ASSIGN_OR_RETURN(Entry last, ledger.log().ReadSeq(*moment.at_seq - 1));
       instant = last.recorded_at_us;
     }
     at = ReportTime::AtInstant(instant, moment.zone);

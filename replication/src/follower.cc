@@ -48,13 +48,13 @@ Result<std::unique_ptr<Ledger>> OpenReplica(const ReplicaSource& source, const s
   std::error_code ec;
   if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec)) {
     LEDGER_ASSIGN_OR_RETURN(auto ledger, Ledger::Open(dir, options));
-    if (!ledger->IsReplica()) {
+    if (!ledger->log().IsReplica()) {
       return Status::FailedPrecondition(
           dir +
           " holds a ledger that is not a replica (a primary, or a promoted replica): "
           "`ledger follow` only extends a replica");
     }
-    const LedgerIdentity identity = ledger->Info().identity;
+    const LedgerIdentity identity = ledger->log().Info().identity;
     if (identity.origin != verifier.name || identity.public_key != verifier.public_key) {
       return Status::FailedPrecondition(dir + " holds a copy of " + identity.origin +
                                         ", not of the ledger of the verifier key " + verifier.name);
@@ -92,7 +92,7 @@ class Follower::Impl {
  public:
   Impl(Ledger& ledger, FollowerOptions options)
       : ledger_(ledger),
-        identity_(ledger.Info().identity),
+        identity_(ledger.log().Info().identity),
         options_(std::move(options)),
         subjects_(options_.source.stream) {}
 
@@ -108,7 +108,7 @@ class Follower::Impl {
         if (seq.ok()) resume_seq_ = *seq;
       }
     }
-    stored_ = ledger_.Size();
+    stored_ = ledger_.log().Size();
     {
       MutexLock lock(mu_);
       stats_.size = stored_;
@@ -298,7 +298,7 @@ class Follower::Impl {
       return Status::Ok();
     }
     if (*size <= stored_) {
-      Status agrees = ledger_.AppendReplicated({}, message.data);
+      Status agrees = ledger_.log().AppendReplicated({}, message.data);
       // A validly signed checkpoint that disagrees with verified entries is a signed fork.
       if (!agrees.ok() && agrees.code() == StatusCode::kCorruption &&
           agrees.message().find("two different histories") != std::string::npos) {
@@ -315,7 +315,7 @@ class Follower::Impl {
     }
     const size_t n = static_cast<size_t>(*size - stored_);
     std::vector<std::string> batch(pending_.begin(), pending_.begin() + static_cast<ptrdiff_t>(n));
-    Status stored = ledger_.AppendReplicated(batch, message.data);
+    Status stored = ledger_.log().AppendReplicated(batch, message.data);
     if (!stored.ok() && stored.code() == StatusCode::kIOError) return stored;
     if (!stored.ok() && !EntriesFailed(stored)) {
       Log("ignored a checkpoint message (stream seq " + std::to_string(message.stream_seq) +
@@ -334,7 +334,7 @@ class Follower::Impl {
         return Status::Ok();
       }
       batch.assign(pending_.begin(), pending_.begin() + static_cast<ptrdiff_t>(n));
-      stored = ledger_.AppendReplicated(batch, message.data);
+      stored = ledger_.log().AppendReplicated(batch, message.data);
       if (!stored.ok() && EntriesFailed(stored) && stored.code() != StatusCode::kIOError) {
         return stored;  // the primary's own entries fail: stop here
       }

@@ -47,7 +47,7 @@ class Publisher::Impl {
  public:
   Impl(Ledger& ledger, const SigningKey& ledger_key, PublisherOptions options)
       : ledger_(ledger),
-        identity_(ledger.Info().identity),
+        identity_(ledger.log().Info().identity),
         identity_note_(SignIdentity(identity_, ledger_key)),
         verifier_key_(ledger_key.verifier().ToString()),
         options_(std::move(options)),
@@ -80,9 +80,10 @@ class Publisher::Impl {
   bool Drain(std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
-      const uint64_t size = ledger_.Size();
+      const uint64_t size = ledger_.log().Size();
       uint64_t checkpoint = 0;
-      if (auto note = ledger_.LatestCheckpoint(); note.ok()) checkpoint = CheckpointSize(*note);
+      if (auto note = ledger_.audit().LatestCheckpoint(); note.ok())
+        checkpoint = CheckpointSize(*note);
       const PublisherStats s = stats();
       if (s.synced && s.published >= size && s.published_checkpoint >= checkpoint) return true;
       if (std::chrono::steady_clock::now() >= deadline) return false;
@@ -99,9 +100,9 @@ class Publisher::Impl {
     }
     s.connected = conn_ && conn_->connected();
     // From the ledger now, not from the publishing thread, which may be waiting on NATS.
-    s.committed = ledger_.Size();
+    s.committed = ledger_.log().Size();
     if (s.published < s.committed) {
-      auto oldest = ledger_.ReadSeq(s.published);
+      auto oldest = ledger_.log().ReadSeq(s.published);
       if (oldest.ok()) {
         s.lag_seconds =
             std::max(0.0, static_cast<double>(NowMicros() - oldest->recorded_at_us) / 1e6);
@@ -138,7 +139,7 @@ class Publisher::Impl {
         continue;
       }
       backoff = std::chrono::milliseconds(100);
-      if (ledger_.Size() == next_entry_) Pause(options_.poll_interval);
+      if (ledger_.log().Size() == next_entry_) Pause(options_.poll_interval);
     }
   }
 
@@ -180,7 +181,7 @@ class Publisher::Impl {
       // The size its signed text says, if it is one of this ledger's stored checkpoints (the
       // header is not signed): otherwise every checkpoint is published again.
       const uint64_t size = CheckpointSize(last_checkpoint->data);
-      auto stored = ledger_.CheckpointAt(size);
+      auto stored = ledger_.audit().CheckpointAt(size);
       if (size > 0 && stored.ok() && tlog::ParseNote(*stored).ok() &&
           tlog::ParseNote(*stored)->text == tlog::ParseNote(last_checkpoint->data)->text) {
         checkpoint_end = std::min(size, entries_end);
@@ -251,11 +252,11 @@ class Publisher::Impl {
     auto first = message.NumberHeader(kFirstSeqHeader);
     auto count = message.NumberHeader(kCountHeader);
     if (!first.ok() || !count.ok() || *count == 0) return std::nullopt;
-    if (*first + *count > ledger_.Size()) return std::nullopt;
+    if (*first + *count > ledger_.log().Size()) return std::nullopt;
     auto entries = DecodeEntries(message.data, *count);
     if (!entries.ok()) return std::nullopt;
     for (uint64_t i = 0; i < *count; ++i) {
-      auto mine = ledger_.ReadSeq(*first + i);
+      auto mine = ledger_.log().ReadSeq(*first + i);
       if (!mine.ok() || mine->bytes != (*entries)[i]) return std::nullopt;
     }
     return *first + *count;
@@ -289,7 +290,7 @@ class Publisher::Impl {
   }
 
   Status PublishPending() {
-    const uint64_t size = ledger_.Size();
+    const uint64_t size = ledger_.log().Size();
     {
       MutexLock lock(mu_);
       stats_.committed = size;
@@ -297,7 +298,7 @@ class Publisher::Impl {
     while (next_entry_ < size && !stopping()) {
       std::vector<std::string> batch;
       size_t bytes = 0;
-      for (auto it = ledger_.Scan(next_entry_, /*decode=*/false);
+      for (auto it = ledger_.log().Scan(next_entry_, /*decode=*/false);
            it->Valid() && it->entry().seq < size; it->Next()) {
         if (!batch.empty() && bytes + it->entry().bytes.size() + 4 > kMaxEntriesPayload) break;
         bytes += it->entry().bytes.size() + 4;
@@ -325,7 +326,7 @@ class Publisher::Impl {
   // Every stored checkpoint the stream lacks whose entries it holds, by size.
   Status PublishCheckpoints() {
     while (next_checkpoint_ <= next_entry_) {
-      LEDGER_ASSIGN_OR_RETURN(auto notes, ledger_.Checkpoints(next_checkpoint_, 64));
+      LEDGER_ASSIGN_OR_RETURN(auto notes, ledger_.audit().Checkpoints(next_checkpoint_, 64));
       bool any = false;
       for (const auto& [size, note] : notes) {
         if (size > next_entry_) return Status::Ok();
@@ -375,12 +376,12 @@ class Publisher::Impl {
           .IgnoreError();
       return;
     }
-    const uint64_t size = ledger_.Size();
+    const uint64_t size = ledger_.log().Size();
     std::vector<std::string> entries;
     size_t bytes = 0;
     const uint64_t end = std::min(size, *first + std::min<uint64_t>(*count, 4096));
-    for (auto it = ledger_.Scan(*first, /*decode=*/false); it->Valid() && it->entry().seq < end;
-         it->Next()) {
+    for (auto it = ledger_.log().Scan(*first, /*decode=*/false);
+         it->Valid() && it->entry().seq < end; it->Next()) {
       if (!entries.empty() && bytes + it->entry().bytes.size() + 4 > kMaxEntriesPayload) break;
       bytes += it->entry().bytes.size() + 4;
       entries.push_back(it->entry().bytes);

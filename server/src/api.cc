@@ -70,10 +70,10 @@ Reply MetricsReply(ApiContext& ctx, const ApiRequest& request) {
   g.subscribers = ctx.hub.subscribers();
   g.max_subscriber_lag = ctx.hub.max_lag();
   g.delivery_rounds = ctx.hub.deliveries();
-  const ErasurePurgeState purge = ctx.ledger.ErasurePurge();
+  const ErasurePurgeState purge = ctx.ledger.privacy().ErasurePurge();
   g.erasure_purges_pending = purge.pending;
   g.erasure_purge_failing = !purge.last_error.ok();
-  auto tree = ReadTreeGauges(ctx.ledger, ctx.ledger.Size(), NowMicros());
+  auto tree = ReadTreeGauges(ctx.ledger, ctx.ledger.log().Size(), NowMicros());
   if (!tree.ok()) return ErrorFor(tree.status());
   std::string extra = ctx.options.extra_metrics ? ctx.options.extra_metrics() : std::string();
   return TextReply(200, ctx.metrics.Render(g) + RenderTreeGauges(*tree) + extra,

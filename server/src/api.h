@@ -10,7 +10,7 @@
 //   routes_audit.cc    /checkpoint, /tile/..., /v1/proof/...   (c2sp.org, for auditors)
 //   routes_reports.cc  /v1/reports/caseload, /v1/reports/outcomes, /v1/reports/compliance,
 //                      /v1/groups/...
-//   routes_consent.cc  /v1/consent/check (Ledger::DecideConsent)
+//   routes_consent.cc  /v1/consent/check (PersonalData::DecideConsent)
 //   routes_admin.cc    POST /v1/admin/backup
 //   routes_releases.cc /v1/releases...: published releases for evaluators
 //   openapi_route.cc   GET /v1/openapi.json: docs/openapi.json, embedded at build time

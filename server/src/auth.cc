@@ -49,7 +49,7 @@ namespace {
 // revoked.
 Status CheckKey(Ledger& ledger, const std::string& key_id_hex, const std::string& role,
                 std::vector<std::string>* scope) {
-  for (const KeyInfo& key : ledger.Keys()) {
+  for (const KeyInfo& key : ledger.log().Keys()) {
     if (key.key_id_hex != key_id_hex) continue;
     if (key.revoked) return Status::PermissionDenied("the token's key is revoked");
     if (key.role != role) {
@@ -107,7 +107,7 @@ std::string OfficeIndex::OfficeOf(const std::string& stream) {
     auto it = offices_.find(stream);
     if (it != offices_.end()) return it->second;
   }
-  auto first = ledger_.ReadStream(stream, 0, 1);
+  auto first = ledger_.log().ReadStream(stream, 0, 1);
   if (!first.ok() || first->empty()) return "";
   auto json = EventJsonFromCanonical(first->front().event);
   if (!json.ok()) return "";

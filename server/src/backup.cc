@@ -90,7 +90,7 @@ Result<BackupResult> BackupDataDir(Ledger& ledger, const std::string& data_dir,
     return copied.status();
   }
   result.server_files = std::move(copied).value();
-  auto head = ledger.Backup(target.string());
+  auto head = ledger.audit().Backup(target.string());
   if (!head.ok()) {
     fs::remove_all(staging, ec);
     return head.status();

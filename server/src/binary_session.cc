@@ -198,7 +198,7 @@ binary::AppendReply Append(ServerCore& core, const Principal& p, binary::AppendB
     if (accepted.size() != batch.events.size()) {
       whole = Status::PermissionDenied("the atomic batch holds events the token may not append");
     } else {
-      auto results = core.ledger->AppendAtomic(accepted);
+      auto results = core.ledger->log().AppendAtomic(accepted);
       if (results.ok()) {
         for (size_t k = 0; k < results->size(); ++k) {
           reply.results[k].ok = true;
@@ -215,8 +215,8 @@ binary::AppendReply Append(ServerCore& core, const Principal& p, binary::AppendB
       refused = reply.results.size();
     }
   } else {
-    auto results =
-        accepted.empty() ? std::vector<Result<AppendResult>>() : core.ledger->AppendEach(accepted);
+    auto results = accepted.empty() ? std::vector<Result<AppendResult>>()
+                                    : core.ledger->log().AppendEach(accepted);
     for (size_t k = 0; k < results.size(); ++k) {
       if (results[k].ok()) {
         reply.results[index[k]].ok = true;

@@ -53,7 +53,7 @@ Hub::Hub(Ledger& ledger, size_t cache_bytes, std::chrono::milliseconds delivery_
       cache_bytes_(cache_bytes),
       delivery_interval_(delivery_interval),
       log_(std::move(log)) {
-  const uint64_t size = ledger_.Size();
+  const uint64_t size = ledger_.log().Size();
   end_ = size;
   delivered_end_ = size;
   cache_begin_ = size;
@@ -105,7 +105,7 @@ void Hub::TailLoop() {
       }
       if (stop_tail_) return;
     }
-    const uint64_t size = ledger_.Size();
+    const uint64_t size = ledger_.log().Size();
     if (size > end_.load()) {
       if (subscribers() == 0) {
         // Nobody to deliver to: forget the cache rather than read and render for no one.
@@ -243,7 +243,7 @@ Result<std::vector<EntryPtr>> ReadFromDisk(Ledger& ledger, uint64_t from, uint64
   std::vector<EntryPtr> out;
   if (from >= end) return out;
   const uint64_t stop = std::min<uint64_t>(end, from + max);
-  auto it = ledger.Scan(from);
+  auto it = ledger.log().Scan(from);
   for (; it->Valid() && it->entry().seq < stop; it->Next()) {
     LEDGER_ASSIGN_OR_RETURN(EntryPtr e, MakeDeliveredEntry(it->entry()));
     out.push_back(std::move(e));

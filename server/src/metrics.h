@@ -43,7 +43,7 @@ class Metrics {
     uint64_t subscribers = 0;
     uint64_t max_subscriber_lag = 0;
     uint64_t delivery_rounds = 0;         // Hub::deliveries()
-    uint64_t erasure_purges_pending = 0;  // Ledger::ErasurePurge()
+    uint64_t erasure_purges_pending = 0;  // PersonalData::ErasurePurge()
     bool erasure_purge_failing = false;
   };
   std::string Render(const Gauges& gauges) const LEDGER_EXCLUDES(errors_mu_);

@@ -67,7 +67,7 @@ Reply Backup(ApiContext& ctx, const ApiRequest& req) {
     return ErrorReply(409, "conflict", "another backup is in progress; retry when it is done");
   }
   MutexLock one_at_a_time(ctx.backup_mu, std::adopt_lock);
-  if (name.empty()) name = DefaultBackupName(ctx.ledger.Size());
+  if (name.empty()) name = DefaultBackupName(ctx.ledger.log().Size());
   const std::string out = ctx.options.backup_dir + "/" + name;
   // Logged before the copy is made, so the copy's own access log holds this record.
   AccessRecord record{p.token_id, p.key_id_hex, p.role, "backup", "dir:" + out};

@@ -33,7 +33,7 @@ Reply AppendOne(ApiContext& ctx, const ApiRequest& req) {
     ctx.metrics.AppendDone(0, 1, SecondsSince(start));
     return ErrorFor(refused);
   }
-  auto result = ctx.ledger.Append(*event);
+  auto result = ctx.ledger.log().Append(*event);
   if (!result.ok()) {
     ctx.metrics.AppendDone(0, 1, SecondsSince(start));
     return ErrorFor(result.status());
@@ -93,7 +93,7 @@ Reply AppendBatch(ApiContext& ctx, const ApiRequest& req) {
   std::string out = "{\"atomic\":" + std::string(atomic ? "true" : "false") + ",\"results\":[";
   uint64_t appended = 0, refused = 0;
   if (atomic) {
-    auto results = ctx.ledger.AppendAtomic(events);
+    auto results = ctx.ledger.log().AppendAtomic(events);
     if (!results.ok()) {
       ctx.metrics.AppendDone(0, list.size(), SecondsSince(start));
       return ErrorFor(results.status());
@@ -108,7 +108,7 @@ Reply AppendBatch(ApiContext& ctx, const ApiRequest& req) {
     appended = results->size();
   } else {
     std::vector<Result<AppendResult>> results;
-    if (!events.empty()) results = ctx.ledger.AppendEach(events);
+    if (!events.empty()) results = ctx.ledger.log().AppendEach(events);
     uint64_t durable = 0;
     std::vector<const Result<AppendResult>*> by_index(list.size(), nullptr);
     for (size_t k = 0; k < results.size(); ++k) by_index[index[k]] = &results[k];

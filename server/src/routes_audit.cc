@@ -23,7 +23,7 @@ Reply Binary(std::string body, bool immutable) {
 }
 
 Reply Checkpoint(ApiContext& ctx) {
-  auto note = ctx.ledger.LatestCheckpoint();
+  auto note = ctx.ledger.audit().LatestCheckpoint();
   if (!note.ok()) {
     if (note.status().code() == StatusCode::kNotFound) {
       return ErrorReply(404, "no_checkpoint", "no checkpoint has been signed yet");
@@ -36,7 +36,7 @@ Reply Checkpoint(ApiContext& ctx) {
 }
 
 Reply HashTile(ApiContext& ctx, const tlog::TileCoord& c) {
-  const uint64_t size = ctx.ledger.Size();
+  const uint64_t size = ctx.ledger.log().Size();
   const uint32_t level = uint32_t{c.level} * tlog::kTileHeight;
   const uint64_t nodes = level >= 64 ? 0 : size >> level;
   const uint64_t first = c.index * tlog::kTileWidth;
@@ -46,7 +46,7 @@ Reply HashTile(ApiContext& ctx, const tlog::TileCoord& c) {
   std::vector<tlog::Hash> hashes;
   hashes.reserve(c.width);
   for (uint32_t i = 0; i < c.width; ++i) {
-    auto h = ctx.ledger.TreeNode(static_cast<uint8_t>(level), first + i);
+    auto h = ctx.ledger.audit().TreeNode(static_cast<uint8_t>(level), first + i);
     if (!h.ok()) return ErrorFor(h.status());
     hashes.push_back(*h);
   }
@@ -54,14 +54,14 @@ Reply HashTile(ApiContext& ctx, const tlog::TileCoord& c) {
 }
 
 Reply EntryBundle(ApiContext& ctx, const tlog::BundleCoord& c) {
-  const uint64_t size = ctx.ledger.Size();
+  const uint64_t size = ctx.ledger.log().Size();
   const uint64_t first = c.index * tlog::kTileWidth;
   if (c.index > (UINT64_MAX >> 9) || first + c.width > size) {
     return ErrorReply(404, "no_such_tile", "the log does not have that bundle yet");
   }
   std::vector<std::string> entries;
   entries.reserve(c.width);
-  auto it = ctx.ledger.Scan(first, /*decode=*/false);
+  auto it = ctx.ledger.log().Scan(first, /*decode=*/false);
   for (; it->Valid() && entries.size() < c.width; it->Next()) entries.push_back(it->entry().bytes);
   if (!it->status().ok()) return ErrorFor(it->status());
   if (entries.size() != c.width) return ErrorReply(404, "no_such_tile", "bundle not complete");
@@ -76,7 +76,8 @@ Reply Inclusion(ApiContext& ctx, const ApiRequest& req) {
   if (!*seq) return ErrorReply(422, "invalid_argument", "parameter seq is required");
   auto size = DecimalParam(req.target, "size");
   if (!size.ok()) return ErrorFor(size.status());
-  auto note = *size ? ctx.ledger.CheckpointAt(**size) : ctx.ledger.LatestCheckpoint();
+  auto note =
+      *size ? ctx.ledger.audit().CheckpointAt(**size) : ctx.ledger.audit().LatestCheckpoint();
   if (!note.ok()) return ErrorFor(note.status());
   auto parsed = tlog::ParseNote(*note);
   if (!parsed.ok()) return ErrorFor(parsed.status());
@@ -88,7 +89,7 @@ Reply Inclusion(ApiContext& ctx, const ApiRequest& req) {
                           " is not covered by the checkpoint of size " + std::to_string(cp->size) +
                           "; ask again after the next checkpoint");
   }
-  auto proof = ctx.ledger.InclusionProof(**seq, cp->size);
+  auto proof = ctx.ledger.audit().InclusionProof(**seq, cp->size);
   if (!proof.ok()) return ErrorFor(proof.status());
   return TextReply(200, tlog::FormatProofFile({"", **seq, *proof, *note}));
 }
@@ -101,7 +102,7 @@ Reply Consistency(ApiContext& ctx, const ApiRequest& req) {
   if (!*from || !*to)
     return ErrorReply(422, "invalid_argument", "parameters from and to are required");
   if (**from > **to) return ErrorReply(422, "invalid_argument", "from must not exceed to");
-  auto proof = ctx.ledger.ConsistencyProof(**from, **to);
+  auto proof = ctx.ledger.audit().ConsistencyProof(**from, **to);
   if (!proof.ok()) return ErrorFor(proof.status());
   std::string out;
   for (const auto& h : *proof) out += tlog::HashToBase64(h) + "\n";

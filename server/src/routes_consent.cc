@@ -1,6 +1,6 @@
 // GET /v1/consent/check?subject=S&recipient=R&categories=a,b&purpose=P[&at=<RFC 3339>]:
 // "may R receive D about S for purpose P at T?", answered from the ledger's kept consent state
-// (ledger/consent.h, Ledger::DecideConsent). T defaults to now.
+// (ledger/consent.h, PersonalData::DecideConsent). T defaults to now.
 #include <nlohmann/json.hpp>
 
 #include "api.h"
@@ -58,7 +58,7 @@ Reply Check(ApiContext& ctx, const ApiRequest& req) {
   if (!StreamVisible(p, "case/" + q.subject, ctx.offices)) {
     return Forbidden("the subject's case is outside the token's scope");
   }
-  auto decision = ctx.ledger.DecideConsent(q);
+  auto decision = ctx.ledger.privacy().DecideConsent(q);
   if (!decision.ok()) return ErrorFor(decision.status());
   nlohmann::ordered_json j;
   j["allowed"] = decision->allowed();

@@ -69,7 +69,7 @@ Reply ListEntries(ApiContext& ctx, const ApiRequest& req) {
   const uint64_t start = from->value_or(0);
   std::vector<Entry> entries;
   uint64_t next = start;
-  auto it = ctx.ledger.Scan(start);
+  auto it = ctx.ledger.log().Scan(start);
   for (; it->Valid() && entries.size() < *limit; it->Next()) {
     entries.push_back(it->entry());
     next = it->entry().seq + 1;
@@ -82,7 +82,7 @@ Reply Personal(ApiContext& ctx, const ApiRequest& req, uint64_t seq) {
   if (!MayReadPersonal(req.principal)) {
     return Forbidden("role " + req.principal.role + " may not read personal values");
   }
-  auto entry = ctx.ledger.ReadSeq(seq);
+  auto entry = ctx.ledger.log().ReadSeq(seq);
   if (!entry.ok()) return ErrorFor(entry.status());
   auto stream = StreamOf(*entry);
   if (!stream.ok()) return ErrorFor(stream.status());
@@ -90,7 +90,7 @@ Reply Personal(ApiContext& ctx, const ApiRequest& req, uint64_t seq) {
     return Forbidden("entry " + std::to_string(seq) + " is outside the token's scope");
   }
   // The ledger checks again that this key may read them (role, scope), and opens the vault.
-  auto personal = ctx.ledger.ReadPersonal(seq, req.principal.key_id);
+  auto personal = ctx.ledger.privacy().ReadPersonal(seq, req.principal.key_id);
   if (!personal.ok()) return ErrorFor(personal.status());
   // Logged, durably, before anything is returned.
   Status logged =
@@ -127,7 +127,7 @@ Reply Personal(ApiContext& ctx, const ApiRequest& req, uint64_t seq) {
 }
 
 Reply Head(ApiContext& ctx) {
-  TreeHead head = ctx.ledger.Head();
+  TreeHead head = ctx.ledger.audit().Head();
   nlohmann::ordered_json j;
   j["size"] = head.size;
   j["root"] = tlog::HashToBase64(head.root);
@@ -139,7 +139,7 @@ Reply Keys(ApiContext& ctx, const ApiRequest& req) {
     return Forbidden("role " + req.principal.role + " may not list keys");
   }
   nlohmann::ordered_json list = nlohmann::ordered_json::array();
-  for (const KeyInfo& k : ctx.ledger.Keys()) {
+  for (const KeyInfo& k : ctx.ledger.log().Keys()) {
     nlohmann::ordered_json j;
     j["key_id"] = k.key_id_hex;
     j["name"] = k.name;
@@ -186,10 +186,10 @@ Reply HandleRead(ApiContext& ctx, const ApiRequest& req, bool* handled) {
       return ErrorReply(400, "bad_path", "expected /v1/entries/<seq>, got " + path);
     }
     if (personal) return Personal(ctx, req, *seq);
-    return EntryReply(ctx, req, ctx.ledger.ReadSeq(*seq));
+    return EntryReply(ctx, req, ctx.ledger.log().ReadSeq(*seq));
   }
   if (path.starts_with("/v1/events/")) {
-    return EntryReply(ctx, req, ctx.ledger.ReadId(path.substr(11)));
+    return EntryReply(ctx, req, ctx.ledger.log().ReadId(path.substr(11)));
   }
   // /v1/streams/<stream>: the stream name may hold '/' (case/<subject>), encoded or not.
   const std::string stream = path.substr(12);
@@ -201,7 +201,7 @@ Reply HandleRead(ApiContext& ctx, const ApiRequest& req, bool* handled) {
   if (!from.ok()) return ErrorFor(from.status());
   auto limit = LimitParam(req.target);
   if (!limit.ok()) return ErrorFor(limit.status());
-  auto entries = ctx.ledger.ReadStream(stream, from->value_or(0), *limit);
+  auto entries = ctx.ledger.log().ReadStream(stream, from->value_or(0), *limit);
   if (!entries.ok()) return ErrorFor(entries.status());
   const uint64_t next = entries->empty() ? from->value_or(0) : entries->back().version + 1;
   return EntryList(ctx, req, *entries, "next_version", next);

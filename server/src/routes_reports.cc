@@ -85,8 +85,8 @@ Reply Caseload(ApiContext& ctx, const ApiRequest& req) {
     return Forbidden("role " + p.role + " (with this scope) may not read the whole caseload");
   }
   ReportParams params;
-  if (auto bad = ParseReportParams(req, ctx.ledger.Size(), {"json", "csv", "summary_csv", "text"},
-                                   {}, &params)) {
+  if (auto bad = ParseReportParams(req, ctx.ledger.log().Size(),
+                                   {"json", "csv", "summary_csv", "text"}, {}, &params)) {
     return *bad;
   }
   auto run = replay::RunCaseload(ctx.ledger, params.moment);
@@ -112,7 +112,8 @@ Reply Outcomes(ApiContext& ctx, const ApiRequest& req) {
                                                    {"by", &text.by},
                                                    {"baseline_month", &text.baseline_month},
                                                    {"stock_month", &text.stock_month}};
-  if (auto bad = ParseReportParams(req, ctx.ledger.Size(), {"json", "csv", "text"}, own, &params)) {
+  if (auto bad =
+          ParseReportParams(req, ctx.ledger.log().Size(), {"json", "csv", "text"}, own, &params)) {
     return *bad;
   }
   auto options = replay::ParseOutcomesOptions(text, replay::OptionSpelling::kParameter);
@@ -131,8 +132,8 @@ Reply Compliance(ApiContext& ctx, const ApiRequest& req) {
   const Principal& p = req.principal;
   if (!MayAudit(p)) return Forbidden("role " + p.role + " may not read this report");
   ReportParams params;
-  if (auto bad = ParseReportParams(req, ctx.ledger.Size(), {"json", "csv", "summary_csv", "text"},
-                                   {}, &params)) {
+  if (auto bad = ParseReportParams(req, ctx.ledger.log().Size(),
+                                   {"json", "csv", "summary_csv", "text"}, {}, &params)) {
     return *bad;
   }
   auto run = replay::RunCompliance(ctx.ledger, params.moment);

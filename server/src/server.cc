@@ -105,7 +105,7 @@ class Server::Impl {
     core_->reports->Join();
     // 5. The ledger: flush and close (it signs a last checkpoint when it has the key).
     if (core_->ledger) {
-      Status flushed = core_->ledger->Flush();
+      Status flushed = core_->ledger->log().Flush();
       if (!flushed.ok()) core_->Log("flush on stop: " + flushed.ToString());
     }
     core_->api.reset();

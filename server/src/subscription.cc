@@ -161,7 +161,7 @@ net::asio::awaitable<void> RunSubscription(SubscriptionContext ctx, const Princi
     } else if (!caught_up) {
       // "Caught up" means with every acknowledged entry, not with what the hub has delivered so
       // far: if the tail thread is behind the ledger, nudge it and look again shortly.
-      const uint64_t durable = ctx.ledger.Size();
+      const uint64_t durable = ctx.ledger.log().Size();
       if (durable > pos) {
         ctx.hub.NotifyDurable(durable);
         co_await waiter->Wait(std::chrono::milliseconds(5));

@@ -35,7 +35,7 @@ std::string LabelValue(const std::string& text) {
 
 Result<TreeGauges> ReadTreeGauges(Ledger& ledger, uint64_t log_size, int64_t now_us) {
   TreeGauges g;
-  auto note = ledger.LatestCheckpoint();
+  auto note = ledger.audit().LatestCheckpoint();
   if (!note.ok() && note.status().code() != StatusCode::kNotFound) return note.status();
   if (note.ok()) {
     auto parsed = tlog::ParseNote(*note);
@@ -54,11 +54,11 @@ Result<TreeGauges> ReadTreeGauges(Ledger& ledger, uint64_t log_size, int64_t now
     }
   }
   if (g.checkpoint_size > 0) {
-    LEDGER_ASSIGN_OR_RETURN(Entry newest, ledger.ReadSeq(g.checkpoint_size - 1));
+    LEDGER_ASSIGN_OR_RETURN(Entry newest, ledger.log().ReadSeq(g.checkpoint_size - 1));
     g.checkpoint_age_seconds = SecondsBetween(newest.recorded_at_us, now_us);
   }
   if (log_size > g.checkpoint_size) {
-    LEDGER_ASSIGN_OR_RETURN(Entry waiting, ledger.ReadSeq(g.checkpoint_size));
+    LEDGER_ASSIGN_OR_RETURN(Entry waiting, ledger.log().ReadSeq(g.checkpoint_size));
     g.uncheckpointed_entry_age_seconds = SecondsBetween(waiting.recorded_at_us, now_us);
   }
   return g;

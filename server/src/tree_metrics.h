@@ -33,7 +33,7 @@ struct TreeGauges {
 // (microseconds since the epoch). Cosignatures are the note's signature lines of the
 // c2sp.org/tlog-cosignature form (72 bytes after the key id: timestamp, Ed25519 signature);
 // they were verified against the witness's key before the ledger kept them
-// (Ledger::AddCosignatures). Corruption if the stored checkpoint does not parse.
+// (VerifiableHistory::AddCosignatures). Corruption if the stored checkpoint does not parse.
 Result<TreeGauges> ReadTreeGauges(Ledger& ledger, uint64_t log_size, int64_t now_us);
 
 // The gauges in the Prometheus text format, with HELP and TYPE lines.

@@ -1,6 +1,6 @@
 // Fuzz target: what a replica reads from a JetStream stream that anyone with write access to it
 // could have put there: an entries message's body (DecodeEntries), an identity note
-// (OpenIdentity), and entries with a checkpoint handed to a replica (Ledger::AppendReplicated).
+// (OpenIdentity), and entries with a checkpoint handed to a replica (EventLog::AppendReplicated).
 // Whatever the bytes, they are refused with a Status and nothing is stored; a crash, a sanitizer
 // report or an escaping exception is a finding. docs/testing.md says how to run it.
 #include <cstddef>
@@ -43,9 +43,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // The first half as entries, the rest as the checkpoint: never stored (no valid signature).
   const size_t half = text.size() / 2;
   auto some = ledger::replication::DecodeEntries(text.substr(0, half), count);
-  ledger::Status stored = t.replica->AppendReplicated(
+  ledger::Status stored = t.replica->log().AppendReplicated(
       some.ok() ? *some : std::vector<std::string>{std::string(text.substr(0, half))},
       text.substr(half));
-  if (stored.ok() || t.replica->Size() != 0) __builtin_trap();
+  if (stored.ok() || t.replica->log().Size() != 0) __builtin_trap();
   return 0;
 }

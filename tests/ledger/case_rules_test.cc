@@ -37,7 +37,7 @@ class CaseRulesTest : public ::testing::Test {
       LEDGER_ASSIGN_OR_RETURN(auto ledger, Ledger::CreateInMemory(identity, options));
       auto reg = SignEventJson(KeyRegisteredJson(admin_, admin_.verifier(), "admin", {}), admin_);
       if (!reg.ok()) return reg.status();
-      LEDGER_RETURN_IF_ERROR(ledger->Append(*reg).status());
+      LEDGER_RETURN_IF_ERROR(ledger->log().Append(*reg).status());
       return ledger;
     }();
     ASSERT_TRUE(created.ok()) << created.status().ToString();
@@ -51,7 +51,7 @@ class CaseRulesTest : public ::testing::Test {
   Status Append(const json& event) {
     std::string role = event["actor"]["role"];
     const SigningKey& key = role == "dpo" ? dpo_ : role == "service" ? svc_ : cw_;
-    return ledger_->Append(Sign(event, key)).status();
+    return ledger_->log().Append(Sign(event, key)).status();
   }
   void MustAppend(const json& event) {
     Status s = Append(event);
@@ -60,13 +60,13 @@ class CaseRulesTest : public ::testing::Test {
   // Refused with FailedPrecondition naming `rule` and every string in `names`; nothing appended.
   void ExpectRefused(const json& event, const std::string& rule,
                      const std::vector<std::string>& names) {
-    uint64_t size = ledger_->Size();
+    uint64_t size = ledger_->log().Size();
     Status s = Append(event);
     ASSERT_FALSE(s.ok()) << event["type"] << " was accepted";
     EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition) << s.ToString();
     EXPECT_NE(s.message().find("rule " + rule + ":"), std::string::npos) << s.ToString();
     for (const auto& n : names) EXPECT_NE(s.message().find(n), std::string::npos) << s.ToString();
-    EXPECT_EQ(ledger_->Size(), size);
+    EXPECT_EQ(ledger_->log().Size(), size);
   }
 
   void Open(const std::string& subject) { MustAppend(CaseOpened(subject)); }
@@ -182,7 +182,7 @@ TEST_F(CaseRulesTest, TheGeneratedCohortPassesEveryRuleAndVerifies) {
     ASSERT_TRUE(e.ok()) << e.status().ToString();
     events.push_back(std::move(e).value());
   }
-  auto results = ledger_->AppendEach(events);
+  auto results = ledger_->log().AppendEach(events);
   for (size_t i = 0; i < results.size(); ++i) {
     ASSERT_TRUE(results[i].ok()) << "line " << i + 1 << ": " << results[i].status().ToString()
                                  << "\n"
@@ -311,14 +311,14 @@ TEST_F(CaseRulesTest, ErasureNeedsAGrantedRequestAndNothingFollowsTheShredding) 
                     {{"request_id", "er-1"}, {"decision", "refused"}, {"ground", "GDPR:17(3)(b)"}}),
                 "state", {"er-1", "already decided"});
   MustAppend(Dpo("ya", "subject.shredded", {{"request_id", "er-1"}}));
-  uint64_t size = ledger_->Size();
+  uint64_t size = ledger_->log().Size();
   Status after =
       Append(CaseEvent("ya", "status.observed",
                        {{"as_of", "2008-12-01"}, {"status", "work_full"}, {"source", "register"}},
                        "2008-12-02T10:00:00+01:00", "service"));
   EXPECT_EQ(after.code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(after.message().find("shredded"), std::string::npos);
-  EXPECT_EQ(ledger_->Size(), size);
+  EXPECT_EQ(ledger_->log().Size(), size);
 }
 
 TEST_F(CaseRulesTest, ARestrictionBlocksConsentBasedSharingForItsPurposeUntilLifted) {
@@ -352,8 +352,9 @@ TEST_F(CaseRulesTest, TheArchiveDutyRefusesErasureWithItsGround) {
       "municipalities":["3005"],"intake_from":"2008-01-01","intake_to":"2008-12-31",
       "ground":"NO:arkivl§6"}]})");
   ASSERT_TRUE(policy.ok()) << policy.status().ToString();
-  ASSERT_TRUE(ledger_->SetPrivacyPolicy(*policy, admin_.key_id()).ok());
-  EXPECT_EQ(ledger_->SetPrivacyPolicy(*policy, cw_.key_id()).code(), StatusCode::kPermissionDenied);
+  ASSERT_TRUE(ledger_->privacy().SetPrivacyPolicy(*policy, admin_.key_id()).ok());
+  EXPECT_EQ(ledger_->privacy().SetPrivacyPolicy(*policy, cw_.key_id()).code(),
+            StatusCode::kPermissionDenied);
   Open("ya");
   MustAppend(CaseEvent("ya", "erasure.requested", {{"request_id", "er-1"}}, "2008-03-01T09:00:00Z",
                        "dpo"));
@@ -368,7 +369,7 @@ TEST_F(CaseRulesTest, RetentionShreddingOnlyOnceTheRulesPeriodHasPassed) {
   auto policy =
       PolicyFromJson(R"({"retention":[{"name":"closed-24m","months_after_closure":24}]})");
   ASSERT_TRUE(policy.ok());
-  ASSERT_TRUE(ledger_->SetPrivacyPolicy(*policy, admin_.key_id()).ok());
+  ASSERT_TRUE(ledger_->privacy().SetPrivacyPolicy(*policy, admin_.key_id()).ok());
   Open("ya");
   ExpectRefused(Dpo("ya", "subject.shredded", {{"retention_rule", "closed-24m"}}), "retention",
                 {"not closed"});
@@ -378,16 +379,16 @@ TEST_F(CaseRulesTest, RetentionShreddingOnlyOnceTheRulesPeriodHasPassed) {
   ExpectRefused(Dpo("ya", "subject.shredded", {{"retention_rule", "closed-24m"}},
                     "2010-06-29T10:00:00+02:00"),
                 "retention", {"2008-06-30", "2010-06-30"});
-  auto review = ledger_->RetentionReview(*ParseInstantMicros("2010-06-29T12:00:00Z"));
+  auto review = ledger_->privacy().RetentionReview(*ParseInstantMicros("2010-06-29T12:00:00Z"));
   ASSERT_TRUE(review.ok());
   ASSERT_EQ(review->size(), 1u);
   EXPECT_EQ((*review)[0].due_rule, "");
-  review = ledger_->RetentionReview(*ParseInstantMicros("2010-06-30T12:00:00Z"));
+  review = ledger_->privacy().RetentionReview(*ParseInstantMicros("2010-06-30T12:00:00Z"));
   ASSERT_TRUE(review.ok());
   EXPECT_EQ((*review)[0].due_rule, "closed-24m");
   MustAppend(Dpo("ya", "subject.shredded", {{"retention_rule", "closed-24m"}},
                  "2010-06-30T12:00:00+02:00"));
-  review = ledger_->RetentionReview(*ParseInstantMicros("2010-07-01T12:00:00Z"));
+  review = ledger_->privacy().RetentionReview(*ParseInstantMicros("2010-07-01T12:00:00Z"));
   ASSERT_TRUE(review.ok());
   EXPECT_TRUE(review->empty());
 }

@@ -187,16 +187,19 @@ TEST(ConsentDecisionLedgerTest, DecisionsFollowTheAppendedEventsIncludingLateEnt
   ASSERT_TRUE(RegisterKey(*t.ledger, t.admin, dpo.verifier(), "dpo", {}).ok());
   auto append = [&](const nlohmann::json& j) {
     const SigningKey& k = j["actor"]["role"] == "dpo" ? dpo : t.caseworker;
-    auto r = t.ledger->Append(Sign(j, k));
+    auto r = t.ledger->log().Append(Sign(j, k));
     ASSERT_TRUE(r.ok()) << r.status().ToString();
   };
-  EXPECT_EQ(
-      t.ledger->DecideConsent({"ys", "nav", {"identity"}, "case_coordination", 0}).status().code(),
-      StatusCode::kNotFound);
+  EXPECT_EQ(t.ledger->privacy()
+                .DecideConsent({"ys", "nav", {"identity"}, "case_coordination", 0})
+                .status()
+                .code(),
+            StatusCode::kNotFound);
   append(CaseOpened("ys"));
   append(GivenEvent("ys", "con-1", "2008-02-01T10:00:00+01:00", "2009-02-01T00:00:00+01:00"));
   auto ask = [&](const char* at) {
-    return t.ledger->DecideConsent({"ys", "nav", {"identity"}, "case_coordination", Us(at)})
+    return t.ledger->privacy()
+        .DecideConsent({"ys", "nav", {"identity"}, "case_coordination", Us(at)})
         .value();
   };
   EXPECT_TRUE(ask("2008-06-01T12:00:00Z").allowed());
@@ -220,7 +223,7 @@ TEST(ConsentDecisionLedgerTest, DecisionsFollowTheAppendedEventsIncludingLateEnt
   append(CaseEvent("ys", "processing.unrestricted", {{"purpose", "case_coordination"}},
                    "2008-05-01T10:00:00+02:00", "dpo"));
   EXPECT_TRUE(ask("2008-06-01T12:00:00Z").allowed());
-  auto shown = t.ledger->Consents("ys");
+  auto shown = t.ledger->privacy().Consents("ys");
   ASSERT_TRUE(shown.ok());
   ASSERT_EQ(shown->consents.size(), 1u);
   EXPECT_EQ(shown->restrictions.size(), 1u);

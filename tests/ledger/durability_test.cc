@@ -62,7 +62,7 @@ struct DiskLedger {
           "yr" + std::to_string(round) + "t" + std::to_string(t) + "n" + std::to_string(n);
       std::vector<SignedEvent> batch = {Sign(CaseOpened(subject), key)};
       for (int k = 0; k < 7; ++k) batch.push_back(Sign(PhaseEntered(subject, "intake"), key));
-      auto results = (*ledger)->AppendEach(batch);
+      auto results = (*ledger)->log().AppendEach(batch);
       std::string acks;
       for (size_t i = 0; i < results.size(); ++i) {
         if (!results[i].ok()) _exit(4);
@@ -114,17 +114,17 @@ TEST(DurabilityTest, KillDuringAppendsLosesNoAcknowledgedEvent) {
 
     auto ledger = Ledger::Open(dir.path());
     ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
-    uint64_t size = (*ledger)->Size();
+    uint64_t size = (*ledger)->log().Size();
     ASSERT_FALSE(acknowledged.empty());
     ASSERT_GT(size, acknowledged.rbegin()->first);
     for (const auto& [seq, id] : acknowledged) {
-      auto e = (*ledger)->ReadId(id);
+      auto e = (*ledger)->log().ReadId(id);
       ASSERT_TRUE(e.ok()) << "acknowledged event lost: seq " << seq << " id " << id;
       EXPECT_EQ(e->seq, seq);
     }
     // Gapless, every entry whole, streams consistent.
     uint64_t n = 0;
-    auto it = (*ledger)->Scan(0);
+    auto it = (*ledger)->log().Scan(0);
     for (; it->Valid(); it->Next()) ASSERT_EQ(it->entry().seq, n++);
     ASSERT_TRUE(it->status().ok()) << it->status().ToString();
     EXPECT_EQ(n, size);
@@ -138,8 +138,8 @@ TEST(DurabilityTest, FlippedByteInAStoredEntryIsCorruption) {
   keys.Create(dir.path());
   {
     auto ledger = Ledger::Open(dir.path(), VaultOptions()).value();
-    ASSERT_TRUE(ledger->Append(Sign(CaseOpened("yabc"), keys.caseworker)).ok());
-    ASSERT_TRUE(ledger->Append(Sign(PhaseEntered("yabc", "intake"), keys.caseworker)).ok());
+    ASSERT_TRUE(ledger->log().Append(Sign(CaseOpened("yabc"), keys.caseworker)).ok());
+    ASSERT_TRUE(ledger->log().Append(Sign(PhaseEntered("yabc", "intake"), keys.caseworker)).ok());
   }
   const uint64_t target = 2;  // the case.opened
   {
@@ -152,12 +152,12 @@ TEST(DurabilityTest, FlippedByteInAStoredEntryIsCorruption) {
     ASSERT_TRUE(store->Write(b, true).ok());
   }
   auto ledger = Ledger::Open(dir.path()).value();
-  auto r = ledger->ReadSeq(target);
+  auto r = ledger->log().ReadSeq(target);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kCorruption);
   EXPECT_NE(r.status().message().find("seq 2"), std::string::npos);
-  EXPECT_TRUE(ledger->ReadSeq(target + 1).ok());
-  auto it = ledger->Scan(0);
+  EXPECT_TRUE(ledger->log().ReadSeq(target + 1).ok());
+  auto it = ledger->log().Scan(0);
   uint64_t n = 0;
   for (; it->Valid(); it->Next()) ++n;
   EXPECT_EQ(n, target);
@@ -207,7 +207,9 @@ class FailingStore final : public internal::KvStore {
     return inner_->WriteCounts(c);
   }
   uint64_t ApproximateDiskBytes() override { return 0; }
-  Status Checkpoint(const std::string& dir) override { return inner_->Checkpoint(dir); }
+  Result<std::unique_ptr<internal::KvStore>> Checkpoint(const std::string& dir) override {
+    return inner_->Checkpoint(dir);
+  }
 
  private:
   std::unique_ptr<internal::KvStore> inner_;
@@ -228,20 +230,20 @@ TEST(DurabilityTest, AfterAFailedWriteEveryAppendFailsUntilReopened) {
           .value();
   auto admin_reg =
       SignEventJson(KeyRegisteredJson(keys.admin, keys.admin.verifier(), "admin", {}), keys.admin);
-  ASSERT_TRUE(ledger->Append(*admin_reg).ok());
+  ASSERT_TRUE(ledger->log().Append(*admin_reg).ok());
   ASSERT_TRUE(RegisterKey(*ledger, keys.admin, keys.caseworker.verifier(), "caseworker", {}).ok());
-  ASSERT_TRUE(ledger->Append(Sign(CaseOpened("yabc"), keys.caseworker)).ok());
-  uint64_t size = ledger->Size();
-  auto failed = ledger->Append(Sign(PhaseEntered("yabc", "intake"), keys.caseworker));
+  ASSERT_TRUE(ledger->log().Append(Sign(CaseOpened("yabc"), keys.caseworker)).ok());
+  uint64_t size = ledger->log().Size();
+  auto failed = ledger->log().Append(Sign(PhaseEntered("yabc", "intake"), keys.caseworker));
   ASSERT_FALSE(failed.ok());
   EXPECT_EQ(failed.status().code(), StatusCode::kIOError);
-  EXPECT_EQ(ledger->Size(), size);
+  EXPECT_EQ(ledger->log().Size(), size);
   // The store would accept writes again, but the ledger must not: its state is suspect.
-  auto later = ledger->Append(Sign(PhaseEntered("yabc", "intake"), keys.caseworker));
+  auto later = ledger->log().Append(Sign(PhaseEntered("yabc", "intake"), keys.caseworker));
   ASSERT_FALSE(later.ok());
   EXPECT_EQ(later.status().code(), StatusCode::kIOError);
   EXPECT_NE(later.status().message().find("reopen"), std::string::npos);
-  EXPECT_TRUE(ledger->ReadSeq(size - 1).ok());
+  EXPECT_TRUE(ledger->log().ReadSeq(size - 1).ok());
 }
 
 TEST(DurabilityTest, AnErasurePurgeThatFailsKeepsItsToDoAndIsRetried) {
@@ -256,14 +258,14 @@ TEST(DurabilityTest, AnErasurePurgeThatFailsKeepsItsToDoAndIsRetried) {
   options.erasure_purge_delay_ms = 0;
   auto ledger = internal::OpenLedgerOnStore(std::move(store), &identity, options).value();
   ASSERT_TRUE(
-      ledger
-          ->Append(SignEventJson(KeyRegisteredJson(keys.admin, keys.admin.verifier(), "admin", {}),
-                                 keys.admin)
-                       .value())
+      ledger->log()
+          .Append(SignEventJson(KeyRegisteredJson(keys.admin, keys.admin.verifier(), "admin", {}),
+                                keys.admin)
+                      .value())
           .ok());
   ASSERT_TRUE(RegisterKey(*ledger, keys.admin, keys.caseworker.verifier(), "caseworker", {}).ok());
   ASSERT_TRUE(RegisterKey(*ledger, keys.admin, dpo.verifier(), "dpo", {}).ok());
-  ASSERT_TRUE(ledger->Append(Sign(CaseOpened("ygone"), keys.caseworker)).ok());
+  ASSERT_TRUE(ledger->log().Append(Sign(CaseOpened("ygone"), keys.caseworker)).ok());
   const std::string at = "2008-03-01T10:00:00+01:00";
   for (auto& e :
        {CaseEvent("ygone", "erasure.requested", {{"request_id", "r"}}, at, "dpo"),
@@ -271,15 +273,16 @@ TEST(DurabilityTest, AnErasurePurgeThatFailsKeepsItsToDoAndIsRetried) {
                   {{"request_id", "r"}, {"decision", "granted"}, {"ground", "GDPR:17(1)(b)"}}, at,
                   "dpo"),
         CaseEvent("ygone", "subject.shredded", {{"request_id", "r"}}, at, "dpo")}) {
-    auto r = ledger->Append(Sign(e, dpo));
+    auto r = ledger->log().Append(Sign(e, dpo));
     ASSERT_TRUE(r.ok()) << r.status().ToString();
   }
   // The first pass fails: the to-do stays and the failure is reported.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (ledger->ErasurePurge().passes < 1 && std::chrono::steady_clock::now() < deadline) {
+  while (ledger->privacy().ErasurePurge().passes < 1 &&
+         std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  auto failing = ledger->ErasurePurge();
+  auto failing = ledger->privacy().ErasurePurge();
   ASSERT_GE(failing.passes, 1u);
   if (failing.passes == 1) {  // the retry comes a second later, so this is nearly always seen
     EXPECT_EQ(failing.pending, 1u);
@@ -287,10 +290,11 @@ TEST(DurabilityTest, AnErasurePurgeThatFailsKeepsItsToDoAndIsRetried) {
     EXPECT_NE(failing.last_error.message().find("erasure purge"), std::string::npos);
   }
   // The retry (after about a second) succeeds by itself.
-  while (ledger->ErasurePurge().pending != 0 && std::chrono::steady_clock::now() < deadline) {
+  while (ledger->privacy().ErasurePurge().pending != 0 &&
+         std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  auto done = ledger->ErasurePurge();
+  auto done = ledger->privacy().ErasurePurge();
   EXPECT_EQ(done.pending, 0u);
   EXPECT_TRUE(done.last_error.ok()) << done.last_error.ToString();
   EXPECT_EQ(raw->purges(), 2);

@@ -26,6 +26,7 @@
 #include "ledger/repair.h"
 #include "ledger/verify.h"
 #include "ledger_on_store.h"
+#include "ledger_state.h"
 #include "records.h"
 #include "storage/kv_store.h"
 #include "test_events.h"
@@ -68,8 +69,8 @@ struct Keys {
   void Create(const std::string& dir) {
     auto ledger = CreateLedgerWithAdmin(dir, ledger_key, admin, Options(&ledger_key)).value();
     ASSERT_TRUE(RegisterKey(*ledger, admin, caseworker.verifier(), "caseworker", {}).ok());
-    ASSERT_TRUE(ledger->SignCheckpoint().ok());
-    ASSERT_TRUE(ledger->Flush().ok());
+    ASSERT_TRUE(ledger->audit().SignCheckpoint().ok());
+    ASSERT_TRUE(ledger->log().Flush().ok());
   }
 };
 
@@ -83,7 +84,7 @@ std::vector<SignedEvent> AppendCases(Ledger& ledger, const SigningKey& key, cons
                                       Sign(PhaseEntered(subject, "intake"), key),
                                       Sign(PhaseEntered(subject, "clarification"), key),
                                       Sign(PhaseEntered(subject, "follow_up"), key)};
-    auto results = ledger.AppendEach(batch);
+    auto results = ledger.log().AppendEach(batch);
     for (auto& r : results) EXPECT_TRUE(r.ok()) << r.status().ToString();
     all.insert(all.end(), batch.begin(), batch.end());
   }
@@ -107,7 +108,7 @@ uint64_t KillDuringAppends(const std::string& dir, const SigningKey& caseworker)
         std::vector<SignedEvent> batch = {Sign(CaseOpened(subject), caseworker)};
         for (int k = 0; k < 7; ++k)
           batch.push_back(Sign(PhaseEntered(subject, "intake"), caseworker));
-        for (auto& r : (*ledger)->AppendEach(batch)) {
+        for (auto& r : (*ledger)->log().AppendEach(batch)) {
           if (!r.ok()) _exit(4);
         }
         char one = 'a';
@@ -255,7 +256,7 @@ TEST_F(WalDamageTest, DeletedIsDetected) {
 TEST_F(WalDamageTest, UndamagedStoreKeepsEveryAcknowledgedEvent) {
   auto ledger = Ledger::Open(dir_.path(), Options(&keys_.ledger_key));
   ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
-  EXPECT_GE((*ledger)->Size(), acknowledged_ + 2);
+  EXPECT_GE((*ledger)->log().Size(), acknowledged_ + 2);
   ledger->reset();
   Audit audit = VerifyReadOnly(dir_.path());
   ASSERT_TRUE(audit.open.ok());
@@ -287,10 +288,10 @@ TEST(AnchorTest, OlderStoreFilesUnderANewerAnchorAreRefused) {
   {
     auto ledger = Ledger::Open(dir.path(), Options(&keys.ledger_key)).value();
     AppendCases(*ledger, keys.caseworker, "a", 5);
-    old_size = ledger->Backup(backup.path()).value().size;
+    old_size = ledger->audit().Backup(backup.path()).value().size;
     AppendCases(*ledger, keys.caseworker, "b", 5);
-    ASSERT_TRUE(ledger->SignCheckpoint().ok());
-    new_size = ledger->Size();
+    ASSERT_TRUE(ledger->audit().SignCheckpoint().ok());
+    new_size = ledger->log().Size();
   }
   CopyStoreFiles(backup.path(), dir.path());
   auto writable = Ledger::Open(dir.path(), Options(&keys.ledger_key));
@@ -314,7 +315,7 @@ TEST(AnchorTest, BackupCarriesItsOwnAnchorAndOpens) {
   {
     auto ledger = Ledger::Open(dir.path(), Options(&keys.ledger_key)).value();
     AppendCases(*ledger, keys.caseworker, "a", 3);
-    ASSERT_TRUE(ledger->Backup(backup.path()).ok());
+    ASSERT_TRUE(ledger->audit().Backup(backup.path()).ok());
   }
   EXPECT_TRUE(fs::exists(fs::path(backup.path()) / "LEDGER-HEAD"));
   EXPECT_TRUE(fs::exists(fs::path(backup.path()) / "LEDGER-CHECKPOINT"));
@@ -370,7 +371,7 @@ TEST(AnchorTest, ACheckpointTheStoreLostIsAdoptedNotForked) {
   {
     auto ledger = Ledger::Open(dir.path(), Options(&keys.ledger_key)).value();
     AppendCases(*ledger, keys.caseworker, "a", 2);
-    anchored_note = ledger->SignCheckpoint().value();
+    anchored_note = ledger->audit().SignCheckpoint().value();
   }
   {
     auto store = internal::OpenRocksDbStore(dir.path(), false).value();
@@ -381,7 +382,7 @@ TEST(AnchorTest, ACheckpointTheStoreLostIsAdoptedNotForked) {
     ASSERT_TRUE(store->Write(b, true).ok());
   }
   auto ledger = Ledger::Open(dir.path(), Options(&keys.ledger_key)).value();
-  EXPECT_EQ(ledger->LatestCheckpoint().value(), anchored_note);
+  EXPECT_EQ(ledger->audit().LatestCheckpoint().value(), anchored_note);
 }
 
 // ---- 3. An older backup restored and re-appended, against a checkpoint the auditor holds ----
@@ -395,10 +396,10 @@ TEST(HeldCheckpointTest, RestoredAndReappendedLogFailsAgainstAHeldCheckpoint) {
   {
     auto ledger = Ledger::Open(dir.path(), Options(&keys.ledger_key)).value();
     AppendCases(*ledger, keys.caseworker, "a", 3);
-    ASSERT_TRUE(ledger->Backup(backup.path()).ok());
+    ASSERT_TRUE(ledger->audit().Backup(backup.path()).ok());
     AppendCases(*ledger, keys.caseworker, "b", 3);
-    held_note = ledger->SignCheckpoint().value();  // the auditor keeps this one
-    held_size = ledger->Size();
+    held_note = ledger->audit().SignCheckpoint().value();  // the auditor keeps this one
+    held_size = ledger->log().Size();
   }
   // The insider puts the whole older backup back (its own anchor with it) and re-appends with
   // the real keys: to the ledger itself, the history looks whole.
@@ -407,8 +408,8 @@ TEST(HeldCheckpointTest, RestoredAndReappendedLogFailsAgainstAHeldCheckpoint) {
   {
     auto ledger = Ledger::Open(dir.path(), Options(&keys.ledger_key)).value();
     AppendCases(*ledger, keys.caseworker, "c", 5);
-    ASSERT_GT(ledger->Size(), held_size);
-    ASSERT_TRUE(ledger->SignCheckpoint().ok());
+    ASSERT_GT(ledger->log().Size(), held_size);
+    ASSERT_TRUE(ledger->audit().SignCheckpoint().ok());
     ASSERT_TRUE(ExportAudit(*ledger, exported.path()).ok());
   }
   Audit plain = VerifyReadOnly(dir.path());
@@ -446,10 +447,10 @@ TEST(AnchorTest, TheCheckpointKeptBesideTheKeyRefusesAWholeOlderDirectory) {
   {
     auto ledger = Ledger::Open(dir.path(), with_file).value();
     AppendCases(*ledger, keys.caseworker, "a", 2);
-    ASSERT_TRUE(ledger->Backup(backup.path()).ok());
+    ASSERT_TRUE(ledger->audit().Backup(backup.path()).ok());
     AppendCases(*ledger, keys.caseworker, "b", 2);
-    ASSERT_TRUE(ledger->SignCheckpoint().ok());
-    signed_size = ledger->Size();
+    ASSERT_TRUE(ledger->audit().SignCheckpoint().ok());
+    signed_size = ledger->log().Size();
   }
   ASSERT_TRUE(fs::exists(beside_key));
   fs::remove_all(dir.path());
@@ -473,7 +474,7 @@ TEST(HeldCheckpointTest, HeldCheckpointOfTheSameLogPassesAndAForeignOneIsRefused
   {
     auto ledger = Ledger::Open(dir.path(), Options(&keys.ledger_key)).value();
     AppendCases(*ledger, keys.caseworker, "a", 2);
-    note = ledger->SignCheckpoint().value();
+    note = ledger->audit().SignCheckpoint().value();
     AppendCases(*ledger, keys.caseworker, "b", 2);
   }
   Audit ok = VerifyReadOnly(dir.path(), {{"mine.cp", note}});
@@ -505,7 +506,7 @@ struct Populated {
     keys.Create(dir.path());
     auto ledger = Ledger::Open(dir.path(), Options(&keys.ledger_key)).value();
     events = AppendCases(*ledger, keys.caseworker, "p", cases);
-    size = ledger->Size();
+    size = ledger->log().Size();
   }
   std::unique_ptr<internal::KvStore> Store() {
     return internal::OpenRocksDbStore(dir.path(), false).value();
@@ -549,11 +550,11 @@ TEST(DerivedColumnsTest, DeletedIdRecordsRefuseAppendsUntilRepairedAndRetriesAre
   auto ledger = Ledger::Open(p.dir.path(), Options(&p.keys.ledger_key));
   ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
   std::vector<SignedEvent> retry(p.events.begin() + 5, p.events.begin() + 55);
-  for (auto& r : (*ledger)->AppendEach(retry)) {
+  for (auto& r : (*ledger)->log().AppendEach(retry)) {
     ASSERT_TRUE(r.ok()) << r.status().ToString();
     EXPECT_TRUE(r->duplicate);
   }
-  EXPECT_EQ((*ledger)->Size(), p.size);
+  EXPECT_EQ((*ledger)->log().Size(), p.size);
   ledger->reset();
   Audit after = VerifyReadOnly(p.dir.path());
   EXPECT_TRUE(after.report.ok) << after.report.failure.ToString();
@@ -640,7 +641,7 @@ TEST(DerivedColumnsTest, EachColumnChangedIsNamed) {
     Populated p(15);
     {
       auto ledger = Ledger::Open(p.dir.path(), ReadOnly()).value();
-      ASSERT_EQ(ledger->ReadStream("case/yp4", 0, 1).value().at(0).seq, CaseOpenedSeq(4));
+      ASSERT_EQ(ledger->log().ReadStream("case/yp4", 0, 1).value().at(0).seq, CaseOpenedSeq(4));
     }
     {
       auto store = p.Store();
@@ -744,7 +745,7 @@ TEST(DerivedColumnsTest, AnEmptyPersonalObjectNeedsNoVaultRecord) {
     event["personal"] = nlohmann::json::object();
     auto signed_event = SignEventJson(event.dump(), p.keys.caseworker);
     ASSERT_TRUE(signed_event.ok()) << signed_event.status().ToString();
-    auto r = ledger->Append(*signed_event);
+    auto r = ledger->log().Append(*signed_event);
     ASSERT_TRUE(r.ok()) << r.status().ToString();
   }
   Audit audit = VerifyReadOnly(p.dir.path());
@@ -764,7 +765,7 @@ TEST(DerivedColumnsTest, RepairRefusesALogThatHoldsAnIdTwice) {
     ASSERT_TRUE(store->Write(b, true).ok());
     // With the id record gone (as an insider with `ldb` would leave it), the writer takes the
     // retry for a new event.
-    auto again = ledger->Append(p.events[1]);  // a phase.entered: repeatable by the rules
+    auto again = ledger->log().Append(p.events[1]);  // a phase.entered: repeatable by the rules
     ASSERT_TRUE(again.ok()) << again.status().ToString();
     EXPECT_FALSE(again->duplicate);
     EXPECT_EQ(again->seq, before);
@@ -803,7 +804,7 @@ TEST(DerivedColumnsTest, FlippedByteInEachColumnsTableFileIsDetected) {
     Populated p(20);
     {
       auto ledger = Ledger::Open(p.dir.path(), Options()).value();
-      ASSERT_TRUE(ledger->Compact().ok());
+      ASSERT_TRUE(ledger->privacy().Compact().ok());
     }
     auto files = TableFilesByColumn(p.dir.path());
     ASSERT_FALSE(files[column].empty());
@@ -852,18 +853,19 @@ TEST(ReadOnlyTest, ReadingAndVerifyingLeaveEveryFileAsItWas) {
   {
     auto ledger = Ledger::Open(p.dir.path(), ReadOnly());
     ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
-    EXPECT_EQ((*ledger)->Size(), p.size);
+    EXPECT_EQ((*ledger)->log().Size(), p.size);
     auto report = VerifyLedger(**ledger, {});
     ASSERT_TRUE(report.ok());
     EXPECT_TRUE(report->ok) << report->failure.ToString();
-    EXPECT_TRUE((*ledger)->ReadSeq(3).ok());
-    EXPECT_FALSE((*ledger)->Keys().empty());
-    auto refused = (*ledger)->Append(Sign(PhaseEntered("yp0", "after_care"), p.keys.caseworker));
+    EXPECT_TRUE((*ledger)->log().ReadSeq(3).ok());
+    EXPECT_FALSE((*ledger)->log().Keys().empty());
+    auto refused =
+        (*ledger)->log().Append(Sign(PhaseEntered("yp0", "after_care"), p.keys.caseworker));
     ASSERT_FALSE(refused.ok());
     EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition);
     EXPECT_TRUE(Contains(refused.status().message(), "read-only"));
-    EXPECT_EQ((*ledger)->SignCheckpoint().status().code(), StatusCode::kFailedPrecondition);
-    EXPECT_EQ((*ledger)->Compact().code(), StatusCode::kFailedPrecondition);
+    EXPECT_EQ((*ledger)->audit().SignCheckpoint().status().code(), StatusCode::kFailedPrecondition);
+    EXPECT_EQ((*ledger)->privacy().Compact().code(), StatusCode::kFailedPrecondition);
   }
   EXPECT_EQ(Snapshot(p.dir.path()), before);
 }

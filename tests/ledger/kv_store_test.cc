@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <type_traits>
 
 #include "../temp_dir.h"
 
@@ -18,9 +19,18 @@ struct RocksFactory {
     std::filesystem::remove_all(dir);
     return OpenRocksDbStore(dir, true).value();
   }
+  // Where a checkpoint of the store goes (Checkpoint); `temp` removes `dir`, this its copy.
+  std::string CopyDir() const { return dir + "-copy/nested"; }
+  ~RocksFactory() { std::filesystem::remove_all(dir + "-copy"); }
 };
 struct MemoryFactory {
   std::unique_ptr<KvStore> Make() { return NewMemoryStore(); }
+  // Never created: the memory store refuses to make a copy.
+  std::string CopyDir() const {
+    return (std::filesystem::temp_directory_path() /
+            ("kvtest-memcopy-" + std::to_string(::getpid())))
+        .string();
+  }
 };
 
 template <typename F>
@@ -107,6 +117,52 @@ TYPED_TEST(KvStoreTest, IteratorIsASnapshot) {
   int n = 0;
   for (it->Seek(""); it->Valid(); it->Next()) ++n;
   EXPECT_EQ(n, 1);
+}
+
+// A checkpoint is a copy of what was written before it, opened read-only; the memory store has
+// no files to copy and refuses (the ledger's Backup relies on both).
+TYPED_TEST(KvStoreTest, CheckpointCopiesWhatWasWrittenBefore) {
+  auto store = this->factory_.Make();
+  KvWriteBatch before;
+  before.Put(Column::kEntries, "a", "1");
+  before.Put(Column::kMeta, "head", "h1");
+  ASSERT_TRUE(store->Write(before, true).ok());
+  const std::string dir = this->factory_.CopyDir();
+  auto copy = store->Checkpoint(dir);
+  KvWriteBatch after;
+  after.Put(Column::kEntries, "b", "2");
+  ASSERT_TRUE(store->Write(after, true).ok());
+  if (std::is_same_v<TypeParam, MemoryFactory>) {
+    EXPECT_EQ(copy.status().code(), StatusCode::kFailedPrecondition);
+    EXPECT_FALSE(std::filesystem::exists(dir));
+    return;
+  }
+  ASSERT_TRUE(copy.ok()) << copy.status().message();
+  EXPECT_EQ((*copy)->Get(Column::kEntries, "a").value(), "1");
+  EXPECT_EQ((*copy)->Get(Column::kMeta, "head").value(), "h1");
+  EXPECT_EQ((*copy)->Get(Column::kEntries, "b").status().code(), StatusCode::kNotFound);
+  // Opened read-only: the copy takes no writes.
+  KvWriteBatch into_copy;
+  into_copy.Put(Column::kEntries, "c", "3");
+  EXPECT_FALSE((*copy)->Write(into_copy, true).ok());
+  // A second checkpoint into the now non-empty directory is refused.
+  EXPECT_EQ(store->Checkpoint(dir).status().code(), StatusCode::kFailedPrecondition);
+}
+
+TYPED_TEST(KvStoreTest, CheckpointTakesAnEmptyDirectory) {
+  auto store = this->factory_.Make();
+  KvWriteBatch b;
+  b.Put(Column::kIds, "x", "1");
+  ASSERT_TRUE(store->Write(b, true).ok());
+  const std::string dir = this->factory_.CopyDir();
+  if (std::is_same_v<TypeParam, MemoryFactory>) {
+    EXPECT_EQ(store->Checkpoint(dir).status().code(), StatusCode::kFailedPrecondition);
+    return;
+  }
+  std::filesystem::create_directories(dir);
+  auto copy = store->Checkpoint(dir);
+  ASSERT_TRUE(copy.ok()) << copy.status().message();
+  EXPECT_EQ((*copy)->Get(Column::kIds, "x").value(), "1");
 }
 
 TEST(RocksDbStoreTest, CreateRefusesAnExistingLedgerAndOpenRefusesAMissingOne) {

@@ -31,20 +31,20 @@ using testing::TestLedger;
 
 TEST(LedgerTest, AppendsAndReadsBackBySeqIdAndStream) {
   TestLedger t;
-  uint64_t before = t.ledger->Size();
+  uint64_t before = t.ledger->log().Size();
   auto opened = CaseOpened("yabc");
-  auto r = t.ledger->Append(Sign(opened, t.caseworker));
+  auto r = t.ledger->log().Append(Sign(opened, t.caseworker));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_EQ(r->seq, before);
   EXPECT_EQ(r->version, 0u);
   EXPECT_FALSE(r->duplicate);
-  auto r2 = t.ledger->Append(Sign(PhaseEntered("yabc", "intake"), t.caseworker));
+  auto r2 = t.ledger->log().Append(Sign(PhaseEntered("yabc", "intake"), t.caseworker));
   ASSERT_TRUE(r2.ok()) << r2.status().ToString();
   EXPECT_EQ(r2->seq, before + 1);
   EXPECT_EQ(r2->version, 1u);
   EXPECT_GE(r2->recorded_at_us, r->recorded_at_us);
 
-  auto by_seq = t.ledger->ReadSeq(r->seq);
+  auto by_seq = t.ledger->log().ReadSeq(r->seq);
   ASSERT_TRUE(by_seq.ok());
   auto json = EventJsonFromCanonical(by_seq->event);
   ASSERT_TRUE(json.ok());
@@ -56,15 +56,15 @@ TEST(LedgerTest, AppendsAndReadsBackBySeqIdAndStream) {
   EXPECT_EQ(json->find("Kari"), std::string::npos);
   EXPECT_EQ(by_seq->bytes.find("Kari"), std::string::npos);
 
-  auto by_id = t.ledger->ReadId(opened["id"].get<std::string>());
+  auto by_id = t.ledger->log().ReadId(opened["id"].get<std::string>());
   ASSERT_TRUE(by_id.ok());
   EXPECT_EQ(by_id->seq, r->seq);
-  auto stream = t.ledger->ReadStream("case/yabc", 0, 100);
+  auto stream = t.ledger->log().ReadStream("case/yabc", 0, 100);
   ASSERT_TRUE(stream.ok());
   ASSERT_EQ(stream->size(), 2u);
   EXPECT_EQ((*stream)[1].seq, r2->seq);
 
-  auto personal = t.ledger->ReadPersonal(r->seq, t.caseworker.key_id());
+  auto personal = t.ledger->privacy().ReadPersonal(r->seq, t.caseworker.key_id());
   ASSERT_TRUE(personal.ok()) << personal.status().ToString();
   EXPECT_EQ(personal->state, PersonalValues::State::kPresent);
   EXPECT_EQ(personal->values.size(), 3u);
@@ -79,13 +79,14 @@ TEST(LedgerTest, AppendStageTimesCountEveryEventOnlyWhileOn) {
   }
   EnableAppendStageTimes(false);
   ResetAppendStageTimes();
-  for (auto& r : t.ledger->AppendEach({batch.begin(), batch.begin() + 20})) ASSERT_TRUE(r.ok());
+  for (auto& r : t.ledger->log().AppendEach({batch.begin(), batch.begin() + 20}))
+    ASSERT_TRUE(r.ok());
   AppendStageTimes off = ReadAppendStageTimes();
   EXPECT_EQ(off.events, 0u);
   EXPECT_EQ(off.verify_ns + off.decode_ns + off.apply_ns + off.write_ns, 0u);
 
   EnableAppendStageTimes(true);
-  for (auto& r : t.ledger->AppendEach({batch.begin() + 20, batch.end()})) ASSERT_TRUE(r.ok());
+  for (auto& r : t.ledger->log().AppendEach({batch.begin() + 20, batch.end()})) ASSERT_TRUE(r.ok());
   EnableAppendStageTimes(false);
   AppendStageTimes on = ReadAppendStageTimes();
   EXPECT_EQ(on.events, 20u);
@@ -112,7 +113,7 @@ TEST(LedgerTest, ARefusedEventBetweenAcceptedOnesOfItsStreamLeavesTheHeadAsItWas
       Sign(opened, t.caseworker),   Sign(PhaseEntered("yinplace", "intake"), t.caseworker),
       Sign(stale, t.caseworker),    Sign(PhaseEntered("yinplace", "clarification"), t.caseworker),
       Sign(reopened, t.caseworker), Sign(PhaseEntered("yinplace", "follow_up"), t.caseworker)};
-  auto results = t.ledger->AppendEach(batch);
+  auto results = t.ledger->log().AppendEach(batch);
   ASSERT_EQ(results.size(), batch.size());
   ASSERT_TRUE(results[0].ok() && results[1].ok() && results[3].ok() && results[5].ok());
   EXPECT_EQ(results[2].status().code(), StatusCode::kConflict) << results[2].status().ToString();
@@ -120,13 +121,13 @@ TEST(LedgerTest, ARefusedEventBetweenAcceptedOnesOfItsStreamLeavesTheHeadAsItWas
   EXPECT_EQ(results[1]->version, 1u);
   EXPECT_EQ(results[3]->version, 2u);
   EXPECT_EQ(results[5]->version, 3u);
-  auto stream = t.ledger->ReadStream("case/yinplace", 0, 100);
+  auto stream = t.ledger->log().ReadStream("case/yinplace", 0, 100);
   ASSERT_TRUE(stream.ok());
   EXPECT_EQ(stream->size(), 4u);
   // The next append sees version 4 next.
   auto next = PhaseEntered("yinplace", "after_care");
   next["expected_version"] = 3;
-  auto appended = t.ledger->Append(Sign(next, t.caseworker));
+  auto appended = t.ledger->log().Append(Sign(next, t.caseworker));
   ASSERT_TRUE(appended.ok()) << appended.status().ToString();
   EXPECT_EQ(appended->version, 4u);
   auto report = VerifyLedger(*t.ledger, {});
@@ -139,20 +140,20 @@ TEST(LedgerTest, ARefusedEventBetweenAcceptedOnesOfItsStreamLeavesTheHeadAsItWas
 // stream's head is as before.
 TEST(LedgerTest, ARefusedAtomicBatchLeavesItsStreamsHeadAsItWas) {
   TestLedger t;
-  ASSERT_TRUE(t.ledger->Append(Sign(CaseOpened("yatomic"), t.caseworker)).ok());
+  ASSERT_TRUE(t.ledger->log().Append(Sign(CaseOpened("yatomic"), t.caseworker)).ok());
   std::vector<SignedEvent> refused = {Sign(PhaseEntered("yatomic", "intake"), t.caseworker),
                                       Sign(PhaseEntered("yatomic", "clarification"), t.caseworker),
                                       Sign(CaseOpened("yatomic"), t.caseworker)};
-  const uint64_t size = t.ledger->Size();
-  auto result = t.ledger->AppendAtomic(refused);
+  const uint64_t size = t.ledger->log().Size();
+  auto result = t.ledger->log().AppendAtomic(refused);
   ASSERT_FALSE(result.ok());
   EXPECT_NE(result.status().message().find("event 2 of the atomic batch"), std::string::npos)
       << result.status().ToString();
-  EXPECT_EQ(t.ledger->Size(), size);
+  EXPECT_EQ(t.ledger->log().Size(), size);
   std::vector<SignedEvent> accepted = {
       Sign(PhaseEntered("yatomic", "intake"), t.caseworker),
       Sign(PhaseEntered("yatomic", "clarification"), t.caseworker)};
-  auto ok = t.ledger->AppendAtomic(accepted);
+  auto ok = t.ledger->log().AppendAtomic(accepted);
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_EQ((*ok)[0].version, 1u);
   EXPECT_EQ((*ok)[1].version, 2u);
@@ -164,14 +165,14 @@ TEST(LedgerTest, ARefusedAtomicBatchLeavesItsStreamsHeadAsItWas) {
 TEST(LedgerTest, SameIdSameContentReturnsFirstPosition) {
   TestLedger t;
   auto e = Sign(CaseOpened("yabc"), t.caseworker);
-  auto first = t.ledger->Append(e);
+  auto first = t.ledger->log().Append(e);
   ASSERT_TRUE(first.ok());
-  uint64_t size = t.ledger->Size();
-  auto again = t.ledger->Append(e);
+  uint64_t size = t.ledger->log().Size();
+  auto again = t.ledger->log().Append(e);
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_TRUE(again->duplicate);
   EXPECT_EQ(again->seq, first->seq);
-  EXPECT_EQ(t.ledger->Size(), size);
+  EXPECT_EQ(t.ledger->log().Size(), size);
 }
 
 // Regression: a retry re-signs the same input line; with personal values it must still be a
@@ -179,9 +180,9 @@ TEST(LedgerTest, SameIdSameContentReturnsFirstPosition) {
 TEST(LedgerTest, ResigningTheSameInputWithPersonalValuesIsADuplicate) {
   TestLedger t;
   auto j = CaseOpened("yabc");
-  auto first = t.ledger->Append(Sign(j, t.caseworker));
+  auto first = t.ledger->log().Append(Sign(j, t.caseworker));
   ASSERT_TRUE(first.ok());
-  auto retry = t.ledger->Append(Sign(j, t.caseworker));
+  auto retry = t.ledger->log().Append(Sign(j, t.caseworker));
   ASSERT_TRUE(retry.ok()) << retry.status().ToString();
   EXPECT_TRUE(retry->duplicate);
   EXPECT_EQ(retry->seq, first->seq);
@@ -190,39 +191,39 @@ TEST(LedgerTest, ResigningTheSameInputWithPersonalValuesIsADuplicate) {
 TEST(LedgerTest, SameIdOtherContentIsConflict) {
   TestLedger t;
   auto j = CaseOpened("yabc");
-  ASSERT_TRUE(t.ledger->Append(Sign(j, t.caseworker)).ok());
-  uint64_t size = t.ledger->Size();
+  ASSERT_TRUE(t.ledger->log().Append(Sign(j, t.caseworker)).ok());
+  uint64_t size = t.ledger->log().Size();
   j["stream"] = "case/ydef";
   j["subject"] = "ydef";
-  auto r = t.ledger->Append(Sign(j, t.caseworker));
+  auto r = t.ledger->log().Append(Sign(j, t.caseworker));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kConflict);
   EXPECT_NE(r.status().message().find(j["id"].get<std::string>()), std::string::npos);
-  EXPECT_EQ(t.ledger->Size(), size);
+  EXPECT_EQ(t.ledger->log().Size(), size);
 }
 
 TEST(LedgerTest, BadSignatureIsRefused) {
   TestLedger t;
   auto e = Sign(CaseOpened("yabc"), t.caseworker);
   e.signature[0] ^= 1;
-  uint64_t size = t.ledger->Size();
-  auto r = t.ledger->Append(e);
+  uint64_t size = t.ledger->log().Size();
+  auto r = t.ledger->log().Append(e);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kPermissionDenied);
   EXPECT_NE(r.status().message().find("bad signature"), std::string::npos);
-  EXPECT_EQ(t.ledger->Size(), size);
+  EXPECT_EQ(t.ledger->log().Size(), size);
   // An altered event under a good signature is refused the same way.
   auto e2 = Sign(CaseOpened("yabc"), t.caseworker);
   e2.event[e2.event.size() - 9] ^= 1;
-  auto r2 = t.ledger->Append(e2);
+  auto r2 = t.ledger->log().Append(e2);
   ASSERT_FALSE(r2.ok());
-  EXPECT_EQ(t.ledger->Size(), size);
+  EXPECT_EQ(t.ledger->log().Size(), size);
 }
 
 TEST(LedgerTest, UnregisteredKeyIsRefused) {
   TestLedger t;
   auto stranger = MakeKey("stranger");
-  auto r = t.ledger->Append(Sign(CaseOpened("yabc"), stranger));
+  auto r = t.ledger->log().Append(Sign(CaseOpened("yabc"), stranger));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kPermissionDenied);
   EXPECT_NE(r.status().message().find("not registered"), std::string::npos);
@@ -230,9 +231,9 @@ TEST(LedgerTest, UnregisteredKeyIsRefused) {
 
 TEST(LedgerTest, RevokedKeyAppendsNothingAfterRevocation) {
   TestLedger t;
-  ASSERT_TRUE(t.ledger->Append(Sign(CaseOpened("yabc"), t.caseworker)).ok());
+  ASSERT_TRUE(t.ledger->log().Append(Sign(CaseOpened("yabc"), t.caseworker)).ok());
   ASSERT_TRUE(RevokeKey(*t.ledger, t.admin, t.caseworker.key_id_hex(), "left").ok());
-  auto r = t.ledger->Append(Sign(PhaseEntered("yabc", "intake"), t.caseworker));
+  auto r = t.ledger->log().Append(Sign(PhaseEntered("yabc", "intake"), t.caseworker));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kPermissionDenied);
   EXPECT_NE(r.status().message().find("revoked"), std::string::npos);
@@ -252,13 +253,13 @@ TEST(LedgerTest, RoleMayOnlyAppendItsTypes) {
   EXPECT_NE(r.status().message().find("role caseworker"), std::string::npos)
       << r.status().ToString();
   // ...and an admin may not write case events.
-  auto r2 = t.ledger->Append(Sign(CaseOpened("yabc"), t.admin));
+  auto r2 = t.ledger->log().Append(Sign(CaseOpened("yabc"), t.admin));
   ASSERT_FALSE(r2.ok());
   EXPECT_EQ(r2.status().code(), StatusCode::kPermissionDenied);
   // An auditor may append nothing.
   auto auditor = MakeKey("auditor");
   ASSERT_TRUE(RegisterKey(*t.ledger, t.admin, auditor.verifier(), "auditor", {}).ok());
-  EXPECT_EQ(t.ledger->Append(Sign(CaseOpened("yabc"), auditor)).status().code(),
+  EXPECT_EQ(t.ledger->log().Append(Sign(CaseOpened("yabc"), auditor)).status().code(),
             StatusCode::kPermissionDenied);
 }
 
@@ -267,45 +268,47 @@ TEST(LedgerTest, ScopeLimitsStreamsByOffice) {
   auto scoped = MakeKey("kongsberg");
   ASSERT_TRUE(
       RegisterKey(*t.ledger, t.admin, scoped.verifier(), "caseworker", {"office:kongsberg"}).ok());
-  auto r = t.ledger->Append(Sign(CaseOpened("yabc"), scoped));  // office drammen-ung
+  auto r = t.ledger->log().Append(Sign(CaseOpened("yabc"), scoped));  // office drammen-ung
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kPermissionDenied);
   auto j = CaseOpened("ydef");
   j["data"]["office"] = "kongsberg";
-  EXPECT_TRUE(t.ledger->Append(Sign(j, scoped)).ok());
-  EXPECT_TRUE(t.ledger->Append(Sign(PhaseEntered("ydef", "intake"), scoped)).ok());
+  EXPECT_TRUE(t.ledger->log().Append(Sign(j, scoped)).ok());
+  EXPECT_TRUE(t.ledger->log().Append(Sign(PhaseEntered("ydef", "intake"), scoped)).ok());
 }
 
 TEST(LedgerTest, ExpectedVersionIsChecked) {
   TestLedger t;
   auto opened = CaseOpened("yabc");
   opened["expected_version"] = "no_stream";
-  ASSERT_TRUE(t.ledger->Append(Sign(opened, t.caseworker)).ok());
+  ASSERT_TRUE(t.ledger->log().Append(Sign(opened, t.caseworker)).ok());
   auto next = PhaseEntered("yabc", "intake");
   next["expected_version"] = 0;
-  ASSERT_TRUE(t.ledger->Append(Sign(next, t.caseworker)).ok());
+  ASSERT_TRUE(t.ledger->log().Append(Sign(next, t.caseworker)).ok());
   auto stale = PhaseEntered("yabc", "clarification");
   stale["expected_version"] = 0;
-  auto r = t.ledger->Append(Sign(stale, t.caseworker));
+  auto r = t.ledger->log().Append(Sign(stale, t.caseworker));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kConflict);
   EXPECT_NE(r.status().message().find("version 1"), std::string::npos);
   auto again = CaseOpened("yabc");
   again["expected_version"] = "no_stream";
-  EXPECT_EQ(t.ledger->Append(Sign(again, t.caseworker)).status().code(), StatusCode::kConflict);
+  EXPECT_EQ(t.ledger->log().Append(Sign(again, t.caseworker)).status().code(),
+            StatusCode::kConflict);
   auto exists = PhaseEntered("ynew", "intake");
   exists["expected_version"] = "exists";
-  EXPECT_EQ(t.ledger->Append(Sign(exists, t.caseworker)).status().code(), StatusCode::kConflict);
+  EXPECT_EQ(t.ledger->log().Append(Sign(exists, t.caseworker)).status().code(),
+            StatusCode::kConflict);
 }
 
 TEST(LedgerTest, CaseStreamMustStartWithCaseOpened) {
   TestLedger t;
-  auto r = t.ledger->Append(Sign(PhaseEntered("yabc", "intake"), t.caseworker));
+  auto r = t.ledger->log().Append(Sign(PhaseEntered("yabc", "intake"), t.caseworker));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(r.status().message().find("must be case.opened"), std::string::npos);
-  ASSERT_TRUE(t.ledger->Append(Sign(CaseOpened("yabc"), t.caseworker)).ok());
-  EXPECT_EQ(t.ledger->Append(Sign(CaseOpened("yabc"), t.caseworker)).status().code(),
+  ASSERT_TRUE(t.ledger->log().Append(Sign(CaseOpened("yabc"), t.caseworker)).ok());
+  EXPECT_EQ(t.ledger->log().Append(Sign(CaseOpened("yabc"), t.caseworker)).status().code(),
             StatusCode::kFailedPrecondition);
 }
 
@@ -318,11 +321,11 @@ TEST(LedgerTest, OccurredAtMoreThanFiveMinutesAheadIsRefused) {
   TestLedger t(options);
   auto j = CaseOpened("yabc");
   j["occurred_at"] = FormatInstantMicros(now + 5 * 60 * 1000000 + 1000000);
-  auto r = t.ledger->Append(Sign(j, t.caseworker));
+  auto r = t.ledger->log().Append(Sign(j, t.caseworker));
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("occurred_at"), std::string::npos);
   j["occurred_at"] = FormatInstantMicros(now + 5 * 60 * 1000000);
-  EXPECT_TRUE(t.ledger->Append(Sign(j, t.caseworker)).ok());
+  EXPECT_TRUE(t.ledger->log().Append(Sign(j, t.caseworker)).ok());
 }
 
 TEST(LedgerTest, RecordedAtNeverDecreasesWhenTheClockGoesBack) {
@@ -330,9 +333,9 @@ TEST(LedgerTest, RecordedAtNeverDecreasesWhenTheClockGoesBack) {
   LedgerOptions options;
   options.clock = [&] { return now.load(); };
   TestLedger t(options);
-  auto a = t.ledger->Append(Sign(CaseOpened("yabc"), t.caseworker));
+  auto a = t.ledger->log().Append(Sign(CaseOpened("yabc"), t.caseworker));
   now -= 60 * 1000000;
-  auto b = t.ledger->Append(Sign(PhaseEntered("yabc", "intake"), t.caseworker));
+  auto b = t.ledger->log().Append(Sign(PhaseEntered("yabc", "intake"), t.caseworker));
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_GE(b->recorded_at_us, a->recorded_at_us);
 }
@@ -341,16 +344,16 @@ TEST(LedgerTest, OversizeEventIsRefused) {
   TestLedger t;
   auto j = CaseOpened("yabc");
   j["personal"]["notes"] = std::string(4000, 'x');
-  ASSERT_TRUE(t.ledger->Append(Sign(j, t.caseworker)).ok());  // notes travel beside the event
+  ASSERT_TRUE(t.ledger->log().Append(Sign(j, t.caseworker)).ok());  // notes travel beside the event
   // An event over 64 KiB can only be built from raw bytes: pad a valid event's bytes.
   auto e = Sign(PhaseEntered("yabc", "intake"), t.caseworker);
   e.event.append(70000, '\0');
-  uint64_t size = t.ledger->Size();
-  auto r = t.ledger->Append(e);
+  uint64_t size = t.ledger->log().Size();
+  auto r = t.ledger->log().Append(e);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(r.status().message().find("65535"), std::string::npos);
-  EXPECT_EQ(t.ledger->Size(), size);
+  EXPECT_EQ(t.ledger->log().Size(), size);
 }
 
 TEST(LedgerTest, DisclosureMustMatchItsDigest) {
@@ -359,30 +362,30 @@ TEST(LedgerTest, DisclosureMustMatchItsDigest) {
   for (auto& d : e.disclosures) {
     if (d.field == "name") d.value = "Someone Else";
   }
-  auto r = t.ledger->Append(e);
+  auto r = t.ledger->log().Append(e);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(r.status().message().find("does not match"), std::string::npos);
   auto e2 = Sign(CaseOpened("yabc"), t.caseworker);
   e2.disclosures.pop_back();
-  EXPECT_EQ(t.ledger->Append(e2).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(t.ledger->log().Append(e2).status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(LedgerTest, AtomicBatchIsAllOrNothing) {
   TestLedger t;
-  uint64_t size = t.ledger->Size();
+  uint64_t size = t.ledger->log().Size();
   auto bad = PhaseEntered("yabc", "intake");
   bad["expected_version"] = 7;
   std::vector<SignedEvent> batch = {Sign(CaseOpened("yabc"), t.caseworker),
                                     Sign(PhaseEntered("yabc", "intake"), t.caseworker),
                                     Sign(bad, t.caseworker)};
-  auto r = t.ledger->AppendAtomic(batch);
+  auto r = t.ledger->log().AppendAtomic(batch);
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("event 2 of the atomic batch"), std::string::npos);
-  EXPECT_EQ(t.ledger->Size(), size);
-  EXPECT_EQ(t.ledger->ReadStream("case/yabc", 0, 10)->size(), 0u);
+  EXPECT_EQ(t.ledger->log().Size(), size);
+  EXPECT_EQ(t.ledger->log().ReadStream("case/yabc", 0, 10)->size(), 0u);
   batch.pop_back();
-  auto ok = t.ledger->AppendAtomic(batch);
+  auto ok = t.ledger->log().AppendAtomic(batch);
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_EQ((*ok)[1].version, 1u);
 }
@@ -393,7 +396,7 @@ TEST(LedgerTest, AppendEachRefusesOnlyTheBadEvents) {
   bad.signature[3] ^= 1;
   std::vector<SignedEvent> batch = {Sign(CaseOpened("yabc"), t.caseworker), bad,
                                     Sign(PhaseEntered("yabc", "intake"), t.caseworker)};
-  auto results = t.ledger->AppendEach(batch);
+  auto results = t.ledger->log().AppendEach(batch);
   ASSERT_EQ(results.size(), 3u);
   EXPECT_TRUE(results[0].ok());
   EXPECT_FALSE(results[1].ok());
@@ -406,7 +409,7 @@ TEST(LedgerTest, KeyRegisteredAndUsedInOneAtomicBatch) {
   auto fresh = MakeKey("fresh");
   auto reg = SignEventJson(KeyRegisteredJson(t.admin, fresh.verifier(), "caseworker", {}), t.admin);
   ASSERT_TRUE(reg.ok());
-  auto r = t.ledger->AppendAtomic({*reg, Sign(CaseOpened("yabc"), fresh)});
+  auto r = t.ledger->log().AppendAtomic({*reg, Sign(CaseOpened("yabc"), fresh)});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
 }
 
@@ -420,7 +423,7 @@ TEST(LedgerTest, ConcurrentAppendersGetGaplessPositions) {
     for (int k = 1; k < kPerThread; ++k)
       work[i].push_back(Sign(PhaseEntered(s, "intake"), t.caseworker));
   }
-  uint64_t start = t.ledger->Size();
+  uint64_t start = t.ledger->log().Size();
   std::vector<std::thread> threads;
   std::atomic<int> failures{0};
   Mutex mu;
@@ -428,7 +431,7 @@ TEST(LedgerTest, ConcurrentAppendersGetGaplessPositions) {
   for (int i = 0; i < kThreads; ++i) {
     threads.emplace_back([&, i] {
       for (const auto& e : work[i]) {
-        auto r = t.ledger->Append(e);
+        auto r = t.ledger->log().Append(e);
         if (!r.ok()) {
           failures++;
           continue;
@@ -445,7 +448,7 @@ TEST(LedgerTest, ConcurrentAppendersGetGaplessPositions) {
   EXPECT_EQ(*seqs.rbegin(), start + kThreads * kPerThread - 1);
   // Per stream, versions are 0..n-1 in seq order.
   for (int i = 0; i < kThreads; ++i) {
-    auto entries = t.ledger->ReadStream("case/yt" + std::to_string(i), 0, 1000).value();
+    auto entries = t.ledger->log().ReadStream("case/yt" + std::to_string(i), 0, 1000).value();
     ASSERT_EQ(entries.size(), static_cast<size_t>(kPerThread));
     for (size_t v = 0; v < entries.size(); ++v) {
       EXPECT_EQ(entries[v].version, v);
@@ -458,20 +461,20 @@ TEST(LedgerTest, ConcurrentAppendersGetGaplessPositions) {
 
 TEST(LedgerTest, ScanReturnsEveryEntryInOrder) {
   TestLedger t;
-  ASSERT_TRUE(t.ledger->Append(Sign(CaseOpened("yabc"), t.caseworker)).ok());
+  ASSERT_TRUE(t.ledger->log().Append(Sign(CaseOpened("yabc"), t.caseworker)).ok());
   uint64_t n = 0;
-  auto it = t.ledger->Scan(0);
+  auto it = t.ledger->log().Scan(0);
   for (; it->Valid(); it->Next()) EXPECT_EQ(it->entry().seq, n++);
   EXPECT_TRUE(it->status().ok());
-  EXPECT_EQ(n, t.ledger->Size());
-  auto from_end = t.ledger->Scan(n);
+  EXPECT_EQ(n, t.ledger->log().Size());
+  auto from_end = t.ledger->log().Scan(n);
   EXPECT_FALSE(from_end->Valid());
 }
 
 TEST(LedgerTest, ReadOfMissingThingsIsNotFound) {
   TestLedger t;
-  EXPECT_EQ(t.ledger->ReadSeq(999).status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(t.ledger->ReadId("00000000-0000-4000-8000-000000000000").status().code(),
+  EXPECT_EQ(t.ledger->log().ReadSeq(999).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(t.ledger->log().ReadId("00000000-0000-4000-8000-000000000000").status().code(),
             StatusCode::kNotFound);
 }
 
@@ -484,19 +487,19 @@ TEST(LedgerTest, GenesisRequiresSelfSignedAdmin) {
   // A self-signed caseworker registration is not a genesis.
   auto self_cw = SignEventJson(KeyRegisteredJson(cw, cw.verifier(), "caseworker", {}), cw);
   ASSERT_TRUE(self_cw.ok());
-  EXPECT_EQ(ledger->Append(*self_cw).status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(ledger->log().Append(*self_cw).status().code(), StatusCode::kPermissionDenied);
   // Regression: a ledger left empty (a crash between creation and the first admin's
   // registration) accepts no other self-signed admin than the one named at creation.
   auto intruder = MakeKey("intruder");
   auto self_intruder =
       SignEventJson(KeyRegisteredJson(intruder, intruder.verifier(), "admin", {}), intruder);
-  EXPECT_EQ(ledger->Append(*self_intruder).status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(ledger->log().Append(*self_intruder).status().code(), StatusCode::kPermissionDenied);
   auto self_admin = SignEventJson(KeyRegisteredJson(admin, admin.verifier(), "admin", {}), admin);
-  ASSERT_TRUE(ledger->Append(*self_admin).ok());
+  ASSERT_TRUE(ledger->log().Append(*self_admin).ok());
   // After the first key, self-signed registrations are refused.
   auto admin2 = MakeKey("admin2");
   auto second = SignEventJson(KeyRegisteredJson(admin2, admin2.verifier(), "admin", {}), admin2);
-  EXPECT_EQ(ledger->Append(*second).status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(ledger->log().Append(*second).status().code(), StatusCode::kPermissionDenied);
 }
 
 }  // namespace
@@ -511,7 +514,7 @@ TEST(LedgerReviewTest, ActorRoleMustBeTheSigningKeysRole) {
   TestLedger t;
   auto j = CaseOpened("yabc");
   j["actor"]["role"] = "dpo";  // a caseworker key recording that a DPO acted
-  auto r = t.ledger->Append(Sign(j, t.caseworker));
+  auto r = t.ledger->log().Append(Sign(j, t.caseworker));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kPermissionDenied);
   EXPECT_NE(r.status().message().find("actor.role"), std::string::npos);
@@ -531,40 +534,41 @@ TEST(LedgerReviewTest, ScopeWithoutSlashNamesOneStreamExactly) {
   TestLedger t;
   auto scoped = MakeKey("one-case");
   ASSERT_TRUE(RegisterKey(*t.ledger, t.admin, scoped.verifier(), "caseworker", {"case/yab"}).ok());
-  EXPECT_EQ(t.ledger->Append(Sign(CaseOpened("yabc"), scoped)).status().code(),
+  EXPECT_EQ(t.ledger->log().Append(Sign(CaseOpened("yabc"), scoped)).status().code(),
             StatusCode::kPermissionDenied);
-  EXPECT_TRUE(t.ledger->Append(Sign(CaseOpened("yab"), scoped)).ok());
+  EXPECT_TRUE(t.ledger->log().Append(Sign(CaseOpened("yab"), scoped)).ok());
 }
 
 TEST(LedgerReviewTest, ADuplicateIsAnsweredOnlyToAValidSignature) {
   TestLedger t;
   auto e = Sign(CaseOpened("yabc"), t.caseworker);
-  ASSERT_TRUE(t.ledger->Append(e).ok());
+  ASSERT_TRUE(t.ledger->log().Append(e).ok());
   auto stranger = MakeKey("stranger");
   SignedEvent probe = e;  // the same event bytes, claimed by an unknown key
   probe.key_id = stranger.key_id();
   probe.signature = stranger.Sign(EventSigningMessage(probe.event));
-  auto r = t.ledger->Append(probe);
+  auto r = t.ledger->log().Append(probe);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kPermissionDenied);
 }
 
 TEST(LedgerReviewTest, TreeNodeBeyondTheTreeIsNotFound) {
   TestLedger t;
-  EXPECT_EQ(t.ledger->TreeNode(0, t.ledger->Size()).status().code(), StatusCode::kNotFound);
-  EXPECT_TRUE(t.ledger->TreeNode(0, 0).ok());
+  EXPECT_EQ(t.ledger->audit().TreeNode(0, t.ledger->log().Size()).status().code(),
+            StatusCode::kNotFound);
+  EXPECT_TRUE(t.ledger->audit().TreeNode(0, 0).ok());
 }
 
 TEST(LedgerReviewTest, ReadIdNeverReturnsAnotherEvent) {
   TestLedger t;
   auto j = CaseOpened("yabc");
-  ASSERT_TRUE(t.ledger->Append(Sign(j, t.caseworker)).ok());
-  auto e = t.ledger->ReadId(j["id"].get<std::string>());
+  ASSERT_TRUE(t.ledger->log().Append(Sign(j, t.caseworker)).ok());
+  auto e = t.ledger->log().ReadId(j["id"].get<std::string>());
   ASSERT_TRUE(e.ok());
   EXPECT_EQ(SummarizeEvent(e->event)->id, j["id"].get<std::string>());
 }
 
-// Online backup (Ledger::Backup): a RocksDB checkpoint of a ledger on disk.
+// Online backup (VerifiableHistory::Backup): a RocksDB checkpoint of a ledger on disk.
 class LedgerBackupTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -590,7 +594,7 @@ class LedgerBackupTest : public ::testing::Test {
 };
 
 TEST_F(LedgerBackupTest, ACopyMadeDuringAppendsOpensAndVerifies) {
-  ASSERT_TRUE(ledger_->Append(Sign(CaseOpened("yb0"), caseworker_)).ok());
+  ASSERT_TRUE(ledger_->log().Append(Sign(CaseOpened("yb0"), caseworker_)).ok());
   // Four writers keep appending (each to its own stream) while the backup is made.
   constexpr int kWriters = 4;
   std::atomic<bool> stop{false};
@@ -600,12 +604,12 @@ TEST_F(LedgerBackupTest, ACopyMadeDuringAppendsOpensAndVerifies) {
   for (int w = 0; w < kWriters; ++w) {
     writers.emplace_back([&, w] {
       const std::string subject = "yw" + std::to_string(w);
-      if (!ledger_->Append(Sign(CaseOpened(subject), caseworker_)).ok()) failures++;
+      if (!ledger_->log().Append(Sign(CaseOpened(subject), caseworker_)).ok()) failures++;
       while (!stop) {
         std::vector<SignedEvent> batch;
         for (int k = 0; k < 5; ++k)
           batch.push_back(Sign(PhaseEntered(subject, "intake"), caseworker_));
-        if (ledger_->AppendAtomic(batch).ok()) {
+        if (ledger_->log().AppendAtomic(batch).ok()) {
           appended += batch.size();
         } else {
           failures++;
@@ -614,9 +618,9 @@ TEST_F(LedgerBackupTest, ACopyMadeDuringAppendsOpensAndVerifies) {
     });
   }
   while (appended < 200) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  const uint64_t before = ledger_->Size();
-  auto head = ledger_->Backup((dir_ / "backups" / "b1").string());
-  const uint64_t after = ledger_->Size();
+  const uint64_t before = ledger_->log().Size();
+  auto head = ledger_->audit().Backup((dir_ / "backups" / "b1").string());
+  const uint64_t after = ledger_->log().Size();
   while (appended < after + 200) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   stop = true;
   for (auto& t : writers) t.join();
@@ -625,13 +629,13 @@ TEST_F(LedgerBackupTest, ACopyMadeDuringAppendsOpensAndVerifies) {
   // Every append acknowledged before the call is in the copy; only whole atomic batches.
   EXPECT_GE(head->size, before);
   EXPECT_LE(head->size, after);
-  EXPECT_LT(head->size, ledger_->Size());
-  EXPECT_EQ(head->root, ledger_->RootAt(head->size).value());
+  EXPECT_LT(head->size, ledger_->log().Size());
+  EXPECT_EQ(head->root, ledger_->audit().RootAt(head->size).value());
 
   auto copy = Ledger::Open((dir_ / "backups" / "b1").string());
   ASSERT_TRUE(copy.ok()) << copy.status().ToString();
-  EXPECT_EQ((*copy)->Size(), head->size);
-  EXPECT_EQ((*copy)->Head().root, head->root);
+  EXPECT_EQ((*copy)->log().Size(), head->size);
+  EXPECT_EQ((*copy)->audit().Head().root, head->root);
   VerifyOptions vo;
   vo.verifier_key = ledger_key_.verifier().ToString();
   auto report = VerifyLedger(**copy, vo);
@@ -640,41 +644,43 @@ TEST_F(LedgerBackupTest, ACopyMadeDuringAppendsOpensAndVerifies) {
   EXPECT_EQ(report->size, head->size);
   // The copy's entries are the original's, byte for byte.
   for (uint64_t seq : {uint64_t{0}, head->size / 2, head->size - 1}) {
-    EXPECT_EQ((*copy)->ReadSeq(seq).value().bytes, ledger_->ReadSeq(seq).value().bytes) << seq;
+    EXPECT_EQ((*copy)->log().ReadSeq(seq).value().bytes, ledger_->log().ReadSeq(seq).value().bytes)
+        << seq;
   }
   // The copy is a ledger of its own: it takes appends without touching the original.
-  const uint64_t original = ledger_->Size();
-  auto appended_to_copy = (*copy)->Append(Sign(PhaseEntered("yb0", "intake"), caseworker_));
+  const uint64_t original = ledger_->log().Size();
+  auto appended_to_copy = (*copy)->log().Append(Sign(PhaseEntered("yb0", "intake"), caseworker_));
   ASSERT_TRUE(appended_to_copy.ok()) << appended_to_copy.status().ToString();
   EXPECT_EQ(appended_to_copy->seq, head->size);
-  EXPECT_EQ(ledger_->Size(), original);
+  EXPECT_EQ(ledger_->log().Size(), original);
 }
 
 TEST_F(LedgerBackupTest, AnEmptyDirectoryIsTakenAndANonEmptyOneRefused) {
-  ASSERT_TRUE(ledger_->Append(Sign(CaseOpened("yb1"), caseworker_)).ok());
+  ASSERT_TRUE(ledger_->log().Append(Sign(CaseOpened("yb1"), caseworker_)).ok());
   const auto empty = dir_ / "empty";
   std::filesystem::create_directories(empty);
-  auto head = ledger_->Backup(empty.string());
+  auto head = ledger_->audit().Backup(empty.string());
   ASSERT_TRUE(head.ok()) << head.status().ToString();
-  EXPECT_EQ(head->size, ledger_->Size());
+  EXPECT_EQ(head->size, ledger_->log().Size());
 
   // Now it holds a copy: a second backup there is refused and leaves the copy as it was.
-  auto again = ledger_->Backup(empty.string());
+  auto again = ledger_->audit().Backup(empty.string());
   EXPECT_EQ(again.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(again.status().message().find("not empty"), std::string::npos);
   EXPECT_TRUE(Ledger::Open(empty.string()).ok());
 
   const auto file = dir_ / "a-file";
   { std::ofstream(file) << "x"; }
-  EXPECT_EQ(ledger_->Backup(file.string()).status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_EQ(ledger_->Backup("").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ledger_->audit().Backup(file.string()).status().code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ledger_->audit().Backup("").status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(LedgerBackupMemoryTest, AnInMemoryLedgerHasNothingToBackUp) {
   TestLedger t;
   testing::TempDir temp("-never-made");
   const std::filesystem::path dir = temp.path();
-  auto head = t.ledger->Backup(dir.string());
+  auto head = t.ledger->audit().Backup(dir.string());
   EXPECT_EQ(head.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_FALSE(std::filesystem::exists(dir));
 }
@@ -702,11 +708,12 @@ TEST(LedgerCheckpointTest, TrailingEntriesAreCoveredWithoutAnotherAppend) {
   ASSERT_TRUE(RegisterKey(*ledger, admin, caseworker.verifier(), "caseworker", {}).ok());
   // Appends in quick succession: the last ones fall inside an interval after a checkpoint.
   for (int i = 0; i < 5; ++i) {
-    ASSERT_TRUE(ledger->Append(Sign(CaseOpened("ytrail" + std::to_string(i)), caseworker)).ok());
+    ASSERT_TRUE(
+        ledger->log().Append(Sign(CaseOpened("ytrail" + std::to_string(i)), caseworker)).ok());
   }
-  const uint64_t size = ledger->Size();
+  const uint64_t size = ledger->log().Size();
   auto covered = [&]() -> uint64_t {
-    auto note = ledger->LatestCheckpoint();
+    auto note = ledger->audit().LatestCheckpoint();
     if (!note.ok()) return 0;
     // The note's second line is the tree size (c2sp.org/tlog-checkpoint).
     const size_t first = note->find('\n');
@@ -717,7 +724,7 @@ TEST(LedgerCheckpointTest, TrailingEntriesAreCoveredWithoutAnotherAppend) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   EXPECT_EQ(covered(), size);
-  EXPECT_EQ(ledger->Size(), size);  // nothing was appended meanwhile
+  EXPECT_EQ(ledger->log().Size(), size);  // nothing was appended meanwhile
   ledger.reset();
   std::filesystem::remove_all(dir);
 }

@@ -1,4 +1,4 @@
-// Ledger::AppendReplicated: a replica stores exactly what the primary stored, after checking it
+// EventLog::AppendReplicated: a replica stores exactly what the primary stored, after checking it
 // as `ledger verify` would, and stores nothing of a batch that fails any check.
 #include <gtest/gtest.h>
 
@@ -40,7 +40,7 @@ struct Primary {
 // The stored bytes of entries [from, to) of `ledger`.
 std::vector<std::string> EntryBytes(Ledger& ledger, uint64_t from, uint64_t to) {
   std::vector<std::string> out;
-  for (auto it = ledger.Scan(from, /*decode=*/false); it->Valid() && it->entry().seq < to;
+  for (auto it = ledger.log().Scan(from, /*decode=*/false); it->Valid() && it->entry().seq < to;
        it->Next()) {
     out.push_back(it->entry().bytes);
   }
@@ -63,14 +63,14 @@ class ReplicatedAppendTest : public ::testing::Test {
     Append(CaseOpened("p-1"));
     Append(PhaseEntered("p-1", "clarification"));
     Append(CaseOpened("p-2"));
-    auto signed_note = primary_.ledger->SignCheckpoint();
+    auto signed_note = primary_.ledger->audit().SignCheckpoint();
     ASSERT_TRUE(signed_note.ok()) << signed_note.status().ToString();
     checkpoint_ = *signed_note;
-    replica_ = Ledger::CreateReplica("", primary_.ledger->Info().identity).value();
+    replica_ = Ledger::CreateReplica("", primary_.ledger->log().Info().identity).value();
   }
 
   void Append(const nlohmann::json& event) {
-    auto r = primary_.ledger->Append(Sign(event, primary_.caseworker));
+    auto r = primary_.ledger->log().Append(Sign(event, primary_.caseworker));
     ASSERT_TRUE(r.ok()) << r.status().ToString();
   }
 
@@ -80,106 +80,112 @@ class ReplicatedAppendTest : public ::testing::Test {
 };
 
 TEST_F(ReplicatedAppendTest, ReplicaHoldsTheSameBytesTreeAndCheckpoint) {
-  const uint64_t n = primary_.ledger->Size();
-  ASSERT_TRUE(replica_->AppendReplicated(EntryBytes(*primary_.ledger, 0, n), checkpoint_).ok());
-  ASSERT_EQ(replica_->Size(), n);
+  const uint64_t n = primary_.ledger->log().Size();
+  ASSERT_TRUE(
+      replica_->log().AppendReplicated(EntryBytes(*primary_.ledger, 0, n), checkpoint_).ok());
+  ASSERT_EQ(replica_->log().Size(), n);
   for (uint64_t seq = 0; seq < n; ++seq) {
-    EXPECT_EQ(replica_->ReadSeq(seq)->bytes, primary_.ledger->ReadSeq(seq)->bytes) << seq;
+    EXPECT_EQ(replica_->log().ReadSeq(seq)->bytes, primary_.ledger->log().ReadSeq(seq)->bytes)
+        << seq;
   }
-  EXPECT_EQ(replica_->Head().root, primary_.ledger->Head().root);
-  EXPECT_EQ(replica_->LatestCheckpoint().value(), checkpoint_);
-  EXPECT_EQ(replica_->InclusionProof(3, n).value(), primary_.ledger->InclusionProof(3, n).value());
-  EXPECT_EQ(replica_->Info().events_by_type, primary_.ledger->Info().events_by_type);
-  EXPECT_EQ(replica_->Keys().size(), primary_.ledger->Keys().size());
-  const auto by_id = primary_.ledger->ReadSeq(3).value();
+  EXPECT_EQ(replica_->audit().Head().root, primary_.ledger->audit().Head().root);
+  EXPECT_EQ(replica_->audit().LatestCheckpoint().value(), checkpoint_);
+  EXPECT_EQ(replica_->audit().InclusionProof(3, n).value(),
+            primary_.ledger->audit().InclusionProof(3, n).value());
+  EXPECT_EQ(replica_->log().Info().events_by_type, primary_.ledger->log().Info().events_by_type);
+  EXPECT_EQ(replica_->log().Keys().size(), primary_.ledger->log().Keys().size());
+  const auto by_id = primary_.ledger->log().ReadSeq(3).value();
   auto summary = SummarizeEvent(by_id.event).value();
-  EXPECT_EQ(replica_->ReadId(summary.id)->seq, 3u);
-  EXPECT_EQ(replica_->ReadStream("case/p-1", 0, 10)->size(), 2u);
+  EXPECT_EQ(replica_->log().ReadId(summary.id)->seq, 3u);
+  EXPECT_EQ(replica_->log().ReadStream("case/p-1", 0, 10)->size(), 2u);
   // The personal values stayed with the primary: the replica has digests only.
-  auto personal = replica_->ReadPersonal(2, primary_.caseworker.key_id());
+  auto personal = replica_->privacy().ReadPersonal(2, primary_.caseworker.key_id());
   EXPECT_EQ(personal.status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_TRUE(primary_.ledger->ReadPersonal(2, primary_.caseworker.key_id()).ok());
+  EXPECT_TRUE(primary_.ledger->privacy().ReadPersonal(2, primary_.caseworker.key_id()).ok());
   // A replica takes no appends of its own: its history is the primary's.
-  auto own = replica_->Append(Sign(CaseOpened("p-4"), primary_.caseworker));
+  auto own = replica_->log().Append(Sign(CaseOpened("p-4"), primary_.caseworker));
   EXPECT_EQ(own.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(own.status().message().find("is a replica"), std::string::npos);
-  EXPECT_EQ(replica_->Size(), n);
+  EXPECT_EQ(replica_->log().Size(), n);
 }
 
 TEST_F(ReplicatedAppendTest, ResumesBatchByBatchAndKeepsTheRulesState) {
-  const uint64_t first = primary_.ledger->Size();
-  ASSERT_TRUE(replica_->AppendReplicated(EntryBytes(*primary_.ledger, 0, first), checkpoint_).ok());
+  const uint64_t first = primary_.ledger->log().Size();
+  ASSERT_TRUE(
+      replica_->log().AppendReplicated(EntryBytes(*primary_.ledger, 0, first), checkpoint_).ok());
   // The case state travels with the entries: a second case.opened on p-1 would break the rules,
   // so the next phase must be accepted after the replica rebuilt p-1's state.
   Append(PhaseEntered("p-1", "follow_up"));
   Append(CaseOpened("p-3"));
-  auto second = primary_.ledger->SignCheckpoint().value();
-  const uint64_t n = primary_.ledger->Size();
-  Status s = replica_->AppendReplicated(EntryBytes(*primary_.ledger, first, n), second);
+  auto second = primary_.ledger->audit().SignCheckpoint().value();
+  const uint64_t n = primary_.ledger->log().Size();
+  Status s = replica_->log().AppendReplicated(EntryBytes(*primary_.ledger, first, n), second);
   ASSERT_TRUE(s.ok()) << s.ToString();
-  EXPECT_EQ(replica_->Head().root, primary_.ledger->Head().root);
+  EXPECT_EQ(replica_->audit().Head().root, primary_.ledger->audit().Head().root);
   // The earlier checkpoint again, with no entries: it agrees, nothing changes.
-  EXPECT_TRUE(replica_->AppendReplicated({}, checkpoint_).ok());
-  EXPECT_EQ(replica_->LatestCheckpoint().value(), second);
+  EXPECT_TRUE(replica_->log().AppendReplicated({}, checkpoint_).ok());
+  EXPECT_EQ(replica_->audit().LatestCheckpoint().value(), second);
 }
 
 TEST_F(ReplicatedAppendTest, FlippedSignatureByteIsRefusedNamingSeqAndNothingIsStored) {
-  const uint64_t n = primary_.ledger->Size();
+  const uint64_t n = primary_.ledger->log().Size();
   auto entries = EntryBytes(*primary_.ledger, 0, n);
-  const auto good = primary_.ledger->ReadSeq(3).value();
+  const auto good = primary_.ledger->log().ReadSeq(3).value();
   const size_t at = entries[3].find(good.signature);
   ASSERT_NE(at, std::string::npos);
   entries[3][at + 10] ^= 0x01;
-  Status s = replica_->AppendReplicated(entries, checkpoint_);
+  Status s = replica_->log().AppendReplicated(entries, checkpoint_);
   EXPECT_EQ(s.code(), StatusCode::kPermissionDenied) << s.ToString();
   EXPECT_NE(s.message().find("seq 3 (signature)"), std::string::npos) << s.ToString();
-  EXPECT_EQ(replica_->Size(), 0u);
-  EXPECT_FALSE(replica_->LatestCheckpoint().ok());
+  EXPECT_EQ(replica_->log().Size(), 0u);
+  EXPECT_FALSE(replica_->audit().LatestCheckpoint().ok());
 }
 
 TEST_F(ReplicatedAppendTest, MissingOrRepeatedEntryIsRefusedAtItsSeq) {
-  const uint64_t n = primary_.ledger->Size();
+  const uint64_t n = primary_.ledger->log().Size();
   auto entries = EntryBytes(*primary_.ledger, 0, n);
   auto dropped = entries;
   dropped.erase(dropped.begin() + 2);
-  Status s = replica_->AppendReplicated(dropped, checkpoint_);
+  Status s = replica_->log().AppendReplicated(dropped, checkpoint_);
   EXPECT_NE(s.message().find("seq 2 (seq): the entry says it is seq 3"), std::string::npos)
       << s.ToString();
   auto repeated = entries;
   repeated.insert(repeated.begin() + 2, entries[1]);
   repeated.pop_back();
-  s = replica_->AppendReplicated(repeated, checkpoint_);
+  s = replica_->log().AppendReplicated(repeated, checkpoint_);
   EXPECT_NE(s.message().find("seq 2 (seq)"), std::string::npos) << s.ToString();
-  EXPECT_EQ(replica_->Size(), 0u);
+  EXPECT_EQ(replica_->log().Size(), 0u);
 }
 
 TEST_F(ReplicatedAppendTest, CheckpointOfAnotherHistoryIsRefusedAndNothingIsStored) {
-  const uint64_t n = primary_.ledger->Size();
+  const uint64_t n = primary_.ledger->log().Size();
   tlog::Hash other{};
   other[0] = 1;
   // Validly signed by the ledger's key, but for other entries: a fork, or altered entries.
   const std::string forged = SignedCheckpoint(primary_.ledger_key, n, other);
-  Status s = replica_->AppendReplicated(EntryBytes(*primary_.ledger, 0, n), forged);
+  Status s = replica_->log().AppendReplicated(EntryBytes(*primary_.ledger, 0, n), forged);
   EXPECT_EQ(s.code(), StatusCode::kCorruption) << s.ToString();
   EXPECT_NE(s.message().find("(checkpoint)"), std::string::npos) << s.ToString();
-  EXPECT_EQ(replica_->Size(), 0u);
+  EXPECT_EQ(replica_->log().Size(), 0u);
   // Signed by another key: refused before any entry is looked at.
   const SigningKey impostor = SigningKey::Generate(primary_.ledger_key.name()).value();
-  s = replica_->AppendReplicated(EntryBytes(*primary_.ledger, 0, n),
-                                 SignedCheckpoint(impostor, n, primary_.ledger->Head().root));
+  s = replica_->log().AppendReplicated(
+      EntryBytes(*primary_.ledger, 0, n),
+      SignedCheckpoint(impostor, n, primary_.ledger->audit().Head().root));
   EXPECT_NE(s.message().find("the checkpoint is not one signed by"), std::string::npos)
       << s.ToString();
   // A checkpoint that covers fewer or more entries than given.
-  s = replica_->AppendReplicated(EntryBytes(*primary_.ledger, 0, n - 1), checkpoint_);
+  s = replica_->log().AppendReplicated(EntryBytes(*primary_.ledger, 0, n - 1), checkpoint_);
   EXPECT_NE(s.message().find("the checkpoint is of"), std::string::npos) << s.ToString();
-  EXPECT_EQ(replica_->Size(), 0u);
+  EXPECT_EQ(replica_->log().Size(), 0u);
 }
 
 TEST_F(ReplicatedAppendTest, SecondCheckpointOfStoredSizeWithAnotherRootIsAFork) {
-  const uint64_t n = primary_.ledger->Size();
-  ASSERT_TRUE(replica_->AppendReplicated(EntryBytes(*primary_.ledger, 0, n), checkpoint_).ok());
+  const uint64_t n = primary_.ledger->log().Size();
+  ASSERT_TRUE(
+      replica_->log().AppendReplicated(EntryBytes(*primary_.ledger, 0, n), checkpoint_).ok());
   tlog::Hash other{};
-  Status s = replica_->AppendReplicated({}, SignedCheckpoint(primary_.ledger_key, 2, other));
+  Status s = replica_->log().AppendReplicated({}, SignedCheckpoint(primary_.ledger_key, 2, other));
   EXPECT_EQ(s.code(), StatusCode::kCorruption);
   EXPECT_NE(s.message().find("signed two different histories"), std::string::npos) << s.ToString();
 }
@@ -190,46 +196,48 @@ TEST_F(ReplicatedAppendTest, EntryBreakingTheCaseRulesIsRefusedEvenWhenSigned) {
   LedgerOptions lax;
   lax.check_case_rules = false;
   Primary careless(lax);
-  ASSERT_TRUE(careless.ledger->Append(Sign(CaseOpened("p-9"), careless.caseworker)).ok());
+  ASSERT_TRUE(careless.ledger->log().Append(Sign(CaseOpened("p-9"), careless.caseworker)).ok());
   const nlohmann::json closed = {{"reason", "work"}};
-  ASSERT_TRUE(
-      careless.ledger->Append(Sign(CaseEvent("p-9", "case.closed", closed), careless.caseworker))
-          .ok());
-  ASSERT_TRUE(
-      careless.ledger->Append(Sign(CaseEvent("p-9", "case.closed", closed), careless.caseworker))
-          .ok());
-  const auto cp = careless.ledger->SignCheckpoint().value();
-  auto replica = Ledger::CreateReplica("", careless.ledger->Info().identity).value();
-  const uint64_t n = careless.ledger->Size();
-  Status s = replica->AppendReplicated(EntryBytes(*careless.ledger, 0, n), cp);
+  ASSERT_TRUE(careless.ledger->log()
+                  .Append(Sign(CaseEvent("p-9", "case.closed", closed), careless.caseworker))
+                  .ok());
+  ASSERT_TRUE(careless.ledger->log()
+                  .Append(Sign(CaseEvent("p-9", "case.closed", closed), careless.caseworker))
+                  .ok());
+  const auto cp = careless.ledger->audit().SignCheckpoint().value();
+  auto replica = Ledger::CreateReplica("", careless.ledger->log().Info().identity).value();
+  const uint64_t n = careless.ledger->log().Size();
+  Status s = replica->log().AppendReplicated(EntryBytes(*careless.ledger, 0, n), cp);
   EXPECT_NE(s.message().find("seq " + std::to_string(n - 1) + " (rules)"), std::string::npos)
       << s.ToString();
-  EXPECT_EQ(replica->Size(), 0u);
+  EXPECT_EQ(replica->log().Size(), 0u);
 }
 
 TEST_F(ReplicatedAppendTest, RefusedByALedgerThatIsNotAReplica) {
-  Status s = primary_.ledger->AppendReplicated({}, checkpoint_);
+  Status s = primary_.ledger->log().AppendReplicated({}, checkpoint_);
   EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition) << s.ToString();
-  auto plain = Ledger::CreateInMemory(primary_.ledger->Info().identity).value();
-  s = plain->AppendReplicated(EntryBytes(*primary_.ledger, 0, 2), checkpoint_);
+  auto plain = Ledger::CreateInMemory(primary_.ledger->log().Info().identity).value();
+  s = plain->log().AppendReplicated(EntryBytes(*primary_.ledger, 0, 2), checkpoint_);
   EXPECT_NE(s.message().find("not a replica"), std::string::npos) << s.ToString();
 }
 
 TEST_F(ReplicatedAppendTest, DurableReplicaVerifiesAndCanBecomeThePrimary) {
   testing::TempDir dir;
-  const uint64_t n = primary_.ledger->Size();
+  const uint64_t n = primary_.ledger->log().Size();
   {
-    auto created = Ledger::CreateReplica(dir.path(), primary_.ledger->Info().identity);
+    auto created = Ledger::CreateReplica(dir.path(), primary_.ledger->log().Info().identity);
     ASSERT_TRUE(created.ok()) << created.status().ToString();
     auto replica = std::move(created).value();
-    Status stored = replica->AppendReplicated(EntryBytes(*primary_.ledger, 0, n), checkpoint_);
+    Status stored =
+        replica->log().AppendReplicated(EntryBytes(*primary_.ledger, 0, n), checkpoint_);
     ASSERT_TRUE(stored.ok()) << stored.ToString();
   }
   LedgerOptions read_only;
   read_only.read_only = true;
   {
     auto reopened = Ledger::Open(dir.path(), read_only).value();
-    EXPECT_TRUE(reopened->IntegrityAtOpen().ok()) << reopened->IntegrityAtOpen().ToString();
+    EXPECT_TRUE(reopened->audit().IntegrityAtOpen().ok())
+        << reopened->audit().IntegrityAtOpen().ToString();
     VerifyOptions options;
     options.verifier_key = primary_.ledger_key.verifier().ToString();
     auto report = VerifyLedger(*reopened, options).value();
@@ -252,15 +260,15 @@ TEST_F(ReplicatedAppendTest, DurableReplicaVerifiesAndCanBecomeThePrimary) {
     auto opened = Ledger::Open(dir.path(), as_primary);
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     auto promoted = std::move(opened).value();
-    auto appended = promoted->Append(Sign(CaseOpened("p-5"), primary_.caseworker));
+    auto appended = promoted->log().Append(Sign(CaseOpened("p-5"), primary_.caseworker));
     ASSERT_TRUE(appended.ok()) << appended.status().ToString();
     EXPECT_EQ(appended->seq, n);
-    auto note = promoted->SignCheckpoint();
+    auto note = promoted->audit().SignCheckpoint();
     ASSERT_TRUE(note.ok()) << note.status().ToString();
-    EXPECT_TRUE(promoted->ConsistencyProof(n, n + 1).ok());
-    EXPECT_EQ(promoted->ReadPersonal(n, primary_.caseworker.key_id())->state,
+    EXPECT_TRUE(promoted->audit().ConsistencyProof(n, n + 1).ok());
+    EXPECT_EQ(promoted->privacy().ReadPersonal(n, primary_.caseworker.key_id())->state,
               PersonalValues::State::kPresent);
-    EXPECT_EQ(promoted->ReadPersonal(2, primary_.caseworker.key_id()).status().code(),
+    EXPECT_EQ(promoted->privacy().ReadPersonal(2, primary_.caseworker.key_id()).status().code(),
               StatusCode::kFailedPrecondition);
   }
   auto reopened = Ledger::Open(dir.path(), read_only).value();

@@ -65,8 +65,8 @@ class VaultTest : public ::testing::Test {
             .ok());
     ASSERT_TRUE(RegisterKey(*ledger, admin_, dpo_.verifier(), "dpo", {}).ok());
     ASSERT_TRUE(RegisterKey(*ledger, admin_, auditor_.verifier(), "auditor", {}).ok());
-    auto kari = ledger->Append(Sign(Opened("ykari", "Kari Nordmann", "15818912345"), cw_));
-    auto ola = ledger->Append(Sign(Opened("yola", "Ola Hansen", "03829054321"), cw_));
+    auto kari = ledger->log().Append(Sign(Opened("ykari", "Kari Nordmann", "15818912345"), cw_));
+    auto ola = ledger->log().Append(Sign(Opened("yola", "Ola Hansen", "03829054321"), cw_));
     ASSERT_TRUE(kari.ok() && ola.ok());
     kari_seq_ = kari->seq;
     ola_seq_ = ola->seq;
@@ -95,7 +95,7 @@ TEST_F(VaultTest, NoPersonalValueReachesAFileInPlainText) {
   Create();
   {
     auto ledger = OpenLedger();
-    ASSERT_TRUE(ledger->Flush().ok());
+    ASSERT_TRUE(ledger->log().Flush().ok());
   }
   for (const char* value : {"Kari Nordmann", "15818912345", "Ola Hansen", "03829054321"}) {
     EXPECT_TRUE(FilesContaining(dir_.path(), value).empty()) << value;
@@ -107,9 +107,9 @@ TEST_F(VaultTest, ShreddingRemovesTheKeyAndValuesFromEveryFileAndProofsStayGood)
   const std::string kari_key = SealedKeyOf("ykari");
   const std::string ola_key = SealedKeyOf("yola");
   auto ledger = OpenLedger();
-  auto before = ledger->Head();
+  auto before = ledger->audit().Head();
   auto dpo = [&](const std::string& type, nlohmann::json data) {
-    return ledger->Append(
+    return ledger->log().Append(
         Sign(CaseEvent("ykari", type, std::move(data), "2008-03-01T10:00:00+01:00", "dpo"), dpo_));
   };
   ASSERT_TRUE(dpo("erasure.requested", {{"request_id", "er-1"}}).ok());
@@ -118,16 +118,16 @@ TEST_F(VaultTest, ShreddingRemovesTheKeyAndValuesFromEveryFileAndProofsStayGood)
                   .ok());
   ASSERT_TRUE(dpo("subject.shredded", {{"request_id", "er-1"}}).ok());
   {
-    Status purged = ledger->PurgeErased();
+    Status purged = ledger->privacy().PurgeErased();
     ASSERT_TRUE(purged.ok()) << purged.ToString();
   }
-  EXPECT_EQ(ledger->ErasurePurge().pending, 0u);
+  EXPECT_EQ(ledger->privacy().ErasurePurge().pending, 0u);
 
   // Reads show the erasure; the other subject is untouched.
-  auto kari = ledger->ReadPersonal(kari_seq_, dpo_.key_id());
+  auto kari = ledger->privacy().ReadPersonal(kari_seq_, dpo_.key_id());
   ASSERT_TRUE(kari.ok()) << kari.status().ToString();
   EXPECT_EQ(kari->state, PersonalValues::State::kErased);
-  auto ola = ledger->ReadPersonal(ola_seq_, dpo_.key_id());
+  auto ola = ledger->privacy().ReadPersonal(ola_seq_, dpo_.key_id());
   ASSERT_TRUE(ola.ok()) << ola.status().ToString();
   ASSERT_EQ(ola->state, PersonalValues::State::kPresent);
   bool named = false;
@@ -135,7 +135,7 @@ TEST_F(VaultTest, ShreddingRemovesTheKeyAndValuesFromEveryFileAndProofsStayGood)
   EXPECT_TRUE(named);
 
   // The proofs of the history before the shredding still hold, and the whole log verifies.
-  auto proof = ledger->ConsistencyProof(before.size, ledger->Size());
+  auto proof = ledger->audit().ConsistencyProof(before.size, ledger->log().Size());
   ASSERT_TRUE(proof.ok());
   auto report = VerifyLedger(*ledger, {});
   ASSERT_TRUE(report.ok());
@@ -143,7 +143,7 @@ TEST_F(VaultTest, ShreddingRemovesTheKeyAndValuesFromEveryFileAndProofsStayGood)
 
   // Nothing more about the subject is accepted.
   auto later =
-      ledger->Append(Sign(CaseEvent("ykari", "phase.entered", {{"phase", "intake"}}), cw_));
+      ledger->log().Append(Sign(CaseEvent("ykari", "phase.entered", {{"phase", "intake"}}), cw_));
   EXPECT_EQ(later.status().code(), StatusCode::kFailedPrecondition);
 
   ledger.reset();
@@ -169,13 +169,13 @@ TEST_F(VaultTest, ShreddingInTheSameAtomicBatchAsTheValuesLeavesNothing) {
                   "dpo")}) {
     batch.push_back(Sign(e, dpo_));
   }
-  auto r = ledger->AppendAtomic(batch);
+  auto r = ledger->log().AppendAtomic(batch);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  auto read = ledger->ReadPersonal((*r)[0].seq, dpo_.key_id());
+  auto read = ledger->privacy().ReadPersonal((*r)[0].seq, dpo_.key_id());
   ASSERT_TRUE(read.ok());
   EXPECT_EQ(read->state, PersonalValues::State::kErased);
   {
-    Status purged = ledger->PurgeErased();
+    Status purged = ledger->privacy().PurgeErased();
     ASSERT_TRUE(purged.ok()) << purged.ToString();
   }
   ledger.reset();
@@ -186,16 +186,16 @@ TEST_F(VaultTest, OnlyDpoAndInScopeCaseworkersReadValues) {
   Create();
   auto ledger = OpenLedger();
   const uint64_t kari = kari_seq_;
-  EXPECT_TRUE(ledger->ReadPersonal(kari, cw_.key_id()).ok());
-  EXPECT_TRUE(ledger->ReadPersonal(kari, dpo_.key_id()).ok());
-  EXPECT_EQ(ledger->ReadPersonal(kari, auditor_.key_id()).status().code(),
+  EXPECT_TRUE(ledger->privacy().ReadPersonal(kari, cw_.key_id()).ok());
+  EXPECT_TRUE(ledger->privacy().ReadPersonal(kari, dpo_.key_id()).ok());
+  EXPECT_EQ(ledger->privacy().ReadPersonal(kari, auditor_.key_id()).status().code(),
             StatusCode::kPermissionDenied);
-  EXPECT_EQ(ledger->ReadPersonal(kari, office_cw_.key_id()).status().code(),
+  EXPECT_EQ(ledger->privacy().ReadPersonal(kari, office_cw_.key_id()).status().code(),
             StatusCode::kPermissionDenied);
-  EXPECT_EQ(ledger->ReadPersonal(kari, MakeKey("stranger").key_id()).status().code(),
+  EXPECT_EQ(ledger->privacy().ReadPersonal(kari, MakeKey("stranger").key_id()).status().code(),
             StatusCode::kPermissionDenied);
   // An event without personal values has none to show.
-  auto none = ledger->ReadPersonal(0, dpo_.key_id());
+  auto none = ledger->privacy().ReadPersonal(0, dpo_.key_id());
   ASSERT_TRUE(none.ok());
   EXPECT_EQ(none->state, PersonalValues::State::kNone);
 }
@@ -213,17 +213,18 @@ TEST_F(VaultTest, AWrongMasterKeyIsRefusedOnOpen) {
 TEST_F(VaultTest, WithoutTheMasterKeyNothingPersonalIsStoredOrShown) {
   Create();
   auto ledger = Ledger::Open(dir_.path()).value();
-  uint64_t size = ledger->Size();
-  auto appended = ledger->Append(Sign(Opened("ynew", "Nina Berg", "12129012345"), cw_));
+  uint64_t size = ledger->log().Size();
+  auto appended = ledger->log().Append(Sign(Opened("ynew", "Nina Berg", "12129012345"), cw_));
   ASSERT_FALSE(appended.ok());
   EXPECT_EQ(appended.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(appended.status().message().find("master key"), std::string::npos);
-  EXPECT_EQ(ledger->Size(), size);
-  auto read = ledger->ReadPersonal(kari_seq_, dpo_.key_id());
+  EXPECT_EQ(ledger->log().Size(), size);
+  auto read = ledger->privacy().ReadPersonal(kari_seq_, dpo_.key_id());
   EXPECT_EQ(read.status().code(), StatusCode::kFailedPrecondition);
   // Events without personal values still go in.
-  EXPECT_TRUE(
-      ledger->Append(Sign(CaseEvent("ykari", "phase.entered", {{"phase", "intake"}}), cw_)).ok());
+  EXPECT_TRUE(ledger->log()
+                  .Append(Sign(CaseEvent("ykari", "phase.entered", {{"phase", "intake"}}), cw_))
+                  .ok());
 }
 
 TEST_F(VaultTest, AnAlteredSealedValueIsCorruptionNotAPartialRead) {
@@ -240,7 +241,7 @@ TEST_F(VaultTest, AnAlteredSealedValueIsCorruptionNotAPartialRead) {
     ASSERT_TRUE(store->Write(batch, true).ok());
   }
   auto ledger = OpenLedger();
-  auto read = ledger->ReadPersonal(kari_seq_, dpo_.key_id());
+  auto read = ledger->privacy().ReadPersonal(kari_seq_, dpo_.key_id());
   ASSERT_FALSE(read.ok());
   EXPECT_EQ(read.status().code(), StatusCode::kCorruption);
 }
@@ -294,7 +295,7 @@ class ErasureTest : public VaultTest {
   }
   void Erase(Ledger& ledger, const std::string& subject, const std::string& request) {
     for (const auto& e : EraseEvents(subject, request)) {
-      auto r = ledger.Append(e);
+      auto r = ledger.log().Append(e);
       ASSERT_TRUE(r.ok()) << r.status().ToString();
     }
   }
@@ -305,25 +306,27 @@ TEST_F(ErasureTest, AShreddingReachesTheFilesWithoutAnyoneAskingWhileTheLedgerSt
   const std::string kari_key = SealedKeyOf("ykari");
   const std::string ola_key = SealedKeyOf("yola");
   auto ledger = OpenLedger();
-  ASSERT_TRUE(ledger->Flush().ok());
+  ASSERT_TRUE(ledger->log().Flush().ok());
   ASSERT_FALSE(FilesContaining(dir_.path(), kari_key).empty());  // the search finds it before
   Erase(*ledger, "ykari", "er-1");
   // No Compact, no PurgeErased: the ledger's own purge (default delay 1 s) must do it.
   EXPECT_TRUE(GoneFromFilesWithin(dir_.path(), kari_key, 20))
       << "the sealed key is still in a file";
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (ledger->ErasurePurge().pending != 0 && std::chrono::steady_clock::now() < deadline) {
+  while (ledger->privacy().ErasurePurge().pending != 0 &&
+         std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  auto state = ledger->ErasurePurge();
+  auto state = ledger->privacy().ErasurePurge();
   EXPECT_EQ(state.pending, 0u);
   EXPECT_GE(state.passes, 1u);
   EXPECT_TRUE(state.last_error.ok()) << state.last_error.ToString();
   EXPECT_FALSE(FilesContaining(dir_.path(), ola_key).empty());
   // Appends went on meanwhile and the other subject reads as before.
-  auto more = ledger->Append(Sign(CaseEvent("yola", "phase.entered", {{"phase", "intake"}}), cw_));
+  auto more =
+      ledger->log().Append(Sign(CaseEvent("yola", "phase.entered", {{"phase", "intake"}}), cw_));
   EXPECT_TRUE(more.ok()) << more.status().ToString();
-  auto ola = ledger->ReadPersonal(ola_seq_, dpo_.key_id());
+  auto ola = ledger->privacy().ReadPersonal(ola_seq_, dpo_.key_id());
   ASSERT_TRUE(ola.ok());
   EXPECT_EQ(ola->state, PersonalValues::State::kPresent);
 }
@@ -340,7 +343,7 @@ TEST_F(ErasureTest, APurgeACrashInterruptedIsDoneByTheNextOpen) {
     auto ledger = Ledger::Open(dir_.path(), o);
     if (!ledger.ok()) ::_exit(2);
     for (const auto& e : EraseEvents("ykari", "er-9")) {
-      if (!(*ledger)->Append(e).ok()) ::_exit(3);
+      if (!(*ledger)->log().Append(e).ok()) ::_exit(3);
     }
     ::_exit(0);  // no destructor: the process is gone with the purge not done
   }
@@ -352,7 +355,7 @@ TEST_F(ErasureTest, APurgeACrashInterruptedIsDoneByTheNextOpen) {
     ro.read_only = true;
     auto reader = Ledger::Open(dir_.path(), ro);
     ASSERT_TRUE(reader.ok()) << reader.status().ToString();
-    EXPECT_EQ((*reader)->ErasurePurge().pending, 1u);  // the durable to-do
+    EXPECT_EQ((*reader)->privacy().ErasurePurge().pending, 1u);  // the durable to-do
   }
   // Without the purge the deleted key is still in the files: the to-do is what stands between
   // the crash and a broken promise.
@@ -360,10 +363,11 @@ TEST_F(ErasureTest, APurgeACrashInterruptedIsDoneByTheNextOpen) {
   auto ledger = OpenLedger();
   EXPECT_TRUE(GoneFromFilesWithin(dir_.path(), kari_key, 20));
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (ledger->ErasurePurge().pending != 0 && std::chrono::steady_clock::now() < deadline) {
+  while (ledger->privacy().ErasurePurge().pending != 0 &&
+         std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  EXPECT_EQ(ledger->ErasurePurge().pending, 0u);
+  EXPECT_EQ(ledger->privacy().ErasurePurge().pending, 0u);
   auto report = VerifyLedger(*ledger, {});
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->ok) << report->failure.ToString();
@@ -377,12 +381,12 @@ TEST_F(ErasureTest, ABackupTakenWhileAPurgeIsPendingHoldsNoErasedValue) {
   o.erasure_purge_delay_ms = 3600 * 1000;  // the ledger's own purge would come an hour later
   auto ledger = Ledger::Open(dir_.path(), o).value();
   Erase(*ledger, "ykari", "er-b");
-  EXPECT_EQ(ledger->ErasurePurge().pending, 1u);
+  EXPECT_EQ(ledger->privacy().ErasurePurge().pending, 1u);
   const std::string copy = dir_.path() + "-backup";
   fs::remove_all(copy);
-  auto head = ledger->Backup(copy);
+  auto head = ledger->audit().Backup(copy);
   ASSERT_TRUE(head.ok()) << head.status().ToString();
-  EXPECT_EQ(ledger->ErasurePurge().pending, 0u);
+  EXPECT_EQ(ledger->privacy().ErasurePurge().pending, 0u);
   EXPECT_TRUE(FilesContaining(copy, kari_key).empty());
   EXPECT_FALSE(FilesContaining(copy, ola_key).empty());
   fs::remove_all(copy);
@@ -395,54 +399,54 @@ TEST_F(ErasureTest, ARetrySignedAgainWithNewSaltsIsTheSameEvent) {
   SignedEvent first = Sign(input, cw_);
   SignedEvent again = Sign(input, cw_);
   ASSERT_NE(first.event, again.event);  // random salts: other digests, other bytes
-  auto a = ledger->Append(first);
+  auto a = ledger->log().Append(first);
   ASSERT_TRUE(a.ok()) << a.status().ToString();
-  auto b = ledger->Append(again);
+  auto b = ledger->log().Append(again);
   ASSERT_TRUE(b.ok()) << b.status().ToString();
   EXPECT_TRUE(b->duplicate);
   EXPECT_EQ(b->seq, a->seq);
   // The same id with another value is another event.
   nlohmann::json other = input;
   other["personal"]["name"] = "Pia Olsen";
-  auto c = ledger->Append(Sign(other, cw_));
+  auto c = ledger->log().Append(Sign(other, cw_));
   EXPECT_EQ(c.status().code(), StatusCode::kConflict) << c.status().ToString();
   EXPECT_NE(c.status().message().find(input["id"].get<std::string>()), std::string::npos);
   // Another key re-signing the event with the true values learns nothing: only the author may
   // retry with other salts, so a guess cannot be confirmed by a "duplicate".
-  auto guessed = ledger->Append(Sign(input, auditor_));
+  auto guessed = ledger->log().Append(Sign(input, auditor_));
   EXPECT_EQ(guessed.status().code(), StatusCode::kConflict) << guessed.status().ToString();
-  auto guessed_by_dpo = ledger->Append(Sign(input, dpo_));
+  auto guessed_by_dpo = ledger->log().Append(Sign(input, dpo_));
   EXPECT_EQ(guessed_by_dpo.status().code(), StatusCode::kConflict);
   // A stored event without personal values (its subject has no key): personal values added
   // under its id are another event, and a plain Conflict.
   nlohmann::json bare = CaseOpened("ybare");
   bare.erase("personal");
-  ASSERT_TRUE(ledger->Append(Sign(bare, cw_)).ok());
+  ASSERT_TRUE(ledger->log().Append(Sign(bare, cw_)).ok());
   nlohmann::json dressed = bare;
   dressed["personal"] = {{"name", "Bo Bare"}};
-  EXPECT_EQ(ledger->Append(Sign(dressed, cw_)).status().code(), StatusCode::kConflict);
+  EXPECT_EQ(ledger->log().Append(Sign(dressed, cw_)).status().code(), StatusCode::kConflict);
   // ...and so is one value fewer, or a change outside `personal`.
   nlohmann::json fewer = input;
   fewer["personal"].erase("birth_date");
-  EXPECT_EQ(ledger->Append(Sign(fewer, cw_)).status().code(), StatusCode::kConflict);
+  EXPECT_EQ(ledger->log().Append(Sign(fewer, cw_)).status().code(), StatusCode::kConflict);
   nlohmann::json later = input;
   later["occurred_at"] = "2008-01-16T09:30:00+01:00";
-  EXPECT_EQ(ledger->Append(Sign(later, cw_)).status().code(), StatusCode::kConflict);
+  EXPECT_EQ(ledger->log().Append(Sign(later, cw_)).status().code(), StatusCode::kConflict);
   // A retry inside one atomic batch with the original.
   nlohmann::json second = Opened("ypia", "Pia Berg", "02029012345");
-  auto both = ledger->AppendAtomic({Sign(second, cw_), Sign(second, cw_)});
+  auto both = ledger->log().AppendAtomic({Sign(second, cw_), Sign(second, cw_)});
   ASSERT_TRUE(both.ok()) << both.status().ToString();
   EXPECT_FALSE((*both)[0].duplicate);
   EXPECT_TRUE((*both)[1].duplicate);
   EXPECT_EQ((*both)[1].seq, (*both)[0].seq);
   // After the subject is erased, a late retry still learns its position and appends nothing.
   Erase(*ledger, "yper", "er-3");
-  const uint64_t size = ledger->Size();
-  auto late = ledger->Append(Sign(input, cw_));
+  const uint64_t size = ledger->log().Size();
+  auto late = ledger->log().Append(Sign(input, cw_));
   ASSERT_TRUE(late.ok()) << late.status().ToString();
   EXPECT_TRUE(late->duplicate);
   EXPECT_EQ(late->seq, a->seq);
-  EXPECT_EQ(ledger->Size(), size);
+  EXPECT_EQ(ledger->log().Size(), size);
   auto report = VerifyLedger(*ledger, {});
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->ok) << report->failure.ToString();
@@ -479,7 +483,7 @@ std::string LegacySalt(const SigningKey& author, const std::string& id, const st
 // The digests the log keeps for `subject`'s events.
 std::vector<Guess> DigestsOf(Ledger& ledger, const std::string& subject) {
   std::vector<Guess> out;
-  auto it = ledger.Scan(0);
+  auto it = ledger.log().Scan(0);
   for (; it->Valid(); it->Next()) {
     auto json = nlohmann::json::parse(EventJsonFromCanonical(it->entry().event).value());
     if (json.value("subject", "") != subject || !json.contains("personal")) continue;
@@ -530,9 +534,9 @@ std::set<std::string> Attack(Ledger& ledger, const std::vector<Guess>& digests,
     }
   }
   // 3. The vault, opened with the master key by a dpo.
-  auto it = ledger.Scan(0);
+  auto it = ledger.log().Scan(0);
   for (; it->Valid(); it->Next()) {
-    auto read = ledger.ReadPersonal(it->entry().seq, reader_key_id);
+    auto read = ledger.privacy().ReadPersonal(it->entry().seq, reader_key_id);
     if (!read.ok() || read->state != PersonalValues::State::kPresent) continue;
     for (const auto& d : read->values) {
       for (const auto& g : digests) test(g, d.salt, d.value);
@@ -588,10 +592,10 @@ TEST_F(ErasureTest, NoKeyFileOrSecretThatSurvivesAnErasureLetsAGuessBeTested) {
     e.key_id = cw_.key_id();
     e.signature = cw_.Sign(EventSigningMessage(e.event));
     e.disclosures = std::move(disclosures);
-    ASSERT_TRUE(ledger->Append(e).ok());
+    ASSERT_TRUE(ledger->log().Append(e).ok());
     Erase(*ledger, "yold", "er-old");
     {
-      Status purged = ledger->PurgeErased();
+      Status purged = ledger->privacy().PurgeErased();
       ASSERT_TRUE(purged.ok()) << purged.ToString();
     }
     auto old = Attack(*ledger, DigestsOf(*ledger, "yold"), keys, {}, candidates, dpo_.key_id());
@@ -601,7 +605,7 @@ TEST_F(ErasureTest, NoKeyFileOrSecretThatSurvivesAnErasureLetsAGuessBeTested) {
 
   Erase(*ledger, "ykari", "er-1");
   {
-    Status purged = ledger->PurgeErased();
+    Status purged = ledger->privacy().PurgeErased();
     ASSERT_TRUE(purged.ok()) << purged.ToString();
   }
   ledger.reset();

@@ -140,10 +140,10 @@ struct Fixture {
     ASSERT_TRUE(RegisterKey(*ledger, admin, cw1.verifier(), "caseworker", {}).ok());
     ASSERT_TRUE(RegisterKey(*ledger, admin, cw2.verifier(), "caseworker", {}).ok());
     auto append = [&](const nlohmann::json& j, const SigningKey& key) {
-      auto r = ledger->Append(Sign(j, key));
+      auto r = ledger->log().Append(Sign(j, key));
       ASSERT_TRUE(r.ok()) << r.status().ToString();
-      if (ledger->Size() == 11 || ledger->Size() == 30) {
-        auto cp = ledger->SignCheckpoint();
+      if (ledger->log().Size() == 11 || ledger->log().Size() == 30) {
+        auto cp = ledger->audit().SignCheckpoint();
         ASSERT_TRUE(cp.ok()) << cp.status().ToString();
       }
     };
@@ -153,8 +153,8 @@ struct Fixture {
       append(CaseOpened(subject), cw1);
       for (const char* ph : phases) append(PhaseEntered(subject, ph), cw1);
     }
-    ASSERT_EQ(ledger->Size(), 19u);
-    ASSERT_TRUE(ledger->SignCheckpoint().ok());
+    ASSERT_EQ(ledger->log().Size(), 19u);
+    ASSERT_TRUE(ledger->audit().SignCheckpoint().ok());
     auto revoked = RevokeKey(*ledger, admin, cw1.key_id_hex(), "left_office");
     ASSERT_TRUE(revoked.ok()) << revoked.status().ToString();
     revoked_seq = revoked->seq;
@@ -166,11 +166,11 @@ struct Fixture {
     for (int c = 0; c < 4; ++c) {
       append(PhaseEntered("yold" + std::to_string(c), "after_care"), cw2);
     }
-    size = ledger->Size();
+    size = ledger->log().Size();
     ledger.reset();  // signs the last checkpoint
     auto reopened = Ledger::Open(dir);
     ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
-    auto cps = (*reopened)->Checkpoints();
+    auto cps = (*reopened)->audit().Checkpoints();
     ASSERT_TRUE(cps.ok());
     for (const auto& [s, note] : *cps) checkpoint_sizes.push_back(s);
   }
@@ -263,7 +263,7 @@ TEST_F(VerifyTest, UntamperedLedgerVerifies) {
   EXPECT_EQ(r.keys, 3u);                      // admin, cw1 (revoked), cw2
   EXPECT_GT(r.tree_nodes_checked, f().size);  // every leaf and the interior nodes
   auto ledger = Ledger::Open(dir()).value();
-  EXPECT_EQ(r.root, ledger->Head().root);
+  EXPECT_EQ(r.root, ledger->audit().Head().root);
   EXPECT_EQ(r.streams, 9u);  // keys + 8 cases
 }
 
@@ -330,7 +330,7 @@ TEST_F(VerifyTest, InclusionAndConsistencyProofsVerifyAgainstEveryCheckpoint) {
   auto ledger = Ledger::Open(dir()).value();
   auto log_key = tlog::MakeVerifier(kOrigin, tlog::kAlgEd25519, f().ledger_key.public_key());
   ASSERT_TRUE(log_key.ok());
-  auto notes = ledger->Checkpoints();
+  auto notes = ledger->audit().Checkpoints();
   ASSERT_TRUE(notes.ok());
   std::map<uint64_t, tlog::Hash> roots;
   for (const auto& [size, note] : *notes) {
@@ -339,7 +339,7 @@ TEST_F(VerifyTest, InclusionAndConsistencyProofsVerifyAgainstEveryCheckpoint) {
     ASSERT_EQ(cp->size, size);
     EXPECT_EQ(cp->origin, kOrigin);
     roots[size] = cp->root;
-    auto root_at = ledger->RootAt(size);
+    auto root_at = ledger->audit().RootAt(size);
     ASSERT_TRUE(root_at.ok());
     EXPECT_EQ(*root_at, cp->root) << "size " << size;
   }
@@ -347,13 +347,13 @@ TEST_F(VerifyTest, InclusionAndConsistencyProofsVerifyAgainstEveryCheckpoint) {
 
   std::vector<tlog::Hash> leaves;
   for (uint64_t seq = 0; seq < f().size; ++seq) {
-    auto e = ledger->ReadSeq(seq);
+    auto e = ledger->log().ReadSeq(seq);
     ASSERT_TRUE(e.ok());
     leaves.push_back(tlog::HashLeaf(e->bytes));
   }
   for (const auto& [size, root] : roots) {
     for (uint64_t seq = 0; seq < size; ++seq) {
-      auto proof = ledger->InclusionProof(seq, size);
+      auto proof = ledger->audit().InclusionProof(seq, size);
       ASSERT_TRUE(proof.ok()) << proof.status().ToString();
       EXPECT_TRUE(tlog::VerifyInclusion(leaves[seq], seq, size, *proof, root).ok())
           << "seq " << seq << " size " << size;
@@ -362,12 +362,12 @@ TEST_F(VerifyTest, InclusionAndConsistencyProofsVerifyAgainstEveryCheckpoint) {
                    size > 1)
           << "seq " << seq << " size " << size;
     }
-    EXPECT_FALSE(ledger->InclusionProof(size, size).ok());
+    EXPECT_FALSE(ledger->audit().InclusionProof(size, size).ok());
   }
   for (const auto& [size1, root1] : roots) {
     for (const auto& [size2, root2] : roots) {
       if (size1 > size2) continue;
-      auto proof = ledger->ConsistencyProof(size1, size2);
+      auto proof = ledger->audit().ConsistencyProof(size1, size2);
       ASSERT_TRUE(proof.ok()) << proof.status().ToString();
       EXPECT_TRUE(tlog::VerifyConsistency(size1, size2, *proof, root1, root2).ok())
           << size1 << " -> " << size2;
@@ -375,13 +375,13 @@ TEST_F(VerifyTest, InclusionAndConsistencyProofsVerifyAgainstEveryCheckpoint) {
         EXPECT_FALSE(tlog::VerifyConsistency(size1, size2, *proof, SomeOtherHash(), root2).ok());
       }
     }
-    auto from_empty = ledger->ConsistencyProof(0, size1);
+    auto from_empty = ledger->audit().ConsistencyProof(0, size1);
     ASSERT_TRUE(from_empty.ok());
     EXPECT_TRUE(from_empty->empty());
     EXPECT_TRUE(tlog::VerifyConsistency(0, size1, *from_empty, tlog::EmptyRoot(), root1).ok());
   }
-  EXPECT_FALSE(ledger->ConsistencyProof(11, 41).ok());
-  EXPECT_FALSE(ledger->InclusionProof(0, 41).ok());
+  EXPECT_FALSE(ledger->audit().ConsistencyProof(11, 41).ok());
+  EXPECT_FALSE(ledger->audit().InclusionProof(0, 41).ok());
 }
 
 // --- (a) event bytes changed, frame checksum recomputed -----------------------------------------
@@ -665,7 +665,7 @@ TEST_F(VerifyTest, CorrectlySignedCheckpointWithAnotherRootFails) {
 
 TEST_F(VerifyTest, ReplacedOlderCheckpointWithAnotherRootFails) {
   auto ledger = Ledger::Open(dir()).value();
-  tlog::Hash root_10 = ledger->RootAt(10).value();
+  tlog::Hash root_10 = ledger->audit().RootAt(10).value();
   ledger.reset();
   Put(Column::kCheckpoints, EncodeBE64(11), SignedCheckpoint(f().ledger_key, kOrigin, 11, root_10));
   VerifyReport r = Verify();
@@ -774,7 +774,7 @@ TEST_F(VerifyTest, CheckpointWithABadSignatureFails) {
 
 TEST_F(VerifyTest, CheckpointSignedByAnotherKeyFails) {
   auto ledger = Ledger::Open(dir()).value();
-  tlog::Hash root = ledger->RootAt(30).value();
+  tlog::Hash root = ledger->audit().RootAt(30).value();
   ledger.reset();
   SigningKey impostor = MakeKey(kOrigin);  // same name, other key
   Put(Column::kCheckpoints, EncodeBE64(30), SignedCheckpoint(impostor, kOrigin, 30, root));
@@ -818,15 +818,15 @@ class ManyBatchesVerifyTest : public ::testing::Test {
     ASSERT_TRUE(RegisterKey(*ledger, admin_, cw1_.verifier(), "caseworker", {}).ok());
     auto append = [&](const SigningKey& key, uint64_t until) {
       std::vector<SignedEvent> batch;
-      for (uint64_t i = ledger->Size(); i < until; ++i) {
+      for (uint64_t i = ledger->log().Size(); i < until; ++i) {
         batch.push_back(Sign(CaseOpened("ymany" + std::to_string(i)), key));
       }
-      for (auto& r : ledger->AppendEach(batch)) ASSERT_TRUE(r.ok()) << r.status().ToString();
+      for (auto& r : ledger->log().AppendEach(batch)) ASSERT_TRUE(r.ok()) << r.status().ToString();
     };
     append(cw1_, kLate);
     ASSERT_TRUE(RegisterKey(*ledger, admin_, cw2_.verifier(), "caseworker", {}).ok());
     append(cw2_, kSize);
-    ASSERT_EQ(ledger->Size(), kSize);
+    ASSERT_EQ(ledger->log().Size(), kSize);
   }
 
   // Changes one hex digit of the event id of entry `seq` (valid checksum, canonical event).
@@ -909,17 +909,17 @@ class AuditExportTest : public ::testing::Test {
     ledger_ = std::move(ledger).value().release();
     ASSERT_TRUE(RegisterKey(*ledger_, keys_->admin, keys_->cw.verifier(), "caseworker", {}).ok());
     std::vector<SignedEvent> events;
-    for (int c = 0; ledger_->Size() + events.size() < kSize; ++c) {
+    for (int c = 0; ledger_->log().Size() + events.size() < kSize; ++c) {
       std::string subject = "yexp" + std::to_string(c);
       events.push_back(Sign(CaseOpened(subject), keys_->cw));
-      for (int k = 0; k < 5 && ledger_->Size() + events.size() < kSize; ++k) {
+      for (int k = 0; k < 5 && ledger_->log().Size() + events.size() < kSize; ++k) {
         events.push_back(Sign(PhaseEntered(subject, "intake"), keys_->cw));
       }
     }
-    auto appended = ledger_->AppendAtomic(events);
+    auto appended = ledger_->log().AppendAtomic(events);
     ASSERT_TRUE(appended.ok()) << appended.status().ToString();
-    ASSERT_EQ(ledger_->Size(), kSize);
-    ASSERT_TRUE(ledger_->SignCheckpoint().ok());
+    ASSERT_EQ(ledger_->log().Size(), kSize);
+    ASSERT_TRUE(ledger_->audit().SignCheckpoint().ok());
   }
   static void TearDownTestSuite() {
     delete ledger_;
@@ -930,7 +930,7 @@ class AuditExportTest : public ::testing::Test {
 
   void SetUp() override {
     ASSERT_NE(ledger_, nullptr);
-    ASSERT_EQ(ledger_->Size(), kSize) << "building the fixture failed";
+    ASSERT_EQ(ledger_->log().Size(), kSize) << "building the fixture failed";
     dir_ = std::make_unique<TempDir>();
     auto summary = ExportAudit(*ledger_, dir());
     ASSERT_TRUE(summary.ok()) << summary.status().ToString();
@@ -977,13 +977,13 @@ TEST_F(AuditExportTest, ExportVerifiesWithTheVerifierKeyOnly) {
                         "tile/0/000", "tile/0/001.p/44", "tile/1/000.p/1"}) {
     EXPECT_TRUE(fs::is_regular_file(fs::path(dir()) / p)) << p;
   }
-  EXPECT_EQ(ReadAll(fs::path(dir()) / "checkpoint"), ledger_->LatestCheckpoint().value());
+  EXPECT_EQ(ReadAll(fs::path(dir()) / "checkpoint"), ledger_->audit().LatestCheckpoint().value());
   VerifyReport r = VerifyExport();
   ASSERT_TRUE(r.ok) << Describe(r);
   EXPECT_EQ(r.size, kSize);
   EXPECT_EQ(r.entries_checked, kSize);
   EXPECT_EQ(r.checkpoints_checked, 1u);
-  EXPECT_EQ(r.root, ledger_->Head().root);
+  EXPECT_EQ(r.root, ledger_->audit().Head().root);
   // Every leaf plus the one level-8 node are compared with the tiles (other levels are counted
   // too, but have no tile).
   EXPECT_GE(r.tree_nodes_checked, kSize + 1);

@@ -268,8 +268,8 @@ TEST_F(ContractTraffic, EveryOperationAndItsAnswers) {
     Ask("caseworker", "POST", "/v1/events/batch", "[1,");               // 400
   }
   // A checkpoint over what is there, then one more entry that it does not cover.
-  ASSERT_TRUE(server_->ledger().SignCheckpoint().ok());
-  const uint64_t covered = server_->ledger().Size();
+  ASSERT_TRUE(server_->ledger().audit().SignCheckpoint().ok());
+  const uint64_t covered = server_->ledger().log().Size();
   ASSERT_EQ(
       Ask("caseworker", "POST", "/v1/events", Signed(CaseOpened("p-late"), caseworker_)).status,
       201);

@@ -39,14 +39,14 @@ struct SigningLedger {
 
 TEST(TreeMetricsTest, CheckpointAgesCoverageAndCosignatures) {
   SigningLedger t;
-  auto note = t.ledger->SignCheckpoint();
+  auto note = t.ledger->audit().SignCheckpoint();
   ASSERT_TRUE(note.ok()) << note.status().ToString();
-  const uint64_t covered = t.ledger->Size();
-  ASSERT_TRUE(t.ledger->Append(Sign(CaseOpened("p-1"), t.caseworker)).ok());
+  const uint64_t covered = t.ledger->log().Size();
+  ASSERT_TRUE(t.ledger->log().Append(Sign(CaseOpened("p-1"), t.caseworker)).ok());
   const int64_t now = NowMicros() + 5 * kSecond;
 
   // One entry waits for a checkpoint; the checkpoint attests entries about 5 s old.
-  auto g = ReadTreeGauges(*t.ledger, t.ledger->Size(), now);
+  auto g = ReadTreeGauges(*t.ledger, t.ledger->log().Size(), now);
   ASSERT_TRUE(g.ok()) << g.status().ToString();
   EXPECT_EQ(g->checkpoint_size, covered);
   ASSERT_TRUE(g->checkpoint_age_seconds.has_value());
@@ -65,8 +65,8 @@ TEST(TreeMetricsTest, CheckpointAgesCoverageAndCosignatures) {
   ASSERT_TRUE(cosignature.ok()) << cosignature.status().ToString();
   const std::string line =
       tlog::FormatNote({parsed->text, {*cosignature}}).substr(parsed->text.size() + 1);
-  ASSERT_TRUE(t.ledger->AddCosignatures(covered, {line}).ok());
-  g = ReadTreeGauges(*t.ledger, t.ledger->Size(), now);
+  ASSERT_TRUE(t.ledger->audit().AddCosignatures(covered, {line}).ok());
+  g = ReadTreeGauges(*t.ledger, t.ledger->log().Size(), now);
   ASSERT_TRUE(g.ok());
   ASSERT_EQ(g->cosignature_ages.size(), 1u);
   EXPECT_EQ(g->cosignature_ages[0].first, "witness.example/w1");
@@ -82,10 +82,10 @@ TEST(TreeMetricsTest, CheckpointAgesCoverageAndCosignatures) {
       << text;
 
   // A new checkpoint covers everything, and carries no cosignature yet.
-  ASSERT_TRUE(t.ledger->SignCheckpoint().ok());
-  g = ReadTreeGauges(*t.ledger, t.ledger->Size(), now);
+  ASSERT_TRUE(t.ledger->audit().SignCheckpoint().ok());
+  g = ReadTreeGauges(*t.ledger, t.ledger->log().Size(), now);
   ASSERT_TRUE(g.ok());
-  EXPECT_EQ(g->checkpoint_size, t.ledger->Size());
+  EXPECT_EQ(g->checkpoint_size, t.ledger->log().Size());
   EXPECT_EQ(g->uncheckpointed_entry_age_seconds, 0.0);
   EXPECT_TRUE(g->cosignature_ages.empty());
   EXPECT_NE(RenderTreeGauges(*g).find("ledger_checkpoint_cosignatures 0\n"), std::string::npos);

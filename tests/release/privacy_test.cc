@@ -92,7 +92,7 @@ class PrivacyTest : public ::testing::Test {
       std::vector<SignedEvent> part(
           batch.begin() + static_cast<ptrdiff_t>(i),
           batch.begin() + static_cast<ptrdiff_t>(std::min(batch.size(), i + 1000)));
-      ASSERT_TRUE(log_->ledger().AppendAtomic(part).ok());
+      ASSERT_TRUE(log_->ledger().log().AppendAtomic(part).ok());
     }
     auto e = SignEventJson(ReleaseEventJson("dpo", "release.approved", "GDPR:6(1)(e)",
                                             nlohmann::json{{"release_id", "small"},
@@ -103,7 +103,7 @@ class PrivacyTest : public ::testing::Test {
                                                 .dump()),
                            log_->Key("dpo"));
     ASSERT_TRUE(e.ok()) << e.status().ToString();
-    ASSERT_TRUE(log_->ledger().Append(*e).ok());
+    ASSERT_TRUE(log_->ledger().log().Append(*e).ok());
   }
   static void TearDownTestSuite() { delete log_; }
 

@@ -102,7 +102,7 @@ class ReleaseTest : public ::testing::Test {
       std::vector<SignedEvent> part(
           batch.begin() + static_cast<ptrdiff_t>(i),
           batch.begin() + static_cast<ptrdiff_t>(std::min(batch.size(), i + 1000)));
-      ASSERT_TRUE(log_->ledger().AppendAtomic(part).ok());
+      ASSERT_TRUE(log_->ledger().log().AppendAtomic(part).ok());
     }
     Approve("r1", "2099-01-01T00:00:00Z");
     Approve("r2", "2099-01-01T00:00:00Z");
@@ -125,7 +125,7 @@ class ReleaseTest : public ::testing::Test {
     auto e =
         SignEventJson(ReleaseEventJson("dpo", type, "GDPR:6(1)(e)", data.dump()), log_->Key("dpo"));
     ASSERT_TRUE(e.ok()) << e.status().ToString();
-    ASSERT_TRUE(log_->ledger().Append(*e).ok());
+    ASSERT_TRUE(log_->ledger().log().Append(*e).ok());
   }
 
   void SetUp() override { dir_ = temp_.path(); }
@@ -233,7 +233,7 @@ TEST_F(ReleaseTest, ReplayEqualsTheLedgersOutcomesForTheSamePeople) {
   };
   std::map<std::string, End> ends;
   replay::OutcomesProjection::FollowUpEnds follow_up_ends;
-  for (auto it = log_->ledger().Scan(0); it->Valid(); it->Next()) {
+  for (auto it = log_->ledger().log().Scan(0); it->Valid(); it->Next()) {
     auto text = EventJsonFromCanonical(it->entry().event);
     ASSERT_TRUE(text.ok());
     auto j = nlohmann::json::parse(*text);
@@ -354,7 +354,7 @@ TEST_F(ReleaseTest, NoPersonalValueDateLedgerIdOrSubjectInTheFiles) {
   }
   // No event id, subject, actor or id chosen by a writer.
   size_t checked = 0;
-  for (auto it = log_->ledger().Scan(0); it->Valid(); it->Next()) {
+  for (auto it = log_->ledger().log().Scan(0); it->Valid(); it->Next()) {
     auto text = EventJsonFromCanonical(it->entry().event);
     ASSERT_TRUE(text.ok());
     auto j = nlohmann::json::parse(*text);

@@ -55,7 +55,7 @@ TEST_F(CaseloadSynthTest, EventsDecodeAsTheCodecSaysAndTheOsloZoneMatchesTheirOf
   EventView v;
   size_t checked = 0;
   std::set<std::string> types;
-  for (auto it = log_->ledger().Scan(4, /*decode=*/true); it->Valid(); it->Next()) {
+  for (auto it = log_->ledger().log().Scan(4, /*decode=*/true); it->Valid(); it->Next()) {
     ASSERT_TRUE(decoder.DecodeEntry(it->entry(), &v).ok());
     auto summary = SummarizeEvent(it->entry().event);
     ASSERT_TRUE(summary.ok());
@@ -127,7 +127,7 @@ TEST_F(CaseloadSynthTest, SummariesAddUpOnEveryMonth) {
 
 TEST_F(CaseloadSynthTest, DeterministicAndResumableAnywhere) {
   Ledger& ledger = log_->ledger();
-  const uint64_t size = ledger.Size();
+  const uint64_t size = ledger.log().Size();
   CaseloadProjection full;
   auto whole = Replayer::Create(ledger, {&full});
   ASSERT_TRUE((*whole)->Run().ok());

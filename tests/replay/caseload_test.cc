@@ -241,7 +241,7 @@ class CaseloadTest : public ::testing::Test {
 TEST_F(CaseloadTest, KnownAnswersOn14June) {
   CaseloadReport r = AsOf("2009-06-14");
   EXPECT_EQ(r.at.instant_us, Us("2009-06-14T21:59:59.999999Z"));
-  EXPECT_EQ(r.log.size, log_.ledger().Size());
+  EXPECT_EQ(r.log.size, log_.ledger().log().Size());
   // b closed 06-10; d's closure (05-01) is later in business time than its late reopening;
   // e opened after midnight Oslo time; f shredded.
   EXPECT_EQ(Subjects(r), (std::vector<std::string>{"sub-a", "sub-c"}));
@@ -472,7 +472,7 @@ TEST_F(CaseloadTest, JsonIsCanonicalAndCarriesItsDigest) {
   EXPECT_EQ(rep["as_of"]["date"], "2009-06-14");
   EXPECT_EQ(rep["as_of"]["instant"], "2009-06-14T21:59:59.999999Z");
   EXPECT_EQ(rep["as_of"]["zone"], "Europe/Oslo");
-  EXPECT_EQ(rep["log"]["size"], log_.ledger().Size());
+  EXPECT_EQ(rep["log"]["size"], log_.ledger().log().Size());
   EXPECT_EQ(rep["log"]["root"].get<std::string>().size(), 64u);
   EXPECT_EQ(rep["summary"]["open_cases"], 2);
   EXPECT_EQ(rep["summary"]["by_office_phase"]["office-1"]["clarification"], 1);
@@ -545,7 +545,7 @@ TEST_F(CaseloadTest, TwoReplaysGiveIdenticalBytes) {
 }
 
 TEST_F(CaseloadTest, StoppedAnywhereAndResumedEqualsARebuild) {
-  const uint64_t size = log_.ledger().Size();
+  const uint64_t size = log_.ledger().log().Size();
   CaseloadProjection full;
   auto whole = Replayer::Create(log_.ledger(), {&full});
   ASSERT_TRUE((*whole)->Run().ok());
@@ -610,7 +610,7 @@ TEST_F(CaseloadTest, RunCaseloadAsOfADate) {
   ASSERT_TRUE(run.ok()) << run.status().ToString();
   EXPECT_EQ(CaseloadJson(run->report), CaseloadJson(AsOf("2009-06-14")));
   EXPECT_EQ(run->resume.kind, ResumeKind::kFresh);
-  EXPECT_EQ(run->stats.to, log_.ledger().Size());
+  EXPECT_EQ(run->stats.to, log_.ledger().log().Size());
 }
 
 TEST_F(CaseloadTest, RunCaseloadAtAPositionUsesTheLedgerClockThere) {
@@ -619,8 +619,8 @@ TEST_F(CaseloadTest, RunCaseloadAtAPositionUsesTheLedgerClockThere) {
   auto run = RunCaseload(log_.ledger(), query);
   ASSERT_TRUE(run.ok()) << run.status().ToString();
   EXPECT_EQ(run->report.log.size, 20u);
-  EXPECT_EQ(run->report.log.root, *log_.ledger().RootAt(20));
-  int64_t clock = log_.ledger().ReadSeq(19)->recorded_at_us;
+  EXPECT_EQ(run->report.log.root, *log_.ledger().audit().RootAt(20));
+  int64_t clock = log_.ledger().log().ReadSeq(19)->recorded_at_us;
   EXPECT_EQ(run->report.at.instant_us, clock);
   EXPECT_EQ(run->report.at.date, ReportZone::EuropeOslo().DateAt(clock));
   // Everything up to 20 is applied, judged at the ledger clock (2026): con-1 is long gone.
@@ -633,7 +633,7 @@ TEST_F(CaseloadTest, RunCaseloadAtAPositionUsesTheLedgerClockThere) {
   EXPECT_EQ(both->report.at.instant_us, Us("2009-06-14T21:59:59.999999Z"));
   EXPECT_EQ(Find(both->report, "sub-a")->consents.size(), 1u);
 
-  query.at_seq = log_.ledger().Size() + 1;
+  query.at_seq = log_.ledger().log().Size() + 1;
   EXPECT_EQ(RunCaseload(log_.ledger(), query).status().code(), StatusCode::kInvalidArgument);
 }
 
@@ -645,7 +645,7 @@ TEST_F(CaseloadTest, RunCaseloadNowResumesFromItsStore) {
   auto first = RunCaseload(log_.ledger(), query, store->get());
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   EXPECT_EQ(first->resume.kind, ResumeKind::kFresh);
-  EXPECT_EQ(first->stats.applied, log_.ledger().Size());
+  EXPECT_EQ(first->stats.applied, log_.ledger().log().Size());
   EXPECT_EQ(first->report.at.date, Date("2009-06-14"));
 
   auto second = RunCaseload(log_.ledger(), query, store->get());

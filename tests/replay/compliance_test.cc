@@ -270,7 +270,7 @@ TEST_F(ComplianceTest, P1GrantsToUnder30sNeedAConditionOrExemption) {
   EXPECT_EQ(x.ref_id, "dec-2");
   EXPECT_EQ(x.reasons, (std::vector<std::string>{"no_condition_or_exemption"}));
   EXPECT_EQ(x.events[0].type, "assistance.decided");
-  auto summary = SummarizeEvent(log_.ledger().ReadSeq(seqs_.a_dec2)->event);
+  auto summary = SummarizeEvent(log_.ledger().log().ReadSeq(seqs_.a_dec2)->event);
   ASSERT_TRUE(summary.ok());
   EXPECT_EQ(x.events[0].event_id, summary->id);
 }

@@ -17,7 +17,7 @@ TEST(EventViewTest, DecodesEnvelopeAndData) {
   uint64_t seq2 = log.Add(
       "sub-a", "status.observed", "2009-01-06T10:00:00+01:00",
       {{"as_of", "2009-01-05"}, {"status", "education"}, {"source", "register"}}, "service");
-  auto it = log.ledger().Scan(seq, /*decode=*/false);
+  auto it = log.ledger().log().Scan(seq, /*decode=*/false);
   ASSERT_TRUE(it->Valid());
   EventDecoder decoder;
   EventView v;
@@ -49,7 +49,7 @@ TEST(EventViewTest, BothEntryFormsDecodeAlikeAndTypeNamesMatchTheCodec) {
   EventDecoder a, b;
   EventView va, vb;
   size_t n = 0;
-  for (auto it = log.ledger().Scan(0, /*decode=*/true); it->Valid(); it->Next(), ++n) {
+  for (auto it = log.ledger().log().Scan(0, /*decode=*/true); it->Valid(); it->Next(), ++n) {
     const Entry& e = it->entry();
     ASSERT_TRUE(a.DecodeEntry(e, &va).ok());
     ASSERT_TRUE(b.DecodeEntryBytes(e.seq, e.bytes, &vb).ok());
@@ -64,13 +64,13 @@ TEST(EventViewTest, BothEntryFormsDecodeAlikeAndTypeNamesMatchTheCodec) {
     EXPECT_EQ(va.recorded_at_us(), vb.recorded_at_us());
     EXPECT_EQ(va.version(), vb.version());
   }
-  EXPECT_EQ(n, log.ledger().Size());  // keys (4) and case events (3)
+  EXPECT_EQ(n, log.ledger().log().Size());  // keys (4) and case events (3)
 }
 
 TEST(EventViewTest, UnalignedBytesAreCopiedAndDecodeAlike) {
   ReplayTestLog log;
   uint64_t seq = log.Open("sub-a", "office-1", "2009-01-05T10:00:00+01:00");
-  auto entry = log.ledger().ReadSeq(seq);
+  auto entry = log.ledger().log().ReadSeq(seq);
   ASSERT_TRUE(entry.ok());
   std::string shifted = "x" + entry->bytes;
   std::string_view unaligned(shifted.data() + 1, entry->bytes.size());
@@ -93,7 +93,7 @@ TEST(EventViewTest, UnalignedBytesAreCopiedAndDecodeAlike) {
 TEST(EventViewTest, MalformedEntriesAreCorruptionNamingTheSeq) {
   ReplayTestLog log;
   uint64_t seq = log.Open("sub-a", "office-1", "2009-01-05T10:00:00+01:00");
-  auto entry = log.ledger().ReadSeq(seq);
+  auto entry = log.ledger().log().ReadSeq(seq);
   ASSERT_TRUE(entry.ok());
   EventDecoder decoder;
   EventView v;

@@ -125,7 +125,7 @@ TEST_F(FullReportTest, ResumedAnywhereEqualsARebuildForEveryProjection) {
   auto whole = Replayer::Create(ledger, {&c0, &o0, &k0});
   ASSERT_TRUE((*whole)->Run().ok());
   const std::string expected = states(c0, o0, k0);
-  const uint64_t size = ledger.Size();
+  const uint64_t size = ledger.log().Size();
   for (uint64_t k : {uint64_t{1}, size / 3, size / 2, size - 1}) {
     ScratchDir dir;
     auto store = StateStore::Open(dir.path());

@@ -576,22 +576,22 @@ TEST_F(OutcomesTest, ApplyingAppendedEventsEqualsARebuild) {
   };
   // Appended by this process and applied from memory.
   SignedEvent december = payment("2009-12");
-  auto appended = log_.ledger().Append(december);
+  auto appended = log_.ledger().log().Append(december);
   ASSERT_TRUE(appended.ok());
   ASSERT_TRUE((*replayer)->ApplyAppended(december, *appended).ok());
-  EXPECT_EQ((*replayer)->position(), log_.ledger().Size());
+  EXPECT_EQ((*replayer)->position(), log_.ledger().log().Size());
   // Someone else appends first: that entry is read from the log before this one is applied.
   Pay(log_, "sub-c", "2009-05", 100);
   SignedEvent january = payment("2010-01");
-  auto second = log_.ledger().Append(january);
+  auto second = log_.ledger().log().Append(january);
   ASSERT_TRUE(second.ok());
   ASSERT_TRUE((*replayer)->ApplyAppended(january, *second).ok());
   // A retry of an event already applied changes nothing.
-  auto again = log_.ledger().Append(december);
+  auto again = log_.ledger().log().Append(december);
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->duplicate);
   ASSERT_TRUE((*replayer)->ApplyAppended(december, *again).ok());
-  EXPECT_EQ((*replayer)->position(), log_.ledger().Size());
+  EXPECT_EQ((*replayer)->position(), log_.ledger().log().Size());
 
   OutcomesProjection rebuilt;
   auto fresh = Replayer::Create(log_.ledger(), {&rebuilt});

@@ -54,15 +54,15 @@ TEST(ReplayBenchTest, ReplayRates) {
   auto ledger = Ledger::Open(dir);
   ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
   Ledger& l = **ledger;
-  const double n = static_cast<double>(l.Size());
-  std::printf("entries: %llu\n", static_cast<unsigned long long>(l.Size()));
+  const double n = static_cast<double>(l.log().Size());
+  std::printf("entries: %llu\n", static_cast<unsigned long long>(l.log().Size()));
 
   for (int round = 0; round < 2; ++round) {
     std::printf("-- round %d\n", round + 1);
     for (bool decode : {false, true}) {
       Timer t;
       size_t bytes = 0;
-      auto it = l.Scan(0, decode);
+      auto it = l.log().Scan(0, decode);
       for (; it->Valid(); it->Next()) bytes += it->entry().bytes.size();
       ASSERT_TRUE(it->status().ok());
       Line(decode ? "scan (decode=true)" : "scan (decode=false)", t, n);
@@ -72,7 +72,7 @@ TEST(ReplayBenchTest, ReplayRates) {
       Timer t;
       EventDecoder decoder;
       EventView v;
-      auto it = l.Scan(0, false);
+      auto it = l.log().Scan(0, false);
       for (; it->Valid(); it->Next()) {
         ASSERT_TRUE(decoder.DecodeEntryBytes(it->entry().seq, it->entry().bytes, &v).ok());
       }
@@ -89,8 +89,8 @@ TEST(ReplayBenchTest, ReplayRates) {
     }
     {
       std::vector<std::string> entries;
-      entries.reserve(l.Size());
-      for (auto it = l.Scan(0, false); it->Valid(); it->Next()) {
+      entries.reserve(l.log().Size());
+      for (auto it = l.log().Scan(0, false); it->Valid(); it->Next()) {
         entries.push_back(it->entry().bytes);
       }
       CaseloadProjection in_memory;

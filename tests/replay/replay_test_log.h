@@ -51,7 +51,7 @@ class ReplayTestLog {
     auto signed_event = SignEventJson(j.dump(), Key(role));
     EXPECT_TRUE(signed_event.ok()) << signed_event.status().ToString() << "\n" << j.dump();
     if (!signed_event.ok()) return ~uint64_t{0};
-    auto r = ledger_->Append(*signed_event);
+    auto r = ledger_->log().Append(*signed_event);
     EXPECT_TRUE(r.ok()) << r.status().ToString() << "\n" << j.dump();
     return r.ok() ? r->seq : ~uint64_t{0};
   }

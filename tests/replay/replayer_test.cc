@@ -336,7 +336,7 @@ TEST_F(ReplayerTest, PointIsTheLedgerRootAtThePosition) {
   auto point = (*r)->Point();
   ASSERT_TRUE(point.ok());
   EXPECT_EQ(point->size, 6u);
-  EXPECT_EQ(point->root, *log_.ledger().RootAt(6));
+  EXPECT_EQ(point->root, *log_.ledger().audit().RootAt(6));
 }
 
 // A long run reads the log ahead on another thread (entry_prefetcher.h); short runs read it
@@ -359,7 +359,7 @@ TEST_F(LongReplayerTest, OneLongRunSeesWhatShortRunsSee) {
   ASSERT_TRUE(a.ok());
   auto run = (*a)->Run();
   ASSERT_TRUE(run.ok()) << run.status().ToString();
-  const uint64_t size = log_.ledger().Size();
+  const uint64_t size = log_.ledger().log().Size();
   EXPECT_EQ(run->applied, size);
   auto b = Replayer::Create(log_.ledger(), {&steps});
   ASSERT_TRUE(b.ok());
@@ -387,7 +387,7 @@ TEST_F(LongReplayerTest, AFailureInALongRunNamesItsSeqAndStopsReading) {
   (*r)->Reset();
   auto again = (*r)->Run();
   ASSERT_TRUE(again.ok()) << again.status().ToString();
-  EXPECT_EQ(again->applied, log_.ledger().Size());
+  EXPECT_EQ(again->applied, log_.ledger().log().Size());
 }
 
 }  // namespace

@@ -23,7 +23,7 @@ void ExpectStoppedAnywhereAndResumedEqualsARebuild(Ledger& ledger, Render render
   ASSERT_TRUE((*whole)->Run().ok());
   const std::string expected = full.Serialize();
   const std::string expected_report = render(full, *(*whole)->Point());
-  for (uint64_t k = 0; k <= ledger.Size(); ++k) {
+  for (uint64_t k = 0; k <= ledger.log().Size(); ++k) {
     ScratchDir dir;
     auto store = replay::StateStore::Open(dir.path());
     {

@@ -35,7 +35,7 @@ inline std::unique_ptr<ReplayTestLog> SyntheticLog(int participants, uint64_t se
     std::vector<SignedEvent> part(
         batch.begin() + static_cast<ptrdiff_t>(i),
         batch.begin() + static_cast<ptrdiff_t>(std::min(batch.size(), i + 1000)));
-    auto r = log->ledger().AppendAtomic(part);
+    auto r = log->ledger().log().AppendAtomic(part);
     EXPECT_TRUE(r.ok()) << r.status().ToString();
   }
   return log;

@@ -92,8 +92,8 @@ class ReplicationNatsTest : public ::testing::Test {
   // Appends `n` cases (one case.opened each); returns the last seq.
   void AppendCases(int n) {
     for (int i = 0; i < n; ++i) {
-      auto r =
-          primary_->Append(Sign(CaseOpened("p-" + std::to_string(next_subject_++)), caseworker_));
+      auto r = primary_->log().Append(
+          Sign(CaseOpened("p-" + std::to_string(next_subject_++)), caseworker_));
       ASSERT_TRUE(r.ok()) << r.status().ToString();
     }
   }
@@ -102,29 +102,29 @@ class ReplicationNatsTest : public ::testing::Test {
   void WaitForReplica() {
     const auto deadline = std::chrono::steady_clock::now() + kConverge;
     for (;;) {
-      const uint64_t want = primary_->Size();
+      const uint64_t want = primary_->log().Size();
       // The follower's own count: it moves after the follower has recorded how it got there
-      // (replica_->Size() moves inside the store, a moment earlier).
+      // (replica_->log().Size() moves inside the store, a moment earlier).
       if (follower_->stats().size == want && want > 0) return;
       Status stopped = follower_->Wait(std::chrono::milliseconds(20));
       ASSERT_TRUE(stopped.ok()) << stopped.ToString();
       ASSERT_LT(std::chrono::steady_clock::now(), deadline)
-          << "the replica holds " << replica_->Size() << " of " << want
+          << "the replica holds " << replica_->log().Size() << " of " << want
           << " entries; publisher: " << publisher_->stats().last_error;
     }
   }
 
   // The replica equals the primary byte for byte and verifies as a whole.
   void ExpectReplicaIsThePrimary() {
-    const uint64_t n = primary_->Size();
-    ASSERT_EQ(replica_->Size(), n);
-    auto mine = primary_->Scan(0, false);
-    auto theirs = replica_->Scan(0, false);
+    const uint64_t n = primary_->log().Size();
+    ASSERT_EQ(replica_->log().Size(), n);
+    auto mine = primary_->log().Scan(0, false);
+    auto theirs = replica_->log().Scan(0, false);
     for (uint64_t seq = 0; seq < n; ++seq, mine->Next(), theirs->Next()) {
       ASSERT_TRUE(mine->Valid() && theirs->Valid()) << seq;
       ASSERT_EQ(mine->entry().bytes, theirs->entry().bytes) << "seq " << seq;
     }
-    EXPECT_EQ(replica_->Head().root, primary_->Head().root);
+    EXPECT_EQ(replica_->audit().Head().root, primary_->audit().Head().root);
     follower_->Stop();
     VerifyOptions options;
     options.verifier_key = ledger_key_.verifier().ToString();
@@ -150,7 +150,7 @@ class ReplicationNatsTest : public ::testing::Test {
 
   void ExpectStreamHoldsEachEntryOnce() {
     auto seen = StreamEntrySeqs();
-    ASSERT_EQ(seen.size(), primary_->Size());
+    ASSERT_EQ(seen.size(), primary_->log().Size());
     uint64_t expected = 0;
     for (const auto& [seq, times] : seen) {
       EXPECT_EQ(seq, expected++);
@@ -180,11 +180,13 @@ TEST_F(ReplicationNatsTest, ReplicaVerifiesEveryEntryAndEqualsThePrimary) {
   AppendCases(150);
   WaitForReplica();
   ExpectStreamHoldsEachEntryOnce();
-  EXPECT_EQ(replica_->LatestCheckpoint().status().ok(), true);
+  EXPECT_EQ(replica_->audit().LatestCheckpoint().status().ok(), true);
   // Reads a replica serves are the primary's, byte for byte, at the same size.
-  const uint64_t n = replica_->Size();
-  EXPECT_EQ(replica_->InclusionProof(17, n).value(), primary_->InclusionProof(17, n).value());
-  EXPECT_EQ(replica_->ConsistencyProof(10, n).value(), primary_->ConsistencyProof(10, n).value());
+  const uint64_t n = replica_->log().Size();
+  EXPECT_EQ(replica_->audit().InclusionProof(17, n).value(),
+            primary_->audit().InclusionProof(17, n).value());
+  EXPECT_EQ(replica_->audit().ConsistencyProof(10, n).value(),
+            primary_->audit().ConsistencyProof(10, n).value());
   ExpectReplicaIsThePrimary();
 }
 
@@ -266,7 +268,8 @@ TEST_F(ReplicationNatsTest, MessageAlteredInTheStreamIsRefusedThenFetchedFromThe
   AppendCases(10);
   const uint64_t first = 23;
   std::vector<std::string> forged;
-  for (uint64_t s = first; s < primary_->Size(); ++s) forged.push_back(primary_->ReadSeq(s)->bytes);
+  for (uint64_t s = first; s < primary_->log().Size(); ++s)
+    forged.push_back(primary_->log().ReadSeq(s)->bytes);
   forged[2][forged[2].size() - 70] ^= 0x01;  // near the end: the key id or the signature
   auto conn = replication::internal::NatsConnection::Connect(nats_->urls(), "test").value();
   int code = 0;
@@ -294,10 +297,10 @@ TEST_F(ReplicationNatsTest, ReplayedCheckpointWithAForgedHeaderDoesNotStopTheRep
   AppendCases(10);
   WaitForReplica();
   auto conn = replication::internal::NatsConnection::Connect(nats_->urls(), "test").value();
-  const std::string note = primary_->LatestCheckpoint().value();
+  const std::string note = primary_->audit().LatestCheckpoint().value();
   int code = 0;
   ASSERT_TRUE(conn->Publish("LEDGER.log.checkpoint",
-                            {{"Ledger-Size", std::to_string(primary_->Size() + 5)}}, note,
+                            {{"Ledger-Size", std::to_string(primary_->log().Size() + 5)}}, note,
                             "replayed", std::nullopt, &code)
                   .ok());
   ASSERT_TRUE(
@@ -319,18 +322,20 @@ TEST_F(ReplicationNatsTest, EntryThePrimaryShouldHaveRefusedStopsTheReplicaBefor
   StartReplica();
   AppendCases(5);
   WaitForReplica();
-  const uint64_t good = primary_->Size();
+  const uint64_t good = primary_->log().Size();
   const nlohmann::json closed = {{"reason", "work"}};
-  ASSERT_TRUE(primary_->Append(Sign(CaseEvent("p-0", "case.closed", closed), caseworker_)).ok());
-  ASSERT_TRUE(primary_->Append(Sign(CaseEvent("p-0", "case.closed", closed), caseworker_)).ok());
+  ASSERT_TRUE(
+      primary_->log().Append(Sign(CaseEvent("p-0", "case.closed", closed), caseworker_)).ok());
+  ASSERT_TRUE(
+      primary_->log().Append(Sign(CaseEvent("p-0", "case.closed", closed), caseworker_)).ok());
   Status stopped = follower_->Wait(kConverge);
   EXPECT_EQ(stopped.code(), StatusCode::kFailedPrecondition) << stopped.ToString();
   EXPECT_NE(stopped.message().find("seq " + std::to_string(good + 1) + " (rules)"),
             std::string::npos)
       << stopped.ToString();
   EXPECT_TRUE(follower_->stats().stopped);
-  EXPECT_LE(replica_->Size(), good + 1);
-  EXPECT_GE(replica_->Size(), good);
+  EXPECT_LE(replica_->log().Size(), good + 1);
+  EXPECT_GE(replica_->log().Size(), good);
 }
 
 TEST_F(ReplicationNatsTest, ThreeNodeClusterNodeKilledWhileAppending) {
@@ -360,12 +365,12 @@ TEST_F(ReplicationNatsTest, ReplicaRestartsFromItsPositionAndVerifiesWhatItHolds
   AppendCases(30);
   WaitForReplica();
   follower_.reset();
-  const uint64_t before = replica_->Size();
+  const uint64_t before = replica_->log().Size();
   replica_.reset();  // closed, as a stopped `ledger follow`
   AppendCases(30);
   StartReplica();  // reopens the directory, resumes from replica-position
   WaitForReplica();
-  EXPECT_GT(replica_->Size(), before);
+  EXPECT_GT(replica_->log().Size(), before);
   ExpectReplicaIsThePrimary();
 }
 

@@ -187,7 +187,7 @@ class ReplicationProcessTest : public ::testing::Test {
     ro.read_only = true;
     auto ledger = Ledger::Open(Path(data), ro);
     EXPECT_TRUE(ledger.ok()) << ledger.status().ToString();
-    return ledger.ok() ? (*ledger)->Size() : 0;
+    return ledger.ok() ? (*ledger)->log().Size() : 0;
   }
 
   void ExpectSameEntries(const std::string& a, const std::string& b) {
@@ -195,9 +195,9 @@ class ReplicationProcessTest : public ::testing::Test {
     ro.read_only = true;
     auto x = Ledger::Open(Path(a), ro).value();
     auto y = Ledger::Open(Path(b), ro).value();
-    ASSERT_EQ(x->Size(), y->Size());
-    auto i = x->Scan(0, false);
-    auto j = y->Scan(0, false);
+    ASSERT_EQ(x->log().Size(), y->log().Size());
+    auto i = x->log().Scan(0, false);
+    auto j = y->log().Scan(0, false);
     for (; i->Valid(); i->Next(), j->Next()) {
       ASSERT_TRUE(j->Valid());
       ASSERT_EQ(i->entry().bytes, j->entry().bytes) << "seq " << i->entry().seq;
@@ -450,7 +450,8 @@ TEST_F(ReplicationProcessTest, NodeConsumerVerifiesTheStreamAndRefusesAForgedEnt
   ro.read_only = true;
   auto primary = Ledger::Open(Path("primary"), ro).value();
   std::vector<std::string> entries;
-  for (uint64_t s = 0; s < primary->Size(); ++s) entries.push_back(primary->ReadSeq(s)->bytes);
+  for (uint64_t s = 0; s < primary->log().Size(); ++s)
+    entries.push_back(primary->log().ReadSeq(s)->bytes);
   entries[20][entries[20].size() - 70] ^= 0x01;
   int code = 0;
   ASSERT_TRUE(
@@ -458,7 +459,7 @@ TEST_F(ReplicationProcessTest, NodeConsumerVerifiesTheStreamAndRefusesAForgedEnt
                     {{"Ledger-First-Seq", "0"}, {"Ledger-Count", std::to_string(entries.size())}},
                     replication::EncodeEntries(entries), "forged", std::nullopt, &code)
           .ok());
-  const std::string checkpoint = primary->LatestCheckpoint().value();
+  const std::string checkpoint = primary->audit().LatestCheckpoint().value();
   ASSERT_TRUE(conn->Publish("LEDGER.log.checkpoint",
                             {{"Ledger-Size", std::to_string(entries.size())}}, checkpoint, "cp",
                             std::nullopt, &code)

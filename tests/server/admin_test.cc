@@ -82,16 +82,16 @@ TEST_F(AdminTest, BackupDuringAppendsOpensVerifiesAndHasTheServerFiles) {
   EXPECT_EQ(j["dir"], std::filesystem::path(copy_dir).lexically_normal().string());
   const uint64_t size = j["size"];
   EXPECT_GT(*acked_before.rbegin(), 0u);
-  EXPECT_GT(size, *acked_before.rbegin());    // every acknowledged append is in the copy
-  EXPECT_LT(size, server_->ledger().Size());  // and appends went on
-  EXPECT_EQ(j["root"], tlog::HashToBase64(server_->ledger().RootAt(size).value()));
+  EXPECT_GT(size, *acked_before.rbegin());          // every acknowledged append is in the copy
+  EXPECT_LT(size, server_->ledger().log().Size());  // and appends went on
+  EXPECT_EQ(j["root"], tlog::HashToBase64(server_->ledger().audit().RootAt(size).value()));
   EXPECT_EQ(j["server_files"], nlohmann::json({"tokens.json", "groups.json", "access.log"}));
 
   // The copy is a ledger that verifies, with the server's files beside it.
   {
     auto copy = Ledger::Open(copy_dir);
     ASSERT_TRUE(copy.ok()) << copy.status().ToString();
-    EXPECT_EQ((*copy)->Size(), size);
+    EXPECT_EQ((*copy)->log().Size(), size);
     VerifyOptions vo;
     vo.verifier_key = ledger_key_.verifier().ToString();
     auto report = VerifyLedger(**copy, vo);

@@ -113,7 +113,7 @@ TEST_F(BinaryProtocolTest, HelloAppendSubscribeAck) {
     ASSERT_TRUE(entries);
     for (const auto& [seq, bytes] : entries->entries) {
       seqs.push_back(seq);
-      EXPECT_EQ(bytes, server_->ledger().ReadSeq(seq)->bytes);
+      EXPECT_EQ(bytes, server_->ledger().log().ReadSeq(seq)->bytes);
     }
   }
   EXPECT_EQ(seqs, (std::vector<uint64_t>{start, start + 1}));

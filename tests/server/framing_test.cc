@@ -16,7 +16,7 @@ class FramingTest : public ServerFixture {
  protected:
   // The durable size (not /v1/health's, which is the hub's and may trail an acknowledged
   // append by a moment).
-  uint64_t LogSize() { return server_->ledger().Size(); }
+  uint64_t LogSize() { return server_->ledger().log().Size(); }
 
   // A whole POST /v1/events that would append one event: the request to smuggle.
   std::string SmuggledAppend() {

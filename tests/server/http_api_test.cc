@@ -239,7 +239,7 @@ TEST_F(HttpApiTest, AuditorsGetCheckpointsTilesAndProofs) {
     // Entries 0..n: enough for one full entry bundle and a partial one.
     ASSERT_EQ(AppendJson(*c, CaseOpened("t-" + std::to_string(i)), caseworker_).status, 201u);
   }
-  ASSERT_TRUE(server_->ledger().SignCheckpoint().ok());
+  ASSERT_TRUE(server_->ledger().audit().SignCheckpoint().ok());
   auto a = ClientFor(auditor_);
   auto cp = a->Get("/checkpoint").value();
   ASSERT_EQ(cp.status, 200u) << cp.body;
@@ -254,7 +254,7 @@ TEST_F(HttpApiTest, AuditorsGetCheckpointsTilesAndProofs) {
   ASSERT_EQ(bundle.status, 200u) << bundle.body;
   auto entries = tlog::DecodeEntryBundle(bundle.body).value();
   ASSERT_EQ(entries.size(), 256u);
-  EXPECT_EQ(entries[5], server_->ledger().ReadSeq(5)->bytes);
+  EXPECT_EQ(entries[5], server_->ledger().log().ReadSeq(5)->bytes);
   // The partial bundle and hash tile of the tree.
   const uint32_t w = static_cast<uint32_t>(n % 256);
   auto partial = a->Get("/" + tlog::EntryBundlePath(1, w)).value();
@@ -263,7 +263,7 @@ TEST_F(HttpApiTest, AuditorsGetCheckpointsTilesAndProofs) {
   auto tile = a->Get("/tile/0/000").value();
   ASSERT_EQ(tile.status, 200u);
   auto hashes = tlog::DecodeHashTile(tile.body).value();
-  EXPECT_EQ(hashes[7], server_->ledger().TreeNode(0, 7).value());
+  EXPECT_EQ(hashes[7], server_->ledger().audit().TreeNode(0, 7).value());
   EXPECT_EQ(tile.headers["cache-control"], "public, max-age=31536000, immutable");
   EXPECT_EQ(a->Get("/tile/0/x001/000").value().status, 404u);
   EXPECT_EQ(a->Get("/tile/0/0").value().status, 400u);

@@ -38,7 +38,7 @@ class ReportsTest : public ServerFixture {
     });
     ASSERT_TRUE(error.empty()) << error;
     ASSERT_GT(batch.size(), 100u);
-    auto appended = server_->ledger().AppendAtomic(batch);
+    auto appended = server_->ledger().log().AppendAtomic(batch);
     ASSERT_TRUE(appended.ok()) << appended.status().ToString();
   }
 
@@ -85,7 +85,7 @@ TEST_F(ReportsTest, OutcomesAreTheReplayLibrarysReport) {
 }
 
 TEST_F(ReportsTest, OutcomesAtAPositionAndInEveryFormat) {
-  const uint64_t size = server_->ledger().Size();
+  const uint64_t size = server_->ledger().log().Size();
   const std::string target = "/v1/reports/outcomes?at_seq=" + std::to_string(size - 10);
   const std::string sha = SealedSha(auditor_, target);
   replay::OutcomesQuery query;

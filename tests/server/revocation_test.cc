@@ -38,7 +38,7 @@ class RevocationTest : public ServerFixture {
     auto revoked = RevokeKey(server_->ledger(), admin_.key, r.key.key_id_hex(), "compromised");
     ASSERT_TRUE(revoked.ok()) << revoked.status().ToString();
   }
-  uint64_t Size() { return server_->ledger().Size(); }
+  uint64_t Size() { return server_->ledger().log().Size(); }
 };
 
 TEST_F(RevocationTest, ServerSentEventsEndWithRevokedAndTheReason) {
@@ -149,7 +149,7 @@ TEST_F(RevocationTest, AppendOnAnOldBinaryConnectionIsRefusedAtOnce) {
   EXPECT_EQ(error->message, "the API token was revoked");
   EXPECT_TRUE(error->fatal);
   EXPECT_EQ(Size(), before);
-  EXPECT_FALSE(server_->ledger().ReadId(event["id"].get<std::string>()).ok());
+  EXPECT_FALSE(server_->ledger().log().ReadId(event["id"].get<std::string>()).ok());
 }
 
 TEST_F(RevocationTest, KeptAliveHttpConnectionIsClosedAndNewRequestsGet401) {

@@ -196,7 +196,7 @@ TEST_F(SubscriptionTest, HundredSubscribersEightWritersEveryEventOnceInOrder) {
   o.subscription_cache_bytes = 32 << 10;  // small, so the slow one must read from disk
   RestartServer(o);
   constexpr int kSubscribers = 100, kWriters = 8, kCasesPerWriter = 25;
-  const uint64_t start = server_->ledger().Size();
+  const uint64_t start = server_->ledger().log().Size();
   std::atomic<bool> writers_done{false};
   std::atomic<uint64_t> final_size{0};
   std::vector<std::vector<uint64_t>> received(kSubscribers);
@@ -252,7 +252,7 @@ TEST_F(SubscriptionTest, HundredSubscribersEightWritersEveryEventOnceInOrder) {
     });
   }
   for (auto& t : writers) t.join();
-  final_size = server_->ledger().Size();
+  final_size = server_->ledger().log().Size();
   writers_done = true;
   for (auto& t : subs) t.join();
   const uint64_t expected = final_size - start;

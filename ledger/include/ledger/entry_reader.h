@@ -1,5 +1,5 @@
 // The one reader of stored entry bytes (schema/entry.capnp; docs/formats.md, "Entry") for code
-// above the ledger: replay and release read the log as raw entry bytes (Ledger::Scan with
+// above the ledger: replay and release read the log as raw entry bytes (EventLog::Scan with
 // decode = false, an export's entry bundles) and decode them here, without copying, instead of
 // knowing the entry format themselves.
 #ifndef LEDGER_ENTRY_READER_H_

@@ -103,10 +103,12 @@ class KvStore {
   virtual Result<ColumnWriteCounts> WriteCounts(Column c) = 0;
   // Approximate bytes on disk; 0 for the memory store.
   virtual uint64_t ApproximateDiskBytes() = 0;
-  // A consistent copy of the whole store in `dir` (which must not exist; its parent must),
-  // while writes go on: it holds each write batch entirely or not at all. FailedPrecondition
-  // for the memory store.
-  virtual Status Checkpoint(const std::string& dir) = 0;
+  // Writes a consistent copy of the whole store into `dir` while writes go on: it holds each
+  // write batch entirely or not at all. `dir` must not exist or be an empty directory
+  // (FailedPrecondition otherwise); missing parents are created. Returns the copy opened
+  // read-only, to read back what it holds. FailedPrecondition for the memory store, which has no
+  // files to copy.
+  virtual Result<std::unique_ptr<KvStore>> Checkpoint(const std::string& dir) = 0;
 };
 
 // Opens (or with create, creates) a RocksDB store in `dir`. Open refuses a missing directory

@@ -63,7 +63,7 @@ class MemoryStore final : public KvStore {
   }
   Status FlushAll() override { return Status::Ok(); }
   uint64_t ApproximateDiskBytes() override { return 0; }
-  Status Checkpoint(const std::string&) override {
+  Result<std::unique_ptr<KvStore>> Checkpoint(const std::string&) override {
     return Status::FailedPrecondition("an in-memory ledger has no files to back up");
   }
 

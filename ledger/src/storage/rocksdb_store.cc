@@ -204,14 +204,38 @@ class RocksStore final : public KvStore {
     return counts;
   }
 
-  Status Checkpoint(const std::string& dir) override {
+  Result<std::unique_ptr<KvStore>> Checkpoint(const std::string& dir) override {
+    namespace fs = std::filesystem;
+    const fs::path target(dir);
+    std::error_code ec;
+    if (fs::exists(target, ec)) {
+      if (!fs::is_directory(target, ec) || !fs::is_empty(target, ec)) {
+        return Status::FailedPrecondition("checkpoint: " + dir + " is not an empty directory");
+      }
+      // RocksDB makes the checkpoint in "<dir>.tmp" and renames it: the target may not exist.
+      if (!fs::remove(target, ec)) {
+        return Status::IOError("checkpoint: cannot replace empty directory " + dir + ": " +
+                               ec.message());
+      }
+    } else if (ec) {
+      return Status::IOError("checkpoint: " + dir + ": " + ec.message());
+    }
+    if (target.has_parent_path()) {
+      fs::create_directories(target.parent_path(), ec);
+      if (ec) {
+        return Status::IOError("checkpoint: cannot create " + target.parent_path().string() + ": " +
+                               ec.message());
+      }
+    }
     rocksdb::Checkpoint* raw = nullptr;
     LEDGER_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "checkpoint"));
     std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
     // log_size_for_flush = 0: flush the memtables first, so that the copy is made of (linked)
     // table files plus at most a short WAL; RocksDB keeps the column families consistent.
-    return FromRocks(checkpoint->CreateCheckpoint(dir, /*log_size_for_flush=*/0),
-                     "checkpoint " + dir);
+    LEDGER_RETURN_IF_ERROR(FromRocks(checkpoint->CreateCheckpoint(dir, /*log_size_for_flush=*/0),
+                                     "checkpoint " + dir));
+    // Read-only: nothing is replayed into the copy.
+    return OpenRocksDbStore(dir, /*create=*/false, /*read_only=*/true);
   }
 
   uint64_t ApproximateDiskBytes() override {

@@ -71,13 +71,13 @@ class EventDecoder {
   EventDecoder(const EventDecoder&) = delete;
   EventDecoder& operator=(const EventDecoder&) = delete;
 
-  // `entry_bytes` are the canonical entry bytes (Entry::bytes, as Ledger::Scan(from,
+  // `entry_bytes` are the canonical entry bytes (Entry::bytes, as EventLog::Scan(from,
   // /*decode=*/false) returns them) of the entry at `seq`, read by the ledger's EntryReader
   // (which checks the entry's format version and that it names `seq`). The view refers to
   // `entry_bytes` or to this decoder's buffers: keep both alive while using it.
   Status DecodeEntryBytes(uint64_t seq, std::string_view entry_bytes, EventView* out);
 
-  // From an entry the ledger decoded already (Ledger::ReadSeq, Scan with decode = true).
+  // From an entry the ledger decoded already (EventLog::ReadSeq, Scan with decode = true).
   Status DecodeEntry(const Entry& entry, EventView* out);
 
  private:

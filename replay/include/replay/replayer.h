@@ -1,4 +1,4 @@
-// Feeds projections from the ledger's public read API (Ledger::Scan), from the start or from a
+// Feeds projections from the ledger's public read API (EventLog::Scan), from the start or from a
 // saved position, and saves their state with that position atomically (state_store.h).
 //
 //   auto caseload = std::make_unique<CaseloadProjection>();
@@ -111,7 +111,7 @@ class Replayer {
   Result<RunStats> Run(const RunOptions& options = {});
 
   // Brings the projections up to an event this process has just appended: `result` is what
-  // Ledger::Append acknowledged for `event`. The ledger stores the signed canonical bytes as
+  // EventLog::Append acknowledged for `event`. The ledger stores the signed canonical bytes as
   // they are, so the event is applied from memory instead of being read back (a point read of
   // a fresh entry costs more than applying it): entries before it that the replayer has not
   // seen (others' appends) are read first (Run), and an event at or before the position (a

@@ -1,7 +1,7 @@
 // Backups of a served data directory (docs/operations.md, "Backup"): the ledger through a
-// RocksDB checkpoint (Ledger::Backup) and the server's own files in <data>/server/ (tokens,
-// consumer groups, the access log), made while the ledger stays open and appends go on. Used by
-// `ledger backup` and by POST /v1/admin/backup.
+// RocksDB checkpoint (VerifiableHistory::Backup) and the server's own files in <data>/server/
+// (tokens, consumer groups, the access log), made while the ledger stays open and appends go on.
+// Used by `ledger backup` and by POST /v1/admin/backup.
 #ifndef SERVER_BACKUP_H_
 #define SERVER_BACKUP_H_
 
