@@ -1,3 +1,6 @@
+// ReadCaseFacts: one reader per family of case events (the case itself and its follow-up,
+// decisions and sanctions, activation, consent and sharing, privacy operations), each giving
+// the CaseFacts of the events it knows.
 #include <capnp/dynamic.h>
 
 #include "case_facts_reader.h"
@@ -8,6 +11,7 @@ namespace ledger::internal {
 namespace {
 
 using W = schema::Event::Data::Which;
+using Data = schema::Event::Data::Reader;
 
 template <typename E>
 std::string EnumName(E value) {
@@ -26,11 +30,10 @@ int64_t Instant(capnp::Text::Reader t) {
   return us.ok() ? *us : 0;
 }
 
-}  // namespace
-
-CaseFacts ReadCaseFacts(schema::Event::Reader ev, int64_t occurred_at_us) {
+// The case itself and the follow-up observations: only the operation, and case.opened's
+// values that the policy rules look up.
+CaseFacts ReadCaseAndFollowUp(Data d) {
   CaseFacts f;
-  auto d = ev.getData();
   switch (d.which()) {
     case W::CASE_OPENED: {
       auto o = d.getCaseOpened();
@@ -46,6 +49,28 @@ CaseFacts ReadCaseFacts(schema::Event::Reader ev, int64_t occurred_at_us) {
     case W::CASE_REOPENED:
       f.op = CaseOp::kReopened;
       break;
+    case W::PHASE_ENTERED:
+      f.op = CaseOp::kPhaseEntered;
+      break;
+    case W::CATEGORY_ASSIGNED:
+      f.op = CaseOp::kCategoryAssigned;
+      break;
+    case W::STATUS_OBSERVED:
+      f.op = CaseOp::kStatusObserved;
+      break;
+    case W::INCOME_RECORDED:
+      f.op = CaseOp::kIncomeRecorded;
+      break;
+    default:
+      break;
+  }
+  return f;
+}
+
+// Decisions, payments, conditions, breaches and sanctions.
+CaseFacts ReadDecisionsAndSanctions(Data d) {
+  CaseFacts f;
+  switch (d.which()) {
     case W::ASSISTANCE_DECIDED: {
       auto a = d.getAssistanceDecided();
       f.op = CaseOp::kAssistanceDecided;
@@ -102,9 +127,16 @@ CaseFacts ReadCaseFacts(schema::Event::Reader ev, int64_t occurred_at_us) {
       f.op = CaseOp::kAppealDecided;
       f.id = Str(d.getAppealDecided().getSanctionId());
       break;
-    case W::PHASE_ENTERED:
-      f.op = CaseOp::kPhaseEntered;
+    default:
       break;
+  }
+  return f;
+}
+
+// Courses, plans and agreements.
+CaseFacts ReadActivation(Data d) {
+  CaseFacts f;
+  switch (d.which()) {
     case W::COURSE_ENROLLED:
       f.op = CaseOp::kCourseEnrolled;
       f.id = Str(d.getCourseEnrolled().getCourseId());
@@ -116,9 +148,6 @@ CaseFacts ReadCaseFacts(schema::Event::Reader ev, int64_t occurred_at_us) {
     case W::COURSE_ENDED:
       f.op = CaseOp::kCourseEnded;
       f.id = Str(d.getCourseEnded().getCourseId());
-      break;
-    case W::CATEGORY_ASSIGNED:
-      f.op = CaseOp::kCategoryAssigned;
       break;
     case W::PLAN_RECORDED:
       f.op = CaseOp::kPlanRecorded;
@@ -146,21 +175,33 @@ CaseFacts ReadCaseFacts(schema::Event::Reader ev, int64_t occurred_at_us) {
       f.op = CaseOp::kAgreementClosed;
       f.id = Str(d.getAgreementClosed().getAgreementId());
       break;
-    case W::CONSENT_GIVEN: {
-      auto g = d.getConsentGiven();
-      f.op = CaseOp::kConsentGiven;
-      f.id = Str(g.getConsentId());
-      if (g.hasReplaces()) f.ref = Str(g.getReplaces());
-      ConsentFacts& c = f.consent;
-      c.consent_id = f.id;
-      c.given = true;
-      c.given_at_us = occurred_at_us;
-      c.expires_at_us = Instant(g.getExpiresAt());
-      for (auto p : g.getPurposes()) c.purposes.push_back(EnumName(p));
-      for (auto r : g.getRecipients()) c.recipients.push_back(Str(r));
-      for (auto k : g.getDataCategories()) c.data_categories.push_back(EnumName(k));
+    default:
       break;
-    }
+  }
+  return f;
+}
+
+// consent.given: its id, the consent it replaces, and its scope and expiry.
+CaseFacts ReadConsentGiven(schema::ConsentGiven::Reader g, int64_t occurred_at_us) {
+  CaseFacts f;
+  f.op = CaseOp::kConsentGiven;
+  f.id = Str(g.getConsentId());
+  if (g.hasReplaces()) f.ref = Str(g.getReplaces());
+  ConsentFacts& c = f.consent;
+  c.consent_id = f.id;
+  c.given = true;
+  c.given_at_us = occurred_at_us;
+  c.expires_at_us = Instant(g.getExpiresAt());
+  for (auto p : g.getPurposes()) c.purposes.push_back(EnumName(p));
+  for (auto r : g.getRecipients()) c.recipients.push_back(Str(r));
+  for (auto k : g.getDataCategories()) c.data_categories.push_back(EnumName(k));
+  return f;
+}
+
+// Consents after they were given, referrals and disclosures.
+CaseFacts ReadConsentAndSharing(Data d) {
+  CaseFacts f;
+  switch (d.which()) {
     case W::CONSENT_RENEWED:
       f.op = CaseOp::kConsentRenewed;
       f.id = Str(d.getConsentRenewed().getConsentId());
@@ -202,12 +243,16 @@ CaseFacts ReadCaseFacts(schema::Event::Reader ev, int64_t occurred_at_us) {
       f.op = CaseOp::kReferralRecommended;
       f.id = Str(d.getReferralRecommended().getReferralId());
       break;
-    case W::STATUS_OBSERVED:
-      f.op = CaseOp::kStatusObserved;
+    default:
       break;
-    case W::INCOME_RECORDED:
-      f.op = CaseOp::kIncomeRecorded;
-      break;
+  }
+  return f;
+}
+
+// Erasure requests and decisions, shredding, restriction of processing.
+CaseFacts ReadPrivacyOperation(Data d) {
+  CaseFacts f;
+  switch (d.which()) {
     case W::ERASURE_REQUESTED:
       f.op = CaseOp::kErasureRequested;
       f.id = Str(d.getErasureRequested().getRequestId());
@@ -237,6 +282,62 @@ CaseFacts ReadCaseFacts(schema::Event::Reader ev, int64_t occurred_at_us) {
       break;
   }
   return f;
+}
+
+}  // namespace
+
+CaseFacts ReadCaseFacts(schema::Event::Reader ev, int64_t occurred_at_us) {
+  const Data d = ev.getData();
+  switch (d.which()) {
+    case W::CASE_OPENED:
+    case W::CASE_CLOSED:
+    case W::CASE_REOPENED:
+    case W::PHASE_ENTERED:
+    case W::CATEGORY_ASSIGNED:
+    case W::STATUS_OBSERVED:
+    case W::INCOME_RECORDED:
+      return ReadCaseAndFollowUp(d);
+    case W::ASSISTANCE_DECIDED:
+    case W::PAYMENT_MADE:
+    case W::CONDITION_SET:
+    case W::CONDITION_EXEMPTED:
+    case W::CONDITION_BREACHED:
+    case W::BREACH_NOTIFIED:
+    case W::BREACH_ASSESSED:
+    case W::SANCTION_IMPOSED:
+    case W::SANCTION_LIFTED:
+    case W::SANCTION_APPEALED:
+    case W::APPEAL_DECIDED:
+      return ReadDecisionsAndSanctions(d);
+    case W::COURSE_ENROLLED:
+    case W::COURSE_ATTENDED:
+    case W::COURSE_ENDED:
+    case W::PLAN_RECORDED:
+    case W::AGREEMENT_SIGNED:
+    case W::AGREEMENT_TASK_REVIEWED:
+    case W::AGREEMENT_PROBLEM_EVALUATED:
+    case W::AGREEMENT_CLOSED:
+      return ReadActivation(d);
+    case W::CONSENT_GIVEN:
+      return ReadConsentGiven(d.getConsentGiven(), occurred_at_us);
+    case W::CONSENT_RENEWED:
+    case W::CONSENT_WITHDRAWN:
+    case W::CONSENT_REFUSED:
+    case W::CONSENT_REVOKED:
+    case W::CONSENT_INVALIDATED:
+    case W::REFERRAL_MADE:
+    case W::DISCLOSURE_MADE:
+    case W::REFERRAL_RECOMMENDED:
+      return ReadConsentAndSharing(d);
+    case W::ERASURE_REQUESTED:
+    case W::ERASURE_DECIDED:
+    case W::SUBJECT_SHREDDED:
+    case W::PROCESSING_RESTRICTED:
+    case W::PROCESSING_UNRESTRICTED:
+      return ReadPrivacyOperation(d);
+    default:
+      return CaseFacts{};
+  }
 }
 
 }  // namespace ledger::internal

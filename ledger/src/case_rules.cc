@@ -83,23 +83,20 @@ CivilDate AddMonthsClamped(CivilDate d, int months) {
   return d;
 }
 
-}  // namespace
-
-Status CheckCaseEvent(const CaseFacts& f, std::string_view stream, int64_t occurred_at_us,
-                      const CaseState& s, const CaseRulesConfig& config) {
-  if (f.op == CaseOp::kNone) return Status::Ok();
-  if (s.closed && StartsNewWork(f.op)) {
-    return Refuse("closed-case", std::string(stream) + " is closed (since " +
-                                     DateOfInstant(s.closed_at_us) +
-                                     "): record case.reopened before new work on it");
+// The case itself: closing and reopening.
+Status CheckCaseLifecycle(const CaseFacts& f, std::string_view stream, const CaseState& s) {
+  if (f.op == CaseOp::kClosed && s.closed) {
+    return Refuse("state", std::string(stream) + " is already closed");
   }
+  if (f.op == CaseOp::kReopened && !s.closed) {
+    return Refuse("state", std::string(stream) + " is not closed");
+  }
+  return Status::Ok();
+}
+
+// Decisions, payments, conditions and breaches.
+Status CheckDecisions(const CaseFacts& f, std::string_view stream, const CaseState& s) {
   switch (f.op) {
-    case CaseOp::kClosed:
-      if (s.closed) return Refuse("state", std::string(stream) + " is already closed");
-      return Status::Ok();
-    case CaseOp::kReopened:
-      if (!s.closed) return Refuse("state", std::string(stream) + " is not closed");
-      return Status::Ok();
     case CaseOp::kAssistanceDecided:
       if (s.decisions.contains(f.id)) return Reused("decision_id", "decision", f.id, stream);
       return Status::Ok();
@@ -136,77 +133,107 @@ Status CheckCaseEvent(const CaseFacts& f, std::string_view stream, int64_t occur
       }
       return Status::Ok();
     }
-    case CaseOp::kSanctionImposed:
-      if (s.sanctions.contains(f.id)) return Reused("sanction_id", "sanction", f.id, stream);
-      if (!s.breaches.contains(f.ref)) return Unknown("breach_id", "breach", f.ref, stream);
-      if (!s.decisions.contains(f.basis_decision)) {
-        return Unknown("basis_decision_id", "decision", f.basis_decision, stream);
-      }
+    default:
       return Status::Ok();
-    case CaseOp::kSanctionLifted:
-    case CaseOp::kSanctionAppealed:
-    case CaseOp::kAppealDecided: {
-      auto it = s.sanctions.find(f.id);
-      if (it == s.sanctions.end()) return Unknown("sanction_id", "sanction", f.id, stream);
-      const SanctionState& x = it->second;
-      if (f.op == CaseOp::kSanctionLifted && x.lifted) {
-        return WrongState("sanction_id", "sanction", f.id, "is already lifted");
-      }
-      if (f.op == CaseOp::kSanctionAppealed && x.appealed) {
-        return WrongState("sanction_id", "sanction", f.id, "is already appealed");
-      }
-      if (f.op == CaseOp::kAppealDecided && !x.appealed) {
-        return WrongState("sanction_id", "sanction", f.id, "was not appealed");
-      }
-      if (f.op == CaseOp::kAppealDecided && x.appeal_decided) {
-        return WrongState("sanction_id", "sanction", f.id, "has its appeal decided already");
-      }
-      return Status::Ok();
+  }
+}
+
+// Sanctions and their appeals.
+Status CheckSanctions(const CaseFacts& f, std::string_view stream, const CaseState& s) {
+  if (f.op == CaseOp::kSanctionImposed) {
+    if (s.sanctions.contains(f.id)) return Reused("sanction_id", "sanction", f.id, stream);
+    if (!s.breaches.contains(f.ref)) return Unknown("breach_id", "breach", f.ref, stream);
+    if (!s.decisions.contains(f.basis_decision)) {
+      return Unknown("basis_decision_id", "decision", f.basis_decision, stream);
     }
-    case CaseOp::kCourseEnrolled:
-      if (s.courses.contains(f.id)) return Reused("course_id", "course", f.id, stream);
-      return Status::Ok();
-    case CaseOp::kCourseAttended:
-    case CaseOp::kCourseEnded: {
-      auto it = s.courses.find(f.id);
-      if (it == s.courses.end()) return Unknown("course_id", "course", f.id, stream);
-      if (it->second) return WrongState("course_id", "course", f.id, "has already ended");
-      return Status::Ok();
+    return Status::Ok();
+  }
+  auto it = s.sanctions.find(f.id);
+  if (it == s.sanctions.end()) return Unknown("sanction_id", "sanction", f.id, stream);
+  const SanctionState& x = it->second;
+  if (f.op == CaseOp::kSanctionLifted && x.lifted) {
+    return WrongState("sanction_id", "sanction", f.id, "is already lifted");
+  }
+  if (f.op == CaseOp::kSanctionAppealed && x.appealed) {
+    return WrongState("sanction_id", "sanction", f.id, "is already appealed");
+  }
+  if (f.op == CaseOp::kAppealDecided && !x.appealed) {
+    return WrongState("sanction_id", "sanction", f.id, "was not appealed");
+  }
+  if (f.op == CaseOp::kAppealDecided && x.appeal_decided) {
+    return WrongState("sanction_id", "sanction", f.id, "has its appeal decided already");
+  }
+  return Status::Ok();
+}
+
+// Courses.
+Status CheckCourses(const CaseFacts& f, std::string_view stream, const CaseState& s) {
+  if (f.op == CaseOp::kCourseEnrolled) {
+    if (s.courses.contains(f.id)) return Reused("course_id", "course", f.id, stream);
+    return Status::Ok();
+  }
+  auto it = s.courses.find(f.id);
+  if (it == s.courses.end()) return Unknown("course_id", "course", f.id, stream);
+  if (it->second) return WrongState("course_id", "course", f.id, "has already ended");
+  return Status::Ok();
+}
+
+// Agreements: signing (with the ledger's limit on main problems), reviews and closing.
+Status CheckAgreements(const CaseFacts& f, std::string_view stream, const CaseState& s,
+                       const CaseRulesConfig& config) {
+  if (f.op == CaseOp::kAgreementSigned) {
+    if (s.agreements.contains(f.id)) return Reused("agreement_id", "agreement", f.id, stream);
+    if (f.problems.size() > config.max_agreement_problems) {
+      return Refuse("problem-limit", "data.problems: agreement " + f.id + " names " +
+                                         std::to_string(f.problems.size()) + " problems; at most " +
+                                         std::to_string(config.max_agreement_problems) +
+                                         " main problems are allowed in this ledger");
     }
-    case CaseOp::kAgreementSigned: {
-      if (s.agreements.contains(f.id)) return Reused("agreement_id", "agreement", f.id, stream);
-      if (f.problems.size() > config.max_agreement_problems) {
-        return Refuse("problem-limit", "data.problems: agreement " + f.id + " names " +
-                                           std::to_string(f.problems.size()) +
-                                           " problems; at most " +
-                                           std::to_string(config.max_agreement_problems) +
-                                           " main problems are allowed in this ledger");
-      }
-      // Duplicate problem or task ids, and tasks naming unlisted problems, are refused by the
-      // validator (InvalidArgument) before any state is looked at.
-      return Status::Ok();
-    }
-    case CaseOp::kTaskReviewed:
-    case CaseOp::kProblemEvaluated:
-    case CaseOp::kAgreementClosed: {
-      auto it = s.agreements.find(f.id);
-      if (it == s.agreements.end()) return Unknown("agreement_id", "agreement", f.id, stream);
-      if (it->second.closed) {
-        return WrongState("agreement_id", "agreement", f.id,
-                          f.op == CaseOp::kAgreementClosed
-                              ? "is already closed"
-                              : "is closed: it cannot be reviewed again");
-      }
-      if (f.op == CaseOp::kTaskReviewed && !it->second.tasks.contains(f.ref)) {
-        return Refuse("reference",
-                      "data.task_id: task " + f.ref + " does not exist in agreement " + f.id);
-      }
-      if (f.op == CaseOp::kProblemEvaluated && !it->second.problems.contains(f.ref)) {
-        return Refuse("reference",
-                      "data.problem_id: problem " + f.ref + " does not exist in agreement " + f.id);
-      }
-      return Status::Ok();
-    }
+    // Duplicate problem or task ids, and tasks naming unlisted problems, are refused by the
+    // validator (InvalidArgument) before any state is looked at.
+    return Status::Ok();
+  }
+  auto it = s.agreements.find(f.id);
+  if (it == s.agreements.end()) return Unknown("agreement_id", "agreement", f.id, stream);
+  if (it->second.closed) {
+    return WrongState("agreement_id", "agreement", f.id,
+                      f.op == CaseOp::kAgreementClosed ? "is already closed"
+                                                       : "is closed: it cannot be reviewed again");
+  }
+  if (f.op == CaseOp::kTaskReviewed && !it->second.tasks.contains(f.ref)) {
+    return Refuse("reference",
+                  "data.task_id: task " + f.ref + " does not exist in agreement " + f.id);
+  }
+  if (f.op == CaseOp::kProblemEvaluated && !it->second.problems.contains(f.ref)) {
+    return Refuse("reference",
+                  "data.problem_id: problem " + f.ref + " does not exist in agreement " + f.id);
+  }
+  return Status::Ok();
+}
+
+// consent.renewed, .withdrawn, .revoked, .invalidated: the consent must be given and in a
+// state that allows the operation.
+Status CheckConsentChange(const CaseFacts& f, std::string_view stream, const CaseState& s) {
+  const ConsentFacts* c = s.FindConsent(f.id);
+  if (c == nullptr) return Unknown("consent_id", "consent", f.id, stream);
+  if (!c->given) return WrongState("consent_id", "consent", f.id, "was refused, never given");
+  if (c->withdrawn_effective_us) {
+    return WrongState("consent_id", "consent", f.id, "was withdrawn");
+  }
+  if (c->revoked_at_us) return WrongState("consent_id", "consent", f.id, "was revoked");
+  if (c->invalidated_at_us && f.op != CaseOp::kConsentRevoked) {
+    return WrongState("consent_id", "consent", f.id, "was invalidated");
+  }
+  if (c->replaced_at_us && f.op == CaseOp::kConsentRenewed) {
+    return WrongState("consent_id", "consent", f.id, "was replaced by " + c->replaced_by);
+  }
+  return Status::Ok();
+}
+
+// Consents, referrals and disclosures.
+Status CheckConsentAndSharing(const CaseFacts& f, std::string_view stream, int64_t occurred_at_us,
+                              const CaseState& s) {
+  switch (f.op) {
     case CaseOp::kConsentGiven:
     case CaseOp::kConsentRefused:
       if (s.FindConsent(f.id) != nullptr) return Reused("consent_id", "consent", f.id, stream);
@@ -218,22 +245,8 @@ Status CheckCaseEvent(const CaseFacts& f, std::string_view stream, int64_t occur
     case CaseOp::kConsentRenewed:
     case CaseOp::kConsentWithdrawn:
     case CaseOp::kConsentRevoked:
-    case CaseOp::kConsentInvalidated: {
-      const ConsentFacts* c = s.FindConsent(f.id);
-      if (c == nullptr) return Unknown("consent_id", "consent", f.id, stream);
-      if (!c->given) return WrongState("consent_id", "consent", f.id, "was refused, never given");
-      if (c->withdrawn_effective_us) {
-        return WrongState("consent_id", "consent", f.id, "was withdrawn");
-      }
-      if (c->revoked_at_us) return WrongState("consent_id", "consent", f.id, "was revoked");
-      if (c->invalidated_at_us && f.op != CaseOp::kConsentRevoked) {
-        return WrongState("consent_id", "consent", f.id, "was invalidated");
-      }
-      if (c->replaced_at_us && f.op == CaseOp::kConsentRenewed) {
-        return WrongState("consent_id", "consent", f.id, "was replaced by " + c->replaced_by);
-      }
-      return Status::Ok();
-    }
+    case CaseOp::kConsentInvalidated:
+      return CheckConsentChange(f, stream, s);
     case CaseOp::kReferralMade:
       if (s.referrals.contains(f.id)) return Reused("referral_id", "referral", f.id, stream);
       return CheckConsentRef(f, "consent_id", stream, s, occurred_at_us);
@@ -244,41 +257,100 @@ Status CheckCaseEvent(const CaseFacts& f, std::string_view stream, int64_t occur
       if (s.disclosures.contains(f.id)) return Reused("disclosure_id", "disclosure", f.id, stream);
       if (f.ref.empty()) return Status::Ok();  // a statutory basis needs no consent
       return CheckConsentRef(f, "basis", stream, s, occurred_at_us);
+    default:
+      return Status::Ok();
+  }
+}
+
+// Erasure requests and decisions, and shredding on request.
+Status CheckErasure(const CaseFacts& f, std::string_view stream, const CaseState& s) {
+  if (f.op == CaseOp::kErasureRequested) {
+    if (s.erasures.contains(f.id)) return Reused("request_id", "erasure request", f.id, stream);
+    return Status::Ok();
+  }
+  if (f.op == CaseOp::kSubjectShredded && !f.flag) {
+    return Status::Ok();  // a retention rule: the policy check decides
+  }
+  auto it = s.erasures.find(f.id);
+  if (it == s.erasures.end()) return Unknown("request_id", "erasure request", f.id, stream);
+  if (f.op == CaseOp::kErasureDecided && it->second.decided) {
+    return WrongState("request_id", "erasure request", f.id, "is already decided");
+  }
+  if (f.op == CaseOp::kSubjectShredded && !it->second.granted) {
+    return WrongState("request_id", "erasure request", f.id,
+                      "was not granted (erasure.decided granted must come first)");
+  }
+  return Status::Ok();
+}
+
+// Restricting processing for a purpose, and lifting the restriction.
+Status CheckRestriction(const CaseFacts& f, std::string_view stream, const CaseState& s) {
+  bool open = false;
+  for (const auto& r : s.restrictions) open = open || (r.purpose == f.purpose && !r.until_us);
+  if (f.op == CaseOp::kProcessingRestricted && open) {
+    return Refuse("state", "data.purpose: processing for " + f.purpose +
+                               " is already restricted in " + std::string(stream));
+  }
+  if (f.op == CaseOp::kProcessingUnrestricted && !open) {
+    return Refuse("state", "data.purpose: processing for " + f.purpose + " is not restricted in " +
+                               std::string(stream));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status CheckCaseEvent(const CaseFacts& f, std::string_view stream, int64_t occurred_at_us,
+                      const CaseState& s, const CaseRulesConfig& config) {
+  if (f.op == CaseOp::kNone) return Status::Ok();
+  if (s.closed && StartsNewWork(f.op)) {
+    return Refuse("closed-case", std::string(stream) + " is closed (since " +
+                                     DateOfInstant(s.closed_at_us) +
+                                     "): record case.reopened before new work on it");
+  }
+  switch (f.op) {
+    case CaseOp::kClosed:
+    case CaseOp::kReopened:
+      return CheckCaseLifecycle(f, stream, s);
+    case CaseOp::kAssistanceDecided:
+    case CaseOp::kPaymentMade:
+    case CaseOp::kConditionSet:
+    case CaseOp::kConditionExempted:
+    case CaseOp::kConditionBreached:
+    case CaseOp::kBreachNotified:
+    case CaseOp::kBreachAssessed:
+      return CheckDecisions(f, stream, s);
+    case CaseOp::kSanctionImposed:
+    case CaseOp::kSanctionLifted:
+    case CaseOp::kSanctionAppealed:
+    case CaseOp::kAppealDecided:
+      return CheckSanctions(f, stream, s);
+    case CaseOp::kCourseEnrolled:
+    case CaseOp::kCourseAttended:
+    case CaseOp::kCourseEnded:
+      return CheckCourses(f, stream, s);
+    case CaseOp::kAgreementSigned:
+    case CaseOp::kTaskReviewed:
+    case CaseOp::kProblemEvaluated:
+    case CaseOp::kAgreementClosed:
+      return CheckAgreements(f, stream, s, config);
+    case CaseOp::kConsentGiven:
+    case CaseOp::kConsentRefused:
+    case CaseOp::kConsentRenewed:
+    case CaseOp::kConsentWithdrawn:
+    case CaseOp::kConsentRevoked:
+    case CaseOp::kConsentInvalidated:
+    case CaseOp::kReferralMade:
+    case CaseOp::kReferralRecommended:
+    case CaseOp::kDisclosureMade:
+      return CheckConsentAndSharing(f, stream, occurred_at_us, s);
     case CaseOp::kErasureRequested:
-      if (s.erasures.contains(f.id)) return Reused("request_id", "erasure request", f.id, stream);
-      return Status::Ok();
-    case CaseOp::kErasureDecided: {
-      auto it = s.erasures.find(f.id);
-      if (it == s.erasures.end()) return Unknown("request_id", "erasure request", f.id, stream);
-      if (it->second.decided) {
-        return WrongState("request_id", "erasure request", f.id, "is already decided");
-      }
-      return Status::Ok();
-    }
-    case CaseOp::kSubjectShredded: {
-      if (!f.flag) return Status::Ok();  // a retention rule: the policy check decides
-      auto it = s.erasures.find(f.id);
-      if (it == s.erasures.end()) return Unknown("request_id", "erasure request", f.id, stream);
-      if (!it->second.granted) {
-        return WrongState("request_id", "erasure request", f.id,
-                          "was not granted (erasure.decided granted must come first)");
-      }
-      return Status::Ok();
-    }
+    case CaseOp::kErasureDecided:
+    case CaseOp::kSubjectShredded:
+      return CheckErasure(f, stream, s);
     case CaseOp::kProcessingRestricted:
-    case CaseOp::kProcessingUnrestricted: {
-      bool open = false;
-      for (const auto& r : s.restrictions) open = open || (r.purpose == f.purpose && !r.until_us);
-      if (f.op == CaseOp::kProcessingRestricted && open) {
-        return Refuse("state", "data.purpose: processing for " + f.purpose +
-                                   " is already restricted in " + std::string(stream));
-      }
-      if (f.op == CaseOp::kProcessingUnrestricted && !open) {
-        return Refuse("state", "data.purpose: processing for " + f.purpose +
-                                   " is not restricted in " + std::string(stream));
-      }
-      return Status::Ok();
-    }
+    case CaseOp::kProcessingUnrestricted:
+      return CheckRestriction(f, stream, s);
     default:
       return Status::Ok();
   }

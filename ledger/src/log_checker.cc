@@ -4,7 +4,6 @@
 #include <thread>
 
 #include "append_rules.h"
-#include "base/mutex.h"
 #include "crypto.h"
 #include "entry_codec.h"
 #include "ledger/time_format.h"
@@ -165,40 +164,62 @@ void LogChecker::CheckAlone(std::vector<Item>& items, const PublicKeys& known) {
   });
 }
 
-Status LogChecker::CheckInOrder(std::vector<Item> items) {
-  // Phase 2, in order: the key registry as of each entry.
+// A failure found while checking a batch in order: the entry, the check that failed (as
+// VerifyReport::failed_check names it) and why.
+struct LogChecker::EntryFailure {
+  uint64_t seq = 0;
+  std::string check;
+  Status status;
+};
+
+// A tree node completed by entry `seq`, to compare with the node the source stored.
+struct LogChecker::CompletedNode {
+  uint64_t seq;
+  uint8_t level;
+  uint64_t index;
+  tlog::Hash hash;
+};
+
+void LogChecker::ResolveAuthor(Item& it) const {
+  const PreparedEvent& p = *it.prepared;
+  auto found = keys_.find(it.entry.key_id);
+  if (found != keys_.end()) {
+    it.author = found->second;
+  } else if (it.seq == 0 && keys_.empty() && p.key_change && !p.key_change->revoke &&
+             p.key_change->info.role == "admin" && p.key_change->key_id == it.entry.key_id) {
+    it.author = p.key_change->info;  // the ledger's first, self-signed admin key
+  } else {
+    it.author_status = Status::PermissionDenied("signed by key " + HexEncode(it.entry.key_id) +
+                                                ", which was not registered before this entry");
+  }
+}
+
+void LogChecker::ApplyEntryKeyChange(Item& it) {
+  const KeyChange& change = *it.prepared->key_change;
+  std::optional<KeyInfo> current;
+  if (auto k = keys_.find(change.key_id); k != keys_.end()) current = k->second;
+  bool key_in_use = false;
+  for (const auto& [id, k] : keys_) {
+    key_in_use = key_in_use || k.public_key == change.info.public_key;
+  }
+  auto updated = ApplyKeyChange(change, current, !change.revoke && key_in_use, it.entry.seq,
+                                it.entry.recorded_at_us);
+  if (updated.ok()) {
+    keys_[change.key_id] = *updated;
+  } else {
+    it.key_change_status = updated.status();
+  }
+}
+
+void LogChecker::ResolveKeys(std::vector<Item>& items) {
   for (Item& it : items) {
     if (!it.decode_status.ok()) break;  // nothing after an undecodable entry can be judged
-    const PreparedEvent& p = *it.prepared;
-    auto found = keys_.find(it.entry.key_id);
-    if (found != keys_.end()) {
-      it.author = found->second;
-    } else if (it.seq == 0 && keys_.empty() && p.key_change && !p.key_change->revoke &&
-               p.key_change->info.role == "admin" && p.key_change->key_id == it.entry.key_id) {
-      it.author = p.key_change->info;  // the ledger's first, self-signed admin key
-    } else {
-      it.author_status = Status::PermissionDenied("signed by key " + HexEncode(it.entry.key_id) +
-                                                  ", which was not registered before this entry");
-    }
-    if (p.key_change) {
-      std::optional<KeyInfo> current;
-      if (auto k = keys_.find(p.key_change->key_id); k != keys_.end()) current = k->second;
-      bool key_in_use = false;
-      for (const auto& [id, k] : keys_) {
-        key_in_use = key_in_use || k.public_key == p.key_change->info.public_key;
-      }
-      auto updated = ApplyKeyChange(*p.key_change, current, !p.key_change->revoke && key_in_use,
-                                    it.entry.seq, it.entry.recorded_at_us);
-      if (updated.ok()) {
-        keys_[p.key_change->key_id] = *updated;
-      } else {
-        it.key_change_status = updated.status();
-      }
-    }
+    ResolveAuthor(it);
+    if (it.prepared->key_change) ApplyEntryKeyChange(it);
   }
+}
 
-  // Phase 3, any order: the signatures CheckAlone could not check (their key was registered in
-  // this batch or the one before), against the author's key as of the entry.
+void LogChecker::CheckNewSignatures(std::vector<Item>& items) {
   std::vector<size_t> unchecked;
   for (size_t i = 0; i < items.size(); ++i) {
     const Item& it = items[i];
@@ -210,118 +231,107 @@ Status LogChecker::CheckInOrder(std::vector<Item> items) {
     Item& it = items[unchecked[k]];
     it.signature_status = VerifyEventSignature(it.event, it.author->public_key);
   });
-  {
-    auto known = std::make_shared<PublicKeys>();
-    for (const auto& [id, key] : keys_) known->emplace(id, key.public_key);
-    MutexLock lock(known_keys_mu_);
-    known_keys_ = std::move(known);
+}
+
+void LogChecker::PublishKnownKeys() {
+  auto known = std::make_shared<PublicKeys>();
+  for (const auto& [id, key] : keys_) known->emplace(id, key.public_key);
+  MutexLock lock(known_keys_mu_);
+  known_keys_ = std::move(known);
+}
+
+std::optional<LogChecker::EntryFailure> LogChecker::CheckPosition(const Item& it) const {
+  const uint64_t expected_seq = range_.size();
+  if (it.seq != expected_seq) {
+    return EntryFailure{
+        expected_seq, "seq",
+        Status::Corruption("entry " + std::to_string(expected_seq) + " is missing")};
   }
-
-  // Phase 4, in order: everything that depends on the entries before. The first failure is
-  // kept, not returned at once, because a tree node of an earlier entry (checked afterwards, on
-  // all cores) may fail too, and the earliest failure is the one to report.
-  struct Failure {
-    uint64_t seq;
-    std::string check;
-    Status status;
-  };
-  std::optional<Failure> failed;
-  struct Node {
-    uint64_t seq;
-    uint8_t level;
-    uint64_t index;
-    tlog::Hash hash;
-  };
-  std::vector<Node> nodes;
-  auto fail = [&](uint64_t seq, std::string check, Status status) {
-    failed = Failure{seq, std::move(check), std::move(status)};
-  };
-  for (Item& it : items) {
-    const bool check = it.seq >= check_from_;
-    const uint64_t expected_seq = range_.size();
-    if (it.seq != expected_seq) {
-      fail(expected_seq, "seq",
-           Status::Corruption("entry " + std::to_string(expected_seq) + " is missing"));
-      break;
-    }
-    if (!it.decode_status.ok()) {
-      fail(it.seq, "encoding", it.decode_status);
-      break;
-    }
-    if (it.entry.seq != it.seq) {
-      fail(it.seq, "seq",
-           Status::Corruption("entry stored at position " + std::to_string(it.seq) + " says seq " +
-                              std::to_string(it.entry.seq) + " (entries were moved or swapped)"));
-      break;
-    }
-    const PreparedEvent& p = *it.prepared;
-    if (check) {
-      if (!it.author_status.ok()) {
-        fail(it.seq, "key", it.author_status);
-        break;
-      }
-      if (!it.signature_status.ok()) {
-        fail(it.seq, "signature", it.signature_status);
-        break;
-      }
-      if (it.entry.recorded_at_us < last_recorded_at_us_) {
-        fail(it.seq, "recorded_at",
-             Status::Corruption("recorded_at " + FormatInstantMicros(it.entry.recorded_at_us) +
-                                " is before the previous entry's " +
-                                FormatInstantMicros(last_recorded_at_us_)));
-        break;
-      }
-    }
-    StreamHeadRecord& head = streams_[p.stream];
-    if (check) {
-      if (it.entry.version != head.next_version) {
-        fail(it.seq, "version",
-             Status::Corruption("stream " + p.stream + " version " +
-                                std::to_string(it.entry.version) + " where " +
-                                std::to_string(head.next_version) + " was next"));
-        break;
-      }
-      Status rule = CheckExpectedVersion(p, head);
-      if (rule.ok()) rule = CheckStreamOrder(p, head);
-      if (rule.ok() && it.author) rule = CheckAuthor(*it.author, p, head);
-      if (rule.ok() && case_rules_) rule = CheckCaseRules(p, head, *case_rules_);
-      if (rule.ok()) rule = it.key_change_status;
-      if (!rule.ok()) {
-        fail(it.seq, "rules", rule);
-        break;
-      }
-      if (!it.derived_status.ok()) {
-        fail(it.seq, it.derived_check, it.derived_status);
-        break;
-      }
-    }
-    AdvanceStreamHead(head, p, it.seq);
-    last_recorded_at_us_ = std::max(last_recorded_at_us_, it.entry.recorded_at_us);
-
-    range_.Append(it.leaf, [&](uint8_t level, uint64_t index, const tlog::Hash& hash) {
-      if (check && node_check_) nodes.push_back({it.seq, level, index, hash});
-    });
-    auto [first, last] = expected_roots_.equal_range(range_.size());
-    if (first != last) {
-      const tlog::Hash actual = range_.Root();
-      for (auto root = first; root != last && !failed; ++root) {
-        if (actual != root->second.root) {
-          fail(it.seq, "checkpoint",
-               Status::Corruption(root->second.source + " of size " + std::to_string(root->first) +
-                                  " has root " + HashHex(root->second.root) +
-                                  " but the entries give " + HashHex(actual) +
-                                  ": the history was changed after it was signed"));
-        }
-        ++roots_checked_;
-      }
-      if (failed) break;
-    }
-    ++type_counts_[p.type];
-    if (entry_visitor_) entry_visitor_(it.seq, it.entry, p);
-    check ? ++checked_ : ++replayed_;
+  if (!it.decode_status.ok()) return EntryFailure{it.seq, "encoding", it.decode_status};
+  if (it.entry.seq != it.seq) {
+    return EntryFailure{
+        it.seq, "seq",
+        Status::Corruption("entry stored at position " + std::to_string(it.seq) + " says seq " +
+                           std::to_string(it.entry.seq) + " (entries were moved or swapped)")};
   }
+  return std::nullopt;
+}
 
-  // The tree nodes completed by this batch, against what the source stored.
+std::optional<LogChecker::EntryFailure> LogChecker::CheckSigner(const Item& it) const {
+  if (!it.author_status.ok()) return EntryFailure{it.seq, "key", it.author_status};
+  if (!it.signature_status.ok()) return EntryFailure{it.seq, "signature", it.signature_status};
+  if (it.entry.recorded_at_us < last_recorded_at_us_) {
+    return EntryFailure{
+        it.seq, "recorded_at",
+        Status::Corruption("recorded_at " + FormatInstantMicros(it.entry.recorded_at_us) +
+                           " is before the previous entry's " +
+                           FormatInstantMicros(last_recorded_at_us_))};
+  }
+  return std::nullopt;
+}
+
+std::optional<LogChecker::EntryFailure> LogChecker::CheckStream(
+    const Item& it, const StreamHeadRecord& head) const {
+  const PreparedEvent& p = *it.prepared;
+  if (it.entry.version != head.next_version) {
+    return EntryFailure{
+        it.seq, "version",
+        Status::Corruption("stream " + p.stream + " version " + std::to_string(it.entry.version) +
+                           " where " + std::to_string(head.next_version) + " was next")};
+  }
+  Status rule = CheckExpectedVersion(p, head);
+  if (rule.ok()) rule = CheckStreamOrder(p, head);
+  if (rule.ok() && it.author) rule = CheckAuthor(*it.author, p, head);
+  if (rule.ok() && case_rules_) rule = CheckCaseRules(p, head, *case_rules_);
+  if (rule.ok()) rule = it.key_change_status;
+  if (!rule.ok()) return EntryFailure{it.seq, "rules", std::move(rule)};
+  if (!it.derived_status.ok()) return EntryFailure{it.seq, it.derived_check, it.derived_status};
+  return std::nullopt;
+}
+
+std::optional<LogChecker::EntryFailure> LogChecker::CheckRoots(uint64_t seq) {
+  auto [first, last] = expected_roots_.equal_range(range_.size());
+  if (first == last) return std::nullopt;
+  const tlog::Hash actual = range_.Root();
+  for (auto root = first; root != last; ++root) {
+    ++roots_checked_;
+    if (actual != root->second.root) {
+      return EntryFailure{
+          seq, "checkpoint",
+          Status::Corruption(root->second.source + " of size " + std::to_string(root->first) +
+                             " has root " + HashHex(root->second.root) + " but the entries give " +
+                             HashHex(actual) + ": the history was changed after it was signed")};
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<LogChecker::EntryFailure> LogChecker::CheckEntry(Item& it,
+                                                               std::vector<CompletedNode>* nodes) {
+  const bool check = it.seq >= check_from_;
+  if (auto failed = CheckPosition(it)) return failed;
+  if (check) {
+    if (auto failed = CheckSigner(it)) return failed;
+  }
+  const PreparedEvent& p = *it.prepared;
+  StreamHeadRecord& head = streams_[p.stream];
+  if (check) {
+    if (auto failed = CheckStream(it, head)) return failed;
+  }
+  AdvanceStreamHead(head, p, it.seq);
+  last_recorded_at_us_ = std::max(last_recorded_at_us_, it.entry.recorded_at_us);
+  range_.Append(it.leaf, [&](uint8_t level, uint64_t index, const tlog::Hash& hash) {
+    if (check && node_check_) nodes->push_back({it.seq, level, index, hash});
+  });
+  if (auto failed = CheckRoots(it.seq)) return failed;
+  ++type_counts_[p.type];
+  if (entry_visitor_) entry_visitor_(it.seq, it.entry, p);
+  check ? ++checked_ : ++replayed_;
+  return std::nullopt;
+}
+
+void LogChecker::CheckNodes(const std::vector<CompletedNode>& nodes,
+                            std::optional<EntryFailure>* failed) {
   std::vector<Status> node_status(nodes.size());
   auto check_node = [&](size_t i) {
     node_status[i] = node_check_(nodes[i].level, nodes[i].index, nodes[i].hash);
@@ -334,9 +344,29 @@ Status LogChecker::CheckInOrder(std::vector<Item> items) {
   nodes_checked_ += nodes.size();
   for (size_t i = 0; i < nodes.size(); ++i) {
     if (node_status[i].ok()) continue;
-    if (!failed || nodes[i].seq <= failed->seq) fail(nodes[i].seq, "tree", node_status[i]);
+    if (!*failed || nodes[i].seq <= (*failed)->seq) {
+      *failed = EntryFailure{nodes[i].seq, "tree", node_status[i]};
+    }
     break;  // nodes are in seq order: the first failing one is the earliest
   }
+}
+
+Status LogChecker::CheckInOrder(std::vector<Item> items) {
+  ResolveKeys(items);
+  // The signatures CheckAlone could not check (their key was registered in this batch or the
+  // one before), against the author's key as of the entry.
+  CheckNewSignatures(items);
+  PublishKnownKeys();
+  // The first failure is kept, not returned at once, because a tree node of an earlier entry
+  // (checked afterwards, on all cores) may fail too, and the earliest failure is the one to
+  // report.
+  std::optional<EntryFailure> failed;
+  std::vector<CompletedNode> nodes;
+  for (Item& it : items) {
+    failed = CheckEntry(it, &nodes);
+    if (failed) break;
+  }
+  CheckNodes(nodes, &failed);
   if (failed) return Fail(failed->seq, std::move(failed->check), std::move(failed->status));
   return Status::Ok();
 }

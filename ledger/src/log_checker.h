@@ -89,8 +89,32 @@ class LogChecker {
   // Phase 1, on all cores: decodes each entry and checks what needs no state, the signatures of
   // entries whose author is in `known` included.
   void CheckAlone(std::vector<Item>& items, const PublicKeys& known);
-  // Phases 2-4, in order (on a worker thread while the caller decodes the next batch).
+  // Phases 2-4, in order (on a worker thread while the caller decodes the next batch):
+  // ResolveKeys, CheckNewSignatures and PublishKnownKeys, CheckEntry for each entry until one
+  // fails, then CheckNodes.
   Status CheckInOrder(std::vector<Item> items);
+  struct EntryFailure;
+  struct CompletedNode;
+  // Phase 2, in order: the key registry as of each entry (its author, and its key change).
+  void ResolveKeys(std::vector<Item>& items);
+  void ResolveAuthor(Item& item) const;
+  void ApplyEntryKeyChange(Item& item);
+  // Phase 3, on all cores: the signatures CheckAlone could not check, against the author's key
+  // as of the entry; then keys_' public keys are published for CheckAlone of a later batch.
+  void CheckNewSignatures(std::vector<Item>& items);
+  void PublishKnownKeys();
+  // Phase 4, in order: one entry against the state before it, which it then advances (stream
+  // head, tree, counters) unless it fails. Completed tree nodes to check go to `nodes`.
+  std::optional<EntryFailure> CheckEntry(Item& item, std::vector<CompletedNode>* nodes);
+  // Its steps: its position and decoding; its key, signature and time (fully checked entries);
+  // its stream's version and rules, and its derived records; the expected roots at its size.
+  std::optional<EntryFailure> CheckPosition(const Item& item) const;
+  std::optional<EntryFailure> CheckSigner(const Item& item) const;
+  std::optional<EntryFailure> CheckStream(const Item& item, const StreamHeadRecord& head) const;
+  std::optional<EntryFailure> CheckRoots(uint64_t seq);
+  // The tree nodes completed by the batch, against what the source stored (on all cores when
+  // the check is thread-safe); a failing node replaces `failed` when it is not later.
+  void CheckNodes(const std::vector<CompletedNode>& nodes, std::optional<EntryFailure>* failed);
   // Waits for the batch in flight.
   void Drain();
   Status Fail(uint64_t seq, std::string check, Status status);

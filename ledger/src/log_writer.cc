@@ -492,139 +492,146 @@ void LogWriter::ApplyReplicatedJob(Job& job, Overlay& group) {
   job.results.push_back(AppendResult{});
 }
 
-Status LogWriter::ApplyEvent(const PreparedEvent& p, Overlay& group, Overlay& unit,
-                             AppendResult* result, bool single) {
-  if (!failed_.ok()) return failed_;
-  auto& stages = Stages().writer;
-  StageTimer timer;
-  const SignedEvent& source = *p.source;
-  const ReplicatedPosition* replicated = p.replicated ? &*p.replicated : nullptr;
-  if (replicated && replicated->seq != unit.head.size) {
-    return AtSeq(replicated->seq, "seq",
-                 Status::InvalidArgument("out of order: the next entry is seq " +
-                                         std::to_string(unit.head.size)));
-  }
-  // A replicated entry's refusal names the check, as `ledger verify` does; an append's is as is.
-  auto named = [&](std::string_view check, Status status) {
-    return replicated && !status.ok() ? AtSeq(replicated->seq, check, status) : status;
-  };
+namespace {
 
-  // The permanent id index: the same id with the same content is the first append's result.
-  const IdRecord* seen = nullptr;
-  IdRecord stored_id;
-  bool in_group = false;
-  const SignedEvent* earlier = nullptr;
-  if (auto it = unit.ids.find(p.id); it != unit.ids.end()) {
-    seen = &it->second;
-    in_group = true;
-    if (auto src = unit.sources.find(p.id); src != unit.sources.end()) earlier = src->second;
-  } else if (auto git = group.ids.find(p.id); git != group.ids.end()) {
-    seen = &git->second;
-    in_group = true;
-    if (auto src = group.sources.find(p.id); src != group.sources.end()) earlier = src->second;
-  } else {
-    auto got = store_->Get(Column::kIds, p.id);
-    if (got.ok()) {
-      LEDGER_ASSIGN_OR_RETURN(stored_id, DecodeIdRecord(*got));
-      seen = &stored_id;
-    } else if (got.status().code() != StatusCode::kNotFound) {
-      return got.status();
-    }
-  }
-  if (seen != nullptr && replicated) {
-    return named("ids", Status::Corruption("id " + p.id + " was already used at seq " +
-                                           std::to_string(seen->seq)));
-  }
-  if (seen != nullptr) {
-    // Answer only someone who can sign it: a valid signature by a key the ledger knows (even one
-    // since revoked, so that a retry after revocation still learns its position).
-    if (!p.signature_checked) {
-      std::optional<KeyInfo> key;
-      if (auto it = unit.keys.find(source.key_id); it != unit.keys.end())
-        key = it->second;
-      else if (auto git = group.keys.find(source.key_id); git != group.keys.end())
-        key = git->second;
-      else
-        key = keys_->Find(source.key_id);
-      if (!key) {
-        return Status::PermissionDenied("unknown key " + HexEncode(source.key_id) +
-                                        ": it is not registered in this ledger");
-      }
-      LEDGER_RETURN_IF_ERROR(VerifyEventSignature(source, key->public_key));
-    }
-    bool same = seen->content_digest == p.content_digest;
-    if (!same) {
-      LEDGER_ASSIGN_OR_RETURN(same, SameEventWithOtherSalts(p, *seen, earlier, in_group));
-    }
-    if (!same) {
-      return Status::Conflict("id " + p.id + " was already used at seq " +
-                              std::to_string(seen->seq) + " for other content");
-    }
-    *result = AppendResult{seen->seq, seen->version, seen->recorded_at_us, true};
-    timer.Lap(stages.id_index_ns);
-    return Status::Ok();
-  }
-  timer.Lap(stages.id_index_ns);
+// A replicated entry's refusal names the check, as `ledger verify` does; an append's is as is.
+Status Named(const PreparedEvent& p, std::string_view check, Status status) {
+  return p.replicated && !status.ok() ? AtSeq(p.replicated->seq, check, status) : status;
+}
 
-  // The author's key, as of this point in the log.
-  auto find_key = [&](const std::string& key_id) -> std::optional<KeyInfo> {
-    if (auto it = unit.keys.find(key_id); it != unit.keys.end()) return it->second;
-    if (auto it = group.keys.find(key_id); it != group.keys.end()) return it->second;
-    return keys_->Find(key_id);
-  };
-  std::optional<KeyInfo> author = find_key(source.key_id);
-  if (!author) {
-    bool genesis = unit.head.size == 0 && keys_->empty() && group.keys.empty() &&
-                   unit.keys.empty() && p.key_change && !p.key_change->revoke &&
-                   p.key_change->info.role == "admin" && p.key_change->key_id == source.key_id &&
-                   source.key_id == policy_.first_admin_key_id;
-    if (!genesis) {
-      return named("key", Status::PermissionDenied("unknown key " + HexEncode(source.key_id) +
-                                                   ": it is not registered in this ledger"));
-    }
-    LEDGER_RETURN_IF_ERROR(
-        named("signature", VerifyEventSignature(source, p.key_change->info.public_key)));
-    author = p.key_change->info;
-  } else if (!p.signature_checked) {
-    LEDGER_RETURN_IF_ERROR(named("signature", VerifyEventSignature(source, author->public_key)));
-  }
+}  // namespace
 
-  // The stream's head, advanced in place at the end (where nothing can fail) when it is the
-  // unit's own (a failed unit is dropped whole) or, for an event that is a unit of its own, the
-  // group's; else a copy, advanced and put in the unit.
+// What the id index holds for an event's id: the entry that used it first, if any.
+struct LogWriter::IdLookup {
+  std::optional<IdRecord> seen;          // nullopt: the id is new
+  bool in_group = false;                 // seen in the unit or the group being committed
+  const SignedEvent* earlier = nullptr;  // the source of that event, when the group has it
+};
+
+// The head of an event's stream: the unit's own, or (for a unit of one event) the group's,
+// advanced in place at the end; else a copy, advanced and put in the unit.
+struct LogWriter::HeadSlot {
   StreamHeadRecord copy;
-  StreamHeadRecord* own_head = nullptr;
+  StreamHeadRecord* own = nullptr;
   bool new_stream = true;
-  if (auto it = unit.heads.find(p.stream); it != unit.heads.end()) {
-    own_head = &it->second;
-    new_stream = false;
-  } else if (auto git = group.heads.find(p.stream); git != group.heads.end()) {
+  StreamHeadRecord& head() { return own != nullptr ? *own : copy; }
+};
+
+Result<LogWriter::IdLookup> LogWriter::LookUpId(const PreparedEvent& p, const Overlay& group,
+                                                const Overlay& unit) const {
+  IdLookup out;
+  for (const Overlay* o : {&unit, &group}) {
+    if (auto it = o->ids.find(p.id); it != o->ids.end()) {
+      out.seen = it->second;
+      out.in_group = true;
+      if (auto src = o->sources.find(p.id); src != o->sources.end()) out.earlier = src->second;
+      return out;
+    }
+  }
+  auto got = store_->Get(Column::kIds, p.id);
+  if (got.ok()) {
+    LEDGER_ASSIGN_OR_RETURN(out.seen, DecodeIdRecord(*got));
+  } else if (got.status().code() != StatusCode::kNotFound) {
+    return got.status();
+  }
+  return out;
+}
+
+std::optional<KeyInfo> LogWriter::FindKey(const std::string& key_id, const Overlay& group,
+                                          const Overlay& unit) const {
+  if (auto it = unit.keys.find(key_id); it != unit.keys.end()) return it->second;
+  if (auto it = group.keys.find(key_id); it != group.keys.end()) return it->second;
+  return keys_->Find(key_id);
+}
+
+Status LogWriter::AnswerRetry(const PreparedEvent& p, const IdLookup& id, const Overlay& group,
+                              const Overlay& unit, AppendResult* result) {
+  const IdRecord& seen = *id.seen;
+  // Answer only someone who can sign it: a valid signature by a key the ledger knows (even one
+  // since revoked, so that a retry after revocation still learns its position).
+  if (!p.signature_checked) {
+    std::optional<KeyInfo> key = FindKey(p.source->key_id, group, unit);
+    if (!key) {
+      return Status::PermissionDenied("unknown key " + HexEncode(p.source->key_id) +
+                                      ": it is not registered in this ledger");
+    }
+    LEDGER_RETURN_IF_ERROR(VerifyEventSignature(*p.source, key->public_key));
+  }
+  bool same = seen.content_digest == p.content_digest;
+  if (!same) {
+    LEDGER_ASSIGN_OR_RETURN(same, SameEventWithOtherSalts(p, seen, id.earlier, id.in_group));
+  }
+  if (!same) {
+    return Status::Conflict("id " + p.id + " was already used at seq " + std::to_string(seen.seq) +
+                            " for other content");
+  }
+  *result = AppendResult{seen.seq, seen.version, seen.recorded_at_us, true};
+  return Status::Ok();
+}
+
+Result<KeyInfo> LogWriter::AuthorOf(const PreparedEvent& p, const Overlay& group,
+                                    const Overlay& unit) const {
+  const SignedEvent& source = *p.source;
+  std::optional<KeyInfo> author = FindKey(source.key_id, group, unit);
+  if (author) {
+    if (!p.signature_checked) {
+      LEDGER_RETURN_IF_ERROR(
+          Named(p, "signature", VerifyEventSignature(source, author->public_key)));
+    }
+    return *std::move(author);
+  }
+  const bool genesis =
+      unit.head.size == 0 && keys_->empty() && group.keys.empty() && unit.keys.empty() &&
+      p.key_change && !p.key_change->revoke && p.key_change->info.role == "admin" &&
+      p.key_change->key_id == source.key_id && source.key_id == policy_.first_admin_key_id;
+  if (!genesis) {
+    return Named(p, "key",
+                 Status::PermissionDenied("unknown key " + HexEncode(source.key_id) +
+                                          ": it is not registered in this ledger"));
+  }
+  LEDGER_RETURN_IF_ERROR(
+      Named(p, "signature", VerifyEventSignature(source, p.key_change->info.public_key)));
+  return p.key_change->info;
+}
+
+Status LogWriter::FindHead(const std::string& stream, Overlay& group, Overlay& unit, bool single,
+                           HeadSlot* slot) {
+  if (auto it = unit.heads.find(stream); it != unit.heads.end()) {
+    slot->own = &it->second;
+    slot->new_stream = false;
+  } else if (auto git = group.heads.find(stream); git != group.heads.end()) {
     if (single)
-      own_head = &git->second;
+      slot->own = &git->second;
     else
-      copy = git->second;
-    new_stream = false;
-  } else if (auto cached = head_cache_.find(p.stream); cached != head_cache_.end()) {
-    copy = cached->second;
-    new_stream = false;
+      slot->copy = git->second;
+    slot->new_stream = false;
+  } else if (auto cached = head_cache_.find(stream); cached != head_cache_.end()) {
+    slot->copy = cached->second;
+    slot->new_stream = false;
   } else {
-    auto got = store_->Get(Column::kStreamHeads, p.stream);
+    auto got = store_->Get(Column::kStreamHeads, stream);
     if (got.ok()) {
-      LEDGER_ASSIGN_OR_RETURN(copy, DecodeStreamHead(*got));
-      new_stream = false;
+      LEDGER_ASSIGN_OR_RETURN(slot->copy, DecodeStreamHead(*got));
+      slot->new_stream = false;
     } else if (got.status().code() != StatusCode::kNotFound) {
       return got.status();
     }
   }
-  StreamHeadRecord& head = own_head != nullptr ? *own_head : copy;
-  LEDGER_RETURN_IF_ERROR(named("rules", CheckExpectedVersion(p, head)));
-  LEDGER_RETURN_IF_ERROR(named("rules", CheckStreamOrder(p, head)));
-  LEDGER_RETURN_IF_ERROR(named("rules", CheckAuthor(*author, p, head)));
-  LEDGER_RETURN_IF_ERROR(named("rules", CheckCaseRules(p, head, case_rules_)));
+  return Status::Ok();
+}
+
+Status LogWriter::CheckRules(const PreparedEvent& p, const KeyInfo& author,
+                             const StreamHeadRecord& head) const {
+  LEDGER_RETURN_IF_ERROR(Named(p, "rules", CheckExpectedVersion(p, head)));
+  LEDGER_RETURN_IF_ERROR(Named(p, "rules", CheckStreamOrder(p, head)));
+  LEDGER_RETURN_IF_ERROR(Named(p, "rules", CheckAuthor(author, p, head)));
+  LEDGER_RETURN_IF_ERROR(Named(p, "rules", CheckCaseRules(p, head, case_rules_)));
+  const ReplicatedPosition* replicated = p.replicated ? &*p.replicated : nullptr;
   if (replicated && replicated->version != head.next_version) {
-    return named("version", Status::Corruption("version " + std::to_string(replicated->version) +
-                                               " but the stream's next is " +
-                                               std::to_string(head.next_version)));
+    return Named(
+        p, "version",
+        Status::Corruption("version " + std::to_string(replicated->version) +
+                           " but the stream's next is " + std::to_string(head.next_version)));
   }
   // The privacy policy is the primary's configuration, not part of the log: a replica judges
   // what the log holds, as `ledger verify` does.
@@ -633,67 +640,75 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, Overlay& group, Overlay& un
     LEDGER_RETURN_IF_ERROR(CheckCasePolicy(p.case_facts, p.stream, p.occurred_at_us,
                                            head.case_state, privacy_policy()));
   }
+  return Status::Ok();
+}
 
-  // Key registry changes.
-  const int64_t recorded_at =
-      replicated ? replicated->recorded_at_us : std::max(clock_(), unit.head.last_recorded_at_us);
+Result<int64_t> LogWriter::RecordedAt(const PreparedEvent& p, const Overlay& unit) const {
+  const int64_t recorded_at = p.replicated ? p.replicated->recorded_at_us
+                                           : std::max(clock_(), unit.head.last_recorded_at_us);
   if (recorded_at < unit.head.last_recorded_at_us) {
-    return named("recorded_at", Status::Corruption("recorded_at goes back in time"));
+    return Named(p, "recorded_at", Status::Corruption("recorded_at goes back in time"));
   }
   // The bound is checked again against the time actually recorded, which the verifier uses.
   if (p.occurred_at_us > recorded_at + kMaxFutureMicros) {
-    return named("encoding", Status::InvalidArgument(
-                                 "occurred_at is more than 5 minutes ahead of the ledger clock"));
+    return Named(
+        p, "encoding",
+        Status::InvalidArgument("occurred_at is more than 5 minutes ahead of the ledger clock"));
   }
-  const uint64_t seq = unit.head.size;
-  std::optional<KeyInfo> key_update;
-  if (p.key_change) {
-    bool key_in_use = false;
-    if (!p.key_change->revoke) {
-      auto same_key = [&](const KeyInfo& k) {
-        return k.public_key == p.key_change->info.public_key;
-      };
-      for (const auto& k : keys_->All()) key_in_use = key_in_use || same_key(k);
-      for (const auto& [id, k] : group.keys) key_in_use = key_in_use || same_key(k);
-      for (const auto& [id, k] : unit.keys) key_in_use = key_in_use || same_key(k);
-    }
-    auto changed =
-        ApplyKeyChange(*p.key_change, find_key(p.key_change->key_id), key_in_use, seq, recorded_at);
-    if (!changed.ok()) return named("rules", changed.status());
-    key_update = std::move(changed).value();
-  }
+  return recorded_at;
+}
 
-  timer.Lap(stages.rules_ns);
-  std::string entry = EncodeEntry(source.event, source.key_id, source.signature, seq,
-                                  head.next_version, recorded_at);
+Result<std::optional<KeyInfo>> LogWriter::KeyUpdateOf(const PreparedEvent& p, const Overlay& group,
+                                                      const Overlay& unit, uint64_t seq,
+                                                      int64_t recorded_at) const {
+  if (!p.key_change) return std::optional<KeyInfo>();
+  bool key_in_use = false;
+  if (!p.key_change->revoke) {
+    auto same_key = [&](const KeyInfo& k) { return k.public_key == p.key_change->info.public_key; };
+    for (const auto& k : keys_->All()) key_in_use = key_in_use || same_key(k);
+    for (const auto& [id, k] : group.keys) key_in_use = key_in_use || same_key(k);
+    for (const auto& [id, k] : unit.keys) key_in_use = key_in_use || same_key(k);
+  }
+  auto changed = ApplyKeyChange(*p.key_change, FindKey(p.key_change->key_id, group, unit),
+                                key_in_use, seq, recorded_at);
+  if (!changed.ok()) return Named(p, "rules", changed.status());
+  return std::optional<KeyInfo>(std::move(changed).value());
+}
+
+Result<std::string> LogWriter::EncodeEntryFor(const PreparedEvent& p, uint64_t seq,
+                                              uint64_t version, int64_t recorded_at) const {
+  const SignedEvent& source = *p.source;
+  std::string entry =
+      EncodeEntry(source.event, source.key_id, source.signature, seq, version, recorded_at);
   if (entry.size() > kMaxEntryBytes) {
-    return named("encoding",
+    return Named(p, "encoding",
                  Status::InvalidArgument("entry would be " + std::to_string(entry.size()) +
                                          " bytes: at most 65535 are allowed"));
   }
-  if (replicated && entry != replicated->entry_bytes) {
-    return named("encoding", Status::Corruption("the entry's bytes are not the canonical "
-                                                "encoding of its fields"));
+  if (p.replicated && entry != p.replicated->entry_bytes) {
+    return Named(p, "encoding",
+                 Status::Corruption("the entry's bytes are not the canonical "
+                                    "encoding of its fields"));
   }
-  unit.range.Append(
-      tlog::HashLeaf(entry), [&](uint8_t level, uint64_t index, const tlog::Hash& hash) {
-        unit.batch.Put(Column::kTree, TreeNodeKey(level, index),
-                       std::string(reinterpret_cast<const char*>(hash.data()), hash.size()));
-      });
-  timer.Lap(stages.tree_ns);
-  IdRecord id_record{seq, head.next_version, recorded_at, p.content_digest};
+  return entry;
+}
+
+Status LogWriter::PutRecords(const PreparedEvent& p, const std::string& entry,
+                             const IdRecord& id_record, const std::optional<KeyInfo>& key_update,
+                             const Overlay& group, Overlay& unit) {
+  const uint64_t seq = id_record.seq;
   unit.batch.Put(Column::kEntries, EncodeBE64(seq), FrameEntry(entry));
   unit.batch.Put(Column::kIds, p.id, EncodeIdRecord(id_record));
-  unit.batch.Put(Column::kStreams, StreamIndexKey(p.stream, head.next_version), EncodeBE64(seq));
-  if (!source.disclosures.empty()) {
+  unit.batch.Put(Column::kStreams, StreamIndexKey(p.stream, id_record.version), EncodeBE64(seq));
+  if (!p.source->disclosures.empty()) {
     if (p.subject.empty()) {
       return Status::InvalidArgument(
           "personal: values were sent with an event that names no subject");
     }
     LEDGER_ASSIGN_OR_RETURN(std::string subject_key, SubjectKeyFor(p.subject, group, unit));
     unit.batch.Put(Column::kPersonal, PersonalValueKey(p.subject, seq),
-                   vault_->Seal(subject_key, p.subject, seq, source.disclosures));
-    unit.sources[p.id] = &source;
+                   vault_->Seal(subject_key, p.subject, seq, p.source->disclosures));
+    unit.sources[p.id] = p.source;
   }
   if (p.type == "subject.shredded" && !p.subject.empty()) {
     // The key and every sealed value of the subject go in the same batch as the entry.
@@ -709,19 +724,67 @@ Status LogWriter::ApplyEvent(const PreparedEvent& p, Overlay& group, Overlay& un
     unit.batch.Put(Column::kKeys, p.key_change->key_id, EncodeKeyState(*key_update));
     unit.keys[p.key_change->key_id] = *key_update;
   }
+  return Status::Ok();
+}
+
+Status LogWriter::ApplyEvent(const PreparedEvent& p, Overlay& group, Overlay& unit,
+                             AppendResult* result, bool single) {
+  if (!failed_.ok()) return failed_;
+  auto& stages = Stages().writer;
+  StageTimer timer;
+  if (p.replicated && p.replicated->seq != unit.head.size) {
+    return AtSeq(p.replicated->seq, "seq",
+                 Status::InvalidArgument("out of order: the next entry is seq " +
+                                         std::to_string(unit.head.size)));
+  }
+  // The permanent id index: the same id with the same content is the first append's result.
+  LEDGER_ASSIGN_OR_RETURN(IdLookup id, LookUpId(p, group, unit));
+  if (id.seen && p.replicated) {
+    return Named(p, "ids",
+                 Status::Corruption("id " + p.id + " was already used at seq " +
+                                    std::to_string(id.seen->seq)));
+  }
+  if (id.seen) {
+    LEDGER_RETURN_IF_ERROR(AnswerRetry(p, id, group, unit, result));
+    timer.Lap(stages.id_index_ns);
+    return Status::Ok();
+  }
+  timer.Lap(stages.id_index_ns);
+
+  LEDGER_ASSIGN_OR_RETURN(const KeyInfo author, AuthorOf(p, group, unit));
+  HeadSlot slot;
+  LEDGER_RETURN_IF_ERROR(FindHead(p.stream, group, unit, single, &slot));
+  StreamHeadRecord& head = slot.head();
+  LEDGER_RETURN_IF_ERROR(CheckRules(p, author, head));
+  LEDGER_ASSIGN_OR_RETURN(const int64_t recorded_at, RecordedAt(p, unit));
+  const uint64_t seq = unit.head.size;
+  LEDGER_ASSIGN_OR_RETURN(const std::optional<KeyInfo> key_update,
+                          KeyUpdateOf(p, group, unit, seq, recorded_at));
+  timer.Lap(stages.rules_ns);
+
+  LEDGER_ASSIGN_OR_RETURN(const std::string entry,
+                          EncodeEntryFor(p, seq, head.next_version, recorded_at));
+  unit.range.Append(
+      tlog::HashLeaf(entry), [&](uint8_t level, uint64_t index, const tlog::Hash& hash) {
+        unit.batch.Put(Column::kTree, TreeNodeKey(level, index),
+                       std::string(reinterpret_cast<const char*>(hash.data()), hash.size()));
+      });
+  timer.Lap(stages.tree_ns);
+  const IdRecord id_record{seq, head.next_version, recorded_at, p.content_digest};
+  LEDGER_RETURN_IF_ERROR(PutRecords(p, entry, id_record, key_update, group, unit));
   *result = AppendResult{seq, head.next_version, recorded_at, false};
 
   // The case state is kept even when the rules are not enforced (bench append measures the
   // checks alone), so that stream heads always equal what verify rebuilds.
   // Nothing below can fail: a head of the unit's or the group's own may be advanced now.
   AdvanceStreamHead(head, p, seq, /*keep_case_state=*/true);
-  if (own_head == nullptr) unit.heads[p.stream] = std::move(copy);  // merged into the group
+  if (slot.own == nullptr) unit.heads[p.stream] = std::move(slot.copy);  // merged into the group
   // (Heads are written once per group, in CommitGroup.)
   unit.ids[p.id] = id_record;
   unit.count_deltas[p.type]++;
   unit.head.size = seq + 1;
   unit.head.last_recorded_at_us = recorded_at;
-  if (new_stream) unit.head.streams++;
+  if (slot.new_stream) unit.head.streams++;
   timer.Lap(stages.records_ns);
   return Status::Ok();
 }

@@ -127,6 +127,39 @@ class LogWriter {
   // (with its case state) into the unit and merged back.
   Status ApplyEvent(const PreparedEvent& p, Overlay& group, Overlay& unit, AppendResult* result,
                     bool single);
+  // ApplyEvent's steps, in order. Each refusal of a replicated entry names its check (AtSeq).
+  struct IdLookup;
+  struct HeadSlot;
+  // The id index: the entry that used p's id first, in the unit, the group or the store.
+  Result<IdLookup> LookUpId(const PreparedEvent& p, const Overlay& group,
+                            const Overlay& unit) const;
+  // A retry of an id already used: the first append's result when the same signer sends the
+  // same event (or it again with new salts); Conflict for other content.
+  Status AnswerRetry(const PreparedEvent& p, const IdLookup& id, const Overlay& group,
+                     const Overlay& unit, AppendResult* result);
+  // A key as of this point in the log: the unit's, the group's or the registry's.
+  std::optional<KeyInfo> FindKey(const std::string& key_id, const Overlay& group,
+                                 const Overlay& unit) const;
+  // The author's key (the ledger's first, self-signed admin key for the genesis entry), with
+  // the signature checked unless PrepareEvent did.
+  Result<KeyInfo> AuthorOf(const PreparedEvent& p, const Overlay& group, const Overlay& unit) const;
+  Status FindHead(const std::string& stream, Overlay& group, Overlay& unit, bool single,
+                  HeadSlot* slot);
+  // The stream and case rules, a replicated entry's version, and the privacy policy.
+  Status CheckRules(const PreparedEvent& p, const KeyInfo& author,
+                    const StreamHeadRecord& head) const;
+  Result<int64_t> RecordedAt(const PreparedEvent& p, const Overlay& unit) const;
+  // The key registry change the event makes, if it makes one.
+  Result<std::optional<KeyInfo>> KeyUpdateOf(const PreparedEvent& p, const Overlay& group,
+                                             const Overlay& unit, uint64_t seq,
+                                             int64_t recorded_at) const;
+  // The entry's canonical bytes (for a replicated entry: the bytes it came with).
+  Result<std::string> EncodeEntryFor(const PreparedEvent& p, uint64_t seq, uint64_t version,
+                                     int64_t recorded_at) const;
+  // The entry's records in the unit's batch: entry, id, stream index, sealed personal values,
+  // a shredding's deletions, the key change.
+  Status PutRecords(const PreparedEvent& p, const std::string& entry, const IdRecord& id_record,
+                    const std::optional<KeyInfo>& key_update, const Overlay& group, Overlay& unit);
   // The subject's key: created in this unit or group, committed, or new (added to the unit).
   // Whether `p`, whose id was used at `seen` for other bytes, is a retry of that event signed
   // again with new salts (same_event.h). `earlier`: that event's source when it is in the

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "base/hex.h"
+#include "exclusion.h"
 #include "ledger/event_codec.h"
 #include "ledger/time_format.h"
 #include "release_format.h"
@@ -255,10 +256,9 @@ Result<Manifest> ParseManifest(std::string_view text) {
   LEDGER_ASSIGN_OR_RETURN(Members counts, root.Object("counts"));
   LEDGER_ASSIGN_OR_RETURN(m.cohort, counts.Count("cohort"));
   LEDGER_ASSIGN_OR_RETURN(Members excluded, counts.Object("excluded"));
-  LEDGER_ASSIGN_OR_RETURN(m.excluded.no_consent, excluded.Count("no_consent"));
-  LEDGER_ASSIGN_OR_RETURN(m.excluded.objected, excluded.Count("objected"));
-  LEDGER_ASSIGN_OR_RETURN(m.excluded.restricted, excluded.Count("restricted"));
-  LEDGER_ASSIGN_OR_RETURN(m.excluded.erased, excluded.Count("erased"));
+  for (ExclusionReason reason : kExclusionReasons) {
+    LEDGER_ASSIGN_OR_RETURN(CountOf(m.excluded, reason), excluded.Count(ExclusionName(reason)));
+  }
   LEDGER_ASSIGN_OR_RETURN(m.suppressed, counts.Count("suppressed"));
   LEDGER_ASSIGN_OR_RETURN(m.persons, counts.Count("persons"));
   LEDGER_ASSIGN_OR_RETURN(m.events, counts.Count("events"));

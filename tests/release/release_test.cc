@@ -15,6 +15,7 @@
 #include "../replay/replay_test_log.h"
 #include "../temp_dir.h"
 #include "../test_files.h"
+#include "exclusion.h"
 #include "export_and_publish.h"
 #include "ledger/event_codec.h"
 #include "ledger/key_admin.h"
@@ -479,6 +480,38 @@ TEST_F(ReleaseTest, OnlyARecordedManifestWithAnApprovalInForceIsPublished) {
   EXPECT_FALSE(ValidReleaseId("a/b"));
   EXPECT_FALSE(ValidReleaseId(".hidden"));
   EXPECT_TRUE(ValidReleaseId("eval-2011.v2"));
+}
+
+// The exclusion reasons' names are the manifest's counts.excluded keys (docs/formats.md): each
+// reason has its own, each name reads back to its reason, and each reason counts in its own
+// ExclusionCounts field.
+TEST(ExclusionReasonTest, NamesAreTheManifestKeysAndRoundTrip) {
+  using internal::ExclusionReason;
+  const std::map<ExclusionReason, std::string> keys = {{ExclusionReason::kNoConsent, "no_consent"},
+                                                       {ExclusionReason::kObjected, "objected"},
+                                                       {ExclusionReason::kRestricted, "restricted"},
+                                                       {ExclusionReason::kErased, "erased"}};
+  ASSERT_EQ(internal::kExclusionReasons.size(), keys.size());
+  for (ExclusionReason reason : internal::kExclusionReasons) {
+    EXPECT_EQ(internal::ExclusionName(reason), keys.at(reason));
+    EXPECT_EQ(internal::ExclusionNamed(internal::ExclusionName(reason)), reason);
+  }
+  EXPECT_EQ(internal::ExclusionName(ExclusionReason::kNone), "");
+  EXPECT_EQ(internal::ExclusionNamed(""), std::nullopt);
+  EXPECT_EQ(internal::ExclusionNamed("shredded"), std::nullopt);
+
+  ExclusionCounts counts;
+  uint64_t n = 0;
+  for (ExclusionReason reason : internal::kExclusionReasons) {
+    internal::CountOf(counts, reason) += ++n;
+  }
+  EXPECT_EQ(counts.no_consent, 1u);
+  EXPECT_EQ(counts.objected, 2u);
+  EXPECT_EQ(counts.restricted, 3u);
+  EXPECT_EQ(counts.erased, 4u);
+  const ExclusionCounts& read = counts;
+  EXPECT_EQ(internal::CountOf(read, ExclusionReason::kRestricted), 3u);
+  EXPECT_EQ(internal::CountOf(read, ExclusionReason::kNone), 0u);
 }
 
 }  // namespace
