@@ -136,7 +136,7 @@ class PartWriter {
   Status Person(const std::string& subject, const Released& person) {
     for (uint64_t from = 0;;) {
       LEDGER_ASSIGN_OR_RETURN(std::vector<Entry> entries,
-                              source_.ledger->ReadStream("case/" + subject, from, 1024));
+                              source_.ledger->log().ReadStream("case/" + subject, from, 1024));
       if (entries.empty()) return Status::Ok();
       from += entries.size();
       for (const Entry& e : entries) LEDGER_RETURN_IF_ERROR(Event(subject, person, e));
