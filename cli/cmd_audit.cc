@@ -87,7 +87,7 @@ Result<std::string> ProofFileText(Ledger& ledger, const ProveArgs& a) {
                     "with `ledger checkpoint --sign`",
                     a.seq, cp.size));
   }
-  LEDGER_ASSIGN_OR_RETURN(auto proof, ledger.InclusionProof(a.seq, cp.size));
+  LEDGER_ASSIGN_OR_RETURN(auto proof, ledger.audit().InclusionProof(a.seq, cp.size));
   return tlog::FormatProofFile({"", a.seq, proof, note});
 }
 

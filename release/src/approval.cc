@@ -5,6 +5,7 @@
 #include "ledger/key_admin.h"
 #include "ledger/time_format.h"
 #include "release/release.h"
+#include "releases_stream.h"
 
 namespace ledger::release {
 
@@ -27,27 +28,19 @@ bool BasisNeedsConsent(std::string_view basis) {
 
 Result<Approval> FindApproval(Ledger& ledger, std::string_view release_id, int64_t now_us) {
   std::optional<Approval> found;
-  for (uint64_t from = 0;;) {
-    LEDGER_ASSIGN_OR_RETURN(std::vector<Entry> entries,
-                            ledger.log().ReadStream("releases", from, 1024));
-    if (entries.empty()) break;
-    from += entries.size();
-    for (const Entry& entry : entries) {
-      LEDGER_ASSIGN_OR_RETURN(std::string text, EventJsonFromCanonical(entry.event));
-      const nlohmann::json event = nlohmann::json::parse(text);
-      if (event.at("type") != "release.approved") continue;
-      const nlohmann::json& data = event.at("data");
-      if (data.at("release_id") != release_id) continue;
-      Approval a;
-      a.release_id = data.at("release_id");
-      a.recipient_org = data.at("recipient_org");
-      a.purpose = data.at("purpose");
-      a.basis = data.at("basis");
-      LEDGER_ASSIGN_OR_RETURN(a.expires_at_us,
-                              ParseInstantMicros(data.at("expires_at").get<std::string>()));
-      found = std::move(a);  // a later approval of the same id replaces the earlier
-    }
-  }
+  LEDGER_RETURN_IF_ERROR(internal::ForEachReleasesEvent(
+      ledger, "release.approved", [&](const nlohmann::ordered_json& data) -> Status {
+        if (data.at("release_id") != release_id) return Status::Ok();
+        Approval a;
+        a.release_id = data.at("release_id");
+        a.recipient_org = data.at("recipient_org");
+        a.purpose = data.at("purpose");
+        a.basis = data.at("basis");
+        LEDGER_ASSIGN_OR_RETURN(a.expires_at_us,
+                                ParseInstantMicros(data.at("expires_at").get<std::string>()));
+        found = std::move(a);  // a later approval of the same id replaces the earlier
+        return Status::Ok();
+      }));
   if (!found) {
     return Status::NotFound("release " + std::string(release_id) +
                             " has no approval: a dpo must first run `ledger release approve`");

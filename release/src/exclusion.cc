@@ -27,37 +27,34 @@ std::optional<ExclusionReason> ExclusionNamed(std::string_view name) {
   return std::nullopt;
 }
 
-uint64_t& CountOf(ExclusionCounts& counts, ExclusionReason reason) {
+namespace {
+
+// The member of ExclusionCounts that counts `reason`. REQUIRES: reason != kNone.
+uint64_t ExclusionCounts::*CounterOf(ExclusionReason reason) {
   switch (reason) {
     case ExclusionReason::kNoConsent:
-      return counts.no_consent;
+      return &ExclusionCounts::no_consent;
     case ExclusionReason::kObjected:
-      return counts.objected;
+      return &ExclusionCounts::objected;
     case ExclusionReason::kRestricted:
-      return counts.restricted;
+      return &ExclusionCounts::restricted;
     case ExclusionReason::kErased:
     case ExclusionReason::kNone:
       break;
   }
   // Invariant: callers never count kNone (a person who may be released is not excluded).
   assert(reason == ExclusionReason::kErased);
-  return counts.erased;
+  return &ExclusionCounts::erased;
+}
+
+}  // namespace
+
+uint64_t& CountOf(ExclusionCounts& counts, ExclusionReason reason) {
+  return counts.*CounterOf(reason);
 }
 
 uint64_t CountOf(const ExclusionCounts& counts, ExclusionReason reason) {
-  switch (reason) {
-    case ExclusionReason::kNoConsent:
-      return counts.no_consent;
-    case ExclusionReason::kObjected:
-      return counts.objected;
-    case ExclusionReason::kRestricted:
-      return counts.restricted;
-    case ExclusionReason::kErased:
-      return counts.erased;
-    case ExclusionReason::kNone:
-      break;
-  }
-  return 0;
+  return reason == ExclusionReason::kNone ? 0 : counts.*CounterOf(reason);
 }
 
 }  // namespace ledger::release::internal

@@ -13,6 +13,7 @@
 #include "manifest.h"
 #include "release/release.h"
 #include "release_format.h"
+#include "releases_stream.h"
 
 namespace ledger::release {
 namespace {
@@ -24,20 +25,12 @@ using RecordedManifests = std::map<std::string, std::set<std::string>, std::less
 
 Result<RecordedManifests> ReadRecordedManifests(Ledger& ledger) {
   RecordedManifests recorded;
-  for (uint64_t from = 0;;) {
-    LEDGER_ASSIGN_OR_RETURN(std::vector<Entry> entries,
-                            ledger.log().ReadStream("releases", from, 1024));
-    if (entries.empty()) break;
-    from += entries.size();
-    for (const Entry& entry : entries) {
-      LEDGER_ASSIGN_OR_RETURN(nlohmann::ordered_json event,
-                              EventJsonValueFromCanonical(entry.event));
-      if (event.at("type") != "release.exported") continue;
-      const nlohmann::ordered_json& data = event.at("data");
-      recorded[data.at("release_id").get<std::string>()].insert(
-          data.at("manifest_sha256").get<std::string>());
-    }
-  }
+  LEDGER_RETURN_IF_ERROR(internal::ForEachReleasesEvent(
+      ledger, "release.exported", [&](const nlohmann::ordered_json& data) {
+        recorded[data.at("release_id").get<std::string>()].insert(
+            data.at("manifest_sha256").get<std::string>());
+        return Status::Ok();
+      }));
   return recorded;
 }
 
