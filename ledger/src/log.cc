@@ -251,19 +251,45 @@ std::unique_ptr<EntryIterator> EventLog::Scan(uint64_t from_seq, bool decode) {
   return std::make_unique<ScanIterator>(state_->store(), from_seq, state_->size(), decode);
 }
 
+EventLog::PreparedReplication::PreparedReplication(std::unique_ptr<internal::ReplicatedBatch> batch,
+                                                   uint64_t first_seq)
+    : batch_(std::move(batch)), first_seq_(first_seq) {}
+EventLog::PreparedReplication::PreparedReplication(PreparedReplication&&) noexcept = default;
+EventLog::PreparedReplication& EventLog::PreparedReplication::operator=(
+    PreparedReplication&&) noexcept = default;
+EventLog::PreparedReplication::~PreparedReplication() = default;
+uint64_t EventLog::PreparedReplication::first_seq() const { return first_seq_; }
+uint64_t EventLog::PreparedReplication::end_seq() const {
+  return first_seq_ + (batch_ ? batch_->events.size() : 0);
+}
+
 Status EventLog::AppendReplicated(const std::vector<std::string>& entries,
                                   std::string_view checkpoint) {
+  LEDGER_ASSIGN_OR_RETURN(auto prepared, PrepareReplicated(state_->size(), entries, checkpoint));
+  return CommitReplicated(std::move(prepared));
+}
+
+Result<EventLog::PreparedReplication> EventLog::PrepareReplicated(
+    uint64_t first_seq, const std::vector<std::string>& entries, std::string_view checkpoint) {
   if (state_->read_only()) return state_->ReadOnlyRefusal("replicating");
   if (!state_->replica()) {
     return Status::FailedPrecondition(
         "this ledger is not a replica: only one created as a replica (`ledger follow`) takes "
         "another ledger's entries");
   }
-  const uint64_t first = state_->size();
   LEDGER_ASSIGN_OR_RETURN(
-      auto batch, internal::PrepareReplicated(entries, first, checkpoint, state_->identity()));
-  const internal::SignedTreeHead& signed_head = batch->checkpoint;
-  if (entries.empty() && signed_head.size <= first) {
+      auto batch, internal::PrepareReplicated(entries, first_seq, checkpoint, state_->identity()));
+  // Keys registered by a batch still being committed are unknown here: the writer checks
+  // those signatures itself.
+  VerifyKnownSignatures(state_->keys(), batch->events);
+  return PreparedReplication(std::move(batch), first_seq);
+}
+
+Status EventLog::CommitReplicated(PreparedReplication prepared) {
+  if (!prepared.batch_) return Status::InvalidArgument("an empty prepared replication");
+  internal::ReplicatedBatch& batch = *prepared.batch_;
+  const internal::SignedTreeHead& signed_head = batch.checkpoint;
+  if (batch.events.empty() && signed_head.size <= state_->size()) {
     // A checkpoint of entries already here: it must agree with them (one that does not is a
     // signed fork). Only one of the current size that is not stored yet is stored.
     LEDGER_ASSIGN_OR_RETURN(auto root, tlog::RootAt(signed_head.size, state_->NodeReader()));
@@ -273,14 +299,14 @@ Status EventLog::AppendReplicated(const std::vector<std::string>& entries,
           tlog::HashToBase64(signed_head.root) + ", but the entries replicated so far give " +
           tlog::HashToBase64(root) + ": the ledger signed two different histories");
     }
-    if (signed_head.size < first || state_->writer().last_checkpoint().size == first) {
+    if (signed_head.size < state_->size() ||
+        state_->writer().last_checkpoint().size == state_->size()) {
       return Status::Ok();
     }
   }
-  VerifyKnownSignatures(state_->keys(), batch->events);
   bool shreds = false;
-  for (const auto& p : batch->events) shreds = shreds || p.type == "subject.shredded";
-  Status stored = state_->writer().SubmitReplicated(std::move(batch->events), signed_head);
+  for (const auto& p : batch.events) shreds = shreds || p.type == "subject.shredded";
+  Status stored = state_->writer().SubmitReplicated(std::move(batch.events), signed_head);
   if (stored.ok() && shreds && state_->purger()) state_->purger()->Notify();
   return stored;
 }

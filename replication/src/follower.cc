@@ -4,6 +4,7 @@
 
 #include <deque>
 #include <filesystem>
+#include <future>
 #include <optional>
 #include <thread>
 
@@ -166,7 +167,16 @@ class Follower::Impl {
         }
         sub = std::move(made).value();
       }
-      auto message = sub->Next(250);
+      // While a batch is in flight, look often whether it is done: the replica's size (and
+      // the lag) moves when it is noted.
+      auto message = sub->Next(inflight_ ? 2 : 250);
+      if (InFlightDone()) {
+        Status finished = Finish();
+        if (!finished.ok()) {
+          StopWith(finished);
+          return;
+        }
+      }
       if (!message.ok()) {
         if (message.status().code() != StatusCode::kNotFound) {
           Log(message.status().ToString() + " (subscribing again)");
@@ -177,16 +187,30 @@ class Follower::Impl {
       }
       Status handled = Handle(*message);
       if (!handled.ok()) {
-        Log("stopped: " + handled.ToString() + "; the replica holds seq 0 to " +
-            std::to_string(stored_) + " (exclusive), all verified");
-        MutexLock lock(mu_);
-        failure_ = handled;
-        stats_.stopped = true;
-        stats_.failure = handled.ToString();
-        cv_.SignalAll();
+        StopWith(handled);
         return;
       }
     }
+    // Stopped from outside: what is in flight is committed (or refused) before the thread ends.
+    if (inflight_) {
+      Status finished = inflight_->result.get();
+      if (finished.ok()) Stored(inflight_->end, inflight_->stream_seq);
+      inflight_.reset();
+    }
+  }
+
+  void StopWith(const Status& failure) {
+    if (inflight_) {
+      (void)inflight_->result.get();  // the writer is done with it before the thread ends
+      inflight_.reset();
+    }
+    Log("stopped: " + failure.ToString() + "; the replica holds seq 0 to " +
+        std::to_string(ledger_.log().Size()) + " (exclusive), all verified");
+    MutexLock lock(mu_);
+    failure_ = failure;
+    stats_.stopped = true;
+    stats_.failure = failure.ToString();
+    cv_.SignalAll();
   }
 
   // A non-OK status stops the follower: the entries cannot be verified, even as the primary
@@ -290,6 +314,10 @@ class Follower::Impl {
     return entries;
   }
 
+  // A checkpoint's entries are prepared (decoded, signatures checked, on all cores) on this
+  // thread while the writer commits the batch before them (`inflight_`): the replica keeps
+  // both cores busy, as the primary's appenders and writer do. A refusal of the batch in flight
+  // is handled as before, on this thread, before anything after it is committed.
   Status HandleCheckpoint(const NatsMessage& message) {
     const std::optional<uint64_t> size = NoteSize(message.data);
     if (!size) {
@@ -297,7 +325,10 @@ class Follower::Impl {
           std::to_string(message.stream_seq) + ")");
       return Status::Ok();
     }
-    if (*size <= stored_) {
+    const uint64_t submitted = inflight_ ? inflight_->end : stored_;
+    if (*size <= submitted) {
+      LEDGER_RETURN_IF_ERROR(Finish());
+      if (*size > stored_) return Commit(message.data, *size, message.stream_seq);
       Status agrees = ledger_.log().AppendReplicated({}, message.data);
       // A validly signed checkpoint that disagrees with verified entries is a signed fork.
       if (!agrees.ok() && agrees.code() == StatusCode::kCorruption &&
@@ -313,28 +344,75 @@ class Follower::Impl {
           ": entries are missing and the primary did not give them: " + complete.ToString());
       return Status::Ok();
     }
-    const size_t n = static_cast<size_t>(*size - stored_);
+    const auto from = pending_.begin() + static_cast<ptrdiff_t>(submitted - stored_);
+    std::vector<std::string> batch(from, from + static_cast<ptrdiff_t>(*size - submitted));
+    auto prepared = ledger_.log().PrepareReplicated(submitted, batch, message.data);
+    LEDGER_RETURN_IF_ERROR(Finish());
+    if (!prepared.ok() || stored_ != submitted) {
+      // Refused as prepared, or the batch before it was: the checks and the retries below.
+      return Commit(message.data, *size, message.stream_seq);
+    }
+    inflight_.emplace();
+    inflight_->end = *size;
+    inflight_->stream_seq = message.stream_seq;
+    inflight_->checkpoint = message.data;
+    inflight_->result = std::async(std::launch::async, [this, p = std::move(*prepared)]() mutable {
+      return ledger_.log().CommitReplicated(std::move(p));
+    });
+    return Status::Ok();
+  }
+
+  bool InFlightDone() const {
+    return inflight_ &&
+           inflight_->result.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+  }
+
+  // Waits for the batch in flight, if any. Stored: noted. Refused: handled by Commit, which
+  // checks it again and fetches from the primary what fails.
+  Status Finish() {
+    if (!inflight_) return Status::Ok();
+    Status committed = inflight_->result.get();
+    InFlight done = std::move(*inflight_);
+    inflight_.reset();
+    if (committed.ok()) {
+      Stored(done.end, done.stream_seq);
+      return Status::Ok();
+    }
+    if (committed.code() == StatusCode::kIOError) return committed;
+    return Commit(done.checkpoint, done.end, done.stream_seq);
+  }
+
+  // Stores entries [stored_, size) with `checkpoint` on this thread, with nothing in flight:
+  // entries that fail as the stream gave them are fetched from the primary and checked again.
+  Status Commit(std::string_view checkpoint, uint64_t size, uint64_t stream_seq) {
+    Status complete = FetchInto(size, stream_seq);
+    if (!complete.ok()) {
+      Log("cannot verify the checkpoint of size " + std::to_string(size) +
+          ": entries are missing and the primary did not give them: " + complete.ToString());
+      return Status::Ok();
+    }
+    const size_t n = static_cast<size_t>(size - stored_);
     std::vector<std::string> batch(pending_.begin(), pending_.begin() + static_cast<ptrdiff_t>(n));
-    Status stored = ledger_.log().AppendReplicated(batch, message.data);
+    Status stored = ledger_.log().AppendReplicated(batch, checkpoint);
     if (!stored.ok() && stored.code() == StatusCode::kIOError) return stored;
     if (!stored.ok() && !EntriesFailed(stored)) {
-      Log("ignored a checkpoint message (stream seq " + std::to_string(message.stream_seq) +
+      Log("ignored a checkpoint message (stream seq " + std::to_string(stream_seq) +
           "): " + stored.ToString());
       return Status::Ok();
     }
     if (!stored.ok()) {
       // As the stream gave them, the entries fail: altered or reordered in transit or in the
       // stream. The primary's own copy decides.
-      Log("entries " + std::to_string(stored_) + " to " + std::to_string(*size - 1) +
+      Log("entries " + std::to_string(stored_) + " to " + std::to_string(size - 1) +
           " from the stream failed: " + stored.ToString() + "; fetching them from the primary");
       DropPending(pending_.size());
-      Status again = FetchInto(*size, message.stream_seq);
+      Status again = FetchInto(size, stream_seq);
       if (!again.ok()) {
         Log("the primary did not give them: " + again.ToString() + " (asking again later)");
         return Status::Ok();
       }
       batch.assign(pending_.begin(), pending_.begin() + static_cast<ptrdiff_t>(n));
-      stored = ledger_.log().AppendReplicated(batch, message.data);
+      stored = ledger_.log().AppendReplicated(batch, checkpoint);
       if (!stored.ok() && EntriesFailed(stored) && stored.code() != StatusCode::kIOError) {
         return stored;  // the primary's own entries fail: stop here
       }
@@ -347,10 +425,17 @@ class Follower::Impl {
       MutexLock lock(mu_);
       ++stats_.retried_batches;
     }
+    Stored(size, stream_seq);
+    return Status::Ok();
+  }
+
+  // Entries [stored_, end) and the checkpoint that came in stream message `stream_seq` are
+  // stored.
+  void Stored(uint64_t end, uint64_t stream_seq) {
     const uint64_t first = stored_;
-    stored_ = *size;
-    DropPending(n);
-    resume_seq_ = pending_.empty() ? message.stream_seq + 1 : pending_stream_seq_.front();
+    stored_ = end;
+    DropPending(static_cast<size_t>(end - first));
+    resume_seq_ = pending_.empty() ? stream_seq + 1 : pending_stream_seq_.front();
     if (!options_.position_file.empty()) {
       // Losing it only means reading more of the stream again; written whole or not at all
       // (WriteFileAtomic syncs: one sync per stored checkpoint, on this thread).
@@ -363,8 +448,16 @@ class Follower::Impl {
       ++stats_.checkpoints;
     }
     if (options_.on_stored) options_.on_stored(first, stored_);
-    return Status::Ok();
   }
+
+  // A batch handed to the writer: entries [stored_, end), prepared; its checkpoint is kept for
+  // handling a refusal.
+  struct InFlight {
+    uint64_t end = 0;
+    uint64_t stream_seq = 0;
+    std::string checkpoint;
+    std::future<Status> result;
+  };
 
   Ledger& ledger_;
   const LedgerIdentity identity_;
@@ -377,6 +470,7 @@ class Follower::Impl {
   uint64_t resume_seq_ = 1;                  // the stream sequence to subscribe from
   std::deque<std::string> pending_;          // entries stored_, stored_ + 1, ...
   std::deque<uint64_t> pending_stream_seq_;  // the message each came in
+  std::optional<InFlight> inflight_;         // a batch the writer is committing
 
   mutable Mutex mu_;
   CondVar cv_;  // stats_.stopped became true (Wait)

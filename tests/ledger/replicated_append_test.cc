@@ -127,6 +127,73 @@ TEST_F(ReplicatedAppendTest, ResumesBatchByBatchAndKeepsTheRulesState) {
   EXPECT_EQ(replica_->audit().LatestCheckpoint().value(), second);
 }
 
+TEST_F(ReplicatedAppendTest, NextBatchPreparedWhileThePreviousIsCommittedIsStoredInOrder) {
+  const uint64_t first = primary_.ledger->log().Size();
+  Append(PhaseEntered("p-1", "follow_up"));
+  Append(CaseOpened("p-3"));
+  auto second = primary_.ledger->audit().SignCheckpoint().value();
+  const uint64_t n = primary_.ledger->log().Size();
+  // Both prepared before either is committed: the second starts beyond the replica's size.
+  auto a =
+      replica_->log().PrepareReplicated(0, EntryBytes(*primary_.ledger, 0, first), checkpoint_);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  auto b = replica_->log().PrepareReplicated(first, EntryBytes(*primary_.ledger, first, n), second);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_EQ(b->first_seq(), first);
+  EXPECT_EQ(b->end_seq(), n);
+  ASSERT_TRUE(replica_->log().CommitReplicated(std::move(*a)).ok());
+  Status s = replica_->log().CommitReplicated(std::move(*b));
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(replica_->log().Size(), n);
+  EXPECT_EQ(replica_->audit().Head().root, primary_.ledger->audit().Head().root);
+  EXPECT_EQ(replica_->audit().LatestCheckpoint().value(), second);
+}
+
+TEST_F(ReplicatedAppendTest, BatchPreparedAfterARefusedOneIsRefusedAtItsSeq) {
+  const uint64_t first = primary_.ledger->log().Size();
+  Append(PhaseEntered("p-1", "follow_up"));
+  Append(CaseOpened("p-3"));
+  auto second = primary_.ledger->audit().SignCheckpoint().value();
+  const uint64_t n = primary_.ledger->log().Size();
+  auto entries = EntryBytes(*primary_.ledger, 0, first);
+  const auto good = primary_.ledger->log().ReadSeq(2).value();
+  const size_t at = entries[2].find(good.signature);
+  ASSERT_NE(at, std::string::npos);
+  entries[2][at + 10] ^= 0x01;
+  auto a = replica_->log().PrepareReplicated(0, entries, checkpoint_);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();  // the signature is the writer's to refuse
+  auto b = replica_->log().PrepareReplicated(first, EntryBytes(*primary_.ledger, first, n), second);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  Status refused = replica_->log().CommitReplicated(std::move(*a));
+  EXPECT_EQ(refused.code(), StatusCode::kPermissionDenied) << refused.ToString();
+  EXPECT_NE(refused.message().find("seq 2 (signature)"), std::string::npos) << refused.ToString();
+  // The later batch does not follow what the replica holds: refused, nothing stored.
+  Status after = replica_->log().CommitReplicated(std::move(*b));
+  EXPECT_FALSE(after.ok());
+  EXPECT_NE(after.message().find("seq " + std::to_string(first) + " (seq)"), std::string::npos)
+      << after.ToString();
+  EXPECT_EQ(replica_->log().Size(), 0u);
+  // The genuine entries, prepared again, are stored, then the later batch.
+  ASSERT_TRUE(
+      replica_->log().AppendReplicated(EntryBytes(*primary_.ledger, 0, first), checkpoint_).ok());
+  ASSERT_TRUE(
+      replica_->log().AppendReplicated(EntryBytes(*primary_.ledger, first, n), second).ok());
+  EXPECT_EQ(replica_->audit().Head().root, primary_.ledger->audit().Head().root);
+}
+
+TEST_F(ReplicatedAppendTest, BatchCommittedBeforeTheOneBeforeItIsRefused) {
+  const uint64_t first = primary_.ledger->log().Size();
+  Append(CaseOpened("p-3"));
+  auto second = primary_.ledger->audit().SignCheckpoint().value();
+  const uint64_t n = primary_.ledger->log().Size();
+  auto b = replica_->log().PrepareReplicated(first, EntryBytes(*primary_.ledger, first, n), second);
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  Status early = replica_->log().CommitReplicated(std::move(*b));
+  EXPECT_NE(early.message().find("seq " + std::to_string(first) + " (seq)"), std::string::npos)
+      << early.ToString();
+  EXPECT_EQ(replica_->log().Size(), 0u);
+}
+
 TEST_F(ReplicatedAppendTest, FlippedSignatureByteIsRefusedNamingSeqAndNothingIsStored) {
   const uint64_t n = primary_.ledger->log().Size();
   auto entries = EntryBytes(*primary_.ledger, 0, n);

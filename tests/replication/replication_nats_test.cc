@@ -286,6 +286,46 @@ TEST_F(ReplicationNatsTest, MessageAlteredInTheStreamIsRefusedThenFetchedFromThe
   ExpectReplicaIsThePrimary();
 }
 
+TEST_F(ReplicationNatsTest, AlteredBatchRefusedWhileLaterOnesArePreparedIsFetchedAndAllStored) {
+  // The replica prepares a checkpoint's entries while the writer commits the batch before them.
+  // A forged batch in the middle of a long stream is refused in flight; what was prepared after
+  // it is prepared again once the primary's copy is stored, and nothing is skipped or doubled.
+  StartNats(1);
+  CreatePrimary();
+  StartPublisher();
+  AppendCases(20);
+  ASSERT_TRUE(publisher_->Drain(std::chrono::seconds(10)));
+  publisher_.reset();
+  // Long enough that the writer is still applying it when the next checkpoint's entries are
+  // prepared; the altered entry is the last, so the refusal comes at its end.
+  AppendCases(600);
+  const uint64_t first = 23;
+  std::vector<std::string> forged;
+  for (uint64_t s = first; s < primary_->log().Size(); ++s)
+    forged.push_back(primary_->log().ReadSeq(s)->bytes);
+  forged.back()[forged.back().size() - 70] ^= 0x01;
+  auto conn = replication::internal::NatsConnection::Connect(nats_->urls(), "test").value();
+  int code = 0;
+  ASSERT_TRUE(conn->Publish("LEDGER.log.entries",
+                            {{"Ledger-First-Seq", std::to_string(first)},
+                             {"Ledger-Count", std::to_string(forged.size())}},
+                            replication::EncodeEntries(forged), "forged", std::nullopt, &code)
+                  .ok());
+  StartPublisher();
+  ASSERT_TRUE(publisher_->Drain(std::chrono::seconds(10)));
+  // Many checkpoints after the forged batch, all in the stream before the replica starts.
+  for (int i = 0; i < 8; ++i) {
+    AppendCases(15);
+    ASSERT_TRUE(primary_->audit().SignCheckpoint().ok());
+    ASSERT_TRUE(publisher_->Drain(std::chrono::seconds(10)));
+  }
+  StartReplica();
+  WaitForReplica();
+  EXPECT_EQ(follower_->stats().retried_batches, 1u);
+  EXPECT_FALSE(follower_->stats().stopped) << follower_->stats().failure;
+  ExpectReplicaIsThePrimary();
+}
+
 TEST_F(ReplicationNatsTest, ReplayedCheckpointWithAForgedHeaderDoesNotStopTheReplica) {
   // A genuine, signed checkpoint note published again with another Ledger-Size header (and
   // junk on the identity subject): the replica reads sizes from signed text only, so it neither

@@ -27,6 +27,7 @@ namespace ledger {
 
 namespace internal {
 class LedgerState;
+struct ReplicatedBatch;
 }  // namespace internal
 
 // Who the ledger is: written once when it is created.
@@ -99,6 +100,34 @@ class EventLog {
   // already here is checked against them (Corruption if it disagrees: a signed fork) and stored
   // if it is of the current size. FailedPrecondition read-only or opened with the ledger's key.
   Status AppendReplicated(const std::vector<std::string>& entries, std::string_view checkpoint);
+
+  // AppendReplicated in two halves, so that a follower can prepare the next batch on all cores
+  // while the writer commits the previous one. PrepareReplicated does the part that needs no
+  // committed state (decoding, the canonical bytes, the checkpoint's signature, the signatures
+  // by keys registered so far) for entries that start at `first_seq`, which may lie beyond
+  // Size() while an earlier batch is being committed. CommitReplicated does the rest, as
+  // AppendReplicated does; calls from several threads are applied in the order they reach the
+  // writer, and a batch whose first seq is not the size at that moment (an earlier batch was
+  // refused, or has not arrived) is refused naming "seq N (seq)", with nothing stored.
+  class PreparedReplication {
+   public:
+    PreparedReplication(PreparedReplication&&) noexcept;
+    PreparedReplication& operator=(PreparedReplication&&) noexcept;
+    ~PreparedReplication();
+    uint64_t first_seq() const;
+    uint64_t end_seq() const;  // first_seq + the number of entries
+
+   private:
+    friend class EventLog;
+    explicit PreparedReplication(std::unique_ptr<internal::ReplicatedBatch> batch,
+                                 uint64_t first_seq);
+    std::unique_ptr<internal::ReplicatedBatch> batch_;
+    uint64_t first_seq_ = 0;
+  };
+  Result<PreparedReplication> PrepareReplicated(uint64_t first_seq,
+                                                const std::vector<std::string>& entries,
+                                                std::string_view checkpoint);
+  Status CommitReplicated(PreparedReplication prepared);
 
   // A replica: it takes entries only through AppendReplicated.
   bool IsReplica();

@@ -3,7 +3,10 @@
 //
 // Entries are held in memory until a signed checkpoint covers them; then they are checked as
 // `ledger verify` checks them and stored with the checkpoint in one synced write
-// (EventLog::AppendReplicated), or not at all. Entries missing from the stream, or failing the
+// (EventLog::AppendReplicated), or not at all. A checkpoint's entries are decoded and their
+// signatures checked on all cores while the writer commits the batch before them
+// (EventLog::PrepareReplicated, CommitReplicated), so that a replica on a machine like the
+// primary's keeps up with it. Entries missing from the stream, or failing the
 // checks as the stream gave them, are fetched again from the primary (over NATS request and
 // reply) and checked again; if the primary's own entries fail, the follower stops, naming the
 // entry and the check, with nothing after the last verified checkpoint stored.
