@@ -150,7 +150,7 @@ Result<FanoutFigures> RunFanoutPhase(const FanoutOptions& o) {
   LEDGER_ASSIGN_OR_RETURN(f.jetstream, MeasureJetStream(o, scratch.target, scratch.server->ledger(),
                                                         &f.malformed_messages));
   SayFanoutProgress(fmt::format("{} WebSocket subscribers, {} events at {:.0f}/s...", o.receivers,
-                       static_cast<size_t>(o.rate * o.seconds), o.rate));
+                                static_cast<size_t>(o.rate * o.seconds), o.rate));
   f.websocket = RunWebSocketSubscribers(scratch.target, o.receivers, o.rate, o.seconds).delivery;
   publisher->Stop();
   scratch.server->Stop();
