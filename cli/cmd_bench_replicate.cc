@@ -1,12 +1,8 @@
 // bench replicate: the primary's appends beside what the publisher and a verifying replica
-// carry through NATS JetStream in the same run, and the commit-to-replica lag at a steady rate
-// (docs/replication.md, docs/cli.md).
-#include <arpa/inet.h>
+// carry through NATS JetStream in the same run, the commit-to-replica lag at a steady rate, and
+// the delivery lag of many JetStream consumers against as many WebSocket subscribers
+// (bench_replicate_fanout.h; docs/replication.md, docs/cli.md).
 #include <fmt/format.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -18,12 +14,14 @@
 
 #include "base/mutex.h"
 #include "bench_common.h"
+#include "bench_replicate_fanout.h"
 #include "cli_common.h"
 #include "commands.h"
 #include "ledger/event_codec.h"
 #include "ledger/key_admin.h"
 #include "ledger/ledger.h"
 #include "ledger/time_format.h"
+#include "local_nats.h"
 #include "replication/follower.h"
 #include "replication/publisher.h"
 
@@ -38,75 +36,10 @@ struct Args {
   int events = 20000, clients = 4, batch = 64, seconds = 10, runs = 3;
   double rate = 1000;
   int checkpoint_ms = 100;
+  int consumers = 1000;  // the fan-out phase's JetStream consumers and WebSocket subscribers
 };
 
 double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
-
-int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-// A nats-server with JetStream in `dir`, for the run only.
-class LocalNats {
- public:
-  static Result<std::unique_ptr<LocalNats>> Start(const std::string& dir) {
-    std::string binary;
-    for (const char* p : {"/usr/sbin/nats-server", "/usr/bin/nats-server"}) {
-      if (::access(p, X_OK) == 0) binary = p;
-    }
-    if (binary.empty()) {
-      return Status::NotFound(
-          "nats-server is not installed (apt-get install nats-server), and "
-          "no --nats URL was given");
-    }
-    auto n = std::unique_ptr<LocalNats>(new LocalNats());
-    n->port_ = FreePort();
-    fs::create_directories(dir);
-    const std::string port = std::to_string(n->port_), log = dir + "/nats.log";
-    n->pid_ = ::fork();
-    if (n->pid_ == 0) {
-      FILE* out = std::freopen(log.c_str(), "a", stderr);
-      (void)out;
-      ::dup2(STDERR_FILENO, STDOUT_FILENO);
-      ::execl(binary.c_str(), binary.c_str(), "-a", "127.0.0.1", "-p", port.c_str(), "-js", "-sd",
-              dir.c_str(), static_cast<char*>(nullptr));
-      std::_Exit(127);
-    }
-    // Ready once it accepts connections.
-    for (int i = 0; i < 500; ++i) {
-      int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-      sockaddr_in addr{};
-      addr.sin_family = AF_INET;
-      addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      addr.sin_port = htons(static_cast<uint16_t>(n->port_));
-      const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-      ::close(fd);
-      if (ok) return n;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return Status::Unavailable("nats-server did not start; see " + log);
-  }
-  ~LocalNats() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
-  std::string url() const { return "nats://127.0.0.1:" + std::to_string(port_); }
-
- private:
-  LocalNats() = default;
-  int port_ = 0;
-  pid_t pid_ = -1;
-};
 
 struct Primary {
   SigningKey ledger_key = SigningKey::Generate("bench.example/ledger").value();
@@ -325,11 +258,21 @@ int RunBenchReplicate(const Args& a) {
     nats = local->url();
   }
   std::vector<RunFigures> runs;
+  const FanoutOptions fanout{nats, "", "", a.consumers, a.rate, a.seconds};
+  std::vector<FanoutFigures> fanouts;
   for (int r = 0; r < a.runs; ++r) {
     if (StderrIsTerminal()) fmt::print(stderr, "run {} of {}...\n", r + 1, a.runs);
     auto f = RunOnce(a, nats, dir + "/run" + std::to_string(r), r);
     if (!f.ok()) return Fail(f.status());
     runs.push_back(*f);
+    if (a.consumers > 0) {
+      FanoutOptions o = fanout;
+      o.stream = "FANOUT" + std::to_string(::getpid()) + "-" + std::to_string(r);
+      o.dir = dir + "/run" + std::to_string(r) + "-fanout";
+      auto fo = RunFanoutPhase(o);
+      if (!fo.ok()) return Fail(fo.status().WithContext("fan-out phase"));
+      fanouts.push_back(*fo);
+    }
   }
   local.reset();
   if (!keep) fs::remove_all(dir);
@@ -360,6 +303,7 @@ int RunBenchReplicate(const Args& a) {
     j["lag_p50_ms"] = median(&RunFigures::lag_p50_ms);
     j["lag_p99_ms"] = median(&RunFigures::lag_p99_ms);
     j["lag_max_ms"] = median(&RunFigures::lag_max_ms);
+    if (!fanouts.empty()) j["fanout"] = FanoutJson(fanout, CombineFanoutRuns(fanouts));
     fmt::print("{}\n", j.dump());
     return kExitOk;
   }
@@ -382,6 +326,7 @@ int RunBenchReplicate(const Args& a) {
   t.AddRow(
       {"commit-to-replica lag p99 (ms)", fmt::format("{:.1f}", median(&RunFigures::lag_p99_ms))});
   t.AddRow({"checkpoint interval (ms)", std::to_string(a.checkpoint_ms)});
+  if (!fanouts.empty()) AddFanoutRows(fanout, CombineFanoutRuns(fanouts), &t);
   fmt::print("{}", t.Render());
   return kExitOk;
 }
@@ -412,6 +357,11 @@ void RegisterBenchReplicateCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--checkpoint-interval-ms", a->checkpoint_ms,
                   "The primary's checkpoint interval (the replica stores what one covers)")
       ->capture_default_str();
+  cmd->add_option("--consumers", a->consumers,
+                  "JetStream consumers, and as many WebSocket subscribers, in the fan-out phase "
+                  "(0: none)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 100000));
   cmd->add_option("--format", a->format, "table or json")->check(CLI::IsMember({"table", "json"}));
   cmd->callback([=] { *exit_code = RunBenchReplicate(*a); });
 }

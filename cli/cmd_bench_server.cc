@@ -9,7 +9,6 @@
 #include <fmt/format.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -21,16 +20,18 @@
 
 #include "base/mutex.h"
 #include "bench_common.h"
+#include "bench_scratch_server.h"
+#include "bench_server_target.h"
+#include "bench_signed_events.h"
+#include "bench_websocket_subscribers.h"
 #include "cli_common.h"
 #include "commands.h"
 #include "ledger/event_codec.h"
 #include "ledger/key_admin.h"
-#include "ledger/master_key.h"
 #include "ledger/time_format.h"
 #include "server/binary_protocol.h"
 #include "server/client.h"
 #include "server/server.h"
-#include "server/token_store.h"
 
 namespace ledger::cli {
 namespace {
@@ -47,35 +48,16 @@ struct Args {
   std::string phases = "batch,binary,single,subscribe";
 };
 
-struct Target {
-  std::string host;
-  uint16_t port = 0;
-  uint16_t binary_port = 0;  // 0: no binary phase
-  std::string token, sub_token;
-  std::optional<SigningKey> key;
-  double verify_per_s = 0;  // the machine's limit (RawVerifyRate), measured in this run
+// The server measured, and the machine's own limit for appends: Ed25519 verifications per
+// second on every core (RawVerifyRate), measured in this run.
+struct Target : BenchServerTarget {
+  double verify_per_s = 0;
 };
-
-// Signed case.opened events for fresh subjects, prepared before timing.
-std::vector<SignedEvent> Prepare(const SigningKey& key, size_t n, const std::string& prefix) {
-  std::vector<SignedEvent> out(n);
-  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  std::vector<std::thread> pool;
-  for (unsigned t = 0; t < threads; ++t) {
-    pool.emplace_back([&, t] {
-      for (size_t i = t; i < n; i += threads) {
-        out[i] = SignEventJson(BenchCaseOpenedJson(prefix + std::to_string(i)).dump(), key).value();
-      }
-    });
-  }
-  for (auto& t : pool) t.join();
-  return out;
-}
 
 // The machine's own limit for appends, measured in the same run: Ed25519 verifications per
 // second on every core (the server verifies each event once), over the benchmark's own events.
 double RawVerifyRate(const SigningKey& key, double seconds) {
-  const auto sample = Prepare(key, 512, "bv-" + NewEventId() + "-");
+  const auto sample = SignBenchEvents(key, 512, "bv-" + NewEventId() + "-");
   std::vector<std::string> messages;
   for (const auto& e : sample) messages.push_back(EventSigningMessage(e.event));
   const VerifierKey verifier = key.verifier();
@@ -105,31 +87,11 @@ std::string RatioText(double rate, double limit) {
   return limit > 0 ? fmt::format("{:.2f}", rate / limit) : "-";
 }
 
-server::ClientOptions Options(const Target& t, const std::string& token) {
-  server::ClientOptions o;
-  o.host = t.host;
-  o.port = t.port;
-  o.token = token;
-  o.timeout = milliseconds(60000);
-  return o;
-}
-
-uint64_t ServerRss(const Target& t) {
-  auto c = server::Client::Connect(Options(t, t.sub_token));
-  if (!c.ok()) return 0;
-  auto r = (*c)->Get("/v1/metrics");
-  if (!r.ok()) return 0;
-  const std::string key = "process_resident_memory_bytes ";
-  size_t at = r->body.find("\n" + key);
-  if (at == std::string::npos) return 0;
-  return std::strtoull(r->body.c_str() + at + 1 + key.size(), nullptr, 10);
-}
-
 // Phase 1: `clients` connections each posting batches of `batch` events.
 void BenchBatch(const Target& t, const Args& a, Table& out) {
   const size_t per_client = static_cast<size_t>(std::max(1, a.batch)) * 12;
-  auto events =
-      Prepare(*t.key, per_client * static_cast<size_t>(a.clients), "bb-" + NewEventId() + "-");
+  auto events = SignBenchEvents(*t.key, per_client * static_cast<size_t>(a.clients),
+                                "bb-" + NewEventId() + "-");
   std::vector<std::string> bodies;
   for (size_t i = 0; i < events.size(); i += static_cast<size_t>(a.batch)) {
     std::vector<SignedEvent> chunk(
@@ -144,7 +106,7 @@ void BenchBatch(const Target& t, const Args& a, Table& out) {
   std::vector<std::thread> threads;
   for (int c = 0; c < a.clients; ++c) {
     threads.emplace_back([&] {
-      auto client = server::Client::Connect(Options(t, t.token));
+      auto client = server::Client::Connect(BenchClientOptions(t, t.token));
       if (!client.ok()) return;
       for (size_t i; (i = next++) < bodies.size();) {
         auto r = (*client)->Post("/v1/events/batch", bodies[i]);
@@ -217,8 +179,8 @@ class BinaryConn {
 // Phase 1b: the same batches over the binary protocol (canonical bytes, no JSON).
 void BenchBatchBinary(const Target& t, const Args& a, Table& out) {
   const size_t per_client = static_cast<size_t>(std::max(1, a.batch)) * 12;
-  auto events =
-      Prepare(*t.key, per_client * static_cast<size_t>(a.clients), "bn-" + NewEventId() + "-");
+  auto events = SignBenchEvents(*t.key, per_client * static_cast<size_t>(a.clients),
+                                "bn-" + NewEventId() + "-");
   std::vector<std::string> frames;
   for (size_t i = 0; i < events.size(); i += static_cast<size_t>(a.batch)) {
     server::binary::AppendBatch b;
@@ -261,9 +223,7 @@ void BenchBatchBinary(const Target& t, const Args& a, Table& out) {
 // Phase 2: single durable appends paced at `rate` per second from 8 clients.
 void BenchSingle(const Target& t, const Args& a, Table& out) {
   const size_t n = static_cast<size_t>(a.rate) * static_cast<size_t>(a.seconds);
-  auto events = Prepare(*t.key, n, "bs-" + NewEventId() + "-");
-  std::vector<std::string> bodies(n);
-  for (size_t i = 0; i < n; ++i) bodies[i] = server::SignedEventBody(events[i]).value();
+  const auto bodies = SignBenchEventBodies(*t.key, n, "bs-" + NewEventId() + "-");
   constexpr int kClients = 8;
   Mutex mu;
   std::vector<double> latencies;
@@ -271,7 +231,7 @@ void BenchSingle(const Target& t, const Args& a, Table& out) {
   std::vector<std::thread> threads;
   for (int c = 0; c < kClients; ++c) {
     threads.emplace_back([&, c] {
-      auto client = server::Client::Connect(Options(t, t.token));
+      auto client = server::Client::Connect(BenchClientOptions(t, t.token));
       if (!client.ok()) return;
       std::vector<double> mine;
       for (size_t i = static_cast<size_t>(c); i < n; i += kClients) {
@@ -302,15 +262,13 @@ void BenchSingle(const Target& t, const Args& a, Table& out) {
 // the latency appends and reads keep beside heavy requests. A 503 busy waits its Retry-After.
 void BenchReports(const Target& t, const Args& a, Table& out) {
   const size_t n = static_cast<size_t>(a.rate) * static_cast<size_t>(a.seconds);
-  auto events = Prepare(*t.key, n, "br-" + NewEventId() + "-");
-  std::vector<std::string> bodies(n);
-  for (size_t i = 0; i < n; ++i) bodies[i] = server::SignedEventBody(events[i]).value();
+  const auto bodies = SignBenchEventBodies(*t.key, n, "br-" + NewEventId() + "-");
   std::atomic<bool> stop{false};
   std::atomic<uint64_t> answered{0}, busy{0}, failed{0};
   std::vector<std::thread> reporters;
   for (int r = 0; r < a.reports; ++r) {
     reporters.emplace_back([&] {
-      auto client = server::Client::Connect(Options(t, t.sub_token));
+      auto client = server::Client::Connect(BenchClientOptions(t, t.sub_token));
       if (!client.ok()) {
         ++failed;
         return;
@@ -334,7 +292,7 @@ void BenchReports(const Target& t, const Args& a, Table& out) {
   std::vector<double> appends, heads;
   std::atomic<bool> appending{true};
   std::thread reader([&] {
-    auto client = server::Client::Connect(Options(t, t.sub_token));
+    auto client = server::Client::Connect(BenchClientOptions(t, t.sub_token));
     if (!client.ok()) return;
     std::vector<double> mine;
     while (appending.load()) {
@@ -353,7 +311,7 @@ void BenchReports(const Target& t, const Args& a, Table& out) {
   std::vector<std::thread> writers;
   for (int c = 0; c < kClients; ++c) {
     writers.emplace_back([&, c] {
-      auto client = server::Client::Connect(Options(t, t.token));
+      auto client = server::Client::Connect(BenchClientOptions(t, t.token));
       if (!client.ok()) return;
       std::vector<double> mine;
       for (size_t i = static_cast<size_t>(c); i < n; i += kClients) {
@@ -391,79 +349,15 @@ void BenchReports(const Target& t, const Args& a, Table& out) {
 // Phase 3: `subscribers` WebSocket subscribers from the end; events appended at `rate`/s;
 // delivery lag = arrival time - the entry's recorded_at (the server's clock at commit).
 void BenchSubscribe(const Target& t, const Args& a, Table& out) {
-  const size_t n = static_cast<size_t>(a.rate) * static_cast<size_t>(a.seconds);
-  auto events = Prepare(*t.key, n, "bw-" + NewEventId() + "-");
-  std::vector<std::string> bodies(n);
-  for (size_t i = 0; i < n; ++i) bodies[i] = server::SignedEventBody(events[i]).value();
-  std::atomic<int> ready{0};
-  std::atomic<bool> done{false};
-  Mutex mu;
-  std::vector<double> lags;
-  std::atomic<uint64_t> received{0}, complete{0};
-  std::vector<std::thread> subs;
-  for (int s = 0; s < a.subscribers; ++s) {
-    subs.emplace_back([&] {
-      auto sub = server::Subscription::Open(Options(t, t.sub_token), "from=end&types=case.opened");
-      ++ready;
-      if (!sub.ok()) return;
-      std::vector<double> mine;
-      uint64_t count = 0;
-      while (!done || count < n) {
-        auto m = (*sub)->Next(milliseconds(200));
-        if (!m.ok()) {
-          if (m.status().code() == StatusCode::kUnavailable) {
-            if (done) break;
-            continue;
-          }
-          break;
-        }
-        const int64_t now = NowMicros();
-        const std::string& text = *m;
-        if (text.rfind("{\"type\":\"entries\"", 0) != 0) continue;
-        for (size_t at = text.find("\"recorded_at\":\""); at != std::string::npos;
-             at = text.find("\"recorded_at\":\"", at + 1)) {
-          const size_t from = at + 15, to = text.find('"', from);
-          auto rec = ParseInstantMicros(std::string_view(text).substr(from, to - from));
-          if (rec.ok() && (count % 16 == 0))
-            mine.push_back(static_cast<double>(now - *rec) / 1000.0);
-          ++count;
-        }
-      }
-      received += count;
-      if (count >= n) ++complete;
-      MutexLock lock(mu);
-      lags.insert(lags.end(), mine.begin(), mine.end());
-    });
-  }
-  while (ready < a.subscribers) std::this_thread::sleep_for(milliseconds(20));
-  std::this_thread::sleep_for(milliseconds(500));
-  const auto start = Clock::now();
-  constexpr int kClients = 8;
-  std::vector<std::thread> writers;
-  for (int c = 0; c < kClients; ++c) {
-    writers.emplace_back([&, c] {
-      auto client = server::Client::Connect(Options(t, t.token));
-      if (!client.ok()) return;
-      for (size_t i = static_cast<size_t>(c); i < n; i += kClients) {
-        std::this_thread::sleep_until(
-            start + std::chrono::microseconds(static_cast<int64_t>(i) * 1000000 / a.rate));
-        (void)(*client)->Post("/v1/events", bodies[i]);
-      }
-    });
-  }
-  for (auto& w : writers) w.join();
-  const uint64_t rss_during = ServerRss(t);
-  std::this_thread::sleep_for(milliseconds(2000));
-  done = true;
-  for (auto& s : subs) s.join();
+  const auto f = RunWebSocketSubscribers(t, a.subscribers, a.rate, a.seconds);
   out.AddRow(
       {fmt::format("{} WebSocket subscribers at {} events/s: lag p50 (ms)", a.subscribers, a.rate),
-       fmt::format("{:.1f}", Percentile(lags, 0.5))});
-  out.AddRow({"  lag p99 (ms)", fmt::format("{:.1f}", Percentile(lags, 0.99))});
+       fmt::format("{:.1f}", f.delivery.lag_p50_ms)});
+  out.AddRow({"  lag p99 (ms)", fmt::format("{:.1f}", f.delivery.lag_p99_ms)});
   out.AddRow({"  target p99 (ms)", "<= 100"});
   out.AddRow({"  subscribers that received every event",
-              fmt::format("{} of {}", complete.load(), a.subscribers)});
-  out.AddRow({"  server resident memory (MiB)", Thousands(rss_during >> 20)});
+              fmt::format("{} of {}", f.delivery.receivers_complete, a.subscribers)});
+  out.AddRow({"  server resident memory (MiB)", Thousands(f.server_rss_bytes >> 20)});
   out.AddRow({"  target memory (MiB)", "< 1,024"});
 }
 
@@ -494,58 +388,17 @@ int Run(const Args& a) {
             ? (std::filesystem::temp_directory_path() / ("ledger-bench-server-" + NewEventId()))
                   .string()
             : a.dir;
-    const std::string data = scratch + "/data";
-    std::error_code ec;
-    std::filesystem::create_directories(scratch, ec);
-    auto ledger_key = SigningKey::Generate("bench.example/ledger").value();
-    auto admin = SigningKey::Generate("admin").value();
-    auto cw = SigningKey::Generate("bench-caseworker").value();
-    auto au = SigningKey::Generate("bench-auditor").value();
-    LedgerOptions lo;
-    lo.master_key = MasterKey::Generate();
-    lo.checkpoint_key = ledger_key;
-    {
-      auto ledger = CreateLedgerWithAdmin(data, ledger_key, admin, lo);
-      if (!ledger.ok()) return Fail(ledger.status());
-      if (auto r = RegisterKey(**ledger, admin, cw.verifier(), "caseworker", {}); !r.ok())
-        return Fail(r.status());
-      if (auto r = RegisterKey(**ledger, admin, au.verifier(), "auditor", {}); !r.ok())
-        return Fail(r.status());
-    }
-    t.token =
-        server::TokenStore::Create(server::TokensPath(data), cw.key_id_hex(), "caseworker", "bench")
-            ->token;
-    t.sub_token =
-        server::TokenStore::Create(server::TokensPath(data), au.key_id_hex(), "auditor", "bench")
-            ->token;
-    t.key = cw;
-    t.host = "127.0.0.1";
-    server::ServerOptions so;
-    so.data_dir = data;
-    so.http_port = 0;
-    so.binary_port = 0;
-    so.ledger_options = lo;
-    so.limits.requests_per_second = 0;
-    so.limits.max_connections = 8192;
-    // Every client and subscriber connects from 127.0.0.1.
-    so.limits.max_connections_per_address = so.limits.max_connections;
-    if (a.delivery_interval_ms >= 0) {
-      so.delivery_interval = std::chrono::milliseconds(a.delivery_interval_ms);
-    }
+    ScratchServerOptions so;
+    so.delivery_interval_ms = a.delivery_interval_ms;
     so.report_threads = a.report_threads;
-    auto started = server::Server::Start(std::move(so));
+    auto started = StartScratchServer(scratch, so);
     if (!started.ok()) return Fail(started.status());
-    local = std::move(started).value();
-    t.port = local->http_port();
-    t.binary_port = local->binary_port();
+    static_cast<BenchServerTarget&>(t) = std::move(started->target);
+    local = std::move(started->server);
     fmt::print(stderr, "bench: scratch server on 127.0.0.1:{} ({})\n", t.port, scratch);
   }
   // Each subscriber holds a socket; leave room for them.
-  rlimit nofile{};
-  if (::getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
-    nofile.rlim_cur = nofile.rlim_max;
-    ::setrlimit(RLIMIT_NOFILE, &nofile);
-  }
+  RaiseOpenFileLimit();
   Table out({"measure", "value"});
   t.verify_per_s = RawVerifyRate(*t.key, 1.5);
   out.AddRow({"cores", std::to_string(std::thread::hardware_concurrency())});

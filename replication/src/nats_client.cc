@@ -2,9 +2,11 @@
 
 #include <nats/nats.h>
 
+#include <chrono>
 #include <cstring>
 
 #include "base/decimal.h"
+#include "base/mutex.h"
 
 namespace ledger::replication::internal {
 namespace {
@@ -55,6 +57,17 @@ NatsMessage Copy(natsMsg* msg, uint64_t stream_seq) {
   return out;
 }
 
+// A message with its stream sequence when it came from a JetStream consumer.
+NatsMessage ReadMessage(natsMsg* msg) {
+  uint64_t stream_seq = 0;
+  jsMsgMetaData* meta = nullptr;
+  if (natsMsg_GetMetaData(&meta, msg) == NATS_OK) {
+    stream_seq = meta->Sequence.Stream;
+    jsMsgMetaData_Destroy(meta);
+  }
+  return Copy(msg, stream_seq);
+}
+
 struct MsgDeleter {
   void operator()(natsMsg* m) const { natsMsg_Destroy(m); }
 };
@@ -73,6 +86,38 @@ Result<MsgPtr> NewMessage(const std::string& subject,
         FromNats(natsMsgHeader_Set(msg.get(), k.c_str(), v.c_str()), "natsMsgHeader_Set"));
   }
   return msg;
+}
+
+// What a push subscription's callbacks use. Invariant: it outlives every call the C client
+// makes with it, the last being OnPushFinished.
+struct PushDelivery {
+  std::function<void(NatsMessage)> on_message;
+  Mutex mu;
+  CondVar finished_cv;
+  bool finished LEDGER_GUARDED_BY(mu) = false;
+
+  // True once the C client has closed the subscription and no callback runs any more.
+  bool AwaitFinished(std::chrono::milliseconds timeout) LEDGER_EXCLUDES(mu) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    MutexLock lock(mu);
+    while (!finished) {
+      if (!finished_cv.WaitUntil(mu, deadline)) return finished;
+    }
+    return true;
+  }
+};
+
+void OnPushMessage(natsConnection*, natsSubscription*, natsMsg* raw, void* closure) {
+  MsgPtr msg(raw);
+  static_cast<PushDelivery*>(closure)->on_message(ReadMessage(msg.get()));
+}
+
+void OnPushFinished(void* closure) {
+  auto* delivery = static_cast<PushDelivery*>(closure);
+  // Signalled under the lock: the waiter frees `delivery` as soon as it sees `finished`.
+  MutexLock lock(delivery->mu);
+  delivery->finished = true;
+  delivery->finished_cv.SignalAll();
 }
 
 }  // namespace
@@ -104,11 +149,14 @@ struct NatsConnection::Handles {
 
 struct NatsSubscription::Handle {
   natsSubscription* sub = nullptr;
+  std::unique_ptr<PushDelivery> push;  // push subscriptions only
   ~Handle() {
-    if (sub) {
-      natsSubscription_Unsubscribe(sub);
-      natsSubscription_Destroy(sub);
-    }
+    if (!sub) return;
+    natsSubscription_Unsubscribe(sub);
+    // A callback still running (or a C client that never says it is done) must not find its
+    // closure freed: after the wait, it is left to the process instead.
+    if (push && !push->AwaitFinished(std::chrono::seconds(10))) (void)push.release();
+    natsSubscription_Destroy(sub);
   }
 };
 
@@ -118,9 +166,17 @@ NatsSubscription::NatsSubscription(std::unique_ptr<Handle> handle) : h_(std::mov
 NatsSubscription::~NatsSubscription() = default;
 
 Result<std::unique_ptr<NatsConnection>> NatsConnection::Connect(const std::string& urls,
-                                                                const std::string& name) {
+                                                                const std::string& name,
+                                                                const NatsConnectOptions& options) {
   auto h = std::make_unique<Handles>();
   LEDGER_RETURN_IF_ERROR(FromNats(natsOptions_Create(&h->options), "natsOptions_Create"));
+  if (options.shared_delivery_threads > 0) {
+    LEDGER_RETURN_IF_ERROR(
+        FromNats(nats_SetMessageDeliveryPoolSize(options.shared_delivery_threads),
+                 "nats_SetMessageDeliveryPoolSize"));
+    LEDGER_RETURN_IF_ERROR(FromNats(natsOptions_UseGlobalMessageDelivery(h->options, true),
+                                    "natsOptions_UseGlobalMessageDelivery"));
+  }
   // Split the comma-separated list: each is a server of the same cluster.
   std::vector<std::string> list;
   size_t start = 0;
@@ -292,6 +348,28 @@ Result<std::unique_ptr<NatsSubscription>> NatsConnection::SubscribeOrdered(
   return std::unique_ptr<NatsSubscription>(new NatsSubscription(std::move(h)));
 }
 
+Result<std::unique_ptr<NatsSubscription>> NatsConnection::SubscribeDurablePush(
+    const std::string& stream, const std::string& subject, const std::string& durable,
+    std::function<void(NatsMessage)> on_message) {
+  auto h = std::make_unique<NatsSubscription::Handle>();
+  h->push = std::make_unique<PushDelivery>();
+  h->push->on_message = std::move(on_message);
+  jsSubOptions so;
+  jsSubOptions_Init(&so);
+  so.Stream = stream.c_str();
+  so.Config.Durable = durable.c_str();
+  so.Config.AckPolicy = js_AckNone;
+  so.Config.DeliverPolicy = js_DeliverNew;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  natsStatus s = js_Subscribe(&h->sub, h_->js, subject.c_str(), OnPushMessage, h->push.get(),
+                              nullptr, &so, &code);
+  LEDGER_RETURN_IF_ERROR(FromNats(s, "durable consumer " + durable + " of " + stream, code));
+  LEDGER_RETURN_IF_ERROR(
+      FromNats(natsSubscription_SetOnCompleteCB(h->sub, OnPushFinished, h->push.get()),
+               "natsSubscription_SetOnCompleteCB"));
+  return std::unique_ptr<NatsSubscription>(new NatsSubscription(std::move(h)));
+}
+
 Result<NatsMessage> NatsSubscription::Next(int64_t timeout_ms) {
   natsMsg* raw = nullptr;
   natsStatus s = natsSubscription_NextMsg(&raw, h_->sub, timeout_ms);
@@ -299,13 +377,7 @@ Result<NatsMessage> NatsSubscription::Next(int64_t timeout_ms) {
     return Status::NotFound("no message within " + std::to_string(timeout_ms) + " ms");
   LEDGER_RETURN_IF_ERROR(FromNats(s, "next message"));
   MsgPtr msg(raw);
-  uint64_t stream_seq = 0;
-  jsMsgMetaData* meta = nullptr;
-  if (natsMsg_GetMetaData(&meta, msg.get()) == NATS_OK) {
-    stream_seq = meta->Sequence.Stream;
-    jsMsgMetaData_Destroy(meta);
-  }
-  return Copy(msg.get(), stream_seq);
+  return ReadMessage(msg.get());
 }
 
 }  // namespace ledger::replication::internal

@@ -8,6 +8,7 @@
 #define REPLICATION_SRC_NATS_CLIENT_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -46,13 +47,24 @@ struct JetStreamError {
 
 class NatsSubscription;
 
+// How a connection runs the callbacks of its push subscriptions (SubscribeDurablePush).
+struct NatsConnectOptions {
+  // 0: each push subscription has a delivery thread of its own (the C client's default).
+  // N > 0: the C client's delivery pool, one per process and grown to at least N threads, runs
+  // the callbacks of every connection that asks for it: a process with a thousand subscriptions
+  // runs N threads, not a thousand. A subscription stays on one pool thread, so its messages
+  // still arrive one at a time and in order.
+  int shared_delivery_threads = 0;
+};
+
 class NatsConnection {
  public:
   // Connects to `urls` (comma-separated, e.g. a cluster's nats://127.0.0.1:4222,...). The
   // connection reconnects by itself for ever; calls made while it is away fail with
   // Unavailable. `name` is shown by the server's monitoring.
   static Result<std::unique_ptr<NatsConnection>> Connect(const std::string& urls,
-                                                         const std::string& name);
+                                                         const std::string& name,
+                                                         const NatsConnectOptions& options = {});
   ~NatsConnection();
   NatsConnection(const NatsConnection&) = delete;
   NatsConnection& operator=(const NatsConnection&) = delete;
@@ -99,6 +111,14 @@ class NatsConnection {
   Result<std::unique_ptr<NatsSubscription>> SubscribeOrdered(const std::string& stream,
                                                              const std::string& subject,
                                                              uint64_t start_seq);
+  // A durable JetStream push consumer named `durable` of `subject` in `stream`, created by this
+  // call: it delivers the messages stored after it was created, unacknowledged (AckNone), to
+  // `on_message` on a delivery thread (NatsConnectOptions), one at a time. Destroying the
+  // subscription deletes the consumer from the server and returns once `on_message` has
+  // returned for the last time. Next() is not for these.
+  Result<std::unique_ptr<NatsSubscription>> SubscribeDurablePush(
+      const std::string& stream, const std::string& subject, const std::string& durable,
+      std::function<void(NatsMessage)> on_message);
 
  private:
   struct Handles;
