@@ -194,7 +194,7 @@ class Follower::Impl {
     // Stopped from outside: what is in flight is committed (or refused) before the thread ends.
     if (inflight_) {
       Status finished = inflight_->result.get();
-      if (finished.ok()) Stored(inflight_->end, inflight_->stream_seq);
+      if (finished.ok()) (void)Stored(inflight_->end, inflight_->stream_seq);
       inflight_.reset();
     }
   }
@@ -271,6 +271,7 @@ class Follower::Impl {
     stats_.pending = pending_.size();
   }
 
+  // Requires n <= pending_.size(); Stored checks it.
   void DropPending(size_t n) {
     pending_.erase(pending_.begin(), pending_.begin() + static_cast<ptrdiff_t>(n));
     pending_stream_seq_.erase(pending_stream_seq_.begin(),
@@ -348,7 +349,10 @@ class Follower::Impl {
     std::vector<std::string> batch(from, from + static_cast<ptrdiff_t>(*size - submitted));
     auto prepared = ledger_.log().PrepareReplicated(submitted, batch, message.data);
     LEDGER_RETURN_IF_ERROR(Finish());
-    if (!prepared.ok() || stored_ != submitted) {
+    // Committed as prepared only if the batch before it was stored as it came and these
+    // entries are still the pending ones: a refusal before it drops what is pending and fetches
+    // from the primary only up to the refused checkpoint.
+    if (!prepared.ok() || stored_ != submitted || next() < *size) {
       // Refused as prepared, or the batch before it was: the checks and the retries below.
       return Commit(message.data, *size, message.stream_seq);
     }
@@ -374,10 +378,7 @@ class Follower::Impl {
     Status committed = inflight_->result.get();
     InFlight done = std::move(*inflight_);
     inflight_.reset();
-    if (committed.ok()) {
-      Stored(done.end, done.stream_seq);
-      return Status::Ok();
-    }
+    if (committed.ok()) return Stored(done.end, done.stream_seq);
     if (committed.code() == StatusCode::kIOError) return committed;
     return Commit(done.checkpoint, done.end, done.stream_seq);
   }
@@ -425,14 +426,21 @@ class Follower::Impl {
       MutexLock lock(mu_);
       ++stats_.retried_batches;
     }
-    Stored(size, stream_seq);
-    return Status::Ok();
+    return Stored(size, stream_seq);
   }
 
   // Entries [stored_, end) and the checkpoint that came in stream message `stream_seq` are
   // stored.
-  void Stored(uint64_t end, uint64_t stream_seq) {
+  Status Stored(uint64_t end, uint64_t stream_seq) {
     const uint64_t first = stored_;
+    if (end - first > pending_.size()) {
+      // Invariant: what is stored was pending. Not so, the follower's count of what it holds
+      // is wrong: stop rather than guess (the replica holds verified entries only).
+      return Status::FailedPrecondition("internal: the follower stored seq " +
+                                        std::to_string(first) + " to " + std::to_string(end - 1) +
+                                        " but held only " + std::to_string(pending_.size()) +
+                                        " pending entries");
+    }
     stored_ = end;
     DropPending(static_cast<size_t>(end - first));
     resume_seq_ = pending_.empty() ? stream_seq + 1 : pending_stream_seq_.front();
@@ -448,6 +456,7 @@ class Follower::Impl {
       ++stats_.checkpoints;
     }
     if (options_.on_stored) options_.on_stored(first, stored_);
+    return Status::Ok();
   }
 
   // A batch handed to the writer: entries [stored_, end), prepared; its checkpoint is kept for
