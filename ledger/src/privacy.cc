@@ -55,6 +55,14 @@ Result<PersonalValues> PersonalData::ReadPersonal(uint64_t seq, std::string_view
     return out;
   }
   if (seq < state_->values_from()) {
+    if (!state_->replica()) {
+      return Status::FailedPrecondition(
+          "the personal values of entry " + std::to_string(seq) +
+          " were never held here: this directory was a replica, promoted to primary at seq " +
+          std::to_string(state_->values_from()) +
+          "; the values of earlier entries are in the old primary's backups "
+          "(docs/replication.md, \"Failover\")");
+    }
     return Status::FailedPrecondition(
         "the personal values of entry " + std::to_string(seq) +
         " are kept only by the primary: this directory is a replica of it (docs/replication.md)");

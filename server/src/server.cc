@@ -104,7 +104,8 @@ class Server::Impl {
     core_->workers->join();
     core_->reports->Join();
     // 5. The ledger: flush and close (it signs a last checkpoint when it has the key).
-    if (core_->ledger) {
+    // (A read-only ledger has nothing to flush.)
+    if (core_->ledger && !core_->options.ledger_options.read_only) {
       Status flushed = core_->ledger->log().Flush();
       if (!flushed.ok()) core_->Log("flush on stop: " + flushed.ToString());
     }

@@ -21,7 +21,9 @@ Result<SignedEvent> SignedEventFromJson(const nlohmann::json& j) {
   }
   if (has_event) {
     if (!j["event"].is_object()) return Status::InvalidArgument("event: must be an object");
-    auto canonical = CanonicalEventFromJson(j["event"].dump());
+    // The body was parsed strictly already (ParseRequestJson): no need to print and parse the
+    // event again.
+    auto canonical = CanonicalEventFromJsonValue(j["event"]);
     if (!canonical.ok()) return canonical.status().WithContext("event");
     out.event = std::move(canonical).value();
   } else {

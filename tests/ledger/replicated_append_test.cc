@@ -335,8 +335,13 @@ TEST_F(ReplicatedAppendTest, DurableReplicaVerifiesAndCanBecomeThePrimary) {
     EXPECT_TRUE(promoted->audit().ConsistencyProof(n, n + 1).ok());
     EXPECT_EQ(promoted->privacy().ReadPersonal(n, primary_.caseworker.key_id())->state,
               PersonalValues::State::kPresent);
-    EXPECT_EQ(promoted->privacy().ReadPersonal(2, primary_.caseworker.key_id()).status().code(),
-              StatusCode::kFailedPrecondition);
+    auto before = promoted->privacy().ReadPersonal(2, primary_.caseworker.key_id());
+    EXPECT_EQ(before.status().code(), StatusCode::kFailedPrecondition);
+    // Named as what the directory now is: a promoted replica, not a replica.
+    EXPECT_NE(before.status().message().find("promoted to primary at seq " + std::to_string(n)),
+              std::string::npos)
+        << before.status().ToString();
+    EXPECT_EQ(before.status().message().find("is a replica of it"), std::string::npos);
   }
   auto reopened = Ledger::Open(dir.path(), read_only).value();
   VerifyOptions options;

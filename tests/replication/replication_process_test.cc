@@ -360,6 +360,9 @@ TEST_F(ReplicationProcessTest, ReadOnlyReplicaServesTheSameAnswersAsThePrimary) 
   EXPECT_EQ(appended->status, 409u) << appended->body;
   EXPECT_EQ(primary_ro.Stop(), 0);
   EXPECT_EQ(replica_ro.Stop(), 0);
+  // A read-only server has nothing to flush: stopping it reports no error.
+  EXPECT_EQ(replica_ro.err().find("flush"), std::string::npos) << replica_ro.err();
+  EXPECT_EQ(primary_ro.err().find("flush"), std::string::npos) << primary_ro.err();
 }
 
 TEST_F(ReplicationProcessTest, PublisherAndReplicaMetricsAreThereAndPassPromtool) {
