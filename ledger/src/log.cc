@@ -252,8 +252,9 @@ std::unique_ptr<EntryIterator> EventLog::Scan(uint64_t from_seq, bool decode) {
 }
 
 EventLog::PreparedReplication::PreparedReplication(std::unique_ptr<internal::ReplicatedBatch> batch,
-                                                   uint64_t first_seq)
-    : batch_(std::move(batch)), first_seq_(first_seq) {}
+                                                   uint64_t first_seq,
+                                                   const internal::LedgerState* owner)
+    : batch_(std::move(batch)), first_seq_(first_seq), owner_(owner) {}
 EventLog::PreparedReplication::PreparedReplication(PreparedReplication&&) noexcept = default;
 EventLog::PreparedReplication& EventLog::PreparedReplication::operator=(
     PreparedReplication&&) noexcept = default;
@@ -282,14 +283,19 @@ Result<EventLog::PreparedReplication> EventLog::PrepareReplicated(
   // Keys registered by a batch still being committed are unknown here: the writer checks
   // those signatures itself.
   VerifyKnownSignatures(state_->keys(), batch->events);
-  return PreparedReplication(std::move(batch), first_seq);
+  return PreparedReplication(std::move(batch), first_seq, state_);
 }
 
 Status EventLog::CommitReplicated(PreparedReplication prepared) {
   if (!prepared.batch_) return Status::InvalidArgument("an empty prepared replication");
+  if (prepared.owner_ != state_) {
+    return Status::InvalidArgument("a replication prepared by another ledger");
+  }
   internal::ReplicatedBatch& batch = *prepared.batch_;
   const internal::SignedTreeHead& signed_head = batch.checkpoint;
-  if (batch.events.empty() && signed_head.size <= state_->size()) {
+  // Read once: another thread's commit may move it.
+  const uint64_t size = state_->size();
+  if (batch.events.empty() && signed_head.size <= size) {
     // A checkpoint of entries already here: it must agree with them (one that does not is a
     // signed fork). Only one of the current size that is not stored yet is stored.
     LEDGER_ASSIGN_OR_RETURN(auto root, tlog::RootAt(signed_head.size, state_->NodeReader()));
@@ -299,8 +305,7 @@ Status EventLog::CommitReplicated(PreparedReplication prepared) {
           tlog::HashToBase64(signed_head.root) + ", but the entries replicated so far give " +
           tlog::HashToBase64(root) + ": the ledger signed two different histories");
     }
-    if (signed_head.size < state_->size() ||
-        state_->writer().last_checkpoint().size == state_->size()) {
+    if (signed_head.size < size || state_->writer().last_checkpoint().size == size) {
       return Status::Ok();
     }
   }

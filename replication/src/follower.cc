@@ -192,18 +192,24 @@ class Follower::Impl {
       }
     }
     // Stopped from outside: what is in flight is committed (or refused) before the thread ends.
-    if (inflight_) {
-      Status finished = inflight_->result.get();
-      if (finished.ok()) (void)Stored(inflight_->end, inflight_->stream_seq);
-      inflight_.reset();
+    if (inflight_) NoteLastInFlight();
+  }
+
+  // Waits for the batch in flight when the follower stops, and notes what it stored (the writer
+  // is done with it before the thread ends).
+  void NoteLastInFlight() {
+    Status committed = inflight_->result.get();
+    if (committed.ok()) {
+      Status noted = Stored(inflight_->end, inflight_->stream_seq);
+      if (!noted.ok()) Log(noted.ToString());
+    } else {
+      Log("the batch being stored as the follower stopped was refused: " + committed.ToString());
     }
+    inflight_.reset();
   }
 
   void StopWith(const Status& failure) {
-    if (inflight_) {
-      (void)inflight_->result.get();  // the writer is done with it before the thread ends
-      inflight_.reset();
-    }
+    if (inflight_) NoteLastInFlight();
     Log("stopped: " + failure.ToString() + "; the replica holds seq 0 to " +
         std::to_string(ledger_.log().Size()) + " (exclusive), all verified");
     MutexLock lock(mu_);
@@ -356,13 +362,15 @@ class Follower::Impl {
       // Refused as prepared, or the batch before it was: the checks and the retries below.
       return Commit(message.data, *size, message.stream_seq);
     }
+    // The future first: if starting the thread throws, nothing is marked in flight.
+    auto result = std::async(std::launch::async, [this, p = std::move(*prepared)]() mutable {
+      return ledger_.log().CommitReplicated(std::move(p));
+    });
     inflight_.emplace();
     inflight_->end = *size;
     inflight_->stream_seq = message.stream_seq;
     inflight_->checkpoint = message.data;
-    inflight_->result = std::async(std::launch::async, [this, p = std::move(*prepared)]() mutable {
-      return ledger_.log().CommitReplicated(std::move(p));
-    });
+    inflight_->result = std::move(result);
     return Status::Ok();
   }
 

@@ -194,6 +194,18 @@ TEST_F(ReplicatedAppendTest, BatchCommittedBeforeTheOneBeforeItIsRefused) {
   EXPECT_EQ(replica_->log().Size(), 0u);
 }
 
+TEST_F(ReplicatedAppendTest, BatchPreparedByAnotherReplicaIsRefused) {
+  const uint64_t n = primary_.ledger->log().Size();
+  auto other = Ledger::CreateReplica("", primary_.ledger->log().Info().identity).value();
+  auto prepared =
+      other->log().PrepareReplicated(0, EntryBytes(*primary_.ledger, 0, n), checkpoint_);
+  ASSERT_TRUE(prepared.ok()) << prepared.status().ToString();
+  Status s = replica_->log().CommitReplicated(std::move(*prepared));
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
+  EXPECT_NE(s.message().find("prepared by another ledger"), std::string::npos) << s.ToString();
+  EXPECT_EQ(replica_->log().Size(), 0u);
+}
+
 TEST_F(ReplicatedAppendTest, FlippedSignatureByteIsRefusedNamingSeqAndNothingIsStored) {
   const uint64_t n = primary_.ledger->log().Size();
   auto entries = EntryBytes(*primary_.ledger, 0, n);

@@ -107,8 +107,10 @@ class EventLog {
   // by keys registered so far) for entries that start at `first_seq`, which may lie beyond
   // Size() while an earlier batch is being committed. CommitReplicated does the rest, as
   // AppendReplicated does; calls from several threads are applied in the order they reach the
-  // writer, and a batch whose first seq is not the size at that moment (an earlier batch was
-  // refused, or has not arrived) is refused naming "seq N (seq)", with nothing stored.
+  // writer, and a batch of entries whose first seq is not the size at that moment (an earlier
+  // batch was refused, or has not arrived) is refused naming "seq N (seq)", with nothing stored.
+  // A batch with no entries (a checkpoint alone) is judged against the size at commit time.
+  // A batch prepared by another EventLog is refused (InvalidArgument).
   class PreparedReplication {
    public:
     PreparedReplication(PreparedReplication&&) noexcept;
@@ -119,10 +121,11 @@ class EventLog {
 
    private:
     friend class EventLog;
-    explicit PreparedReplication(std::unique_ptr<internal::ReplicatedBatch> batch,
-                                 uint64_t first_seq);
+    PreparedReplication(std::unique_ptr<internal::ReplicatedBatch> batch, uint64_t first_seq,
+                        const internal::LedgerState* owner);
     std::unique_ptr<internal::ReplicatedBatch> batch_;
     uint64_t first_seq_ = 0;
+    const internal::LedgerState* owner_ = nullptr;  // the ledger whose identity it was opened with
   };
   Result<PreparedReplication> PrepareReplicated(uint64_t first_seq,
                                                 const std::vector<std::string>& entries,
