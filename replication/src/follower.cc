@@ -366,11 +366,7 @@ class Follower::Impl {
     auto result = std::async(std::launch::async, [this, p = std::move(*prepared)]() mutable {
       return ledger_.log().CommitReplicated(std::move(p));
     });
-    inflight_.emplace();
-    inflight_->end = *size;
-    inflight_->stream_seq = message.stream_seq;
-    inflight_->checkpoint = message.data;
-    inflight_->result = std::move(result);
+    inflight_ = InFlight{*size, message.stream_seq, message.data, std::move(result)};
     return Status::Ok();
   }
 
