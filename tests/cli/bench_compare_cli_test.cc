@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "../running_processes.h"
 #include "../temp_dir.h"
 #include "cli_runner.h"
 
@@ -26,19 +27,7 @@ bool PostgresInstalled() {
   return false;
 }
 
-// The command lines of running processes that mention `text` (a scratch path).
-std::vector<std::string> ProcessesMentioning(const std::string& text) {
-  std::vector<std::string> found;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
-    std::string cmdline = ReadWholeFile(entry.path() / "cmdline");
-    for (char& c : cmdline) {
-      if (c == '\0') c = ' ';
-    }
-    if (cmdline.find(text) != std::string::npos) found.push_back(cmdline);
-  }
-  return found;
-}
+using ledger::testing::ProcessesMentioning;
 
 class BenchCompareCliTest : public ::testing::Test {
  protected:

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "../replication/nats_cluster.h"
+#include "../running_processes.h"
 #include "../temp_dir.h"
 #include "cli_runner.h"
 
@@ -18,19 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The command lines of running processes that mention `text` (a scratch path).
-std::vector<std::string> ProcessesMentioning(const std::string& text) {
-  std::vector<std::string> found;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
-    std::string cmdline = ReadWholeFile(entry.path() / "cmdline");
-    for (char& c : cmdline) {
-      if (c == '\0') c = ' ';
-    }
-    if (cmdline.find(text) != std::string::npos) found.push_back(cmdline);
-  }
-  return found;
-}
+using ledger::testing::ProcessesMentioning;
 
 class BenchReplicateCliTest : public ::testing::Test {
  protected:

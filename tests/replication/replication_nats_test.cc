@@ -90,6 +90,25 @@ class ReplicationNatsTest : public ::testing::Test {
   }
 
   // Appends `n` cases (one case.opened each); returns the last seq.
+  // Someone with write access to the stream publishes entries first.. (the primary's, up to its
+  // size) as one entries message, with one byte flipped near the end of entry `altered` (the key
+  // id or the signature), before the primary publishes them: a replica reads the forged ones
+  // first.
+  void PublishForgedEntries(uint64_t first, size_t altered) {
+    std::vector<std::string> forged;
+    for (uint64_t s = first; s < primary_->log().Size(); ++s)
+      forged.push_back(primary_->log().ReadSeq(s)->bytes);
+    ASSERT_LT(altered, forged.size());
+    forged[altered][forged[altered].size() - 70] ^= 0x01;
+    auto conn = replication::internal::NatsConnection::Connect(nats_->urls(), "test").value();
+    int code = 0;
+    ASSERT_TRUE(conn->Publish("LEDGER.log.entries",
+                              {{"Ledger-First-Seq", std::to_string(first)},
+                               {"Ledger-Count", std::to_string(forged.size())}},
+                              replication::EncodeEntries(forged), "forged", std::nullopt, &code)
+                    .ok());
+  }
+
   void AppendCases(int n) {
     for (int i = 0; i < n; ++i) {
       auto r = primary_->log().Append(
@@ -263,21 +282,8 @@ TEST_F(ReplicationNatsTest, MessageAlteredInTheStreamIsRefusedThenFetchedFromThe
   AppendCases(20);
   ASSERT_TRUE(publisher_->Drain(std::chrono::seconds(10)));
   publisher_.reset();
-  // Someone with write access to the stream puts in entries 23.. with one byte flipped, before
-  // the primary publishes them: the replica reads the forged ones first.
   AppendCases(10);
-  const uint64_t first = 23;
-  std::vector<std::string> forged;
-  for (uint64_t s = first; s < primary_->log().Size(); ++s)
-    forged.push_back(primary_->log().ReadSeq(s)->bytes);
-  forged[2][forged[2].size() - 70] ^= 0x01;  // near the end: the key id or the signature
-  auto conn = replication::internal::NatsConnection::Connect(nats_->urls(), "test").value();
-  int code = 0;
-  ASSERT_TRUE(conn->Publish("LEDGER.log.entries",
-                            {{"Ledger-First-Seq", std::to_string(first)},
-                             {"Ledger-Count", std::to_string(forged.size())}},
-                            replication::EncodeEntries(forged), "forged", std::nullopt, &code)
-                  .ok());
+  PublishForgedEntries(23, 2);
   StartPublisher();  // finds a last entries message that is not its own: publishes them again
   ASSERT_TRUE(publisher_->Drain(std::chrono::seconds(10)));
   StartReplica();
@@ -299,18 +305,7 @@ TEST_F(ReplicationNatsTest, AlteredBatchRefusedWhileLaterOnesArePreparedIsFetche
   // Long enough that the writer is still applying it when the next checkpoint's entries are
   // prepared; the altered entry is the last, so the refusal comes at its end.
   AppendCases(600);
-  const uint64_t first = 23;
-  std::vector<std::string> forged;
-  for (uint64_t s = first; s < primary_->log().Size(); ++s)
-    forged.push_back(primary_->log().ReadSeq(s)->bytes);
-  forged.back()[forged.back().size() - 70] ^= 0x01;
-  auto conn = replication::internal::NatsConnection::Connect(nats_->urls(), "test").value();
-  int code = 0;
-  ASSERT_TRUE(conn->Publish("LEDGER.log.entries",
-                            {{"Ledger-First-Seq", std::to_string(first)},
-                             {"Ledger-Count", std::to_string(forged.size())}},
-                            replication::EncodeEntries(forged), "forged", std::nullopt, &code)
-                  .ok());
+  PublishForgedEntries(23, primary_->log().Size() - 23 - 1);
   StartPublisher();
   ASSERT_TRUE(publisher_->Drain(std::chrono::seconds(10)));
   // Many checkpoints after the forged batch, all in the stream before the replica starts.
