@@ -24,6 +24,8 @@
 #include "ledger/ledger.h"
 #include "ledger/time_format.h"
 #include "ledger/verify.h"
+#include "ledger/verify_stages.h"
+#include "thread_cpu.h"
 
 namespace ledger::cli {
 namespace {
@@ -53,6 +55,7 @@ std::string ScratchRoot(const BenchArgs& a) {
              : a.dir;
 }
 
+// One row of a breakdown: microseconds per event (bench append) or per entry (bench verify).
 struct Stage {
   std::string key;    // for --format json
   std::string label;  // for the table
@@ -342,6 +345,44 @@ int RunBenchVerify(const BenchArgs& a) {
       (derived ? rates : entries_only_rates).push_back(report->entries_checked / report->seconds);
     }
   }
+  // One more full verification with the stage counters on (ledger/verify_stages.h), for the
+  // breakdown only: the rates above come from runs without them.
+  fmt::print(stderr, "profiled run (full verification, stage counters on)...\n");
+  ResetVerifyStageTimes();
+  EnableVerifyStageTimes(true);
+  const double cpu_before = ReadThreadCpu().process_s;
+  double profiled_rate = 0;
+  {
+    VerifyOptions options;
+    options.check_derived = true;
+    auto report = VerifyLedger(**ledger, options);
+    EnableVerifyStageTimes(false);
+    if (!report.ok()) return Fail(report.status());
+    if (!report->ok) return Fail(report->failure.WithContext("verification failed"));
+    profiled_rate = report->entries_checked / report->seconds;
+  }
+  const double profiled_cpu_s = ReadThreadCpu().process_s - cpu_before;
+  const VerifyStageTimes st = ReadVerifyStageTimes();
+  const double n_entries = std::max<double>(1, static_cast<double>(st.entries));
+  auto us = [&](uint64_t ns) { return static_cast<double>(ns) / 1000.0 / n_entries; };
+  const uint64_t staged = st.leaf_hash_ns + st.decode_ns + st.prepare_ns + st.signature_ns +
+                          st.derived_ns + st.keys_ns + st.in_order_ns + st.nodes_ns;
+  const std::vector<Stage> stages = {
+      {"leaf_hash", "all cores: leaf hash (SHA-256 of the entry)", us(st.leaf_hash_ns)},
+      {"decode", "all cores: entry decoded, canonical bytes checked", us(st.decode_ns)},
+      {"prepare", "all cores: event decoded and validated", us(st.prepare_ns)},
+      {"signature", "all cores: Ed25519 signature check", us(st.signature_ns)},
+      {"derived", "all cores: derived records (point lookups)", us(st.derived_ns)},
+      {"keys", "in order: keys as of each entry", us(st.keys_ns)},
+      {"in_order", "in order: seq, versions, roles, rules, tree, roots", us(st.in_order_ns)},
+      {"nodes", "in order: stored tree nodes compared", us(st.nodes_ns)},
+      {"other", "other CPU: the scan, batching, threads (process CPU less the stages)",
+       profiled_cpu_s * 1e6 / n_entries - us(staged)},
+      {"process", "process CPU per entry, all threads", profiled_cpu_s * 1e6 / n_entries},
+      {"raw_verify", "for comparison: one raw Ed25519 verify (CPU, from the all-core rate)",
+       verify_all > 0 ? cores * 1e6 / verify_all : 0},
+  };
+
   // Proofs for random entries of the whole tree and between random sizes.
   std::mt19937_64 rng(7);
   std::vector<double> inclusion_us, consistency_us;
@@ -378,6 +419,8 @@ int RunBenchVerify(const BenchArgs& a) {
     j["target_full_to_entries_only_ratio"] = 0.9;
     j["inclusion_proof_us_median"] = Median(inclusion_us);
     j["consistency_proof_us_median"] = Median(consistency_us);
+    j["profiled_entries_per_s"] = profiled_rate;
+    for (const auto& stage : stages) j["breakdown_us_per_entry"][stage.key] = stage.us_per_event;
     fmt::print("{}\n", j.dump());
     return kExitOk;
   }
@@ -397,6 +440,13 @@ int RunBenchVerify(const BenchArgs& a) {
   t.AddRow({"consistency proof, median (us)", fmt::format("{:.1f}", Median(consistency_us))});
   t.AddRow({"proof target (us)", "1000"});
   fmt::print("{}", t.Render());
+  Table b({fmt::format("where the CPU goes (a full verification with stage counters, {} "
+                       "entries/s)",
+                       Thousands(static_cast<uint64_t>(profiled_rate))),
+           "us per entry"});
+  for (const auto& stage : stages)
+    b.AddRow({stage.label, fmt::format("{:.1f}", stage.us_per_event)});
+  fmt::print("\n{}", b.Render());
   return kExitOk;
 }
 

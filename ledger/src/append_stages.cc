@@ -3,15 +3,6 @@
 #include "stage_timer.h"
 
 namespace ledger {
-namespace internal {
-
-StageCounters& Stages() {
-  static StageCounters counters;
-  return counters;
-}
-
-}  // namespace internal
-
 void EnableAppendStageTimes(bool on) { internal::Stages().on.store(on, std::memory_order_relaxed); }
 
 AppendStageTimes ReadAppendStageTimes() {

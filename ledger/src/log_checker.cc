@@ -8,6 +8,7 @@
 #include "entry_codec.h"
 #include "ledger/time_format.h"
 #include "prepared_event.h"
+#include "stage_timer.h"
 #include "tlog/merkle.h"
 
 namespace ledger::internal {
@@ -137,10 +138,14 @@ std::shared_ptr<const LogChecker::PublicKeys> LogChecker::KnownKeys() const {
 }
 
 void LogChecker::CheckAlone(std::vector<Item>& items, const PublicKeys& known) {
+  auto& stages = Stages().verifier;
   ParallelFor(items.size(), threads_, [&](size_t i) {
     Item& it = items[i];
+    StageTimer timer;
     it.leaf = tlog::HashLeaf(it.bytes);
+    timer.Lap(stages.leaf_hash_ns);
     auto entry = DecodeEntry(it.bytes);
+    timer.Lap(stages.decode_ns);
     if (!entry.ok()) {
       it.decode_status = entry.status();
       return;
@@ -148,6 +153,7 @@ void LogChecker::CheckAlone(std::vector<Item>& items, const PublicKeys& known) {
     it.entry = std::move(entry).value();
     it.event = SignedEvent{it.entry.event, it.entry.key_id, it.entry.signature, {}};
     auto prepared = PrepareStoredEvent(it.event, it.entry.recorded_at_us);
+    timer.Lap(stages.prepare_ns);
     if (!prepared.ok()) {
       it.decode_status = prepared.status();
       return;
@@ -158,8 +164,10 @@ void LogChecker::CheckAlone(std::vector<Item>& items, const PublicKeys& known) {
       it.signature_status = VerifyEventSignature(it.event, key->second);
       it.signature_checked = true;
     }
+    timer.Lap(stages.signature_ns);
     if (entry_check_) {
       it.derived_status = entry_check_(it.seq, it.entry, *it.prepared, &it.derived_check);
+      timer.Lap(stages.derived_ns);
     }
   });
 }
@@ -352,11 +360,14 @@ void LogChecker::CheckNodes(const std::vector<CompletedNode>& nodes,
 }
 
 Status LogChecker::CheckInOrder(std::vector<Item> items) {
+  auto& stages = Stages().verifier;
+  StageTimer timer;
   ResolveKeys(items);
   // The signatures CheckAlone could not check (their key was registered in this batch or the
   // one before), against the author's key as of the entry.
   CheckNewSignatures(items);
   PublishKnownKeys();
+  timer.Lap(stages.keys_ns);
   // The first failure is kept, not returned at once, because a tree node of an earlier entry
   // (checked afterwards, on all cores) may fail too, and the earliest failure is the one to
   // report.
@@ -366,7 +377,10 @@ Status LogChecker::CheckInOrder(std::vector<Item> items) {
     failed = CheckEntry(it, &nodes);
     if (failed) break;
   }
+  timer.Lap(stages.in_order_ns);
   CheckNodes(nodes, &failed);
+  timer.Lap(stages.nodes_ns);
+  if (timer.on()) stages.entries.fetch_add(items.size(), std::memory_order_relaxed);
   if (failed) return Fail(failed->seq, std::move(failed->check), std::move(failed->status));
   return Status::Ok();
 }

@@ -1,5 +1,5 @@
-// The counters behind ledger/append_stages.h and a timer that adds to them only while they are
-// on.
+// The counters behind ledger/append_stages.h and ledger/verify_stages.h, and a timer that adds to
+// them only while they are on.
 #ifndef LEDGER_SRC_STAGE_TIMER_H_
 #define LEDGER_SRC_STAGE_TIMER_H_
 
@@ -29,10 +29,24 @@ struct alignas(64) WriterStageCounters {
   std::atomic<uint64_t> publish_ns{0};
   std::atomic<uint64_t> checkpoint_ns{0};
 };
+// Verification (ledger/verify_stages.h): the decoding threads add per entry, the in-order
+// thread per batch.
+struct alignas(64) VerifierStageCounters {
+  std::atomic<uint64_t> entries{0};
+  std::atomic<uint64_t> leaf_hash_ns{0};
+  std::atomic<uint64_t> decode_ns{0};
+  std::atomic<uint64_t> prepare_ns{0};
+  std::atomic<uint64_t> signature_ns{0};
+  std::atomic<uint64_t> derived_ns{0};
+  std::atomic<uint64_t> keys_ns{0};
+  std::atomic<uint64_t> in_order_ns{0};
+  std::atomic<uint64_t> nodes_ns{0};
+};
 struct StageCounters {
   std::atomic<bool> on{false};
   AppenderStageCounters appenders;
   WriterStageCounters writer;
+  VerifierStageCounters verifier;
 };
 StageCounters& Stages();
 

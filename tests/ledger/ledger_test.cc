@@ -18,6 +18,7 @@
 #include "ledger/key_admin.h"
 #include "ledger/time_format.h"
 #include "ledger/verify.h"
+#include "ledger/verify_stages.h"
 #include "test_events.h"
 
 namespace ledger {
@@ -98,6 +99,38 @@ TEST(LedgerTest, AppendStageTimesCountEveryEventOnlyWhileOn) {
   EXPECT_GE(on.apply_ns, on.id_index_ns + on.rules_ns + on.tree_ns + on.records_ns);
   ResetAppendStageTimes();
   EXPECT_EQ(ReadAppendStageTimes().events, 0u);
+}
+
+TEST(LedgerTest, VerifyStageTimesCountEveryEntryOnlyWhileOn) {
+  TestLedger t;
+  for (int i = 0; i < 30; ++i) {
+    ASSERT_TRUE(
+        t.ledger->log().Append(Sign(CaseOpened("vstage" + std::to_string(i)), t.caseworker)).ok());
+  }
+  const uint64_t size = t.ledger->log().Size();
+  EnableVerifyStageTimes(false);
+  ResetVerifyStageTimes();
+  VerifyOptions options;
+  options.check_derived = true;
+  ASSERT_TRUE(VerifyLedger(*t.ledger, options)->ok);
+  VerifyStageTimes off = ReadVerifyStageTimes();
+  EXPECT_EQ(off.entries, 0u);
+  EXPECT_EQ(off.signature_ns + off.decode_ns + off.in_order_ns, 0u);
+
+  EnableVerifyStageTimes(true);
+  ASSERT_TRUE(VerifyLedger(*t.ledger, options)->ok);
+  EnableVerifyStageTimes(false);
+  VerifyStageTimes on = ReadVerifyStageTimes();
+  EXPECT_EQ(on.entries, size);
+  EXPECT_GT(on.leaf_hash_ns, 0u);
+  EXPECT_GT(on.decode_ns, 0u);
+  EXPECT_GT(on.prepare_ns, 0u);
+  // Keys registered in the same batch are checked in order (keys_ns), the rest on all cores.
+  EXPECT_GT(on.signature_ns + on.keys_ns, 0u);
+  EXPECT_GT(on.derived_ns, 0u);
+  EXPECT_GT(on.in_order_ns, 0u);
+  ResetVerifyStageTimes();
+  EXPECT_EQ(ReadVerifyStageTimes().entries, 0u);
 }
 
 // The writer advances a stream's head in place within a group (log_writer.cc, ApplyEvent):
